@@ -1,0 +1,159 @@
+package ast
+
+import "github.com/callflow/callflow/lang/source"
+
+// Block is a braced list of steps.
+type Block struct {
+	Base
+	Steps []Step
+}
+
+// Step is one statement of a handler.
+type Step interface {
+	Node
+	step()
+}
+
+// Say is `say TEXT [voice V] [speed N] [repeat N]`.
+type Say struct {
+	Base
+	Text                 *Expr
+	Voice, Speed, Repeat *Expr // nil when absent
+}
+
+// Play is `play URL [repeat N]`.
+type Play struct {
+	Base
+	URL    *Expr
+	Repeat *Expr
+}
+
+// Capture is `capture VAR { OPTIONS }`.
+type Capture struct {
+	Base
+	Var     *Ident
+	Options []*Option
+}
+
+// MakeCall is `makeCall EXPR [from EXPR] [record]`.
+type MakeCall struct {
+	Base
+	Number *Expr
+	From   *Expr
+	Record bool
+}
+
+// Agent is `agent EXPR`.
+type Agent struct {
+	Base
+	ID *Expr
+}
+
+// IVR is `ivr EXPR`.
+type IVR struct {
+	Base
+	ID *Expr
+}
+
+// Set is `set VAR = EXPR`.
+type Set struct {
+	Base
+	Var   *Ident
+	Value *Expr
+}
+
+// Hangup is `hangup`.
+type Hangup struct {
+	Base
+}
+
+// Goto is `goto HANDLER`.
+type Goto struct {
+	Base
+	Handler *Ident
+}
+
+// If is `if EXPR { … } else if EXPR { … } else { … }`.
+type If struct {
+	Base
+	Branches []*Branch
+	Else     *Block // nil when absent
+}
+
+// Branch is one condition and its block.
+type Branch struct {
+	Base
+	Cond *Expr
+	Body *Block
+}
+
+// Switch is `switch EXPR { case V[, V…] { … } … else { … } }`.
+type Switch struct {
+	Base
+	Value *Expr
+	Cases []*Case
+	Else  *Block
+}
+
+// Case is `case V[, V…] { … }`.
+type Case struct {
+	Base
+	Values []*Expr
+	Body   *Block
+}
+
+// Callback is `callback { leg A to EXPR from EXPR  leg B to EXPR from EXPR }`.
+type Callback struct {
+	Base
+	Legs []*Leg
+}
+
+// Leg is one leg of a two-leg call.
+type Leg struct {
+	Base
+	Name *Ident // A or B
+	To   *Expr
+	From *Expr
+}
+
+// Campaign is `campaign TEXT { OPTIONS }`.
+type Campaign struct {
+	Base
+	Name    *Expr
+	Options []*Option
+}
+
+// Option is one line of a capture or campaign block: a word, its values, an
+// optional `every D`, and for `contact` a nested block.
+type Option struct {
+	Base
+	Name  *Ident
+	Args  []Arg
+	Every *Duration
+	Block []*Option
+	Close source.Span // the nested block's closing brace, when there is one
+}
+
+// Arg is an option value: *Expr, *Duration or *Range.
+type Arg interface {
+	Node
+	arg()
+}
+
+func (*Say) step()      {}
+func (*Play) step()     {}
+func (*Capture) step()  {}
+func (*MakeCall) step() {}
+func (*Agent) step()    {}
+func (*IVR) step()      {}
+func (*Set) step()      {}
+func (*Hangup) step()   {}
+func (*Goto) step()     {}
+func (*If) step()       {}
+func (*Switch) step()   {}
+func (*Callback) step() {}
+func (*Campaign) step() {}
+
+func (*Expr) arg()     {}
+func (*Duration) arg() {}
+func (*Range) arg()    {}

@@ -1,0 +1,45 @@
+package ast
+
+// TestStmt is one statement of a test block.
+type TestStmt interface {
+	Node
+	testStmt()
+}
+
+// Call is `call P from N to N [at TIME] [data EXPR]`.
+type Call struct {
+	Base
+	Platform *Ident
+	From, To *Expr
+	At, Data *Expr // nil when absent
+}
+
+// Given is `given NAME = EXPR`.
+type Given struct {
+	Base
+	Name  *Ident
+	Value *Expr
+}
+
+// Press is `press "DIGITS"`.
+type Press struct {
+	Base
+	Digits *Expr
+}
+
+// Expect is `expect KIND [ARGS] [from EXPR] [record] [legs]`, or
+// `expect var NAME == EXPR` when Var is set.
+type Expect struct {
+	Base
+	Kind   *Ident // say, play, capture, makeCall, agent, ivr, hangup, callback, campaign, json, var
+	Var    *Ident // for `expect var`
+	Args   []*Expr
+	From   *Expr
+	Record bool
+	Legs   []*Leg
+}
+
+func (*Call) testStmt()   {}
+func (*Given) testStmt()  {}
+func (*Press) testStmt()  {}
+func (*Expect) testStmt() {}

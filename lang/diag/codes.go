@@ -1,0 +1,126 @@
+package diag
+
+// Code is a stable identifier for a kind of diagnostic. Codes never change
+// meaning once released: CI configurations, SARIF rule ids and editor
+// integrations key on them. docs/language.md lists every code.
+type Code string
+
+// Input and syntax.
+const (
+	Syntax          Code = "syntax"           // the parser expected one thing and found another
+	EmptyFile       Code = "empty-file"       // nothing but whitespace and comments
+	BadEncoding     Code = "bad-encoding"     // not UTF-8, or binary
+	FileTooLarge    Code = "file-too-large"   // over the 1 MiB limit
+	TooDeep         Code = "too-deep"         // nesting deeper than 64
+	BadVersion      Code = "bad-version"      // a language version this compiler does not know
+	ReservedWord    Code = "reserved-word"    // a keyword used as a name
+	UnknownOption   Code = "unknown-option"   // an option word a capture or campaign block does not have
+	MissingOption   Code = "missing-option"   // a required option is absent
+	DuplicateOption Code = "duplicate-option" // an option given twice
+	BadTestFile     Code = "bad-test-file"    // a NAME_test.flow that is not only tests of NAME
+	TooManyErrors   Code = "too-many-errors"  // the error limit cut the list
+)
+
+// Names and references.
+const (
+	DuplicateName   Code = "duplicate-name"   // two declarations share a name
+	DuplicateNumber Code = "duplicate-number" // two flows claim one number for one platform
+	UnknownHandler  Code = "unknown-handler"  // a rule or goto names no handler
+	UnknownName     Code = "unknown-name"     // an expression names no variable, const, table, lookup or hours
+	UnknownFunction Code = "unknown-function" // an expression calls a function that does not exist
+	UnknownPlatform Code = "unknown-platform" // target or call names no platform
+	OtherwiseTwice  Code = "otherwise-twice"  // more than one otherwise rule
+)
+
+// Types and expressions.
+const (
+	TypeMismatch Code = "type-mismatch"  // a value of the wrong type
+	BadExpr      Code = "bad-expression" // an expression expr-lang cannot parse or that exceeds its limits
+	BadConst     Code = "bad-const"      // a const that cannot be evaluated at compile time
+)
+
+// Platforms.
+const (
+	Unsupported   Code = "unsupported-step" // a step a target platform cannot express
+	PlatformLimit Code = "platform-limit"   // a value outside a platform's limits
+	NoPlatform    Code = "no-platform"      // without target, no platform can run every step
+	AgentAndIVR   Code = "agent-and-ivr"    // agent and ivr on one path
+)
+
+// Declarations.
+const (
+	BadHours    Code = "bad-hours"    // hours spec, time zone or date that does not parse
+	BadTable    Code = "bad-table"    // missing or malformed table file
+	BadLookup   Code = "bad-lookup"   // lookup URL or timeout out of bounds
+	GotoCycle   Code = "goto-cycle"   // handlers that goto each other without a capture
+	BadDuration Code = "bad-duration" // a duration or count out of range
+)
+
+// Warnings.
+const (
+	UnreachableHandler Code = "unreachable-handler" // nothing reaches this handler
+	UnreachableRule    Code = "unreachable-rule"    // a rule that can never match
+	UnreachableStep    Code = "unreachable-step"    // steps after a step that ends the handler
+	NoHangup           Code = "no-hangup"           // an 8x8 handler that can end without hangup
+	NotE164            Code = "not-e164"            // a number literal that is not E.164
+	MissingTries       Code = "missing-tries"       // a capture without tries
+)
+
+// Rule describes a code for documentation and SARIF.
+type Rule struct {
+	Code     Code
+	Severity Severity
+	Summary  string // one line
+	Help     string // what to do, in sentences
+}
+
+// Rules lists every code in a stable order.
+var Rules = []Rule{
+	{Syntax, Error, "The source does not follow the .flow grammar", "Fix the token at the position shown; the message says what the parser expected."},
+	{EmptyFile, Error, "The file holds no flow", "Start the file with `flow NAME`."},
+	{BadEncoding, Error, "The file is not UTF-8 text", "Save the file as UTF-8; .flow files are text, never binary."},
+	{FileTooLarge, Error, "The file is larger than 1 MiB", "Split the flow into several files."},
+	{TooDeep, Error, "Blocks or brackets are nested deeper than 64", "Flatten the nesting with goto and separate handlers."},
+	{BadVersion, Error, "The language version is not supported", "Write `flow NAME` for version 1, or upgrade callflow."},
+	{ReservedWord, Error, "A keyword is used as a name", "Choose another name; keywords are reserved."},
+	{UnknownOption, Error, "The block has no such option", "Use one of the options the block lists in docs/language.md."},
+	{MissingOption, Error, "A required option is missing", "Add the option the message names."},
+	{DuplicateOption, Error, "An option is given twice", "Keep one of them."},
+	{BadTestFile, Error, "A test file holds more than tests of its flow", "Start NAME_test.flow with `flow NAME` and put only test blocks in it."},
+	{TooManyErrors, Error, "Too many errors", "Fix the errors shown, or raise --max-errors."},
+	{DuplicateName, Error, "A name is declared twice", "Rename or remove one of the declarations."},
+	{DuplicateNumber, Error, "Two flows claim the same number for one platform", "Give each number to one flow per platform."},
+	{UnknownHandler, Error, "No handler has this name", "Declare the handler or fix the name."},
+	{UnknownName, Error, "No variable, const, table, lookup or hours has this name", "Declare it, set it, or fix the name."},
+	{UnknownFunction, Error, "No function has this name", "Use a function docs/language.md lists."},
+	{UnknownPlatform, Error, "No platform has this name", "Use tencent, 8x8, callback or callbot."},
+	{OtherwiseTwice, Error, "More than one otherwise rule", "Keep a single otherwise, as the last rule."},
+	{TypeMismatch, Error, "A value has the wrong type", "Change the expression so it yields the type the message names."},
+	{BadExpr, Error, "The expression is not valid", "Fix the expression at the position shown."},
+	{BadConst, Error, "The const cannot be computed when the flow compiles", "Build consts only from literals and other consts."},
+	{Unsupported, Error, "A target platform cannot express this step", "Remove the step, or drop the platform from target."},
+	{PlatformLimit, Error, "A value is outside the platform's limits", "Bring the value inside the range the message gives."},
+	{NoPlatform, Error, "No platform can run every step of the flow", "Declare target and keep to the steps that platform supports."},
+	{AgentAndIVR, Error, "agent and ivr on one path", "A call goes to an AI agent or an IVR, not both: split the paths."},
+	{BadHours, Error, "The hours declaration does not parse", "Write hours like \"Mon-Fri 09:00-18:00\" with an IANA time zone and YYYY-MM-DD dates."},
+	{BadTable, Error, "The table file is missing or malformed", "Put a CSV with a header row, or a JSON object of objects, beside the flow."},
+	{BadLookup, Error, "The lookup is not valid", "Use an http(s) URL and a timeout within the platform's answer budget."},
+	{GotoCycle, Error, "Handlers goto each other without waiting for the caller", "Break the cycle, or put a capture on it."},
+	{BadDuration, Error, "A duration or count is out of range", "Use a positive value within the range the message gives."},
+	{UnreachableHandler, Warning, "Nothing reaches this handler", "Add a rule or goto that leads to it, or delete it."},
+	{UnreachableRule, Warning, "This rule can never match", "Move it before otherwise, or remove the duplicate condition."},
+	{UnreachableStep, Warning, "These steps never run", "Remove them, or move them before the step that ends the handler."},
+	{NoHangup, Warning, "An 8x8 handler can end without hangup", "End every path with hangup, makeCall, goto or capture; 8x8 hangs up anyway."},
+	{NotE164, Warning, "The number is not in E.164 form", "Write numbers as + and the country code, like \"+6512345678\"."},
+	{MissingTries, Warning, "The capture has no tries", "Say how many attempts the caller gets, such as `tries 3`."},
+}
+
+// RuleFor returns the rule of a code.
+func RuleFor(c Code) (Rule, bool) {
+	for _, r := range Rules {
+		if r.Code == c {
+			return r, true
+		}
+	}
+	return Rule{}, false
+}

@@ -1,0 +1,99 @@
+package grammar
+
+import (
+	"github.com/alecthomas/participle/v2"
+	plexer "github.com/alecthomas/participle/v2/lexer"
+
+	"github.com/callflow/callflow/lang/lexer"
+)
+
+// Expr is an expression: a run of tokens that expr-lang will parse. The run
+// ends, at bracket depth 0, at a newline, `;`, `,`, `->`, a closing bracket,
+// a reserved keyword, a `{` after the first token (the block of if, switch or
+// contact), or a second operand after a complete one (`say "hi" speed 0.9`:
+// two operands side by side are never one expression). Inside brackets
+// newlines are free.
+type Expr struct {
+	Pos      plexer.Position
+	End      plexer.Position // just after the last token
+	HasToken bool
+}
+
+// Parse implements participle.Parseable.
+func (e *Expr) Parse(lex *plexer.PeekingLexer) error {
+	depth := 0
+	afterOperand := false
+	var first, last *plexer.Token
+	for {
+		t := lex.Peek()
+		if t.EOF() {
+			break
+		}
+		if depth == 0 && endsExpr(t, last != nil, afterOperand) {
+			break
+		}
+		switch {
+		case t.Type == lexer.Punct && isOpen(t.Value):
+			depth++
+		case t.Type == lexer.Punct && isClose(t.Value):
+			depth--
+		}
+		if t.Type != lexer.Newline {
+			afterOperand = endsOperand(t)
+			if first == nil {
+				first = t
+			}
+			last = t
+		}
+		lex.Next()
+	}
+	if last == nil {
+		return participle.NextMatch
+	}
+	if depth > 0 {
+		return participle.Errorf(lex.Peek().Pos, "expression not closed: a bracket opened in it is never closed")
+	}
+	e.Pos = first.Pos
+	e.End = last.Pos
+	e.End.Offset += len(last.Value)
+	e.End.Column += runeCount(last.Value)
+	e.HasToken = true
+	return nil
+}
+
+func endsExpr(t *plexer.Token, started, afterOperand bool) bool {
+	switch t.Type {
+	case lexer.Newline, lexer.Duration:
+		return true
+	case lexer.Punct:
+		switch t.Value {
+		case ";", ",", "->", ")", "]", "}", "..":
+			return true
+		case "{":
+			return started
+		}
+		return false
+	case lexer.Ident:
+		if lexer.IsKeyword(t.Value) {
+			return true
+		}
+		return afterOperand && !lexer.IsOperatorWord(t.Value)
+	}
+	// Int, Float, String after a complete operand start a new value.
+	return afterOperand
+}
+
+func endsOperand(t *plexer.Token) bool {
+	switch t.Type {
+	case lexer.Ident:
+		return !lexer.IsOperatorWord(t.Value)
+	case lexer.Int, lexer.Float, lexer.String:
+		return true
+	case lexer.Punct:
+		return t.Value == ")" || t.Value == "]" || t.Value == "}"
+	}
+	return false
+}
+
+func isOpen(v string) bool  { return v == "(" || v == "[" || v == "{" }
+func isClose(v string) bool { return v == ")" || v == "]" || v == "}" }
