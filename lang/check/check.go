@@ -1,0 +1,105 @@
+// Package check is the semantic analysis of a flow. It runs named stages in a
+// fixed order, each adding to one list of diagnostics instead of stopping at
+// the first problem, and records what it learns (compiled expressions, loaded
+// tables and hours, platforms) in an Info that package compile lowers.
+//
+// Invariant: when Check reports no errors, lowering cannot fail.
+package check
+
+import (
+	"io/fs"
+
+	"github.com/callflow/callflow/lang/ast"
+	"github.com/callflow/callflow/lang/diag"
+	"github.com/callflow/callflow/lang/exprs"
+	"github.com/callflow/callflow/lang/hours"
+	"github.com/callflow/callflow/lang/source"
+	"github.com/callflow/callflow/lang/table"
+)
+
+// Unit is one flow: its file, the files holding its tests, and where its
+// table files are read from.
+type Unit struct {
+	Main  *ast.File
+	Tests []*ast.File
+	Files source.Files
+	FS    fs.FS  // table files are read from here
+	Dir   string // the flow file's folder inside FS
+}
+
+// Info is what the checker learned, for lowering.
+type Info struct {
+	Env       *exprs.Env
+	Exprs     map[*ast.Expr]*exprs.Compiled
+	Values    map[*ast.Expr]any // values known at compile time
+	Consts    map[string]any
+	Tables    map[string]*table.Data
+	DataFiles map[string][]byte // table file contents, for the version hash
+	Hours     map[string]*hours.Schedule
+	Platforms []string
+	Vars      []string // session variables in order of first assignment
+	Handlers  map[string]*ast.Handler
+}
+
+type checker struct {
+	u     *Unit
+	info  *Info
+	diags diag.Diagnostics
+
+	decls     map[string]ast.Node // every declared name, for duplicates
+	handlers  []*ast.Handler
+	rules     []*ast.Rule
+	varTypes  map[string][]any
+	targetsAt ast.Node
+}
+
+// stages run in this order. Later stages rely on earlier ones: expressions
+// need the environment, which needs the declarations and their data; the
+// graph and platform checks need resolved handlers and constant values.
+var stages = []struct {
+	name string
+	run  func(*checker)
+}{
+	{"version", (*checker).checkVersion},
+	{"decls", (*checker).collectDecls},
+	{"data", (*checker).loadData},
+	{"env", (*checker).buildEnv},
+	{"exprs", (*checker).compileExprs},
+	{"refs", (*checker).resolveRefs},
+	{"platforms", (*checker).checkPlatforms},
+	{"steps", (*checker).checkSteps},
+	{"graph", (*checker).checkGraph},
+	{"tests", (*checker).checkTests},
+}
+
+// Check analyses one flow.
+func Check(u *Unit) (*Info, diag.Diagnostics) {
+	c := &checker{
+		u: u,
+		info: &Info{
+			Exprs: map[*ast.Expr]*exprs.Compiled{}, Values: map[*ast.Expr]any{}, Consts: map[string]any{},
+			Tables: map[string]*table.Data{}, DataFiles: map[string][]byte{}, Hours: map[string]*hours.Schedule{},
+			Handlers: map[string]*ast.Handler{},
+		},
+		decls:    map[string]ast.Node{},
+		varTypes: map[string][]any{},
+	}
+	for _, s := range stages {
+		s.run(c)
+	}
+	return c.info, c.diags
+}
+
+func (c *checker) report(d *diag.Diagnostic) *diag.Diagnostic {
+	c.diags = append(c.diags, d)
+	return d
+}
+
+func (c *checker) file(name string) *source.File { return c.u.Files[name] }
+
+func (c *checker) checkVersion() {
+	if v := c.u.Main.Version; v != 1 {
+		c.report(diag.Errorf(diag.BadVersion, c.u.Main.VerAt, "language version %d is not supported", v).
+			Do("This callflow understands version 1: write `flow %s` without a version.", c.u.Main.Flow.Name))
+	}
+}

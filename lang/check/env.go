@@ -1,0 +1,134 @@
+package check
+
+import (
+	"reflect"
+	"slices"
+
+	"github.com/callflow/callflow/lang/ast"
+	"github.com/callflow/callflow/lang/diag"
+	"github.com/callflow/callflow/lang/exprs"
+)
+
+// buildEnv defines every name an expression may read: consts (evaluated now,
+// in order), tables, hours, lookups (typed by their else value) and session
+// variables (typed by what is assigned to them).
+func (c *checker) buildEnv() {
+	env := exprs.NewEnv()
+	c.info.Env = env
+	for _, d := range c.u.Main.Decls {
+		switch d := d.(type) {
+		case *ast.Table:
+			env.Define(d.Name.Name, exprs.Table, exprs.TableName)
+		case *ast.Hours:
+			env.DefineHours(d.Name.Name)
+		}
+	}
+	for _, d := range c.u.Main.Decls {
+		if k, ok := d.(*ast.Const); ok {
+			c.defineConst(k)
+		}
+	}
+	for _, d := range c.u.Main.Decls {
+		if l, ok := d.(*ast.Lookup); ok {
+			c.defineLookup(l)
+		}
+	}
+	c.defineVars()
+}
+
+func (c *checker) defineConst(k *ast.Const) {
+	cx := c.compile(k.Value)
+	if cx == nil {
+		return
+	}
+	v, ok := c.info.Values[k.Value]
+	if !ok {
+		c.report(diag.Errorf(diag.BadConst, k.Value.At, "const %q depends on the call", k.Name.Name).
+			Do("Build consts only from literals and other consts; use set for values that depend on the call."))
+		return
+	}
+	c.info.Consts[k.Name.Name] = v
+	c.info.Env.Define(k.Name.Name, v, exprs.ConstName)
+}
+
+func (c *checker) defineLookup(l *ast.Lookup) {
+	var sample any
+	if l.Else != nil {
+		if cx := c.compile(l.Else); cx != nil && cx.Type != nil {
+			sample = sampleOf(cx.Type)
+		}
+	}
+	c.info.Env.Define(l.Name.Name, sample, exprs.LookupName)
+}
+
+// sampleOf is a value of type t for the typed environment; maps from JSON or
+// literals all look the same to expressions.
+func sampleOf(t reflect.Type) any {
+	if t.Kind() == reflect.Map {
+		return exprs.Map
+	}
+	return reflect.Zero(t).Interface()
+}
+
+// defineVars types session variables. A capture always yields a string; a set
+// yields its expression's type. Expressions are compiled once with every
+// variable untyped to learn those types, then again in compileExprs.
+func (c *checker) defineVars() {
+	env := c.info.Env
+	c.forSteps(func(_ *ast.Handler, s ast.Step) {
+		switch s := s.(type) {
+		case *ast.Set:
+			c.addVar(s.Var)
+		case *ast.Capture:
+			c.addVar(s.Var)
+			c.varTypes[s.Var.Name] = append(c.varTypes[s.Var.Name], "")
+		}
+	})
+	for _, v := range c.info.Vars {
+		env.Define(v, nil, exprs.VarName)
+	}
+	probe := env.Clone()
+	c.forSteps(func(_ *ast.Handler, s ast.Step) {
+		if set, ok := s.(*ast.Set); ok && set.Value != nil {
+			var sample any
+			if cx, d := probe.Compile(c.file(set.Value.At.File), set.Value); d == nil && cx.Type != nil {
+				sample = sampleOf(cx.Type)
+			}
+			c.varTypes[set.Var.Name] = append(c.varTypes[set.Var.Name], sample)
+		}
+	})
+	for _, v := range c.info.Vars {
+		env.Define(v, unify(c.varTypes[v]), exprs.VarName)
+	}
+}
+
+func (c *checker) addVar(id *ast.Ident) {
+	if id == nil || slices.Contains(c.info.Vars, id.Name) {
+		return
+	}
+	if first, ok := c.decls[id.Name]; ok {
+		c.report(diag.Errorf(diag.DuplicateName, id.At, "variable %q has the name of a declaration", id.Name).
+			Do("Rename the variable.").Also(first.Span(), "declared here"))
+		return
+	}
+	if slices.Contains(builtinNames, id.Name) {
+		c.report(diag.Errorf(diag.DuplicateName, id.At, "%q is a built-in name and cannot be set", id.Name).
+			Do("Choose another variable name."))
+		return
+	}
+	c.info.Vars = append(c.info.Vars, id.Name)
+}
+
+// unify is the one type all samples share, or nil (known at run time).
+func unify(samples []any) any {
+	if len(samples) == 0 || samples[0] == nil {
+		return nil
+	}
+	t := reflect.TypeOf(samples[0])
+	for _, s := range samples[1:] {
+		if s == nil || reflect.TypeOf(s) != t {
+			return nil
+		}
+	}
+	return samples[0]
+}

@@ -1,0 +1,186 @@
+package check
+
+import (
+	"slices"
+
+	"github.com/callflow/callflow/lang/ast"
+	"github.com/callflow/callflow/lang/diag"
+)
+
+// checkGraph looks at the flow as a graph of handlers: what nothing reaches,
+// steps after the end of a handler, agent and ivr on one path, goto cycles a
+// caller can never leave, and 8x8 handlers that end without hanging up.
+func (c *checker) checkGraph() {
+	c.reachability()
+	for _, h := range c.handlers {
+		c.deadSteps(h.Body)
+	}
+	c.gotoCycles()
+	if slices.Contains(c.info.Platforms, "8x8") {
+		for _, h := range c.handlers {
+			if !blockEnds(h.Body) {
+				c.report(diag.Warningf(diag.NoHangup, h.Name.At, "handler %q can end without hangup on 8x8", h.Name.Name).
+					Do("End every path with hangup, makeCall or goto; 8x8 hangs up anyway, but say so."))
+			}
+		}
+	}
+}
+
+func (c *checker) reachability() {
+	reached := map[string]bool{}
+	var visit func(name string)
+	visit = func(name string) {
+		h, ok := c.info.Handlers[name]
+		if !ok || reached[name] {
+			return
+		}
+		reached[name] = true
+		walkSteps(h.Body.Steps, func(s ast.Step) {
+			if g, ok := s.(*ast.Goto); ok {
+				visit(g.Handler.Name)
+			}
+		})
+	}
+	for _, r := range c.rules {
+		visit(r.Handler.Name)
+	}
+	for _, h := range c.handlers {
+		if !reached[h.Name.Name] && c.info.Handlers[h.Name.Name] == h {
+			c.report(diag.Warningf(diag.UnreachableHandler, h.Name.At, "nothing reaches handler %q", h.Name.Name).
+				Do("Add a rule or goto that leads to it, or delete it."))
+		}
+	}
+}
+
+// deadSteps warns about steps after one that ends the handler. An agent
+// followed by an ivr (or the reverse) is an error of its own: a call goes to
+// one of them, never both.
+func (c *checker) deadSteps(b *ast.Block) {
+	for i, s := range b.Steps {
+		for _, inner := range innerBlocks(s) {
+			c.deadSteps(inner)
+		}
+		if !ends(s) || i == len(b.Steps)-1 {
+			continue
+		}
+		next := b.Steps[i+1]
+		if handsOff(s) && handsOff(next) && stepName(s) != stepName(next) {
+			c.report(diag.Errorf(diag.AgentAndIVR, next.Span(), "%s after %s on one path", stepName(next), stepName(s)).
+				Do("A call goes to an AI agent or an IVR, not both: keep one, or put them on different branches.").
+				Also(s.Span(), "%s hands the call off here", stepName(s)))
+		} else {
+			c.report(diag.Warningf(diag.UnreachableStep, next.Span(), "%s never runs: %s ends the handler", stepName(next), stepName(s)).
+				Do("Remove the steps after %s, or move them before it.", stepName(s)).Also(s.Span(), "the handler ends here"))
+		}
+		return
+	}
+}
+
+func handsOff(s ast.Step) bool {
+	switch s.(type) {
+	case *ast.Agent, *ast.IVR:
+		return true
+	}
+	return false
+}
+
+// gotoCycles finds handlers that goto each other in a loop with no capture
+// in any of them: such a call would spin until the step limit.
+func (c *checker) gotoCycles() {
+	edges := map[string][]*ast.Goto{}
+	captures := map[string]bool{}
+	for _, h := range c.handlers {
+		walkSteps(h.Body.Steps, func(s ast.Step) {
+			switch s := s.(type) {
+			case *ast.Goto:
+				edges[h.Name.Name] = append(edges[h.Name.Name], s)
+			case *ast.Capture:
+				captures[h.Name.Name] = true
+			}
+		})
+	}
+	for _, scc := range components(c.handlers, edges) {
+		if slices.ContainsFunc(scc, func(n string) bool { return captures[n] }) {
+			continue
+		}
+		g := firstGotoInto(scc, edges)
+		if g == nil {
+			continue
+		}
+		c.report(diag.Errorf(diag.GotoCycle, g.At, "handlers %s goto each other without a capture", joinQuoted(scc)).
+			Do("Break the cycle, or capture input on it so the caller can leave."))
+	}
+}
+
+// components returns the strongly connected components that form cycles
+// (Tarjan's algorithm), each in declaration order.
+func components(handlers []*ast.Handler, edges map[string][]*ast.Goto) [][]string {
+	index, low := map[string]int{}, map[string]int{}
+	onStack := map[string]bool{}
+	var stack []string
+	var out [][]string
+	var strong func(v string)
+	strong = func(v string) {
+		index[v], low[v] = len(index), len(index)
+		stack = append(stack, v)
+		onStack[v] = true
+		for _, g := range edges[v] {
+			w := g.Handler.Name
+			if _, seen := index[w]; !seen {
+				strong(w)
+				low[v] = min(low[v], low[w])
+			} else if onStack[w] {
+				low[v] = min(low[v], index[w])
+			}
+		}
+		if low[v] != index[v] {
+			return
+		}
+		var scc []string
+		for {
+			w := stack[len(stack)-1]
+			stack = stack[:len(stack)-1]
+			onStack[w] = false
+			scc = append(scc, w)
+			if w == v {
+				break
+			}
+		}
+		if len(scc) > 1 || selfLoop(v, edges) {
+			slices.Reverse(scc)
+			out = append(out, scc)
+		}
+	}
+	for _, h := range handlers {
+		if _, seen := index[h.Name.Name]; !seen {
+			strong(h.Name.Name)
+		}
+	}
+	return out
+}
+
+func selfLoop(v string, edges map[string][]*ast.Goto) bool {
+	return slices.ContainsFunc(edges[v], func(g *ast.Goto) bool { return g.Handler.Name == v })
+}
+
+func firstGotoInto(scc []string, edges map[string][]*ast.Goto) *ast.Goto {
+	for _, from := range scc {
+		for _, g := range edges[from] {
+			if slices.Contains(scc, g.Handler.Name) {
+				return g
+			}
+		}
+	}
+	return nil
+}
+
+func joinQuoted(names []string) string {
+	out := ""
+	for i, n := range names {
+		if i > 0 {
+			out += ", "
+		}
+		out += "\"" + n + "\""
+	}
+	return out
+}

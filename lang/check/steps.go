@@ -1,0 +1,195 @@
+package check
+
+import (
+	"fmt"
+	"net/url"
+	"path"
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/callflow/callflow/lang/ast"
+	"github.com/callflow/callflow/lang/diag"
+	"github.com/callflow/callflow/lang/phone"
+	"github.com/callflow/callflow/lang/platform"
+)
+
+// checkSteps checks what each step needs beyond types: required options,
+// values inside every target platform's limits (when known now), numbers in
+// E.164 form, captures with tries.
+func (c *checker) checkSteps() {
+	for _, d := range c.u.Main.Decls {
+		if n, ok := d.(*ast.Number); ok {
+			for _, x := range n.Numbers {
+				c.e164(x, "number")
+			}
+		}
+	}
+	c.forSteps(func(_ *ast.Handler, s ast.Step) {
+		switch s := s.(type) {
+		case *ast.Capture:
+			c.missingOptions(s, s.Options, captureOptions, "capture")
+			if findOption(s.Options, "tries") == nil {
+				c.report(diag.Warningf(diag.MissingTries, s.At, "capture %q has no tries", s.Var.Name).
+					Do("Add `tries N` to say how many attempts the caller gets."))
+			}
+		case *ast.Campaign:
+			c.missingOptions(s, s.Options, campaignOptions, "campaign")
+		case *ast.MakeCall:
+			c.e164(s.Number, "makeCall number")
+			c.e164(s.From, "makeCall caller ID")
+		case *ast.Callback:
+			for _, l := range s.Legs {
+				c.e164(l.To, "leg number")
+				c.e164(l.From, "leg caller ID")
+			}
+		}
+		for _, p := range c.targets() {
+			c.limits(p, s)
+		}
+	})
+}
+
+// e164 warns about a number literal that is not in E.164 form.
+func (c *checker) e164(x *ast.Expr, what string) {
+	if x == nil {
+		return
+	}
+	if s, ok := c.info.Values[x].(string); ok && !phone.IsE164(s) {
+		c.report(diag.Warningf(diag.NotE164, x.At, "%s %q is not in E.164 form", what, s).
+			Do("Write numbers as + and the country code, like \"+6512345678\"."))
+	}
+}
+
+func (c *checker) limits(p *platform.Platform, s ast.Step) {
+	l := p.Limits
+	switch s := s.(type) {
+	case *ast.Say:
+		c.text(p, s.Text, "say text")
+		c.voice(p, s, s.Voice)
+		c.speed(p, s.Speed)
+		c.repeat(p, s.Repeat)
+	case *ast.Play:
+		c.repeat(p, s.Repeat)
+		c.playURL(p, s.URL)
+	case *ast.Capture:
+		c.captureLimits(p, s)
+	case *ast.MakeCall:
+		if l.E164Dial {
+			c.dialable(p, s.Number)
+			c.dialable(p, s.From)
+		}
+	case *ast.Callback:
+		if l.BothLegs {
+			c.legs(p, s)
+		}
+	case *ast.Campaign:
+		c.campaignLimits(p, s)
+	}
+}
+
+func (c *checker) limitError(p *platform.Platform, at ast.Node, format string, args ...any) *diag.Diagnostic {
+	return c.report(diag.Errorf(diag.PlatformLimit, at.Span(), "%s: %s", p.Name, fmt.Sprintf(format, args...)))
+}
+
+func (c *checker) text(p *platform.Platform, x *ast.Expr, what string) {
+	s, ok := c.info.Values[x].(string)
+	if ok && p.Limits.MaxText > 0 && utf8.RuneCountInString(s) > p.Limits.MaxText {
+		c.limitError(p, x, "%s is %d characters, over the limit of %d", what, utf8.RuneCountInString(s), p.Limits.MaxText).
+			Do("Shorten the text or split it into several say steps.")
+	}
+}
+
+func (c *checker) voice(p *platform.Platform, at ast.Node, x *ast.Expr) {
+	if x == nil && p.Limits.NeedsVoice && !c.fileHas("voice") {
+		c.limitError(p, at, "%s needs a voice profile", stepNameOf(at)).
+			Do("Add `voice \"en-US-ZiraRUS\"` to the step, or a file-wide `voice` declaration.")
+	}
+	if v, ok := c.info.Values[x].(string); ok && len(p.Limits.Voices) > 0 && !slices.Contains(p.Limits.Voices, v) {
+		c.limitError(p, x, "voice %q is not one of %s", v, strings.Join(p.Limits.Voices, ", ")).
+			Do("Use one of the platform's voices.")
+	}
+}
+
+func stepNameOf(n ast.Node) string {
+	if s, ok := n.(ast.Step); ok {
+		return stepName(s)
+	}
+	return "this step"
+}
+
+func (c *checker) fileHas(decl string) bool {
+	for _, d := range c.u.Main.Decls {
+		if _, ok := d.(*ast.Voice); ok && decl == "voice" {
+			return true
+		}
+	}
+	return false
+}
+
+func (c *checker) speed(p *platform.Platform, x *ast.Expr) {
+	r := p.Limits.Speed
+	if v, ok := number(c.info.Values[x]); ok && r != [2]float64{} && (v < r[0] || v > r[1]) {
+		c.limitError(p, x, "speed %v is outside %v..%v", v, r[0], r[1]).Do("Use a speed from %v to %v.", r[0], r[1])
+	}
+}
+
+func (c *checker) repeat(p *platform.Platform, x *ast.Expr) {
+	r := p.Limits.Repeat
+	if v, ok := c.info.Values[x].(int); ok && r != [2]int{} && (v < r[0] || v > r[1]) {
+		c.limitError(p, x, "repeat %d is outside %d..%d", v, r[0], r[1]).Do("Repeat from %d to %d times.", r[0], r[1])
+	}
+}
+
+func (c *checker) playURL(p *platform.Platform, x *ast.Expr) {
+	s, ok := c.info.Values[x].(string)
+	if !ok || len(p.Limits.PlayExts) == 0 {
+		return
+	}
+	u, err := url.Parse(s)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		c.limitError(p, x, "play URL %q is not an http(s) URL", s).Do("Use an absolute http:// or https:// URL.")
+		return
+	}
+	if ext := strings.ToLower(path.Ext(u.Path)); !slices.Contains(p.Limits.PlayExts, ext) {
+		c.limitError(p, x, "play URL must end in %s", strings.Join(p.Limits.PlayExts, " or ")).
+			Do("Convert the audio to %s.", strings.Join(p.Limits.PlayExts, " or "))
+	}
+}
+
+func (c *checker) dialable(p *platform.Platform, x *ast.Expr) {
+	if s, ok := c.info.Values[x].(string); ok && !phone.IsE164(s) {
+		c.limitError(p, x, "%q is not an E.164 number", s).Do("Write the number as + and the country code.")
+	}
+}
+
+func (c *checker) legs(p *platform.Platform, s *ast.Callback) {
+	seen := map[string]*ast.Leg{}
+	for _, l := range s.Legs {
+		if l.Name.Name != "A" && l.Name.Name != "B" {
+			c.report(diag.Errorf(diag.Syntax, l.Name.At, "leg %q: legs are named A and B", l.Name.Name).Do("Write `leg A` or `leg B`."))
+			continue
+		}
+		if first, dup := seen[l.Name.Name]; dup {
+			c.report(diag.Errorf(diag.DuplicateOption, l.Name.At, "leg %s is given twice", l.Name.Name).
+				Do("Keep one leg %s.", l.Name.Name).Also(first.Name.At, "first given here"))
+		}
+		seen[l.Name.Name] = l
+	}
+	for _, name := range []string{"A", "B"} {
+		if seen[name] == nil {
+			c.limitError(p, s, "callback needs leg %s", name).
+				Do("A two-leg call needs both: `leg A to NUMBER from NUMBER` and `leg B to NUMBER from NUMBER`.")
+		}
+	}
+}
+
+func number(v any) (float64, bool) {
+	switch n := v.(type) {
+	case int:
+		return float64(n), true
+	case float64:
+		return n, true
+	}
+	return 0, false
+}

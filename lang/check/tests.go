@@ -1,0 +1,111 @@
+package check
+
+import (
+	"slices"
+	"strings"
+
+	"github.com/callflow/callflow/lang/ast"
+	"github.com/callflow/callflow/lang/diag"
+	"github.com/callflow/callflow/lang/exprs"
+	"github.com/callflow/callflow/lang/internal/suggest"
+	"github.com/callflow/callflow/lang/platform"
+)
+
+var expectKinds = []string{"say", "play", "capture", "makeCall", "agent", "ivr", "hangup", "callback", "campaign", "json", "var"}
+
+// checkTests checks test blocks in the flow file and its test files: test
+// files hold only tests of this flow, calls use a platform the flow compiles
+// for, given names a lookup or table, expect var names a variable.
+func (c *checker) checkTests() {
+	for _, tf := range c.u.Tests {
+		if tf.Flow.Name != c.u.Main.Flow.Name {
+			c.report(diag.Errorf(diag.BadTestFile, tf.Flow.At, "test file names flow %q, not %q", tf.Flow.Name, c.u.Main.Flow.Name).
+				Do("Start the file with `flow %s`.", c.u.Main.Flow.Name))
+		}
+		for _, d := range tf.Decls {
+			if _, ok := d.(*ast.Test); !ok {
+				c.report(diag.Errorf(diag.BadTestFile, d.Span(), "a test file holds only test blocks").
+					Do("Move this declaration into %s.", c.u.Main.Name))
+			}
+		}
+	}
+	for _, f := range append([]*ast.File{c.u.Main}, c.u.Tests...) {
+		for _, d := range f.Decls {
+			if t, ok := d.(*ast.Test); ok {
+				c.test(t)
+			}
+		}
+	}
+}
+
+func (c *checker) test(t *ast.Test) {
+	for _, s := range t.Stmts {
+		switch s := s.(type) {
+		case *ast.Call:
+			c.testCall(s)
+		case *ast.Given:
+			c.given(s)
+		case *ast.Press:
+			c.expect(s.Digits, wantString, "press")
+		case *ast.Expect:
+			c.testExpect(s)
+		}
+	}
+}
+
+func (c *checker) testCall(s *ast.Call) {
+	if _, ok := platform.Lookup(s.Platform.Name); !ok {
+		c.report(diag.Errorf(diag.UnknownPlatform, s.Platform.At, "unknown platform %q", s.Platform.Name).
+			Do("Use %s.", strings.Join(platform.Names(), ", ")).Maybe(suggest.Nearest(s.Platform.Name, platform.Names())))
+	} else if !slices.Contains(c.info.Platforms, s.Platform.Name) {
+		c.report(diag.Errorf(diag.UnknownPlatform, s.Platform.At, "flow %q does not compile for %s", c.u.Main.Flow.Name, s.Platform.Name).
+			Do("Call on one of: %s.", strings.Join(c.info.Platforms, ", ")))
+	}
+	c.expect(s.From, wantString, "the caller")
+	c.expect(s.To, wantString, "the callee")
+	c.expect(s.At, wantString, "the call's time")
+	c.expect(s.Data, wantMap, "data")
+}
+
+func (c *checker) given(s *ast.Given) {
+	k, ok := c.info.Env.Kind(s.Name.Name)
+	if !ok || (k != exprs.LookupName && k != exprs.TableName) {
+		var names []string
+		for _, n := range c.info.Env.Names() {
+			if k, _ := c.info.Env.Kind(n); k == exprs.LookupName || k == exprs.TableName {
+				names = append(names, n)
+			}
+		}
+		c.report(diag.Errorf(diag.UnknownName, s.Name.At, "given %q: no lookup or table has this name", s.Name.Name).
+			Do("Stub a lookup or a table row declared in the flow.").Maybe(suggest.Nearest(s.Name.Name, names)))
+	}
+	c.compile(s.Value)
+}
+
+func (c *checker) testExpect(s *ast.Expect) {
+	if !slices.Contains(expectKinds, s.Kind.Name) {
+		c.report(diag.Errorf(diag.Syntax, s.Kind.At, "cannot expect %q", s.Kind.Name).
+			Do("Expect one of: %s.", strings.Join(expectKinds, ", ")).Maybe(suggest.Nearest(s.Kind.Name, expectKinds)))
+		return
+	}
+	if s.Var != nil && !slices.Contains(c.info.Vars, s.Var.Name) {
+		c.report(diag.Errorf(diag.UnknownName, s.Var.At, "no variable named %q", s.Var.Name).
+			Do("Name a variable the flow sets or captures.").Maybe(suggest.Nearest(s.Var.Name, c.info.Vars)))
+	}
+	if s.Kind.Name == "capture" && len(s.Args) == 1 {
+		// expect capture VAR names a variable, not a value.
+		if name := s.Args[0].Text; !slices.Contains(c.info.Vars, name) {
+			c.report(diag.Errorf(diag.UnknownName, s.Args[0].At, "no variable named %q", name).
+				Do("Name the variable of a capture step.").Maybe(suggest.Nearest(name, c.info.Vars)))
+		}
+		return
+	}
+	for _, a := range s.Args {
+		c.compile(a)
+	}
+	c.compile(s.From)
+	for _, l := range s.Legs {
+		c.compile(l.To)
+		c.compile(l.From)
+	}
+}

@@ -1,0 +1,155 @@
+package exprs
+
+import (
+	"errors"
+	"fmt"
+	"reflect"
+	"strings"
+
+	"github.com/expr-lang/expr"
+	exprast "github.com/expr-lang/expr/ast"
+	"github.com/expr-lang/expr/file"
+	"github.com/expr-lang/expr/vm"
+
+	"github.com/callflow/callflow/lang/ast"
+	"github.com/callflow/callflow/lang/diag"
+	"github.com/callflow/callflow/lang/internal/suggest"
+	"github.com/callflow/callflow/lang/source"
+)
+
+// Limits on one expression: its source and its expr-lang node count.
+const (
+	MaxSource = 4096
+	MaxNodes  = 1000
+)
+
+// Compiled is one expression, checked and compiled.
+type Compiled struct {
+	Program *vm.Program
+	Type    reflect.Type // nil when only known at run time
+	Refs    []string     // environment names it reads, in order of first use
+}
+
+// Compile checks and compiles x against the environment. f is the file x
+// came from, so errors get exact positions.
+func (e *Env) Compile(f *source.File, x *ast.Expr) (*Compiled, *diag.Diagnostic) {
+	if len(x.Text) > MaxSource {
+		return nil, diag.Errorf(diag.BadExpr, x.At, "expression is %d bytes, over the %d-byte limit", len(x.Text), MaxSource).
+			Do("Split it: compute parts with set, or move data into a table.")
+	}
+	var t translation
+	if err := t.translate(x.Text, 0); err != nil {
+		return nil, diag.Errorf(diag.BadExpr, x.At, "%v", err)
+	}
+	opts := append([]expr.Option{expr.Env(e.samples), expr.DisableAllBuiltins(), expr.MaxNodes(MaxNodes)}, functions...)
+	for _, b := range builtins {
+		opts = append(opts, expr.EnableBuiltin(b))
+	}
+	prog, err := expr.Compile(t.out.String(), opts...)
+	if err != nil {
+		return nil, e.mapError(f, x, &t, err)
+	}
+	return &Compiled{Program: prog, Type: staticType(prog.Node()), Refs: e.refs(prog.Node())}, nil
+}
+
+func staticType(n exprast.Node) reflect.Type {
+	t := n.Type()
+	if t == nil || t.Kind() == reflect.Interface {
+		return nil
+	}
+	return t
+}
+
+// refs collects the environment names an expression reads.
+func (e *Env) refs(root exprast.Node) []string {
+	var c refCollector
+	c.env = e
+	exprast.Walk(&root, &c)
+	return c.names
+}
+
+type refCollector struct {
+	env   *Env
+	names []string
+}
+
+func (c *refCollector) Visit(n *exprast.Node) {
+	id, ok := (*n).(*exprast.IdentifierNode)
+	if !ok || !c.env.Has(id.Value) {
+		return
+	}
+	for _, have := range c.names {
+		if have == id.Value {
+			return
+		}
+	}
+	c.names = append(c.names, id.Value)
+}
+
+// mapError turns an expr-lang error into a diagnostic at the .flow position.
+func (e *Env) mapError(f *source.File, x *ast.Expr, t *translation, err error) *diag.Diagnostic {
+	var fe *file.Error
+	if !errors.As(err, &fe) {
+		return diag.Errorf(diag.BadExpr, x.At, "%v", err)
+	}
+	start := x.At.Start.Offset + t.srcOffset(fe.From)
+	end := start + tokenLen(f.Src, start)
+	at := f.Span(start, end)
+	msg := fe.Message
+	switch {
+	case strings.HasPrefix(msg, "unknown name "):
+		name := strings.TrimPrefix(msg, "unknown name ")
+		return e.unknownName(at, name, f.Src, end)
+	case strings.Contains(msg, "exceeds maximum allowed nodes"):
+		return diag.Errorf(diag.BadExpr, x.At, "expression is too large (over %d nodes)", MaxNodes).
+			Do("Split it into several set steps, or move data into a table.")
+	case isTypeError(msg):
+		return diag.Errorf(diag.TypeMismatch, at, "%s", msg).
+			Do("Change the expression so the types agree; convert with string(…) or int(…) where needed.")
+	}
+	return diag.Errorf(diag.BadExpr, at, "%s", msg).
+		Do("Fix the expression; it uses expr-lang syntax (docs/language.md, Expressions).")
+}
+
+func (e *Env) unknownName(at source.Span, name string, src []byte, end int) *diag.Diagnostic {
+	isCall := end < len(src) && src[end] == '('
+	if isCall {
+		return diag.Errorf(diag.UnknownFunction, at, "unknown function %s", name).
+			Do("Call one of the functions docs/language.md lists.").Maybe(suggest.Nearest(name, FunctionNames))
+	}
+	return diag.Errorf(diag.UnknownName, at, "unknown name %q", name).
+		Do("Declare it (const, table, lookup, hours) or set it before use.").Maybe(suggest.Nearest(name, e.Names()))
+}
+
+func isTypeError(msg string) bool {
+	for _, p := range []string{"invalid operation", "mismatched types", "cannot use", "not enough arguments", "too many arguments", "cannot be used as", "non-bool"} {
+		if strings.Contains(msg, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// tokenLen is the length of the word or symbol at src[off:], so a caret
+// covers the name an error is about.
+func tokenLen(src []byte, off int) int {
+	n := 0
+	for off+n < len(src) && isWord(src[off+n]) {
+		n++
+	}
+	return max(n, 1)
+}
+
+func isWord(c byte) bool {
+	return c == '_' || (c|0x20) >= 'a' && (c|0x20) <= 'z' || c >= '0' && c <= '9'
+}
+
+// Eval runs a compiled expression against a complete environment. The runtime
+// has its own evaluation loop; this serves compile-time consts.
+func Eval(c *Compiled, env map[string]any) (any, error) {
+	v, err := vm.Run(c.Program, env)
+	if err != nil {
+		return nil, fmt.Errorf("%w", err)
+	}
+	return v, nil
+}

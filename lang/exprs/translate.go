@@ -1,0 +1,151 @@
+package exprs
+
+import (
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/callflow/callflow/lang/lexer"
+)
+
+// textFunc formats an interpolated value as a person would say it.
+const textFunc = "__text"
+
+// segment maps a run of generated expr source back to the .flow source.
+// Copied text maps byte for byte; generated glue maps to its origin's start.
+type segment struct {
+	out, src, n int
+	exact       bool
+}
+
+// translation is an expression rewritten for expr-lang: string literals with
+// ${…} become concatenations, comments become spaces.
+type translation struct {
+	out  strings.Builder
+	segs []segment
+}
+
+// translate rewrites text, whose offsets count from base within the
+// expression. It fails only on a malformed string, which the lexer has already
+// rejected when text came from the parser.
+func (t *translation) translate(text string, base int) error {
+	toks, err := lexer.Tokens("", []byte(text))
+	if err != nil {
+		return err
+	}
+	prev := 0
+	var brackets []bool // for each open bracket: is it the call of open()?
+	lastIdent := ""
+	for _, tok := range toks {
+		off := tok.Pos.Offset
+		t.copy(text[prev:off], base+prev)
+		prev = off + len(tok.Value)
+		switch tok.Type {
+		case lexer.EOF:
+			return nil
+		case lexer.Comment:
+			t.copy(strings.Repeat(" ", len(tok.Value)), base+off)
+		case lexer.String:
+			if err := t.str(tok.Value, base+off); err != nil {
+				return err
+			}
+		case lexer.Punct:
+			switch tok.Value {
+			case "(", "[", "{":
+				brackets = append(brackets, tok.Value == "(" && lastIdent == "open")
+			case ")", "]", "}":
+				// open(office) reads the call's time: the compiled program
+				// calls open(office, now), so hours stay plain shared values.
+				if n := len(brackets); n > 0 {
+					if brackets[n-1] {
+						t.glue(", now", base+off)
+					}
+					brackets = brackets[:n-1]
+				}
+			}
+			t.copy(tok.Value, base+off)
+		default:
+			t.copy(tok.Value, base+off)
+		}
+		lastIdent = ""
+		if tok.Type == lexer.Ident {
+			lastIdent = tok.Value
+		}
+	}
+	return nil
+}
+
+func (t *translation) copy(s string, src int) {
+	if s == "" {
+		return
+	}
+	t.segs = append(t.segs, segment{out: t.out.Len(), src: src, n: len(s), exact: true})
+	t.out.WriteString(s)
+}
+
+func (t *translation) glue(s string, src int) {
+	t.segs = append(t.segs, segment{out: t.out.Len(), src: src, n: len(s)})
+	t.out.WriteString(s)
+}
+
+// str rewrites one string literal. Literals are re-quoted so escapes the
+// .flow language has and expr lacks (\$) survive.
+func (t *translation) str(lit string, src int) error {
+	parts, serr := lexer.StringParts([]byte(lit))
+	if serr != nil {
+		return serr
+	}
+	interp := false
+	for _, p := range parts {
+		interp = interp || p.Interp
+	}
+	if !interp {
+		text := ""
+		if len(parts) == 1 {
+			text = parts[0].Text
+		}
+		t.glue(strconv.Quote(text), src)
+		return nil
+	}
+	t.glue("(", src)
+	for i, p := range parts {
+		if i > 0 {
+			t.glue(" + ", src+p.Start)
+		}
+		if !p.Interp {
+			t.glue(strconv.Quote(p.Text), src+p.Start)
+			continue
+		}
+		t.glue(textFunc+"(", src+p.InterpStart)
+		if err := t.translate(lit[p.Start:p.End], src+p.Start); err != nil {
+			return err
+		}
+		t.glue(")", src+p.End)
+	}
+	if len(parts) == 1 {
+		t.glue(` + ""`, src)
+	}
+	t.glue(")", src+len(lit)-1)
+	return nil
+}
+
+// srcOffset maps a rune offset in the generated source back to a byte offset
+// in the expression's text.
+func (t *translation) srcOffset(runeOff int) int {
+	out := t.out.String()
+	b := 0
+	for i := 0; i < runeOff && b < len(out); i++ {
+		_, n := utf8.DecodeRuneInString(out[b:])
+		b += n
+	}
+	for i := len(t.segs) - 1; i >= 0; i-- {
+		s := t.segs[i]
+		if b >= s.out {
+			if s.exact && b-s.out <= s.n {
+				return s.src + (b - s.out)
+			}
+			return s.src
+		}
+	}
+	return 0
+}

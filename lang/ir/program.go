@@ -1,0 +1,124 @@
+// Package ir is the compiled program: the immutable, checked form of a set of
+// flows that the runtime evaluates. Nothing in it changes after compilation,
+// so one Program is shared by every request; per-call state lives in the
+// runtime's sessions.
+//
+// Handlers are flattened into instruction lists with jumps, so the point a
+// capture resumes from is just a handler name and an index.
+package ir
+
+import (
+	"reflect"
+	"sort"
+	"time"
+
+	"github.com/expr-lang/expr/vm"
+
+	"github.com/callflow/callflow/lang/ast"
+	"github.com/callflow/callflow/lang/hours"
+	"github.com/callflow/callflow/lang/source"
+)
+
+// Program is a set of compiled flows.
+type Program struct {
+	Flows []*Flow // sorted by name
+}
+
+// Flow returns the flow with the given name.
+func (p *Program) Flow(name string) *Flow {
+	i := sort.Search(len(p.Flows), func(i int) bool { return p.Flows[i].Name >= name })
+	if i < len(p.Flows) && p.Flows[i].Name == name {
+		return p.Flows[i]
+	}
+	return nil
+}
+
+// ForNumber returns the flow that answers number on platform, if any.
+func (p *Program) ForNumber(platform, number string) *Flow {
+	for _, f := range p.Flows {
+		if f.Targets(platform) {
+			for _, n := range f.Numbers {
+				if n == number {
+					return f
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// Flow is one compiled flow.
+type Flow struct {
+	Name      string
+	File      string   // the .flow file, slash-separated
+	Version   string   // hash of the source and table files
+	Platforms []string // platforms the flow compiles for
+	Numbers   []string // called numbers it answers
+
+	Voice string   // default voice, "" when none
+	Speed *float64 // default speed, nil when none
+
+	Consts  map[string]any
+	Tables  map[string]*Table
+	Lookups map[string]*Lookup
+	Hours   map[string]*hours.Schedule
+	Vars    []string // session variables, in declaration order
+
+	Rules    []*Rule
+	Index    *PrefixIndex // prefix rules indexed for fast selection; nil when not useful
+	Handlers map[string]*Handler
+
+	Syntax []*ast.File // the parsed files (flow and tests), for tools
+}
+
+// Targets reports whether the flow compiles for platform.
+func (f *Flow) Targets(platform string) bool {
+	for _, p := range f.Platforms {
+		if p == platform {
+			return true
+		}
+	}
+	return false
+}
+
+// Table is a table loaded from a CSV or JSON file.
+type Table struct {
+	Name    string
+	File    string
+	Columns []string
+	Rows    map[string]map[string]any
+}
+
+// Lookup is a JSON HTTP lookup.
+type Lookup struct {
+	Name    string
+	URL     *Expr // yields the URL; ${…} values are path-escaped at run time
+	Timeout time.Duration
+	Else    *Expr
+	At      source.Span
+}
+
+// Rule is `when COND -> HANDLER`; Cond is nil for otherwise.
+type Rule struct {
+	Cond    *Expr
+	Handler string
+	At      source.Span
+}
+
+// Handler is a flattened list of instructions.
+type Handler struct {
+	Name string
+	Code []Instr
+	At   source.Span
+}
+
+// Expr is a compiled expression.
+type Expr struct {
+	Src     string      // as written
+	At      source.Span // where it was written
+	Program *vm.Program
+	Type    reflect.Type // static type; nil when known only at run time
+	Lookups []string     // lookups it reads, to fetch before it runs
+	Const   any          // the value, when IsConst
+	IsConst bool         // the value is known at compile time
+}

@@ -1,0 +1,43 @@
+// Package lang compiles .flow sources into an immutable ir.Program: it parses
+// each file, checks it in named stages that collect every diagnostic, and
+// lowers the result. It never imports the runtime.
+//
+//	prog, diags := lang.CompileDir(os.DirFS("flows"))
+//	if diags.HasErrors() { … }
+//
+// The program is nil when there are errors; the diagnostics are always
+// returned, sorted by file and position.
+package lang
+
+import (
+	"github.com/callflow/callflow/lang/source"
+)
+
+// Option configures a compilation.
+type Option func(*config)
+
+type config struct {
+	maxErrors int
+	strict    bool
+	sources   source.Files
+}
+
+func newConfig(opts []Option) *config {
+	c := &config{maxErrors: 0}
+	for _, o := range opts {
+		o(c)
+	}
+	return c
+}
+
+// WithMaxErrors keeps at most n errors (0, the default, keeps all) and adds a
+// last diagnostic saying how many were cut.
+func WithMaxErrors(n int) Option { return func(c *config) { c.maxErrors = n } }
+
+// WithStrict treats warnings as errors: no program is returned when there are
+// any.
+func WithStrict(on bool) Option { return func(c *config) { c.strict = on } }
+
+// WithSources registers every file the compilation reads in files, so callers
+// can print source lines under diagnostics.
+func WithSources(files source.Files) Option { return func(c *config) { c.sources = files } }

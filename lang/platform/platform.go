@@ -1,0 +1,131 @@
+// Package platform declares, in one place, what each telephony platform can
+// express and within which limits. The checker rejects what a target cannot
+// do at compile time; the runtime adapters reuse the same facts to validate
+// values that are only known while a call runs, and to bound lookups by the
+// platform's answer budget.
+//
+// Facts come from shared/reference/platforms.md (the vendors' documentation).
+package platform
+
+import (
+	"slices"
+	"time"
+)
+
+// Step names a kind of handler step, as written in .flow source.
+type Step string
+
+const (
+	Say      Step = "say"
+	Play     Step = "play"
+	Capture  Step = "capture"
+	MakeCall Step = "makeCall"
+	Agent    Step = "agent"
+	IVR      Step = "ivr"
+	Set      Step = "set"
+	Hangup   Step = "hangup"
+	Goto     Step = "goto"
+	If       Step = "if"
+	Switch   Step = "switch"
+	Callback Step = "callback"
+	Campaign Step = "campaign"
+)
+
+// Platform is one target's capabilities and limits.
+type Platform struct {
+	Name    string
+	Vendor  string // what the platform is, for messages
+	Trigger bool   // a trigger API (callback, callbot) rather than a phone webhook
+	Steps   []Step // what a handler may contain
+
+	// Budget is the default time the runtime has to answer a webhook, lookups
+	// included; MaxBudget is the most an operator may configure.
+	Budget, MaxBudget time.Duration
+
+	Limits Limits
+}
+
+// Limits are value ranges a platform enforces. A zero range means no limit.
+type Limits struct {
+	MaxText      int        // characters of say text and prompts
+	Repeat       [2]int     // say/play repetition
+	Speed        [2]float64 // TTS speed
+	Digits       [2]int     // capture digits
+	NeedsVoice   bool       // say and capture need a voice profile
+	PlayExts     []string   // allowed audio file extensions
+	E164Dial     bool       // makeCall numbers must be E.164
+	Voices       []string   // allowed voice names, when the platform has a fixed set
+	NeedsContact bool       // a campaign needs at least one contact
+	BothLegs     bool       // a callback needs legs A and B
+}
+
+// Supports reports whether the platform can express step s.
+func (p *Platform) Supports(s Step) bool { return slices.Contains(p.Steps, s) }
+
+var control = []Step{Set, Goto, If, Switch}
+
+var all = []*Platform{
+	{
+		Name: "tencent", Vendor: "Tencent Cloud Contact Center inbound routing",
+		Steps:  append([]Step{Agent, IVR, Hangup}, control...),
+		Budget: 3 * time.Second, MaxBudget: 4500 * time.Millisecond,
+	},
+	{
+		Name: "8x8", Vendor: "8x8 voice call actions",
+		Steps:  append([]Step{Say, Play, Capture, MakeCall, Hangup}, control...),
+		Budget: 4 * time.Second, MaxBudget: 8 * time.Second,
+		Limits: Limits{
+			MaxText: 3000, Repeat: [2]int{1, 3}, Speed: [2]float64{0.5, 2.0}, Digits: [2]int{1, 25},
+			NeedsVoice: true, PlayExts: []string{".wav", ".mp3"}, E164Dial: true,
+		},
+	},
+	{
+		Name: "callback", Vendor: "two-leg callback API", Trigger: true,
+		Steps:  append([]Step{Callback}, control...),
+		Budget: 10 * time.Second, MaxBudget: 30 * time.Second,
+		Limits: Limits{BothLegs: true},
+	},
+	{
+		Name: "callbot", Vendor: "OMICall callbot API", Trigger: true,
+		Steps:  append([]Step{Campaign}, control...),
+		Budget: 10 * time.Second, MaxBudget: 30 * time.Second,
+		Limits: Limits{
+			Speed:        [2]float64{-3, 3},
+			Voices:       []string{"northern_female_ngocanh", "southern_female_honganh", "southern_male_tienhuy"},
+			NeedsContact: true,
+		},
+	},
+}
+
+// All returns every platform, in a stable order.
+func All() []*Platform { return all }
+
+// Names lists the platform names.
+func Names() []string {
+	out := make([]string, len(all))
+	for i, p := range all {
+		out[i] = p.Name
+	}
+	return out
+}
+
+// Lookup returns the platform with the given name.
+func Lookup(name string) (*Platform, bool) {
+	for _, p := range all {
+		if p.Name == name {
+			return p, true
+		}
+	}
+	return nil, false
+}
+
+// Supporting lists the platforms that can express step s.
+func Supporting(s Step) []string {
+	var out []string
+	for _, p := range all {
+		if p.Supports(s) {
+			out = append(out, p.Name)
+		}
+	}
+	return out
+}
