@@ -33,6 +33,18 @@ func (c *checker) declare(id *ast.Ident, what string) bool {
 	return true
 }
 
+// declareHandler records a handler. Handlers have their own namespace: only
+// rules and goto name them, so `handler now` does not hide the call's time.
+func (c *checker) declareHandler(h *ast.Handler) {
+	c.handlers = append(c.handlers, h)
+	if first, ok := c.info.Handlers[h.Name.Name]; ok {
+		c.report(diag.Errorf(diag.DuplicateName, h.Name.At, "handler %q is already declared", h.Name.Name).
+			Do("Rename or remove one of the handlers.").Also(first.Name.At, "first declared here"))
+		return
+	}
+	c.info.Handlers[h.Name.Name] = h
+}
+
 // collectDecls records every declaration and checks the ones that need no
 // environment: names, targets, rule order.
 func (c *checker) collectDecls() {
@@ -53,10 +65,7 @@ func (c *checker) collectDecls() {
 		case *ast.Hours:
 			c.declare(d.Name, "hours")
 		case *ast.Handler:
-			if c.declare(d.Name, "handler") {
-				c.info.Handlers[d.Name.Name] = d
-			}
-			c.handlers = append(c.handlers, d)
+			c.declareHandler(d)
 		case *ast.Target:
 			c.collectTargets(d)
 		case *ast.Rule:

@@ -1,0 +1,225 @@
+package lang
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"io/fs"
+	"path"
+	"slices"
+	"sort"
+	"strings"
+	"testing/fstest"
+
+	"github.com/callflow/callflow/lang/ast"
+	"github.com/callflow/callflow/lang/check"
+	"github.com/callflow/callflow/lang/compile"
+	"github.com/callflow/callflow/lang/diag"
+	"github.com/callflow/callflow/lang/ir"
+	"github.com/callflow/callflow/lang/parser"
+	"github.com/callflow/callflow/lang/source"
+)
+
+// TestSuffix marks a file that holds the tests of the flow beside it.
+const TestSuffix = "_test.flow"
+
+// CompileDir compiles every .flow file under fsys, recursively, skipping
+// folders whose names start with a dot.
+func CompileDir(fsys fs.FS, opts ...Option) (*ir.Program, diag.Diagnostics) {
+	paths, err := FlowFiles(fsys, ".")
+	if err != nil {
+		return nil, diag.Diagnostics{diag.Errorf(diag.BadEncoding, source.Span{}, "%v", err)}
+	}
+	return CompileFiles(fsys, paths, opts...)
+}
+
+// FlowFiles lists the .flow files under dir in fsys, sorted.
+func FlowFiles(fsys fs.FS, dir string) ([]string, error) {
+	var paths []string
+	err := fs.WalkDir(fsys, dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && p != dir && strings.HasPrefix(d.Name(), ".") {
+			return fs.SkipDir
+		}
+		if !d.IsDir() && strings.HasSuffix(p, ".flow") {
+			paths = append(paths, p)
+		}
+		return nil
+	})
+	sort.Strings(paths)
+	return paths, err
+}
+
+// CompileFile compiles one source held in memory. Table files cannot be read;
+// use CompileFiles or CompileDir for flows with tables.
+func CompileFile(name string, src []byte, opts ...Option) (*ir.Program, diag.Diagnostics) {
+	return CompileFiles(fstest.MapFS{name: {Data: src}}, []string{name}, opts...)
+}
+
+// CompileFiles compiles the .flow files at paths (slash-separated, inside
+// fsys). A NAME_test.flow is paired with NAME.flow in the same folder, which
+// is read even when it is not among paths. Table files are read from fsys
+// relative to their flow's folder.
+func CompileFiles(fsys fs.FS, paths []string, opts ...Option) (*ir.Program, diag.Diagnostics) {
+	cfg := newConfig(opts)
+	b := &build{fsys: fsys, files: source.Files{}, parsed: map[string]*ast.File{}}
+	for _, p := range paths {
+		b.parse(p, true)
+	}
+	prog := b.compile()
+	b.diags.Sort()
+	if cfg.sources != nil {
+		for name, f := range b.files {
+			cfg.sources[name] = f
+		}
+	}
+	errs, warns := b.diags.Count()
+	if errs > 0 || (cfg.strict && warns > 0) {
+		prog = nil
+	}
+	return prog, b.diags.Limit(cfg.maxErrors)
+}
+
+type build struct {
+	fsys   fs.FS
+	files  source.Files
+	parsed map[string]*ast.File // nil value: read or parse failed
+	order  []string
+	diags  diag.Diagnostics
+}
+
+func (b *build) parse(p string, required bool) *ast.File {
+	if f, ok := b.parsed[p]; ok {
+		return f
+	}
+	src, err := fs.ReadFile(b.fsys, p)
+	if err != nil {
+		if required {
+			b.diags = append(b.diags, diag.Errorf(diag.BadEncoding, source.Span{File: p}, "cannot read %s: %v", p, err))
+		}
+		return nil
+	}
+	f, ds := parser.Parse(b.files.Add(source.NewFile(p, src)))
+	b.diags = append(b.diags, ds...)
+	b.parsed[p] = f
+	b.order = append(b.order, p)
+	return f
+}
+
+// units pairs flows with their test files.
+func (b *build) units() []*check.Unit {
+	byMain := map[string]*check.Unit{}
+	var units []*check.Unit
+	for _, p := range slices.Clone(b.order) {
+		f := b.parsed[p]
+		if f == nil || strings.HasSuffix(p, TestSuffix) {
+			continue
+		}
+		u := &check.Unit{Main: f, Files: b.files, FS: b.fsys, Dir: path.Dir(p)}
+		byMain[p] = u
+		units = append(units, u)
+	}
+	for _, p := range slices.Clone(b.order) {
+		f := b.parsed[p]
+		if f == nil || !strings.HasSuffix(p, TestSuffix) {
+			continue
+		}
+		mainPath := strings.TrimSuffix(p, TestSuffix) + ".flow"
+		u := byMain[mainPath]
+		if u == nil && b.parse(mainPath, false) != nil {
+			u = &check.Unit{Main: b.parsed[mainPath], Files: b.files, FS: b.fsys, Dir: path.Dir(mainPath)}
+			byMain[mainPath] = u
+			units = append(units, u)
+		}
+		if u == nil {
+			if _, tried := b.parsed[mainPath]; !tried {
+				b.diags = append(b.diags, diag.Errorf(diag.BadTestFile, f.Flow.At, "no %s beside this test file", path.Base(mainPath)).
+					Do("Put the flow %q in %s, or rename the test file after its flow.", f.Flow.Name, mainPath))
+			}
+			continue
+		}
+		u.Tests = append(u.Tests, f)
+	}
+	return units
+}
+
+func (b *build) compile() *ir.Program {
+	prog := &ir.Program{}
+	names := map[string]*ast.File{}
+	for _, u := range b.units() {
+		if first, dup := names[u.Main.Flow.Name]; dup {
+			b.diags = append(b.diags, diag.Errorf(diag.DuplicateName, u.Main.Flow.At, "flow %q is also declared in %s", u.Main.Flow.Name, first.Name).
+				Do("Give each flow its own name.").Also(first.Flow.At, "first declared here"))
+			continue
+		}
+		names[u.Main.Flow.Name] = u.Main
+		info, ds := check.Check(u)
+		b.diags = append(b.diags, ds...)
+		if ds.HasErrors() {
+			continue
+		}
+		prog.Flows = append(prog.Flows, compile.Flow(u, info, b.version(u, info)))
+	}
+	sort.Slice(prog.Flows, func(i, j int) bool { return prog.Flows[i].Name < prog.Flows[j].Name })
+	b.checkNumbers(prog)
+	return prog
+}
+
+// version hashes a flow's source, its tests and its table files, so a
+// change to any of them makes a new version.
+func (b *build) version(u *check.Unit, info *check.Info) string {
+	h := sha256.New()
+	for _, f := range append([]*ast.File{u.Main}, u.Tests...) {
+		h.Write([]byte(f.Name))
+		h.Write(b.files[f.Name].Src)
+	}
+	for _, name := range slices.Sorted(mapsKeys(info.DataFiles)) {
+		h.Write([]byte(name))
+		h.Write(info.DataFiles[name])
+	}
+	return hex.EncodeToString(h.Sum(nil))[:12]
+}
+
+func mapsKeys(m map[string][]byte) func(func(string) bool) {
+	return func(yield func(string) bool) {
+		for k := range m {
+			if !yield(k) {
+				return
+			}
+		}
+	}
+}
+
+// checkNumbers reports two flows claiming one number for one platform.
+func (b *build) checkNumbers(prog *ir.Program) {
+	type key struct{ platform, number string }
+	owner := map[key]*ir.Flow{}
+	for _, f := range prog.Flows {
+		for _, n := range f.Numbers {
+			for _, p := range f.Platforms {
+				k := key{p, n}
+				if first, dup := owner[k]; dup {
+					at := numberSpan(f, n)
+					b.diags = append(b.diags, diag.Errorf(diag.DuplicateNumber, at, "number %s is also answered by flow %q on %s", n, first.Name, p).
+						Do("Give each number to one flow per platform.").Also(numberSpan(first, n), "claimed here"))
+					continue
+				}
+				owner[k] = f
+			}
+		}
+	}
+}
+
+func numberSpan(f *ir.Flow, n string) source.Span {
+	for _, d := range f.Syntax[0].Decls {
+		if num, ok := d.(*ast.Number); ok {
+			for _, x := range num.Numbers {
+				if strings.Contains(x.Text, n) {
+					return x.At
+				}
+			}
+		}
+	}
+	return f.Syntax[0].Flow.At
+}

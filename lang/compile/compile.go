@@ -1,0 +1,127 @@
+// Package compile lowers a checked flow into the ir.Flow the runtime runs.
+// It never reports user errors: check has found them all, so lowering a flow
+// without check errors cannot fail.
+package compile
+
+import (
+	"strings"
+	"time"
+
+	"github.com/callflow/callflow/lang/ast"
+	"github.com/callflow/callflow/lang/check"
+	"github.com/callflow/callflow/lang/exprs"
+	"github.com/callflow/callflow/lang/ir"
+)
+
+type lowerer struct {
+	info *check.Info
+	file *ast.File
+}
+
+// Flow lowers one checked flow.
+func Flow(u *check.Unit, info *check.Info, version string) *ir.Flow {
+	l := &lowerer{info: info, file: u.Main}
+	f := &ir.Flow{
+		Name: u.Main.Flow.Name, File: u.Main.Name, Version: version,
+		Platforms: info.Platforms, Consts: info.Consts, Hours: info.Hours, Vars: info.Vars,
+		Tables: map[string]*ir.Table{}, Lookups: map[string]*ir.Lookup{}, Handlers: map[string]*ir.Handler{},
+		Syntax: append([]*ast.File{u.Main}, u.Tests...),
+	}
+	for _, d := range u.Main.Decls {
+		l.decl(f, d)
+	}
+	f.Index = prefixIndex(f.Rules)
+	return f
+}
+
+func (l *lowerer) decl(f *ir.Flow, d ast.Decl) {
+	switch d := d.(type) {
+	case *ast.Number:
+		for _, n := range d.Numbers {
+			if s, ok := l.info.Values[n].(string); ok {
+				f.Numbers = append(f.Numbers, s)
+			}
+		}
+	case *ast.Voice:
+		f.Voice, _ = l.info.Values[d.Value].(string)
+	case *ast.Speed:
+		if v, ok := asFloat(l.info.Values[d.Value]); ok {
+			f.Speed = &v
+		}
+	case *ast.Table:
+		data := l.info.Tables[d.Name.Name]
+		f.Tables[d.Name.Name] = &ir.Table{Name: d.Name.Name, File: d.Path.Text, Columns: data.Columns, Rows: data.Rows}
+	case *ast.Lookup:
+		timeout := time.Second
+		if d.Timeout != nil {
+			timeout = time.Duration(d.Timeout.Millis) * time.Millisecond
+		}
+		f.Lookups[d.Name.Name] = &ir.Lookup{Name: d.Name.Name, URL: l.expr(d.URL), Timeout: timeout, Else: l.expr(d.Else), At: d.At}
+	case *ast.Rule:
+		r := &ir.Rule{Handler: d.Handler.Name, At: d.At}
+		if d.Cond != nil {
+			r.Cond = l.expr(d.Cond)
+		}
+		f.Rules = append(f.Rules, r)
+	case *ast.Handler:
+		f.Handlers[d.Name.Name] = &ir.Handler{Name: d.Name.Name, At: d.Name.At, Code: l.block(nil, d.Body)}
+	}
+}
+
+// expr wraps a compiled expression; nil in, nil out.
+func (l *lowerer) expr(x *ast.Expr) *ir.Expr {
+	if x == nil {
+		return nil
+	}
+	cx := l.info.Exprs[x]
+	out := &ir.Expr{Src: x.Text, At: x.At, Program: cx.Program, Type: cx.Type}
+	for _, r := range cx.Refs {
+		if k, _ := l.info.Env.Kind(r); k == exprs.LookupName {
+			out.Lookups = append(out.Lookups, r)
+		}
+	}
+	out.Const, out.IsConst = l.info.Values[x]
+	return out
+}
+
+func asFloat(v any) (float64, bool) {
+	switch n := v.(type) {
+	case int:
+		return float64(n), true
+	case float64:
+		return n, true
+	}
+	return 0, false
+}
+
+// prefixIndex indexes the leading rules of the form
+// `caller startsWith "LITERAL"`, which large routing tables are made of.
+func prefixIndex(rules []*ir.Rule) *ir.PrefixIndex {
+	var prefixes []string
+	for _, r := range rules {
+		p, ok := startsWithPrefix(r.Cond)
+		if !ok {
+			break
+		}
+		prefixes = append(prefixes, p)
+	}
+	if len(prefixes) < 8 {
+		return nil
+	}
+	return ir.NewPrefixIndex(prefixes)
+}
+
+func startsWithPrefix(x *ir.Expr) (string, bool) {
+	if x == nil {
+		return "", false
+	}
+	rest, ok := strings.CutPrefix(strings.TrimSpace(x.Src), "caller startsWith ")
+	if !ok {
+		return "", false
+	}
+	rest = strings.TrimSpace(rest)
+	if len(rest) < 2 || rest[0] != '"' || rest[len(rest)-1] != '"' || strings.ContainsAny(rest[1:len(rest)-1], "\"\\$") {
+		return "", false
+	}
+	return rest[1 : len(rest)-1], true
+}
