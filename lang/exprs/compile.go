@@ -8,7 +8,12 @@ import (
 
 	"github.com/expr-lang/expr"
 	exprast "github.com/expr-lang/expr/ast"
+	"github.com/expr-lang/expr/checker"
+	"github.com/expr-lang/expr/compiler"
+	"github.com/expr-lang/expr/conf"
 	"github.com/expr-lang/expr/file"
+	"github.com/expr-lang/expr/optimizer"
+	"github.com/expr-lang/expr/types"
 	"github.com/expr-lang/expr/vm"
 
 	"github.com/callflow/callflow/lang/ast"
@@ -41,15 +46,66 @@ func (e *Env) Compile(f *source.File, x *ast.Expr) (*Compiled, *diag.Diagnostic)
 	if err := t.translate(x.Text, 0); err != nil {
 		return nil, diag.Errorf(diag.BadExpr, x.At, "%v", err)
 	}
-	opts := append([]expr.Option{expr.Env(e.samples), expr.DisableAllBuiltins(), expr.MaxNodes(MaxNodes)}, functions...)
-	for _, b := range builtins {
-		opts = append(opts, expr.EnableBuiltin(b))
-	}
-	prog, err := expr.Compile(t.out.String(), opts...)
+	prog, err := e.compile(t.out.String())
 	if err != nil {
 		return nil, e.mapError(f, x, &t, err)
 	}
 	return &Compiled{Program: prog, Type: staticType(prog.Node()), Refs: e.refs(prog.Node())}, nil
+}
+
+// config builds expr-lang's configuration once per environment: building
+// it (the builtin table, the environment's types) costs more than compiling
+// a typical expression, and a flow compiles dozens.
+func (e *Env) config() *conf.Config {
+	if e.cfg != nil {
+		return e.cfg
+	}
+	opts := append([]expr.Option{expr.Env(e.exprEnv()), expr.DisableAllBuiltins(), expr.MaxNodes(MaxNodes)}, functions...)
+	for _, b := range builtins {
+		opts = append(opts, expr.EnableBuiltin(b))
+	}
+	cfg := conf.CreateNew()
+	for _, o := range opts {
+		o(cfg)
+	}
+	for name := range cfg.Disabled {
+		delete(cfg.Builtins, name)
+	}
+	cfg.Check()
+	e.cfg = cfg
+	return cfg
+}
+
+// compile is expr.Compile with the cached configuration.
+func (e *Env) compile(src string) (*vm.Program, error) {
+	cfg := e.config()
+	tree, err := checker.ParseCheck(src, cfg)
+	if err != nil {
+		return nil, err
+	}
+	if err := optimizer.Optimize(&tree.Node, cfg); err != nil {
+		var fe *file.Error
+		if errors.As(err, &fe) {
+			return nil, fe.Bind(tree.Source)
+		}
+		return nil, err
+	}
+	return compiler.Compile(tree, cfg)
+}
+
+// exprEnv is the environment as expr-lang types. A nil sample, a type known
+// only at run time, must be types.Any: a nil value in a map environment is
+// typed nil by expr-lang, and `x.field` or `x + 1` would not compile.
+func (e *Env) exprEnv() types.Map {
+	m := make(types.Map, len(e.samples))
+	for name, v := range e.samples {
+		if v == nil {
+			m[name] = types.Any
+		} else {
+			m[name] = types.TypeOf(v)
+		}
+	}
+	return m
 }
 
 func staticType(n exprast.Node) reflect.Type {

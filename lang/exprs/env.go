@@ -12,6 +12,8 @@ import (
 	"slices"
 	"time"
 
+	"github.com/expr-lang/expr/conf"
+
 	"github.com/callflow/callflow/lang/hours"
 )
 
@@ -37,6 +39,7 @@ func (k Kind) String() string {
 type Env struct {
 	samples map[string]any
 	kinds   map[string]Kind
+	cfg     *conf.Config // built on first compile; Define resets it
 }
 
 // Types of the names every flow has (language.md section 5).
@@ -62,6 +65,7 @@ func NewEnv() *Env {
 func (e *Env) Define(name string, sample any, k Kind) {
 	e.samples[name] = sample
 	e.kinds[name] = k
+	e.cfg = nil
 }
 
 // DefineHours adds an hours declaration.

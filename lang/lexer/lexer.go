@@ -27,11 +27,12 @@ const (
 	Duration                             // 1500ms, 10s, 5m, 2h
 	String                               // "text with ${expr}" or `raw`, quotes included
 	Punct                                // operators and brackets
+	Range                                // 4..10, a digit range
 )
 
 var symbols = map[string]plexer.TokenType{
 	"EOF": EOF, "Comment": Comment, "Newline": Newline, "Ident": Ident, "Int": Int,
-	"Float": Float, "Duration": Duration, "String": String, "Punct": Punct,
+	"Float": Float, "Duration": Duration, "String": String, "Punct": Punct, "Range": Range,
 }
 
 // TypeName names a token type for messages.

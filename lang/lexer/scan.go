@@ -119,7 +119,15 @@ func scanNumber(b []byte) (plexer.TokenType, int) {
 	for n < len(b) && isDigit(b[n]) {
 		n++
 	}
-	// "4..10" is a digit range: the dots belong to the next token.
+	// "4..10" is one Range token, so the grammar needs no lookahead to tell
+	// a digit range from a number.
+	if n+2 < len(b) && b[n] == '.' && b[n+1] == '.' && isDigit(b[n+2]) {
+		m := n + 2
+		for m < len(b) && isDigit(b[m]) {
+			m++
+		}
+		return Range, m
+	}
 	if n+1 < len(b) && b[n] == '.' && isDigit(b[n+1]) {
 		n++
 		for n < len(b) && isDigit(b[n]) {

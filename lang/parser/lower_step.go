@@ -2,6 +2,7 @@ package parser
 
 import (
 	"strconv"
+	"strings"
 
 	"github.com/callflow/callflow/lang/ast"
 	"github.com/callflow/callflow/lang/diag"
@@ -123,10 +124,11 @@ func (l *lowerer) arg(a *g.Arg) ast.Arg {
 	case a.Dur != nil:
 		return l.duration(a.Dur)
 	case a.Range != nil:
-		lo, _ := strconv.Atoi(a.Range.Min)
-		hi, _ := strconv.Atoi(a.Range.Max)
-		end := a.Pos.Offset + len(a.Range.Min) + 2 + len(a.Range.Max)
-		return &ast.Range{Base: ast.Base{At: l.f.Span(a.Pos.Offset, end)}, Min: lo, Max: hi}
+		lo, hi, _ := strings.Cut(a.Range.Text, "..")
+		r := &ast.Range{Base: l.at(a.Pos, len(a.Range.Text))}
+		r.Min, _ = strconv.Atoi(lo)
+		r.Max, _ = strconv.Atoi(hi)
+		return r
 	}
 	return l.expr(a.Expr)
 }

@@ -67,7 +67,7 @@ func endsExpr(t *plexer.Token, started, afterOperand bool) bool {
 		return true
 	case lexer.Punct:
 		switch t.Value {
-		case ";", ",", "->", ")", "]", "}", "..":
+		case ";", ",", "->", ")", "]", "}":
 			return true
 		case "{":
 			return started
@@ -87,7 +87,7 @@ func endsOperand(t *plexer.Token) bool {
 	switch t.Type {
 	case lexer.Ident:
 		return !lexer.IsOperatorWord(t.Value)
-	case lexer.Int, lexer.Float, lexer.String:
+	case lexer.Int, lexer.Float, lexer.String, lexer.Range:
 		return true
 	case lexer.Punct:
 		return t.Value == ")" || t.Value == "]" || t.Value == "}"

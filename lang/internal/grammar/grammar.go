@@ -14,116 +14,116 @@ import (
 // File is a whole .flow file.
 type File struct {
 	Pos     plexer.Position
-	Flow    *Ident  `(Newline | ";")* "flow" @@`
-	Version *Int    `( "version" @@ )? (?= Newline | ";" | EOF)`
-	Decls   []*Decl `( Newline | ";" | @@ )*`
+	Flow    *Ident  `parser:"(Newline | \";\")* \"flow\" @@"`
+	Version *Int    `parser:"( \"version\" @@ )? (?= Newline | \";\" | EOF)"`
+	Decls   []*Decl `parser:"( Newline | \";\" | @@ )*"`
 }
 
 // Decl is one top-level declaration.
 type Decl struct {
 	Pos       plexer.Position
-	Target    *Target    `  @@`
-	Number    *Number    `| @@`
-	Voice     *Voice     `| @@`
-	Speed     *Speed     `| @@`
-	Const     *Const     `| @@`
-	Table     *Table     `| @@`
-	Lookup    *Lookup    `| @@`
-	Hours     *Hours     `| @@`
-	Rule      *Rule      `| @@`
-	Otherwise *Otherwise `| @@`
-	Handler   *Handler   `| @@`
-	Test      *Test      `| @@`
+	Target    *Target    `parser:"  @@"`
+	Number    *Number    `parser:"| @@"`
+	Voice     *Voice     `parser:"| @@"`
+	Speed     *Speed     `parser:"| @@"`
+	Const     *Const     `parser:"| @@"`
+	Table     *Table     `parser:"| @@"`
+	Lookup    *Lookup    `parser:"| @@"`
+	Hours     *Hours     `parser:"| @@"`
+	Rule      *Rule      `parser:"| @@"`
+	Otherwise *Otherwise `parser:"| @@"`
+	Handler   *Handler   `parser:"| @@"`
+	Test      *Test      `parser:"| @@"`
 }
 
 type Target struct {
-	Platforms []*Ident `"target" @@ ( "," @@ )*`
+	Platforms []*Ident `parser:"\"target\" @@ ( \",\" @@ )*"`
 }
 
 type Number struct {
-	Numbers []*Expr `"number" @@ ( "," @@ )*`
+	Numbers []*Expr `parser:"\"number\" @@ ( \",\" @@ )*"`
 }
 
 type Voice struct {
-	Value *Expr `"voice" @@`
+	Value *Expr `parser:"\"voice\" @@"`
 }
 
 type Speed struct {
-	Value *Expr `"speed" @@`
+	Value *Expr `parser:"\"speed\" @@"`
 }
 
 type Const struct {
-	Name  *Ident `"const" @@ "="`
-	Value *Expr  `@@`
+	Name  *Ident `parser:"\"const\" @@ \"=\""`
+	Value *Expr  `parser:"@@"`
 }
 
 type Table struct {
-	Name *Ident `"table" @@ "from"`
-	Path *Str   `@@`
+	Name *Ident `parser:"\"table\" @@ \"from\""`
+	Path *Str   `parser:"@@"`
 }
 
 type Lookup struct {
-	Name    *Ident `"lookup" @@ "=" "get"`
-	URL     *Expr  `@@`
-	Timeout *Dur   `( "timeout" @@ )?`
-	Else    *Expr  `( "else" @@ )?`
+	Name    *Ident `parser:"\"lookup\" @@ \"=\" \"get\""`
+	URL     *Expr  `parser:"@@"`
+	Timeout *Dur   `parser:"( \"timeout\" @@ )?"`
+	Else    *Expr  `parser:"( \"else\" @@ )?"`
 }
 
 type Hours struct {
-	Name   *Ident `"hours" @@`
-	Spec   *Str   `@@`
-	TZ     *Str   `"tz" @@`
-	Except []*Str `( "except" @@ ( "," @@ )* )?`
+	Name   *Ident `parser:"\"hours\" @@"`
+	Spec   *Str   `parser:"@@"`
+	TZ     *Str   `parser:"\"tz\" @@"`
+	Except []*Str `parser:"( \"except\" @@ ( \",\" @@ )* )?"`
 }
 
 type Rule struct {
-	Cond    *Expr  `"when" @@ "->"`
-	Handler *Ident `@@`
+	Cond    *Expr  `parser:"\"when\" @@ \"->\""`
+	Handler *Ident `parser:"@@"`
 }
 
 type Otherwise struct {
-	Handler *Ident `"otherwise" "->" @@`
+	Handler *Ident `parser:"\"otherwise\" \"->\" @@"`
 }
 
 type Handler struct {
-	Name *Ident `"handler" @@`
-	Body *Block `@@`
+	Name *Ident `parser:"\"handler\" @@"`
+	Body *Block `parser:"@@"`
 }
 
 // Block is a braced list of steps.
 type Block struct {
 	Pos   plexer.Position
-	Steps []*Step `"{" ( Newline | ";" | @@ )*`
-	Close *Brace  `@@`
+	Steps []*Step `parser:"\"{\" ( Newline | \";\" | @@ )*"`
+	Close *Brace  `parser:"@@"`
 }
 
 // Brace records where a block closes.
 type Brace struct {
 	Pos plexer.Position
-	V   string `@"}"`
+	V   string `parser:"@\"}\""`
 }
 
 // Ident is a name; keywords lex as names too and are rejected by the parser
 // where a free name is wanted.
 type Ident struct {
 	Pos  plexer.Position
-	Name string `@Ident`
+	Name string `parser:"@Ident"`
 }
 
 // Int is an integer literal.
 type Int struct {
 	Pos   plexer.Position
-	Value string `@Int`
+	Value string `parser:"@Int"`
 }
 
 // Str is a string literal where only a literal may stand.
 type Str struct {
 	Pos   plexer.Position
-	Value string `@String`
+	Value string `parser:"@String"`
 }
 
 // Dur is a duration literal.
 type Dur struct {
 	Pos  plexer.Position
-	Text string `@Duration`
+	Text string `parser:"@Duration"`
 }

@@ -10,5 +10,4 @@ import (
 var Parser = participle.MustBuild[File](
 	participle.Lexer(lexer.Definition),
 	participle.Elide("Comment"),
-	participle.UseLookahead(2),
 )

@@ -5,138 +5,137 @@ import plexer "github.com/alecthomas/participle/v2/lexer"
 // Step is one handler statement.
 type Step struct {
 	Pos      plexer.Position
-	Say      *Say      `  @@`
-	Play     *Play     `| @@`
-	Capture  *Capture  `| @@`
-	MakeCall *MakeCall `| @@`
-	Agent    *Agent    `| @@`
-	IVR      *IVR      `| @@`
-	Set      *Set      `| @@`
-	Hangup   *Hangup   `| @@`
-	Goto     *Goto     `| @@`
-	If       *If       `| @@`
-	Switch   *Switch   `| @@`
-	Callback *Callback `| @@`
-	Campaign *Campaign `| @@`
+	Say      *Say      `parser:"  @@"`
+	Play     *Play     `parser:"| @@"`
+	Capture  *Capture  `parser:"| @@"`
+	MakeCall *MakeCall `parser:"| @@"`
+	Agent    *Agent    `parser:"| @@"`
+	IVR      *IVR      `parser:"| @@"`
+	Set      *Set      `parser:"| @@"`
+	Hangup   *Hangup   `parser:"| @@"`
+	Goto     *Goto     `parser:"| @@"`
+	If       *If       `parser:"| @@"`
+	Switch   *Switch   `parser:"| @@"`
+	Callback *Callback `parser:"| @@"`
+	Campaign *Campaign `parser:"| @@"`
 }
 
 type Say struct {
-	Text *Expr     `"say" @@`
-	Mods []*SayMod `@@*`
+	Text *Expr     `parser:"\"say\" @@"`
+	Mods []*SayMod `parser:"@@*"`
 }
 
 // SayMod is one of voice, speed and repeat after a say or play.
 type SayMod struct {
 	Pos   plexer.Position
-	Key   string `@( "voice" | "speed" | "repeat" )`
-	Value *Expr  `@@`
+	Key   string `parser:"@( \"voice\" | \"speed\" | \"repeat\" )"`
+	Value *Expr  `parser:"@@"`
 }
 
 type Play struct {
-	URL  *Expr     `"play" @@`
-	Mods []*SayMod `@@*`
+	URL  *Expr     `parser:"\"play\" @@"`
+	Mods []*SayMod `parser:"@@*"`
 }
 
 type Capture struct {
-	Var  *Ident    `"capture" @@`
-	Opts *OptBlock `@@`
+	Var  *Ident    `parser:"\"capture\" @@"`
+	Opts *OptBlock `parser:"@@"`
 }
 
 // OptBlock is the braced option list of capture, campaign and contact.
 type OptBlock struct {
 	Pos     plexer.Position
-	Options []*Option `"{" ( Newline | ";" | @@ )*`
-	Close   *Brace    `@@`
+	Options []*Option `parser:"\"{\" ( Newline | \";\" | @@ )*"`
+	Close   *Brace    `parser:"@@"`
 }
 
 // Option is `word [value, …] [every D] [{ … }]`.
 type Option struct {
 	Pos   plexer.Position
-	Name  *Ident    `@@`
-	Args  []*Arg    `( @@ ( "," @@ )* )?`
-	Every *Dur      `( "every" @@ )?`
-	Block *OptBlock `@@?`
+	Name  *Ident    `parser:"@@"`
+	Args  []*Arg    `parser:"( @@ ( \",\" @@ )* )?"`
+	Every *Dur      `parser:"( \"every\" @@ )?"`
+	Block *OptBlock `parser:"@@?"`
 }
 
 // Arg is an option value.
 type Arg struct {
 	Pos   plexer.Position
-	Dur   *Dur   `  @@`
-	Range *Range `| @@`
-	Expr  *Expr  `| @@`
+	Dur   *Dur   `parser:"  @@"`
+	Range *Range `parser:"| @@"`
+	Expr  *Expr  `parser:"| @@"`
 }
 
-// Range is a digit range such as 4..10.
+// Range is a digit range such as 4..10, lexed as one token.
 type Range struct {
-	Min string `@Int ".."`
-	Max string `@Int`
+	Text string `parser:"@Range"`
 }
 
 type MakeCall struct {
-	Number *Expr `"makeCall" @@`
-	From   *Expr `( "from" @@ )?`
-	Record bool  `@"record"?`
+	Number *Expr `parser:"\"makeCall\" @@"`
+	From   *Expr `parser:"( \"from\" @@ )?"`
+	Record bool  `parser:"@\"record\"?"`
 }
 
 type Agent struct {
-	ID *Expr `"agent" @@`
+	ID *Expr `parser:"\"agent\" @@"`
 }
 
 type IVR struct {
-	ID *Expr `"ivr" @@`
+	ID *Expr `parser:"\"ivr\" @@"`
 }
 
 type Set struct {
-	Var   *Ident `"set" @@ "="`
-	Value *Expr  `@@`
+	Var   *Ident `parser:"\"set\" @@ \"=\""`
+	Value *Expr  `parser:"@@"`
 }
 
 type Hangup struct {
-	Kw string `@"hangup"`
+	Kw string `parser:"@\"hangup\""`
 }
 
 type Goto struct {
-	Handler *Ident `"goto" @@`
+	Handler *Ident `parser:"\"goto\" @@"`
 }
 
 type If struct {
-	Cond *Expr       `"if" @@`
-	Body *Block      `@@`
-	Else *ElseClause `( "else" @@ )?`
+	Cond *Expr       `parser:"\"if\" @@"`
+	Body *Block      `parser:"@@"`
+	Else *ElseClause `parser:"( \"else\" @@ )?"`
 }
 
 // ElseClause is what follows else: another if, or a block.
 type ElseClause struct {
-	If    *If    `  @@`
-	Block *Block `| @@`
+	If    *If    `parser:"  @@"`
+	Block *Block `parser:"| @@"`
 }
 
 type Switch struct {
-	Value *Expr   `"switch" @@ "{"`
-	Cases []*Case `( Newline | ";" | @@ )*`
-	Else  *Block  `( "else" @@ )?`
-	Close *Brace  `( Newline | ";" )* @@`
+	Value *Expr   `parser:"\"switch\" @@ \"{\""`
+	Cases []*Case `parser:"( Newline | \";\" | @@ )*"`
+	Else  *Block  `parser:"( \"else\" @@ )?"`
+	Close *Brace  `parser:"( Newline | \";\" )* @@"`
 }
 
 type Case struct {
 	Pos    plexer.Position
-	Values []*Expr `"case" @@ ( "," @@ )*`
-	Body   *Block  `@@`
+	Values []*Expr `parser:"\"case\" @@ ( \",\" @@ )*"`
+	Body   *Block  `parser:"@@"`
 }
 
 type Callback struct {
-	Legs  []*Leg `"callback" "{" ( Newline | ";" | @@ )*`
-	Close *Brace `@@`
+	Legs  []*Leg `parser:"\"callback\" \"{\" ( Newline | \";\" | @@ )*"`
+	Close *Brace `parser:"@@"`
 }
 
 type Leg struct {
 	Pos  plexer.Position
-	Name *Ident `"leg" @@`
-	To   *Expr  `"to" @@`
-	From *Expr  `"from" @@`
+	Name *Ident `parser:"\"leg\" @@"`
+	To   *Expr  `parser:"\"to\" @@"`
+	From *Expr  `parser:"\"from\" @@"`
 }
 
 type Campaign struct {
-	Name *Expr     `"campaign" @@`
-	Opts *OptBlock `@@`
+	Name *Expr     `parser:"\"campaign\" @@"`
+	Opts *OptBlock `parser:"@@"`
 }

@@ -3,56 +3,56 @@ package grammar
 import plexer "github.com/alecthomas/participle/v2/lexer"
 
 type Test struct {
-	Name  *Str        `"test" @@ "{"`
-	Stmts []*TestStmt `( Newline | ";" | @@ )*`
-	Close *Brace      `@@`
+	Name  *Str        `parser:"\"test\" @@ \"{\""`
+	Stmts []*TestStmt `parser:"( Newline | \";\" | @@ )*"`
+	Close *Brace      `parser:"@@"`
 }
 
 // TestStmt is one statement of a test block.
 type TestStmt struct {
 	Pos    plexer.Position
-	Call   *Call   `  @@`
-	Given  *Given  `| @@`
-	Press  *Press  `| @@`
-	Expect *Expect `| @@`
+	Call   *Call   `parser:"  @@"`
+	Given  *Given  `parser:"| @@"`
+	Press  *Press  `parser:"| @@"`
+	Expect *Expect `parser:"| @@"`
 }
 
 type Call struct {
-	Platform *Ident `"call" @@`
-	From     *Expr  `"from" @@`
-	To       *Expr  `"to" @@`
-	At       *Expr  `( "at" @@ )?`
-	Data     *Expr  `( "data" @@ )?`
+	Platform *Ident `parser:"\"call\" @@"`
+	From     *Expr  `parser:"\"from\" @@"`
+	To       *Expr  `parser:"\"to\" @@"`
+	At       *Expr  `parser:"( \"at\" @@ )?"`
+	Data     *Expr  `parser:"( \"data\" @@ )?"`
 }
 
 type Given struct {
-	Name  *Ident `"given" @@ "="`
-	Value *Expr  `@@`
+	Name  *Ident `parser:"\"given\" @@ \"=\""`
+	Value *Expr  `parser:"@@"`
 }
 
 type Press struct {
-	Digits *Expr `"press" @@`
+	Digits *Expr `parser:"\"press\" @@"`
 }
 
 type Expect struct {
-	What *ExpectWhat `"expect" @@`
+	What *ExpectWhat `parser:"\"expect\" @@"`
 }
 
 // ExpectWhat is `var NAME == EXPR` or an expected step.
 type ExpectWhat struct {
-	Var  *ExpectVar  `  @@`
-	Step *ExpectStep `| @@`
+	Var  *ExpectVar  `parser:"  @@"`
+	Step *ExpectStep `parser:"| @@"`
 }
 
 type ExpectVar struct {
-	Name  *Ident `"var" @@ "=="`
-	Value *Expr  `@@`
+	Name  *Ident `parser:"\"var\" @@ \"==\""`
+	Value *Expr  `parser:"@@"`
 }
 
 type ExpectStep struct {
-	Kind   *Ident  `@@`
-	Args   []*Expr `( @@ ( "," @@ )* )?`
-	From   *Expr   `( "from" @@ )?`
-	Record bool    `@"record"?`
-	Legs   []*Leg  `@@*`
+	Kind   *Ident  `parser:"@@"`
+	Args   []*Expr `parser:"( @@ ( \",\" @@ )* )?"`
+	From   *Expr   `parser:"( \"from\" @@ )?"`
+	Record bool    `parser:"@\"record\"?"`
+	Legs   []*Leg  `parser:"@@*"`
 }
