@@ -5,9 +5,12 @@ import (
 	"encoding/hex"
 	"io/fs"
 	"path"
+	"runtime"
 	"slices"
 	"sort"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing/fstest"
 
 	"github.com/callflow/callflow/lang/ast"
@@ -64,9 +67,7 @@ func CompileFile(name string, src []byte, opts ...Option) (*ir.Program, diag.Dia
 func CompileFiles(fsys fs.FS, paths []string, opts ...Option) (*ir.Program, diag.Diagnostics) {
 	cfg := newConfig(opts)
 	b := &build{fsys: fsys, files: source.Files{}, parsed: map[string]*ast.File{}}
-	for _, p := range paths {
-		b.parse(p, true)
-	}
+	b.parseAll(paths)
 	prog := b.compile()
 	b.diags.Sort()
 	if cfg.sources != nil {
@@ -87,6 +88,57 @@ type build struct {
 	parsed map[string]*ast.File // nil value: read or parse failed
 	order  []string
 	diags  diag.Diagnostics
+}
+
+// parseAll reads and parses files on every core; results are registered in
+// path order so diagnostics and versions do not depend on scheduling.
+func (b *build) parseAll(paths []string) {
+	type result struct {
+		file  *source.File
+		tree  *ast.File
+		diags diag.Diagnostics
+		err   error
+	}
+	results := make([]result, len(paths))
+	parallel(len(paths), func(i int) {
+		src, err := fs.ReadFile(b.fsys, paths[i])
+		if err != nil {
+			results[i].err = err
+			return
+		}
+		f := source.NewFile(paths[i], src)
+		tree, ds := parser.Parse(f)
+		results[i] = result{file: f, tree: tree, diags: ds}
+	})
+	for i, r := range results {
+		p := paths[i]
+		if _, done := b.parsed[p]; done {
+			continue
+		}
+		if r.err != nil {
+			b.diags = append(b.diags, diag.Errorf(diag.BadEncoding, source.Span{File: p}, "cannot read %s: %v", p, r.err))
+			continue
+		}
+		b.files.Add(r.file)
+		b.diags = append(b.diags, r.diags...)
+		b.parsed[p] = r.tree
+		b.order = append(b.order, p)
+	}
+}
+
+// parallel runs fn(0..n-1) on GOMAXPROCS goroutines.
+func parallel(n int, fn func(i int)) {
+	workers := min(runtime.GOMAXPROCS(0), n)
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for i := int(next.Add(1)) - 1; i < n; i = int(next.Add(1)) - 1 {
+				fn(i)
+			}
+		})
+	}
+	wg.Wait()
 }
 
 func (b *build) parse(p string, required bool) *ast.File {
@@ -116,7 +168,7 @@ func (b *build) units() []*check.Unit {
 		if f == nil || strings.HasSuffix(p, TestSuffix) {
 			continue
 		}
-		u := &check.Unit{Main: f, Files: b.files, FS: b.fsys, Dir: path.Dir(p)}
+		u := b.unit(f, p)
 		byMain[p] = u
 		units = append(units, u)
 	}
@@ -128,7 +180,7 @@ func (b *build) units() []*check.Unit {
 		mainPath := strings.TrimSuffix(p, TestSuffix) + ".flow"
 		u := byMain[mainPath]
 		if u == nil && b.parse(mainPath, false) != nil {
-			u = &check.Unit{Main: b.parsed[mainPath], Files: b.files, FS: b.fsys, Dir: path.Dir(mainPath)}
+			u = b.unit(b.parsed[mainPath], mainPath)
 			byMain[mainPath] = u
 			units = append(units, u)
 		}
@@ -140,12 +192,21 @@ func (b *build) units() []*check.Unit {
 			continue
 		}
 		u.Tests = append(u.Tests, f)
+		u.Files.Add(b.files[p])
 	}
 	return units
 }
 
+// unit starts a flow's unit. Each unit has its own file registry, so units
+// can be checked in parallel; check adds table files it reports on.
+func (b *build) unit(f *ast.File, p string) *check.Unit {
+	files := source.Files{}
+	files.Add(b.files[p])
+	return &check.Unit{Main: f, Files: files, FS: b.fsys, Dir: path.Dir(p)}
+}
+
 func (b *build) compile() *ir.Program {
-	prog := &ir.Program{}
+	var units []*check.Unit
 	names := map[string]*ast.File{}
 	for _, u := range b.units() {
 		if first, dup := names[u.Main.Flow.Name]; dup {
@@ -154,12 +215,26 @@ func (b *build) compile() *ir.Program {
 			continue
 		}
 		names[u.Main.Flow.Name] = u.Main
-		info, ds := check.Check(u)
-		b.diags = append(b.diags, ds...)
-		if ds.HasErrors() {
-			continue
+		units = append(units, u)
+	}
+	flows := make([]*ir.Flow, len(units))
+	diags := make([]diag.Diagnostics, len(units))
+	parallel(len(units), func(i int) {
+		info, ds := check.Check(units[i])
+		diags[i] = ds
+		if !ds.HasErrors() {
+			flows[i] = compile.Flow(units[i], info, b.version(units[i], info))
 		}
-		prog.Flows = append(prog.Flows, compile.Flow(u, info, b.version(u, info)))
+	})
+	prog := &ir.Program{}
+	for i, u := range units {
+		b.diags = append(b.diags, diags[i]...)
+		for name, f := range u.Files {
+			b.files[name] = f
+		}
+		if flows[i] != nil {
+			prog.Flows = append(prog.Flows, flows[i])
+		}
 	}
 	sort.Slice(prog.Flows, func(i, j int) bool { return prog.Flows[i].Name < prog.Flows[j].Name })
 	b.checkNumbers(prog)
@@ -172,7 +247,7 @@ func (b *build) version(u *check.Unit, info *check.Info) string {
 	h := sha256.New()
 	for _, f := range append([]*ast.File{u.Main}, u.Tests...) {
 		h.Write([]byte(f.Name))
-		h.Write(b.files[f.Name].Src)
+		h.Write(u.Files[f.Name].Src)
 	}
 	for _, name := range slices.Sorted(mapsKeys(info.DataFiles)) {
 		h.Write([]byte(name))

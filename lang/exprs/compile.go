@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"reflect"
 	"strings"
+	"sync"
 
 	"github.com/expr-lang/expr"
 	exprast "github.com/expr-lang/expr/ast"
@@ -53,14 +54,10 @@ func (e *Env) Compile(f *source.File, x *ast.Expr) (*Compiled, *diag.Diagnostic)
 	return &Compiled{Program: prog, Type: staticType(prog.Node()), Refs: e.refs(prog.Node())}, nil
 }
 
-// config builds expr-lang's configuration once per environment: building
-// it (the builtin table, the environment's types) costs more than compiling
-// a typical expression, and a flow compiles dozens.
-func (e *Env) config() *conf.Config {
-	if e.cfg != nil {
-		return e.cfg
-	}
-	opts := append([]expr.Option{expr.Env(e.exprEnv()), expr.DisableAllBuiltins(), expr.MaxNodes(MaxNodes)}, functions...)
+// base holds the parts of expr-lang's configuration every flow shares: the
+// allowed builtins and our functions. Checking only reads these maps.
+var base = sync.OnceValue(func() *conf.Config {
+	opts := append([]expr.Option{expr.DisableAllBuiltins()}, functions...)
 	for _, b := range builtins {
 		opts = append(opts, expr.EnableBuiltin(b))
 	}
@@ -71,7 +68,22 @@ func (e *Env) config() *conf.Config {
 	for name := range cfg.Disabled {
 		delete(cfg.Builtins, name)
 	}
-	cfg.Check()
+	return cfg
+})
+
+// config builds the configuration of this environment once: building one
+// from scratch (the builtin table, the environment's types) costs more than
+// compiling a typical expression, and a flow compiles dozens.
+func (e *Env) config() *conf.Config {
+	if e.cfg != nil {
+		return e.cfg
+	}
+	b := base()
+	cfg := &conf.Config{
+		Optimize: true, ShortCircuit: true, MaxNodes: MaxNodes,
+		ConstFns: b.ConstFns, Functions: b.Functions, Builtins: b.Builtins, Disabled: b.Disabled,
+	}
+	cfg.WithEnv(e.samples)
 	e.cfg = cfg
 	return cfg
 }

@@ -1,0 +1,41 @@
+# One entry point for building and testing callflow. `make test` is what CI
+# (.ci/run) and the README call; it needs nothing but Go.
+
+GO       ?= go
+FUZZTIME ?= 10s
+
+.PHONY: build test run bench fuzz check
+
+build:
+	$(GO) build -o bin/callflow ./cmd/callflow
+
+test:
+	$(GO) vet ./...
+	@unformatted="$$(gofmt -l .)"; \
+	if [ -n "$$unformatted" ]; then \
+		echo "gofmt: these files are not formatted (run gofmt -w):"; \
+		echo "$$unformatted"; \
+		exit 1; \
+	fi
+	$(GO) test -race ./...
+
+run:
+	$(GO) run ./cmd/callflow serve --addr :8080 --dir flows
+
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+# Runs every fuzz target for FUZZTIME each. `go test -list` prints a
+# package's matching names, then an "ok <package>" line.
+fuzz:
+	@set -e; \
+	list="$$($(GO) test -list '^Fuzz' ./...)"; \
+	targets="$$(echo "$$list" | awk '/^Fuzz/ { names[n++] = $$1; next } /^ok/ { for (i = 0; i < n; i++) print $$2 " " names[i]; n = 0 }')"; \
+	if [ -z "$$targets" ]; then echo "no fuzz targets"; exit 0; fi; \
+	echo "$$targets" | while read -r pkg name; do \
+		echo "== $$name ($$pkg)"; \
+		$(GO) test -run '^$$' -fuzz "^$$name\$$" -fuzztime $(FUZZTIME) "$$pkg"; \
+	done
+
+check:
+	$(GO) run ./cmd/callflow check flows

@@ -1,0 +1,127 @@
+// Package cli is the callflow command line: flags, I/O and exit codes only.
+// The language lives in package lang; this package parses arguments with kong,
+// calls it, and prints what it returns.
+//
+// Exit codes, for every subcommand:
+//
+//	0  success
+//	1  the command ran and found problems (errors from check, …)
+//	2  usage errors and I/O failures
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/alecthomas/kong"
+)
+
+// Exit codes.
+const (
+	exitOK       = 0
+	exitProblems = 1
+	exitUsage    = 2
+)
+
+// app is the command tree. One struct per subcommand, each in its own file.
+//
+// Still to come, each in its own file: fmt, run, test, graph and serve
+// (see /docs/tooling.md and their issues).
+type app struct {
+	Check   checkCmd   `cmd:"" help:"Check flows (files or folders) and report problems."`
+	Version versionCmd `cmd:"" help:"Print the version, commit and Go version."`
+}
+
+// env is what a subcommand's Run method receives: where to write.
+type env struct {
+	stdout, stderr io.Writer
+}
+
+// exitError ends a subcommand with a code. Its message, if any, goes to
+// stderr; an empty message means the command has already said what it had to.
+type exitError struct {
+	code int
+	msg  string
+}
+
+func (e *exitError) Error() string { return e.msg }
+
+// fail returns an exitError with a formatted message.
+func fail(code int, format string, args ...any) error {
+	return &exitError{code: code, msg: fmt.Sprintf(format, args...)}
+}
+
+// kongExit is what the kong.Exit hook panics with: kong calls it after
+// printing --help, and must not end the process when callflow runs in-process.
+type kongExit int
+
+// Main runs callflow with the process's arguments and standard streams, and
+// returns the exit code.
+func Main() int {
+	return Run(os.Args[1:], os.Stdout, os.Stderr)
+}
+
+// Run runs callflow with args (without the program name), writing to stdout
+// and stderr, and returns the exit code.
+func Run(args []string, stdout, stderr io.Writer) int {
+	var cli app
+	ctx, code, done := parse(&cli, args, stdout, stderr)
+	if done {
+		return code
+	}
+	err := ctx.Run(&env{stdout: stdout, stderr: stderr})
+	if err == nil {
+		return exitOK
+	}
+	var ee *exitError
+	if errors.As(err, &ee) {
+		if ee.msg != "" {
+			fmt.Fprintf(stderr, "callflow %s: %s\n", ctx.Selected().Name, ee.msg)
+		}
+		return ee.code
+	}
+	fmt.Fprintf(stderr, "callflow: %v\n", err)
+	return exitUsage
+}
+
+// parse parses args into cli. When done is set the command line has been
+// fully handled (help printed, or a usage error reported) and code is the
+// exit code.
+func parse(cli *app, args []string, stdout, stderr io.Writer) (ctx *kong.Context, code int, done bool) {
+	defer func() {
+		if r := recover(); r != nil {
+			c, ok := r.(kongExit)
+			if !ok {
+				panic(r)
+			}
+			ctx, code, done = nil, int(c), true
+		}
+	}()
+	parser, err := kong.New(cli,
+		kong.Name("callflow"),
+		kong.Description("Check, format, run, test and serve .flow call flows."),
+		kong.Writers(stdout, stderr),
+		kong.Exit(func(code int) { panic(kongExit(code)) }),
+		kong.ConfigureHelp(kong.HelpOptions{Compact: true}),
+	)
+	if err != nil {
+		// The command tree is wrong: a bug, not a usage error.
+		panic(err)
+	}
+	ctx, err = parser.Parse(args)
+	if err != nil {
+		fmt.Fprintf(stderr, "callflow: error: %v\n", err)
+		cmd := "callflow"
+		var pe *kong.ParseError
+		if errors.As(err, &pe) && pe.Context != nil {
+			if n := pe.Context.Selected(); n != nil {
+				cmd = n.FullPath()
+			}
+		}
+		fmt.Fprintf(stderr, "Run '%s --help' for usage.\n", cmd)
+		return nil, exitUsage, true
+	}
+	return ctx, 0, false
+}

@@ -1,0 +1,11 @@
+// Command callflow checks, formats, runs, tests and serves .flow call flows.
+// See docs/tooling.md, or run `callflow --help`.
+package main
+
+import (
+	"os"
+
+	"github.com/callflow/callflow/cmd/callflow/internal/cli"
+)
+
+func main() { os.Exit(cli.Main()) }
