@@ -128,7 +128,7 @@ func (c *checker) compileExprs() {
 		case *ast.Rule:
 			c.expect(d.Cond, wantBool, "a when condition")
 		case *ast.Lookup:
-			c.expect(d.URL, wantString, "a lookup URL")
+			c.lookupURL(d.URL)
 		case *ast.Number:
 			for _, n := range d.Numbers {
 				c.expect(n, wantString, "a number")
@@ -194,5 +194,19 @@ func (c *checker) caseValue(v *ast.Expr) {
 	if _, ok := c.info.Values[v]; !ok {
 		c.report(diag.Errorf(diag.BadConst, v.At, "a case value must be known when the flow compiles").
 			Do("Use a literal such as \"1\", or a const."))
+	}
+}
+
+// lookupURL compiles a lookup's URL with path-escaped interpolation.
+func (c *checker) lookupURL(x *ast.Expr) {
+	cx, d := c.info.Env.CompileURL(c.file(x.At.File), x)
+	if d != nil {
+		c.report(d)
+		return
+	}
+	c.info.Exprs[x] = cx
+	if cx.Type != nil && !fits(cx.Type, wantString) {
+		c.report(diag.Errorf(diag.TypeMismatch, x.At, "a lookup URL must be a string, but this is %s", typeName(cx.Type)).
+			Do("Write the URL as a string literal, with ${…} for values."))
 	}
 }

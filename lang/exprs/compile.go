@@ -39,11 +39,21 @@ type Compiled struct {
 // Compile checks and compiles x against the environment. f is the file x
 // came from, so errors get exact positions.
 func (e *Env) Compile(f *source.File, x *ast.Expr) (*Compiled, *diag.Diagnostic) {
+	return e.compileWith(f, x, textFunc)
+}
+
+// CompileURL compiles a lookup URL: values interpolated with ${…} are
+// path-escaped, so a caller id cannot change the URL's shape.
+func (e *Env) CompileURL(f *source.File, x *ast.Expr) (*Compiled, *diag.Diagnostic) {
+	return e.compileWith(f, x, urlFunc)
+}
+
+func (e *Env) compileWith(f *source.File, x *ast.Expr, interp string) (*Compiled, *diag.Diagnostic) {
 	if len(x.Text) > MaxSource {
 		return nil, diag.Errorf(diag.BadExpr, x.At, "expression is %d bytes, over the %d-byte limit", len(x.Text), MaxSource).
 			Do("Split it: compute parts with set, or move data into a table.")
 	}
-	var t translation
+	t := translation{interp: interp}
 	if err := t.translate(x.Text, 0); err != nil {
 		return nil, diag.Errorf(diag.BadExpr, x.At, "%v", err)
 	}

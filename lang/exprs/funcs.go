@@ -2,6 +2,7 @@ package exprs
 
 import (
 	"errors"
+	"net/url"
 	"time"
 
 	"github.com/expr-lang/expr"
@@ -35,6 +36,9 @@ var functions = []expr.Option{
 	}, new(func(string) string)),
 	expr.Function(textFunc, func(p ...any) (any, error) {
 		return Text(p[0]), nil
+	}, new(func(any) string)),
+	expr.Function(urlFunc, func(p ...any) (any, error) {
+		return url.PathEscape(Text(p[0])), nil
 	}, new(func(any) string)),
 }
 

@@ -8,8 +8,12 @@ import (
 	"github.com/callflow/callflow/lang/lexer"
 )
 
-// textFunc formats an interpolated value as a person would say it.
-const textFunc = "__text"
+// textFunc formats an interpolated value as a person would say it; urlFunc
+// also path-escapes it, for lookup URLs.
+const (
+	textFunc = "__text"
+	urlFunc  = "__url"
+)
 
 // segment maps a run of generated expr source back to the .flow source.
 // Copied text maps byte for byte; generated glue maps to its origin's start.
@@ -21,8 +25,9 @@ type segment struct {
 // translation is an expression rewritten for expr-lang: string literals with
 // ${…} become concatenations, comments become spaces.
 type translation struct {
-	out  strings.Builder
-	segs []segment
+	out    strings.Builder
+	segs   []segment
+	interp string // the function interpolations go through; textFunc when empty
 }
 
 // translate rewrites text, whose offsets count from base within the
@@ -116,7 +121,11 @@ func (t *translation) str(lit string, src int) error {
 			t.glue(strconv.Quote(p.Text), src+p.Start)
 			continue
 		}
-		t.glue(textFunc+"(", src+p.InterpStart)
+		fn := t.interp
+		if fn == "" {
+			fn = textFunc
+		}
+		t.glue(fn+"(", src+p.InterpStart)
 		if err := t.translate(lit[p.Start:p.End], src+p.Start); err != nil {
 			return err
 		}

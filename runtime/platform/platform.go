@@ -1,0 +1,194 @@
+// Package platform is the contract between the engine and the telephony
+// adapters. An adapter decodes its platform's webhook into one neutral
+// Event, renders the engine's neutral Actions into the platform's JSON, and
+// answers with the platform's safe fallback when the flow cannot run. Each
+// adapter is a self-contained package below this one; the capabilities and
+// limits the checker enforces come from lang/platform, shared with them.
+package platform
+
+import (
+	"net/http"
+	"time"
+)
+
+// Kind says what a webhook means.
+type Kind uint8
+
+const (
+	CallStarted Kind = iota + 1 // a new inbound call: run the rules
+	Input                       // digits (or none) for a pending capture
+	CallEnded                   // the call is over: free the session
+	Status                      // information only: acknowledge
+	Trigger                     // a callback/callbot request: run the rules
+)
+
+// Event is a decoded webhook.
+type Event struct {
+	Kind     Kind
+	Platform string
+	// Session is the platform's call or session id; for triggers the
+	// trigger id. Sessions are keyed by platform and Session.
+	Session string
+	// Delivery identifies this delivery for idempotency: a retried webhook
+	// carries the same Delivery and gets the same answer.
+	Delivery string
+	Caller   string
+	Callee   string
+	Digits   *string // Input: the digits, nil when nothing was captured
+	Resume   string  // Input: the resume token the previous answer set
+	Data     map[string]any
+	Raw      map[string]any // the whole webhook, the `event` of expressions
+	Bound    Bound          // tencent: what the number is bound to now
+}
+
+// Bound is the agent or IVR a Tencent number is already bound to; 0 is none.
+type Bound struct {
+	AgentID, IVRID int64
+}
+
+// Action is one thing the engine asks the platform to do.
+type Action interface{ action() }
+
+// Say speaks text.
+type Say struct {
+	Text   string
+	Voice  string
+	Speed  float64 // 0 means the platform's default
+	Repeat int     // 0 means once
+}
+
+// Play plays an audio file.
+type Play struct {
+	URL    string
+	Repeat int
+}
+
+// Capture prompts for digits; it is always the last action of a response.
+type Capture struct {
+	Prompt                string
+	Voice                 string
+	Speed                 float64
+	MinDigits, MaxDigits  int
+	End                   string // "#" completes on hash; "" means entry ends at MaxDigits
+	Timeout, DigitTimeout time.Duration
+	Tries                 int
+	Success, Failure      string
+}
+
+// MakeCall bridges the call to a number.
+type MakeCall struct {
+	Number, From string
+	Record       bool
+}
+
+// Agent hands the call to an AI agent.
+type Agent struct{ ID int64 }
+
+// IVR hands the call to an IVR.
+type IVR struct{ ID int64 }
+
+// Hangup ends the call.
+type Hangup struct{}
+
+// KeepBound keeps the route the number is bound to (Tencent's end of handler).
+type KeepBound struct{}
+
+// Callback requests a two-leg call.
+type Callback struct{ A, B Leg }
+
+// Leg is one leg of a callback.
+type Leg struct{ To, From string }
+
+// Campaign starts an outbound callbot session.
+type Campaign struct {
+	Name, Script, CID, Voice string
+	Speed                    int
+	Retry                    int
+	RetryEvery               time.Duration
+	Batch                    int
+	BatchEvery               time.Duration
+	SendTime                 *time.Time // nil: now
+	Dedupe                   string
+	AutoPause                bool
+	Contacts                 []Contact
+}
+
+// Contact is one person a campaign calls.
+type Contact struct {
+	Phone, Email, Code string
+	Vars               map[string]any
+}
+
+func (Say) action()       {}
+func (Play) action()      {}
+func (Capture) action()   {}
+func (MakeCall) action()  {}
+func (Agent) action()     {}
+func (IVR) action()       {}
+func (Hangup) action()    {}
+func (KeepBound) action() {}
+func (Callback) action()  {}
+func (Campaign) action()  {}
+
+// Var is a session variable rendered for the platform (Tencent Variables).
+type Var struct{ Key, Value string }
+
+// Response is what the engine decided for one webhook.
+type Response struct {
+	Actions []Action
+	Vars    []Var  // every variable set on the path, in order first set
+	Resume  string // the token to echo back with the next webhook (8x8)
+}
+
+// Reply is a rendered HTTP answer.
+type Reply struct {
+	Status int
+	Body   []byte // nil for no body (204)
+}
+
+// Adapter is one platform.
+type Adapter interface {
+	// Name is the platform name used in flows and URLs: tencent, 8x8, …
+	Name() string
+	// Decode reads a webhook. A body it cannot understand is a *DecodeError.
+	Decode(body []byte, header http.Header) (*Event, error)
+	// Render turns the engine's response into the platform's answer.
+	Render(ev *Event, r *Response) (Reply, error)
+	// Fallback is the safe answer when the flow cannot run for an event
+	// that was understood.
+	Fallback(ev *Event, opts FallbackOptions) Reply
+	// Webhook builds a real-shaped webhook for tests and `callflow run`:
+	// a new call (digits nil) or the answer to a capture.
+	Webhook(c Call) ([]byte, error)
+}
+
+// FallbackOptions configure safe fallbacks.
+type FallbackOptions struct {
+	Apology string // 8x8: said before hanging up, when Voice is set
+	Voice   string
+}
+
+// Call describes a webhook to build.
+type Call struct {
+	Session, Delivery string
+	Caller, Callee    string
+	At                time.Time
+	Data              map[string]any
+	Bound             Bound
+	Resume            string  // the token of the pending capture
+	Digits            *string // nil: a new call; non-nil: capture input ("" = none)
+	NoInput           bool    // capture input with nothing entered (dtmf null)
+}
+
+// DecodeError is a webhook that cannot be understood; it names the field.
+type DecodeError struct {
+	Field string // JSON path, such as "payload.eventData"
+	Msg   string
+}
+
+func (e *DecodeError) Error() string {
+	if e.Field == "" {
+		return e.Msg
+	}
+	return e.Field + ": " + e.Msg
+}
