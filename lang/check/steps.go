@@ -19,10 +19,13 @@ import (
 // E.164 form, captures with tries.
 func (c *checker) checkSteps() {
 	for _, d := range c.u.Main.Decls {
-		if n, ok := d.(*ast.Number); ok {
-			for _, x := range n.Numbers {
+		switch d := d.(type) {
+		case *ast.Number:
+			for _, x := range d.Numbers {
 				c.e164(x, "number")
 			}
+		case *ast.Lookup:
+			c.lookupLimits(d)
 		}
 	}
 	c.forSteps(func(_ *ast.Handler, s ast.Step) {
@@ -192,4 +195,27 @@ func number(v any) (float64, bool) {
 		return n, true
 	}
 	return 0, false
+}
+
+// lookupLimits checks a lookup's URL scheme and that its timeout fits every
+// target's answer budget, which the lookup shares.
+func (c *checker) lookupLimits(l *ast.Lookup) {
+	if u := strings.TrimLeft(l.URL.Text, "\"`"); !strings.HasPrefix(u, "http://") && !strings.HasPrefix(u, "https://") {
+		c.report(diag.Errorf(diag.BadLookup, l.URL.At, "lookup %q must use an http:// or https:// URL", l.Name.Name).
+			Do("Write the URL as a string starting with https://."))
+	}
+	timeout := int64(1000)
+	at := ast.Node(l.Name)
+	if l.Timeout != nil {
+		timeout, at = l.Timeout.Millis, l.Timeout
+	}
+	if timeout <= 0 {
+		c.report(diag.Errorf(diag.BadLookup, at.Span(), "lookup timeout must be more than 0").Do("Use a timeout such as 1500ms."))
+	}
+	for _, p := range c.targets() {
+		if budget := p.Budget.Milliseconds(); timeout > budget {
+			c.report(diag.Errorf(diag.BadLookup, at.Span(), "lookup timeout %dms is over the %s answer budget of %dms", timeout, p.Name, budget).
+				Do("Use a timeout under %dms: the lookup and the answer share the budget.", budget))
+		}
+	}
 }
