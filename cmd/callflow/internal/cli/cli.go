@@ -27,10 +27,10 @@ const (
 
 // app is the command tree. One struct per subcommand, each in its own file.
 //
-// Still to come, each in its own file: fmt, run, test, graph and serve
-// (see /docs/tooling.md and their issues).
+// Still to come, each in its own file: fmt, test, graph and serve.
 type app struct {
 	Check   checkCmd   `cmd:"" help:"Check flows (files or folders) and report problems."`
+	Run     runCmd     `cmd:"" help:"Answer one webhook with the flows at PATH and print the platform JSON."`
 	Version versionCmd `cmd:"" help:"Print the version, commit and Go version."`
 }
 

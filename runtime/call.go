@@ -1,0 +1,160 @@
+package runtime
+
+import (
+	"context"
+	"time"
+
+	"github.com/callflow/callflow/lang/ir"
+	"github.com/callflow/callflow/lang/source"
+	"github.com/callflow/callflow/runtime/platform"
+)
+
+// call is the work of one webhook. It is used by one goroutine.
+type call struct {
+	e   *Engine
+	ctx context.Context
+	req *Request
+	ev  *platform.Event
+	ad  platform.Adapter
+	now time.Time
+
+	flow *ir.Flow
+	sess *Session
+	rev  uint64 // the session's revision in the store; 0 for a new call
+	env  map[string]any
+
+	resp      platform.Response
+	handler   string
+	steps     int
+	ended     bool // a step ended the handler
+	suspended bool // a capture waits for the caller
+	lastAt    source.Span
+	trace     *Trace
+}
+
+// rules returns the handler of the first rule that matches, or "".
+func (c *call) rules() (string, error) {
+	rules := c.flow.Rules
+	from := 0
+	if ix := c.flow.Index; ix != nil {
+		// Indexed prefix rules: the first that matches is the trie's answer,
+		// exactly as trying them in order would find.
+		if i := ix.First(c.ev.Caller); i >= 0 {
+			c.traceRule(rules[i], true, "indexed")
+			return rules[i].Handler, nil
+		}
+		from = ix.Upto
+	}
+	for _, r := range rules[from:] {
+		if r.Cond == nil {
+			c.traceRule(r, true, "")
+			return r.Handler, nil
+		}
+		ok, err := c.evalBool(r.Cond)
+		if err != nil {
+			return "", err
+		}
+		c.traceRule(r, ok, "")
+		if ok {
+			return r.Handler, nil
+		}
+	}
+	return "", nil
+}
+
+// run executes instructions from handler name at pc until the handler ends,
+// a capture suspends the call, or the step limit is reached.
+func (c *call) run(name string, pc int) error {
+	c.handler = name
+	h := c.flow.Handlers[name]
+	c.traceHandler(h)
+	for ; c.steps < MaxSteps; c.steps++ {
+		if pc >= len(h.Code) {
+			return nil
+		}
+		in := h.Code[pc]
+		c.lastAt = in.Span()
+		next, err := c.exec(in, pc)
+		if err != nil {
+			return err
+		}
+		if c.ended || c.suspended {
+			return nil
+		}
+		if g, ok := in.(*ir.Goto); ok {
+			c.handler = g.Handler
+			h = c.flow.Handlers[g.Handler]
+			c.traceHandler(h)
+		}
+		pc = next
+	}
+	return &Error{Code: "step-limit", Msg: "the webhook ran 1,000 steps without reaching a capture or an end", At: c.lastAt, Flow: c.flow.Name, Handler: c.handler}
+}
+
+// exec runs one instruction and returns the next pc.
+func (c *call) exec(in ir.Instr, pc int) (int, error) {
+	c.traceStep(in)
+	switch in := in.(type) {
+	case *ir.Set:
+		v, err := c.eval(in.Value)
+		if err != nil {
+			return 0, err
+		}
+		c.setVar(in.Var, v)
+	case *ir.Goto:
+		return 0, nil
+	case *ir.Branch:
+		ok, err := c.evalBool(in.Cond)
+		if err != nil || !ok {
+			return in.Else, err
+		}
+	case *ir.Jump:
+		return in.To, nil
+	case *ir.SwitchJump:
+		return c.switchJump(in)
+	case *ir.Capture:
+		return pc, c.capture(in, pc, in.Tries)
+	default:
+		a, ends, err := c.action(in)
+		if err != nil {
+			return 0, err
+		}
+		c.resp.Actions = append(c.resp.Actions, a)
+		c.ended = ends
+	}
+	return pc + 1, nil
+}
+
+func (c *call) switchJump(in *ir.SwitchJump) (int, error) {
+	v, err := c.eval(in.Value)
+	if err != nil {
+		return 0, err
+	}
+	for _, cs := range in.Cases {
+		for _, want := range cs.Values {
+			if equal(v, want) {
+				return cs.To, nil
+			}
+		}
+	}
+	return in.Else, nil
+}
+
+func (c *call) setVar(name string, v any) {
+	c.sess.set(name, v)
+	if c.env != nil {
+		c.env[name] = v
+	}
+}
+
+// vars renders the session's variables in the order they were first set.
+func (c *call) vars() []platform.Var {
+	if c.sess == nil {
+		return nil
+	}
+	out := make([]platform.Var, 0, len(c.sess.Order))
+	for _, k := range c.sess.Order {
+		out = append(out, platform.Var{Key: k, Value: text(c.sess.Vars[k])})
+	}
+	return out
+}

@@ -1,0 +1,118 @@
+package callback
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+
+	"github.com/callflow/callflow/runtime/platform"
+)
+
+type envelope struct {
+	Method string  `json:"method"`
+	Path   string  `json:"path"`
+	Body   request `json:"body"`
+}
+
+type request struct {
+	LegA leg `json:"leg_A"`
+	LegB leg `json:"leg_B"`
+}
+
+type leg struct {
+	To   string `json:"to"`
+	From string `json:"from"`
+}
+
+// Render answers 200 with the callback request envelope when r holds a
+// Callback action, and 204 with no body when it holds none (the flow
+// declined). r may hold at most one action, a Callback whose legs both have
+// a To (From may be empty); anything else is an error, which the engine
+// answers with Fallback.
+func (*Adapter) Render(_ *platform.Event, r *platform.Response) (platform.Reply, error) {
+	var cb *platform.Callback
+	if r != nil {
+		for _, a := range r.Actions {
+			c, ok := a.(platform.Callback)
+			if !ok {
+				return platform.Reply{}, fmt.Errorf("callback: cannot %s", describe(a))
+			}
+			if cb != nil {
+				return platform.Reply{}, errors.New("callback: more than one callback request")
+			}
+			cb = &c
+		}
+	}
+	if cb == nil {
+		return platform.Reply{Status: http.StatusNoContent}, nil
+	}
+	if cb.A.To == "" || cb.B.To == "" {
+		return platform.Reply{}, fmt.Errorf("callback: leg A to %q, leg B to %q: both legs need a number to call", cb.A.To, cb.B.To)
+	}
+	body, err := marshal(envelope{
+		Method: Method,
+		Path:   Path,
+		Body:   request{LegA: leg(cb.A), LegB: leg(cb.B)},
+	})
+	if err != nil {
+		return platform.Reply{}, fmt.Errorf("callback: %w", err)
+	}
+	return platform.Reply{Status: http.StatusOK, Body: body}, nil
+}
+
+// FallbackCode is the error code of Fallback's answer.
+const FallbackCode = "flow_unavailable"
+
+type errorBody struct {
+	Error errorInfo `json:"error"`
+}
+
+type errorInfo struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+}
+
+// fallback is built once: it never changes.
+var fallback = func() []byte {
+	b, err := marshal(errorBody{errorInfo{
+		Code:    FallbackCode,
+		Message: "the call flow could not run for this trigger; no callback was requested",
+	}})
+	if err != nil {
+		panic(err)
+	}
+	return b
+}()
+
+// Fallback answers 503 with {"error":{"code":"flow_unavailable","message":…}}:
+// nothing is sent. The options (8x8's apology) do not apply.
+func (*Adapter) Fallback(*platform.Event, platform.FallbackOptions) platform.Reply {
+	return platform.Reply{Status: http.StatusServiceUnavailable, Body: append([]byte(nil), fallback...)}
+}
+
+// describe names an action for messages.
+func describe(a platform.Action) string {
+	switch a.(type) {
+	case platform.Say:
+		return "say"
+	case platform.Play:
+		return "play"
+	case platform.Capture:
+		return "capture"
+	case platform.MakeCall:
+		return "makeCall"
+	case platform.Agent:
+		return "agent"
+	case platform.IVR:
+		return "ivr"
+	case platform.Hangup:
+		return "hangup"
+	case platform.KeepBound:
+		return "keep the bound route"
+	case platform.Campaign:
+		return "campaign"
+	case nil:
+		return "nil action"
+	}
+	return fmt.Sprintf("%T", a)
+}

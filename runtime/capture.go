@@ -1,0 +1,113 @@
+package runtime
+
+import (
+	"errors"
+	"slices"
+	"strings"
+
+	"github.com/callflow/callflow/lang/ir"
+	"github.com/callflow/callflow/runtime/platform"
+	"github.com/callflow/callflow/runtime/token"
+)
+
+// capture prompts and suspends the call; tries is the attempts left, which
+// the platform spends on timeouts and wrong lengths itself.
+func (c *call) capture(in *ir.Capture, pc, tries int) error {
+	a := platform.Capture{MinDigits: in.MinDigits, MaxDigits: in.MaxDigits, End: in.End,
+		Timeout: in.Timeout, DigitTimeout: in.DigitTimeout, Tries: tries}
+	var err error
+	if a.Prompt, err = c.evalText(in.Prompt); err != nil {
+		return err
+	}
+	if a.Success, err = c.evalText(in.Success); err != nil {
+		return err
+	}
+	if a.Failure, err = c.evalText(in.Failure); err != nil {
+		return err
+	}
+	if a.Voice, a.Speed, err = c.voice(in.Voice, in.Speed); err != nil {
+		return err
+	}
+	c.resp.Actions = append(c.resp.Actions, a)
+	c.suspended = true
+	c.sess.Handler, c.sess.PC, c.sess.Tries = c.handler, pc, tries
+	c.resp.Resume = c.e.signer.Encode(token.Token{Flow: c.flow.Name, Version: c.flow.Version,
+		Handler: c.handler, PC: pc, Session: c.ev.Session, Expires: c.now.Add(c.e.ttl)})
+	return nil
+}
+
+// resume continues a call whose capture the caller has answered.
+func (c *call) resume() error {
+	sess, rev, err := c.e.store.Get(c.ctx, sessionKey(c.ev))
+	if err != nil {
+		return &Error{Code: "no-session", Msg: "no session for this call (unknown or expired)", Err: err}
+	}
+	tok, err := c.e.signer.Decode(c.ev.Resume, c.ev.Session, c.now)
+	if err != nil {
+		return &Error{Code: "bad-token", Msg: "clientActionId rejected: " + tokenReason(err), Err: err}
+	}
+	if tok.Flow != sess.Flow || tok.Version != sess.Version || tok.Handler != sess.Handler || tok.PC != sess.PC {
+		return &Error{Code: "bad-token", Msg: "clientActionId does not name the call's pending capture"}
+	}
+	c.sess, c.rev = sess, rev
+	if c.flow = c.e.version(sess.Flow, sess.Version); c.flow == nil {
+		return &Error{Code: "no-flow", Msg: "flow " + sess.Flow + " version " + sess.Version + " is no longer loaded"}
+	}
+	h := c.flow.Handlers[sess.Handler]
+	in, ok := h.Code[sess.PC].(*ir.Capture)
+	if !ok {
+		return &Error{Code: "bad-token", Msg: "the resume point is not a capture"}
+	}
+	c.handler = sess.Handler
+	c.lastAt = in.At
+	value, retry := c.entry(in)
+	if retry {
+		return c.retry(in)
+	}
+	c.traceNote(in.At, "capture "+in.Var+" = "+quote(value))
+	c.setVar(in.Var, value)
+	return c.run(sess.Handler, sess.PC+1)
+}
+
+// entry applies accept and tries to what the caller entered: the value to
+// store, or retry when a wrong entry leaves attempts.
+func (c *call) entry(in *ir.Capture) (string, bool) {
+	if c.ev.Digits == nil {
+		return "", false // the platform spent every attempt on silence
+	}
+	d := *c.ev.Digits
+	if in.End != "" {
+		d = strings.TrimSuffix(d, in.End) // the key that ended entry is not part of it
+	}
+	if len(in.Accept) == 0 || slices.Contains(in.Accept, d) {
+		return d, false
+	}
+	c.traceNote(in.At, "entry "+quote(d)+" is not accepted")
+	return "", c.sess.Tries > 1
+}
+
+// retry says the failure message and prompts again with one attempt fewer.
+func (c *call) retry(in *ir.Capture) error {
+	if in.Failure != nil {
+		text, err := c.evalText(in.Failure)
+		if err != nil {
+			return err
+		}
+		voice, speed, err := c.voice(in.Voice, in.Speed)
+		if err != nil {
+			return err
+		}
+		c.resp.Actions = append(c.resp.Actions, platform.Say{Text: text, Voice: voice, Speed: speed})
+	}
+	return c.capture(in, c.sess.PC, c.sess.Tries-1)
+}
+
+func tokenReason(err error) string {
+	switch {
+	case errors.Is(err, token.ErrExpired):
+		return "expired"
+	case errors.Is(err, token.ErrForged):
+		return "signature does not match"
+	}
+	return "malformed"
+}

@@ -1,0 +1,293 @@
+package eightbyeight
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"maps"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/callflow/callflow/runtime/platform"
+)
+
+// knownEvents lists the event types Decode understands, for messages.
+const knownEvents = EventCallAction + ", " + EventCallStatus + ", " + EventSessionSummary
+
+// Decode reads an 8x8 webhook:
+//
+//	{"namespace":"VOICE","eventType":"CALL_ACTION","payload":{"eventId":"…",
+//	 "sessionId":"…","callStatus":"ACTION_COMPLETED","source":"+65…",
+//	 "destination":"+65…","eventData":{"dtmf":"1"},"clientActionId":"…"}}
+//
+// eventType must be CALL_ACTION, SESSION_SUMMARY or CALL_STATUS, payload an
+// object and payload.sessionId a non-empty string. A CALL_ACTION's
+// callStatus must be CALL_RECEIVED (platform.CallStarted) or
+// ACTION_COMPLETED (platform.Input, with Digits from eventData.dtmf and
+// Resume from clientActionId). eventData may be an object, a string holding
+// a JSON object (older senders), null or absent; dtmf may be a string, null
+// or absent (Digits nil; so is ""), or a number made of digits (taken as its
+// digits). SESSION_SUMMARY is platform.CallEnded and CALL_STATUS
+// platform.Status.
+//
+// Delivery is payload.eventId, or when that is absent a key made of the
+// event type, sessionId, callStatus, clientActionId and dtmf, which a
+// retried delivery repeats. Caller and Callee are payload.source and
+// payload.destination (for a session summary, those of details.callA).
+// Data is eventData as an object. Raw is the whole webhook, with JSON
+// numbers as float64 and a string eventData replaced by the object it
+// holds, so flows see one shape. Every problem is a *platform.DecodeError
+// naming the field. The header is not used.
+func (*Adapter) Decode(body []byte, _ http.Header) (*platform.Event, error) {
+	raw, err := decodeObject(body)
+	if err != nil {
+		return nil, err
+	}
+	et, err := str(raw, "eventType", "eventType", true)
+	if err != nil {
+		return nil, err
+	}
+	switch et {
+	case EventCallAction, EventSessionSummary, EventCallStatus:
+	default:
+		return nil, &platform.DecodeError{Field: "eventType", Msg: "unknown event type " + quote(et) + " (known: " + knownEvents + ")"}
+	}
+	pv, ok := raw["payload"]
+	if !ok || pv == nil {
+		return nil, &platform.DecodeError{Field: "payload", Msg: "missing"}
+	}
+	p, ok := pv.(map[string]any)
+	if !ok {
+		return nil, &platform.DecodeError{Field: "payload", Msg: "must be an object, not " + jsonType(pv)}
+	}
+	ev := &platform.Event{Platform: Name, Raw: raw}
+	if ev.Session, err = str(p, "sessionId", "payload.sessionId", true); err != nil {
+		return nil, err
+	}
+	eventID, err := str(p, "eventId", "payload.eventId", false)
+	if err != nil {
+		return nil, err
+	}
+	status, err := str(p, "callStatus", "payload.callStatus", et == EventCallAction)
+	if err != nil {
+		return nil, err
+	}
+	resume, err := str(p, "clientActionId", "payload.clientActionId", false)
+	if err != nil {
+		return nil, err
+	}
+	var dtmf string
+	switch et {
+	case EventCallAction:
+		if ev.Caller, err = str(p, "source", "payload.source", false); err != nil {
+			return nil, err
+		}
+		if ev.Callee, err = str(p, "destination", "payload.destination", false); err != nil {
+			return nil, err
+		}
+		if ev.Data, err = eventData(p); err != nil {
+			return nil, err
+		}
+		switch status {
+		case StatusCallReceived:
+			ev.Kind = platform.CallStarted
+		case StatusActionCompleted:
+			ev.Kind = platform.Input
+			ev.Resume = resume
+			if ev.Digits, err = digits(ev.Data); err != nil {
+				return nil, err
+			}
+			if ev.Digits != nil {
+				dtmf = *ev.Digits
+			}
+		default:
+			return nil, &platform.DecodeError{Field: "payload.callStatus", Msg: "unknown call status " + quote(status) +
+				" for " + EventCallAction + " (known: " + StatusActionCompleted + ", " + StatusCallReceived + ")"}
+		}
+	case EventSessionSummary:
+		ev.Kind = platform.CallEnded
+		ev.Caller, ev.Callee = firstLeg(p)
+	case EventCallStatus:
+		ev.Kind = platform.Status
+		if ev.Caller, err = str(p, "source", "payload.source", false); err != nil {
+			return nil, err
+		}
+		if ev.Callee, err = str(p, "destination", "payload.destination", false); err != nil {
+			return nil, err
+		}
+	}
+	ev.Delivery = eventID
+	if ev.Delivery == "" {
+		ev.Delivery = strings.TrimRight(strings.Join([]string{et, ev.Session, status, resume, dtmf}, "|"), "|")
+	}
+	if err := normalize(raw, ""); err != nil {
+		return nil, err
+	}
+	return ev, nil
+}
+
+// decodeObject parses a body that must be one JSON object, keeping numbers
+// as json.Number until normalize.
+func decodeObject(body []byte) (map[string]any, error) {
+	if len(bytes.TrimSpace(body)) == 0 {
+		return nil, &platform.DecodeError{Msg: "empty body"}
+	}
+	v, err := decodeJSON(body)
+	if err != nil {
+		return nil, &platform.DecodeError{Msg: "not JSON: " + err.Error()}
+	}
+	m, ok := v.(map[string]any)
+	if !ok {
+		return nil, &platform.DecodeError{Msg: "must be a JSON object, not " + jsonType(v)}
+	}
+	return m, nil
+}
+
+// decodeJSON parses exactly one JSON value.
+func decodeJSON(b []byte) (any, error) {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return nil, err
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return nil, errors.New("data after the JSON value")
+	}
+	return v, nil
+}
+
+// str reads a string; absent and null are "". A required string must be
+// present and not empty.
+func str(m map[string]any, key, field string, required bool) (string, error) {
+	v := m[key]
+	if v == nil {
+		if required {
+			return "", &platform.DecodeError{Field: field, Msg: "missing"}
+		}
+		return "", nil
+	}
+	s, ok := v.(string)
+	if !ok {
+		return "", &platform.DecodeError{Field: field, Msg: "must be a string, not " + jsonType(v)}
+	}
+	if required && s == "" {
+		return "", &platform.DecodeError{Field: field, Msg: "must not be empty"}
+	}
+	return s, nil
+}
+
+// eventData returns payload.eventData as an object (nil when absent, null
+// or an empty string), replacing a string form by the object it holds.
+func eventData(p map[string]any) (map[string]any, error) {
+	const field = "payload.eventData"
+	switch v := p["eventData"].(type) {
+	case nil:
+		return nil, nil
+	case map[string]any:
+		return v, nil
+	case string:
+		if strings.TrimSpace(v) == "" {
+			p["eventData"] = nil
+			return nil, nil
+		}
+		inner, err := decodeJSON([]byte(v))
+		if err != nil {
+			return nil, &platform.DecodeError{Field: field, Msg: "a string that is not JSON: " + err.Error()}
+		}
+		switch in := inner.(type) {
+		case nil:
+			p["eventData"] = nil
+			return nil, nil
+		case map[string]any:
+			p["eventData"] = in
+			return in, nil
+		default:
+			return nil, &platform.DecodeError{Field: field, Msg: "a string holding " + jsonType(inner) + ", not an object"}
+		}
+	default:
+		return nil, &platform.DecodeError{Field: field, Msg: "must be an object or a string, not " + jsonType(v)}
+	}
+}
+
+// digits reads eventData.dtmf: nil when eventData or dtmf is absent, dtmf is
+// null or "".
+func digits(data map[string]any) (*string, error) {
+	const field = "payload.eventData.dtmf"
+	switch v := data["dtmf"].(type) {
+	case nil:
+		return nil, nil
+	case string:
+		if v == "" {
+			return nil, nil
+		}
+		return &v, nil
+	case json.Number:
+		s := v.String()
+		if strings.Trim(s, "0123456789") != "" {
+			return nil, &platform.DecodeError{Field: field, Msg: "the number " + s + " is not a string of digits"}
+		}
+		return &s, nil
+	default:
+		return nil, &platform.DecodeError{Field: field, Msg: "must be a string or null, not " + jsonType(v)}
+	}
+}
+
+// firstLeg returns source and destination of a session summary's first leg,
+// details.callA; anything missing or odd gives "".
+func firstLeg(p map[string]any) (caller, callee string) {
+	details, _ := p["details"].(map[string]any)
+	leg, _ := details["callA"].(map[string]any)
+	caller, _ = leg["source"].(string)
+	callee, _ = leg["destination"].(string)
+	return caller, callee
+}
+
+// normalize turns the json.Numbers of v into float64, as json.Unmarshal
+// would, so Raw looks like every other adapter's. A number float64 cannot
+// hold is a DecodeError at its path.
+func normalize(v any, path string) error {
+	switch x := v.(type) {
+	case map[string]any:
+		for _, k := range slices.Sorted(maps.Keys(x)) { // the first bad number, always the same
+			e := x[k]
+			if n, ok := e.(json.Number); ok {
+				f, err := n.Float64()
+				if err != nil {
+					return &platform.DecodeError{Field: join(path, k), Msg: "number out of range"}
+				}
+				x[k] = f
+				continue
+			}
+			if err := normalize(e, join(path, k)); err != nil {
+				return err
+			}
+		}
+	case []any:
+		for i, e := range x {
+			p := path + "[" + strconv.Itoa(i) + "]"
+			if n, ok := e.(json.Number); ok {
+				f, err := n.Float64()
+				if err != nil {
+					return &platform.DecodeError{Field: p, Msg: "number out of range"}
+				}
+				x[i] = f
+				continue
+			}
+			if err := normalize(e, p); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func join(path, key string) string {
+	if path == "" {
+		return key
+	}
+	return path + "." + key
+}

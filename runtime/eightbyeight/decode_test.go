@@ -1,0 +1,260 @@
+package eightbyeight
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+
+	"github.com/callflow/callflow/runtime/platform"
+)
+
+const dir = "../../testdata/webhooks/8x8"
+
+const (
+	sessA  = "a4fad4b3-b388-12ee-b217-2fb8260fcf59"
+	sessB  = "5c1e7a90-0b2f-11f1-9e61-3b2f5a1c8d47"
+	tokenA = "AQAGB3N1cHBvcnQQM2Y5YTFjMGQ3ZTJiNGE1OARtZW51YTV9b0gc5EtYzQL9v5zh2w"
+	tokenB = "AQAGB3N1cHBvcnQQM2Y5YTFjMGQ3ZTJiNGE1OARtZW51-KEs3usTeCJAvDz2EMHHhA"
+)
+
+func ptr(s string) *string { return &s }
+
+func readFile(t testing.TB, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(dir, name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// ignoreRaw compares events without Raw and Data, checked separately.
+var ignoreRaw = cmpopts.IgnoreFields(platform.Event{}, "Raw", "Data")
+
+func TestDecodeSamples(t *testing.T) {
+	cases := []struct {
+		file string
+		want platform.Event
+	}{
+		{"call_received.json", platform.Event{
+			Kind: platform.CallStarted, Platform: "8x8", Session: sessA,
+			Delivery: "5f1c2a10-133a-11ef-9dd4-e911cc6fc82f", Caller: "+6591234567", Callee: "+6512345678",
+		}},
+		{"action_completed_1.json", platform.Event{
+			Kind: platform.Input, Platform: "8x8", Session: sessA,
+			Delivery: "77e6a667-133a-11ef-9dd4-e911cc6fc82f", Caller: "+6591234567", Callee: "+6512345678",
+			Digits: ptr("1"), Resume: tokenA,
+		}},
+		{"action_completed_null.json", platform.Event{
+			Kind: platform.Input, Platform: "8x8", Session: sessA,
+			Delivery: "8a31f0c2-133a-11ef-9dd4-e911cc6fc82f", Caller: "+6591234567", Callee: "+6512345678",
+			Resume: tokenA,
+		}},
+		{"event_data_string.json", platform.Event{
+			Kind: platform.Input, Platform: "8x8", Session: sessB,
+			Delivery: "c0a8e6f4-0b2f-11f1-8b3e-5d4c2a1b0f9e", Caller: "+6598765432", Callee: "+6512345678",
+			Digits: ptr("2"), Resume: tokenB,
+		}},
+		{"session_summary.json", platform.Event{
+			Kind: platform.CallEnded, Platform: "8x8", Session: sessA,
+			Delivery: "SESSION_SUMMARY|" + sessA, Caller: "+6591234567", Callee: "+6512345678",
+		}},
+		{"call_status.json", platform.Event{
+			Kind: platform.Status, Platform: "8x8", Session: sessA,
+			Delivery: "4d2b9e10-133a-11ef-9dd4-e911cc6fc82f", Caller: "+6591234567", Callee: "+6512345678",
+		}},
+	}
+	a := New()
+	for _, c := range cases {
+		t.Run(c.file, func(t *testing.T) {
+			ev, err := a.Decode(readFile(t, c.file), nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(&c.want, ev, ignoreRaw); diff != "" {
+				t.Errorf("event (-want +got):\n%s", diff)
+			}
+			if ev.Raw == nil || ev.Raw["eventType"] == nil {
+				t.Errorf("Raw is not the whole webhook: %v", ev.Raw)
+			}
+		})
+	}
+}
+
+func TestDecodeRawIsNormalised(t *testing.T) {
+	ev, err := New().Decode(readFile(t, "event_data_string.json"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := ev.Raw["payload"].(map[string]any)
+	data, ok := p["eventData"].(map[string]any)
+	if !ok || data["dtmf"] != "2" {
+		t.Errorf("Raw payload.eventData = %#v, want the object the string held", p["eventData"])
+	}
+	if diff := cmp.Diff(map[string]any{"dtmf": "2"}, ev.Data); diff != "" {
+		t.Errorf("Data (-want +got):\n%s", diff)
+	}
+	if p["sipCode"] != 200.0 {
+		t.Errorf("Raw numbers should be float64, got %#v", p["sipCode"])
+	}
+	ev, err = New().Decode(readFile(t, "session_summary.json"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := ev.Raw["payload"].(map[string]any)["details"].(map[string]any)["callA"].(map[string]any)["callQuality"].(map[string]any)
+	if q["mos"] != 4.5 {
+		t.Errorf("nested number = %#v, want 4.5", q["mos"])
+	}
+}
+
+// completed is an ACTION_COMPLETED webhook with the given eventData JSON
+// ("" leaves it out) and eventId.
+func completed(eventData, eventID string) string {
+	var b strings.Builder
+	b.WriteString(`{"eventType":"CALL_ACTION","payload":{`)
+	if eventID != "" {
+		b.WriteString(`"eventId":"` + eventID + `",`)
+	}
+	b.WriteString(`"sessionId":"s1","callStatus":"ACTION_COMPLETED","source":"+6591234567","destination":"+6512345678","clientActionId":"tok"`)
+	if eventData != "" {
+		b.WriteString(`,"eventData":` + eventData)
+	}
+	b.WriteString(`}}`)
+	return b.String()
+}
+
+func TestDecodeEventDataShapes(t *testing.T) {
+	cases := []struct {
+		name, eventData string
+		want            *string
+		data            map[string]any
+	}{
+		{"absent", "", nil, nil},
+		{"null", `null`, nil, nil},
+		{"empty object", `{}`, nil, map[string]any{}},
+		{"dtmf null", `{"dtmf":null}`, nil, map[string]any{"dtmf": nil}},
+		{"dtmf empty", `{"dtmf":""}`, nil, map[string]any{"dtmf": ""}},
+		{"dtmf string", `{"dtmf":"1234#"}`, ptr("1234#"), map[string]any{"dtmf": "1234#"}},
+		{"dtmf number", `{"dtmf":42}`, ptr("42"), map[string]any{"dtmf": 42.0}},
+		{"dtmf long number", `{"dtmf":1234567890123456789012345}`, ptr("1234567890123456789012345"), map[string]any{"dtmf": 1.2345678901234568e24}},
+		{"asr too", `{"dtmf":"9","asrCaptured":null}`, ptr("9"), map[string]any{"dtmf": "9", "asrCaptured": nil}},
+		{"string object", `"{\"dtmf\":\"7\"}"`, ptr("7"), map[string]any{"dtmf": "7"}},
+		{"string dtmf null", `"{\"dtmf\":null}"`, nil, map[string]any{"dtmf": nil}},
+		{"string empty object", `"{}"`, nil, map[string]any{}},
+		{"string null", `"null"`, nil, nil},
+		{"empty string", `""`, nil, nil},
+		{"blank string", `"  "`, nil, nil},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			ev, err := New().Decode([]byte(completed(c.eventData, "e1")), nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if ev.Kind != platform.Input || ev.Resume != "tok" || ev.Session != "s1" {
+				t.Errorf("event = %+v", ev)
+			}
+			if diff := cmp.Diff(c.want, ev.Digits); diff != "" {
+				t.Errorf("Digits (-want +got):\n%s", diff)
+			}
+			if diff := cmp.Diff(c.data, ev.Data); diff != "" {
+				t.Errorf("Data (-want +got):\n%s", diff)
+			}
+			if got := ev.Raw["payload"].(map[string]any)["eventData"]; c.data == nil && got != nil {
+				t.Errorf("Raw eventData = %#v, want null", got)
+			}
+		})
+	}
+}
+
+func TestDecodeDeliveryFallback(t *testing.T) {
+	a := New()
+	one, err := a.Decode([]byte(completed(`{"dtmf":"1"}`, "")), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "CALL_ACTION|s1|ACTION_COMPLETED|tok|1"; one.Delivery != want {
+		t.Errorf("Delivery = %q, want %q", one.Delivery, want)
+	}
+	two, err := a.Decode([]byte(completed(`{"dtmf":"2"}`, "")), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if one.Delivery == two.Delivery {
+		t.Errorf("different digits share Delivery %q", one.Delivery)
+	}
+	again, _ := a.Decode([]byte(completed(`"{\"dtmf\":\"1\"}"`, "")), nil)
+	if again.Delivery != one.Delivery {
+		t.Errorf("a retry in the other eventData shape has Delivery %q, want %q", again.Delivery, one.Delivery)
+	}
+}
+
+func TestDecodeErrors(t *testing.T) {
+	const ok = `"sessionId":"s1","callStatus":"ACTION_COMPLETED"`
+	cases := []struct {
+		name, body, field, msg string
+	}{
+		{"empty", ``, "", "empty body"},
+		{"not JSON", `{"eventType":`, "", "not JSON"},
+		{"trailing", `{"eventType":"CALL_ACTION"} {}`, "", "not JSON"},
+		{"array", `[]`, "", "must be a JSON object, not an array"},
+		{"no eventType", `{"payload":{}}`, "eventType", "missing"},
+		{"eventType number", `{"eventType":1}`, "eventType", "must be a string, not a number"},
+		{"unknown eventType", `{"eventType":"CALL_RECORDING"}`, "eventType", `unknown event type "CALL_RECORDING" (known: CALL_ACTION, CALL_STATUS, SESSION_SUMMARY)`},
+		{"no payload", `{"eventType":"CALL_ACTION"}`, "payload", "missing"},
+		{"null payload", `{"eventType":"CALL_ACTION","payload":null}`, "payload", "missing"},
+		{"payload string", `{"eventType":"CALL_ACTION","payload":"x"}`, "payload", "must be an object, not a string"},
+		{"no sessionId", `{"eventType":"CALL_ACTION","payload":{"callStatus":"CALL_RECEIVED"}}`, "payload.sessionId", "missing"},
+		{"empty sessionId", `{"eventType":"SESSION_SUMMARY","payload":{"sessionId":""}}`, "payload.sessionId", "must not be empty"},
+		{"sessionId number", `{"eventType":"CALL_STATUS","payload":{"sessionId":7}}`, "payload.sessionId", "must be a string, not a number"},
+		{"eventId object", `{"eventType":"CALL_ACTION","payload":{"eventId":{},` + ok + `}}`, "payload.eventId", "must be a string, not an object"},
+		{"no callStatus", `{"eventType":"CALL_ACTION","payload":{"sessionId":"s1"}}`, "payload.callStatus", "missing"},
+		{"unknown callStatus", `{"eventType":"CALL_ACTION","payload":{"sessionId":"s1","callStatus":"CALL_CONNECTED"}}`, "payload.callStatus", `unknown call status "CALL_CONNECTED"`},
+		{"callStatus bool", `{"eventType":"CALL_ACTION","payload":{"sessionId":"s1","callStatus":true}}`, "payload.callStatus", "must be a string, not a boolean"},
+		{"source number", `{"eventType":"CALL_ACTION","payload":{"source":6591234567,` + ok + `}}`, "payload.source", "must be a string, not a number"},
+		{"destination array", `{"eventType":"CALL_ACTION","payload":{"destination":[],` + ok + `}}`, "payload.destination", "must be a string, not an array"},
+		{"clientActionId number", `{"eventType":"CALL_ACTION","payload":{"clientActionId":3,` + ok + `}}`, "payload.clientActionId", "must be a string, not a number"},
+		{"eventData number", `{"eventType":"CALL_ACTION","payload":{"eventData":5,` + ok + `}}`, "payload.eventData", "must be an object or a string, not a number"},
+		{"eventData array", `{"eventType":"CALL_ACTION","payload":{"eventData":[],` + ok + `}}`, "payload.eventData", "must be an object or a string, not an array"},
+		{"eventData bad string", `{"eventType":"CALL_ACTION","payload":{"eventData":"dtmf=1",` + ok + `}}`, "payload.eventData", "a string that is not JSON"},
+		{"eventData string array", `{"eventType":"CALL_ACTION","payload":{"eventData":"[1]",` + ok + `}}`, "payload.eventData", "a string holding an array, not an object"},
+		{"dtmf bool", `{"eventType":"CALL_ACTION","payload":{"eventData":{"dtmf":true},` + ok + `}}`, "payload.eventData.dtmf", "must be a string or null, not a boolean"},
+		{"dtmf object", `{"eventType":"CALL_ACTION","payload":{"eventData":"{\"dtmf\":{}}",` + ok + `}}`, "payload.eventData.dtmf", "must be a string or null, not an object"},
+		{"dtmf negative", `{"eventType":"CALL_ACTION","payload":{"eventData":{"dtmf":-1},` + ok + `}}`, "payload.eventData.dtmf", "the number -1 is not a string of digits"},
+		{"dtmf fraction", `{"eventType":"CALL_ACTION","payload":{"eventData":{"dtmf":1.5},` + ok + `}}`, "payload.eventData.dtmf", "the number 1.5 is not a string of digits"},
+		{"number out of range", `{"eventType":"CALL_ACTION","payload":{"callDuration":1e999,` + ok + `}}`, "payload.callDuration", "number out of range"},
+		{"number out of range in array", `{"eventType":"CALL_STATUS","payload":{"sessionId":"s","x":[1,1e999]}}`, "payload.x[1]", "number out of range"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			ev, err := New().Decode([]byte(c.body), nil)
+			if err == nil {
+				t.Fatalf("no error, got %+v", ev)
+			}
+			var de *platform.DecodeError
+			if !errors.As(err, &de) {
+				t.Fatalf("error %T %v is not a *platform.DecodeError", err, err)
+			}
+			if de.Field != c.field || !strings.Contains(de.Msg, c.msg) {
+				t.Errorf("got %q (field %q), want field %q and a message containing %q", err, de.Field, c.field, c.msg)
+			}
+		})
+	}
+}
+
+func TestDecodeIgnoresCallReceivedData(t *testing.T) {
+	// A CALL_RECEIVED has no digits, whatever eventData says.
+	body := `{"eventType":"CALL_ACTION","payload":{"sessionId":"s","callStatus":"CALL_RECEIVED","eventData":{"dtmf":"5"},"clientActionId":"x"}}`
+	ev, err := New().Decode([]byte(body), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ev.Kind != platform.CallStarted || ev.Digits != nil || ev.Resume != "" {
+		t.Errorf("event = %+v", ev)
+	}
+}

@@ -1,0 +1,135 @@
+package runtime
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/callflow/callflow/lang/ir"
+	lplatform "github.com/callflow/callflow/lang/platform"
+	"github.com/callflow/callflow/runtime/callback"
+	"github.com/callflow/callflow/runtime/callbot"
+	"github.com/callflow/callflow/runtime/eightbyeight"
+	"github.com/callflow/callflow/runtime/platform"
+	"github.com/callflow/callflow/runtime/tencent"
+	"github.com/callflow/callflow/runtime/token"
+)
+
+// Limits of one webhook.
+const (
+	MaxSteps   = 1000      // instructions one webhook may run
+	MaxBody    = 64 << 10  // bytes of webhook body
+	answersTTL = time.Hour // how long a delivery's answer is kept for retries
+)
+
+// Engine answers webhooks. It is safe for concurrent use.
+type Engine struct {
+	prog     atomic.Pointer[ir.Program]
+	versions sync.Map // "flow@version" → *ir.Flow: every version a call may be pinned to
+
+	adapters map[string]platform.Adapter
+	store    SessionStore
+	answers  *answers
+	signer   *token.Signer
+	secret   []byte
+	client   *http.Client
+	log      *slog.Logger
+	now      func() time.Time
+	budgets  map[string]time.Duration
+	ttl      time.Duration
+	fallback platform.FallbackOptions
+}
+
+// New builds an engine.
+func New(opts ...Option) (*Engine, error) {
+	e := &Engine{
+		adapters: map[string]platform.Adapter{},
+		answers:  newAnswers(200_000),
+		client:   &http.Client{},
+		log:      slog.New(slog.DiscardHandler),
+		now:      time.Now,
+		budgets:  map[string]time.Duration{},
+		ttl:      2 * time.Hour,
+	}
+	for _, a := range []platform.Adapter{tencent.New(), eightbyeight.New(), callback.New(), callbot.New()} {
+		e.adapters[a.Name()] = a
+	}
+	e.prog.Store(&ir.Program{})
+	for _, o := range opts {
+		o(e)
+	}
+	if e.store == nil {
+		e.store = NewMemoryStore(0)
+	}
+	if e.secret == nil {
+		e.secret = make([]byte, 32)
+		rand.Read(e.secret)
+	}
+	signer, err := token.NewSigner(e.secret)
+	if err != nil {
+		return nil, fmt.Errorf("runtime: %w", err)
+	}
+	e.signer = signer
+	return e, nil
+}
+
+// Swap installs a new program for new calls and returns the old one. Calls
+// in progress finish on the versions they started on.
+func (e *Engine) Swap(p *ir.Program) *ir.Program {
+	old := e.prog.Load()
+	e.install(p)
+	return old
+}
+
+// Program returns the program new calls use.
+func (e *Engine) Program() *ir.Program { return e.prog.Load() }
+
+func (e *Engine) install(p *ir.Program) {
+	if p == nil {
+		p = &ir.Program{}
+	}
+	for _, f := range p.Flows {
+		e.versions.Store(f.Name+"@"+f.Version, f)
+	}
+	e.prog.Store(p)
+}
+
+func (e *Engine) version(name, version string) *ir.Flow {
+	f, _ := e.versions.Load(name + "@" + version)
+	fl, _ := f.(*ir.Flow)
+	return fl
+}
+
+// budget is the platform's answer budget.
+func (e *Engine) budget(name string) time.Duration {
+	p, ok := lplatform.Lookup(name)
+	if !ok {
+		return time.Second
+	}
+	if d, ok := e.budgets[name]; ok && d > 0 {
+		return min(d, p.MaxBudget)
+	}
+	return p.Budget
+}
+
+// Errors Handle returns for webhooks it cannot take.
+var (
+	ErrUnknownPlatform = errors.New("unknown platform")
+	ErrBodyTooLarge    = errors.New("webhook body over 64 KiB")
+)
+
+// Handle answers one webhook: the platform's name, the flow named in the
+// URL (or "" to route by called number) and the raw body.
+func (e *Engine) Handle(ctx context.Context, platformName, flow string, body []byte) (platform.Reply, error) {
+	res, err := e.Serve(ctx, &Request{Platform: platformName, Flow: flow, Body: body})
+	if res == nil {
+		return platform.Reply{}, err
+	}
+	return res.Reply, err
+}

@@ -1,0 +1,178 @@
+package runtime
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"sync"
+
+	"github.com/expr-lang/expr/vm"
+
+	"github.com/callflow/callflow/lang/exprs"
+	"github.com/callflow/callflow/lang/ir"
+)
+
+// vms are reused: a VM holds a stack, and one per evaluation would allocate.
+var vms = sync.Pool{New: func() any { return &vm.VM{} }}
+
+// environment builds the names expressions read, once per webhook.
+func (c *call) environment() map[string]any {
+	if c.env != nil {
+		return c.env
+	}
+	f := c.flow
+	env := make(map[string]any, 8+len(f.Consts)+len(f.Tables)+len(f.Hours)+len(c.sess.Vars)+len(c.sess.Lookups))
+	env["caller"], env["callee"], env["session"] = c.ev.Caller, c.ev.Callee, c.ev.Session
+	env["platform"], env["now"], env["event"], env["data"] = c.ev.Platform, c.now, c.ev.Raw, c.ev.Data
+	if c.ev.Data == nil {
+		env["data"] = map[string]any{}
+	}
+	for k, v := range f.Consts {
+		env[k] = v
+	}
+	for k, t := range f.Tables {
+		env[k] = c.table(k, t)
+	}
+	for k, h := range f.Hours {
+		env[k] = h
+	}
+	for k, v := range c.sess.Lookups {
+		env[k] = v
+	}
+	for k, v := range c.sess.Vars {
+		env[k] = v
+	}
+	c.env = env
+	return env
+}
+
+// table returns a table's rows, with rows a test gave laid over them.
+func (c *call) table(name string, t *ir.Table) any {
+	given, ok := c.req.Given[name].(map[string]any)
+	if !ok {
+		return t.Rows
+	}
+	rows := make(map[string]map[string]any, len(t.Rows)+len(given))
+	for k, v := range t.Rows {
+		rows[k] = v
+	}
+	for k, v := range given {
+		if row, ok := v.(map[string]any); ok {
+			rows[k] = row
+		}
+	}
+	return rows
+}
+
+// eval runs an expression, fetching the lookups it reads first.
+func (c *call) eval(x *ir.Expr) (any, error) {
+	if x == nil {
+		return nil, nil
+	}
+	if x.IsConst {
+		return x.Const, nil
+	}
+	env := c.environment()
+	for _, name := range x.Lookups {
+		if _, done := c.sess.Lookups[name]; !done {
+			c.fetch(name)
+		}
+	}
+	m := vms.Get().(*vm.VM)
+	v, err := m.Run(x.Program, env)
+	vms.Put(m)
+	if err != nil {
+		return nil, &Error{Code: "expr", Msg: fmt.Sprintf("%s: %v", x.Src, err), At: x.At, Flow: c.flow.Name, Handler: c.handler, Err: err}
+	}
+	return v, nil
+}
+
+func (c *call) evalBool(x *ir.Expr) (bool, error) {
+	v, err := c.eval(x)
+	if err != nil {
+		return false, err
+	}
+	b, ok := v.(bool)
+	if !ok {
+		return false, c.typeError(x, "true or false", v)
+	}
+	return b, nil
+}
+
+// evalText evaluates text as a person would hear it; nil gives "".
+func (c *call) evalText(x *ir.Expr) (string, error) {
+	v, err := c.eval(x)
+	return text(v), err
+}
+
+func (c *call) evalString(x *ir.Expr, what string) (string, error) {
+	v, err := c.eval(x)
+	if err != nil || v == nil {
+		return "", err
+	}
+	s, ok := v.(string)
+	if !ok {
+		return "", c.typeError(x, what, v)
+	}
+	return s, nil
+}
+
+func (c *call) evalNumber(x *ir.Expr) (float64, error) {
+	v, err := c.eval(x)
+	if err != nil || v == nil {
+		return 0, err
+	}
+	if f, ok := number(v); ok {
+		return f, nil
+	}
+	return 0, c.typeError(x, "a number", v)
+}
+
+// evalInt accepts whole numbers, from JSON floats or numeric strings too:
+// ids often come from lookups.
+func (c *call) evalInt(x *ir.Expr) (int64, error) {
+	v, err := c.eval(x)
+	if err != nil {
+		return 0, err
+	}
+	if s, ok := v.(string); ok {
+		if n, err := strconv.ParseInt(s, 10, 64); err == nil {
+			return n, nil
+		}
+	}
+	if f, ok := number(v); ok && f == math.Trunc(f) {
+		return int64(f), nil
+	}
+	return 0, c.typeError(x, "a whole number", v)
+}
+
+func (c *call) typeError(x *ir.Expr, want string, got any) error {
+	return &Error{Code: "expr", Msg: fmt.Sprintf("%s is %T (%s), not %s", x.Src, got, text(got), want), At: x.At, Flow: c.flow.Name, Handler: c.handler}
+}
+
+func number(v any) (float64, bool) {
+	switch n := v.(type) {
+	case int:
+		return float64(n), true
+	case int64:
+		return float64(n), true
+	case float64:
+		return n, true
+	}
+	return 0, false
+}
+
+// equal compares a switch value with a case value: numbers by value, other
+// values as they would be said, so the digits "1" match the case 1.
+func equal(a, b any) bool {
+	if x, ok := number(a); ok {
+		if y, ok := number(b); ok {
+			return x == y
+		}
+	}
+	return text(a) == text(b)
+}
+
+func text(v any) string { return exprs.Text(v) }
+
+func quote(s string) string { return strconv.Quote(s) }

@@ -1,0 +1,85 @@
+package runtime
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"time"
+)
+
+// lookupMargin is kept from the budget for rendering the answer after a
+// lookup gives up.
+const lookupMargin = 100 * time.Millisecond
+
+// fetch resolves a lookup: a stub from the request, or an HTTP GET under the
+// webhook's deadline, else the lookup's else value. The result is kept in
+// the session, so a call fetches each lookup at most once.
+func (c *call) fetch(name string) {
+	l := c.flow.Lookups[name]
+	start := time.Now()
+	v, outcome := c.given(name)
+	if outcome == "" {
+		var err error
+		v, err = c.get(name)
+		outcome = "ok"
+		if err != nil {
+			outcome = err.Error()
+			if v, err = c.eval(l.Else); err != nil {
+				v, outcome = nil, outcome+"; else failed: "+err.Error()
+			}
+		}
+	}
+	if c.sess.Lookups == nil {
+		c.sess.Lookups = map[string]any{}
+	}
+	c.sess.Lookups[name] = v
+	c.env[name] = v
+	c.traceLookup(l.At, name, outcome, time.Since(start))
+}
+
+func (c *call) given(name string) (any, string) {
+	if v, ok := c.req.Given[name]; ok {
+		return v, "given"
+	}
+	return nil, ""
+}
+
+func (c *call) get(name string) (any, error) {
+	l := c.flow.Lookups[name]
+	url, err := c.evalString(l.URL, "a URL")
+	if err != nil {
+		return nil, err
+	}
+	timeout := l.Timeout
+	if dl, ok := c.ctx.Deadline(); ok {
+		timeout = min(timeout, time.Until(dl)-lookupMargin)
+	}
+	if timeout <= 0 {
+		return nil, fmt.Errorf("no time left in the answer budget")
+	}
+	ctx, cancel := context.WithTimeout(c.ctx, timeout)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Accept", "application/json")
+	resp, err := c.e.client.Do(req)
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, fmt.Errorf("timed out after %s", timeout.Round(time.Millisecond))
+		}
+		return nil, err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		return nil, fmt.Errorf("HTTP %d", resp.StatusCode)
+	}
+	var v any
+	if err := json.NewDecoder(io.LimitReader(resp.Body, 1<<20)).Decode(&v); err != nil {
+		return nil, fmt.Errorf("bad JSON: %v", err)
+	}
+	return v, nil
+}

@@ -1,0 +1,49 @@
+package runtime
+
+import (
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/callflow/callflow/lang/ir"
+	"github.com/callflow/callflow/runtime/platform"
+)
+
+// Option configures an Engine.
+type Option func(*Engine)
+
+// WithFlows installs the compiled program the engine starts with.
+func WithFlows(p *ir.Program) Option { return func(e *Engine) { e.install(p) } }
+
+// WithStore sets the session store; the default is a MemoryStore.
+func WithStore(s SessionStore) Option { return func(e *Engine) { e.store = s } }
+
+// WithLogger sets the logger runtime errors and fallbacks are written to.
+func WithLogger(l *slog.Logger) Option { return func(e *Engine) { e.log = l } }
+
+// WithHTTPClient sets the client lookups use.
+func WithHTTPClient(c *http.Client) Option { return func(e *Engine) { e.client = c } }
+
+// WithSecret sets the key that signs 8x8 resume tokens. Without it a random
+// key is made, so tokens do not survive a restart.
+func WithSecret(key []byte) Option { return func(e *Engine) { e.secret = key } }
+
+// WithClock sets the source of the call's time (`now`), for tests.
+func WithClock(now func() time.Time) Option { return func(e *Engine) { e.now = now } }
+
+// WithBudget sets a platform's answer budget; it is capped at the
+// platform's maximum.
+func WithBudget(platformName string, d time.Duration) Option {
+	return func(e *Engine) { e.budgets[platformName] = d }
+}
+
+// WithSessionTTL sets how long an idle call's session is kept (default 2 h).
+func WithSessionTTL(d time.Duration) Option { return func(e *Engine) { e.ttl = d } }
+
+// WithApology sets what 8x8 callers hear before the fallback hangs up.
+func WithApology(text, voice string) Option {
+	return func(e *Engine) { e.fallback = platform.FallbackOptions{Apology: text, Voice: voice} }
+}
+
+// WithAdapter adds or replaces a platform adapter.
+func WithAdapter(a platform.Adapter) Option { return func(e *Engine) { e.adapters[a.Name()] = a } }

@@ -1,0 +1,197 @@
+package runtime
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/callflow/callflow/lang/ir"
+	"github.com/callflow/callflow/runtime/platform"
+)
+
+// Request is one webhook with everything Serve may use.
+type Request struct {
+	Platform string
+	Flow     string // the flow named in the URL; "" routes by called number
+	Body     []byte
+	Header   http.Header
+	Now      time.Time      // the call's time; zero means the engine's clock
+	Given    map[string]any // stubs: lookup values and table rows, no HTTP
+	Trace    bool
+}
+
+// Result is what Serve did with a webhook.
+type Result struct {
+	Reply    platform.Reply
+	Event    *platform.Event    // nil when the body could not be decoded
+	Response *platform.Response // the neutral actions; nil on fallback
+	Flow     string
+	Version  string
+	Handler  string
+	Outcome  Outcome
+	Session  *Session // the call's state after this webhook
+	Trace    *Trace
+	Err      error // why the fallback was answered
+}
+
+// Outcome says how a webhook was answered, for logs and metrics.
+type Outcome string
+
+const (
+	Answered  Outcome = "answered"
+	Fallback  Outcome = "fallback"
+	Duplicate Outcome = "duplicate"
+	Ended     Outcome = "ended"
+	Ack       Outcome = "ack"
+	Rejected  Outcome = "rejected"
+)
+
+// Serve answers one webhook. The error is non-nil for a webhook that was
+// not understood (with a 4xx reply) and for one answered with a fallback
+// (the reply is still the one to send).
+func (e *Engine) Serve(ctx context.Context, req *Request) (*Result, error) {
+	if len(req.Body) > MaxBody {
+		return &Result{Reply: errorReply(http.StatusRequestEntityTooLarge, "body_too_large", ErrBodyTooLarge.Error()), Outcome: Rejected}, ErrBodyTooLarge
+	}
+	ad, ok := e.adapters[req.Platform]
+	if !ok {
+		err := fmt.Errorf("%w %q", ErrUnknownPlatform, req.Platform)
+		return &Result{Reply: errorReply(http.StatusNotFound, "unknown_platform", err.Error()), Outcome: Rejected}, err
+	}
+	ev, err := ad.Decode(req.Body, req.Header)
+	if err != nil {
+		return &Result{Reply: errorReply(http.StatusBadRequest, "bad_webhook", err.Error()), Outcome: Rejected}, err
+	}
+	now := req.Now
+	if now.IsZero() {
+		now = e.now()
+	}
+	key := ev.Platform + "|" + ev.Delivery
+	if ev.Delivery != "" {
+		if r, ok := e.answers.get(key, now); ok {
+			return &Result{Reply: r, Event: ev, Outcome: Duplicate}, nil
+		}
+	}
+	ctx, cancel := context.WithTimeout(ctx, e.budget(ev.Platform))
+	defer cancel()
+	c := &call{e: e, ctx: ctx, req: req, ev: ev, ad: ad, now: now}
+	if req.Trace {
+		c.trace = &Trace{}
+	}
+	res := c.serve()
+	if ev.Delivery != "" && res.Outcome != Rejected {
+		e.answers.put(key, res.Reply, now, answersTTL)
+	}
+	return res, res.Err
+}
+
+func (c *call) serve() *Result {
+	switch c.ev.Kind {
+	case platform.CallEnded:
+		c.e.store.Delete(c.ctx, sessionKey(c.ev))
+		return c.ack(Ended)
+	case platform.Status:
+		return c.ack(Ack)
+	case platform.Input:
+		return c.finish(c.resume())
+	}
+	return c.finish(c.start())
+}
+
+func (c *call) ack(o Outcome) *Result {
+	reply, err := c.ad.Render(c.ev, &platform.Response{})
+	if err != nil {
+		reply = c.ad.Fallback(c.ev, c.e.fallback)
+	}
+	return &Result{Reply: reply, Event: c.ev, Outcome: o}
+}
+
+func sessionKey(ev *platform.Event) string { return ev.Platform + "|" + ev.Session }
+
+// start runs a new call: pick the flow, run the rules, run the handler.
+func (c *call) start() error {
+	prog := c.e.prog.Load()
+	var f *ir.Flow
+	if c.req.Flow != "" {
+		if f = prog.Flow(c.req.Flow); f == nil {
+			return &Error{Code: "no-flow", Msg: fmt.Sprintf("no flow named %q is loaded", c.req.Flow)}
+		}
+	} else if f = prog.ForNumber(c.ev.Platform, c.ev.Callee); f == nil {
+		return &Error{Code: "no-flow", Msg: fmt.Sprintf("no flow answers %s on %s", c.ev.Callee, c.ev.Platform)}
+	}
+	if !f.Targets(c.ev.Platform) {
+		return &Error{Code: "no-flow", Msg: fmt.Sprintf("flow %q does not compile for %s", f.Name, c.ev.Platform)}
+	}
+	c.flow = f
+	c.sess = &Session{Platform: c.ev.Platform, ID: c.ev.Session, Flow: f.Name, Version: f.Version,
+		Caller: c.ev.Caller, Callee: c.ev.Callee, Started: c.now}
+	handler, err := c.rules()
+	if err != nil || handler == "" {
+		return err
+	}
+	return c.run(handler, 0)
+}
+
+// finish renders the response, or the fallback when the flow failed, and
+// saves or frees the session.
+func (c *call) finish(runErr error) *Result {
+	res := &Result{Event: c.ev, Trace: c.trace, Handler: c.handler, Session: c.sess}
+	if c.flow != nil {
+		res.Flow, res.Version = c.flow.Name, c.flow.Version
+	}
+	if runErr == nil {
+		runErr = c.save()
+	}
+	if runErr == nil {
+		c.endOfHandler()
+		reply, err := c.ad.Render(c.ev, &c.resp)
+		if err == nil {
+			res.Reply, res.Response, res.Outcome = reply, &c.resp, Answered
+			return res
+		}
+		runErr = &Error{Code: "render", Msg: err.Error(), At: c.lastAt, Flow: res.Flow, Handler: c.handler}
+	}
+	res.Reply, res.Outcome, res.Err = c.ad.Fallback(c.ev, c.e.fallback), Fallback, runErr
+	c.e.log.LogAttrs(c.ctx, levelFor(runErr), "answered with the safe fallback",
+		attrString("platform", c.ev.Platform), attrString("flow", res.Flow), attrString("error", runErr.Error()))
+	return res
+}
+
+// endOfHandler adds what reaching the end of a handler means on the platform.
+func (c *call) endOfHandler() {
+	if c.ended || c.suspended {
+		return
+	}
+	switch c.ev.Platform {
+	case "tencent":
+		c.resp.Actions = append(c.resp.Actions, platform.KeepBound{})
+	case "8x8":
+		c.resp.Actions = append(c.resp.Actions, platform.Hangup{})
+	}
+}
+
+// save keeps the session of a call that waits on a capture and frees the
+// session of one that ended.
+func (c *call) save() error {
+	key := sessionKey(c.ev)
+	c.resp.Vars = c.vars()
+	if !c.suspended {
+		if c.rev != 0 {
+			c.e.store.Delete(c.ctx, key)
+		}
+		return nil
+	}
+	_, err := c.e.store.CompareAndSet(c.ctx, key, c.rev, c.sess, c.e.ttl)
+	if errors.Is(err, ErrConflict) {
+		return &Error{Code: "conflict", Msg: "another webhook for this call was answered meanwhile"}
+	}
+	return err
+}
+
+func errorReply(status int, code, msg string) platform.Reply {
+	body, _ := json.Marshal(map[string]any{"error": map[string]string{"code": code, "message": msg}})
+	return platform.Reply{Status: status, Body: body}
+}

@@ -1,0 +1,155 @@
+package runtime
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"sync"
+	"time"
+)
+
+// Session is the state of one call between webhooks. It is serialisable, so
+// a store shared by several replicas (Redis) can hold it.
+type Session struct {
+	Platform string         `json:"p"`
+	ID       string         `json:"id"`
+	Flow     string         `json:"f"`
+	Version  string         `json:"v"`
+	Handler  string         `json:"h"`           // where the pending capture is
+	PC       int            `json:"pc"`          // the capture's instruction
+	Tries    int            `json:"t,omitempty"` // attempts left for the capture
+	Vars     map[string]any `json:"vars,omitempty"`
+	Order    []string       `json:"order,omitempty"` // variables in order first set
+	Lookups  map[string]any `json:"l,omitempty"`     // results, fetched at most once
+	Caller   string         `json:"from,omitempty"`
+	Callee   string         `json:"to,omitempty"`
+	Started  time.Time      `json:"at"`
+}
+
+// set assigns a variable, remembering the order variables were first set.
+func (s *Session) set(name string, v any) {
+	if s.Vars == nil {
+		s.Vars = map[string]any{}
+	}
+	if _, ok := s.Vars[name]; !ok {
+		s.Order = append(s.Order, name)
+	}
+	s.Vars[name] = v
+}
+
+// ErrNotFound is returned by a SessionStore for a missing or expired session.
+var ErrNotFound = errors.New("session not found")
+
+// ErrConflict is returned by CompareAndSet when the session changed since it
+// was read.
+var ErrConflict = errors.New("session changed concurrently")
+
+// SessionStore keeps sessions between webhooks. Revisions make concurrent
+// webhooks for one call safe: CompareAndSet succeeds only on the revision
+// that was read (0 creates).
+type SessionStore interface {
+	Get(ctx context.Context, key string) (*Session, uint64, error)
+	CompareAndSet(ctx context.Context, key string, rev uint64, s *Session, ttl time.Duration) (uint64, error)
+	Delete(ctx context.Context, key string) error
+}
+
+// MemoryStore is the default SessionStore: in memory, bounded and expiring.
+// Sessions are held serialised, as a shared store would hold them, so the
+// engine never shares a Session value between goroutines.
+type MemoryStore struct {
+	mu      sync.Mutex
+	max     int
+	entries map[string]memEntry
+	now     func() time.Time
+}
+
+type memEntry struct {
+	data    []byte
+	rev     uint64
+	expires time.Time
+}
+
+// NewMemoryStore holds at most max sessions (0 means 100,000); when full, it
+// drops expired sessions first, then the one closest to expiring.
+func NewMemoryStore(max int) *MemoryStore {
+	if max <= 0 {
+		max = 100_000
+	}
+	return &MemoryStore{max: max, entries: map[string]memEntry{}, now: time.Now}
+}
+
+// Get returns a session and its revision.
+func (m *MemoryStore) Get(_ context.Context, key string) (*Session, uint64, error) {
+	m.mu.Lock()
+	e, ok := m.entries[key]
+	if ok && !m.now().Before(e.expires) {
+		delete(m.entries, key)
+		ok = false
+	}
+	m.mu.Unlock()
+	if !ok {
+		return nil, 0, ErrNotFound
+	}
+	var s Session
+	if err := json.Unmarshal(e.data, &s); err != nil {
+		return nil, 0, err
+	}
+	return &s, e.rev, nil
+}
+
+// CompareAndSet stores s when the stored revision is rev (0: no session).
+func (m *MemoryStore) CompareAndSet(_ context.Context, key string, rev uint64, s *Session, ttl time.Duration) (uint64, error) {
+	data, err := json.Marshal(s)
+	if err != nil {
+		return 0, err
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	now := m.now()
+	e, ok := m.entries[key]
+	if ok && !now.Before(e.expires) {
+		ok = false
+	}
+	if (ok && e.rev != rev) || (!ok && rev != 0) {
+		return 0, ErrConflict
+	}
+	if !ok && len(m.entries) >= m.max {
+		m.evict(now)
+	}
+	next := e.rev + 1
+	m.entries[key] = memEntry{data: data, rev: next, expires: now.Add(ttl)}
+	return next, nil
+}
+
+// Delete removes a session.
+func (m *MemoryStore) Delete(_ context.Context, key string) error {
+	m.mu.Lock()
+	delete(m.entries, key)
+	m.mu.Unlock()
+	return nil
+}
+
+// Len is the number of sessions held, expired ones included until evicted.
+func (m *MemoryStore) Len() int {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return len(m.entries)
+}
+
+// evict makes room for one entry; it runs only when the store is full.
+func (m *MemoryStore) evict(now time.Time) {
+	var oldest string
+	var oldestExp time.Time
+	for k, e := range m.entries {
+		if !now.Before(e.expires) {
+			delete(m.entries, k)
+			continue
+		}
+		if oldest == "" || e.expires.Before(oldestExp) {
+			oldest, oldestExp = k, e.expires
+		}
+	}
+	if len(m.entries) >= m.max && oldest != "" {
+		delete(m.entries, oldest)
+	}
+}

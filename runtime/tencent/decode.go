@@ -1,0 +1,152 @@
+package tencent
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"math"
+	"net/http"
+
+	"github.com/callflow/callflow/runtime/platform"
+)
+
+// maxExactID is the largest id a JSON number decoded as float64 is known to
+// carry exactly (2^53).
+const maxExactID = 1 << 53
+
+// Decode reads a CallInBound webhook:
+//
+//	{"Event":"CallInBound","SessionId":"…","SdkAppId":1400692008,
+//	 "CallInBound":{"AIAgentId":123,"IvrId":0,"Caller":"+86…","Callee":"+86…"}}
+//
+// Event must be "CallInBound"; SessionId a non-empty string; CallInBound an
+// object whose Caller and Callee are strings (possibly empty). AIAgentId and
+// IvrId are optional non-negative integer JSON numbers (absent, null and 0
+// all mean none bound). Other fields, SdkAppId included, are not checked and
+// reach flows through Event.Raw. Every problem is a *platform.DecodeError
+// naming the field. The header is not used.
+func (*Adapter) Decode(body []byte, _ http.Header) (*platform.Event, error) {
+	raw, err := decodeObject(body)
+	if err != nil {
+		return nil, err
+	}
+	if err := event(raw); err != nil {
+		return nil, err
+	}
+	session, err := str(raw, "SessionId", "SessionId")
+	if err != nil {
+		return nil, err
+	}
+	if session == "" {
+		return nil, &platform.DecodeError{Field: "SessionId", Msg: "must not be empty"}
+	}
+	in, ok := raw["CallInBound"]
+	if !ok || in == nil {
+		return nil, &platform.DecodeError{Field: "CallInBound", Msg: "missing"}
+	}
+	call, ok := in.(map[string]any)
+	if !ok {
+		return nil, &platform.DecodeError{Field: "CallInBound", Msg: "must be an object, not " + jsonType(in)}
+	}
+	caller, err := str(call, "Caller", "CallInBound.Caller")
+	if err != nil {
+		return nil, err
+	}
+	callee, err := str(call, "Callee", "CallInBound.Callee")
+	if err != nil {
+		return nil, err
+	}
+	agent, err := id(call, "AIAgentId", "CallInBound.AIAgentId")
+	if err != nil {
+		return nil, err
+	}
+	ivr, err := id(call, "IvrId", "CallInBound.IvrId")
+	if err != nil {
+		return nil, err
+	}
+	return &platform.Event{
+		Kind:     platform.CallStarted,
+		Platform: Name,
+		Session:  session,
+		Delivery: session,
+		Caller:   caller,
+		Callee:   callee,
+		Raw:      raw,
+		Bound:    platform.Bound{AgentID: agent, IVRID: ivr},
+	}, nil
+}
+
+// decodeObject parses a body that must be one JSON object.
+func decodeObject(body []byte) (map[string]any, error) {
+	if len(bytes.TrimSpace(body)) == 0 {
+		return nil, &platform.DecodeError{Msg: "empty body"}
+	}
+	var v any
+	if err := json.Unmarshal(body, &v); err != nil {
+		var te *json.UnmarshalTypeError
+		if errors.As(err, &te) { // a number out of float64's range
+			return nil, &platform.DecodeError{Field: te.Field, Msg: "number out of range"}
+		}
+		return nil, &platform.DecodeError{Msg: "not JSON: " + err.Error()}
+	}
+	m, ok := v.(map[string]any)
+	if !ok {
+		return nil, &platform.DecodeError{Msg: "must be a JSON object, not " + jsonType(v)}
+	}
+	return m, nil
+}
+
+func event(raw map[string]any) error {
+	v, ok := raw["Event"]
+	if !ok {
+		return &platform.DecodeError{Field: "Event", Msg: "missing"}
+	}
+	s, ok := v.(string)
+	if !ok {
+		return &platform.DecodeError{Field: "Event", Msg: "must be a string, not " + jsonType(v)}
+	}
+	if s != "CallInBound" {
+		return &platform.DecodeError{Field: "Event", Msg: "unsupported event " + quote(s) + `, want "CallInBound"`}
+	}
+	return nil
+}
+
+// str reads a required string.
+func str(m map[string]any, key, field string) (string, error) {
+	v, ok := m[key]
+	if !ok {
+		return "", &platform.DecodeError{Field: field, Msg: "missing"}
+	}
+	s, ok := v.(string)
+	if !ok {
+		return "", &platform.DecodeError{Field: field, Msg: "must be a string, not " + jsonType(v)}
+	}
+	return s, nil
+}
+
+// id reads an optional non-negative integer id; absent and null are 0.
+func id(m map[string]any, key, field string) (int64, error) {
+	v := m[key]
+	if v == nil {
+		return 0, nil
+	}
+	f, ok := v.(float64)
+	if !ok {
+		return 0, &platform.DecodeError{Field: field, Msg: "must be a number, not " + jsonType(v)}
+	}
+	if f < 0 || f != math.Trunc(f) || f > maxExactID {
+		return 0, &platform.DecodeError{Field: field, Msg: "must be a non-negative integer id"}
+	}
+	return int64(f), nil
+}
+
+// quote quotes s for a message, shortened so a huge value cannot flood logs.
+func quote(s string) string {
+	const limit = 64
+	if len(s) > limit {
+		b, _ := marshal(s[:limit])
+		return string(b) + "…"
+	}
+	b, _ := marshal(s)
+	return string(b)
+}

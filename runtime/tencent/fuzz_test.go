@@ -1,0 +1,56 @@
+package tencent
+
+import (
+	"errors"
+	"testing"
+
+	"github.com/callflow/callflow/runtime/platform"
+)
+
+// FuzzDecode checks that Decode never panics and returns either a complete
+// event or a *platform.DecodeError, and that an event survives Webhook.
+func FuzzDecode(f *testing.F) {
+	for _, name := range samples(f) {
+		f.Add(sample(f, name))
+	}
+	for _, s := range []string{
+		``, `null`, `[]`, `{}`, `"x"`, `{"Event":"CallInBound"}`,
+		`{"Event":"CallInBound","SessionId":"s","CallInBound":{"Caller":"a","Callee":"b","AIAgentId":-0.0,"IvrId":1e15}}`,
+		`{"Event":"CallInBound","SessionId":"s","CallInBound":{"Caller":"a","Callee":"b","AIAgentId":"1"}}`,
+		`{"Event":"CallInBound","SessionId":"\ud800","CallInBound":{"Caller":"\u0000","Callee":"\xff"}}`,
+	} {
+		f.Add([]byte(s))
+	}
+	a := New()
+	f.Fuzz(func(t *testing.T, body []byte) {
+		ev, err := a.Decode(body, nil)
+		if err != nil {
+			var de *platform.DecodeError
+			if !errors.As(err, &de) || ev != nil {
+				t.Fatalf("Decode = %v, %v (%T)", ev, err, err)
+			}
+			return
+		}
+		if ev == nil || ev.Kind != platform.CallStarted || ev.Session == "" || ev.Delivery != ev.Session ||
+			ev.Raw == nil || ev.Bound.AgentID < 0 || ev.Bound.IVRID < 0 {
+			t.Fatalf("incomplete event %+v", ev)
+		}
+		if _, err := a.Render(ev, &platform.Response{}); err != nil {
+			t.Fatalf("Render: %v", err)
+		}
+		_ = a.Fallback(ev, platform.FallbackOptions{})
+		built, err := a.Webhook(platform.Call{Session: ev.Session, Caller: ev.Caller, Callee: ev.Callee, Bound: ev.Bound})
+		if err != nil {
+			t.Fatalf("Webhook: %v", err)
+		}
+		again, err := a.Decode(built, nil)
+		if err != nil {
+			t.Fatalf("Decode(Webhook()): %v", err)
+		}
+		// Invalid UTF-8 becomes U+FFFD on the way out, so compare only
+		// what survives encoding unchanged.
+		if again.Bound != ev.Bound {
+			t.Fatalf("Bound %+v became %+v", ev.Bound, again.Bound)
+		}
+	})
+}

@@ -1,0 +1,175 @@
+package tencent
+
+import (
+	"fmt"
+	"net/http"
+
+	"github.com/callflow/callflow/runtime/platform"
+)
+
+// Decision is what an answer does with the call: at most one of Agent and
+// IVR is set; when neither is, the answer is an empty CallInBound and the
+// platform hangs up.
+type Decision struct {
+	Agent int64 // OverrideAIAgentId, 0 for none
+	IVR   int64 // OverrideIvrId, 0 for none
+	// Kept is true when the flow kept the number's bound route (KeepBound,
+	// no terminal action, or the fallback) rather than choosing one.
+	Kept bool
+	Vars []platform.Var // sent only with an override
+}
+
+// Hangup reports whether the answer is an empty CallInBound.
+func (d Decision) Hangup() bool { return d.Agent == 0 && d.IVR == 0 }
+
+// KeptNothing reports whether the flow meant to keep the bound route but the
+// number is bound to nothing, so the answer ends the call. The engine should
+// log a warning: the caller is hung up on without the flow asking for it.
+func (d Decision) KeptNothing() bool { return d.Kept && d.Hangup() }
+
+// Decide works out the answer to ev for r without encoding it; Render and
+// Fallback use it, and the engine may too, to log Decision.KeptNothing.
+//
+// r may hold one action, Agent, IVR, Hangup or KeepBound; none at all (or a
+// nil r) means KeepBound, which overrides with ev's bound agent if any, else
+// its bound IVR, else hangs up (a nil ev is bound to nothing). Anything else
+// is an error: another kind of action or more than one (the checker rejects
+// such flows for tencent), or an agent or IVR id computed at run time that is
+// not positive. The engine answers an error with Fallback.
+func Decide(ev *platform.Event, r *platform.Response) (Decision, error) {
+	var d Decision
+	var acts []platform.Action
+	if r != nil {
+		acts = r.Actions
+		d.Vars = r.Vars
+	}
+	var last platform.Action = platform.KeepBound{}
+	for i, a := range acts {
+		switch a.(type) {
+		case platform.Agent, platform.IVR, platform.Hangup, platform.KeepBound:
+		default:
+			return Decision{}, fmt.Errorf("tencent: cannot %s", describe(a))
+		}
+		if i != len(acts)-1 {
+			return Decision{}, fmt.Errorf("tencent: %s must be the last action, found %d after it", describe(a), len(acts)-1-i)
+		}
+		last = a
+	}
+	switch a := last.(type) {
+	case platform.Agent:
+		if a.ID <= 0 {
+			return Decision{}, fmt.Errorf("tencent: agent id %d is not a positive integer", a.ID)
+		}
+		d.Agent = a.ID
+	case platform.IVR:
+		if a.ID <= 0 {
+			return Decision{}, fmt.Errorf("tencent: ivr id %d is not a positive integer", a.ID)
+		}
+		d.IVR = a.ID
+	case platform.Hangup:
+	default: // KeepBound
+		d.Kept = true
+		if ev != nil {
+			switch {
+			case ev.Bound.AgentID > 0:
+				d.Agent = ev.Bound.AgentID
+			case ev.Bound.IVRID > 0:
+				d.IVR = ev.Bound.IVRID
+			}
+		}
+	}
+	if d.Hangup() {
+		d.Vars = nil
+	}
+	return d, nil
+}
+
+// Render answers HTTP 200 with the route Decide chooses:
+//
+//	{"CallInBound":{"OverrideAIAgentId":388,"Variables":[{"Key":"name","Value":"Xiao Ming"}]}}
+//	{"CallInBound":{"OverrideIvrId":12}}
+//	{"CallInBound":{}}
+//
+// Variables keep r.Vars' order and are left out when there are none or when
+// the answer hangs up. It fails only when Decide does.
+func (*Adapter) Render(ev *platform.Event, r *platform.Response) (platform.Reply, error) {
+	d, err := Decide(ev, r)
+	if err != nil {
+		return platform.Reply{}, err
+	}
+	return d.reply()
+}
+
+// Fallback keeps the bound route, without variables: the answer the platform
+// itself would fall back to, but in time. An unbound number gets an empty
+// CallInBound (Decide(ev, nil).KeptNothing() reports it).
+func (*Adapter) Fallback(ev *platform.Event, _ platform.FallbackOptions) platform.Reply {
+	d, _ := Decide(ev, nil) // never fails without actions
+	reply, err := d.reply()
+	if err != nil { // cannot happen: the answer is two integers
+		return platform.Reply{Status: http.StatusOK, Body: []byte(`{"CallInBound":{}}`)}
+	}
+	return reply
+}
+
+type answer struct {
+	CallInBound inbound `json:"CallInBound"`
+}
+
+type inbound struct {
+	OverrideAIAgentId int64      `json:"OverrideAIAgentId,omitempty"`
+	OverrideIvrId     int64      `json:"OverrideIvrId,omitempty"`
+	Variables         []variable `json:"Variables,omitempty"`
+}
+
+type variable struct {
+	Key   string `json:"Key"`
+	Value string `json:"Value"`
+}
+
+func (d Decision) reply() (platform.Reply, error) {
+	in := inbound{OverrideAIAgentId: d.Agent, OverrideIvrId: d.IVR}
+	if d.Agent != 0 && d.IVR != 0 { // unreachable through Decide
+		return platform.Reply{}, fmt.Errorf("tencent: both an agent (%d) and an ivr (%d)", d.Agent, d.IVR)
+	}
+	if !d.Hangup() && len(d.Vars) > 0 {
+		in.Variables = make([]variable, len(d.Vars))
+		for i, v := range d.Vars {
+			in.Variables[i] = variable(v)
+		}
+	}
+	body, err := marshal(answer{in})
+	if err != nil {
+		return platform.Reply{}, fmt.Errorf("tencent: %w", err)
+	}
+	return platform.Reply{Status: http.StatusOK, Body: body}, nil
+}
+
+// describe names an action for messages.
+func describe(a platform.Action) string {
+	switch a.(type) {
+	case platform.Say:
+		return "say"
+	case platform.Play:
+		return "play"
+	case platform.Capture:
+		return "capture"
+	case platform.MakeCall:
+		return "makeCall"
+	case platform.Agent:
+		return "agent"
+	case platform.IVR:
+		return "ivr"
+	case platform.Hangup:
+		return "hangup"
+	case platform.KeepBound:
+		return "keep the bound route"
+	case platform.Callback:
+		return "callback"
+	case platform.Campaign:
+		return "campaign"
+	case nil:
+		return "nil action"
+	}
+	return fmt.Sprintf("%T", a)
+}
