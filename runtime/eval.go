@@ -15,23 +15,26 @@ import (
 // vms are reused: a VM holds a stack, and one per evaluation would allocate.
 var vms = sync.Pool{New: func() any { return &vm.VM{} }}
 
-// environment builds the names expressions read, once per webhook.
+// environment builds the names expressions read, once per webhook, and only
+// those the flow's expressions read at all.
 func (c *call) environment() map[string]any {
 	if c.env != nil {
 		return c.env
 	}
 	f := c.flow
-	env := make(map[string]any, 8+len(f.Consts)+len(f.Tables)+len(f.Hours)+len(c.sess.Vars)+len(c.sess.Lookups))
-	env["caller"], env["callee"], env["session"] = c.ev.Caller, c.ev.Callee, c.ev.Session
-	env["platform"], env["now"], env["event"], env["data"] = c.ev.Platform, c.now, c.ev.Raw, c.ev.Data
-	if c.ev.Data == nil {
-		env["data"] = map[string]any{}
+	env := make(map[string]any, len(f.Reads))
+	for name := range f.Reads {
+		if v, ok := c.builtin(name); ok {
+			env[name] = v
+		}
 	}
 	for k, v := range f.Consts {
 		env[k] = v
 	}
 	for k, t := range f.Tables {
-		env[k] = c.table(k, t)
+		if f.Reads[k] {
+			env[k] = c.table(k, t)
+		}
 	}
 	for k, h := range f.Hours {
 		env[k] = h
@@ -44,6 +47,30 @@ func (c *call) environment() map[string]any {
 	}
 	c.env = env
 	return env
+}
+
+// builtin is the value of a name every flow has.
+func (c *call) builtin(name string) (any, bool) {
+	switch name {
+	case "caller":
+		return c.ev.Caller, true
+	case "callee":
+		return c.ev.Callee, true
+	case "session":
+		return c.ev.Session, true
+	case "platform":
+		return c.ev.Platform, true
+	case "now":
+		return c.now, true
+	case "event":
+		return c.ev.RawJSON(), true
+	case "data":
+		if c.ev.Data == nil {
+			return map[string]any{}, true
+		}
+		return c.ev.Data, true
+	}
+	return nil, false
 }
 
 // table returns a table's rows, with rows a test gave laid over them.

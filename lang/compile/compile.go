@@ -31,7 +31,19 @@ func Flow(u *check.Unit, info *check.Info, version string) *ir.Flow {
 		l.decl(f, d)
 	}
 	f.Index = prefixIndex(f.Rules)
+	f.Reads = reads(info)
 	return f
+}
+
+// reads collects the names the flow's expressions read.
+func reads(info *check.Info) map[string]bool {
+	out := map[string]bool{}
+	for _, cx := range info.Exprs {
+		for _, r := range cx.Refs {
+			out[r] = true
+		}
+	}
+	return out
 }
 
 func (l *lowerer) decl(f *ir.Flow, d ast.Decl) {

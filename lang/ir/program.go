@@ -68,6 +68,10 @@ type Flow struct {
 	Index    *PrefixIndex // prefix rules indexed for fast selection; nil when not useful
 	Handlers map[string]*Handler
 
+	// Reads holds every environment name some expression of the flow reads,
+	// so the runtime builds only those for each webhook.
+	Reads map[string]bool
+
 	Syntax []*ast.File // the parsed files (flow and tests), for tools
 }
 

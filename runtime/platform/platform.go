@@ -7,6 +7,7 @@
 package platform
 
 import (
+	"encoding/json"
 	"net/http"
 	"time"
 )
@@ -37,8 +38,20 @@ type Event struct {
 	Digits   *string // Input: the digits, nil when nothing was captured
 	Resume   string  // Input: the resume token the previous answer set
 	Data     map[string]any
-	Raw      map[string]any // the whole webhook, the `event` of expressions
-	Bound    Bound          // tencent: what the number is bound to now
+	// Raw is the whole webhook, the `event` of expressions. An adapter may
+	// leave it nil and set Body instead: RawJSON then decodes it on first
+	// use, so webhooks of flows that never read `event` skip that work.
+	Raw   map[string]any
+	Body  []byte
+	Bound Bound // tencent: what the number is bound to now
+}
+
+// RawJSON returns the whole webhook as a map, decoding Body on first use.
+func (e *Event) RawJSON() map[string]any {
+	if e.Raw == nil && e.Body != nil {
+		json.Unmarshal(e.Body, &e.Raw)
+	}
+	return e.Raw
 }
 
 // Bound is the agent or IVR a Tencent number is already bound to; 0 is none.

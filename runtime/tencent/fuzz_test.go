@@ -32,7 +32,7 @@ func FuzzDecode(f *testing.F) {
 			return
 		}
 		if ev == nil || ev.Kind != platform.CallStarted || ev.Session == "" || ev.Delivery != ev.Session ||
-			ev.Raw == nil || ev.Bound.AgentID < 0 || ev.Bound.IVRID < 0 {
+			ev.RawJSON() == nil || ev.Bound.AgentID < 0 || ev.Bound.IVRID < 0 {
 			t.Fatalf("incomplete event %+v", ev)
 		}
 		if _, err := a.Render(ev, &platform.Response{}); err != nil {

@@ -1,0 +1,64 @@
+package tencent
+
+import (
+	"bytes"
+	"encoding/json"
+	"math"
+
+	"github.com/callflow/callflow/runtime/platform"
+)
+
+// wire is the CallInBound webhook as a struct: decoding into it is several
+// times faster than into a map, and a Tencent number answers every call it
+// gets with one of these.
+type wire struct {
+	Event       string
+	SessionId   string
+	CallInBound *struct {
+		AIAgentId, IvrId *float64
+		Caller, Callee   *string
+	}
+}
+
+// requiredKeys must appear spelled exactly: encoding/json matches struct
+// fields without regard to case, the strict path does not.
+var requiredKeys = [][]byte{[]byte(`"Event"`), []byte(`"SessionId"`), []byte(`"CallInBound"`), []byte(`"Caller"`), []byte(`"Callee"`)}
+
+// decodeFast decodes a well-formed webhook, or reports false so the strict
+// path can say precisely what is wrong. The raw map is left to
+// Event.RawJSON, for the flows that read `event`.
+func decodeFast(body []byte) (*platform.Event, bool) {
+	var w wire
+	if json.Unmarshal(body, &w) != nil {
+		return nil, false
+	}
+	in := w.CallInBound
+	if w.Event != "CallInBound" || w.SessionId == "" || in == nil || in.Caller == nil || in.Callee == nil {
+		return nil, false
+	}
+	for _, k := range requiredKeys {
+		if !bytes.Contains(body, k) {
+			return nil, false
+		}
+	}
+	agent, ok1 := fastID(in.AIAgentId)
+	ivr, ok2 := fastID(in.IvrId)
+	if !ok1 || !ok2 {
+		return nil, false
+	}
+	return &platform.Event{
+		Kind: platform.CallStarted, Platform: Name, Session: w.SessionId, Delivery: w.SessionId,
+		Caller: *in.Caller, Callee: *in.Callee, Body: body,
+		Bound: platform.Bound{AgentID: agent, IVRID: ivr},
+	}, true
+}
+
+func fastID(f *float64) (int64, bool) {
+	if f == nil {
+		return 0, true
+	}
+	if *f < 0 || *f != math.Trunc(*f) || *f > maxExactID {
+		return 0, false
+	}
+	return int64(*f), true
+}
