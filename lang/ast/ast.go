@@ -52,7 +52,8 @@ type Expr struct {
 	Text string
 }
 
-// Duration is a literal such as 1500ms or 10s; Millis is its value.
+// Duration is a literal such as 1500ms or 10s; Millis is its value, or -1
+// when it is too long (the parser has reported it).
 type Duration struct {
 	Base
 	Text   string

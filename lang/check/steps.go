@@ -209,7 +209,10 @@ func (c *checker) lookupLimits(l *ast.Lookup) {
 	if l.Timeout != nil {
 		timeout, at = l.Timeout.Millis, l.Timeout
 	}
-	if timeout <= 0 {
+	if timeout < 0 {
+		return // too long: the parser reported it
+	}
+	if timeout == 0 {
 		c.report(diag.Errorf(diag.BadLookup, at.Span(), "lookup timeout must be more than 0").Do("Use a timeout such as 1500ms."))
 	}
 	for _, p := range c.targets() {

@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/expr-lang/expr"
 	exprast "github.com/expr-lang/expr/ast"
@@ -23,7 +24,8 @@ import (
 	"github.com/callflow/callflow/lang/source"
 )
 
-// Limits on one expression: its source and its expr-lang node count.
+// Limits on one expression: its source in characters and its expr-lang node
+// count.
 const (
 	MaxSource = 4096
 	MaxNodes  = 1000
@@ -49,8 +51,10 @@ func (e *Env) CompileURL(f *source.File, x *ast.Expr) (*Compiled, *diag.Diagnost
 }
 
 func (e *Env) compileWith(f *source.File, x *ast.Expr, interp string) (*Compiled, *diag.Diagnostic) {
-	if len(x.Text) > MaxSource {
-		return nil, diag.Errorf(diag.BadExpr, x.At, "expression is %d bytes, over the %d-byte limit", len(x.Text), MaxSource).
+	// Characters, not bytes: a say text within a platform's character limit
+	// (8x8: 3000) must fit in Vietnamese or Chinese too.
+	if n := utf8.RuneCountInString(x.Text); n > MaxSource {
+		return nil, diag.Errorf(diag.BadExpr, x.At, "expression is %d characters, over the %d-character limit", n, MaxSource).
 			Do("Split it: compute parts with set, or move data into a table.")
 	}
 	t := translation{interp: interp}
@@ -93,7 +97,7 @@ func (e *Env) config() *conf.Config {
 		Optimize: true, ShortCircuit: true, MaxNodes: MaxNodes,
 		ConstFns: b.ConstFns, Functions: b.Functions, Builtins: b.Builtins, Disabled: b.Disabled,
 	}
-	cfg.WithEnv(e.samples)
+	cfg.WithEnv(e.exprEnv())
 	e.cfg = cfg
 	return cfg
 }

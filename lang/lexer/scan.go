@@ -1,6 +1,7 @@
 package lexer
 
 import (
+	"bytes"
 	"fmt"
 	"unicode/utf8"
 
@@ -34,9 +35,15 @@ func (s *Scanner) pos() plexer.Position {
 	return plexer.Position{Filename: s.file, Offset: s.off, Line: s.line, Column: s.col}
 }
 
-// advance moves past n bytes that hold no newline.
+// advance moves past n bytes; only a raw string holds newlines among them.
 func (s *Scanner) advance(n int) {
-	s.col += utf8.RuneCount(s.src[s.off : s.off+n])
+	b := s.src[s.off : s.off+n]
+	if i := bytes.LastIndexByte(b, '\n'); i >= 0 {
+		s.line += bytes.Count(b, []byte{'\n'})
+		s.col = 1
+		b = b[i+1:]
+	}
+	s.col += utf8.RuneCount(b)
 	s.off += n
 }
 

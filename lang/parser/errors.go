@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/alecthomas/participle/v2"
 	plexer "github.com/alecthomas/participle/v2/lexer"
 
 	"github.com/callflow/callflow/lang/diag"
@@ -56,9 +57,49 @@ func describe(t plexer.Token) string {
 	return fmt.Sprintf("%q", t.Value)
 }
 
+// expectation is what participle expected at an unexpected token. Its
+// Expect field stays empty in participle v2: the expectation only shows in
+// Message, as " (expected X Y …)" naming the rest of the sequence; the first
+// element is what should have come next.
+func expectation(ute *participle.UnexpectedTokenError) string {
+	if ute.Expect != "" {
+		return ute.Expect
+	}
+	msg := ute.Message()
+	i := strings.LastIndex(msg, " (expected ")
+	if i < 0 || !strings.HasSuffix(msg, ")") {
+		return ""
+	}
+	rest := msg[i+len(" (expected ") : len(msg)-1]
+	if strings.HasPrefix(rest, `"`) {
+		if j := strings.Index(rest[1:], `"`); j >= 0 {
+			return rest[:j+2]
+		}
+	}
+	if j := strings.IndexAny(rest, " ()|*?"); j > 0 {
+		rest = rest[:j]
+	}
+	return rest
+}
+
 // readable turns participle's expectation ("<ident>", "Newline") into words.
 func readable(expect string) string {
 	r := strings.NewReplacer("<ident>", "a name", "<newline>", "end of line", "Newline", "end of line",
 		"<string>", "a string", "<int>", "an integer", "<duration>", "a duration", "<eof>", "end of file", "EOF", "end of file")
+	// Grammar node names, as participle prints them.
+	switch expect {
+	case "Ident":
+		return "a name"
+	case "Expr", "Arg":
+		return "an expression"
+	case "Str":
+		return "a string"
+	case "Int":
+		return "an integer"
+	case "Dur":
+		return "a duration"
+	case "Brace":
+		return `"}"`
+	}
 	return r.Replace(expect)
 }

@@ -108,6 +108,7 @@ func (l *lowerer) duration(d *g.Dur) *ast.Duration {
 	if !ok {
 		l.diags = append(l.diags, diag.Errorf(diag.BadDuration, out.At, "duration %s is too long", d.Text).
 			Do("Use a duration under a day."))
+		ms = -1 // reported here; later checks skip it
 	}
 	out.Millis = ms
 	return out

@@ -65,7 +65,7 @@ func comments(f *source.File, toks []plexer.Token) []*ast.Comment {
 func syntaxError(f *source.File, err error) *diag.Diagnostic {
 	var ute *participle.UnexpectedTokenError
 	if errors.As(err, &ute) {
-		return unexpected(f, ute.Unexpected, ute.Expect)
+		return unexpected(f, ute.Unexpected, expectation(ute))
 	}
 	var pe participle.Error
 	if errors.As(err, &pe) {

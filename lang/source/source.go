@@ -44,7 +44,13 @@ type File struct {
 	Name  string
 	Src   []byte
 	lines []int // byte offset of the start of each line
+	runes []int // runes[k]: runes in Src[:k*runeBlock]; nil unless Src is valid UTF-8
 }
+
+// runeBlock is the stride of the rune index, which keeps Pos from counting a
+// whole line: a 1 MiB one-line file would make every span cost O(line), and
+// a parse O(n²).
+const runeBlock = 256
 
 // NewFile builds the line table for src.
 func NewFile(name string, src []byte) *File {
@@ -54,7 +60,48 @@ func NewFile(name string, src []byte) *File {
 			lines = append(lines, i+1)
 		}
 	}
-	return &File{Name: name, Src: src, lines: lines}
+	f := &File{Name: name, Src: src, lines: lines}
+	if len(src) > runeBlock && utf8.Valid(src) {
+		f.runes = make([]int, len(src)/runeBlock+1)
+		n := 0
+		for i, b := range src {
+			if i%runeBlock == 0 {
+				f.runes[i/runeBlock] = n
+			}
+			if utf8.RuneStart(b) {
+				n++
+			}
+		}
+		if len(src)%runeBlock == 0 {
+			f.runes[len(src)/runeBlock] = n
+		}
+	}
+	return f
+}
+
+// runeCount is utf8.RuneCount(f.Src[start:end]) for a line start and an
+// offset on that line, without counting a long line from its start.
+func (f *File) runeCount(start, end int) int {
+	if f.runes == nil || end-start < runeBlock {
+		return utf8.RuneCount(f.Src[start:end])
+	}
+	b := end // the start of the rune holding end, if end is inside one
+	for b > start && b < len(f.Src) && !utf8.RuneStart(f.Src[b]) {
+		b--
+	}
+	return f.runesBefore(b) - f.runesBefore(start) + utf8.RuneCount(f.Src[b:end])
+}
+
+// runesBefore counts the runes in f.Src[:x], x on a rune boundary.
+func (f *File) runesBefore(x int) int {
+	k := x / runeBlock
+	n := f.runes[k]
+	for _, c := range f.Src[k*runeBlock : x] {
+		if utf8.RuneStart(c) {
+			n++
+		}
+	}
+	return n
 }
 
 // LineCount is the number of lines in the file.
@@ -71,7 +118,7 @@ func (f *File) Pos(offset int) Pos {
 	}
 	line := sort.Search(len(f.lines), func(i int) bool { return f.lines[i] > offset }) - 1
 	start := f.lines[line]
-	return Pos{Offset: offset, Line: line + 1, Col: utf8.RuneCount(f.Src[start:offset]) + 1}
+	return Pos{Offset: offset, Line: line + 1, Col: f.runeCount(start, offset) + 1}
 }
 
 // Span builds the span [start, end) from byte offsets.

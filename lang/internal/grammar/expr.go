@@ -29,7 +29,9 @@ func (e *Expr) Parse(lex *plexer.PeekingLexer) error {
 		if t.EOF() {
 			break
 		}
-		if depth == 0 && endsExpr(t, last != nil, afterOperand) {
+		// After "." or "?." a word is a field name, even a keyword: data.from.
+		field := t.Type == lexer.Ident && last != nil && last.Type == lexer.Punct && (last.Value == "." || last.Value == "?.")
+		if depth == 0 && !field && endsExpr(t, last != nil, afterOperand) {
 			break
 		}
 		switch {
