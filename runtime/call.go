@@ -68,9 +68,12 @@ func (c *call) run(name string, pc int) error {
 	c.handler = name
 	h := c.flow.Handlers[name]
 	c.traceHandler(h)
-	for ; c.steps < MaxSteps; c.steps++ {
+	for ; ; c.steps++ {
 		if pc >= len(h.Code) {
-			return nil
+			return nil // reaching the end of a handler is not a step
+		}
+		if c.steps >= MaxSteps {
+			break
 		}
 		in := h.Code[pc]
 		c.lastAt = in.Span()

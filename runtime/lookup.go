@@ -5,8 +5,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"net/http"
 	"time"
+
+	"github.com/callflow/callflow/lang/ir"
 )
 
 // lookupMargin is kept from the budget for rendering the answer after a
@@ -20,10 +23,17 @@ func (c *call) fetch(name string) {
 	l := c.flow.Lookups[name]
 	start := time.Now()
 	v, outcome := c.given(name)
-	if outcome == "" {
+	if outcome != "" {
+		if cv, err := c.conform(l.Else, v); err == nil {
+			v = cv // a stub written in JSON: 5 for an int lookup
+		}
+	} else {
 		var err error
 		v, err = c.get(name)
 		outcome = "ok"
+		if err == nil {
+			v, err = c.conform(l.Else, v)
+		}
 		if err != nil {
 			outcome = err.Error()
 			if v, err = c.eval(l.Else); err != nil {
@@ -82,4 +92,58 @@ func (c *call) get(name string) (any, error) {
 		return nil, fmt.Errorf("bad JSON: %v", err)
 	}
 	return v, nil
+}
+
+// conform makes a fetched JSON value fit the type the checker gave the
+// lookup, which is the type of its else value: a JSON number is a float64,
+// and becomes an int when the else value is one. A value of another type
+// is an error, so the else value is used.
+func (c *call) conform(elseX *ir.Expr, v any) (any, error) {
+	want, err := c.eval(elseX)
+	if err != nil || want == nil {
+		return v, nil
+	}
+	ok := true
+	switch want.(type) {
+	case int:
+		f, isNum := v.(float64)
+		if isNum && f == math.Trunc(f) && math.Abs(f) <= 1<<53 {
+			return int(f), nil
+		}
+		ok = false
+	case float64:
+		_, ok = v.(float64)
+	case string:
+		_, ok = v.(string)
+	case bool:
+		_, ok = v.(bool)
+	case map[string]any:
+		_, ok = v.(map[string]any)
+	case []any:
+		_, ok = v.([]any)
+	}
+	if !ok {
+		return nil, fmt.Errorf("the JSON is %s, the else value %s", jsonKind(v), jsonKind(want))
+	}
+	return v, nil
+}
+
+func jsonKind(v any) string {
+	switch v.(type) {
+	case nil:
+		return "null"
+	case int:
+		return "a whole number"
+	case float64:
+		return "a number"
+	case string:
+		return "a string"
+	case bool:
+		return "true or false"
+	case map[string]any:
+		return "an object"
+	case []any:
+		return "a list"
+	}
+	return fmt.Sprintf("%T", v)
 }

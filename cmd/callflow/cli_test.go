@@ -1,10 +1,12 @@
 package main
 
 import (
+	"encoding/json"
 	"errors"
 	"flag"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -23,16 +25,25 @@ func TestMain(m *testing.M) {
 }
 
 func TestScripts(t *testing.T) {
+	flows, err := filepath.Abs(filepath.Join("..", "..", "flows"))
+	if err != nil {
+		t.Fatal(err)
+	}
 	testscript.Run(t, testscript.Params{
-		Dir:                 "testdata/script",
+		Dir: "testdata/script",
+		Setup: func(e *testscript.Env) error {
+			e.Setenv("FLOWS", flows) // the shipped flows, for the run_* scripts
+			return nil
+		},
 		UpdateScripts:       *update,
 		RequireExplicitExec: true,
 		RequireUniqueNames:  true,
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"exits":    cmdExits,
-			"mkbinary": cmdMkbinary,
-			"mkdeep":   cmdMkdeep,
-			"mkbig":    cmdMkbig,
+			"exits":     cmdExits,
+			"mkbinary":  cmdMkbinary,
+			"mkdeep":    cmdMkdeep,
+			"mkbig":     cmdMkbig,
+			"tokenfrom": cmdTokenfrom,
 		},
 	})
 }
@@ -105,4 +116,32 @@ func cmdMkbig(ts *testscript.TestScript, neg bool, args []string) {
 	}
 	b.WriteString(strings.Repeat("#", max(0, size-b.Len())))
 	ts.Check(os.WriteFile(ts.MkAbs(args[0]), []byte(b.String())[:size], 0o644))
+}
+
+// tokenfrom OUT FILE copies the clientActionId of the 8x8 answer in OUT
+// (a file, or stdout of the last command) into payload.clientActionId of the
+// webhook in FILE, as 8x8 echoes it in the next webhook of the call.
+func cmdTokenfrom(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: tokenfrom OUT FILE")
+	}
+	var answer struct {
+		ClientActionID string `json:"clientActionId"`
+	}
+	if err := json.Unmarshal([]byte(ts.ReadFile(args[0])), &answer); err != nil {
+		ts.Fatalf("%s: %v", args[0], err)
+	}
+	if answer.ClientActionID == "" {
+		ts.Fatalf("%s has no clientActionId", args[0])
+	}
+	var hook map[string]any
+	ts.Check(json.Unmarshal([]byte(ts.ReadFile(args[1])), &hook))
+	payload, ok := hook["payload"].(map[string]any)
+	if !ok {
+		ts.Fatalf("%s has no payload object", args[1])
+	}
+	payload["clientActionId"] = answer.ClientActionID
+	data, err := json.MarshalIndent(hook, "", "  ")
+	ts.Check(err)
+	ts.Check(os.WriteFile(ts.MkAbs(args[1]), data, 0o644))
 }

@@ -42,13 +42,16 @@ func (c *runCmd) Run(e *env) error {
 	if err != nil {
 		return fail(exitUsage, "%v", err)
 	}
-	prog, err := compileForRun(c.Path, e.stderr)
+	prog, display, err := compileForRun(c.Path, e.stderr)
 	if err != nil {
 		return err
 	}
 	name := c.Platform
 	if name == "" {
 		if name, err = detectPlatform(body, prog, c.Flow); err != nil {
+			if errors.Is(err, errNotJSON) { // a bad webhook, as with --platform
+				return fail(exitProblems, "the webhook cannot be understood: %v", err)
+			}
 			return fail(exitUsage, "%v", err)
 		}
 	}
@@ -60,9 +63,20 @@ func (c *runCmd) Run(e *env) error {
 	if err != nil {
 		return fail(exitUsage, "%v", err)
 	}
-	res, runErr := eng.Serve(context.Background(), &runtime.Request{Platform: name, Flow: c.Flow, Body: body, Now: at, Given: given, Trace: c.Trace})
+	flow := c.Flow
+	if flow == "" && (name == "callback" || name == "callbot") {
+		flow = onlyFlowFor(prog, name) // a trigger names no number to route by
+	}
+	res, runErr := eng.Serve(context.Background(), &runtime.Request{Platform: name, Flow: flow, Body: body, Now: at, Given: given, Trace: c.Trace})
 	if c.Trace && res.Trace != nil {
+		for i := range res.Trace.Entries {
+			res.Trace.Entries[i].At.File = display(res.Trace.Entries[i].At.File)
+		}
 		fmt.Fprint(e.stderr, res.Trace.String())
+	}
+	var re *runtime.Error
+	if errors.As(runErr, &re) {
+		re.At.File = display(re.At.File)
 	}
 	if err := st.save(); err != nil {
 		return fail(exitUsage, "--state: %v", err)
@@ -71,6 +85,9 @@ func (c *runCmd) Run(e *env) error {
 }
 
 func (c *runCmd) print(e *env, res *runtime.Result, runErr error) error {
+	if errors.Is(runErr, runtime.ErrUnknownPlatform) {
+		return fail(exitUsage, "--platform: %v; use tencent, 8x8, callback or callbot", runErr)
+	}
 	if res.Outcome == runtime.Rejected {
 		return fail(exitProblems, "the webhook cannot be understood: %v", runErr)
 	}
@@ -84,29 +101,52 @@ func (c *runCmd) print(e *env, res *runtime.Result, runErr error) error {
 	return nil
 }
 
-// compileForRun compiles PATH; errors are printed as diagnostics.
-func compileForRun(path string, stderr io.Writer) (*ir.Program, error) {
+// compileForRun compiles PATH; errors are printed as diagnostics. display
+// maps the file names positions carry to what run prints: relative to the
+// working directory (absolute outside it), as check prints them.
+func compileForRun(path string, stderr io.Writer) (*ir.Program, func(string) string, error) {
 	fi, err := os.Stat(path)
 	if err != nil {
-		return nil, fail(exitUsage, "%v", err)
+		return nil, nil, fail(exitUsage, "%v", err)
 	}
 	dir, files := path, []string(nil)
 	if !fi.IsDir() {
 		dir, files = filepath.Dir(path), []string{filepath.Base(path)}
 	}
+	display := displayFrom(dir)
 	fsys := os.DirFS(dir)
 	if files == nil {
 		if files, err = lang.FlowFiles(fsys, "."); err != nil {
-			return nil, fail(exitUsage, "%v", err)
+			return nil, nil, fail(exitUsage, "%v", err)
 		}
 	}
 	sources := source.Files{}
 	prog, ds := lang.CompileFiles(fsys, files, lang.WithSources(sources))
 	if ds.HasErrors() {
+		sources = renameFiles(ds, sources, display)
 		diag.Write(stderr, diag.FormatText, ds, sources)
-		return nil, fail(exitProblems, "%s", diag.Summary(ds, len(files)))
+		return nil, nil, fail(exitProblems, "%s", diag.Summary(ds, len(files)))
 	}
-	return prog, nil
+	return prog, display, nil
+}
+
+// displayFrom maps a name relative to dir to the name run prints.
+func displayFrom(dir string) func(string) string {
+	abs, err := filepath.Abs(dir)
+	cwd, err2 := os.Getwd()
+	if err != nil || err2 != nil {
+		return func(name string) string { return name }
+	}
+	return func(name string) string {
+		if name == "" {
+			return ""
+		}
+		p := filepath.Join(abs, filepath.FromSlash(name))
+		if rel, ok := relInside(cwd, p); ok {
+			return rel
+		}
+		return filepath.ToSlash(p)
+	}
 }
 
 func readWebhook(name string) ([]byte, error) {
@@ -116,12 +156,14 @@ func readWebhook(name string) ([]byte, error) {
 	return os.ReadFile(name)
 }
 
+var errNotJSON = errors.New("not a JSON object")
+
 // detectPlatform tells the platform from the payload's shape. A trigger is
 // callback or callbot: the flows loaded decide, or --platform must.
 func detectPlatform(body []byte, prog *ir.Program, flow string) (string, error) {
 	var m map[string]any
 	if err := json.Unmarshal(body, &m); err != nil {
-		return "", fmt.Errorf("the webhook is not a JSON object: %v", err)
+		return "", fmt.Errorf("%w: %v", errNotJSON, err)
 	}
 	switch {
 	case m["Event"] != nil || m["CallInBound"] != nil:
@@ -146,6 +188,21 @@ func detectPlatform(body []byte, prog *ir.Program, flow string) (string, error) 
 		return "", errors.New("a trigger webhook can be callback or callbot; give --platform")
 	}
 	return triggers[0], nil
+}
+
+// onlyFlowFor is the one flow that compiles for platform, or "" when there
+// are none or several.
+func onlyFlowFor(prog *ir.Program, platform string) string {
+	name := ""
+	for _, f := range prog.Flows {
+		if f.Targets(platform) {
+			if name != "" {
+				return ""
+			}
+			name = f.Name
+		}
+	}
+	return name
 }
 
 func contains(ss []string, s string) bool {

@@ -1,0 +1,297 @@
+package runtime
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/callflow/callflow/lang"
+	"github.com/callflow/callflow/runtime/eightbyeight"
+	"github.com/callflow/callflow/runtime/platform"
+)
+
+// clock is a settable time source for the store.
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *clock) now() time.Time      { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *clock) add(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unlock() }
+
+func storeAt(max int) (*MemoryStore, *clock) {
+	clk := &clock{t: time.Date(2026, 11, 23, 2, 0, 0, 0, time.UTC)}
+	m := NewMemoryStore(max)
+	m.now = clk.now
+	return m, clk
+}
+
+func TestMemoryStoreCompareAndSet(t *testing.T) {
+	ctx := context.Background()
+	m, _ := storeAt(0)
+	if _, _, err := m.Get(ctx, "k"); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("Get of nothing: %v, want ErrNotFound", err)
+	}
+	if _, err := m.CompareAndSet(ctx, "k", 3, &Session{ID: "x"}, time.Hour); !errors.Is(err, ErrConflict) {
+		t.Errorf("CAS of a missing key at rev 3: %v, want ErrConflict", err)
+	}
+	r1, err := m.CompareAndSet(ctx, "k", 0, &Session{ID: "s", Flow: "support", Tries: 3}, time.Hour)
+	if err != nil || r1 == 0 {
+		t.Fatalf("create: rev %d err %v", r1, err)
+	}
+	if _, err := m.CompareAndSet(ctx, "k", 0, &Session{ID: "other"}, time.Hour); !errors.Is(err, ErrConflict) {
+		t.Errorf("a second create: %v, want ErrConflict", err)
+	}
+	s, rev, err := m.Get(ctx, "k")
+	if err != nil || rev != r1 || s.ID != "s" || s.Flow != "support" || s.Tries != 3 {
+		t.Fatalf("Get: %+v rev %d err %v, want the created session at rev %d", s, rev, err, r1)
+	}
+	s.Tries = 2
+	r2, err := m.CompareAndSet(ctx, "k", r1, s, time.Hour)
+	if err != nil || r2 <= r1 {
+		t.Fatalf("update at rev %d: rev %d err %v", r1, r2, err)
+	}
+	if _, err := m.CompareAndSet(ctx, "k", r1, &Session{ID: "stale"}, time.Hour); !errors.Is(err, ErrConflict) {
+		t.Errorf("update at the stale rev %d: %v, want ErrConflict", r1, err)
+	}
+	if s, rev, _ := m.Get(ctx, "k"); rev != r2 || s.Tries != 2 || s.ID != "s" {
+		t.Errorf("after the conflict: %+v rev %d, want the rev %d session untouched", s, rev, r2)
+	}
+	// Sessions are copies: changing what Get returned changes nothing.
+	s1, _, _ := m.Get(ctx, "k")
+	s1.Tries = 42
+	s1.set("x", "y")
+	if s2, _, _ := m.Get(ctx, "k"); s2.Tries != 2 || s2.Vars["x"] != nil {
+		t.Errorf("a returned session aliases the store: %+v", s2)
+	}
+	if err := m.Delete(ctx, "k"); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := m.Get(ctx, "k"); !errors.Is(err, ErrNotFound) {
+		t.Errorf("Get after Delete: %v, want ErrNotFound", err)
+	}
+	if err := m.Delete(ctx, "k"); err != nil {
+		t.Errorf("deleting twice: %v", err)
+	}
+}
+
+func TestMemoryStoreRoundTrip(t *testing.T) {
+	ctx := context.Background()
+	m, _ := storeAt(0)
+	in := &Session{Platform: "8x8", ID: "s", Flow: "support", Version: "v1", Handler: "menu", PC: 4, Tries: 2,
+		Lookups: map[string]any{"account": map[string]any{"name": "Ana"}}, Caller: "+6591234567", Callee: "+6512345678",
+		Started: time.Date(2026, 11, 23, 2, 0, 0, 0, time.UTC)}
+	in.set("choice", "9")
+	in.set("ratio", 1.5)
+	in.set("count", 3) // JSON alone would bring these back as float64 and string
+	in.set("at", time.Date(2026, 11, 23, 2, 0, 0, 5, time.UTC))
+	in.set("wait", 90*time.Second)
+	in.set("list", []any{"a", true})
+	in.Lookups["score"] = 7
+	if _, err := m.CompareAndSet(ctx, "k", 0, in, time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	out, _, err := m.Get(ctx, "k")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := fmt.Sprintf("%#v", *out), fmt.Sprintf("%#v", *in); got != want {
+		t.Errorf("round trip:\n got %s\nwant %s", got, want)
+	}
+	if _, ok := out.Vars["count"].(int); !ok {
+		t.Errorf("count is %T, want int", out.Vars["count"])
+	}
+	if _, ok := out.Lookups["score"].(int); !ok {
+		t.Errorf("the lookup score is %T, want int", out.Lookups["score"])
+	}
+	// Storing does not change the caller's session.
+	if _, ok := in.Vars["count"]; !ok || len(in.Vars) != 6 {
+		t.Errorf("the stored session lost variables: %v", in.Vars)
+	}
+}
+
+func TestMemoryStoreTTL(t *testing.T) {
+	ctx := context.Background()
+	m, clk := storeAt(0)
+	r1, err := m.CompareAndSet(ctx, "k", 0, &Session{ID: "s"}, time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	clk.add(time.Minute - time.Nanosecond)
+	if _, rev, err := m.Get(ctx, "k"); err != nil || rev != r1 {
+		t.Fatalf("just before expiry: rev %d err %v", rev, err)
+	}
+	// Each write starts the TTL again.
+	r2, err := m.CompareAndSet(ctx, "k", r1, &Session{ID: "s"}, time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	clk.add(time.Minute - time.Nanosecond)
+	if _, _, err := m.Get(ctx, "k"); err != nil {
+		t.Fatalf("a minute after the first write, just before the second expires: %v", err)
+	}
+	clk.add(time.Nanosecond)
+	if _, _, err := m.Get(ctx, "k"); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("at expiry: %v, want ErrNotFound", err)
+	}
+	if _, err := m.CompareAndSet(ctx, "k", r2, &Session{ID: "late"}, time.Minute); !errors.Is(err, ErrConflict) {
+		t.Errorf("updating an expired session: %v, want ErrConflict", err)
+	}
+	if _, err := m.CompareAndSet(ctx, "k", 0, &Session{ID: "new"}, time.Minute); err != nil {
+		t.Errorf("creating over an expired session: %v", err)
+	}
+	if s, _, err := m.Get(ctx, "k"); err != nil || s.ID != "new" {
+		t.Errorf("after re-creating: %+v %v", s, err)
+	}
+}
+
+func TestMemoryStoreBound(t *testing.T) {
+	ctx := context.Background()
+	m, clk := storeAt(3)
+	put := func(key string, ttl time.Duration) {
+		t.Helper()
+		if _, err := m.CompareAndSet(ctx, key, 0, &Session{ID: key}, ttl); err != nil {
+			t.Fatalf("put %s: %v", key, err)
+		}
+	}
+	has := func(keys ...string) {
+		t.Helper()
+		for _, k := range keys {
+			if _, _, err := m.Get(ctx, k); err != nil {
+				t.Errorf("%s: %v, want it kept", k, err)
+			}
+		}
+	}
+	gone := func(keys ...string) {
+		t.Helper()
+		for _, k := range keys {
+			if _, _, err := m.Get(ctx, k); !errors.Is(err, ErrNotFound) {
+				t.Errorf("%s: %v, want it evicted", k, err)
+			}
+		}
+	}
+	put("a", time.Minute)
+	put("b", 10*time.Minute)
+	put("c", 30*time.Minute)
+	clk.add(2 * time.Minute) // a has expired; b is the live one closest to expiring
+	put("d", time.Hour)
+	if n := m.Len(); n != 3 {
+		t.Errorf("Len %d, want 3", n)
+	}
+	gone("a")
+	has("b", "c", "d")
+
+	put("e", time.Hour) // none expired: b expires soonest
+	if n := m.Len(); n != 3 {
+		t.Errorf("Len %d, want 3", n)
+	}
+	gone("b")
+	has("c", "d", "e")
+
+	// Updating a session that is held makes no room and evicts nothing.
+	_, rev, _ := m.Get(ctx, "c")
+	if _, err := m.CompareAndSet(ctx, "c", rev, &Session{ID: "c2"}, time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	has("c", "d", "e")
+
+	// Several expired sessions all go at once.
+	clk.add(59 * time.Minute) // c (1 min) and d, e (1 h, put 2 min ago) … c has expired, d and e have 3 min left
+	put("f", 2*time.Minute)
+	gone("c")
+	has("d", "e", "f")
+	clk.add(3 * time.Minute) // d, e and f have expired
+	put("g", time.Hour)
+	if n := m.Len(); n != 1 {
+		t.Errorf("Len %d after evicting three expired sessions, want 1", n)
+	}
+	has("g")
+}
+
+// Concurrent read-modify-write cycles on one key lose no update, and
+// writers of distinct keys do not disturb each other.
+func TestMemoryStoreConcurrent(t *testing.T) {
+	ctx := context.Background()
+	m := NewMemoryStore(0)
+	const workers, rounds = 8, 50
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			own := fmt.Sprintf("own-%d", w)
+			for i := range rounds {
+				for {
+					s, rev, err := m.Get(ctx, "shared")
+					if errors.Is(err, ErrNotFound) {
+						s, rev = &Session{ID: "shared"}, 0
+					} else if err != nil {
+						t.Error(err)
+						return
+					}
+					s.Tries++
+					if _, err := m.CompareAndSet(ctx, "shared", rev, s, time.Hour); err == nil {
+						break
+					} else if !errors.Is(err, ErrConflict) {
+						t.Error(err)
+						return
+					}
+				}
+				_, rev, _ := m.Get(ctx, own)
+				if _, err := m.CompareAndSet(ctx, own, rev, &Session{ID: own, Tries: i + 1}, time.Hour); err != nil {
+					t.Errorf("%s: %v", own, err)
+					return
+				}
+				if i%10 == 0 {
+					m.Len()
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	s, _, err := m.Get(ctx, "shared")
+	if err != nil || s.Tries != workers*rounds {
+		t.Errorf("shared counter %v (%v), want %d", s, err, workers*rounds)
+	}
+	for w := range workers {
+		if s, _, err := m.Get(ctx, fmt.Sprintf("own-%d", w)); err != nil || s.Tries != rounds {
+			t.Errorf("own-%d: %+v %v, want %d", w, s, err, rounds)
+		}
+	}
+}
+
+// An idle call's session expires after the engine's TTL: the next webhook
+// gets the safe fallback.
+func TestEngineSessionExpires(t *testing.T) {
+	prog, ds := lang.CompileDir(os.DirFS("../flows"))
+	if ds.HasErrors() {
+		t.Fatal(ds)
+	}
+	store, clk := storeAt(0)
+	at := clk.now()
+	eng, err := New(WithFlows(prog), WithStore(store), WithSessionTTL(10*time.Minute), WithClock(func() time.Time { return at }))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ad := eightbyeight.New()
+	body, _ := ad.Webhook(platform.Call{Session: "ttl", Delivery: "e1", Caller: "+6591234567", Callee: "+6512345678", At: at})
+	res, err := eng.Serve(context.Background(), &Request{Platform: "8x8", Body: body})
+	if err != nil || res.Response == nil || res.Response.Resume == "" {
+		t.Fatalf("start: %v %s", err, res.Reply.Body)
+	}
+	if store.Len() != 1 {
+		t.Fatalf("store holds %d sessions, want 1", store.Len())
+	}
+	clk.add(10 * time.Minute)
+	one := "1"
+	body, _ = ad.Webhook(platform.Call{Session: "ttl", Delivery: "e2", Caller: "+6591234567", Callee: "+6512345678", At: at, Digits: &one, Resume: res.Response.Resume})
+	res, err = eng.Serve(context.Background(), &Request{Platform: "8x8", Body: body})
+	var re *Error
+	if res.Outcome != Fallback || !errors.As(err, &re) || re.Code != "no-session" {
+		t.Errorf("after the TTL: %s %s err %v, want the fallback with no-session", res.Outcome, res.Reply.Body, err)
+	}
+}
