@@ -11,7 +11,7 @@ import (
 	"github.com/callflow/callflow/lang/platform"
 )
 
-var expectKinds = []string{"say", "play", "capture", "makeCall", "agent", "ivr", "hangup", "callback", "campaign", "json", "var"}
+var expectKinds = []string{"say", "play", "capture", "makeCall", "agent", "ivr", "hangup", "callback", "campaign", "nothing", "json", "var"}
 
 // checkTests checks test blocks in the flow file and its test files: test
 // files hold only tests of this flow, calls use a platform the flow compiles

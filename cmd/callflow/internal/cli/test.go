@@ -1,0 +1,172 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"regexp"
+	"slices"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/callflow/callflow/lang"
+	"github.com/callflow/callflow/lang/diag"
+	"github.com/callflow/callflow/lang/source"
+	"github.com/callflow/callflow/runtime/flowtest"
+)
+
+type testCmd struct {
+	Verbose  bool     `short:"v" help:"Print every test, not only the failing ones."`
+	Filter   string   `name:"run" placeholder:"REGEX" help:"Run only the tests whose name, or FLOW/NAME, matches REGEX."`
+	Coverage bool     `help:"Print the share of rules, handlers and steps the tests exercised, and which were not."`
+	Paths    []string `arg:"" name:"path" help:"Flow files, or folders searched recursively for *.flow (hidden folders are skipped). The NAME_test.flow beside a NAME.flow is always included."`
+
+	run *regexp.Regexp
+}
+
+// Validate is called by kong after parsing; its error is a usage error.
+func (c *testCmd) Validate() error {
+	if c.Filter == "" {
+		return nil
+	}
+	re, err := regexp.Compile(c.Filter)
+	if err != nil {
+		return fmt.Errorf("--run: %v", err)
+	}
+	c.run = re
+	return nil
+}
+
+func (c *testCmd) Run(e *env) error {
+	cwd, err := os.Getwd()
+	if err != nil {
+		return fail(exitUsage, "%v", err)
+	}
+	files, err := collectFlows(c.Paths, &renamePrefix{w: e.stderr, from: "callflow check: ", to: "callflow test: "})
+	if err != nil {
+		return err
+	}
+	files = withTestFiles(files)
+	fsys, names, display, err := flowFS(cwd, files)
+	if err != nil {
+		return fail(exitUsage, "%v", err)
+	}
+	if display == nil {
+		display = func(s string) string { return s }
+	}
+
+	var rep flowtest.Report
+	if len(names) > 0 {
+		sources := source.Files{}
+		prog, ds := lang.CompileFiles(fsys, names, lang.WithSources(sources))
+		if ds.HasErrors() || prog == nil {
+			var errs diag.Diagnostics
+			for _, d := range ds {
+				if d.Severity == diag.Error {
+					errs = append(errs, d)
+				}
+			}
+			sources = renameFiles(errs, sources, display)
+			diag.Write(e.stderr, diag.FormatText, errs, sources)
+			return fail(exitProblems, "%s", diag.Summary(ds, len(names)))
+		}
+		opts := []flowtest.Option{flowtest.WithFS(fsys)}
+		if c.run != nil {
+			opts = append(opts, flowtest.WithRun(c.run))
+		}
+		rep = flowtest.Run(context.Background(), prog, opts...)
+	}
+
+	for _, t := range rep.Tests {
+		switch {
+		case t.Failure != nil:
+			at := t.Failure.At
+			at.File = display(at.File)
+			fmt.Fprintf(e.stdout, "FAIL %s: %q: %s\n", at, t.Name, t.Failure.Msg)
+		case c.Verbose:
+			at := t.At
+			at.File = display(at.File)
+			fmt.Fprintf(e.stdout, "ok   %s: %q\n", at, t.Name)
+		}
+	}
+	if c.Coverage {
+		printCoverage(e.stdout, rep.Coverage, display)
+	}
+	fmt.Fprintf(e.stdout, "%d passed, %d failed\n", rep.Passed(), rep.Failed())
+	if !rep.OK() {
+		return &exitError{code: exitProblems}
+	}
+	return nil
+}
+
+// withTestFiles adds the NAME_test.flow beside each NAME.flow, so testing
+// a flow file runs its tests.
+func withTestFiles(files []string) []string {
+	seen := map[string]bool{}
+	for _, f := range files {
+		seen[f] = true
+	}
+	out := slices.Clone(files)
+	for _, f := range files {
+		if strings.HasSuffix(f, lang.TestSuffix) {
+			continue
+		}
+		t := strings.TrimSuffix(f, ".flow") + lang.TestSuffix
+		if seen[t] {
+			continue
+		}
+		if fi, err := os.Stat(t); err == nil && !fi.IsDir() {
+			seen[t] = true
+			out = append(out, t)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// printCoverage prints a table of what the tests exercised, flow by flow,
+// and then what they did not.
+func printCoverage(w io.Writer, cov []flowtest.FlowCoverage, display func(string) string) {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "coverage\trules\thandlers\tsteps")
+	var rules, handlers, steps flowtest.Count
+	for _, c := range cov {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", c.Flow, c.Rules, c.Handlers, c.Steps)
+		rules.Hit, rules.Total = rules.Hit+c.Rules.Hit, rules.Total+c.Rules.Total
+		handlers.Hit, handlers.Total = handlers.Hit+c.Handlers.Hit, handlers.Total+c.Handlers.Total
+		steps.Hit, steps.Total = steps.Hit+c.Steps.Hit, steps.Total+c.Steps.Total
+	}
+	if len(cov) > 1 {
+		fmt.Fprintf(tw, "total\t%s\t%s\t%s\n", rules, handlers, steps)
+	}
+	tw.Flush()
+	first := true
+	for _, c := range cov {
+		for _, m := range c.Missed {
+			if first {
+				fmt.Fprintln(w, "not exercised:")
+				first = false
+			}
+			at := m.At
+			at.File = display(at.File)
+			fmt.Fprintf(w, "  %s: %s\n", at, m)
+		}
+	}
+}
+
+// renamePrefix rewrites the command name at the start of the messages
+// collectFlows writes, which name the check command.
+type renamePrefix struct {
+	w        io.Writer
+	from, to string
+}
+
+func (r *renamePrefix) Write(p []byte) (int, error) {
+	out := bytes.ReplaceAll(p, []byte(r.from), []byte(r.to))
+	if _, err := r.w.Write(out); err != nil {
+		return 0, err
+	}
+	return len(p), nil
+}

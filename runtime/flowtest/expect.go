@@ -1,0 +1,493 @@
+package flowtest
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"path"
+	"reflect"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/callflow/callflow/lang/ast"
+	"github.com/callflow/callflow/lang/exprs"
+	"github.com/callflow/callflow/runtime/platform"
+)
+
+func (t *tester) expect(s *ast.Expect) *Failure {
+	kind := s.Kind.Name
+	fail := func(format string, args ...any) *Failure {
+		return &Failure{At: s.At, Msg: fmt.Sprintf(format, args...)}
+	}
+	if t.last == nil {
+		return fail("expect %s: no call has been made yet: write a call first", kind)
+	}
+	switch kind {
+	case "var":
+		return t.expectVar(s)
+	case "json":
+		return t.expectJSON(s)
+	case "nothing":
+		if acts := t.actions(); len(acts) > 0 {
+			return fail("expected nothing, got %s", describeActions(acts, t.captureVar()))
+		}
+		return nil
+	}
+	match, want, err := t.matcher(s)
+	if err != nil {
+		return fail("expect %s: %v", kind, err)
+	}
+	acts := t.actions()
+	for i := t.matched; i < len(acts); i++ {
+		if match(acts[i]) {
+			t.matched, t.prev = i+1, describeAction(acts[i], t.captureVar())
+			return nil
+		}
+	}
+	msg := "expected " + want
+	if t.prev != "" {
+		msg += " after " + t.prev
+	}
+	return fail("%s, got %s", msg, describeActions(acts, t.captureVar()))
+}
+
+// matcher returns what matches the expected step, and the step as text.
+func (t *tester) matcher(s *ast.Expect) (func(platform.Action) bool, string, error) {
+	kind := s.Kind.Name
+	arg := func(i int) (any, error) {
+		if i >= len(s.Args) {
+			return nil, nil
+		}
+		return t.env.eval(s.Args[i])
+	}
+	textArg := func() (string, bool, error) {
+		if len(s.Args) == 0 {
+			return "", false, nil
+		}
+		v, err := arg(0)
+		return exprs.Text(v), true, err
+	}
+	switch kind {
+	case "say", "play", "campaign":
+		want, ok, err := textArg()
+		if err != nil {
+			return nil, "", err
+		}
+		desc := kind
+		if ok {
+			desc += " " + strconv.Quote(want)
+		}
+		return func(a platform.Action) bool {
+			var got string
+			switch a := a.(type) {
+			case platform.Say:
+				if kind != "say" {
+					return false
+				}
+				got = a.Text
+			case platform.Play:
+				if kind != "play" {
+					return false
+				}
+				got = a.URL
+			case platform.Campaign:
+				if kind != "campaign" {
+					return false
+				}
+				got = a.Name
+			default:
+				return false
+			}
+			return !ok || got == want
+		}, desc, nil
+	case "capture":
+		want := ""
+		if len(s.Args) > 0 {
+			want = s.Args[0].Text // a variable's name, not a value
+		}
+		desc := strings.TrimSpace("capture " + want)
+		return func(a platform.Action) bool {
+			_, ok := a.(platform.Capture)
+			return ok && (want == "" || t.captureVar() == want)
+		}, desc, nil
+	case "makeCall":
+		number, ok, err := textArg()
+		if err != nil {
+			return nil, "", err
+		}
+		desc := "makeCall"
+		if ok {
+			desc += " " + strconv.Quote(number)
+		}
+		from, hasFrom := "", s.From != nil
+		if hasFrom {
+			if from, err = t.env.text(s.From); err != nil {
+				return nil, "", err
+			}
+			desc += " from " + strconv.Quote(from)
+		}
+		if s.Record {
+			desc += " record"
+		}
+		return func(a platform.Action) bool {
+			m, is := a.(platform.MakeCall)
+			return is && (!ok || m.Number == number) && (!hasFrom || m.From == from) && (!s.Record || m.Record)
+		}, desc, nil
+	case "agent", "ivr":
+		want, err := arg(0)
+		if err != nil {
+			return nil, "", err
+		}
+		desc := kind
+		if len(s.Args) > 0 {
+			desc += " " + formatValue(want)
+		}
+		return func(a platform.Action) bool {
+			var id int64
+			switch a := a.(type) {
+			case platform.Agent:
+				if kind != "agent" {
+					return false
+				}
+				id = a.ID
+			case platform.IVR:
+				if kind != "ivr" {
+					return false
+				}
+				id = a.ID
+			default:
+				return false
+			}
+			return len(s.Args) == 0 || equal(id, want)
+		}, desc, nil
+	case "hangup":
+		return func(a platform.Action) bool { _, ok := a.(platform.Hangup); return ok }, "hangup", nil
+	case "callback":
+		type leg struct {
+			name     string
+			to, from string
+			hasFrom  bool
+		}
+		var legs []leg
+		desc := "callback"
+		for _, l := range s.Legs {
+			to, err := t.env.text(l.To)
+			if err != nil {
+				return nil, "", err
+			}
+			lg := leg{name: l.Name.Name, to: to}
+			desc += fmt.Sprintf(" leg %s to %q", lg.name, to)
+			if l.From != nil {
+				if lg.from, err = t.env.text(l.From); err != nil {
+					return nil, "", err
+				}
+				lg.hasFrom = true
+				desc += fmt.Sprintf(" from %q", lg.from)
+			}
+			legs = append(legs, lg)
+		}
+		return func(a platform.Action) bool {
+			cb, ok := a.(platform.Callback)
+			if !ok {
+				return false
+			}
+			for _, l := range legs {
+				got := cb.A
+				if l.name == "B" {
+					got = cb.B
+				}
+				if got.To != l.to || (l.hasFrom && got.From != l.from) {
+					return false
+				}
+			}
+			return true
+		}, desc, nil
+	}
+	return nil, "", fmt.Errorf("cannot expect %q", kind)
+}
+
+func (t *tester) expectVar(s *ast.Expect) *Failure {
+	name := s.Var.Name
+	var x *ast.Expr
+	if len(s.Args) > 0 {
+		x = s.Args[0]
+	}
+	want, err := t.env.eval(x)
+	if err != nil {
+		return &Failure{At: s.At, Msg: fmt.Sprintf("expect var %s: %v", name, err)}
+	}
+	desc := fmt.Sprintf("var %s == %s", name, formatValue(want))
+	var vars map[string]any
+	if t.last.Session != nil {
+		vars = t.last.Session.Vars
+	}
+	got, ok := vars[name]
+	if !ok {
+		return &Failure{At: s.At, Msg: fmt.Sprintf("expected %s, got no value: %s is not set", desc, name)}
+	}
+	if !equal(got, want) {
+		return &Failure{At: s.At, Msg: fmt.Sprintf("expected %s, got %s", desc, formatValue(got))}
+	}
+	return nil
+}
+
+func (t *tester) expectJSON(s *ast.Expect) *Failure {
+	fail := func(format string, args ...any) *Failure {
+		return &Failure{At: s.At, Msg: fmt.Sprintf(format, args...)}
+	}
+	if len(s.Args) == 0 {
+		return fail("expect json: name the golden file")
+	}
+	name, err := t.env.text(s.Args[0])
+	if err != nil {
+		return fail("expect json: %v", err)
+	}
+	file := path.Join(path.Dir(t.file.Name), name)
+	body := t.last.Reply.Body
+	got := "no body (HTTP " + strconv.Itoa(t.last.Reply.Status) + ")"
+	if len(body) > 0 {
+		var b bytes.Buffer
+		if json.Compact(&b, body) == nil {
+			got = b.String()
+		} else {
+			got = string(body)
+		}
+	}
+	golden, err := fs.ReadFile(t.cfg.fsys, file)
+	if err != nil {
+		return fail("expect json: cannot read %q beside %s: %v; the reply is %s", name, path.Base(t.file.Name), unwrapPath(err), got)
+	}
+	if len(bytes.TrimSpace(golden)) == 0 && len(body) == 0 {
+		return nil // an empty golden file is a reply without a body
+	}
+	var want, have any
+	if err := json.Unmarshal(golden, &want); err != nil {
+		return fail("expect json: %q is not JSON: %v", name, err)
+	}
+	if len(body) == 0 {
+		return fail("expected json %q, got %s", name, got)
+	}
+	if err := json.Unmarshal(body, &have); err != nil {
+		return fail("expected json %q, got %s (not JSON: %v)", name, got, err)
+	}
+	opaqueToken(want, have)
+	if where := diff("", want, have); where != "" {
+		return fail("expected json %q, got %s (%s)", name, got, where)
+	}
+	return nil
+}
+
+// unwrapPath drops the path an fs error repeats.
+func unwrapPath(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// opaqueToken makes the 8x8 clientActionId count for its presence only: it
+// is a signed token naming the flow's version, which changes with every
+// edit of the flow or its tests.
+func opaqueToken(want, have any) {
+	w, ok1 := want.(map[string]any)
+	h, ok2 := have.(map[string]any)
+	if !ok1 || !ok2 {
+		return
+	}
+	_, wok := w["clientActionId"].(string)
+	_, hok := h["clientActionId"].(string)
+	if wok && hok {
+		w["clientActionId"], h["clientActionId"] = "", ""
+	}
+}
+
+// diff describes the first difference between two JSON values, "" when
+// they are equal.
+func diff(at string, want, have any) string {
+	name := at
+	if name == "" {
+		name = "the reply"
+	}
+	switch w := want.(type) {
+	case map[string]any:
+		h, ok := have.(map[string]any)
+		if !ok {
+			return fmt.Sprintf("%s is %s, want an object", name, compact(have))
+		}
+		keys := make([]string, 0, len(w)+len(h))
+		for k := range w {
+			keys = append(keys, k)
+		}
+		for k := range h {
+			if _, ok := w[k]; !ok {
+				keys = append(keys, k)
+			}
+		}
+		slices.Sort(keys)
+		for _, k := range keys {
+			sub := k
+			if at != "" {
+				sub = at + "." + k
+			}
+			wv, wok := w[k]
+			hv, hok := h[k]
+			switch {
+			case !hok:
+				return fmt.Sprintf("%s is missing, want %s", sub, compact(wv))
+			case !wok:
+				return fmt.Sprintf("%s is %s, want no such field", sub, compact(hv))
+			}
+			if d := diff(sub, wv, hv); d != "" {
+				return d
+			}
+		}
+		return ""
+	case []any:
+		h, ok := have.([]any)
+		if !ok {
+			return fmt.Sprintf("%s is %s, want a list", name, compact(have))
+		}
+		for i := range min(len(w), len(h)) {
+			if d := diff(fmt.Sprintf("%s[%d]", at, i), w[i], h[i]); d != "" {
+				return d
+			}
+		}
+		if len(w) != len(h) {
+			return fmt.Sprintf("%s has %d items, want %d", name, len(h), len(w))
+		}
+		return ""
+	}
+	if !reflect.DeepEqual(want, have) {
+		return fmt.Sprintf("%s is %s, want %s", name, compact(have), compact(want))
+	}
+	return ""
+}
+
+func compact(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Sprint(v)
+	}
+	return string(b)
+}
+
+// describeActions lists actions compactly on one line; captureVar names
+// the variable of a capture.
+func describeActions(acts []platform.Action, captureVar string) string {
+	parts := make([]string, len(acts))
+	for i, a := range acts {
+		parts[i] = describeAction(a, captureVar)
+	}
+	return "[" + strings.Join(parts, ", ") + "]"
+}
+
+func describeAction(a platform.Action, captureVar string) string {
+	switch a := a.(type) {
+	case platform.Say:
+		return "say " + strconv.Quote(a.Text)
+	case platform.Play:
+		return "play " + strconv.Quote(a.URL)
+	case platform.Capture:
+		return strings.TrimSpace("capture " + captureVar)
+	case platform.MakeCall:
+		s := "makeCall " + strconv.Quote(a.Number)
+		if a.From != "" {
+			s += " from " + strconv.Quote(a.From)
+		}
+		if a.Record {
+			s += " record"
+		}
+		return s
+	case platform.Agent:
+		return "agent " + strconv.FormatInt(a.ID, 10)
+	case platform.IVR:
+		return "ivr " + strconv.FormatInt(a.ID, 10)
+	case platform.Hangup:
+		return "hangup"
+	case platform.KeepBound:
+		return "keep the bound route"
+	case platform.Callback:
+		return fmt.Sprintf("callback leg A to %q from %q leg B to %q from %q", a.A.To, a.A.From, a.B.To, a.B.From)
+	case platform.Campaign:
+		return "campaign " + strconv.Quote(a.Name)
+	}
+	return fmt.Sprintf("%T", a)
+}
+
+// formatValue prints a value as a test would write it.
+func formatValue(v any) string {
+	switch x := v.(type) {
+	case string:
+		return strconv.Quote(x)
+	case nil:
+		return "nil"
+	case int, int64, float64, bool:
+		return exprs.Text(x)
+	}
+	return compact(v)
+}
+
+// equal compares like the engine's switch: numbers by value, anything else
+// as the text it says.
+func equal(a, b any) bool {
+	if x, ok := number(a); ok {
+		if y, ok := number(b); ok {
+			return x == y
+		}
+	}
+	if isScalar(a) && isScalar(b) {
+		return exprs.Text(a) == exprs.Text(b)
+	}
+	return reflect.DeepEqual(normalize(a), normalize(b))
+}
+
+func isScalar(v any) bool {
+	switch v.(type) {
+	case map[string]any, []any:
+		return false
+	}
+	return true
+}
+
+// normalize turns numbers into float64 throughout, so maps and lists
+// compare by value.
+func normalize(v any) any {
+	switch x := v.(type) {
+	case map[string]any:
+		out := make(map[string]any, len(x))
+		for k, e := range x {
+			out[k] = normalize(e)
+		}
+		return out
+	case []any:
+		out := make([]any, len(x))
+		for i, e := range x {
+			out[i] = normalize(e)
+		}
+		return out
+	}
+	if n, ok := number(v); ok {
+		return n
+	}
+	return v
+}
+
+func number(v any) (float64, bool) {
+	switch n := v.(type) {
+	case int:
+		return float64(n), true
+	case int32:
+		return float64(n), true
+	case int64:
+		return float64(n), true
+	case float32:
+		return float64(n), true
+	case float64:
+		return n, true
+	}
+	return 0, false
+}

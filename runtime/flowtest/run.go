@@ -1,0 +1,328 @@
+package flowtest
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"maps"
+	"net/http"
+	"time"
+
+	"github.com/callflow/callflow/lang/ast"
+	"github.com/callflow/callflow/lang/ir"
+	"github.com/callflow/callflow/lang/source"
+	"github.com/callflow/callflow/runtime"
+	"github.com/callflow/callflow/runtime/callback"
+	"github.com/callflow/callflow/runtime/callbot"
+	"github.com/callflow/callflow/runtime/eightbyeight"
+	"github.com/callflow/callflow/runtime/platform"
+	"github.com/callflow/callflow/runtime/tencent"
+)
+
+// secret signs 8x8 resume tokens in tests, so replies are reproducible.
+var secret = []byte("callflow test secret, not for production")
+
+// errNoNetwork is what every HTTP request made during a test fails with.
+var errNoNetwork = errors.New("no network in tests")
+
+type noNetwork struct{}
+
+func (noNetwork) RoundTrip(*http.Request) (*http.Response, error) { return nil, errNoNetwork }
+
+func adapter(name string) platform.Adapter {
+	switch name {
+	case tencent.Name:
+		return tencent.New()
+	case eightbyeight.Name:
+		return eightbyeight.New()
+	case callback.Name:
+		return callback.New()
+	case callbot.Name:
+		return callbot.New()
+	}
+	return nil
+}
+
+// tester runs one test.
+type tester struct {
+	ctx  context.Context
+	cfg  *config
+	prog *ir.Program
+	flow *ir.Flow
+	file *ast.File // the file holding the test
+	name string
+	cov  *coverage
+	env  *evaluator
+	eng  *runtime.Engine
+
+	given   map[string]any
+	calls   int
+	cur     *callState // the latest call
+	pending *webhook   // built by call or press, sent when the next statement needs it
+
+	last    *runtime.Result // the reply to the latest webhook
+	matched int             // actions of last.Response an expect has matched: later expects look after them
+	prev    string          // the action matched last, for messages
+}
+
+// callState is a call a test started.
+type callState struct {
+	platform string
+	ad       platform.Adapter
+	session  string
+	caller   string
+	callee   string
+	at       time.Time
+}
+
+// webhook is a webhook waiting to be sent.
+type webhook struct {
+	at   source.Span // the call or press that built it
+	what string
+	call platform.Call
+}
+
+func runTest(ctx context.Context, cfg *config, prog *ir.Program, f *ir.Flow, file *ast.File, t *ast.Test, name string, cov *coverage) *Failure {
+	eng, err := runtime.New(
+		runtime.WithFlows(prog),
+		runtime.WithSecret(secret),
+		runtime.WithClock(func() time.Time { return cfg.now }),
+		runtime.WithHTTPClient(&http.Client{Transport: noNetwork{}}),
+	)
+	if err != nil {
+		return &Failure{At: t.At, Msg: err.Error()}
+	}
+	ts := &tester{ctx: ctx, cfg: cfg, prog: prog, flow: f, file: file, name: name, cov: cov,
+		env: newEvaluator(f), eng: eng, given: map[string]any{}}
+	for _, s := range t.Stmts {
+		if fail := ts.stmt(s); fail != nil {
+			return fail
+		}
+	}
+	return ts.flush()
+}
+
+func (t *tester) stmt(s ast.TestStmt) *Failure {
+	if _, ok := s.(*ast.Given); !ok {
+		// A webhook goes out when the next statement other than given
+		// comes: the givens written after a call apply to it.
+		if fail := t.flush(); fail != nil {
+			return fail
+		}
+	}
+	switch s := s.(type) {
+	case *ast.Call:
+		return t.call(s)
+	case *ast.Given:
+		v, err := t.env.eval(s.Value)
+		if err != nil {
+			return &Failure{At: s.Value.At, Msg: fmt.Sprintf("given %s: %v", s.Name.Name, err)}
+		}
+		t.given[s.Name.Name] = v
+		return nil
+	case *ast.Press:
+		return t.press(s)
+	case *ast.Expect:
+		return t.expect(s)
+	}
+	return &Failure{At: s.Span(), Msg: fmt.Sprintf("unknown test statement %T", s)}
+}
+
+func (t *tester) call(s *ast.Call) *Failure {
+	fail := func(format string, args ...any) *Failure {
+		return &Failure{At: s.Span(), Msg: "call: " + fmt.Sprintf(format, args...)}
+	}
+	ad := adapter(s.Platform.Name)
+	if ad == nil {
+		return fail("unknown platform %q", s.Platform.Name)
+	}
+	from, err := t.env.text(s.From)
+	if err != nil {
+		return fail("from: %v", err)
+	}
+	to, err := t.env.text(s.To)
+	if err != nil {
+		return fail("to: %v", err)
+	}
+	at := t.cfg.now
+	if s.At != nil {
+		v, err := t.env.text(s.At)
+		if err != nil {
+			return fail("at: %v", err)
+		}
+		if at, err = time.Parse(time.RFC3339, v); err != nil {
+			return fail("at %q is not an RFC 3339 time such as 2026-11-23T10:00:00+08:00", v)
+		}
+	}
+	var data map[string]any
+	if s.Data != nil {
+		v, err := t.env.eval(s.Data)
+		if err != nil {
+			return fail("data: %v", err)
+		}
+		if v != nil {
+			m, ok := v.(map[string]any)
+			if !ok {
+				return fail("data must be a map, not %T", v)
+			}
+			data = m
+		}
+	}
+	t.calls++
+	c := &callState{platform: ad.Name(), ad: ad, session: sessionID(t.flow.Name, t.name, t.calls),
+		caller: from, callee: to, at: at}
+	w := platform.Call{Session: c.session, Caller: from, Callee: to, At: at, Data: data}
+	if c.platform == tencent.Name {
+		// Tencent has no data: it names the route the number is bound to,
+		// which the end of a handler keeps.
+		w.Data = nil
+		if w.Bound, err = bound(data); err != nil {
+			return fail("data: %v", err)
+		}
+	}
+	t.cur = c
+	t.pending = &webhook{at: s.Span(), what: "call", call: w}
+	return nil
+}
+
+// bound reads the AIAgentId and IvrId of a tencent call's data.
+func bound(data map[string]any) (platform.Bound, error) {
+	var b platform.Bound
+	for key, dst := range map[string]*int64{"AIAgentId": &b.AgentID, "IvrId": &b.IVRID} {
+		v, ok := data[key]
+		if !ok {
+			continue
+		}
+		n, ok := number(v)
+		if !ok || n < 0 || n != float64(int64(n)) {
+			return b, fmt.Errorf("%s must be a whole number, not %v", key, v)
+		}
+		*dst = int64(n)
+	}
+	for key := range data {
+		if key != "AIAgentId" && key != "IvrId" {
+			return b, fmt.Errorf("a tencent call takes only AIAgentId and IvrId (the number's bound route), not %q", key)
+		}
+	}
+	return b, nil
+}
+
+func (t *tester) press(s *ast.Press) *Failure {
+	fail := func(format string, args ...any) *Failure {
+		return &Failure{At: s.At, Msg: "press: " + fmt.Sprintf(format, args...)}
+	}
+	digits, err := t.env.text(s.Digits)
+	if err != nil {
+		return fail("%v", err)
+	}
+	if t.cur == nil || t.last == nil {
+		return fail("no call is waiting for digits: write a call first")
+	}
+	if _, ok := t.pendingCapture(); !ok {
+		return fail("no capture is waiting for digits; the last reply holds %s", describeActions(t.actions(), t.captureVar()))
+	}
+	token := clientActionID(t.last)
+	w := platform.Call{Session: t.cur.session, Caller: t.cur.caller, Callee: t.cur.callee, At: t.cur.at, Resume: token}
+	if digits == "" {
+		w.NoInput = true // nothing entered before the timeout: dtmf null
+	} else {
+		w.Digits = &digits
+	}
+	t.pending = &webhook{at: s.At, what: "press", call: w}
+	return nil
+}
+
+// clientActionID is the resume token the last reply carries.
+func clientActionID(res *runtime.Result) string {
+	var body struct {
+		ClientActionID string `json:"clientActionId"`
+	}
+	if json.Unmarshal(res.Reply.Body, &body) == nil && body.ClientActionID != "" {
+		return body.ClientActionID
+	}
+	if res.Response != nil {
+		return res.Response.Resume
+	}
+	return ""
+}
+
+// flush sends the pending webhook, if any.
+func (t *tester) flush() *Failure {
+	w := t.pending
+	if w == nil {
+		return nil
+	}
+	t.pending = nil
+	body, err := t.cur.ad.Webhook(w.call)
+	if err != nil {
+		return &Failure{At: w.at, Msg: fmt.Sprintf("%s: cannot build the webhook: %v", w.what, err)}
+	}
+	res, err := t.eng.Serve(t.ctx, &runtime.Request{Platform: t.cur.platform, Flow: t.flow.Name, Body: body,
+		Now: t.cur.at, Given: maps.Clone(t.given), Trace: true})
+	if res != nil {
+		t.cov.record(t.flow, res.Trace)
+	}
+	t.last, t.matched, t.prev = res, 0, ""
+	switch {
+	case res == nil:
+		return &Failure{At: w.at, Msg: fmt.Sprintf("%s: no answer: %v", w.what, err)}
+	case res.Outcome == runtime.Rejected:
+		return &Failure{At: w.at, Msg: fmt.Sprintf("%s: the engine rejected the webhook: %v", w.what, err)}
+	case res.Outcome == runtime.Fallback || err != nil:
+		return &Failure{At: w.at, Msg: fmt.Sprintf("%s: the engine answered with the safe fallback: %v", w.what, err)}
+	}
+	return nil
+}
+
+// actions are the neutral actions of the last reply.
+func (t *tester) actions() []platform.Action {
+	if t.last == nil || t.last.Response == nil {
+		return nil
+	}
+	return t.last.Response.Actions
+}
+
+// pendingCapture is the capture the last reply waits on.
+func (t *tester) pendingCapture() (*ir.Capture, bool) {
+	if t.last == nil || t.last.Session == nil {
+		return nil, false
+	}
+	acts := t.actions()
+	if len(acts) == 0 {
+		return nil, false
+	}
+	if _, ok := acts[len(acts)-1].(platform.Capture); !ok {
+		return nil, false
+	}
+	s := t.last.Session
+	f := t.prog.Flow(s.Flow)
+	if f == nil {
+		return nil, false
+	}
+	h := f.Handlers[s.Handler]
+	if h == nil || s.PC < 0 || s.PC >= len(h.Code) {
+		return nil, false
+	}
+	in, ok := h.Code[s.PC].(*ir.Capture)
+	return in, ok
+}
+
+// captureVar is the variable the last reply's capture fills, "" if none.
+func (t *tester) captureVar() string {
+	if in, ok := t.pendingCapture(); ok {
+		return in.Var
+	}
+	return ""
+}
+
+// sessionID is a UUID-shaped session id, the same on every run, different
+// for every call of every test.
+func sessionID(flow, test string, n int) string {
+	sum := sha256.Sum256(fmt.Appendf(nil, "%s\x00%s\x00%d", flow, test, n))
+	b := sum[:16]
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
+}
