@@ -1,0 +1,341 @@
+package dispatch
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Dispatcher sends rendered envelopes to their platforms. *Client is the
+// implementation; the interface lets a server be tested with a fake.
+type Dispatcher interface {
+	// Dispatch sends env to platform ("callback" or "callbot") for the
+	// trigger triggerID, at most once per platform and trigger id (see the
+	// package doc). Every failure to send or to be accepted is an *Error;
+	// the Result then still holds what was sent and the last answer.
+	Dispatch(ctx context.Context, platform, triggerID string, env Envelope) (Result, error)
+}
+
+var _ Dispatcher = (*Client)(nil)
+
+// Client dispatches to the platforms it was configured for. It is safe for
+// concurrent use.
+type Client struct {
+	http    *http.Client
+	clock   Clock
+	log     *slog.Logger
+	retry   retryPolicy
+	seen    Seen
+	targets map[string]target
+	err     error // the first invalid option
+
+	mu       sync.Mutex
+	inflight map[string]*flight // by Key: the dispatch under way
+
+	testHookWait func(key string) // tests: a duplicate starts waiting
+}
+
+// target is one platform's way of sending an envelope. send says whether
+// the request may have reached the platform; the *Error is nil on success.
+type target interface {
+	send(ctx context.Context, c *Client, j job) (res Result, reached bool, err *Error)
+}
+
+// job is one envelope to send.
+type job struct {
+	platform, trigger string
+	env               Envelope
+}
+
+// flight is a dispatch under way; duplicates wait for done.
+type flight struct {
+	done chan struct{}
+	out  Outcome
+	kept bool // out is remembered: waiters replay it; else they try again
+}
+
+// Option configures a Client.
+type Option func(*Client)
+
+// WithCallback enables the callback platform (DataTechLabs): envelopes go
+// to baseURL (scheme, host and an optional path prefix) with auth's header.
+func WithCallback(baseURL string, auth Credentials) Option {
+	return func(c *Client) {
+		u, err := parseBase(baseURL)
+		if err == nil {
+			err = auth.check()
+		}
+		if err != nil {
+			c.fail(fmt.Errorf("dispatch: callback: %w", err))
+			return
+		}
+		c.targets[callbackName] = &callbackTarget{base: u, auth: auth}
+	}
+}
+
+// WithCallbot enables the callbot platform (OMICall): envelopes go to
+// baseURL, such as https://public-v1-stg.omicall.com, authenticated with a
+// token fetched with apiKey.
+func WithCallbot(baseURL, apiKey string) Option {
+	return func(c *Client) {
+		u, err := parseBase(baseURL)
+		if err == nil && apiKey == "" {
+			err = errors.New("no API key")
+		}
+		if err == nil && strings.ContainsAny(apiKey, "\r\n") {
+			err = errors.New("the API key holds a line break")
+		}
+		if err != nil {
+			c.fail(fmt.Errorf("dispatch: callbot: %w", err))
+			return
+		}
+		c.targets[callbotName] = newOMICall(u, apiKey)
+	}
+}
+
+// WithHTTPClient sets the HTTP client (default: one with a 15 s timeout per
+// request). Its Timeout bounds each attempt; ctx bounds the whole dispatch.
+func WithHTTPClient(h *http.Client) Option {
+	return func(c *Client) {
+		if h != nil {
+			c.http = h
+		}
+	}
+}
+
+// WithRetry sets how many times a request may go out in all (default 3;
+// 1 means no retries) and the first backoff (default 250 ms), which doubles
+// after each attempt up to 30 s, with jitter.
+func WithRetry(attempts int, base time.Duration) Option {
+	return func(c *Client) {
+		c.retry.attempts = max(attempts, 1)
+		c.retry.base = max(base, 0)
+	}
+}
+
+// WithClock sets the clock used for token expiry, backoff and the default
+// Seen's TTL (default: the real one). For tests.
+func WithClock(clk Clock) Option {
+	return func(c *Client) {
+		if clk != nil {
+			c.clock = clk
+		}
+	}
+}
+
+// WithLogger sets the logger (default: none). It never sees credentials,
+// the API key or tokens.
+func WithLogger(l *slog.Logger) Option {
+	return func(c *Client) {
+		if l != nil {
+			c.log = l
+		}
+	}
+}
+
+// WithSeen sets where dispatched triggers are remembered (default: in
+// memory, DefaultSeenLimit entries for DefaultSeenTTL).
+func WithSeen(s Seen) Option {
+	return func(c *Client) {
+		if s != nil {
+			c.seen = s
+		}
+	}
+}
+
+// New builds a client. An invalid option is reported by Err and by every
+// Dispatch.
+func New(opts ...Option) *Client {
+	c := &Client{
+		http:     &http.Client{Timeout: 15 * time.Second},
+		clock:    realClock{},
+		log:      slog.New(slog.DiscardHandler),
+		retry:    retryPolicy{attempts: 3, base: 250 * time.Millisecond, max: 30 * time.Second},
+		targets:  map[string]target{},
+		inflight: map[string]*flight{},
+	}
+	for _, o := range opts {
+		o(c)
+	}
+	if c.seen == nil {
+		c.seen = newMemorySeen(DefaultSeenLimit, DefaultSeenTTL, c.clock.Now)
+	}
+	return c
+}
+
+// Err reports the first invalid option given to New, or nil.
+func (c *Client) Err() error { return c.err }
+
+// Handles says whether the client was configured for platform.
+func (c *Client) Handles(platform string) bool {
+	_, ok := c.targets[platform]
+	return ok
+}
+
+func (c *Client) fail(err error) {
+	if c.err == nil {
+		c.err = err
+	}
+}
+
+// Dispatch sends env to platform for the trigger triggerID, once: see
+// [Dispatcher] and the package doc.
+func (c *Client) Dispatch(ctx context.Context, platform, triggerID string, env Envelope) (Result, error) {
+	if c.err != nil {
+		return Result{}, c.err
+	}
+	t, ok := c.targets[platform]
+	if !ok {
+		return Result{}, fmt.Errorf("dispatch: platform %q is not configured", platform)
+	}
+	if triggerID == "" {
+		return Result{}, fmt.Errorf("dispatch %s: no trigger id", platform)
+	}
+	if err := env.check(); err != nil {
+		return Result{}, fmt.Errorf("dispatch %s: envelope: %w", platform, err)
+	}
+	j := job{platform: platform, trigger: triggerID, env: env}
+	key := Key(platform, triggerID)
+	for {
+		c.mu.Lock()
+		f, busy := c.inflight[key]
+		if !busy {
+			f = &flight{done: make(chan struct{})}
+			c.inflight[key] = f
+		}
+		c.mu.Unlock()
+		if busy {
+			if c.testHookWait != nil {
+				c.testHookWait(key)
+			}
+			select {
+			case <-f.done:
+			case <-ctx.Done():
+				return Result{}, &Error{Platform: platform, Message: "waiting for the same trigger in flight", Err: ctx.Err()}
+			}
+			if f.kept {
+				c.log.LogAttrs(ctx, slog.LevelInfo, "dispatch replayed", slog.String("platform", platform), slog.String("trigger", triggerID))
+				return f.out.result(true)
+			}
+			continue // nothing was sent: try again
+		}
+		out, kept, replayed, err := c.lead(ctx, key, t, j)
+		f.out, f.kept = out, kept
+		c.mu.Lock()
+		delete(c.inflight, key)
+		c.mu.Unlock()
+		close(f.done)
+		if err != nil {
+			return Result{}, err
+		}
+		return out.result(replayed)
+	}
+}
+
+// lead makes the dispatch of key, or replays it from c.seen. kept says
+// whether the outcome is remembered.
+func (c *Client) lead(ctx context.Context, key string, t target, j job) (out Outcome, kept, replayed bool, err error) {
+	attrs := []slog.Attr{slog.String("platform", j.platform), slog.String("trigger", j.trigger)}
+	if o, ok, err := c.seen.Get(ctx, key); err != nil {
+		return Outcome{}, false, false, fmt.Errorf("dispatch %s: trigger %q: looking it up: %w", j.platform, j.trigger, err)
+	} else if ok {
+		c.log.LogAttrs(ctx, slog.LevelInfo, "dispatch replayed", attrs...)
+		return o, true, true, nil
+	}
+	start := c.clock.Now()
+	res, reached, derr := t.send(ctx, c, j)
+	out = Outcome{Result: res, Err: derr}
+	attrs = append(attrs, slog.Int("attempts", res.Attempts), slog.Duration("duration", c.clock.Now().Sub(start)))
+	if res.Response != nil {
+		attrs = append(attrs, slog.Int("status", res.Response.Status))
+	}
+	if derr != nil {
+		attrs = append(attrs, slog.String("error", derr.Error()), slog.Bool("reached", reached))
+		c.log.LogAttrs(ctx, slog.LevelWarn, "dispatch failed", attrs...)
+		if !reached {
+			return out, false, false, nil
+		}
+	} else {
+		c.log.LogAttrs(ctx, slog.LevelInfo, "dispatched", attrs...)
+	}
+	// Remember it even when ctx is done: the request may have gone out.
+	if err := c.seen.Put(context.WithoutCancel(ctx), key, out); err != nil {
+		c.log.LogAttrs(ctx, slog.LevelError, "dispatch not remembered", append(attrs, slog.String("error", err.Error()))...)
+	}
+	return out, true, false, nil
+}
+
+// result is what Dispatch returns for o.
+func (o Outcome) result(replayed bool) (Result, error) {
+	r := o.Result
+	r.Replayed = replayed
+	if o.Err == nil {
+		return r, nil
+	}
+	return r, o.Err
+}
+
+// Key is the key under which a trigger's dispatch is remembered in a Seen.
+func Key(platform, triggerID string) string { return platform + ":" + triggerID }
+
+// Error is a dispatch that failed: the platform refused the request, or
+// could not be reached, or ctx ended.
+type Error struct {
+	Platform string `json:"platform"`
+	Status   int    `json:"status,omitempty"`  // the HTTP status of the platform's last answer; 0 when none
+	Code     int    `json:"code,omitempty"`    // callbot: OMICall's status_code when it is not 9999
+	Message  string `json:"message,omitempty"` // the platform's message, or what failed
+	Err      error  `json:"-"`                 // the cause when no final answer came: a network or context error
+}
+
+func (e *Error) Error() string {
+	var b strings.Builder
+	b.WriteString("dispatch " + e.Platform)
+	sep := func() { b.WriteString(": ") }
+	switch {
+	case e.Code != 0:
+		sep()
+		b.WriteString("status_code " + strconv.Itoa(e.Code))
+	case e.Status != 0:
+		sep()
+		b.WriteString("HTTP " + strconv.Itoa(e.Status))
+	}
+	if e.Message != "" {
+		sep()
+		b.WriteString(e.Message)
+	}
+	if e.Err != nil {
+		sep()
+		b.WriteString(e.Err.Error())
+	}
+	return b.String()
+}
+
+func (e *Error) Unwrap() error { return e.Err }
+
+// parseBase checks a platform's base URL.
+func parseBase(s string) (*url.URL, error) {
+	u, err := url.Parse(s)
+	switch {
+	case err != nil:
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err // ue.URL may hold a secret
+		}
+		return nil, fmt.Errorf("base URL: %w", err)
+	case u.Scheme != "http" && u.Scheme != "https", u.Host == "":
+		return nil, fmt.Errorf("base URL %q: want http(s)://host[/prefix]", u.Redacted())
+	case u.User != nil:
+		return nil, fmt.Errorf("base URL %q: give credentials as options, not in the URL", u.Redacted())
+	case u.RawQuery != "" || u.Fragment != "":
+		return nil, fmt.Errorf("base URL %q: no query or fragment allowed", u.Redacted())
+	}
+	return u, nil
+}
