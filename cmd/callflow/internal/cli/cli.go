@@ -27,10 +27,12 @@ const (
 
 // app is the command tree. One struct per subcommand, each in its own file.
 //
-// Still to come, each in its own file: fmt, test, graph and serve.
+// Still to come, each in its own file: fmt and serve.
 type app struct {
 	Check   checkCmd   `cmd:"" help:"Check flows (files or folders) and report problems."`
+	Graph   graphCmd   `cmd:"" help:"Draw a flow as a diagram: a Mermaid flowchart or a Graphviz DOT graph."`
 	Run     runCmd     `cmd:"" help:"Answer one webhook with the flows at PATH and print the platform JSON."`
+	Test    testCmd    `cmd:"" help:"Run the test blocks of flows (virtual clock, stubbed lookups, no network)."`
 	Version versionCmd `cmd:"" help:"Print the version, commit and Go version."`
 }
 
