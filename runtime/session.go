@@ -1,6 +1,7 @@
 package runtime
 
 import (
+	"container/heap"
 	"context"
 	"encoding/json"
 	"errors"
@@ -161,6 +162,7 @@ type MemoryStore struct {
 	mu      sync.Mutex
 	max     int
 	entries map[string]memEntry
+	byExp   expiryHeap // soonest expiry first; items of replaced entries are skipped
 	now     func() time.Time
 }
 
@@ -171,7 +173,8 @@ type memEntry struct {
 }
 
 // NewMemoryStore holds at most max sessions (0 means 100,000); when full, it
-// drops expired sessions first, then the one closest to expiring.
+// drops the session closest to expiring. Expired sessions are dropped as new
+// ones are stored, so memory follows the live calls.
 func NewMemoryStore(max int) *MemoryStore {
 	if max <= 0 {
 		max = 100_000
@@ -207,6 +210,7 @@ func (m *MemoryStore) CompareAndSet(_ context.Context, key string, rev uint64, s
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	now := m.now()
+	m.expire(now)
 	e, ok := m.entries[key]
 	if ok && !now.Before(e.expires) {
 		ok = false
@@ -214,11 +218,13 @@ func (m *MemoryStore) CompareAndSet(_ context.Context, key string, rev uint64, s
 	if (ok && e.rev != rev) || (!ok && rev != 0) {
 		return 0, ErrConflict
 	}
-	if !ok && len(m.entries) >= m.max {
-		m.evict(now)
+	for !ok && len(m.entries) >= m.max && m.popSoonest() {
 	}
 	next := e.rev + 1
-	m.entries[key] = memEntry{data: data, rev: next, expires: now.Add(ttl)}
+	exp := now.Add(ttl)
+	m.entries[key] = memEntry{data: data, rev: next, expires: exp}
+	heap.Push(&m.byExp, expiryItem{key, exp})
+	m.compact()
 	return next, nil
 }
 
@@ -230,27 +236,63 @@ func (m *MemoryStore) Delete(_ context.Context, key string) error {
 	return nil
 }
 
-// Len is the number of sessions held, expired ones included until evicted.
+// Len is the number of sessions held.
 func (m *MemoryStore) Len() int {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	return len(m.entries)
 }
 
-// evict makes room for one entry; it runs only when the store is full.
-func (m *MemoryStore) evict(now time.Time) {
-	var oldest string
-	var oldestExp time.Time
+// expire drops sessions whose time is up; amortised O(log n) per store.
+func (m *MemoryStore) expire(now time.Time) {
+	for len(m.byExp) > 0 && !now.Before(m.byExp[0].expires) {
+		it := heap.Pop(&m.byExp).(expiryItem)
+		if e, ok := m.entries[it.key]; ok && e.expires.Equal(it.expires) {
+			delete(m.entries, it.key)
+		}
+	}
+}
+
+// popSoonest removes the live session closest to expiring; false when none.
+func (m *MemoryStore) popSoonest() bool {
+	for len(m.byExp) > 0 {
+		it := heap.Pop(&m.byExp).(expiryItem)
+		if e, ok := m.entries[it.key]; ok && e.expires.Equal(it.expires) {
+			delete(m.entries, it.key)
+			return true
+		}
+	}
+	return false
+}
+
+// compact rebuilds the heap when replaced and deleted entries have left it
+// mostly stale, so it stays proportional to the live sessions.
+func (m *MemoryStore) compact() {
+	if len(m.byExp) < 1024 || len(m.byExp) < 4*len(m.entries) {
+		return
+	}
+	m.byExp = m.byExp[:0]
 	for k, e := range m.entries {
-		if !now.Before(e.expires) {
-			delete(m.entries, k)
-			continue
-		}
-		if oldest == "" || e.expires.Before(oldestExp) {
-			oldest, oldestExp = k, e.expires
-		}
+		m.byExp = append(m.byExp, expiryItem{k, e.expires})
 	}
-	if len(m.entries) >= m.max && oldest != "" {
-		delete(m.entries, oldest)
-	}
+	heap.Init(&m.byExp)
+}
+
+type expiryItem struct {
+	key     string
+	expires time.Time
+}
+
+// expiryHeap is a min-heap of expiry times (container/heap).
+type expiryHeap []expiryItem
+
+func (h expiryHeap) Len() int           { return len(h) }
+func (h expiryHeap) Less(i, j int) bool { return h[i].expires.Before(h[j].expires) }
+func (h expiryHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
+func (h *expiryHeap) Push(x any)        { *h = append(*h, x.(expiryItem)) }
+func (h *expiryHeap) Pop() any {
+	old := *h
+	it := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return it
 }
