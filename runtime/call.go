@@ -18,6 +18,12 @@ type call struct {
 	ad  platform.Adapter
 	now time.Time
 
+	// deadline ends the platform's answer budget. The context that carries
+	// it is made only when I/O needs it: most tencent webhooks do none.
+	deadline time.Time
+	ioCtx    context.Context
+	cancel   context.CancelFunc
+
 	flow *ir.Flow
 	sess *Session
 	rev  uint64 // the session's revision in the store; 0 for a new call
@@ -30,6 +36,21 @@ type call struct {
 	suspended bool // a capture waits for the caller
 	lastAt    source.Span
 	trace     *Trace
+}
+
+// io is the request context bounded by the answer budget, for lookups and
+// the session store.
+func (c *call) io() context.Context {
+	if c.ioCtx == nil {
+		c.ioCtx, c.cancel = context.WithDeadline(c.ctx, c.deadline)
+	}
+	return c.ioCtx
+}
+
+func (c *call) release() {
+	if c.cancel != nil {
+		c.cancel()
+	}
 }
 
 // rules returns the handler of the first rule that matches, or "".

@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"fmt"
+	"maps"
 	"math"
 	"strconv"
 	"sync"
@@ -10,34 +11,32 @@ import (
 
 	"github.com/callflow/callflow/lang/exprs"
 	"github.com/callflow/callflow/lang/ir"
+	"github.com/callflow/callflow/runtime/platform"
 )
 
 // vms are reused: a VM holds a stack, and one per evaluation would allocate.
 var vms = sync.Pool{New: func() any { return &vm.VM{} }}
 
-// environment builds the names expressions read, once per webhook, and only
-// those the flow's expressions read at all.
+// environment builds the names expressions read, once per webhook: the
+// flow's static values (cloned), then what this call adds.
 func (c *call) environment() map[string]any {
 	if c.env != nil {
 		return c.env
 	}
 	f := c.flow
-	env := make(map[string]any, len(f.Reads))
-	for name := range f.Reads {
-		if v, ok := c.builtin(name); ok {
-			env[name] = v
-		}
+	env := maps.Clone(f.Static)
+	if env == nil {
+		env = map[string]any{}
 	}
-	for k, v := range f.Consts {
-		env[k] = v
+	for _, name := range builtinNames {
+		if f.Reads[name] {
+			env[name], _ = c.builtin(name)
+		}
 	}
 	for k, t := range f.Tables {
-		if f.Reads[k] {
+		if _, given := c.req.Given[k]; given && f.Reads[k] {
 			env[k] = c.table(k, t)
 		}
-	}
-	for k, h := range f.Hours {
-		env[k] = h
 	}
 	for k, v := range c.sess.Lookups {
 		env[k] = v
@@ -48,6 +47,9 @@ func (c *call) environment() map[string]any {
 	c.env = env
 	return env
 }
+
+// builtinNames are the names every flow has, filled from the webhook.
+var builtinNames = [...]string{"caller", "callee", "session", "platform", "now", "event", "data"}
 
 // builtin is the value of a name every flow has.
 func (c *call) builtin(name string) (any, bool) {
@@ -65,7 +67,8 @@ func (c *call) builtin(name string) (any, bool) {
 	case "event":
 		return c.ev.RawJSON(), true
 	case "data":
-		if c.ev.Data == nil {
+		// data is a trigger's payload; other platforms have none (language.md §5).
+		if c.ev.Kind != platform.Trigger || c.ev.Data == nil {
 			return map[string]any{}, true
 		}
 		return c.ev.Data, true

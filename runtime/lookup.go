@@ -63,13 +63,11 @@ func (c *call) get(name string) (any, error) {
 		return nil, err
 	}
 	timeout := l.Timeout
-	if dl, ok := c.ctx.Deadline(); ok {
-		timeout = min(timeout, time.Until(dl)-lookupMargin)
-	}
+	timeout = min(timeout, time.Until(c.deadline)-lookupMargin)
 	if timeout <= 0 {
 		return nil, fmt.Errorf("no time left in the answer budget")
 	}
-	ctx, cancel := context.WithTimeout(c.ctx, timeout)
+	ctx, cancel := context.WithTimeout(c.io(), timeout)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 	if err != nil {

@@ -75,9 +75,8 @@ func (e *Engine) Serve(ctx context.Context, req *Request) (*Result, error) {
 			return &Result{Reply: r, Event: ev, Outcome: Duplicate}, nil
 		}
 	}
-	ctx, cancel := context.WithTimeout(ctx, e.budget(ev.Platform))
-	defer cancel()
-	c := &call{e: e, ctx: ctx, req: req, ev: ev, ad: ad, now: now}
+	c := &call{e: e, ctx: ctx, req: req, ev: ev, ad: ad, now: now, deadline: time.Now().Add(e.budget(ev.Platform))}
+	defer c.release()
 	if req.Trace {
 		c.trace = &Trace{}
 	}
@@ -91,7 +90,7 @@ func (e *Engine) Serve(ctx context.Context, req *Request) (*Result, error) {
 func (c *call) serve() *Result {
 	switch c.ev.Kind {
 	case platform.CallEnded:
-		c.e.store.Delete(c.ctx, sessionKey(c.ev))
+		c.e.store.Delete(c.io(), sessionKey(c.ev))
 		return c.ack(Ended)
 	case platform.Status:
 		return c.ack(Ack)
@@ -180,11 +179,11 @@ func (c *call) save() error {
 	c.resp.Vars = c.vars()
 	if !c.suspended {
 		if c.rev != 0 {
-			c.e.store.Delete(c.ctx, key)
+			c.e.store.Delete(c.io(), key)
 		}
 		return nil
 	}
-	_, err := c.e.store.CompareAndSet(c.ctx, key, c.rev, c.sess, c.e.ttl)
+	_, err := c.e.store.CompareAndSet(c.io(), key, c.rev, c.sess, c.e.ttl)
 	if errors.Is(err, ErrConflict) {
 		return &Error{Code: "conflict", Msg: "another webhook for this call was answered meanwhile"}
 	}

@@ -32,7 +32,29 @@ func Flow(u *check.Unit, info *check.Info, version string) *ir.Flow {
 	}
 	f.Index = prefixIndex(f.Rules)
 	f.Reads = reads(info)
+	f.Static = static(f)
 	return f
+}
+
+// static gathers the names whose values are the same for every webhook.
+func static(f *ir.Flow) map[string]any {
+	out := map[string]any{}
+	for k, v := range f.Consts {
+		if f.Reads[k] {
+			out[k] = v
+		}
+	}
+	for k, t := range f.Tables {
+		if f.Reads[k] {
+			out[k] = t.Rows
+		}
+	}
+	for k, h := range f.Hours {
+		if f.Reads[k] {
+			out[k] = h
+		}
+	}
+	return out
 }
 
 // reads collects the names the flow's expressions read.

@@ -72,6 +72,11 @@ type Flow struct {
 	// so the runtime builds only those for each webhook.
 	Reads map[string]bool
 
+	// Static holds the values every webhook's environment starts with: the
+	// consts, table rows and hours the flow reads. Never modify it: the
+	// runtime clones it per webhook.
+	Static map[string]any
+
 	Syntax []*ast.File // the parsed files (flow and tests), for tools
 }
 

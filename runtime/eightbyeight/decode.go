@@ -42,6 +42,9 @@ const knownEvents = EventCallAction + ", " + EventCallStatus + ", " + EventSessi
 // holds, so flows see one shape. Every problem is a *platform.DecodeError
 // naming the field. The header is not used.
 func (*Adapter) Decode(body []byte, _ http.Header) (*platform.Event, error) {
+	if ev, ok := decodeFast(body); ok {
+		return ev, nil
+	}
 	raw, err := decodeObject(body)
 	if err != nil {
 		return nil, err

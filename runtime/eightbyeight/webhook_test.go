@@ -102,14 +102,14 @@ func TestWebhookGeneratedIDs(t *testing.T) {
 	if e1.Session == e2.Session || e1.Delivery == e2.Delivery {
 		t.Error("two generated webhooks share an id")
 	}
-	ts, _ := e1.Raw["payload"].(map[string]any)["timestamp"].(string)
+	ts, _ := e1.RawJSON()["payload"].(map[string]any)["timestamp"].(string)
 	if _, err := time.Parse("2006-01-02T15:04:05.000Z", ts); err != nil {
 		t.Errorf("timestamp %q: %v", ts, err)
 	}
 	// The call id is one per session.
 	x, _ := a.Webhook(platform.Call{Session: e1.Session, Digits: ptr("1")})
 	ex, _ := a.Decode(x, nil)
-	if ex.Raw["payload"].(map[string]any)["callId"] != e1.Raw["payload"].(map[string]any)["callId"] {
+	if ex.RawJSON()["payload"].(map[string]any)["callId"] != e1.RawJSON()["payload"].(map[string]any)["callId"] {
 		t.Error("callId changed within a session")
 	}
 }
@@ -150,7 +150,7 @@ func FuzzDecode(f *testing.F) {
 			}
 			return
 		}
-		if ev.Session == "" || ev.Delivery == "" || ev.Raw == nil || ev.Platform != Name {
+		if ev.Session == "" || ev.Delivery == "" || ev.RawJSON() == nil || ev.Platform != Name {
 			t.Fatalf("accepted event lacks an id: %+v", ev)
 		}
 		switch ev.Kind {
