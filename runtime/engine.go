@@ -31,7 +31,7 @@ const (
 // Engine answers webhooks. It is safe for concurrent use.
 type Engine struct {
 	prog     atomic.Pointer[ir.Program]
-	versions sync.Map // "flow@version" → *ir.Flow: every version a call may be pinned to
+	versions sync.Map // "flow@version" → *pinned: every version a call may be pinned to
 
 	adapters map[string]platform.Adapter
 	store    SessionStore
@@ -44,6 +44,7 @@ type Engine struct {
 	budgets  map[string]time.Duration
 	ttl      time.Duration
 	fallback platform.FallbackOptions
+	onLookup func(LookupEvent) // WithLookupObserver; nil when none
 }
 
 // New builds an engine.
@@ -90,32 +91,64 @@ func (e *Engine) Swap(p *ir.Program) *ir.Program {
 // Program returns the program new calls use.
 func (e *Engine) Program() *ir.Program { return e.prog.Load() }
 
+// pinned is a flow version calls may run on, and when one last did.
+type pinned struct {
+	flow *ir.Flow
+	used atomic.Int64 // unix nanoseconds
+}
+
+// install makes p the program for new calls. Versions no longer in it stay
+// loaded while a call may still be pinned to them: until no call has used
+// them for the session TTL, after which any such call's session is gone.
 func (e *Engine) install(p *ir.Program) {
 	if p == nil {
 		p = &ir.Program{}
 	}
+	now := time.Now().UnixNano()
+	current := make(map[string]bool, len(p.Flows))
 	for _, f := range p.Flows {
-		e.versions.Store(f.Name+"@"+f.Version, f)
+		key := f.Name + "@" + f.Version
+		current[key] = true
+		v, _ := e.versions.LoadOrStore(key, &pinned{flow: f})
+		v.(*pinned).used.Store(now)
 	}
 	e.prog.Store(p)
+	e.versions.Range(func(k, v any) bool {
+		if !current[k.(string)] && now-v.(*pinned).used.Load() > int64(e.ttl) {
+			e.versions.Delete(k)
+		}
+		return true
+	})
 }
 
+// version returns a loaded flow version and marks it in use.
 func (e *Engine) version(name, version string) *ir.Flow {
-	f, _ := e.versions.Load(name + "@" + version)
-	fl, _ := f.(*ir.Flow)
-	return fl
+	v, ok := e.versions.Load(name + "@" + version)
+	if !ok {
+		return nil
+	}
+	p := v.(*pinned)
+	p.used.Store(time.Now().UnixNano())
+	return p.flow
 }
 
-// budget is the platform's answer budget.
+// budget is the platform's answer budget: WithBudget's, capped at the
+// platform's maximum, else the platform's default. A platform lang/platform
+// does not declare (an adapter added with WithAdapter) gets WithBudget's or
+// one second.
 func (e *Engine) budget(name string) time.Duration {
-	p, ok := lplatform.Lookup(name)
-	if !ok {
-		return time.Second
-	}
-	if d, ok := e.budgets[name]; ok && d > 0 {
+	d, set := e.budgets[name]
+	set = set && d > 0
+	p, known := lplatform.Lookup(name)
+	switch {
+	case known && set:
 		return min(d, p.MaxBudget)
+	case known:
+		return p.Budget
+	case set:
+		return d
 	}
-	return p.Budget
+	return time.Second
 }
 
 // Errors Handle returns for webhooks it cannot take.

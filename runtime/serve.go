@@ -121,6 +121,7 @@ func (c *call) start() error {
 	} else if f = prog.ForNumber(c.ev.Platform, c.ev.Callee); f == nil {
 		return &Error{Code: "no-flow", Msg: fmt.Sprintf("no flow answers %s on %s", c.ev.Callee, c.ev.Platform)}
 	}
+	c.e.version(f.Name, f.Version) // marks the version in use: the call is pinned to it
 	if !f.Targets(c.ev.Platform) {
 		return &Error{Code: "no-flow", Msg: fmt.Sprintf("flow %q does not compile for %s", f.Name, c.ev.Platform)}
 	}
