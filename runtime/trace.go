@@ -80,6 +80,7 @@ func (c *call) traceStep(in ir.Instr) {
 }
 
 func (c *call) traceLookup(at source.Span, name, outcome string, took time.Duration) {
+	c.observeLookup(name, outcome, took)
 	c.add(TraceEntry{Kind: "lookup", At: at, Text: name, Result: outcome, Took: took})
 }
 

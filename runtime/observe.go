@@ -1,0 +1,59 @@
+package runtime
+
+import (
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/callflow/callflow/runtime/platform"
+)
+
+// LookupEvent describes one lookup a webhook resolved, for metrics.
+type LookupEvent struct {
+	Flow, Lookup string
+	// Outcome is ok (fetched), given (stubbed by a test), timeout (the
+	// lookup's timeout or the answer budget ran out) or error (HTTP or JSON
+	// failure); for the last two the else value was used.
+	Outcome string
+	Took    time.Duration
+}
+
+// WithLookupObserver calls fn after every lookup, on the webhook's
+// goroutine: it must return quickly.
+func WithLookupObserver(fn func(LookupEvent)) Option { return func(e *Engine) { e.onLookup = fn } }
+
+// observeLookup classifies a lookup's outcome (as the trace words it) for
+// the observer.
+func (c *call) observeLookup(name, outcome string, took time.Duration) {
+	if c.e.onLookup == nil {
+		return
+	}
+	kind := "error"
+	switch {
+	case outcome == "ok" || outcome == "given":
+		kind = outcome
+	case strings.HasPrefix(outcome, "timed out"), strings.HasPrefix(outcome, "no time left"):
+		kind = "timeout"
+	}
+	c.e.onLookup(LookupEvent{Flow: c.flow.Name, Lookup: name, Outcome: kind, Took: took})
+}
+
+// Fallback is the platform's safe answer to a webhook, without running any
+// flow: for an HTTP server that must still answer after a failure of its
+// own (a recovered panic). A body the platform's adapter cannot decode gets
+// the same 4xx JSON error as from Serve, and its error.
+func (e *Engine) Fallback(platformName string, body []byte, header http.Header) (platform.Reply, error) {
+	ad, ok := e.adapters[platformName]
+	if !ok {
+		return errorReply(http.StatusNotFound, "unknown_platform", ErrUnknownPlatform.Error()+" "+quote(platformName)), ErrUnknownPlatform
+	}
+	ev, err := ad.Decode(body, header)
+	if err != nil {
+		return errorReply(http.StatusBadRequest, "bad_webhook", err.Error()), err
+	}
+	return ad.Fallback(ev, e.fallback), nil
+}
+
+// Store returns the engine's session store, so a server can report on it
+// (a MemoryStore's Len is the number of live sessions).
+func (e *Engine) Store() SessionStore { return e.store }
