@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"slices"
 	"strconv"
 	"sync"
 	"time"
@@ -156,8 +157,10 @@ type SessionStore interface {
 }
 
 // MemoryStore is the default SessionStore: in memory, bounded and expiring.
-// Sessions are held serialised, as a shared store would hold them, so the
-// engine never shares a Session value between goroutines.
+// It holds copies: Get and CompareAndSet copy the session's containers, so
+// the engine never shares a Session between goroutines. (The engine replaces
+// variable and lookup values, never mutates them, so copying the maps and
+// the order slice is enough; a shared store serialises with MarshalJSON.)
 type MemoryStore struct {
 	mu      sync.Mutex
 	max     int
@@ -167,9 +170,18 @@ type MemoryStore struct {
 }
 
 type memEntry struct {
-	data    []byte
+	sess    *Session
 	rev     uint64
 	expires time.Time
+}
+
+// clone copies what the engine changes in place.
+func (s *Session) clone() *Session {
+	c := *s
+	c.Vars = maps.Clone(s.Vars)
+	c.Order = slices.Clone(s.Order)
+	c.Lookups = maps.Clone(s.Lookups)
+	return &c
 }
 
 // NewMemoryStore holds at most max sessions (0 means 100,000); when full, it
@@ -194,19 +206,12 @@ func (m *MemoryStore) Get(_ context.Context, key string) (*Session, uint64, erro
 	if !ok {
 		return nil, 0, ErrNotFound
 	}
-	var s Session
-	if err := json.Unmarshal(e.data, &s); err != nil {
-		return nil, 0, err
-	}
-	return &s, e.rev, nil
+	return e.sess.clone(), e.rev, nil
 }
 
 // CompareAndSet stores s when the stored revision is rev (0: no session).
 func (m *MemoryStore) CompareAndSet(_ context.Context, key string, rev uint64, s *Session, ttl time.Duration) (uint64, error) {
-	data, err := json.Marshal(s)
-	if err != nil {
-		return 0, err
-	}
+	s = s.clone()
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	now := m.now()
@@ -222,7 +227,7 @@ func (m *MemoryStore) CompareAndSet(_ context.Context, key string, rev uint64, s
 	}
 	next := e.rev + 1
 	exp := now.Add(ttl)
-	m.entries[key] = memEntry{data: data, rev: next, expires: exp}
+	m.entries[key] = memEntry{sess: s, rev: next, expires: exp}
 	heap.Push(&m.byExp, expiryItem{key, exp})
 	m.compact()
 	return next, nil
