@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 
+	jsonv2 "github.com/go-json-experiment/json"
+
 	"github.com/callflow/callflow/runtime/platform"
 )
 
@@ -31,7 +33,7 @@ var requiredKeys = [][]byte{[]byte(`"eventType"`), []byte(`"payload"`), []byte(`
 // the strict path can decode the rest or say precisely what is wrong.
 func decodeFast(body []byte) (*platform.Event, bool) {
 	var w wire
-	if json.Unmarshal(body, &w) != nil || w.EventType != EventCallAction || w.Payload == nil {
+	if jsonv2.Unmarshal(body, &w) != nil || w.EventType != EventCallAction || w.Payload == nil {
 		return nil, false
 	}
 	p := w.Payload
@@ -54,7 +56,7 @@ func decodeFast(body []byte) (*platform.Event, bool) {
 			return nil, false
 		}
 		ev.Kind, ev.Digits, ev.Resume = platform.Input, digits, p.ClientActionID
-		if d := bytes.TrimSpace(p.EventData); len(d) > 0 && d[0] == '{' && json.Unmarshal(d, &ev.Data) != nil {
+		if d := bytes.TrimSpace(p.EventData); len(d) > 0 && d[0] == '{' && jsonv2.Unmarshal(d, &ev.Data) != nil {
 			return nil, false
 		}
 	default:
@@ -77,7 +79,7 @@ func fastDigits(raw json.RawMessage) (*string, bool) {
 	var d struct {
 		Dtmf json.RawMessage `json:"dtmf"`
 	}
-	if json.Unmarshal(raw, &d) != nil {
+	if jsonv2.Unmarshal(raw, &d) != nil {
 		return nil, false
 	}
 	dt := bytes.TrimSpace(d.Dtmf)
@@ -88,7 +90,7 @@ func fastDigits(raw json.RawMessage) (*string, bool) {
 		return nil, false
 	}
 	var s string
-	if json.Unmarshal(dt, &s) != nil {
+	if jsonv2.Unmarshal(dt, &s) != nil {
 		return nil, false
 	}
 	if s == "" {

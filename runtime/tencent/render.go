@@ -116,9 +116,11 @@ type answer struct {
 	CallInBound inbound `json:"CallInBound"`
 }
 
+// inbound never carries both overrides: omitzero leaves the unused one out
+// (the v2 encoder's omitempty would write a 0).
 type inbound struct {
-	OverrideAIAgentId int64      `json:"OverrideAIAgentId,omitempty"`
-	OverrideIvrId     int64      `json:"OverrideIvrId,omitempty"`
+	OverrideAIAgentId int64      `json:"OverrideAIAgentId,omitempty,omitzero"`
+	OverrideIvrId     int64      `json:"OverrideIvrId,omitempty,omitzero"`
 	Variables         []variable `json:"Variables,omitempty"`
 }
 

@@ -15,9 +15,8 @@
 package tencent
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
+	jsonv2 "github.com/go-json-experiment/json"
 
 	"github.com/callflow/callflow/runtime/platform"
 )
@@ -44,13 +43,7 @@ func (*Adapter) Name() string { return Name }
 // marshal encodes v as compact JSON, leaving <, > and & as they are and
 // without the trailing newline json.Encoder adds.
 func marshal(v any) ([]byte, error) {
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		return nil, err
-	}
-	return bytes.TrimSuffix(b.Bytes(), []byte{'\n'}), nil
+	return jsonv2.Marshal(v) // HTML is not escaped in v2: Chinese and <> pass through
 }
 
 // jsonType names the JSON type of a decoded value, for error messages.
