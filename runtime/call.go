@@ -31,6 +31,7 @@ type call struct {
 
 	resp      platform.Response
 	handler   string
+	rule      string // position of the rule that matched
 	steps     int
 	ended     bool // a step ended the handler
 	suspended bool // a capture waits for the caller
@@ -62,6 +63,7 @@ func (c *call) rules() (string, error) {
 		// exactly as trying them in order would find.
 		if i := ix.First(c.ev.Caller); i >= 0 {
 			c.traceRule(rules[i], true, "indexed")
+			c.rule = rules[i].At.String()
 			return rules[i].Handler, nil
 		}
 		from = ix.Upto
@@ -69,6 +71,7 @@ func (c *call) rules() (string, error) {
 	for _, r := range rules[from:] {
 		if r.Cond == nil {
 			c.traceRule(r, true, "")
+			c.rule = r.At.String()
 			return r.Handler, nil
 		}
 		ok, err := c.evalBool(r.Cond)
@@ -77,6 +80,7 @@ func (c *call) rules() (string, error) {
 		}
 		c.traceRule(r, ok, "")
 		if ok {
+			c.rule = r.At.String()
 			return r.Handler, nil
 		}
 	}

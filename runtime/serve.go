@@ -30,6 +30,7 @@ type Result struct {
 	Response *platform.Response // the neutral actions; nil on fallback
 	Flow     string
 	Version  string
+	Rule     string // the rule that picked the handler, as "file:line:col"; "" when none matched
 	Handler  string
 	Outcome  Outcome
 	Session  *Session // the call's state after this webhook
@@ -138,7 +139,7 @@ func (c *call) start() error {
 // finish renders the response, or the fallback when the flow failed, and
 // saves or frees the session.
 func (c *call) finish(runErr error) *Result {
-	res := &Result{Event: c.ev, Trace: c.trace, Handler: c.handler, Session: c.sess}
+	res := &Result{Event: c.ev, Trace: c.trace, Handler: c.handler, Session: c.sess, Rule: c.rule}
 	if c.flow != nil {
 		res.Flow, res.Version = c.flow.Name, c.flow.Version
 	}

@@ -27,12 +27,13 @@ const (
 
 // app is the command tree. One struct per subcommand, each in its own file.
 //
-// Still to come, in its own file: serve.
+// Each command lives in its own file.
 type app struct {
 	Check   checkCmd   `cmd:"" help:"Check flows (files or folders) and report problems."`
 	Fmt     fmtCmd     `cmd:"" help:"Print flows in the canonical layout; -l lists, -w rewrites, -d diffs, --check fails on unformatted files."`
 	Graph   graphCmd   `cmd:"" help:"Draw a flow as a diagram: a Mermaid flowchart or a Graphviz DOT graph."`
 	Run     runCmd     `cmd:"" help:"Answer one webhook with the flows at PATH and print the platform JSON."`
+	Serve   serveCmd   `cmd:"" help:"Serve webhooks for the flows in a folder, reloading them as they change."`
 	Test    testCmd    `cmd:"" help:"Run the test blocks of flows (virtual clock, stubbed lookups, no network)."`
 	Version versionCmd `cmd:"" help:"Print the version, commit and Go version."`
 }

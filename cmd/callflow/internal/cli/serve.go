@@ -1,0 +1,457 @@
+package cli
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/netip"
+	"os"
+	"os/signal"
+	"path"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/callflow/callflow/lang/diag"
+	"github.com/callflow/callflow/lang/ir"
+	lplatform "github.com/callflow/callflow/lang/platform"
+	"github.com/callflow/callflow/lang/source"
+	"github.com/callflow/callflow/runtime"
+	"github.com/callflow/callflow/runtime/flowtest"
+	"github.com/callflow/callflow/runtime/reload"
+	"github.com/callflow/callflow/runtime/server"
+)
+
+type serveCmd struct {
+	Addr          string        `default:":8080" env:"CALLFLOW_ADDR" placeholder:"HOST:PORT" help:"Address to listen on (default ${default})."`
+	Dir           string        `default:"flows" env:"CALLFLOW_DIR" placeholder:"DIR" help:"Folder of .flow files and their tables, watched for changes (default ${default})."`
+	Poll          time.Duration `default:"0s" env:"CALLFLOW_POLL" placeholder:"D" help:"Rescan the folder every D (such as 2s) instead of waiting for file events, for file systems that send none (NFS, SMB, FUSE); 0 uses events."`
+	LogFormat     string        `default:"json" enum:"json,text" env:"CALLFLOW_LOG_FORMAT" placeholder:"FORMAT" help:"Log format on stderr: json or text (default ${default})."`
+	LogLevel      string        `default:"info" enum:"debug,info,warn,error" env:"CALLFLOW_LOG_LEVEL" placeholder:"LEVEL" help:"Least severe log level: debug, info, warn or error (default ${default})."`
+	MaskNumbers   bool          `default:"true" negatable:"" env:"CALLFLOW_MASK_NUMBERS" help:"Mask phone numbers in logs, all but the last 4 digits (--no-mask-numbers logs them whole)."`
+	RequireTests  bool          `env:"CALLFLOW_REQUIRE_TESTS" help:"Activate a changed flow only when its test blocks pass; until then its last good version serves."`
+	TencentBudget time.Duration `default:"3s" env:"CALLFLOW_TENCENT_BUDGET" placeholder:"D" help:"Time to answer a Tencent webhook, lookups included; at most 4.5s (default ${default})."`
+	Allow         []string      `env:"CALLFLOW_ALLOW" placeholder:"CIDR" help:"Accept webhooks only from these networks (CIDRs or addresses, comma-separated); default anyone."`
+	AllowTencent  []string      `name:"allow-tencent" env:"CALLFLOW_ALLOW_TENCENT" placeholder:"CIDR" help:"Networks allowed on the tencent routes, instead of --allow."`
+	Allow8x8      []string      `name:"allow-8x8" env:"CALLFLOW_ALLOW_8X8" placeholder:"CIDR" help:"Networks allowed on the 8x8 routes, instead of --allow."`
+	AllowCallback []string      `name:"allow-callback" env:"CALLFLOW_ALLOW_CALLBACK" placeholder:"CIDR" help:"Networks allowed on the callback routes, instead of --allow."`
+	AllowCallbot  []string      `name:"allow-callbot" env:"CALLFLOW_ALLOW_CALLBOT" placeholder:"CIDR" help:"Networks allowed on the callbot routes, instead of --allow."`
+	AllowAdmin    []string      `name:"allow-admin" env:"CALLFLOW_ALLOW_ADMIN" placeholder:"CIDR" help:"Networks allowed on /v1/flows and /metrics; default anyone (--allow does not apply)."`
+	AuthHeader    string        `name:"8x8-auth-header" default:"Authorization" env:"CALLFLOW_8X8_AUTH_HEADER" placeholder:"NAME" help:"Header in which 8x8 sends its httpAuthHeader value (default ${default}). The value itself comes from $CALLFLOW_8X8_AUTH or $CALLFLOW_8X8_AUTH_FILE."`
+	Apology       string        `env:"CALLFLOW_APOLOGY" placeholder:"TEXT" help:"What 8x8 callers hear before the safe fallback hangs up (needs --apology-voice)."`
+	ApologyVoice  string        `env:"CALLFLOW_APOLOGY_VOICE" placeholder:"VOICE" help:"8x8 voice profile of --apology."`
+	SecretFile    string        `env:"CALLFLOW_SECRET_FILE" placeholder:"FILE" help:"File holding the key that signs 8x8 resume tokens; else $CALLFLOW_SECRET; else a random key, and calls waiting on a capture fail after a restart. Replicas must share it."`
+	Grace         time.Duration `name:"shutdown-timeout" default:"25s" env:"CALLFLOW_SHUTDOWN_TIMEOUT" placeholder:"D" help:"On SIGINT or SIGTERM, how long in-flight webhooks may take to finish (default ${default})."`
+}
+
+// Timeouts of the HTTP server. Webhooks are small and answered within the
+// platform's budget; WriteTimeout adds the largest budget to a margin.
+const (
+	serveReadHeaderTimeout = 2 * time.Second
+	serveReadTimeout       = 5 * time.Second
+	serveWriteMargin       = 5 * time.Second
+	serveIdleTimeout       = 120 * time.Second // above the 60 s idle timeout of common load balancers
+	serveMaxHeaderBytes    = 64 << 10
+)
+
+func (c *serveCmd) Validate() error {
+	if c.Poll < 0 {
+		return fmt.Errorf("--poll must be 0 or more, not %s", c.Poll)
+	}
+	if c.TencentBudget <= 0 || c.TencentBudget > 4500*time.Millisecond {
+		return fmt.Errorf("--tencent-budget must be more than 0 and at most 4.5s, not %s", c.TencentBudget)
+	}
+	if c.Grace <= 0 {
+		return fmt.Errorf("--shutdown-timeout must be more than 0, not %s", c.Grace)
+	}
+	if (c.Apology == "") != (c.ApologyVoice == "") {
+		return errors.New("--apology and --apology-voice go together: 8x8 needs a voice to say the apology")
+	}
+	return nil
+}
+
+func (c *serveCmd) Run(e *env) error {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	return c.serve(ctx, e, &serveHooks{unhook: stop})
+}
+
+// serveHooks are the points tests (and Run) hook into; each may be nil.
+type serveHooks struct {
+	unhook    func()            // restore the default signal handling: a second Ctrl-C ends the process at once
+	listening func(addr string) // the server accepts connections and the first load finished
+	shutdown  func()            // the server stopped accepting connections and waits for those in flight
+}
+
+// serve runs the server until ctx is done, then shuts it down gracefully.
+func (c *serveCmd) serve(ctx context.Context, e *env, hooks *serveHooks) error {
+	if hooks == nil {
+		hooks = &serveHooks{}
+	}
+	logger, err := c.logger(e.stderr)
+	if err != nil {
+		return fail(exitUsage, "%v", err)
+	}
+	fi, err := os.Stat(c.Dir)
+	if err != nil {
+		return fail(exitUsage, "--dir: %v", err)
+	}
+	if !fi.IsDir() {
+		return fail(exitUsage, "--dir: %s is not a folder", c.Dir)
+	}
+	auth, err := c.auth()
+	if err != nil {
+		return fail(exitUsage, "%v", err)
+	}
+	secret, err := c.secret(logger)
+	if err != nil {
+		return fail(exitUsage, "%v", err)
+	}
+
+	metrics := server.NewMetrics()
+	engineLog := logger.With("component", "engine")
+	if c.MaskNumbers {
+		engineLog = slog.New(server.MaskingHandler(logger.Handler())).With("component", "engine")
+	}
+	opts := []runtime.Option{
+		runtime.WithLogger(engineLog),
+		runtime.WithSecret(secret),
+		runtime.WithBudget("tencent", c.TencentBudget),
+		runtime.WithLookupObserver(metrics.ObserveLookup),
+		runtime.WithHTTPClient(&http.Client{Transport: http.DefaultTransport}),
+	}
+	if c.Apology != "" {
+		opts = append(opts, runtime.WithApology(c.Apology, c.ApologyVoice))
+	}
+	eng, err := runtime.New(opts...)
+	if err != nil {
+		return fail(exitUsage, "%v", err)
+	}
+
+	first := make(chan reload.Event, 1)
+	ropts := []reload.Option{
+		reload.WithLogger(logger.With("component", "reload")),
+		reload.OnReload(metrics.ObserveReload),
+		reload.OnReload(func(ev reload.Event) {
+			if ev.Initial && ev.Err == nil {
+				select {
+				case first <- ev:
+				default:
+				}
+			}
+		}),
+	}
+	if c.Poll > 0 {
+		ropts = append(ropts, reload.WithPoll(c.Poll))
+	}
+	if c.RequireTests {
+		ropts = append(ropts, reload.RequireTests(serveFlowTests(c.Dir)))
+	}
+	watcher, err := reload.New(c.Dir, eng, ropts...)
+	if err != nil {
+		return fail(exitUsage, "%v", err)
+	}
+	srv, err := server.New(eng, server.WithLogger(logger.With("component", "http")), server.WithMaskNumbers(c.MaskNumbers),
+		server.WithFlows(watcher), server.WithAuth(auth), server.WithMetrics(metrics))
+	if err != nil {
+		return fail(exitUsage, "%v", err)
+	}
+
+	ln, err := net.Listen("tcp", c.Addr)
+	if err != nil {
+		return fail(exitUsage, "--addr: %v", err)
+	}
+	hs := &http.Server{
+		Handler:           srv,
+		ReadHeaderTimeout: serveReadHeaderTimeout,
+		ReadTimeout:       serveReadTimeout,
+		WriteTimeout:      serveMaxBudget(c.TencentBudget) + serveWriteMargin,
+		IdleTimeout:       serveIdleTimeout,
+		MaxHeaderBytes:    serveMaxHeaderBytes,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
+	if hooks.shutdown != nil {
+		hs.RegisterOnShutdown(hooks.shutdown)
+	}
+	fmt.Fprintf(e.stdout, "callflow serve: listening on %s (%s), flows from %s\n", serveURL(ln.Addr()), ln.Addr(), c.Dir)
+	logger.Info("listening", "addr", ln.Addr().String(), "dir", c.Dir)
+
+	wctx, stopWatch := context.WithCancel(context.Background())
+	watched := make(chan struct{})
+	go func() {
+		defer close(watched)
+		watcher.Run(wctx)
+	}()
+	defer func() {
+		stopWatch()
+		<-watched
+	}()
+	// SIGHUP rescans the folder at once, for file systems whose events
+	// were missed.
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
+	go func() {
+		for {
+			select {
+			case <-hup:
+				logger.Info("SIGHUP: rescanning the flows folder")
+				watcher.Rescan()
+			case <-wctx.Done():
+				return
+			}
+		}
+	}()
+	served := make(chan error, 1)
+	go func() { served <- hs.Serve(ln) }()
+
+	select {
+	case ev := <-first:
+		servePrintLoad(e.stdout, c.Dir, ev)
+	case <-ctx.Done():
+	case err := <-served:
+		return fail(exitUsage, "%v", err)
+	}
+	if hooks.listening != nil {
+		hooks.listening(ln.Addr().String())
+	}
+
+	select {
+	case <-ctx.Done():
+	case err := <-served:
+		return fail(exitUsage, "%v", err)
+	}
+	if hooks.unhook != nil {
+		hooks.unhook()
+	}
+	logger.Info("shutting down: finishing the webhooks in flight", "timeout", c.Grace)
+	srv.Drain()
+	sctx, cancel := context.WithTimeout(context.Background(), c.Grace)
+	defer cancel()
+	if err := hs.Shutdown(sctx); err != nil {
+		hs.Close()
+		return fail(exitProblems, "shutdown: webhooks still running after %s were cut off", c.Grace)
+	}
+	logger.Info("stopped")
+	return nil
+}
+
+// serveMaxBudget is the longest answer budget of any platform.
+func serveMaxBudget(tencent time.Duration) time.Duration {
+	d := tencent
+	for _, p := range lplatform.All() {
+		d = max(d, p.Budget)
+	}
+	return d
+}
+
+func (c *serveCmd) logger(w io.Writer) (*slog.Logger, error) {
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(c.LogLevel)); err != nil {
+		return nil, fmt.Errorf("--log-level: %v", err)
+	}
+	opts := &slog.HandlerOptions{Level: level}
+	if c.LogFormat == "text" {
+		return slog.New(slog.NewTextHandler(w, opts)), nil
+	}
+	return slog.New(slog.NewJSONHandler(w, opts)), nil
+}
+
+// auth reads the route secrets from the environment (NAME, or a file named
+// by NAME_FILE) and the allow-lists from the flags.
+func (c *serveCmd) auth() (server.Auth, error) {
+	a := server.Auth{EightByEightHeader: c.AuthHeader, AllowRoute: map[string][]netip.Prefix{}}
+	for _, s := range []struct {
+		env string
+		to  *server.Secret
+	}{
+		{"CALLFLOW_8X8_AUTH", &a.EightByEight},
+		{"CALLFLOW_TRIGGER_TOKEN", &a.Trigger},
+		{"CALLFLOW_TENCENT_SECRET", &a.Tencent},
+	} {
+		v, err := serveSecretFromEnv(s.env)
+		if err != nil {
+			return a, err
+		}
+		*s.to = server.NewSecret(v)
+	}
+	var err error
+	if a.Allow, err = server.ParsePrefixes(c.Allow); err != nil {
+		return a, fmt.Errorf("--allow: %v", err)
+	}
+	for route, list := range map[string][]string{
+		server.RouteTencent: c.AllowTencent, server.Route8x8: c.Allow8x8,
+		server.RouteCallback: c.AllowCallback, server.RouteCallbot: c.AllowCallbot, server.RouteAdmin: c.AllowAdmin,
+	} {
+		if a.AllowRoute[route], err = server.ParsePrefixes(list); err != nil {
+			return a, fmt.Errorf("--allow-%s: %v", route, err)
+		}
+	}
+	return a, nil
+}
+
+// serveSecretFromEnv reads a secret from $NAME, or from the file $NAME_FILE
+// names (trailing white space dropped, as files end in a newline).
+func serveSecretFromEnv(name string) (string, error) {
+	v, file := os.Getenv(name), os.Getenv(name+"_FILE")
+	switch {
+	case v != "" && file != "":
+		return "", fmt.Errorf("set %s or %s_FILE, not both", name, name)
+	case file != "":
+		b, err := os.ReadFile(file)
+		if err != nil {
+			return "", fmt.Errorf("%s_FILE: %v", name, err)
+		}
+		s := strings.TrimRight(string(b), " \t\r\n")
+		if s == "" {
+			return "", fmt.Errorf("%s_FILE: %s is empty", name, file)
+		}
+		return s, nil
+	}
+	return v, nil
+}
+
+// secret is the key that signs 8x8 resume tokens.
+func (c *serveCmd) secret(logger *slog.Logger) ([]byte, error) {
+	if c.SecretFile != "" {
+		b, err := os.ReadFile(c.SecretFile)
+		if err != nil {
+			return nil, fmt.Errorf("--secret-file: %v", err)
+		}
+		b = []byte(strings.TrimRight(string(b), " \t\r\n"))
+		if len(b) < 16 {
+			return nil, fmt.Errorf("--secret-file: %s holds %d bytes; use at least 16 (32 random bytes are best)", c.SecretFile, len(b))
+		}
+		return b, nil
+	}
+	if v := os.Getenv("CALLFLOW_SECRET"); v != "" {
+		if len(v) < 16 {
+			return nil, fmt.Errorf("CALLFLOW_SECRET holds %d bytes; use at least 16 (32 random bytes are best)", len(v))
+		}
+		return []byte(v), nil
+	}
+	logger.Warn("no --secret-file or CALLFLOW_SECRET: 8x8 resume tokens are signed with a random key, so calls waiting on a capture fail after a restart, and replicas cannot share calls")
+	key := make([]byte, 32)
+	rand.Read(key)
+	return key, nil
+}
+
+// serveFlowTests is --require-tests: a flow's own test blocks, run by flowtest
+// with golden files read from the flows folder.
+func serveFlowTests(dir string) func(context.Context, *ir.Flow) error {
+	fsys := os.DirFS(dir)
+	return func(ctx context.Context, f *ir.Flow) error {
+		rep := flowtest.Run(ctx, &ir.Program{Flows: []*ir.Flow{f}}, flowtest.WithFS(fsys))
+		if rep.OK() {
+			return nil
+		}
+		fails := rep.Failures()
+		msgs := make([]string, 0, 3)
+		for _, t := range fails[:min(len(fails), 3)] {
+			msgs = append(msgs, fmt.Sprintf("%s (%v)", t.Name, t.Failure))
+		}
+		more := ""
+		if len(fails) > 3 {
+			more = fmt.Sprintf("; and %d more", len(fails)-3)
+		}
+		return fmt.Errorf("%d of %d tests fail: %s%s", len(fails), len(rep.Tests), strings.Join(msgs, "; "), more)
+	}
+}
+
+// servePrintLoad prints what the first load found: each flow file, then the
+// errors of those that failed. Paths are relative to the working directory.
+func servePrintLoad(w io.Writer, dir string, ev reload.Event) {
+	ok, failed := 0, 0
+	for _, f := range ev.Status.Flows {
+		if f.Status == reload.StatusOK {
+			ok++
+		} else {
+			failed++
+		}
+	}
+	noun := "flows"
+	if ok == 1 {
+		noun = "flow"
+	}
+	fmt.Fprintf(w, "loaded %d %s", ok, noun)
+	if failed > 0 {
+		fmt.Fprintf(w, "; %d with errors", failed)
+	}
+	fmt.Fprintf(w, " (%s)\n", ev.Duration.Round(time.Millisecond))
+	for _, f := range ev.Status.Flows {
+		state := f.Status
+		if f.Status == reload.StatusError && !f.Serving {
+			state += ", not serving"
+		}
+		fmt.Fprintf(w, "  %-20s %-28s %-9s", f.Name, serveRel(dir, f.File), strings.Join(f.Targets, ","))
+		if len(f.Numbers) > 0 {
+			fmt.Fprintf(w, " %s", strings.Join(f.Numbers, ","))
+		}
+		fmt.Fprintf(w, "  %s\n", state)
+	}
+	var errs diag.Diagnostics
+	files := source.Files{}
+	for _, d := range ev.Diagnostics {
+		if d.Severity != diag.Error {
+			continue
+		}
+		c := *d
+		c.Subject.File = serveRel(dir, c.Subject.File)
+		c.Related = nil
+		for _, r := range d.Related {
+			r.Span.File = serveRel(dir, r.Span.File)
+			c.Related = append(c.Related, r)
+		}
+		errs = append(errs, &c)
+	}
+	for name, f := range ev.Sources {
+		files[serveRel(dir, name)] = f
+	}
+	if len(errs) > 0 {
+		fmt.Fprintln(w)
+		diag.Write(w, diag.FormatText, errs, files)
+	}
+}
+
+// serveRel is the path of name, relative to dir, as seen from the working
+// directory.
+func serveRel(dir, name string) string {
+	if name == "" {
+		return ""
+	}
+	return path.Join(filepath.ToSlash(dir), name)
+}
+
+// serveURL is where a browser on this machine reaches addr.
+func serveURL(addr net.Addr) string {
+	host, port, err := net.SplitHostPort(addr.String())
+	if err != nil {
+		return addr.String()
+	}
+	if ip := net.ParseIP(host); ip == nil || ip.IsUnspecified() {
+		host = "localhost"
+	}
+	return "http://" + net.JoinHostPort(host, port)
+}
+
+// Help is shown under the flags by `callflow serve --help`.
+func (c *serveCmd) Help() string {
+	return `Routes: POST /hooks/tencent[/{flow}], /hooks/tencent/s/{secret}[/{flow}], /hooks/8x8[/{flow}],
+/hooks/callback/{flow}, /hooks/callbot/{flow}; GET /healthz, /readyz, /v1/flows, /metrics.
+
+Secrets come only from the environment, or from a file named by NAME_FILE:
+  CALLFLOW_8X8_AUTH        the httpAuthHeader value 8x8 sends (see --8x8-auth-header)
+  CALLFLOW_TRIGGER_TOKEN   the bearer token of callback and callbot triggers
+  CALLFLOW_TENCENT_SECRET  the secret path segment or header token of tencent webhooks
+  CALLFLOW_SECRET          the key that signs 8x8 resume tokens (or --secret-file)
+
+SIGHUP rescans the folder. SIGINT or SIGTERM stops accepting, finishes the
+webhooks in flight, and exits 0.
+See docs/server.md.`
+}

@@ -1,0 +1,129 @@
+// This file holds the server's metrics: prometheus/client_golang with a
+// private registry, plus its Go and process collectors.
+
+package server
+
+import (
+	"net/http"
+	"sync/atomic"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/callflow/callflow/runtime"
+	"github.com/callflow/callflow/runtime/reload"
+)
+
+// Metrics are the server's Prometheus metrics, all prefixed callflow_, in a
+// registry of their own. Labels never hold phone numbers or session ids:
+// only platforms, outcomes, results and statuses, which are few.
+//
+//	callflow_webhook_requests_total{outcome,platform}        counter
+//	callflow_webhook_duration_seconds{platform}              histogram
+//	callflow_lookups_total{outcome}                          counter
+//	callflow_lookup_duration_seconds{outcome}                histogram
+//	callflow_reloads_total{result}                           counter
+//	callflow_reload_duration_seconds                         histogram
+//	callflow_last_reload_success_timestamp_seconds           gauge
+//	callflow_flows_loaded{status}                            gauge
+//	callflow_active_sessions                                 gauge
+//
+// plus the Go and process collectors (go_*, process_*).
+type Metrics struct {
+	reg     *prometheus.Registry
+	handler http.Handler
+
+	requests    *prometheus.CounterVec
+	webhookDur  *prometheus.HistogramVec
+	lookups     *prometheus.CounterVec
+	lookupDur   *prometheus.HistogramVec
+	reloads     *prometheus.CounterVec
+	reloadDur   prometheus.Histogram
+	lastSuccess prometheus.Gauge
+	flows       *prometheus.GaugeVec
+
+	sessions atomic.Pointer[func() int]
+}
+
+// Buckets of the webhook and lookup histograms, in seconds: fine below the
+// millisecond where webhooks are answered, and at 3, 4 and 4.5 s, the
+// edges of Tencent's answer budget.
+var durationBuckets = []float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 3, 4, 4.5, 5, 10}
+
+var reloadBuckets = []float64{.005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10, 30}
+
+// NewMetrics makes a set of metrics in a registry of its own.
+func NewMetrics() *Metrics {
+	m := &Metrics{reg: prometheus.NewRegistry()}
+	m.requests = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "callflow_webhook_requests_total",
+		Help: "Webhooks answered, by platform and outcome (answered, fallback, duplicate, ended, ack, rejected, unauthorized, forbidden, panic)."},
+		[]string{"outcome", "platform"})
+	m.webhookDur = prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "callflow_webhook_duration_seconds",
+		Help: "Time to answer a webhook, from its arrival to the answer written.", Buckets: durationBuckets}, []string{"platform"})
+	m.lookups = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "callflow_lookups_total",
+		Help: "Lookups resolved, by outcome (ok, given, timeout, error; the else value was used for the last two)."}, []string{"outcome"})
+	m.lookupDur = prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "callflow_lookup_duration_seconds",
+		Help: "Time a lookup took.", Buckets: durationBuckets}, []string{"outcome"})
+	m.reloads = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "callflow_reloads_total",
+		Help: "Reloads of the flows folder, by result (ok, or error when some flow is in error or the folder could not be read)."}, []string{"result"})
+	m.reloadDur = prometheus.NewHistogram(prometheus.HistogramOpts{Name: "callflow_reload_duration_seconds",
+		Help: "Time a reload took: scan, compile, tests and swap.", Buckets: reloadBuckets})
+	m.lastSuccess = prometheus.NewGauge(prometheus.GaugeOpts{Name: "callflow_last_reload_success_timestamp_seconds",
+		Help: "Unix time of the last reload that left no flow in error."})
+	m.flows = prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "callflow_flows_loaded",
+		Help: "Flow files by status: ok (latest version serving), error (failed; the last good version serves, if any), deleted."}, []string{"status"})
+	sessions := prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "callflow_active_sessions",
+		Help: "Calls waiting on a capture, held in the in-memory session store (expired ones until evicted)."},
+		func() float64 {
+			if f := m.sessions.Load(); f != nil {
+				return float64((*f)())
+			}
+			return 0
+		})
+	m.reg.MustRegister(m.requests, m.webhookDur, m.lookups, m.lookupDur, m.reloads, m.reloadDur, m.lastSuccess, m.flows, sessions,
+		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	for _, s := range []string{reload.StatusOK, reload.StatusError, reload.StatusDeleted} {
+		m.flows.WithLabelValues(s)
+	}
+	m.reloads.WithLabelValues("ok")
+	m.reloads.WithLabelValues("error")
+	m.handler = promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{})
+	return m
+}
+
+func (m *Metrics) setSessions(fn func() int) { m.sessions.Store(&fn) }
+
+func (m *Metrics) observeWebhook(platform, outcome string, took time.Duration) {
+	m.requests.WithLabelValues(outcome, platform).Inc()
+	m.webhookDur.WithLabelValues(platform).Observe(took.Seconds())
+}
+
+// ObserveLookup counts a lookup; give it to runtime.WithLookupObserver.
+func (m *Metrics) ObserveLookup(ev runtime.LookupEvent) {
+	m.lookups.WithLabelValues(ev.Outcome).Inc()
+	m.lookupDur.WithLabelValues(ev.Outcome).Observe(ev.Took.Seconds())
+}
+
+// ObserveReload counts a reload; give it to reload.OnReload.
+func (m *Metrics) ObserveReload(ev reload.Event) {
+	m.reloads.WithLabelValues(ev.Result).Inc()
+	m.reloadDur.Observe(ev.Duration.Seconds())
+	if ev.Status == nil || ev.Err != nil {
+		return
+	}
+	if !ev.Status.LastSuccess.IsZero() {
+		m.lastSuccess.Set(float64(ev.Status.LastSuccess.UnixNano()) / 1e9)
+	}
+	counts := map[string]int{reload.StatusOK: 0, reload.StatusError: 0, reload.StatusDeleted: 0}
+	for _, f := range ev.Status.Flows {
+		counts[f.Status]++
+	}
+	for s, n := range counts {
+		m.flows.WithLabelValues(s).Set(float64(n))
+	}
+}
+
+// ServeHTTP serves the metrics with promhttp.
+func (m *Metrics) ServeHTTP(w http.ResponseWriter, r *http.Request) { m.handler.ServeHTTP(w, r) }
