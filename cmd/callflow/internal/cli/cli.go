@@ -26,8 +26,6 @@ const (
 )
 
 // app is the command tree. One struct per subcommand, each in its own file.
-//
-// Each command lives in its own file.
 type app struct {
 	Check   checkCmd   `cmd:"" help:"Check flows (files or folders) and report problems."`
 	Fmt     fmtCmd     `cmd:"" help:"Print flows in the canonical layout; -l lists, -w rewrites, -d diffs, --check fails on unformatted files."`
