@@ -29,6 +29,7 @@ import (
 //	callflow_last_reload_success_timestamp_seconds           gauge
 //	callflow_flows_loaded{status}                            gauge
 //	callflow_active_sessions                                 gauge
+//	callflow_dispatches_total{outcome,platform}              counter
 //
 // plus the Go and process collectors (go_*, process_*).
 type Metrics struct {
@@ -43,6 +44,7 @@ type Metrics struct {
 	reloadDur   prometheus.Histogram
 	lastSuccess prometheus.Gauge
 	flows       *prometheus.GaugeVec
+	dispatches  *prometheus.CounterVec
 
 	sessions atomic.Pointer[func() int]
 }
@@ -74,6 +76,9 @@ func NewMetrics() *Metrics {
 		Help: "Unix time of the last reload that left no flow in error."})
 	m.flows = prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "callflow_flows_loaded",
 		Help: "Flow files by status: ok (latest version serving), error (failed; the last good version serves, if any), deleted."}, []string{"status"})
+	m.dispatches = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "callflow_dispatches_total",
+		Help: "Trigger answers dispatched to their platform, by platform and outcome (ok; replayed: the trigger was dispatched before and nothing was sent; error)."},
+		[]string{"platform", "outcome"})
 	sessions := prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "callflow_active_sessions",
 		Help: "Calls waiting on a capture, held in the in-memory session store (expired ones until evicted)."},
 		func() float64 {
@@ -82,7 +87,7 @@ func NewMetrics() *Metrics {
 			}
 			return 0
 		})
-	m.reg.MustRegister(m.requests, m.webhookDur, m.lookups, m.lookupDur, m.reloads, m.reloadDur, m.lastSuccess, m.flows, sessions,
+	m.reg.MustRegister(m.requests, m.webhookDur, m.lookups, m.lookupDur, m.reloads, m.reloadDur, m.lastSuccess, m.flows, m.dispatches, sessions,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	for _, s := range []string{reload.StatusOK, reload.StatusError, reload.StatusDeleted} {
 		m.flows.WithLabelValues(s)
@@ -98,6 +103,17 @@ func (m *Metrics) setSessions(fn func() int) { m.sessions.Store(&fn) }
 func (m *Metrics) observeWebhook(platform, outcome string, took time.Duration) {
 	m.requests.WithLabelValues(outcome, platform).Inc()
 	m.webhookDur.WithLabelValues(platform).Observe(took.Seconds())
+}
+
+// initDispatch shows the dispatch counters of platform at 0.
+func (m *Metrics) initDispatch(platform string) {
+	for _, o := range []string{dispatchOK, dispatchReplayed, dispatchError} {
+		m.dispatches.WithLabelValues(platform, o)
+	}
+}
+
+func (m *Metrics) observeDispatch(platform, outcome string) {
+	m.dispatches.WithLabelValues(platform, outcome).Inc()
 }
 
 // ObserveLookup counts a lookup; give it to runtime.WithLookupObserver.

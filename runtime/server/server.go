@@ -20,6 +20,10 @@
 // cannot run — even when the handler panics. Each webhook is logged in one
 // line and counted in the metrics, with phone numbers masked.
 //
+// With [WithDispatcher], a callback or callbot trigger's rendered request is
+// also sent to the platform, and the trigger is answered with what was sent
+// and what the platform replied (see runtime/dispatch).
+//
 //	m := server.NewMetrics()
 //	eng, _ := runtime.New(runtime.WithLookupObserver(m.ObserveLookup))
 //	w, _ := reload.New("flows", eng, reload.OnReload(m.ObserveReload))
@@ -38,6 +42,7 @@ import (
 	"time"
 
 	"github.com/callflow/callflow/runtime"
+	"github.com/callflow/callflow/runtime/dispatch"
 	"github.com/callflow/callflow/runtime/reload"
 )
 
@@ -57,6 +62,9 @@ type Server struct {
 	flows   FlowSource
 	auth    Auth
 	metrics *Metrics
+
+	dispatcher      dispatch.Dispatcher
+	dispatchTimeout time.Duration
 
 	draining atomic.Bool
 }
@@ -88,12 +96,17 @@ func New(eng *runtime.Engine, opts ...Option) (*Server, error) {
 	if eng == nil {
 		return nil, errors.New("server: no engine")
 	}
-	s := &Server{eng: eng, log: slog.New(slog.DiscardHandler), mask: true}
+	s := &Server{eng: eng, log: slog.New(slog.DiscardHandler), mask: true, dispatchTimeout: DefaultDispatchTimeout}
 	for _, o := range opts {
 		o(s)
 	}
 	if s.metrics == nil {
 		s.metrics = NewMetrics()
+	}
+	for _, p := range dispatchPlatforms {
+		if s.dispatches(p) {
+			s.metrics.initDispatch(p)
+		}
 	}
 	if l, ok := eng.Store().(interface{ Len() int }); ok {
 		s.metrics.setSessions(l.Len)

@@ -30,7 +30,8 @@ type hook struct {
 	outcome  string
 	status   int
 	err      error
-	why      string // why the server itself refused it
+	why      string      // why the server itself refused it
+	dispatch *dispatched // nil when nothing was dispatched
 }
 
 // webhook is the handler of one platform's routes; secretInPath says the
@@ -107,6 +108,14 @@ func (s *Server) serveHook(w http.ResponseWriter, r *http.Request, h *hook, secr
 		// A trigger's sender is a program, not a caller on the line: tell
 		// it plainly that the flow it names is not there.
 		reply = platform.Reply{Status: http.StatusNotFound, Body: errorBody("unknown_flow", re.Msg)}
+	}
+	if reply.Status == http.StatusOK && s.dispatches(h.platform) {
+		id := ""
+		if res.Event != nil {
+			id = res.Event.Delivery
+		}
+		s.dispatch(w, r, h, id, reply.Body)
+		return
 	}
 	h.status = reply.Status
 	writeBody(w, reply.Status, reply.Body)
@@ -227,9 +236,14 @@ func (s *Server) logHook(r *http.Request, h *hook, took time.Duration) {
 		slog.String("outcome", h.outcome),
 		slog.Int("status", h.status),
 		slog.Float64("duration_ms", float64(took.Microseconds())/1000))
+	if h.dispatch != nil {
+		attrs = s.dispatchAttrs(attrs, h.dispatch)
+	}
 	switch {
 	case h.err != nil:
 		attrs = append(attrs, slog.String("error", s.maskText(h.err.Error())))
+	case h.dispatch != nil && h.dispatch.err != nil:
+		attrs = append(attrs, slog.String("error", s.maskText(h.dispatch.err.Error())))
 	case h.why != "":
 		attrs = append(attrs, slog.String("error", h.why))
 	}

@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"net/netip"
+	"net/url"
 	"os"
 	"os/signal"
 	"path"
@@ -23,6 +24,7 @@ import (
 	lplatform "github.com/callflow/callflow/lang/platform"
 	"github.com/callflow/callflow/lang/source"
 	"github.com/callflow/callflow/runtime"
+	"github.com/callflow/callflow/runtime/dispatch"
 	"github.com/callflow/callflow/runtime/flowtest"
 	"github.com/callflow/callflow/runtime/reload"
 	"github.com/callflow/callflow/runtime/server"
@@ -48,6 +50,12 @@ type serveCmd struct {
 	ApologyVoice  string        `env:"CALLFLOW_APOLOGY_VOICE" placeholder:"VOICE" help:"8x8 voice profile of --apology."`
 	SecretFile    string        `env:"CALLFLOW_SECRET_FILE" placeholder:"FILE" help:"File holding the key that signs 8x8 resume tokens; else $CALLFLOW_SECRET; else a random key, and calls waiting on a capture fail after a restart. Replicas must share it."`
 	Grace         time.Duration `name:"shutdown-timeout" default:"25s" env:"CALLFLOW_SHUTDOWN_TIMEOUT" placeholder:"D" help:"On SIGINT or SIGTERM, how long in-flight webhooks may take to finish (default ${default})."`
+
+	CallbackURL        string        `name:"callback-url" env:"CALLFLOW_CALLBACK_URL" placeholder:"URL" help:"Dispatch callback triggers to DataTechLabs at this base URL and answer with its reply. Credentials come from $CALLFLOW_CALLBACK_TOKEN (a bearer token), or $CALLFLOW_CALLBACK_AUTH (a header value, see --callback-auth-header), or their _FILE."`
+	CallbackAuthHeader string        `name:"callback-auth-header" env:"CALLFLOW_CALLBACK_AUTH_HEADER" placeholder:"NAME" help:"Header in which $CALLFLOW_CALLBACK_AUTH is sent to DataTechLabs (default Authorization)."`
+	CallbotURL         string        `name:"callbot-url" env:"CALLFLOW_CALLBOT_URL" placeholder:"URL" help:"Dispatch callbot triggers to OMICall at this base URL, such as https://public-v1-stg.omicall.com, and answer with its reply. The API key comes from $CALLFLOW_CALLBOT_API_KEY or $CALLFLOW_CALLBOT_API_KEY_FILE."`
+	DispatchRetries    int           `default:"3" env:"CALLFLOW_DISPATCH_RETRIES" placeholder:"N" help:"How many times a dispatch that failed on the network or got a 5xx or 429 is sent again, with backoff (default ${default}; 0 never resends)."`
+	DispatchTimeout    time.Duration `default:"20s" env:"CALLFLOW_DISPATCH_TIMEOUT" placeholder:"D" help:"Time a dispatch may take, retries included (default ${default})."`
 }
 
 // Timeouts of the HTTP server. Webhooks are small and answered within the
@@ -58,6 +66,9 @@ const (
 	serveWriteMargin       = 5 * time.Second
 	serveIdleTimeout       = 120 * time.Second // above the 60 s idle timeout of common load balancers
 	serveMaxHeaderBytes    = 64 << 10
+
+	serveMaxDispatchRetries = 10
+	serveDispatchBackoff    = 250 * time.Millisecond // the first; it doubles
 )
 
 func (c *serveCmd) Validate() error {
@@ -72,6 +83,12 @@ func (c *serveCmd) Validate() error {
 	}
 	if (c.Apology == "") != (c.ApologyVoice == "") {
 		return errors.New("--apology and --apology-voice go together: 8x8 needs a voice to say the apology")
+	}
+	if c.DispatchRetries < 0 || c.DispatchRetries > serveMaxDispatchRetries {
+		return fmt.Errorf("--dispatch-retries must be 0 to %d, not %d", serveMaxDispatchRetries, c.DispatchRetries)
+	}
+	if c.DispatchTimeout <= 0 {
+		return fmt.Errorf("--dispatch-timeout must be more than 0, not %s", c.DispatchTimeout)
 	}
 	return nil
 }
@@ -110,6 +127,10 @@ func (c *serveCmd) serve(ctx context.Context, e *env, hooks *serveHooks) error {
 		return fail(exitUsage, "%v", err)
 	}
 	secret, err := c.secret(logger)
+	if err != nil {
+		return fail(exitUsage, "%v", err)
+	}
+	dispatcher, dispatchTo, err := c.dispatcher(logger)
 	if err != nil {
 		return fail(exitUsage, "%v", err)
 	}
@@ -157,8 +178,14 @@ func (c *serveCmd) serve(ctx context.Context, e *env, hooks *serveHooks) error {
 	if err != nil {
 		return fail(exitUsage, "%v", err)
 	}
-	srv, err := server.New(eng, server.WithLogger(logger.With("component", "http")), server.WithMaskNumbers(c.MaskNumbers),
-		server.WithFlows(watcher), server.WithAuth(auth), server.WithMetrics(metrics))
+	sopts := []server.Option{server.WithLogger(logger.With("component", "http")), server.WithMaskNumbers(c.MaskNumbers),
+		server.WithFlows(watcher), server.WithAuth(auth), server.WithMetrics(metrics)}
+	writeTimeout := serveMaxBudget(c.TencentBudget) + serveWriteMargin
+	if dispatcher != nil {
+		sopts = append(sopts, server.WithDispatcher(dispatcher), server.WithDispatchTimeout(c.DispatchTimeout))
+		writeTimeout += c.DispatchTimeout
+	}
+	srv, err := server.New(eng, sopts...)
 	if err != nil {
 		return fail(exitUsage, "%v", err)
 	}
@@ -171,7 +198,7 @@ func (c *serveCmd) serve(ctx context.Context, e *env, hooks *serveHooks) error {
 		Handler:           srv,
 		ReadHeaderTimeout: serveReadHeaderTimeout,
 		ReadTimeout:       serveReadTimeout,
-		WriteTimeout:      serveMaxBudget(c.TencentBudget) + serveWriteMargin,
+		WriteTimeout:      writeTimeout,
 		IdleTimeout:       serveIdleTimeout,
 		MaxHeaderBytes:    serveMaxHeaderBytes,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
@@ -181,6 +208,14 @@ func (c *serveCmd) serve(ctx context.Context, e *env, hooks *serveHooks) error {
 	}
 	fmt.Fprintf(e.stdout, "callflow serve: listening on %s (%s), flows from %s\n", serveURL(ln.Addr()), ln.Addr(), c.Dir)
 	logger.Info("listening", "addr", ln.Addr().String(), "dir", c.Dir)
+	for _, d := range dispatchTo {
+		fmt.Fprintf(e.stdout, "dispatching %s triggers to %s (%s; %d retries, %s timeout)\n", d.platform, d.host, d.auth, c.DispatchRetries, c.DispatchTimeout)
+		logger.Info("dispatching", "platform", d.platform, "to", d.host, "auth", d.auth, "retries", c.DispatchRetries, "timeout", c.DispatchTimeout)
+	}
+	if dispatcher != nil && c.DispatchTimeout >= c.Grace {
+		logger.Warn("--dispatch-timeout is not below --shutdown-timeout: a dispatch under way at shutdown may be cut off, and its trigger sent again after the restart",
+			"dispatch_timeout", c.DispatchTimeout, "shutdown_timeout", c.Grace)
+	}
 
 	wctx, stopWatch := context.WithCancel(context.Background())
 	watched := make(chan struct{})
@@ -294,6 +329,101 @@ func (c *serveCmd) auth() (server.Auth, error) {
 		}
 	}
 	return a, nil
+}
+
+// serveDispatch is one platform that dispatch is on for, as printed at start.
+type serveDispatch struct {
+	platform string
+	host     string // scheme://host of the base URL: never a path, which may hold a secret
+	auth     string // how it authenticates, without the secret
+}
+
+// dispatcher builds the dispatch client from --callback-url, --callbot-url
+// and the credentials in the environment; nil when neither URL is set. A
+// URL without credentials is an error.
+func (c *serveCmd) dispatcher(logger *slog.Logger) (*dispatch.Client, []serveDispatch, error) {
+	token, err := serveSecretFromEnv("CALLFLOW_CALLBACK_TOKEN")
+	if err != nil {
+		return nil, nil, err
+	}
+	auth, err := serveSecretFromEnv("CALLFLOW_CALLBACK_AUTH")
+	if err != nil {
+		return nil, nil, err
+	}
+	key, err := serveSecretFromEnv("CALLFLOW_CALLBOT_API_KEY")
+	if err != nil {
+		return nil, nil, err
+	}
+	var opts []dispatch.Option
+	var to []serveDispatch
+	if c.CallbackURL == "" {
+		if token != "" || auth != "" {
+			logger.Warn("callback credentials are set but --callback-url is not: callback triggers are not dispatched")
+		}
+	} else {
+		var cred dispatch.Credentials
+		d := serveDispatch{platform: "callback"}
+		switch {
+		case token != "" && auth != "":
+			return nil, nil, errors.New("set CALLFLOW_CALLBACK_TOKEN or CALLFLOW_CALLBACK_AUTH, not both")
+		case token != "" && c.CallbackAuthHeader != "":
+			return nil, nil, errors.New("--callback-auth-header names the header of CALLFLOW_CALLBACK_AUTH; CALLFLOW_CALLBACK_TOKEN is always sent as Authorization: Bearer")
+		case token != "":
+			cred, d.auth = dispatch.Bearer(token), "bearer token"
+		case auth != "":
+			name := c.CallbackAuthHeader
+			if name == "" {
+				name = "Authorization"
+			}
+			cred, d.auth = dispatch.Header(name, auth), "header "+http.CanonicalHeaderKey(name)
+		default:
+			return nil, nil, errors.New("--callback-url needs DataTechLabs credentials: set CALLFLOW_CALLBACK_TOKEN (a bearer token), or CALLFLOW_CALLBACK_AUTH (the value of the header --callback-auth-header names), or their _FILE")
+		}
+		opt := dispatch.WithCallback(c.CallbackURL, cred)
+		if err := dispatch.New(opt).Err(); err != nil {
+			return nil, nil, fmt.Errorf("--callback-url: %v", strings.TrimPrefix(err.Error(), "dispatch: callback: "))
+		}
+		d.host = serveHost(c.CallbackURL)
+		opts, to = append(opts, opt), append(to, d)
+	}
+	if c.CallbotURL == "" {
+		if key != "" {
+			logger.Warn("CALLFLOW_CALLBOT_API_KEY is set but --callbot-url is not: callbot triggers are not dispatched")
+		}
+	} else {
+		if key == "" {
+			return nil, nil, errors.New("--callbot-url needs OMICall's API key: set CALLFLOW_CALLBOT_API_KEY or CALLFLOW_CALLBOT_API_KEY_FILE")
+		}
+		opt := dispatch.WithCallbot(c.CallbotURL, key)
+		if err := dispatch.New(opt).Err(); err != nil {
+			return nil, nil, fmt.Errorf("--callbot-url: %v", strings.TrimPrefix(err.Error(), "dispatch: callbot: "))
+		}
+		opts, to = append(opts, opt), append(to, serveDispatch{platform: "callbot", host: serveHost(c.CallbotURL), auth: "API key"})
+	}
+	if len(opts) == 0 {
+		return nil, nil, nil
+	}
+	dlog := logger.With("component", "dispatch")
+	if c.MaskNumbers {
+		dlog = slog.New(server.MaskingHandler(logger.Handler())).With("component", "dispatch")
+	}
+	opts = append(opts,
+		dispatch.WithRetry(c.DispatchRetries+1, serveDispatchBackoff),
+		dispatch.WithLogger(dlog))
+	client := dispatch.New(opts...)
+	if err := client.Err(); err != nil {
+		return nil, nil, err
+	}
+	return client, to, nil
+}
+
+// serveHost is the scheme and host of a base URL that parsed.
+func serveHost(base string) string {
+	u, err := url.Parse(base)
+	if err != nil {
+		return "?"
+	}
+	return u.Scheme + "://" + u.Host
 }
 
 // serveSecretFromEnv reads a secret from $NAME, or from the file $NAME_FILE
@@ -450,6 +580,9 @@ Secrets come only from the environment, or from a file named by NAME_FILE:
   CALLFLOW_TRIGGER_TOKEN   the bearer token of callback and callbot triggers
   CALLFLOW_TENCENT_SECRET  the secret path segment or header token of tencent webhooks
   CALLFLOW_SECRET          the key that signs 8x8 resume tokens (or --secret-file)
+  CALLFLOW_CALLBACK_TOKEN  with --callback-url: the bearer token sent to DataTechLabs
+  CALLFLOW_CALLBACK_AUTH   with --callback-url: instead, a header value (see --callback-auth-header)
+  CALLFLOW_CALLBOT_API_KEY with --callbot-url: OMICall's API key
 
 SIGHUP rescans the folder. SIGINT or SIGTERM stops accepting, finishes the
 webhooks in flight, and exits 0.

@@ -225,6 +225,16 @@ func TestServeUsageErrors(t *testing.T) {
 		{[]string{"--dir", dir}, map[string]string{"CALLFLOW_TRIGGER_TOKEN_FILE": filepath.Join(dir, "nosuch")}, "CALLFLOW_TRIGGER_TOKEN_FILE"},
 		{nil, map[string]string{"CALLFLOW_DIR": filepath.Join(dir, "nosuch")}, "--dir"},
 		{nil, map[string]string{"CALLFLOW_DIR": dir, "CALLFLOW_POLL": "-1s"}, "--poll"},
+		{[]string{"--dir", dir, "--callback-url", "https://dtl.example"}, nil, "--callback-url needs DataTechLabs credentials"},
+		{[]string{"--dir", dir}, map[string]string{"CALLFLOW_CALLBACK_URL": "https://dtl.example", "CALLFLOW_CALLBACK_AUTH_HEADER": "X-Api-Key"}, "--callback-url needs DataTechLabs credentials"},
+		{[]string{"--dir", dir, "--callbot-url", "https://omi.example"}, nil, "--callbot-url needs OMICall's API key"},
+		{[]string{"--dir", dir, "--callback-url", "https://dtl.example"}, map[string]string{"CALLFLOW_CALLBACK_TOKEN": "t", "CALLFLOW_CALLBACK_AUTH": "a"}, "not both"},
+		{[]string{"--dir", dir, "--callback-url", "https://dtl.example", "--callback-auth-header", "X-Key"}, map[string]string{"CALLFLOW_CALLBACK_TOKEN": "t"}, "--callback-auth-header"},
+		{[]string{"--dir", dir, "--callback-url", "ftp://dtl.example"}, map[string]string{"CALLFLOW_CALLBACK_TOKEN": "t"}, "--callback-url: base URL"},
+		{[]string{"--dir", dir, "--callbot-url", "https://user:pw@omi.example"}, map[string]string{"CALLFLOW_CALLBOT_API_KEY": "k"}, "--callbot-url: base URL"},
+		{[]string{"--dir", dir, "--callbot-url", "https://omi.example"}, map[string]string{"CALLFLOW_CALLBOT_API_KEY_FILE": filepath.Join(dir, "nosuch")}, "CALLFLOW_CALLBOT_API_KEY_FILE"},
+		{[]string{"--dir", dir, "--dispatch-retries", "-1"}, nil, "--dispatch-retries"},
+		{[]string{"--dir", dir, "--dispatch-timeout", "0s"}, nil, "--dispatch-timeout"},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
@@ -289,6 +299,101 @@ func TestServeSecretsFromEnv(t *testing.T) {
 	}
 	if strings.Contains(out, "random key") {
 		t.Error("CALLFLOW_SECRET was not used")
+	}
+}
+
+// --callback-url and --callbot-url dispatch triggers with the credentials
+// from the environment; the answer holds the request and the platform's
+// reply; the credentials never reach the output.
+func TestServeDispatch(t *testing.T) {
+	const (
+		dtlToken = "dtl-token-5ecr3t-0123456789"
+		omiKey   = "omi-key-5ecr3t-0123456789"
+		omiToken = "omi-token-5ecr3t-0123456789"
+	)
+	var mu sync.Mutex
+	var got []string
+	platforms := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.Copy(io.Discard, r.Body)
+		mu.Lock()
+		got = append(got, r.URL.Path)
+		mu.Unlock()
+		switch {
+		case r.URL.Path == "/dtl/voice/call/callback" && r.Header.Get("Authorization") == "Bearer "+dtlToken:
+			fmt.Fprint(w, `{"status":"queued"}`)
+		case r.URL.Path == "/api/auth" && r.URL.Query().Get("apiKey") == omiKey:
+			fmt.Fprint(w, `{"status_code":9999,"payload":{"access_token":"`+omiToken+`"}}`)
+		case r.URL.Path == "/api/call_bot/execute_by_phone" && r.Header.Get("Authorization") == "Bearer "+omiToken && r.Header.Get("X-Api-Key") == omiKey:
+			fmt.Fprint(w, `{"status_code":9999,"payload":{"autocall_id":"a-1"}}`)
+		default:
+			w.WriteHeader(http.StatusUnauthorized)
+			fmt.Fprint(w, `{"status_code":-9999,"message":"Unauthorized"}`)
+		}
+	}))
+	defer platforms.Close()
+	dir := t.TempDir()
+	keyFile := filepath.Join(dir, "omi-key")
+	os.WriteFile(keyFile, []byte(omiKey+"\n"), 0o600)
+	t.Setenv("CALLFLOW_CALLBACK_TOKEN", dtlToken)
+	t.Setenv("CALLFLOW_CALLBOT_API_KEY_FILE", keyFile)
+	t.Setenv("CALLFLOW_CALLBOT_URL", platforms.URL)
+	flows := filepath.Join(dir, "flows")
+	os.Mkdir(flows, 0o755)
+	os.WriteFile(filepath.Join(flows, "callme.flow"), []byte("flow callme\n\ntarget callback\n\notherwise -> now\n\nhandler now {\n  callback {\n    leg A to caller from \"+6561112222\"\n    leg B to \"+6561112222\" from caller\n  }\n}\n"), 0o644)
+	os.WriteFile(filepath.Join(flows, "notify.flow"), []byte("flow notify\n\ntarget callbot\n\notherwise -> now\n\nhandler now {\n  campaign \"Reminder\" {\n    script \"653b155db0f794\"\n    cid \"842499950291\"\n    dedupe session\n    contact national(caller)\n  }\n}\n"), 0o644)
+	addr, stdout, stderr, cancel, done := startServe(t, &serveHooks{}, "--addr", "127.0.0.1:0", "--dir", flows,
+		"--callback-url", platforms.URL+"/dtl", "--dispatch-retries", "0")
+	url := "http://" + addr
+	trigger := func(route, id string) (int, string) {
+		resp, err := http.Post(url+route, "application/json", strings.NewReader(`{"id":"`+id+`","from":"+84988888888","to":"+6561112222"}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	if status, body := trigger("/hooks/callback/callme", "t-1"); status != 200 ||
+		!strings.HasPrefix(body, `{"request":{"method":"POST","url":"`+platforms.URL+`/dtl/voice/call/callback","body":{"leg_A":`) ||
+		!strings.HasSuffix(body, `"response":{"status":200,"body":{"status":"queued"}}}`+"\n") {
+		t.Errorf("callback: %d %s", status, body)
+	}
+	if status, body := trigger("/hooks/callbot/notify", "t-2"); status != 200 ||
+		!strings.Contains(body, `"response":{"status":200,"body":{"status_code":9999,"payload":{"autocall_id":"a-1"}}}`) {
+		t.Errorf("callbot: %d %s", status, body)
+	}
+	if status, _ := trigger("/hooks/callback/callme", "t-1"); status != 200 {
+		t.Errorf("callback again: %d", status)
+	}
+	mu.Lock()
+	if want := "/dtl/voice/call/callback /api/auth /api/call_bot/execute_by_phone"; strings.Join(got, " ") != want {
+		t.Errorf("the platforms got %v, want %s", got, want)
+	}
+	mu.Unlock()
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	out := stdout.String()
+	for _, want := range []string{
+		"dispatching callback triggers to " + platforms.URL + " (bearer token; 0 retries, 20s timeout)",
+		"dispatching callbot triggers to " + platforms.URL + " (API key; 0 retries, 20s timeout)",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("stdout lacks %q:\n%s", want, out)
+		}
+	}
+	logs := stderr.String()
+	if !strings.Contains(logs, `"dispatch":"replayed"`) || !strings.Contains(logs, `"msg":"omicall token fetched"`) {
+		t.Errorf("the log lacks the dispatches:\n%s", logs)
+	}
+	for _, s := range []string{dtlToken, omiKey, omiToken, "/dtl\""} {
+		if strings.Contains(out+logs, s) {
+			t.Errorf("%q is in the output:\n%s\n%s", s, out, logs)
+		}
+	}
+	if strings.Contains(logs, "84988888888") {
+		t.Errorf("the caller's number is in the log unmasked:\n%s", logs)
 	}
 }
 
