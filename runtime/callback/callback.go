@@ -17,11 +17,10 @@
 package callback
 
 import (
-	"bytes"
-	"encoding/json"
-	"fmt"
+	"net/http"
 
 	"github.com/callflow/callflow/runtime/platform"
+	"github.com/callflow/callflow/runtime/trigger"
 )
 
 // Name is the platform name used in flows and URLs.
@@ -45,33 +44,10 @@ func New() *Adapter { return &Adapter{} }
 // Name returns "callback".
 func (*Adapter) Name() string { return Name }
 
-// marshal encodes v as compact JSON, leaving <, > and & as they are and
-// without the trailing newline json.Encoder adds.
-func marshal(v any) ([]byte, error) {
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		return nil, err
-	}
-	return bytes.TrimSuffix(b.Bytes(), []byte{'\n'}), nil
+// Decode reads a trigger; see trigger.Decode.
+func (*Adapter) Decode(body []byte, _ http.Header) (*platform.Event, error) {
+	return trigger.Decode(Name, body)
 }
 
-// jsonType names the JSON type of a decoded value, for error messages.
-func jsonType(v any) string {
-	switch v.(type) {
-	case nil:
-		return "null"
-	case string:
-		return "a string"
-	case float64:
-		return "a number"
-	case bool:
-		return "a boolean"
-	case []any:
-		return "an array"
-	case map[string]any:
-		return "an object"
-	}
-	return fmt.Sprintf("%T", v)
-}
+// Webhook builds a trigger for tests and `callflow run`; see trigger.Webhook.
+func (*Adapter) Webhook(c platform.Call) ([]byte, error) { return trigger.Webhook(Name, c) }

@@ -6,6 +6,7 @@ import (
 	"net/http"
 
 	"github.com/callflow/callflow/runtime/platform"
+	"github.com/callflow/callflow/runtime/trigger"
 )
 
 type envelope struct {
@@ -49,7 +50,7 @@ func (*Adapter) Render(_ *platform.Event, r *platform.Response) (platform.Reply,
 	if cb.A.To == "" || cb.B.To == "" {
 		return platform.Reply{}, fmt.Errorf("callback: leg A to %q, leg B to %q: both legs need a number to call", cb.A.To, cb.B.To)
 	}
-	body, err := marshal(envelope{
+	body, err := trigger.Marshal(envelope{
 		Method: Method,
 		Path:   Path,
 		Body:   request{LegA: leg(cb.A), LegB: leg(cb.B)},
@@ -74,7 +75,7 @@ type errorInfo struct {
 
 // fallback is built once: it never changes.
 var fallback = func() []byte {
-	b, err := marshal(errorBody{errorInfo{
+	b, err := trigger.Marshal(errorBody{errorInfo{
 		Code:    FallbackCode,
 		Message: "the call flow could not run for this trigger; no callback was requested",
 	}})

@@ -11,6 +11,7 @@ import (
 	"github.com/callflow/callflow/lang/exprs"
 	lplatform "github.com/callflow/callflow/lang/platform"
 	"github.com/callflow/callflow/runtime/platform"
+	"github.com/callflow/callflow/runtime/trigger"
 )
 
 // limits are the checker's callbot limits, applied again here to values
@@ -113,7 +114,7 @@ func (*Adapter) Render(_ *platform.Event, r *platform.Response) (platform.Reply,
 	if err != nil {
 		return platform.Reply{}, fmt.Errorf("callbot: campaign %q: %w", c.Name, err)
 	}
-	body, err := marshal(envelope{Method: Method, Path: Path, Query: query{CID: c.CID}, Body: req})
+	body, err := trigger.Marshal(envelope{Method: Method, Path: Path, Query: query{CID: c.CID}, Body: req})
 	if err != nil {
 		return platform.Reply{}, fmt.Errorf("callbot: %w", err)
 	}
@@ -222,7 +223,7 @@ type errorInfo struct {
 
 // fallback is built once: it never changes.
 var fallback = func() []byte {
-	b, err := marshal(errorBody{errorInfo{
+	b, err := trigger.Marshal(errorBody{errorInfo{
 		Code:    FallbackCode,
 		Message: "the call flow could not run for this trigger; no campaign was started",
 	}})

@@ -1,10 +1,9 @@
-package callbot
+package trigger
 
 import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"net/http"
 
 	"github.com/callflow/callflow/runtime/platform"
 )
@@ -16,7 +15,7 @@ import (
 // (an empty map when absent or null). Other fields reach flows through
 // Event.Raw. Numbers decode as float64. Every problem is a
 // *platform.DecodeError naming the field. The header is not used.
-func (*Adapter) Decode(body []byte, _ http.Header) (*platform.Event, error) {
+func Decode(platformName string, body []byte) (*platform.Event, error) {
 	raw, err := decodeObject(body)
 	if err != nil {
 		return nil, err
@@ -42,11 +41,11 @@ func (*Adapter) Decode(body []byte, _ http.Header) (*platform.Event, error) {
 	case map[string]any:
 		data = d
 	default:
-		return nil, &platform.DecodeError{Field: "data", Msg: "must be an object, not " + jsonType(d)}
+		return nil, &platform.DecodeError{Field: "data", Msg: "must be an object, not " + JSONType(d)}
 	}
 	return &platform.Event{
 		Kind:     platform.Trigger,
-		Platform: Name,
+		Platform: platformName,
 		Session:  id,
 		Delivery: id,
 		Caller:   from,
@@ -71,7 +70,7 @@ func decodeObject(body []byte) (map[string]any, error) {
 	}
 	m, ok := v.(map[string]any)
 	if !ok {
-		return nil, &platform.DecodeError{Msg: "must be a JSON object, not " + jsonType(v)}
+		return nil, &platform.DecodeError{Msg: "must be a JSON object, not " + JSONType(v)}
 	}
 	return m, nil
 }
@@ -84,7 +83,7 @@ func str(m map[string]any, key string) (string, error) {
 	}
 	s, ok := v.(string)
 	if !ok {
-		return "", &platform.DecodeError{Field: key, Msg: "must be a string, not " + jsonType(v)}
+		return "", &platform.DecodeError{Field: key, Msg: "must be a string, not " + JSONType(v)}
 	}
 	return s, nil
 }

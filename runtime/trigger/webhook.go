@@ -1,4 +1,4 @@
-package callbot
+package trigger
 
 import (
 	"crypto/rand"
@@ -20,9 +20,9 @@ type trigger struct {
 // (an empty object when nil; its keys come out sorted). c.At, c.Bound and
 // c.Resume have no place in it and are ignored. A trigger has no capture,
 // so a c with Digits or NoInput is an error, as is data JSON cannot encode.
-func (*Adapter) Webhook(c platform.Call) ([]byte, error) {
+func Webhook(platformName string, c platform.Call) ([]byte, error) {
 	if c.Digits != nil || c.NoInput {
-		return nil, errors.New("callbot: a trigger has no capture input")
+		return nil, errors.New(platformName + ": a trigger has no capture input")
 	}
 	id := c.Session
 	if id == "" {
@@ -35,9 +35,9 @@ func (*Adapter) Webhook(c platform.Call) ([]byte, error) {
 	if data == nil {
 		data = map[string]any{}
 	}
-	b, err := marshal(trigger{ID: id, From: c.Caller, To: c.Callee, Data: data})
+	b, err := Marshal(trigger{ID: id, From: c.Caller, To: c.Callee, Data: data})
 	if err != nil {
-		return nil, fmt.Errorf("callbot: data: %w", err)
+		return nil, fmt.Errorf("%s: data: %w", platformName, err)
 	}
 	return b, nil
 }
