@@ -157,3 +157,36 @@ func (*Campaign) step() {}
 func (*Expr) arg()     {}
 func (*Duration) arg() {}
 func (*Range) arg()    {}
+
+// Keyword is the word a step is written with: say, capture, makeCall, ….
+func Keyword(s Step) string {
+	switch s.(type) {
+	case *Say:
+		return "say"
+	case *Play:
+		return "play"
+	case *Capture:
+		return "capture"
+	case *MakeCall:
+		return "makeCall"
+	case *Agent:
+		return "agent"
+	case *IVR:
+		return "ivr"
+	case *Set:
+		return "set"
+	case *Hangup:
+		return "hangup"
+	case *Goto:
+		return "goto"
+	case *If:
+		return "if"
+	case *Switch:
+		return "switch"
+	case *Callback:
+		return "callback"
+	case *Campaign:
+		return "campaign"
+	}
+	return ""
+}

@@ -64,13 +64,13 @@ func (c *checker) deadSteps(b *ast.Block) {
 			continue
 		}
 		next := b.Steps[i+1]
-		if handsOff(s) && handsOff(next) && stepName(s) != stepName(next) {
-			c.report(diag.Errorf(diag.AgentAndIVR, next.Span(), "%s after %s on one path", stepName(next), stepName(s)).
+		if handsOff(s) && handsOff(next) && ast.Keyword(s) != ast.Keyword(next) {
+			c.report(diag.Errorf(diag.AgentAndIVR, next.Span(), "%s after %s on one path", ast.Keyword(next), ast.Keyword(s)).
 				Do("A call goes to an AI agent or an IVR, not both: keep one, or put them on different branches.").
-				Also(s.Span(), "%s hands the call off here", stepName(s)))
+				Also(s.Span(), "%s hands the call off here", ast.Keyword(s)))
 		} else {
-			c.report(diag.Warningf(diag.UnreachableStep, next.Span(), "%s never runs: %s ends the handler", stepName(next), stepName(s)).
-				Do("Remove the steps after %s, or move them before it.", stepName(s)).Also(s.Span(), "the handler ends here"))
+			c.report(diag.Warningf(diag.UnreachableStep, next.Span(), "%s never runs: %s ends the handler", ast.Keyword(next), ast.Keyword(s)).
+				Do("Remove the steps after %s, or move them before it.", ast.Keyword(s)).Also(s.Span(), "the handler ends here"))
 		}
 		return
 	}

@@ -15,7 +15,7 @@ import (
 func (c *checker) checkPlatforms() {
 	used := map[platform.Step]ast.Step{}
 	c.forSteps(func(_ *ast.Handler, s ast.Step) {
-		k := platform.Step(stepName(s))
+		k := platform.Step(ast.Keyword(s))
 		if _, ok := used[k]; !ok {
 			used[k] = s
 		}
@@ -47,7 +47,7 @@ func (c *checker) checkPlatforms() {
 }
 
 func (c *checker) supported(s ast.Step) {
-	k := platform.Step(stepName(s))
+	k := platform.Step(ast.Keyword(s))
 	for _, name := range c.info.Platforms {
 		p, _ := platform.Lookup(name)
 		if p.Supports(k) {

@@ -116,7 +116,7 @@ func (c *checker) voice(p *platform.Platform, at ast.Node, x *ast.Expr) {
 
 func stepNameOf(n ast.Node) string {
 	if s, ok := n.(ast.Step); ok {
-		return stepName(s)
+		return ast.Keyword(s)
 	}
 	return "this step"
 }

@@ -41,39 +41,6 @@ func (c *checker) forSteps(fn func(h *ast.Handler, s ast.Step)) {
 	}
 }
 
-// stepName is the keyword of a step.
-func stepName(s ast.Step) string {
-	switch s.(type) {
-	case *ast.Say:
-		return "say"
-	case *ast.Play:
-		return "play"
-	case *ast.Capture:
-		return "capture"
-	case *ast.MakeCall:
-		return "makeCall"
-	case *ast.Agent:
-		return "agent"
-	case *ast.IVR:
-		return "ivr"
-	case *ast.Set:
-		return "set"
-	case *ast.Hangup:
-		return "hangup"
-	case *ast.Goto:
-		return "goto"
-	case *ast.If:
-		return "if"
-	case *ast.Switch:
-		return "switch"
-	case *ast.Callback:
-		return "callback"
-	case *ast.Campaign:
-		return "campaign"
-	}
-	return "step"
-}
-
 // ends reports whether a step ends its handler.
 func ends(s ast.Step) bool {
 	switch s := s.(type) {

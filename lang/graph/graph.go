@@ -474,7 +474,7 @@ func outcomes(f *ast.File) outcome {
 			}
 		case *ast.Handler:
 			if d.Body != nil {
-				walk(d.Body.Steps, func(s ast.Step) { used[platform.Step(stepKeyword(s))] = true })
+				walk(d.Body.Steps, func(s ast.Step) { used[platform.Step(ast.Keyword(s))] = true })
 			}
 		}
 	}
@@ -550,36 +550,4 @@ func walk(steps []ast.Step, fn func(ast.Step)) {
 			walk(blockSteps(s.Else), fn)
 		}
 	}
-}
-
-func stepKeyword(s ast.Step) string {
-	switch s.(type) {
-	case *ast.Say:
-		return "say"
-	case *ast.Play:
-		return "play"
-	case *ast.Capture:
-		return "capture"
-	case *ast.MakeCall:
-		return "makeCall"
-	case *ast.Agent:
-		return "agent"
-	case *ast.IVR:
-		return "ivr"
-	case *ast.Set:
-		return "set"
-	case *ast.Hangup:
-		return "hangup"
-	case *ast.Goto:
-		return "goto"
-	case *ast.If:
-		return "if"
-	case *ast.Switch:
-		return "switch"
-	case *ast.Callback:
-		return "callback"
-	case *ast.Campaign:
-		return "campaign"
-	}
-	return ""
 }

@@ -6,7 +6,6 @@ import (
 	"net/http"
 
 	"github.com/callflow/callflow/runtime/platform"
-	"github.com/callflow/callflow/runtime/trigger"
 )
 
 type envelope struct {
@@ -36,7 +35,7 @@ func (*Adapter) Render(_ *platform.Event, r *platform.Response) (platform.Reply,
 		for _, a := range r.Actions {
 			c, ok := a.(platform.Callback)
 			if !ok {
-				return platform.Reply{}, fmt.Errorf("callback: cannot %s", describe(a))
+				return platform.Reply{}, fmt.Errorf("callback: cannot %s", platform.ActionName(a))
 			}
 			if cb != nil {
 				return platform.Reply{}, errors.New("callback: more than one callback request")
@@ -50,7 +49,7 @@ func (*Adapter) Render(_ *platform.Event, r *platform.Response) (platform.Reply,
 	if cb.A.To == "" || cb.B.To == "" {
 		return platform.Reply{}, fmt.Errorf("callback: leg A to %q, leg B to %q: both legs need a number to call", cb.A.To, cb.B.To)
 	}
-	body, err := trigger.Marshal(envelope{
+	body, err := platform.Marshal(envelope{
 		Method: Method,
 		Path:   Path,
 		Body:   request{LegA: leg(cb.A), LegB: leg(cb.B)},
@@ -75,7 +74,7 @@ type errorInfo struct {
 
 // fallback is built once: it never changes.
 var fallback = func() []byte {
-	b, err := trigger.Marshal(errorBody{errorInfo{
+	b, err := platform.Marshal(errorBody{errorInfo{
 		Code:    FallbackCode,
 		Message: "the call flow could not run for this trigger; no callback was requested",
 	}})
@@ -89,31 +88,4 @@ var fallback = func() []byte {
 // nothing is sent. The options (8x8's apology) do not apply.
 func (*Adapter) Fallback(*platform.Event, platform.FallbackOptions) platform.Reply {
 	return platform.Reply{Status: http.StatusServiceUnavailable, Body: append([]byte(nil), fallback...)}
-}
-
-// describe names an action for messages.
-func describe(a platform.Action) string {
-	switch a.(type) {
-	case platform.Say:
-		return "say"
-	case platform.Play:
-		return "play"
-	case platform.Capture:
-		return "capture"
-	case platform.MakeCall:
-		return "makeCall"
-	case platform.Agent:
-		return "agent"
-	case platform.IVR:
-		return "ivr"
-	case platform.Hangup:
-		return "hangup"
-	case platform.KeepBound:
-		return "keep the bound route"
-	case platform.Campaign:
-		return "campaign"
-	case nil:
-		return "nil action"
-	}
-	return fmt.Sprintf("%T", a)
 }

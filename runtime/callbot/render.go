@@ -11,7 +11,6 @@ import (
 	"github.com/callflow/callflow/lang/exprs"
 	lplatform "github.com/callflow/callflow/lang/platform"
 	"github.com/callflow/callflow/runtime/platform"
-	"github.com/callflow/callflow/runtime/trigger"
 )
 
 // limits are the checker's callbot limits, applied again here to values
@@ -99,7 +98,7 @@ func (*Adapter) Render(_ *platform.Event, r *platform.Response) (platform.Reply,
 		for _, a := range r.Actions {
 			ca, ok := a.(platform.Campaign)
 			if !ok {
-				return platform.Reply{}, fmt.Errorf("callbot: cannot %s", describe(a))
+				return platform.Reply{}, fmt.Errorf("callbot: cannot %s", platform.ActionName(a))
 			}
 			if c != nil {
 				return platform.Reply{}, errors.New("callbot: more than one campaign")
@@ -114,7 +113,7 @@ func (*Adapter) Render(_ *platform.Event, r *platform.Response) (platform.Reply,
 	if err != nil {
 		return platform.Reply{}, fmt.Errorf("callbot: campaign %q: %w", c.Name, err)
 	}
-	body, err := trigger.Marshal(envelope{Method: Method, Path: Path, Query: query{CID: c.CID}, Body: req})
+	body, err := platform.Marshal(envelope{Method: Method, Path: Path, Query: query{CID: c.CID}, Body: req})
 	if err != nil {
 		return platform.Reply{}, fmt.Errorf("callbot: %w", err)
 	}
@@ -223,7 +222,7 @@ type errorInfo struct {
 
 // fallback is built once: it never changes.
 var fallback = func() []byte {
-	b, err := trigger.Marshal(errorBody{errorInfo{
+	b, err := platform.Marshal(errorBody{errorInfo{
 		Code:    FallbackCode,
 		Message: "the call flow could not run for this trigger; no campaign was started",
 	}})
@@ -237,31 +236,4 @@ var fallback = func() []byte {
 // nothing is sent. The options (8x8's apology) do not apply.
 func (*Adapter) Fallback(*platform.Event, platform.FallbackOptions) platform.Reply {
 	return platform.Reply{Status: http.StatusServiceUnavailable, Body: append([]byte(nil), fallback...)}
-}
-
-// describe names an action for messages.
-func describe(a platform.Action) string {
-	switch a.(type) {
-	case platform.Say:
-		return "say"
-	case platform.Play:
-		return "play"
-	case platform.Capture:
-		return "capture"
-	case platform.MakeCall:
-		return "makeCall"
-	case platform.Agent:
-		return "agent"
-	case platform.IVR:
-		return "ivr"
-	case platform.Hangup:
-		return "hangup"
-	case platform.KeepBound:
-		return "keep the bound route"
-	case platform.Callback:
-		return "callback"
-	case nil:
-		return "nil action"
-	}
-	return fmt.Sprintf("%T", a)
 }

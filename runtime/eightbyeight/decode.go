@@ -56,7 +56,7 @@ func (*Adapter) Decode(body []byte, _ http.Header) (*platform.Event, error) {
 	switch et {
 	case EventCallAction, EventSessionSummary, EventCallStatus:
 	default:
-		return nil, &platform.DecodeError{Field: "eventType", Msg: "unknown event type " + quote(et) + " (known: " + knownEvents + ")"}
+		return nil, &platform.DecodeError{Field: "eventType", Msg: "unknown event type " + platform.Quote(et) + " (known: " + knownEvents + ")"}
 	}
 	pv, ok := raw["payload"]
 	if !ok || pv == nil {
@@ -64,7 +64,7 @@ func (*Adapter) Decode(body []byte, _ http.Header) (*platform.Event, error) {
 	}
 	p, ok := pv.(map[string]any)
 	if !ok {
-		return nil, &platform.DecodeError{Field: "payload", Msg: "must be an object, not " + jsonType(pv)}
+		return nil, &platform.DecodeError{Field: "payload", Msg: "must be an object, not " + platform.JSONType(pv)}
 	}
 	ev := &platform.Event{Platform: Name, Raw: raw}
 	if ev.Session, err = str(p, "sessionId", "payload.sessionId", true); err != nil {
@@ -107,7 +107,7 @@ func (*Adapter) Decode(body []byte, _ http.Header) (*platform.Event, error) {
 				dtmf = *ev.Digits
 			}
 		default:
-			return nil, &platform.DecodeError{Field: "payload.callStatus", Msg: "unknown call status " + quote(status) +
+			return nil, &platform.DecodeError{Field: "payload.callStatus", Msg: "unknown call status " + platform.Quote(status) +
 				" for " + EventCallAction + " (known: " + StatusActionCompleted + ", " + StatusCallReceived + ")"}
 		}
 	case EventSessionSummary:
@@ -144,7 +144,7 @@ func decodeObject(body []byte) (map[string]any, error) {
 	}
 	m, ok := v.(map[string]any)
 	if !ok {
-		return nil, &platform.DecodeError{Msg: "must be a JSON object, not " + jsonType(v)}
+		return nil, &platform.DecodeError{Msg: "must be a JSON object, not " + platform.JSONType(v)}
 	}
 	return m, nil
 }
@@ -175,7 +175,7 @@ func str(m map[string]any, key, field string, required bool) (string, error) {
 	}
 	s, ok := v.(string)
 	if !ok {
-		return "", &platform.DecodeError{Field: field, Msg: "must be a string, not " + jsonType(v)}
+		return "", &platform.DecodeError{Field: field, Msg: "must be a string, not " + platform.JSONType(v)}
 	}
 	if required && s == "" {
 		return "", &platform.DecodeError{Field: field, Msg: "must not be empty"}
@@ -209,10 +209,10 @@ func eventData(p map[string]any) (map[string]any, error) {
 			p["eventData"] = in
 			return in, nil
 		default:
-			return nil, &platform.DecodeError{Field: field, Msg: "a string holding " + jsonType(inner) + ", not an object"}
+			return nil, &platform.DecodeError{Field: field, Msg: "a string holding " + platform.JSONType(inner) + ", not an object"}
 		}
 	default:
-		return nil, &platform.DecodeError{Field: field, Msg: "must be an object or a string, not " + jsonType(v)}
+		return nil, &platform.DecodeError{Field: field, Msg: "must be an object or a string, not " + platform.JSONType(v)}
 	}
 }
 
@@ -235,7 +235,7 @@ func digits(data map[string]any) (*string, error) {
 		}
 		return &s, nil
 	default:
-		return nil, &platform.DecodeError{Field: field, Msg: "must be a string or null, not " + jsonType(v)}
+		return nil, &platform.DecodeError{Field: field, Msg: "must be a string or null, not " + platform.JSONType(v)}
 	}
 }
 

@@ -20,10 +20,6 @@
 package eightbyeight
 
 import (
-	"bytes"
-	"encoding/json"
-	"fmt"
-
 	lplatform "github.com/callflow/callflow/lang/platform"
 	"github.com/callflow/callflow/runtime/platform"
 )
@@ -61,45 +57,3 @@ var limits = func() lplatform.Limits {
 	}
 	return p.Limits
 }()
-
-// marshal encodes v as compact JSON, leaving <, > and & as they are and
-// without the trailing newline json.Encoder adds.
-func marshal(v any) ([]byte, error) {
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		return nil, err
-	}
-	return bytes.TrimSuffix(b.Bytes(), []byte{'\n'}), nil
-}
-
-// jsonType names the JSON type of a decoded value, for error messages.
-func jsonType(v any) string {
-	switch v.(type) {
-	case nil:
-		return "null"
-	case string:
-		return "a string"
-	case json.Number, float64:
-		return "a number"
-	case bool:
-		return "a boolean"
-	case []any:
-		return "an array"
-	case map[string]any:
-		return "an object"
-	}
-	return fmt.Sprintf("%T", v)
-}
-
-// quote quotes s for a message, shortened so a huge value cannot flood logs.
-func quote(s string) string {
-	const max = 64
-	if r := []rune(s); len(r) > max {
-		b, _ := marshal(string(r[:max]))
-		return string(b) + "…"
-	}
-	b, _ := marshal(s)
-	return string(b)
-}

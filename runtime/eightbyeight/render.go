@@ -151,7 +151,7 @@ func (*Adapter) Render(ev *platform.Event, r *platform.Response) (platform.Reply
 	if len(out.Callflow) == 0 {
 		out.Callflow = []step{{Action: "hangup"}}
 	}
-	body, err := marshal(out)
+	body, err := platform.Marshal(out)
 	if err != nil {
 		return platform.Reply{}, fmt.Errorf("8x8: %w", err)
 	}
@@ -272,7 +272,7 @@ func renderCapture(c platform.Capture) (step, *LimitError) {
 		p.CompleteOnHash = true
 	case "":
 	default:
-		return step{}, &LimitError{Action: act, Field: "completeOnHash", Msg: "end key " + quote(c.End) + ` is not supported: 8x8 can only end entry on "#"`}
+		return step{}, &LimitError{Action: act, Field: "completeOnHash", Msg: "end key " + platform.Quote(c.End) + ` is not supported: 8x8 can only end entry on "#"`}
 	}
 	lo, hi := limits.Digits[0], limits.Digits[1]
 	p.MaxDigits = c.MaxDigits
@@ -332,13 +332,13 @@ func renderMakeCall(m platform.MakeCall, callee string) (step, *LimitError) {
 		p.Source = callee
 	}
 	if !e164.MatchString(p.Destination) {
-		return step{}, &LimitError{Action: act, Field: "destination", Msg: quote(p.Destination) + " is not an E.164 number (+ and 7 to 15 digits)"}
+		return step{}, &LimitError{Action: act, Field: "destination", Msg: platform.Quote(p.Destination) + " is not an E.164 number (+ and 7 to 15 digits)"}
 	}
 	if p.Source == "" {
 		return step{}, &LimitError{Action: act, Field: "source", Msg: "missing: no from number and no called number to default to"}
 	}
 	if !e164.MatchString(p.Source) {
-		return step{}, &LimitError{Action: act, Field: "source", Msg: quote(p.Source) + " is not an E.164 number (+ and 7 to 15 digits)"}
+		return step{}, &LimitError{Action: act, Field: "source", Msg: platform.Quote(p.Source) + " is not an E.164 number (+ and 7 to 15 digits)"}
 	}
 	return step{Action: act, Params: p}, nil
 }
@@ -394,13 +394,13 @@ func checkURL(s string) string {
 	}
 	u, err := url.Parse(s)
 	if err != nil {
-		return quote(s) + " is not a URL"
+		return platform.Quote(s) + " is not a URL"
 	}
 	if u.Scheme != "http" && u.Scheme != "https" || u.Host == "" {
-		return quote(s) + " is not an http or https URL"
+		return platform.Quote(s) + " is not an http or https URL"
 	}
 	if ext := strings.ToLower(path.Ext(u.Path)); !slices.Contains(limits.PlayExts, ext) {
-		return quote(s) + " does not end in " + strings.Join(limits.PlayExts, " or ")
+		return platform.Quote(s) + " does not end in " + strings.Join(limits.PlayExts, " or ")
 	}
 	return ""
 }
@@ -419,7 +419,7 @@ func (*Adapter) Fallback(ev *platform.Event, opts platform.FallbackOptions) plat
 		}
 	}
 	out.Callflow = append(out.Callflow, step{Action: "hangup"})
-	body, err := marshal(out)
+	body, err := platform.Marshal(out)
 	if err != nil { // cannot happen: strings and numbers only
 		body = []byte(`{"callflow":[{"action":"hangup"}]}`)
 	}

@@ -97,7 +97,7 @@ func (*Adapter) Webhook(c platform.Call) ([]byte, error) {
 			w.Payload.EventData["dtmf"] = *c.Digits
 		}
 	}
-	b, err := marshal(w)
+	b, err := platform.Marshal(w)
 	if err != nil {
 		return nil, fmt.Errorf("8x8: %w", err)
 	}

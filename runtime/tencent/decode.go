@@ -1,9 +1,6 @@
 package tencent
 
 import (
-	"bytes"
-	"encoding/json"
-	"errors"
 	"math"
 	"net/http"
 
@@ -29,7 +26,7 @@ func (*Adapter) Decode(body []byte, _ http.Header) (*platform.Event, error) {
 	if ev, ok := decodeFast(body); ok {
 		return ev, nil
 	}
-	raw, err := decodeObject(body)
+	raw, err := platform.DecodeObject(body)
 	if err != nil {
 		return nil, err
 	}
@@ -49,7 +46,7 @@ func (*Adapter) Decode(body []byte, _ http.Header) (*platform.Event, error) {
 	}
 	call, ok := in.(map[string]any)
 	if !ok {
-		return nil, &platform.DecodeError{Field: "CallInBound", Msg: "must be an object, not " + jsonType(in)}
+		return nil, &platform.DecodeError{Field: "CallInBound", Msg: "must be an object, not " + platform.JSONType(in)}
 	}
 	caller, err := str(call, "Caller", "CallInBound.Caller")
 	if err != nil {
@@ -79,26 +76,6 @@ func (*Adapter) Decode(body []byte, _ http.Header) (*platform.Event, error) {
 	}, nil
 }
 
-// decodeObject parses a body that must be one JSON object.
-func decodeObject(body []byte) (map[string]any, error) {
-	if len(bytes.TrimSpace(body)) == 0 {
-		return nil, &platform.DecodeError{Msg: "empty body"}
-	}
-	var v any
-	if err := json.Unmarshal(body, &v); err != nil {
-		var te *json.UnmarshalTypeError
-		if errors.As(err, &te) { // a number out of float64's range
-			return nil, &platform.DecodeError{Field: te.Field, Msg: "number out of range"}
-		}
-		return nil, &platform.DecodeError{Msg: "not JSON: " + err.Error()}
-	}
-	m, ok := v.(map[string]any)
-	if !ok {
-		return nil, &platform.DecodeError{Msg: "must be a JSON object, not " + jsonType(v)}
-	}
-	return m, nil
-}
-
 func event(raw map[string]any) error {
 	v, ok := raw["Event"]
 	if !ok {
@@ -106,10 +83,10 @@ func event(raw map[string]any) error {
 	}
 	s, ok := v.(string)
 	if !ok {
-		return &platform.DecodeError{Field: "Event", Msg: "must be a string, not " + jsonType(v)}
+		return &platform.DecodeError{Field: "Event", Msg: "must be a string, not " + platform.JSONType(v)}
 	}
 	if s != "CallInBound" {
-		return &platform.DecodeError{Field: "Event", Msg: "unsupported event " + quote(s) + `, want "CallInBound"`}
+		return &platform.DecodeError{Field: "Event", Msg: "unsupported event " + platform.Quote(s) + `, want "CallInBound"`}
 	}
 	return nil
 }
@@ -122,7 +99,7 @@ func str(m map[string]any, key, field string) (string, error) {
 	}
 	s, ok := v.(string)
 	if !ok {
-		return "", &platform.DecodeError{Field: field, Msg: "must be a string, not " + jsonType(v)}
+		return "", &platform.DecodeError{Field: field, Msg: "must be a string, not " + platform.JSONType(v)}
 	}
 	return s, nil
 }
@@ -135,21 +112,10 @@ func id(m map[string]any, key, field string) (int64, error) {
 	}
 	f, ok := v.(float64)
 	if !ok {
-		return 0, &platform.DecodeError{Field: field, Msg: "must be a number, not " + jsonType(v)}
+		return 0, &platform.DecodeError{Field: field, Msg: "must be a number, not " + platform.JSONType(v)}
 	}
 	if f < 0 || f != math.Trunc(f) || f > maxExactID {
 		return 0, &platform.DecodeError{Field: field, Msg: "must be a non-negative integer id"}
 	}
 	return int64(f), nil
-}
-
-// quote quotes s for a message, shortened so a huge value cannot flood logs.
-func quote(s string) string {
-	const limit = 64
-	if len(s) > limit {
-		b, _ := marshal(s[:limit])
-		return string(b) + "…"
-	}
-	b, _ := marshal(s)
-	return string(b)
 }

@@ -48,10 +48,10 @@ func Decide(ev *platform.Event, r *platform.Response) (Decision, error) {
 		switch a.(type) {
 		case platform.Agent, platform.IVR, platform.Hangup, platform.KeepBound:
 		default:
-			return Decision{}, fmt.Errorf("tencent: cannot %s", describe(a))
+			return Decision{}, fmt.Errorf("tencent: cannot %s", platform.ActionName(a))
 		}
 		if i != len(acts)-1 {
-			return Decision{}, fmt.Errorf("tencent: %s must be the last action, found %d after it", describe(a), len(acts)-1-i)
+			return Decision{}, fmt.Errorf("tencent: %s must be the last action, found %d after it", platform.ActionName(a), len(acts)-1-i)
 		}
 		last = a
 	}
@@ -145,33 +145,4 @@ func (d Decision) reply() (platform.Reply, error) {
 		return platform.Reply{}, fmt.Errorf("tencent: %w", err)
 	}
 	return platform.Reply{Status: http.StatusOK, Body: body}, nil
-}
-
-// describe names an action for messages.
-func describe(a platform.Action) string {
-	switch a.(type) {
-	case platform.Say:
-		return "say"
-	case platform.Play:
-		return "play"
-	case platform.Capture:
-		return "capture"
-	case platform.MakeCall:
-		return "makeCall"
-	case platform.Agent:
-		return "agent"
-	case platform.IVR:
-		return "ivr"
-	case platform.Hangup:
-		return "hangup"
-	case platform.KeepBound:
-		return "keep the bound route"
-	case platform.Callback:
-		return "callback"
-	case platform.Campaign:
-		return "campaign"
-	case nil:
-		return "nil action"
-	}
-	return fmt.Sprintf("%T", a)
 }

@@ -15,7 +15,6 @@
 package tencent
 
 import (
-	"fmt"
 	jsonv2 "github.com/go-json-experiment/json"
 
 	"github.com/callflow/callflow/runtime/platform"
@@ -44,23 +43,4 @@ func (*Adapter) Name() string { return Name }
 // without the trailing newline json.Encoder adds.
 func marshal(v any) ([]byte, error) {
 	return jsonv2.Marshal(v) // HTML is not escaped in v2: Chinese and <> pass through
-}
-
-// jsonType names the JSON type of a decoded value, for error messages.
-func jsonType(v any) string {
-	switch v.(type) {
-	case nil:
-		return "null"
-	case string:
-		return "a string"
-	case float64:
-		return "a number"
-	case bool:
-		return "a boolean"
-	case []any:
-		return "an array"
-	case map[string]any:
-		return "an object"
-	}
-	return fmt.Sprintf("%T", v)
 }

@@ -1,10 +1,6 @@
 package trigger
 
 import (
-	"bytes"
-	"encoding/json"
-	"errors"
-
 	"github.com/callflow/callflow/runtime/platform"
 )
 
@@ -16,7 +12,7 @@ import (
 // Event.Raw. Numbers decode as float64. Every problem is a
 // *platform.DecodeError naming the field. The header is not used.
 func Decode(platformName string, body []byte) (*platform.Event, error) {
-	raw, err := decodeObject(body)
+	raw, err := platform.DecodeObject(body)
 	if err != nil {
 		return nil, err
 	}
@@ -41,7 +37,7 @@ func Decode(platformName string, body []byte) (*platform.Event, error) {
 	case map[string]any:
 		data = d
 	default:
-		return nil, &platform.DecodeError{Field: "data", Msg: "must be an object, not " + JSONType(d)}
+		return nil, &platform.DecodeError{Field: "data", Msg: "must be an object, not " + platform.JSONType(d)}
 	}
 	return &platform.Event{
 		Kind:     platform.Trigger,
@@ -55,26 +51,6 @@ func Decode(platformName string, body []byte) (*platform.Event, error) {
 	}, nil
 }
 
-// decodeObject parses a body that must be one JSON object.
-func decodeObject(body []byte) (map[string]any, error) {
-	if len(bytes.TrimSpace(body)) == 0 {
-		return nil, &platform.DecodeError{Msg: "empty body"}
-	}
-	var v any
-	if err := json.Unmarshal(body, &v); err != nil {
-		var te *json.UnmarshalTypeError
-		if errors.As(err, &te) { // a number out of float64's range
-			return nil, &platform.DecodeError{Field: te.Field, Msg: "number out of range"}
-		}
-		return nil, &platform.DecodeError{Msg: "not JSON: " + err.Error()}
-	}
-	m, ok := v.(map[string]any)
-	if !ok {
-		return nil, &platform.DecodeError{Msg: "must be a JSON object, not " + JSONType(v)}
-	}
-	return m, nil
-}
-
 // str reads a required string.
 func str(m map[string]any, key string) (string, error) {
 	v, ok := m[key]
@@ -83,7 +59,7 @@ func str(m map[string]any, key string) (string, error) {
 	}
 	s, ok := v.(string)
 	if !ok {
-		return "", &platform.DecodeError{Field: key, Msg: "must be a string, not " + JSONType(v)}
+		return "", &platform.DecodeError{Field: key, Msg: "must be a string, not " + platform.JSONType(v)}
 	}
 	return s, nil
 }

@@ -35,7 +35,7 @@ func Webhook(platformName string, c platform.Call) ([]byte, error) {
 	if data == nil {
 		data = map[string]any{}
 	}
-	b, err := Marshal(trigger{ID: id, From: c.Caller, To: c.Callee, Data: data})
+	b, err := platform.Marshal(trigger{ID: id, From: c.Caller, To: c.Callee, Data: data})
 	if err != nil {
 		return nil, fmt.Errorf("%s: data: %w", platformName, err)
 	}
