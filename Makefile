@@ -22,8 +22,13 @@ test:
 run:
 	$(GO) run ./cmd/callflow serve --addr :8080 --dir flows
 
+# The speed figures of quality.md as Go benchmarks. The load figures of
+# bench/load (P3, P5 and R1 in short form, about 15 s) measure once each,
+# so they run with -benchtime 1x; `go run ./bench/cmd/callflow-load` runs
+# them in full.
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem ./...
+	$(GO) test -run '^$$' -bench . -benchmem $$($(GO) list ./... | grep -v '/bench/load$$')
+	$(GO) test -run '^$$' -bench . -benchtime 1x ./bench/load
 
 # Runs every fuzz target for FUZZTIME each. `go test -list` prints a
 # package's matching names, then an "ok <package>" line.

@@ -145,7 +145,7 @@ func (c *serveCmd) serve(ctx context.Context, e *env, hooks *serveHooks) error {
 		runtime.WithSecret(secret),
 		runtime.WithBudget("tencent", c.TencentBudget),
 		runtime.WithLookupObserver(metrics.ObserveLookup),
-		runtime.WithHTTPClient(&http.Client{Transport: http.DefaultTransport}),
+		runtime.WithHTTPClient(lookupClient()),
 	}
 	if c.Apology != "" {
 		opts = append(opts, runtime.WithApology(c.Apology, c.ApologyVoice))
@@ -587,4 +587,14 @@ Secrets come only from the environment, or from a file named by NAME_FILE:
 SIGHUP rescans the folder. SIGINT or SIGTERM stops accepting, finishes the
 webhooks in flight, and exits 0.
 See docs/server.md.`
+}
+
+// lookupClient is the client lookups use. http.DefaultTransport keeps two
+// idle connections per host: with webhooks arriving concurrently, most
+// lookups to a CRM would open a new connection.
+func lookupClient() *http.Client {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConns = 256
+	t.MaxIdleConnsPerHost = 64
+	return &http.Client{Transport: t}
 }

@@ -1,0 +1,107 @@
+// Command callflow-load runs the load and soak figures of quality.md in
+// full against an in-process `callflow serve` stack on 127.0.0.1 — never
+// anything else: every server it starts listens on loopback, and every
+// connection it (or the engine's lookups) makes is checked to be to a
+// loopback address and refused otherwise.
+//
+//	P3  callflow serve vs a bare net/http handler, same load generator, -conns connections, -duration each side
+//	P5  hot reload: file write to the new version answering, -reloads times
+//	R1  reload under load: -duration of webhooks while the flows change -rewrites times
+//
+// Usage, from the module root:
+//
+//	go run ./bench/cmd/callflow-load -mode all -duration 30s
+//
+// It prints a summary table and exits 1 when a figure misses its target.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+	"strings"
+	"time"
+
+	"github.com/callflow/callflow/bench/load"
+)
+
+func main() {
+	mode := flag.String("mode", "all", "figures to run: p3, p5, r1 or all")
+	duration := flag.Duration("duration", 30*time.Second, "P3: measured time per side; R1: time of webhooks at full speed (at most 10m)")
+	rewrites := flag.Int("rewrites", 100, "R1: changes to the flows folder during the run (at most 1000)")
+	reloads := flag.Int("reloads", 50, "P5: reloads measured (at most 1000)")
+	conns := flag.Int("conns", 16, "P3 and R1: concurrent connections (at most 256)")
+	flows := flag.String("flows", "flows", "folder of the shipped flows (reception.flow, vips.csv, support.flow)")
+	flag.Parse()
+	if err := run(*mode, *duration, *rewrites, *reloads, *conns, *flows); err != nil {
+		fmt.Fprintln(os.Stderr, "callflow-load:", err)
+		os.Exit(1)
+	}
+}
+
+func run(mode string, duration time.Duration, rewrites, reloads, conns int, flows string) error {
+	switch {
+	case duration <= 0 || duration > 10*time.Minute:
+		return fmt.Errorf("-duration must be more than 0 and at most 10m, not %s", duration)
+	case rewrites < 1 || rewrites > 1000:
+		return fmt.Errorf("-rewrites must be 1 to 1000, not %d", rewrites)
+	case reloads < 1 || reloads > 1000:
+		return fmt.Errorf("-reloads must be 1 to 1000, not %d", reloads)
+	case conns < 2 || conns > 256:
+		return fmt.Errorf("-conns must be 2 to 256, not %d", conns)
+	}
+	want := map[string]bool{}
+	for _, m := range strings.Split(mode, ",") {
+		switch m {
+		case "all":
+			want["p3"], want["p5"], want["r1"] = true, true, true
+		case "p3", "p5", "r1":
+			want[m] = true
+		default:
+			return fmt.Errorf("-mode must be p3, p5, r1 or all, not %q", m)
+		}
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	var missed []string
+	if want["p3"] {
+		fmt.Printf("P3: callflow serve vs bare net/http, %d connections, %s each side…\n", conns, duration)
+		r, err := load.RunP3(ctx, load.P3Config{FlowsDir: flows, Duration: duration, Conns: conns})
+		if err != nil {
+			return err
+		}
+		fmt.Print(load.FormatP3(r), "\n")
+		if r.Ratio < 0.8 || !r.OK() {
+			missed = append(missed, "P3")
+		}
+	}
+	if want["p5"] {
+		fmt.Printf("P5: hot reload latency, %d rename saves…\n", reloads)
+		r, err := load.RunP5(ctx, load.P5Config{FlowsDir: flows, Reloads: reloads})
+		if err != nil {
+			return err
+		}
+		fmt.Print(load.FormatP5(r), "\n")
+		if r.P99 > 300*time.Millisecond || r.Failures > 0 {
+			missed = append(missed, "P5")
+		}
+	}
+	if want["r1"] {
+		fmt.Printf("R1: reload under load, %s of webhooks on %d connections, %d changes…\n", duration, conns, rewrites)
+		r, err := load.RunR1(ctx, load.R1Config{FlowsDir: flows, Duration: duration, Rewrites: rewrites, Conns: conns})
+		if err != nil {
+			return err
+		}
+		fmt.Print(load.FormatR1(r), "\n")
+		if !r.OK() {
+			missed = append(missed, "R1")
+		}
+	}
+	if len(missed) > 0 {
+		return fmt.Errorf("targets missed: %s", strings.Join(missed, ", "))
+	}
+	fmt.Println("all targets met")
+	return nil
+}

@@ -1,0 +1,25 @@
+// Package load measures the load and soak figures of quality.md against an
+// in-process stack built as `callflow serve` builds it (runtime, reload,
+// server, a net/http.Server with serve's timeouts) on 127.0.0.1:
+//
+//   - P3: requests per second of serve against a bare net/http handler
+//     that decodes the same Tencent JSON, decides with if/else
+//     (bench/handwritten) and encodes the same answer, both driven by the
+//     same load generator with the same keep-alive connections, in
+//     alternating stretches of the same run; reception.flow's CRM lookup
+//     goes, on both sides, to a loopback server that answers at once.
+//   - P5: the time from a rename save of a flow to its new version
+//     answering a webhook.
+//   - R1: webhooks at full speed (tencent, and 8x8 calls of four webhooks)
+//     while the flows folder changes in every way a folder changes, with
+//     every answer checked.
+//
+// Nothing here is ever aimed anywhere but loopback: the servers listen on
+// 127.0.0.1:0, and every client, the engine's lookup client included,
+// dials through a check that refuses any address that is not a loopback IP
+// literal. The runs are bounded in time (and so in requests).
+//
+// The benchmarks (BenchmarkP3, BenchmarkP5, BenchmarkR1; `make bench`) run
+// short forms; TestR1 runs R1's short form in `make test`; the command
+// bench/cmd/callflow-load runs the full ones.
+package load
