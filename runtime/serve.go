@@ -2,7 +2,6 @@ package runtime
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -193,6 +192,5 @@ func (c *call) save() error {
 }
 
 func errorReply(status int, code, msg string) platform.Reply {
-	body, _ := json.Marshal(map[string]any{"error": map[string]string{"code": code, "message": msg}})
-	return platform.Reply{Status: status, Body: body}
+	return platform.Reply{Status: status, Body: platform.ErrorBody(code, msg)}
 }

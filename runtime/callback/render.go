@@ -63,26 +63,8 @@ func (*Adapter) Render(_ *platform.Event, r *platform.Response) (platform.Reply,
 // FallbackCode is the error code of Fallback's answer.
 const FallbackCode = "flow_unavailable"
 
-type errorBody struct {
-	Error errorInfo `json:"error"`
-}
-
-type errorInfo struct {
-	Code    string `json:"code"`
-	Message string `json:"message"`
-}
-
 // fallback is built once: it never changes.
-var fallback = func() []byte {
-	b, err := platform.Marshal(errorBody{errorInfo{
-		Code:    FallbackCode,
-		Message: "the call flow could not run for this trigger; no callback was requested",
-	}})
-	if err != nil {
-		panic(err)
-	}
-	return b
-}()
+var fallback = platform.ErrorBody(FallbackCode, "the call flow could not run for this trigger; no callback was requested")
 
 // Fallback answers 503 with {"error":{"code":"flow_unavailable","message":…}}:
 // nothing is sent. The options (8x8's apology) do not apply.

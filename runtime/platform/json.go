@@ -75,6 +75,20 @@ func Quote(s string) string {
 	return string(b)
 }
 
+// ErrorBody is the JSON error every 4xx/5xx answer carries:
+// {"error":{"code":…,"message":…}}.
+func ErrorBody(code, message string) []byte {
+	var e struct {
+		Error struct {
+			Code    string `json:"code"`
+			Message string `json:"message"`
+		} `json:"error"`
+	}
+	e.Error.Code, e.Error.Message = code, message
+	b, _ := Marshal(e) // two strings always encode
+	return b
+}
+
 // ActionName names an action for messages.
 func ActionName(a Action) string {
 	switch a.(type) {

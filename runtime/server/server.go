@@ -43,6 +43,7 @@ import (
 
 	"github.com/callflow/callflow/runtime"
 	"github.com/callflow/callflow/runtime/dispatch"
+	"github.com/callflow/callflow/runtime/platform"
 	"github.com/callflow/callflow/runtime/reload"
 )
 
@@ -302,18 +303,8 @@ func writeError(w http.ResponseWriter, status int, code, msg string) {
 	writeBody(w, status, errorBody(code, msg))
 }
 
-type apiError struct {
-	Error struct {
-		Code    string `json:"code"`
-		Message string `json:"message"`
-	} `json:"error"`
-}
-
 func errorBody(code, msg string) []byte {
-	var e apiError
-	e.Error.Code, e.Error.Message = code, msg
-	body, _ := json.Marshal(e)
-	return append(body, '\n')
+	return append(platform.ErrorBody(code, msg), '\n')
 }
 
 // started is the process start, for the uptime gauge.
