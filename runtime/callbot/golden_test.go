@@ -1,11 +1,11 @@
 package callbot
 
 import (
-	"bytes"
 	"flag"
-	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/callflow/callflow/runtime/internal/golden"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/webhooks/callbot/golden")
@@ -14,47 +14,11 @@ var update = flag.Bool("update", false, "rewrite the golden files in testdata/we
 // expected answers.
 const testdata = "../../testdata/webhooks/callbot"
 
-// golden compares got with testdata/golden/name, or rewrites it with -update.
-func golden(t *testing.T, name string, got []byte) {
+func goldenCheck(t *testing.T, name string, got []byte) {
 	t.Helper()
-	path := filepath.Join(testdata, "golden", name)
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs (go test -update rewrites it)\ngot:  %s\nwant: %s", name, got, want)
-	}
+	golden.Check(t, filepath.Join(testdata, "golden", name), got, *update)
 }
 
-// sample reads testdata/name.
-func sample(t testing.TB, name string) []byte {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join(testdata, name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
+func sample(t testing.TB, name string) []byte { return golden.Sample(t, testdata, name) }
 
-// samples lists the sample webhooks.
-func samples(t testing.TB) []string {
-	t.Helper()
-	names, err := filepath.Glob(filepath.Join(testdata, "*.json"))
-	if err != nil || len(names) == 0 {
-		t.Fatalf("no samples in %s: %v", testdata, err)
-	}
-	for i, n := range names {
-		names[i] = filepath.Base(n)
-	}
-	return names
-}
+func samples(t testing.TB) []string { return golden.Samples(t, testdata) }

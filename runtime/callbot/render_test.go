@@ -73,7 +73,7 @@ func TestRender(t *testing.T) {
 			if reply.Status != http.StatusOK {
 				t.Errorf("Status = %d, want 200", reply.Status)
 			}
-			golden(t, tt.golden, reply.Body)
+			goldenCheck(t, tt.golden, reply.Body)
 		})
 	}
 }
@@ -209,6 +209,6 @@ func TestFallback(t *testing.T) {
 		if reply.Status != http.StatusServiceUnavailable {
 			t.Errorf("Status = %d, want 503", reply.Status)
 		}
-		golden(t, "fallback.json", reply.Body)
+		goldenCheck(t, "fallback.json", reply.Body)
 	}
 }

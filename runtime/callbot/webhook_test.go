@@ -28,7 +28,7 @@ func TestWebhookRoundTrip(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			golden(t, "webhook_"+tt.name+".json", body)
+			goldenCheck(t, "webhook_"+tt.name+".json", body)
 			ev, err := New().Decode(body, nil)
 			if err != nil {
 				t.Fatalf("Decode(Webhook()): %v\n%s", err, body)

@@ -2,10 +2,10 @@ package eightbyeight
 
 import (
 	"errors"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
+
+	goldenpkg "github.com/callflow/callflow/runtime/internal/golden"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
@@ -24,14 +24,7 @@ const (
 
 func ptr(s string) *string { return &s }
 
-func readFile(t testing.TB, name string) []byte {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join(dir, name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
+func readFile(t testing.TB, name string) []byte { return goldenpkg.Sample(t, dir, name) }
 
 // ignoreRaw compares events without Raw and Data, checked separately.
 var ignoreRaw = cmpopts.IgnoreFields(platform.Event{}, "Raw", "Data", "Body")

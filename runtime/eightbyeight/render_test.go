@@ -1,16 +1,16 @@
 package eightbyeight
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"flag"
 	"math"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	goldenpkg "github.com/callflow/callflow/runtime/internal/golden"
 
 	"github.com/callflow/callflow/runtime/platform"
 )
@@ -21,24 +21,7 @@ var update = flag.Bool("update", false, "rewrite the golden files in testdata/we
 // rewrites it with -update.
 func golden(t *testing.T, name string, got []byte) {
 	t.Helper()
-	path := filepath.Join(dir, "golden", name+".json")
-	got = append(append([]byte(nil), got...), '\n')
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs (run go test -update after checking):\n got %s\nwant %s", path, got, want)
-	}
+	goldenpkg.Check(t, filepath.Join(dir, "golden", name+".json"), append(append([]byte(nil), got...), '\n'), *update)
 }
 
 const voice = "en-US-ZiraRUS"

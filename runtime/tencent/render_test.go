@@ -73,7 +73,7 @@ func TestRender(t *testing.T) {
 			if reply.Status != http.StatusOK {
 				t.Errorf("Status = %d, want 200", reply.Status)
 			}
-			golden(t, tt.golden, reply.Body)
+			goldenCheck(t, tt.golden, reply.Body)
 		})
 	}
 }
@@ -148,7 +148,7 @@ func TestFallback(t *testing.T) {
 			if reply.Status != http.StatusOK {
 				t.Errorf("Status = %d, want 200", reply.Status)
 			}
-			golden(t, tt.golden, reply.Body)
+			goldenCheck(t, tt.golden, reply.Body)
 		})
 	}
 }
