@@ -18,11 +18,18 @@ func FuzzDecode(f *testing.F) {
 		`{"Event":"CallInBound","SessionId":"s","CallInBound":{"Caller":"a","Callee":"b","AIAgentId":-0.0,"IvrId":1e15}}`,
 		`{"Event":"CallInBound","SessionId":"s","CallInBound":{"Caller":"a","Callee":"b","AIAgentId":"1"}}`,
 		`{"Event":"CallInBound","SessionId":"\ud800","CallInBound":{"Caller":"\u0000","Callee":"\xff"}}`,
+		`{"Event":"CallInBound","SessionId":"s","CallInBound":{"Caller":"a","Callee":"b","AIAgentId":null,"IvrId":7}}`,
+		`{"event":"CallInBound","SessionId":"s","CallInBound":{"Caller":"a","Callee":"b"}}`,
+		`{"Event":"CallInBound","SessionId":"s","CallInBound":{"caller":"a","Caller":"a","Callee":"b"}}`,
+		`{"Event":"CallInBound","SessionId":"s","SessionId":"t","CallInBound":{"Caller":"a","Callee":"b"}}`,
 	} {
 		f.Add([]byte(s))
 	}
 	a := New()
 	f.Fuzz(func(t *testing.T, body []byte) {
+		if fast, ok := decodeFast(body); ok {
+			sameAsStrict(t, body, fast)
+		}
 		ev, err := a.Decode(body, nil)
 		if err != nil {
 			var de *platform.DecodeError
@@ -53,4 +60,18 @@ func FuzzDecode(f *testing.F) {
 			t.Fatalf("Bound %+v became %+v", ev.Bound, again.Bound)
 		}
 	})
+}
+
+// sameAsStrict checks that the fast path accepted only what the strict path
+// accepts, and read it the same way.
+func sameAsStrict(t *testing.T, body []byte, fast *platform.Event) {
+	t.Helper()
+	strict, err := decodeStrict(body)
+	if err != nil {
+		t.Fatalf("the fast path accepted what the strict path rejects (%v): %s", err, body)
+	}
+	if fast.Kind != strict.Kind || fast.Session != strict.Session || fast.Delivery != strict.Delivery ||
+		fast.Caller != strict.Caller || fast.Callee != strict.Callee || fast.Bound != strict.Bound {
+		t.Fatalf("the paths disagree on %s:\nfast   %+v\nstrict %+v", body, fast, strict)
+	}
 }

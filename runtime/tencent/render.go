@@ -3,6 +3,9 @@ package tencent
 import (
 	"fmt"
 	"net/http"
+	"strconv"
+
+	"github.com/go-json-experiment/json/jsontext"
 
 	"github.com/callflow/callflow/runtime/platform"
 )
@@ -112,37 +115,47 @@ func (*Adapter) Fallback(ev *platform.Event, _ platform.FallbackOptions) platfor
 	return reply
 }
 
-type answer struct {
-	CallInBound inbound `json:"CallInBound"`
-}
-
-// inbound never carries both overrides: omitzero leaves the unused one out
-// (the v2 encoder's omitempty would write a 0).
-type inbound struct {
-	OverrideAIAgentId int64      `json:"OverrideAIAgentId,omitempty,omitzero"`
-	OverrideIvrId     int64      `json:"OverrideIvrId,omitempty,omitzero"`
-	Variables         []variable `json:"Variables,omitempty"`
-}
-
-type variable struct {
-	Key   string `json:"Key"`
-	Value string `json:"Value"`
-}
-
+// reply encodes the answer by appending: it is the only JSON a Tencent
+// number ever gets back, its shape is fixed, and reflection-based encoding
+// cost more than the rest of rendering. The strings are quoted as
+// encoding/json/v2 quotes them (RFC 8785's minimal form: <, > and & and
+// every non-ASCII character pass through); invalid UTF-8, which a flow can
+// make by slicing a string, becomes U+FFFD as in the 8x8 adapter's answers.
 func (d Decision) reply() (platform.Reply, error) {
-	in := inbound{OverrideAIAgentId: d.Agent, OverrideIvrId: d.IVR}
 	if d.Agent != 0 && d.IVR != 0 { // unreachable through Decide
 		return platform.Reply{}, fmt.Errorf("tencent: both an agent (%d) and an ivr (%d)", d.Agent, d.IVR)
 	}
-	if !d.Hangup() && len(d.Vars) > 0 {
-		in.Variables = make([]variable, len(d.Vars))
-		for i, v := range d.Vars {
-			in.Variables[i] = variable(v)
+	vars := d.Vars
+	if d.Hangup() {
+		vars = nil
+	}
+	size := len(`{"CallInBound":{"OverrideAIAgentId":,"Variables":[]}}`) + 20
+	for _, v := range vars {
+		size += len(`{"Key":"","Value":""},`) + len(v.Key) + len(v.Value)
+	}
+	b := append(make([]byte, 0, size), `{"CallInBound":{`...)
+	switch {
+	case d.Agent != 0:
+		b = strconv.AppendInt(append(b, `"OverrideAIAgentId":`...), d.Agent, 10)
+	case d.IVR != 0:
+		b = strconv.AppendInt(append(b, `"OverrideIvrId":`...), d.IVR, 10)
+	}
+	if len(vars) > 0 {
+		b = append(b, `,"Variables":[`...)
+		for i, v := range vars {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = appendVar(b, v)
 		}
+		b = append(b, ']')
 	}
-	body, err := marshal(answer{in})
-	if err != nil {
-		return platform.Reply{}, fmt.Errorf("tencent: %w", err)
-	}
-	return platform.Reply{Status: http.StatusOK, Body: body}, nil
+	b = append(b, "}}"...)
+	return platform.Reply{Status: http.StatusOK, Body: b}, nil
+}
+
+func appendVar(b []byte, v platform.Var) []byte {
+	b, _ = jsontext.AppendQuote(append(b, `{"Key":`...), v.Key) // the error only reports U+FFFD replacements
+	b, _ = jsontext.AppendQuote(append(b, `,"Value":`...), v.Value)
+	return append(b, '}')
 }

@@ -152,3 +152,18 @@ func TestFallback(t *testing.T) {
 		})
 	}
 }
+
+// A variable a flow cut in the middle of a character still reaches the
+// caller's route, its broken bytes replaced, as 8x8 answers do.
+func TestRenderInvalidUTF8(t *testing.T) {
+	r := &platform.Response{Actions: []platform.Action{platform.Agent{ID: 9}},
+		Vars: []platform.Var{{Key: "na\xffme", Value: "Tr\xe1"}, {Key: "line", Value: "a\nb\t\u0001"}}}
+	reply, err := New().Render(unbound, r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `{"CallInBound":{"OverrideAIAgentId":9,"Variables":[{"Key":"na` + "\ufffd" + `me","Value":"Tr` + "\ufffd" + `"},{"Key":"line","Value":"a\nb\t\u0001"}]}}`
+	if string(reply.Body) != want {
+		t.Errorf("got  %s\nwant %s", reply.Body, want)
+	}
+}
