@@ -62,6 +62,9 @@ func (e *Env) compileWith(f *source.File, x *ast.Expr, interp string) (*Compiled
 		return nil, diag.Errorf(diag.BadExpr, x.At, "%v", err)
 	}
 	prog, err := e.compile(t.out.String())
+	if err == nil {
+		err = noEnvAccess(prog.Node())
+	}
 	if err != nil {
 		return nil, e.mapError(f, x, &t, err)
 	}
@@ -140,6 +143,27 @@ func staticType(n exprast.Node) reflect.Type {
 		return nil
 	}
 	return t
+}
+
+// noEnvAccess rejects expr-lang's $env: a flow reads the names it declares,
+// and a value holding the whole environment could outlive the webhook whose
+// environment it is (the runtime reuses environments).
+func noEnvAccess(root exprast.Node) error {
+	var v envVisitor
+	exprast.Walk(&root, &v)
+	if v.at == nil {
+		return nil
+	}
+	return &file.Error{Location: *v.at, Message: "unknown name $env"}
+}
+
+type envVisitor struct{ at *file.Location }
+
+func (v *envVisitor) Visit(n *exprast.Node) {
+	if id, ok := (*n).(*exprast.IdentifierNode); ok && id.Value == "$env" && v.at == nil {
+		loc := id.Location()
+		v.at = &loc
+	}
 }
 
 // refs collects the environment names an expression reads.
@@ -223,7 +247,7 @@ func tokenLen(src []byte, off int) int {
 }
 
 func isWord(c byte) bool {
-	return c == '_' || (c|0x20) >= 'a' && (c|0x20) <= 'z' || c >= '0' && c <= '9'
+	return c == '_' || c == '$' || (c|0x20) >= 'a' && (c|0x20) <= 'z' || c >= '0' && c <= '9'
 }
 
 // Eval runs a compiled expression against a complete environment. The runtime
