@@ -677,3 +677,29 @@ handler main {
 		})
 	}
 }
+
+// Environments are reused from webhook to webhook: nothing one call set
+// may be seen by the next, here a variable only VIP callers get.
+func TestCallsDoNotSeeEachOthersVariables(t *testing.T) {
+	eng := newEngine(t, compile(t, "marks.flow", `flow marks
+target tencent
+number "+8675566668888"
+otherwise -> main
+handler main {
+  if caller == "+8613000000001" { set mark = "vip" }
+  set seen = "mark=${mark}"
+  agent 5
+}
+`))
+	for i := range 50 {
+		caller, want := "+8613000000002", `{"CallInBound":{"OverrideAIAgentId":5,"Variables":[{"Key":"seen","Value":"mark="}]}}`
+		if i%2 == 0 {
+			caller, want = "+8613000000001", `{"CallInBound":{"OverrideAIAgentId":5,"Variables":[{"Key":"mark","Value":"vip"},{"Key":"seen","Value":"mark=vip"}]}}`
+		}
+		body := webhook(t, "tencent", platform.Call{Session: fmt.Sprintf("marks-%d", i), Caller: caller, Callee: "+8675566668888"})
+		res := serve(t, eng, &runtime.Request{Platform: "tencent", Body: body})
+		if string(res.Reply.Body) != want {
+			t.Fatalf("call %d from %s: %s\nwant %s", i, caller, res.Reply.Body, want)
+		}
+	}
+}

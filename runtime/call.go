@@ -18,8 +18,11 @@ type call struct {
 	ad  platform.Adapter
 	now time.Time
 
-	// deadline ends the platform's answer budget. The context that carries
-	// it is made only when I/O needs it: most tencent webhooks do none.
+	// arrived is when the webhook came in (by the machine's clock, not the
+	// call's); deadline ends the platform's answer budget. The context that
+	// carries it is made only when I/O needs it: most tencent webhooks do
+	// none.
+	arrived  time.Time
 	deadline time.Time
 	ioCtx    context.Context
 	cancel   context.CancelFunc
@@ -48,9 +51,14 @@ func (c *call) io() context.Context {
 	return c.ioCtx
 }
 
+// release frees what the call held once its answer is made.
 func (c *call) release() {
 	if c.cancel != nil {
 		c.cancel()
+	}
+	if c.env != nil {
+		putEnvironment(c.env)
+		c.env = nil
 	}
 }
 
@@ -63,7 +71,7 @@ func (c *call) rules() (string, error) {
 		// exactly as trying them in order would find.
 		if i := ix.First(c.ev.Caller); i >= 0 {
 			c.traceRule(rules[i], true, "indexed")
-			c.rule = rules[i].At.String()
+			c.rule = rules[i].Pos
 			return rules[i].Handler, nil
 		}
 		from = ix.Upto
@@ -71,7 +79,7 @@ func (c *call) rules() (string, error) {
 	for _, r := range rules[from:] {
 		if r.Cond == nil {
 			c.traceRule(r, true, "")
-			c.rule = r.At.String()
+			c.rule = r.Pos
 			return r.Handler, nil
 		}
 		ok, err := c.evalBool(r.Cond)
@@ -80,7 +88,7 @@ func (c *call) rules() (string, error) {
 		}
 		c.traceRule(r, ok, "")
 		if ok {
-			c.rule = r.At.String()
+			c.rule = r.Pos
 			return r.Handler, nil
 		}
 	}

@@ -50,7 +50,7 @@ func (c *call) resume() error {
 		return &Error{Code: "bad-token", Msg: "clientActionId does not name the call's pending capture"}
 	}
 	c.sess, c.rev = sess, rev
-	if c.flow = c.e.version(sess.Flow, sess.Version); c.flow == nil {
+	if c.flow = c.e.version(sess.Flow, sess.Version, c.arrived); c.flow == nil {
 		return &Error{Code: "no-flow", Msg: "flow " + sess.Flow + " version " + sess.Version + " is no longer loaded"}
 	}
 	h := c.flow.Handlers[sess.Handler]

@@ -30,8 +30,8 @@ const (
 
 // Engine answers webhooks. It is safe for concurrent use.
 type Engine struct {
-	prog     atomic.Pointer[ir.Program]
-	versions sync.Map // "flow@version" → *pinned: every version a call may be pinned to
+	cur      atomic.Pointer[installed] // the program new calls use
+	versions sync.Map                  // "flow@version" → *pinned: every version a call may be pinned to
 
 	adapters map[string]platform.Adapter
 	store    SessionStore
@@ -61,7 +61,7 @@ func New(opts ...Option) (*Engine, error) {
 	for _, a := range []platform.Adapter{tencent.New(), eightbyeight.New(), callback.New(), callbot.New()} {
 		e.adapters[a.Name()] = a
 	}
-	e.prog.Store(&ir.Program{})
+	e.install(nil)
 	for _, o := range opts {
 		o(e)
 	}
@@ -83,13 +83,20 @@ func New(opts ...Option) (*Engine, error) {
 // Swap installs a new program for new calls and returns the old one. Calls
 // in progress finish on the versions they started on.
 func (e *Engine) Swap(p *ir.Program) *ir.Program {
-	old := e.prog.Load()
+	old := e.cur.Load().prog
 	e.install(p)
 	return old
 }
 
 // Program returns the program new calls use.
-func (e *Engine) Program() *ir.Program { return e.prog.Load() }
+func (e *Engine) Program() *ir.Program { return e.cur.Load().prog }
+
+// installed is a program with the pinned version of each of its flows, so
+// a new call marks its version in use without looking it up by name.
+type installed struct {
+	prog *ir.Program
+	pins map[*ir.Flow]*pinned
+}
 
 // pinned is a flow version calls may run on, and when one last did.
 type pinned struct {
@@ -106,13 +113,15 @@ func (e *Engine) install(p *ir.Program) {
 	}
 	now := time.Now().UnixNano()
 	current := make(map[string]bool, len(p.Flows))
+	pins := make(map[*ir.Flow]*pinned, len(p.Flows))
 	for _, f := range p.Flows {
 		key := f.Name + "@" + f.Version
 		current[key] = true
 		v, _ := e.versions.LoadOrStore(key, &pinned{flow: f})
-		v.(*pinned).used.Store(now)
+		pins[f] = v.(*pinned)
+		pins[f].used.Store(now)
 	}
-	e.prog.Store(p)
+	e.cur.Store(&installed{prog: p, pins: pins})
 	e.versions.Range(func(k, v any) bool {
 		if !current[k.(string)] && now-v.(*pinned).used.Load() > int64(e.ttl) {
 			e.versions.Delete(k)
@@ -121,14 +130,14 @@ func (e *Engine) install(p *ir.Program) {
 	})
 }
 
-// version returns a loaded flow version and marks it in use.
-func (e *Engine) version(name, version string) *ir.Flow {
+// version returns a loaded flow version and marks it in use at now.
+func (e *Engine) version(name, version string, now time.Time) *ir.Flow {
 	v, ok := e.versions.Load(name + "@" + version)
 	if !ok {
 		return nil
 	}
 	p := v.(*pinned)
-	p.used.Store(time.Now().UnixNano())
+	p.used.Store(now.UnixNano())
 	return p.flow
 }
 

@@ -17,21 +17,35 @@ import (
 // vms are reused: a VM holds a stack, and one per evaluation would allocate.
 var vms = sync.Pool{New: func() any { return &vm.VM{} }}
 
+// envs are environment maps for reuse: a map per webhook was the largest
+// allocation of a Tencent answer. An environment is used by one call and
+// put back cleared when the call is answered; no value can hold the map
+// itself (the checker rejects expr-lang's $env).
+var envs = sync.Pool{New: func() any { return make(map[string]any, 16) }}
+
+// maxPooledEnv bounds the environments kept for reuse: clearing costs in
+// proportion to the room a map grew to, and a flow with hundreds of consts
+// is rare.
+const maxPooledEnv = 64
+
+func putEnvironment(env map[string]any) {
+	if len(env) <= maxPooledEnv {
+		clear(env)
+		envs.Put(env)
+	}
+}
+
 // environment builds the names expressions read, once per webhook: the
-// flow's static values (cloned), then what this call adds.
+// flow's static values, then what this call adds.
 func (c *call) environment() map[string]any {
 	if c.env != nil {
 		return c.env
 	}
 	f := c.flow
-	env := maps.Clone(f.Static)
-	if env == nil {
-		env = map[string]any{}
-	}
-	for _, name := range builtinNames {
-		if f.Reads[name] {
-			env[name], _ = c.builtin(name)
-		}
+	env := envs.Get().(map[string]any)
+	maps.Copy(env, f.Static)
+	for _, name := range f.Builtins {
+		env[name], _ = c.builtin(name)
 	}
 	for k, t := range f.Tables {
 		if _, given := c.req.Given[k]; given && f.Reads[k] {
@@ -47,9 +61,6 @@ func (c *call) environment() map[string]any {
 	c.env = env
 	return env
 }
-
-// builtinNames are the names every flow has, filled from the webhook.
-var builtinNames = [...]string{"caller", "callee", "session", "platform", "now", "event", "data"}
 
 // builtin is the value of a name every flow has.
 func (c *call) builtin(name string) (any, bool) {

@@ -75,7 +75,8 @@ func (e *Engine) Serve(ctx context.Context, req *Request) (*Result, error) {
 			return &Result{Reply: r, Event: ev, Outcome: Duplicate}, nil
 		}
 	}
-	c := &call{e: e, ctx: ctx, req: req, ev: ev, ad: ad, now: now, deadline: time.Now().Add(e.budget(ev.Platform))}
+	arrived := time.Now()
+	c := &call{e: e, ctx: ctx, req: req, ev: ev, ad: ad, now: now, arrived: arrived, deadline: arrived.Add(e.budget(ev.Platform))}
 	defer c.release()
 	if req.Trace {
 		c.trace = &Trace{}
@@ -112,16 +113,16 @@ func sessionKey(ev *platform.Event) string { return ev.Platform + "|" + ev.Sessi
 
 // start runs a new call: pick the flow, run the rules, run the handler.
 func (c *call) start() error {
-	prog := c.e.prog.Load()
+	cur := c.e.cur.Load()
 	var f *ir.Flow
 	if c.req.Flow != "" {
-		if f = prog.Flow(c.req.Flow); f == nil {
+		if f = cur.prog.Flow(c.req.Flow); f == nil {
 			return &Error{Code: "no-flow", Msg: fmt.Sprintf("no flow named %q is loaded", c.req.Flow)}
 		}
-	} else if f = prog.ForNumber(c.ev.Platform, c.ev.Callee); f == nil {
+	} else if f = cur.prog.ForNumber(c.ev.Platform, c.ev.Callee); f == nil {
 		return &Error{Code: "no-flow", Msg: fmt.Sprintf("no flow answers %s on %s", c.ev.Callee, c.ev.Platform)}
 	}
-	c.e.version(f.Name, f.Version) // marks the version in use: the call is pinned to it
+	cur.pins[f].used.Store(c.arrived.UnixNano()) // the version is in use: the call is pinned to it
 	if !f.Targets(c.ev.Platform) {
 		return &Error{Code: "no-flow", Msg: fmt.Sprintf("flow %q does not compile for %s", f.Name, c.ev.Platform)}
 	}
@@ -176,15 +177,14 @@ func (c *call) endOfHandler() {
 // save keeps the session of a call that waits on a capture and frees the
 // session of one that ended.
 func (c *call) save() error {
-	key := sessionKey(c.ev)
 	c.resp.Vars = c.vars()
 	if !c.suspended {
 		if c.rev != 0 {
-			c.e.store.Delete(c.io(), key)
+			c.e.store.Delete(c.io(), sessionKey(c.ev))
 		}
 		return nil
 	}
-	_, err := c.e.store.CompareAndSet(c.io(), key, c.rev, c.sess, c.e.ttl)
+	_, err := c.e.store.CompareAndSet(c.io(), sessionKey(c.ev), c.rev, c.sess, c.e.ttl)
 	if errors.Is(err, ErrConflict) {
 		return &Error{Code: "conflict", Msg: "another webhook for this call was answered meanwhile"}
 	}

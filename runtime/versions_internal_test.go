@@ -48,7 +48,7 @@ func TestOldVersionsArePruned(t *testing.T) {
 	if n := loadedVersions(pruned); n != 1 {
 		t.Errorf("%d versions loaded after the TTL passed, want only the current one", n)
 	}
-	if f := pruned.version("hello", v3.Flows[0].Version); f == nil {
+	if f := pruned.version("hello", v3.Flows[0].Version, time.Now()); f == nil {
 		t.Error("the current version was pruned")
 	}
 }

@@ -32,6 +32,11 @@ func Flow(u *check.Unit, info *check.Info, version string) *ir.Flow {
 	}
 	f.Index = prefixIndex(f.Rules)
 	f.Reads = reads(info)
+	for _, name := range exprs.BuiltinNames {
+		if f.Reads[name] {
+			f.Builtins = append(f.Builtins, name)
+		}
+	}
 	f.Static = static(f)
 	return f
 }
@@ -92,7 +97,7 @@ func (l *lowerer) decl(f *ir.Flow, d ast.Decl) {
 		}
 		f.Lookups[d.Name.Name] = &ir.Lookup{Name: d.Name.Name, URL: l.expr(d.URL), Timeout: timeout, Else: l.expr(d.Else), At: d.At}
 	case *ast.Rule:
-		r := &ir.Rule{Handler: d.Handler.Name, At: d.At}
+		r := &ir.Rule{Handler: d.Handler.Name, At: d.At, Pos: d.At.String()}
 		if d.Cond != nil {
 			r.Cond = l.expr(d.Cond)
 		}

@@ -48,10 +48,13 @@ var (
 	Map   = map[string]any{}
 )
 
+// BuiltinNames are the names every flow has, filled from each webhook.
+var BuiltinNames = []string{"caller", "callee", "session", "platform", "now", "event", "data"}
+
 // NewEnv returns the environment every flow starts with.
 func NewEnv() *Env {
 	e := &Env{samples: map[string]any{}, kinds: map[string]Kind{}}
-	for _, n := range []string{"caller", "callee", "session", "platform"} {
+	for _, n := range BuiltinNames[:4] {
 		e.Define(n, "", Builtin)
 	}
 	e.Define("now", time.Time{}, Builtin)

@@ -71,6 +71,9 @@ type Flow struct {
 	// Reads holds every environment name some expression of the flow reads,
 	// so the runtime builds only those for each webhook.
 	Reads map[string]bool
+	// Builtins are the built-in names (caller, now, …) in Reads, the ones
+	// the runtime fills from each webhook.
+	Builtins []string
 
 	// Static holds the values every webhook's environment starts with: the
 	// consts, table rows and hours the flow reads. Never modify it: the
@@ -112,6 +115,7 @@ type Rule struct {
 	Cond    *Expr
 	Handler string
 	At      source.Span
+	Pos     string // At as "file:line:col", made once: results and logs name the rule of every call
 }
 
 // Handler is a flattened list of instructions.
