@@ -8,7 +8,6 @@ import (
 	"path"
 	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -44,61 +43,6 @@ func (e *LimitError) Error() string {
 		at += "." + e.Field
 	}
 	return fmt.Sprintf("8x8: callflow[%d] %s: %s", e.Index, at, e.Msg)
-}
-
-// The answer to a VCA. Structs keep the key order fixed.
-type callflow struct {
-	ClientActionID string `json:"clientActionId,omitempty"`
-	Callflow       []step `json:"callflow"`
-}
-
-type step struct {
-	Action string `json:"action"`
-	Params any    `json:"params,omitempty"`
-}
-
-type sayParams struct {
-	Text         string `json:"text"`
-	VoiceProfile string `json:"voiceProfile"`
-	Repetition   int    `json:"repetition"`
-	Speed        speed  `json:"speed"`
-}
-
-type playParams struct {
-	FileURL    string `json:"fileUrl"`
-	Repetition int    `json:"repetition"`
-}
-
-type captureParams struct {
-	PromptMessage  string `json:"promptMessage"`
-	VoiceProfile   string `json:"voiceProfile"`
-	Speed          speed  `json:"speed"`
-	MinDigits      int    `json:"minDigits"`
-	MaxDigits      int    `json:"maxDigits"`
-	CompleteOnHash bool   `json:"completeOnHash"`
-	DigitTimeout   int64  `json:"digitTimeout"`
-	OverallTimeout int64  `json:"overallTimeout"`
-	NoOfTries      int    `json:"noOfTries"`
-	SuccessMessage string `json:"successMessage,omitempty"`
-	FailureMessage string `json:"failureMessage,omitempty"`
-}
-
-type makeCallParams struct {
-	Source        string `json:"source"`
-	Destination   string `json:"destination"`
-	CallRecording bool   `json:"callRecording,omitempty"`
-}
-
-// speed is a TTS speed, always written with a decimal point (1.0, not 1):
-// 8x8 documents it as a float.
-type speed float64
-
-func (s speed) MarshalJSON() ([]byte, error) {
-	b := strconv.AppendFloat(nil, float64(s), 'f', -1, 64)
-	if !slices.Contains(b, '.') {
-		b = append(b, ".0"...)
-	}
-	return b, nil
 }
 
 var empty = []byte("{}")
@@ -151,11 +95,7 @@ func (*Adapter) Render(ev *platform.Event, r *platform.Response) (platform.Reply
 	if len(out.Callflow) == 0 {
 		out.Callflow = []step{{Action: "hangup"}}
 	}
-	body, err := platform.Marshal(out)
-	if err != nil {
-		return platform.Reply{}, fmt.Errorf("8x8: %w", err)
-	}
-	return platform.Reply{Status: http.StatusOK, Body: body}, nil
+	return platform.Reply{Status: http.StatusOK, Body: out.encode()}, nil
 }
 
 // actionName is the 8x8 action a neutral action becomes, for messages.
@@ -419,9 +359,5 @@ func (*Adapter) Fallback(ev *platform.Event, opts platform.FallbackOptions) plat
 		}
 	}
 	out.Callflow = append(out.Callflow, step{Action: "hangup"})
-	body, err := platform.Marshal(out)
-	if err != nil { // cannot happen: strings and numbers only
-		body = []byte(`{"callflow":[{"action":"hangup"}]}`)
-	}
-	return platform.Reply{Status: http.StatusOK, Body: body}
+	return platform.Reply{Status: http.StatusOK, Body: out.encode()}
 }
