@@ -45,6 +45,12 @@ func (*Adapter) Decode(body []byte, _ http.Header) (*platform.Event, error) {
 	if ev, ok := decodeFast(body); ok {
 		return ev, nil
 	}
+	return decodeStrict(body)
+}
+
+// decodeStrict decodes into a map and checks every field in turn, so the
+// error names the first one that is wrong.
+func decodeStrict(body []byte) (*platform.Event, error) {
 	raw, err := decodeObject(body)
 	if err != nil {
 		return nil, err

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"testing"
 	"time"
@@ -140,8 +141,14 @@ func FuzzDecode(f *testing.F) {
 	f.Add([]byte(completed(`"{\"dtmf\":12}"`, "")))
 	f.Add([]byte(`{"eventType":"CALL_ACTION","payload":{"sessionId":"s","callStatus":"ACTION_COMPLETED","eventData":"\"x\""}}`))
 	f.Add([]byte(`{"eventType":"CALL_STATUS","payload":{"sessionId":"s","n":[1e999]}}`))
+	f.Add([]byte(`{"eventType":"CALL_ACTION","payload":{"eventId":"e","sessionId":"s","callStatus":"CALL_RECEIVED","source":null,"eventData":{"k":1,"dtmf":"2"}}}`))
+	f.Add([]byte(`{"eventType":"CALL_ACTION","payload":{"eventId":"e","sessionId":"s","sessionId":"t","callStatus":"CALL_RECEIVED"}}`))
+	f.Add([]byte(`{"event\u0054ype":"CALL_ACTION","payload":{"eventId":"e","sessionId":"s","callStatus":"ACTION_COMPLETED","eventData":{"dtmf":""}}}`))
 	a := New()
 	f.Fuzz(func(t *testing.T, body []byte) {
+		if fast, ok := decodeFast(body); ok {
+			sameAsStrict(t, body, fast)
+		}
 		ev, err := a.Decode(body, nil)
 		if err != nil {
 			var de *platform.DecodeError
@@ -166,4 +173,20 @@ func FuzzDecode(f *testing.F) {
 		}
 		a.Fallback(ev, platform.FallbackOptions{Apology: "Sorry.", Voice: voice})
 	})
+}
+
+// sameAsStrict checks that the fast path accepted only what the strict path
+// accepts, and read it the same way.
+func sameAsStrict(t *testing.T, body []byte, fast *platform.Event) {
+	t.Helper()
+	strict, err := decodeStrict(body)
+	if err != nil {
+		t.Fatalf("the fast path accepted what the strict path rejects (%v): %s", err, body)
+	}
+	if fast.Kind != strict.Kind || fast.Session != strict.Session || fast.Delivery != strict.Delivery ||
+		fast.Caller != strict.Caller || fast.Callee != strict.Callee || fast.Resume != strict.Resume ||
+		!reflect.DeepEqual(fast.Digits, strict.Digits) || !reflect.DeepEqual(fast.Data, strict.Data) ||
+		!reflect.DeepEqual(fast.RawJSON(), strict.RawJSON()) {
+		t.Fatalf("the paths disagree on %s:\nfast   %+v\nstrict %+v", body, fast, strict)
+	}
 }
