@@ -51,6 +51,16 @@ func (c *call) io() context.Context {
 	return c.ioCtx
 }
 
+// storeCtx is the context for the session store: the request's own for
+// the in-memory store, which never waits (a deadline context per webhook
+// cost more than the store's work), else io's.
+func (c *call) storeCtx() context.Context {
+	if c.e.memStore {
+		return c.ctx
+	}
+	return c.io()
+}
+
 // release frees what the call held once its answer is made.
 func (c *call) release() {
 	if c.cancel != nil {

@@ -35,6 +35,7 @@ type Engine struct {
 
 	adapters map[string]platform.Adapter
 	store    SessionStore
+	memStore bool // store is a *MemoryStore, which does no I/O
 	answers  *answers
 	signer   *token.Signer
 	secret   []byte
@@ -68,6 +69,7 @@ func New(opts ...Option) (*Engine, error) {
 	if e.store == nil {
 		e.store = NewMemoryStore(0)
 	}
+	_, e.memStore = e.store.(*MemoryStore)
 	if e.secret == nil {
 		e.secret = make([]byte, 32)
 		rand.Read(e.secret)

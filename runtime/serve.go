@@ -91,7 +91,7 @@ func (e *Engine) Serve(ctx context.Context, req *Request) (*Result, error) {
 func (c *call) serve() *Result {
 	switch c.ev.Kind {
 	case platform.CallEnded:
-		c.e.store.Delete(c.io(), sessionKey(c.ev))
+		c.e.store.Delete(c.storeCtx(), sessionKey(c.ev))
 		return c.ack(Ended)
 	case platform.Status:
 		return c.ack(Ack)
@@ -180,11 +180,11 @@ func (c *call) save() error {
 	c.resp.Vars = c.vars()
 	if !c.suspended {
 		if c.rev != 0 {
-			c.e.store.Delete(c.io(), sessionKey(c.ev))
+			c.e.store.Delete(c.storeCtx(), sessionKey(c.ev))
 		}
 		return nil
 	}
-	_, err := c.e.store.CompareAndSet(c.io(), sessionKey(c.ev), c.rev, c.sess, c.e.ttl)
+	_, err := c.e.store.CompareAndSet(c.storeCtx(), sessionKey(c.ev), c.rev, c.sess, c.e.ttl)
 	if errors.Is(err, ErrConflict) {
 		return &Error{Code: "conflict", Msg: "another webhook for this call was answered meanwhile"}
 	}

@@ -27,6 +27,8 @@ import (
 	"encoding/base64"
 	"encoding/binary"
 	"errors"
+	"hash"
+	"sync"
 	"time"
 )
 
@@ -72,6 +74,14 @@ var enc = base64.RawURLEncoding.Strict()
 // concurrent use.
 type Signer struct {
 	secret []byte
+	macs   sync.Pool // *macState: keying an HMAC costs more than using it
+}
+
+// macState is a keyed HMAC and the buffer its input is gathered in: one
+// Write of one buffer, so nothing escapes per token.
+type macState struct {
+	h   hash.Hash
+	buf []byte
 }
 
 // NewSigner returns a Signer for secret, which must be at least 16 bytes
@@ -80,14 +90,15 @@ func NewSigner(secret []byte) (*Signer, error) {
 	if len(secret) < minSecret {
 		return nil, errors.New("token: secret must be at least 16 bytes")
 	}
-	return &Signer{secret: append([]byte(nil), secret...)}, nil
+	s := &Signer{secret: append([]byte(nil), secret...)}
+	s.macs.New = func() any { return &macState{h: hmac.New(sha256.New, s.secret)} }
+	return s, nil
 }
 
 // Encode returns the token for t, bound to t.Session.
 func (s *Signer) Encode(t Token) string {
-	b := appendPayload(make([]byte, 0, 64), t)
-	b = append(b, s.mac(t.Session, b)...)
-	return enc.EncodeToString(b)
+	b := appendPayload(make([]byte, 0, 64+sha256.Size), t)
+	return enc.EncodeToString(s.appendMAC(b, t.Session, b))
 }
 
 // Decode checks token str for the call session and returns where to resume,
@@ -104,7 +115,8 @@ func (s *Signer) Decode(str, session string, now time.Time) (Token, error) {
 		return Token{}, ErrMalformed
 	}
 	payload, sum := b[:len(b)-macLen], b[len(b)-macLen:]
-	if !hmac.Equal(sum, s.mac(session, payload)) {
+	var want [sha256.Size]byte
+	if !hmac.Equal(sum, s.appendMAC(want[:0], session, payload)) {
 		return Token{}, ErrForged
 	}
 	t, ok := parsePayload(payload)
@@ -118,17 +130,20 @@ func (s *Signer) Decode(str, session string, now time.Time) (Token, error) {
 	return t, nil
 }
 
-// mac is the truncated HMAC of the label, the session and the payload. The
-// session is length-prefixed so no two (session, payload) pairs share an
-// input.
-func (s *Signer) mac(session string, payload []byte) []byte {
-	h := hmac.New(sha256.New, s.secret)
-	h.Write([]byte(label))
-	var n [binary.MaxVarintLen64]byte
-	h.Write(n[:binary.PutUvarint(n[:], uint64(len(session)))])
-	h.Write([]byte(session))
-	h.Write(payload)
-	return h.Sum(nil)[:macLen]
+// appendMAC appends the truncated HMAC of the label, the session and the
+// payload to dst. The session is length-prefixed so no two (session,
+// payload) pairs share an input.
+func (s *Signer) appendMAC(dst []byte, session string, payload []byte) []byte {
+	m := s.macs.Get().(*macState)
+	defer s.macs.Put(m)
+	m.h.Reset()
+	m.buf = append(m.buf[:0], label...)
+	m.buf = binary.AppendUvarint(m.buf, uint64(len(session)))
+	m.buf = append(m.buf, session...)
+	m.buf = append(m.buf, payload...)
+	m.h.Write(m.buf)
+	n := len(dst)
+	return m.h.Sum(dst)[:n+macLen]
 }
 
 // appendPayload appends the unsigned part of a token.
