@@ -1,6 +1,8 @@
 package eightbyeight
 
 import (
+	"bytes"
+
 	jsonv2 "github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
 
@@ -18,17 +20,19 @@ type action struct {
 	source, destination                    string
 	eventData                              []byte // raw JSON, nil when absent
 	payload                                bool
-	odd                                    bool // a field the fast path does not take: leave it to the strict path
+	odd                                    bool   // a field the fast path does not take: leave it to the strict path
+	seen                                   uint16 // the fields read, as seen* bits
 }
 
 // decodeFast decodes a well-formed CALL_ACTION webhook, or reports false so
 // the strict path can decode the rest or say precisely what is wrong. The
-// body is validated first (syntax, UTF-8, no duplicate names), so what the
-// scan reads is what the strict path would read; fields in any other shape
-// (null, numbers for strings, a string eventData, a numeric dtmf, escaped
-// names) are the strict path's.
+// body is validated first (syntax and UTF-8; checking every name for
+// duplicates cost a third of validating, so the scan checks the names it
+// reads itself), so what the scan reads is what the strict path would read;
+// fields in any other shape (null, numbers for strings, a string eventData,
+// a numeric dtmf, escaped or repeated names) are the strict path's.
 func decodeFast(body []byte) (*platform.Event, bool) {
-	if !jsontext.Value(body).IsValid() {
+	if !jsontext.Value(body).IsValid(allowDuplicates) {
 		return nil, false
 	}
 	var a action
@@ -56,16 +60,51 @@ func decodeFast(body []byte) (*platform.Event, bool) {
 	return ev, true
 }
 
+var allowDuplicates = jsontext.AllowDuplicateNames(true)
+
+// Bits of action.seen.
+const (
+	seenEventType = 1 << iota
+	seenPayload
+	seenEventID
+	seenSessionID
+	seenCallStatus
+	seenSource
+	seenDestination
+	seenResume
+	seenEventData
+)
+
+// once marks a field read, and the action odd when it was read before: the
+// strict path reads the last of repeated names, the scan the first.
+func (a *action) once(bit uint16) {
+	if a.seen&bit != 0 {
+		a.odd = true
+	}
+	a.seen |= bit
+}
+
+// plain marks the action odd when a name has an escape: "\u0073ource" is
+// source to the strict path, and the scan matches names as written.
+func (a *action) plain(name []byte) {
+	if bytes.IndexByte(name, '\\') >= 0 {
+		a.odd = true
+	}
+}
+
 func (a *action) read(body []byte) {
 	s := jsonscan.NewScanner(body)
 	if !s.Enter() {
 		return
 	}
 	for name, ok := s.Next(); ok; name, ok = s.Next() {
+		a.plain(name)
 		switch {
 		case jsonscan.Name(name, "eventType"):
+			a.once(seenEventType)
 			a.str(&a.eventType, s.Value())
 		case jsonscan.Name(name, "payload"):
+			a.once(seenPayload)
 			if a.payload = s.Enter(); a.payload {
 				a.readPayload(s)
 			} else {
@@ -79,24 +118,31 @@ func (a *action) read(body []byte) {
 
 func (a *action) readPayload(s *jsonscan.Scanner) {
 	for name, ok := s.Next(); ok; name, ok = s.Next() {
+		a.plain(name)
 		v := s.Value()
 		switch {
 		case jsonscan.Name(name, "eventId"):
-			a.str(&a.eventID, v)
+			a.field(seenEventID, &a.eventID, v)
 		case jsonscan.Name(name, "sessionId"):
-			a.str(&a.sessionID, v)
+			a.field(seenSessionID, &a.sessionID, v)
 		case jsonscan.Name(name, "callStatus"):
-			a.str(&a.callStatus, v)
+			a.field(seenCallStatus, &a.callStatus, v)
 		case jsonscan.Name(name, "source"):
-			a.str(&a.source, v)
+			a.field(seenSource, &a.source, v)
 		case jsonscan.Name(name, "destination"):
-			a.str(&a.destination, v)
+			a.field(seenDestination, &a.destination, v)
 		case jsonscan.Name(name, "clientActionId"):
-			a.str(&a.resume, v)
+			a.field(seenResume, &a.resume, v)
 		case jsonscan.Name(name, "eventData"):
+			a.once(seenEventData)
 			a.eventData = v
 		}
 	}
+}
+
+func (a *action) field(bit uint16, dst *string, v []byte) {
+	a.once(bit)
+	a.str(dst, v)
 }
 
 func (a *action) str(dst *string, v []byte) {

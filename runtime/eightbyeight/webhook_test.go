@@ -144,6 +144,8 @@ func FuzzDecode(f *testing.F) {
 	f.Add([]byte(`{"eventType":"CALL_ACTION","payload":{"eventId":"e","sessionId":"s","callStatus":"CALL_RECEIVED","source":null,"eventData":{"k":1,"dtmf":"2"}}}`))
 	f.Add([]byte(`{"eventType":"CALL_ACTION","payload":{"eventId":"e","sessionId":"s","sessionId":"t","callStatus":"CALL_RECEIVED"}}`))
 	f.Add([]byte(`{"event\u0054ype":"CALL_ACTION","payload":{"eventId":"e","sessionId":"s","callStatus":"ACTION_COMPLETED","eventData":{"dtmf":""}}}`))
+	f.Add([]byte(`{"eventType":"CALL_ACTION","payload":{"eventId":"e","sessionId":"s","session\u0049d":"t","callStatus":"CALL_RECEIVED"}}`))
+	f.Add([]byte(`{"eventType":"CALL_ACTION","payload":{"eventId":"e","sessionId":"s","callStatus":"CALL_RECEIVED"},"payload":{"eventId":"f","sessionId":"t","callStatus":"CALL_RECEIVED"}}`))
 	a := New()
 	f.Fuzz(func(t *testing.T, body []byte) {
 		if fast, ok := decodeFast(body); ok {
