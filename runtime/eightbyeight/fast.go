@@ -2,6 +2,7 @@ package eightbyeight
 
 import (
 	"bytes"
+	"strings"
 
 	jsonv2 "github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
@@ -12,17 +13,28 @@ import (
 
 // action is what the fast path reads of a CALL_ACTION webhook. Every step
 // of an 8x8 call arrives as one, about 550 bytes of which the engine needs
-// seven fields; the map of the whole body is built only for flows that read
+// eight fields; the map of the whole body is built only for flows that read
 // `event`.
 type action struct {
-	eventType                              string
-	eventID, sessionID, callStatus, resume string
-	source, destination                    string
-	eventData                              []byte // raw JSON, nil when absent
-	payload                                bool
-	odd                                    bool   // a field the fast path does not take: leave it to the strict path
-	seen                                   uint16 // the fields read, as seen* bits
+	raw     [numFields][]byte // raw JSON values; nil when absent
+	payload bool
+	odd     bool   // something the fast path does not take: leave it to the strict path
+	seen    uint16 // the fields read, as bits 1<<field
 }
+
+// The fields of action.raw; all but eventData must be strings.
+const (
+	fieldEventType = iota
+	fieldEventID
+	fieldSessionID
+	fieldCallStatus
+	fieldSource
+	fieldDestination
+	fieldResume
+	fieldEventData
+	numFields
+	numStrings = fieldEventData
+)
 
 // decodeFast decodes a well-formed CALL_ACTION webhook, or reports false so
 // the strict path can decode the rest or say precisely what is wrong. The
@@ -37,20 +49,20 @@ func decodeFast(body []byte) (*platform.Event, bool) {
 	}
 	var a action
 	a.read(body)
-	if a.odd || !a.payload || a.eventType != EventCallAction || a.sessionID == "" || a.eventID == "" {
+	str, ok := a.strings()
+	if !ok || a.odd || !a.payload || str[fieldEventType] != EventCallAction || str[fieldSessionID] == "" || str[fieldEventID] == "" {
 		return nil, false
 	}
-	ev := &platform.Event{Platform: Name, Session: a.sessionID, Delivery: a.eventID,
-		Caller: a.source, Callee: a.destination, Body: body}
-	var ok bool
-	if ev.Data, ok = fastData(a.eventData); !ok {
+	ev := &platform.Event{Platform: Name, Session: str[fieldSessionID], Delivery: str[fieldEventID],
+		Caller: str[fieldSource], Callee: str[fieldDestination], Body: body}
+	if ev.Data, ok = fastData(a.raw[fieldEventData]); !ok {
 		return nil, false
 	}
-	switch a.callStatus {
+	switch str[fieldCallStatus] {
 	case StatusCallReceived:
 		ev.Kind = platform.CallStarted
 	case StatusActionCompleted:
-		ev.Kind, ev.Resume = platform.Input, a.resume
+		ev.Kind, ev.Resume = platform.Input, str[fieldResume]
 		if ev.Digits, ok = fastDigits(ev.Data); !ok {
 			return nil, false
 		}
@@ -62,36 +74,6 @@ func decodeFast(body []byte) (*platform.Event, bool) {
 
 var allowDuplicates = jsontext.AllowDuplicateNames(true)
 
-// Bits of action.seen.
-const (
-	seenEventType = 1 << iota
-	seenPayload
-	seenEventID
-	seenSessionID
-	seenCallStatus
-	seenSource
-	seenDestination
-	seenResume
-	seenEventData
-)
-
-// once marks a field read, and the action odd when it was read before: the
-// strict path reads the last of repeated names, the scan the first.
-func (a *action) once(bit uint16) {
-	if a.seen&bit != 0 {
-		a.odd = true
-	}
-	a.seen |= bit
-}
-
-// plain marks the action odd when a name has an escape: "\u0073ource" is
-// source to the strict path, and the scan matches names as written.
-func (a *action) plain(name []byte) {
-	if bytes.IndexByte(name, '\\') >= 0 {
-		a.odd = true
-	}
-}
-
 func (a *action) read(body []byte) {
 	s := jsonscan.NewScanner(body)
 	if !s.Enter() {
@@ -99,15 +81,17 @@ func (a *action) read(body []byte) {
 	}
 	for name, ok := s.Next(); ok; name, ok = s.Next() {
 		a.plain(name)
-		switch {
-		case jsonscan.Name(name, "eventType"):
-			a.once(seenEventType)
-			a.str(&a.eventType, s.Value())
-		case jsonscan.Name(name, "payload"):
-			a.once(seenPayload)
+		switch string(name) {
+		case `"eventType"`:
+			a.set(fieldEventType, s.Value())
+		case `"payload"`:
+			if a.payload {
+				a.odd = true // repeated
+			}
 			if a.payload = s.Enter(); a.payload {
 				a.readPayload(s)
 			} else {
+				a.odd = true
 				s.Value()
 			}
 		default:
@@ -120,37 +104,75 @@ func (a *action) readPayload(s *jsonscan.Scanner) {
 	for name, ok := s.Next(); ok; name, ok = s.Next() {
 		a.plain(name)
 		v := s.Value()
-		switch {
-		case jsonscan.Name(name, "eventId"):
-			a.field(seenEventID, &a.eventID, v)
-		case jsonscan.Name(name, "sessionId"):
-			a.field(seenSessionID, &a.sessionID, v)
-		case jsonscan.Name(name, "callStatus"):
-			a.field(seenCallStatus, &a.callStatus, v)
-		case jsonscan.Name(name, "source"):
-			a.field(seenSource, &a.source, v)
-		case jsonscan.Name(name, "destination"):
-			a.field(seenDestination, &a.destination, v)
-		case jsonscan.Name(name, "clientActionId"):
-			a.field(seenResume, &a.resume, v)
-		case jsonscan.Name(name, "eventData"):
-			a.once(seenEventData)
-			a.eventData = v
+		switch string(name) {
+		case `"eventId"`:
+			a.set(fieldEventID, v)
+		case `"sessionId"`:
+			a.set(fieldSessionID, v)
+		case `"callStatus"`:
+			a.set(fieldCallStatus, v)
+		case `"source"`:
+			a.set(fieldSource, v)
+		case `"destination"`:
+			a.set(fieldDestination, v)
+		case `"clientActionId"`:
+			a.set(fieldResume, v)
+		case `"eventData"`:
+			a.set(fieldEventData, v)
 		}
 	}
 }
 
-func (a *action) field(bit uint16, dst *string, v []byte) {
-	a.once(bit)
-	a.str(dst, v)
-}
-
-func (a *action) str(dst *string, v []byte) {
-	s, ok := jsonscan.String(v)
-	if !ok {
+// set keeps a field's value; a field read before makes the action odd: the
+// strict path reads the last of repeated names, the scan the first.
+func (a *action) set(field int, v []byte) {
+	if a.seen&(1<<field) != 0 {
 		a.odd = true
 	}
-	*dst = s
+	a.seen |= 1 << field
+	a.raw[field] = v
+}
+
+// plain marks the action odd when a name has an escape: "\u0073ource" is
+// source to the strict path, and the scan matches names as written.
+func (a *action) plain(name []byte) {
+	if bytes.IndexByte(name, '\\') >= 0 {
+		a.odd = true
+	}
+}
+
+// strings returns the string fields ("" when absent), all cut from one
+// allocation; ok is false when one is not a string.
+func (a *action) strings() (out [numStrings]string, ok bool) {
+	var b strings.Builder
+	n := 0
+	for _, v := range a.raw[:numStrings] {
+		n += len(v)
+	}
+	b.Grow(n)
+	var ends [numStrings]int
+	for f, v := range a.raw[:numStrings] {
+		switch {
+		case v == nil:
+		case len(v) < 2 || v[0] != '"' || v[len(v)-1] != '"':
+			return out, false
+		case bytes.IndexByte(v, '\\') < 0:
+			b.Write(v[1 : len(v)-1])
+		default: // escapes: unquoted on its own
+			if out[f], ok = jsonscan.String(v); !ok {
+				return out, false
+			}
+		}
+		ends[f] = b.Len()
+	}
+	all, start := b.String(), 0
+	for f, end := range ends {
+		if end > start {
+			out[f] = all[start:end]
+		}
+		start = end
+	}
+	return out, true
 }
 
 // fastData is eventData as an object: nil when absent or null. An object of
@@ -167,15 +189,18 @@ func fastData(raw []byte) (map[string]any, bool) {
 	m := make(map[string]any, 2)
 	for name, v := range jsonscan.Members(raw) {
 		s, isString := jsonscan.String(v)
-		key, plain := jsonscan.String(name)
-		if !isString || !plain || len(key)+2 != len(name) {
+		if !isString || bytes.IndexByte(name, '\\') >= 0 {
 			clear(m)
 			if jsonv2.Unmarshal(raw, &m) != nil {
 				return nil, false
 			}
 			return m, true
 		}
-		m[key] = s
+		if string(name) == `"dtmf"` {
+			m["dtmf"] = s // the key every capture answer has, without allocating it
+		} else {
+			m[string(name[1:len(name)-1])] = s
+		}
 	}
 	return m, true
 }
