@@ -43,6 +43,29 @@ func TestAnswersBoundAndExpiry(t *testing.T) {
 	}
 }
 
+// The queue's consumed front is reclaimed as the cache turns over; every
+// answer still held is found where the index says.
+func TestAnswersAfterReclaim(t *testing.T) {
+	const bound, stored = 3000, 10_000
+	a := newAnswers(bound)
+	t0 := time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
+	for i := range stored {
+		a.put(fmt.Sprint("k", i%7000), platform.Reply{Body: []byte(fmt.Sprint(i))}, t0, time.Hour) // keys 0..2999 come twice
+	}
+	if n := a.len(); n != bound {
+		t.Fatalf("len %d, want %d", n, bound)
+	}
+	for i := stored - bound; i < stored; i++ {
+		r, ok := a.get(fmt.Sprint("k", i%7000), t0)
+		if !ok || string(r.Body) != fmt.Sprint(i) {
+			t.Fatalf("k%d = %q %v, want %d", i%7000, r.Body, ok, i)
+		}
+	}
+	if _, ok := a.get(fmt.Sprint("k", stored-bound-1), t0); ok {
+		t.Error("an evicted answer is still found")
+	}
+}
+
 // A full cache stores each answer in constant time: filling it a second
 // time must not rescan it per webhook (it used to take milliseconds each).
 func BenchmarkAnswersPutFull(b *testing.B) {

@@ -30,6 +30,7 @@ type call struct {
 	flow *ir.Flow
 	sess *Session
 	rev  uint64 // the session's revision in the store; 0 for a new call
+	key  string // the session's key in the store, once made
 	env  map[string]any
 
 	resp      platform.Response

@@ -38,7 +38,7 @@ func (c *call) capture(in *ir.Capture, pc, tries int) error {
 
 // resume continues a call whose capture the caller has answered.
 func (c *call) resume() error {
-	sess, rev, err := c.e.store.Get(c.storeCtx(), sessionKey(c.ev))
+	sess, rev, err := c.e.store.Get(c.storeCtx(), c.sessionKey())
 	if err != nil {
 		return &Error{Code: "no-session", Msg: "no session for this call (unknown or expired)", Err: err}
 	}

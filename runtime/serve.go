@@ -91,7 +91,7 @@ func (e *Engine) Serve(ctx context.Context, req *Request) (*Result, error) {
 func (c *call) serve() *Result {
 	switch c.ev.Kind {
 	case platform.CallEnded:
-		c.e.store.Delete(c.storeCtx(), sessionKey(c.ev))
+		c.e.store.Delete(c.storeCtx(), c.sessionKey())
 		return c.ack(Ended)
 	case platform.Status:
 		return c.ack(Ack)
@@ -109,7 +109,13 @@ func (c *call) ack(o Outcome) *Result {
 	return &Result{Reply: reply, Event: c.ev, Outcome: o}
 }
 
-func sessionKey(ev *platform.Event) string { return ev.Platform + "|" + ev.Session }
+// sessionKey is the call's key in the session store, made once per webhook.
+func (c *call) sessionKey() string {
+	if c.key == "" {
+		c.key = c.ev.Platform + "|" + c.ev.Session
+	}
+	return c.key
+}
 
 // start runs a new call: pick the flow, run the rules, run the handler.
 func (c *call) start() error {
@@ -180,11 +186,11 @@ func (c *call) save() error {
 	c.resp.Vars = c.vars()
 	if !c.suspended {
 		if c.rev != 0 {
-			c.e.store.Delete(c.storeCtx(), sessionKey(c.ev))
+			c.e.store.Delete(c.storeCtx(), c.sessionKey())
 		}
 		return nil
 	}
-	_, err := c.e.store.CompareAndSet(c.storeCtx(), sessionKey(c.ev), c.rev, c.sess, c.e.ttl)
+	_, err := c.e.store.CompareAndSet(c.storeCtx(), c.sessionKey(), c.rev, c.sess, c.e.ttl)
 	if errors.Is(err, ErrConflict) {
 		return &Error{Code: "conflict", Msg: "another webhook for this call was answered meanwhile"}
 	}

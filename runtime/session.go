@@ -1,7 +1,6 @@
 package runtime
 
 import (
-	"container/heap"
 	"context"
 	"encoding/json"
 	"errors"
@@ -228,7 +227,7 @@ func (m *MemoryStore) CompareAndSet(_ context.Context, key string, rev uint64, s
 	next := e.rev + 1
 	exp := now.Add(ttl)
 	m.entries[key] = memEntry{sess: s, rev: next, expires: exp}
-	heap.Push(&m.byExp, expiryItem{key, exp})
+	m.byExp.push(expiryItem{key, exp})
 	m.compact()
 	return next, nil
 }
@@ -251,7 +250,7 @@ func (m *MemoryStore) Len() int {
 // expire drops sessions whose time is up; amortised O(log n) per store.
 func (m *MemoryStore) expire(now time.Time) {
 	for len(m.byExp) > 0 && !now.Before(m.byExp[0].expires) {
-		it := heap.Pop(&m.byExp).(expiryItem)
+		it := m.byExp.pop()
 		if e, ok := m.entries[it.key]; ok && e.expires.Equal(it.expires) {
 			delete(m.entries, it.key)
 		}
@@ -261,7 +260,7 @@ func (m *MemoryStore) expire(now time.Time) {
 // popSoonest removes the live session closest to expiring; false when none.
 func (m *MemoryStore) popSoonest() bool {
 	for len(m.byExp) > 0 {
-		it := heap.Pop(&m.byExp).(expiryItem)
+		it := m.byExp.pop()
 		if e, ok := m.entries[it.key]; ok && e.expires.Equal(it.expires) {
 			delete(m.entries, it.key)
 			return true
@@ -280,7 +279,7 @@ func (m *MemoryStore) compact() {
 	for k, e := range m.entries {
 		m.byExp = append(m.byExp, expiryItem{k, e.expires})
 	}
-	heap.Init(&m.byExp)
+	m.byExp.init()
 }
 
 type expiryItem struct {
@@ -288,16 +287,57 @@ type expiryItem struct {
 	expires time.Time
 }
 
-// expiryHeap is a min-heap of expiry times (container/heap).
+// expiryHeap is a min-heap of expiry times. It is written out rather than
+// used through container/heap, whose interface boxes every item pushed: an
+// allocation per stored session.
 type expiryHeap []expiryItem
 
-func (h expiryHeap) Len() int           { return len(h) }
-func (h expiryHeap) Less(i, j int) bool { return h[i].expires.Before(h[j].expires) }
-func (h expiryHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
-func (h *expiryHeap) Push(x any)        { *h = append(*h, x.(expiryItem)) }
-func (h *expiryHeap) Pop() any {
+func (h *expiryHeap) push(it expiryItem) {
+	*h = append(*h, it)
+	h.up(len(*h) - 1)
+}
+
+func (h *expiryHeap) pop() expiryItem {
 	old := *h
-	it := old[len(old)-1]
-	*h = old[:len(old)-1]
+	it := old[0]
+	n := len(old) - 1
+	old[0] = old[n]
+	old[n] = expiryItem{}
+	*h = old[:n]
+	h.down(0)
 	return it
+}
+
+func (h expiryHeap) init() {
+	for i := len(h)/2 - 1; i >= 0; i-- {
+		h.down(i)
+	}
+}
+
+func (h expiryHeap) up(i int) {
+	for i > 0 {
+		parent := (i - 1) / 2
+		if !h[i].expires.Before(h[parent].expires) {
+			return
+		}
+		h[i], h[parent] = h[parent], h[i]
+		i = parent
+	}
+}
+
+func (h expiryHeap) down(i int) {
+	for {
+		least, l, r := i, 2*i+1, 2*i+2
+		if l < len(h) && h[l].expires.Before(h[least].expires) {
+			least = l
+		}
+		if r < len(h) && h[r].expires.Before(h[least].expires) {
+			least = r
+		}
+		if least == i {
+			return
+		}
+		h[i], h[least] = h[least], h[i]
+		i = least
+	}
 }

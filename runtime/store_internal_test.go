@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"sync"
 	"testing"
@@ -293,5 +294,30 @@ func TestEngineSessionExpires(t *testing.T) {
 	var re *Error
 	if res.Outcome != Fallback || !errors.As(err, &re) || re.Code != "no-session" {
 		t.Errorf("after the TTL: %s %s err %v, want the fallback with no-session", res.Outcome, res.Reply.Body, err)
+	}
+}
+
+// The expiry heap gives the soonest expiry first, however items arrive,
+// and after a rebuild.
+func TestExpiryHeapOrder(t *testing.T) {
+	t0 := time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
+	rng := rand.New(rand.NewPCG(1, 2))
+	var h expiryHeap
+	var rebuilt expiryHeap
+	for i := range 500 {
+		it := expiryItem{fmt.Sprint("k", i), t0.Add(time.Duration(rng.IntN(100)) * time.Second)}
+		h.push(it)
+		rebuilt = append(rebuilt, it)
+	}
+	rebuilt.init()
+	for _, heap := range []*expiryHeap{&h, &rebuilt} {
+		prev := t0
+		for n := 0; len(*heap) > 0; n++ {
+			it := heap.pop()
+			if it.expires.Before(prev) {
+				t.Fatalf("pop %d: %v after %v", n, it.expires, prev)
+			}
+			prev = it.expires
+		}
 	}
 }

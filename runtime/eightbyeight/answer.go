@@ -80,7 +80,7 @@ func (s speed) appendJSON(b []byte) []byte {
 //
 //	{"clientActionId":"…","callflow":[{"action":"say","params":{…}},{"action":"hangup"}]}
 func (c *callflow) encode() []byte {
-	size := 64
+	size := 64 + len(c.ClientActionID)
 	for _, s := range c.Callflow {
 		size += 160
 		if p, ok := s.Params.(*captureParams); ok {

@@ -74,6 +74,7 @@ func (*Adapter) Render(ev *platform.Event, r *platform.Response) (platform.Reply
 		out.ClientActionID = r.Resume
 		actions = r.Actions
 	}
+	out.Callflow = make([]step, 0, max(len(actions), 1))
 	var callee string
 	if ev != nil {
 		callee = ev.Callee
