@@ -64,7 +64,9 @@ func (c *call) resume() error {
 	if retry {
 		return c.retry(in)
 	}
-	c.traceNote(in.At, "capture "+in.Var+" = "+quote(value))
+	if c.trace != nil {
+		c.traceNote(in.At, "capture "+in.Var+" = "+quote(value))
+	}
 	c.setVar(in.Var, value)
 	return c.run(sess.Handler, sess.PC+1)
 }
@@ -82,7 +84,9 @@ func (c *call) entry(in *ir.Capture) (string, bool) {
 	if len(in.Accept) == 0 || slices.Contains(in.Accept, d) {
 		return d, false
 	}
-	c.traceNote(in.At, "entry "+quote(d)+" is not accepted")
+	if c.trace != nil {
+		c.traceNote(in.At, "entry "+quote(d)+" is not accepted")
+	}
 	return "", c.sess.Tries > 1
 }
 

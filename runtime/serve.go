@@ -32,7 +32,7 @@ type Result struct {
 	Rule     string // the rule that picked the handler, as "file:line:col"; "" when none matched
 	Handler  string
 	Outcome  Outcome
-	Session  *Session // the call's state after this webhook
+	Session  *Session // the call's state after this webhook; read-only (the session store may hold it)
 	Trace    *Trace
 	Err      error // why the fallback was answered
 }

@@ -149,6 +149,10 @@ var ErrConflict = errors.New("session changed concurrently")
 // SessionStore keeps sessions between webhooks. Revisions make concurrent
 // webhooks for one call safe: CompareAndSet succeeds only on the revision
 // that was read (0 creates).
+//
+// The engine does not modify a session after passing it to CompareAndSet,
+// so a store may keep it as it is; it does modify what Get returns, so a
+// store that keeps sessions in memory must return a copy.
 type SessionStore interface {
 	Get(ctx context.Context, key string) (*Session, uint64, error)
 	CompareAndSet(ctx context.Context, key string, rev uint64, s *Session, ttl time.Duration) (uint64, error)
@@ -156,8 +160,9 @@ type SessionStore interface {
 }
 
 // MemoryStore is the default SessionStore: in memory, bounded and expiring.
-// It holds copies: Get and CompareAndSet copy the session's containers, so
-// the engine never shares a Session between goroutines. (The engine replaces
+// Get hands out copies of the session's containers, so the engine never
+// shares a Session it changes between goroutines; CompareAndSet keeps the
+// session it is given, which is not changed after. (The engine replaces
 // variable and lookup values, never mutates them, so copying the maps and
 // the order slice is enough; a shared store serialises with MarshalJSON.)
 type MemoryStore struct {
@@ -209,8 +214,9 @@ func (m *MemoryStore) Get(_ context.Context, key string) (*Session, uint64, erro
 }
 
 // CompareAndSet stores s when the stored revision is rev (0: no session).
+// It keeps s itself, which the caller must not modify afterwards (the
+// engine never does); Get hands out copies.
 func (m *MemoryStore) CompareAndSet(_ context.Context, key string, rev uint64, s *Session, ttl time.Duration) (uint64, error) {
-	s = s.clone()
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	now := m.now()

@@ -84,6 +84,7 @@ func (c *call) traceLookup(at source.Span, name, outcome string, took time.Durat
 	c.add(TraceEntry{Kind: "lookup", At: at, Text: name, Result: outcome, Took: took})
 }
 
+// traceNote adds a note; callers that build its text check tracing first.
 func (c *call) traceNote(at source.Span, text string) {
 	c.add(TraceEntry{Kind: "note", At: at, Text: text})
 }

@@ -82,7 +82,7 @@ func (s speed) appendJSON(b []byte) []byte {
 func (c *callflow) encode() []byte {
 	size := 64 + len(c.ClientActionID)
 	for _, s := range c.Callflow {
-		size += 160
+		size += 256 // a sayAndCapture's fixed text is about 230 bytes
 		if p, ok := s.Params.(*captureParams); ok {
 			size += len(p.PromptMessage) + len(p.SuccessMessage) + len(p.FailureMessage)
 		} else if p, ok := s.Params.(*sayParams); ok {
