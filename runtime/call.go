@@ -34,6 +34,7 @@ type call struct {
 	env  map[string]any
 
 	resp      platform.Response
+	actions   [4]platform.Action // resp.Actions' first backing array: most answers hold up to four
 	handler   string
 	rule      string // position of the rule that matched
 	steps     int

@@ -77,6 +77,7 @@ func (e *Engine) Serve(ctx context.Context, req *Request) (*Result, error) {
 	}
 	arrived := time.Now()
 	c := &call{e: e, ctx: ctx, req: req, ev: ev, ad: ad, now: now, arrived: arrived, deadline: arrived.Add(e.budget(ev.Platform))}
+	c.resp.Actions = c.actions[:0]
 	defer c.release()
 	if req.Trace {
 		c.trace = &Trace{}

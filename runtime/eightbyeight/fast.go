@@ -31,6 +31,7 @@ const (
 	fieldSource
 	fieldDestination
 	fieldResume
+	fieldDtmf // eventData.dtmf, when eventData is {"dtmf":"…"}
 	fieldEventData
 	numFields
 	numStrings = fieldEventData
@@ -55,7 +56,9 @@ func decodeFast(body []byte) (*platform.Event, bool) {
 	}
 	ev := &platform.Event{Platform: Name, Session: str[fieldSessionID], Delivery: str[fieldEventID],
 		Caller: str[fieldSource], Callee: str[fieldDestination], Body: body}
-	if ev.Data, ok = fastData(a.raw[fieldEventData]); !ok {
+	if a.raw[fieldDtmf] != nil {
+		ev.Data = map[string]any{"dtmf": str[fieldDtmf]}
+	} else if ev.Data, ok = fastData(a.raw[fieldEventData]); !ok {
 		return nil, false
 	}
 	switch str[fieldCallStatus] {
@@ -119,6 +122,7 @@ func (a *action) readPayload(s *jsonscan.Scanner) {
 			a.set(fieldResume, v)
 		case `"eventData"`:
 			a.set(fieldEventData, v)
+			a.raw[fieldDtmf] = onlyDtmf(v)
 		}
 	}
 }
@@ -175,9 +179,23 @@ func (a *action) strings() (out [numStrings]string, ok bool) {
 	return out, true
 }
 
-// fastData is eventData as an object: nil when absent or null. An object of
-// plain string members, the usual {"dtmf":"1"}, is built directly; other
-// objects are decoded; any other value is for the strict path.
+// onlyDtmf returns the raw dtmf string of an eventData that holds only
+// that, the shape of every capture answer, so its string is cut with the
+// others; nil for any other eventData.
+func onlyDtmf(eventData []byte) []byte {
+	var dtmf []byte
+	for name, v := range jsonscan.Members(eventData) {
+		if dtmf != nil || string(name) != `"dtmf"` || jsonscan.Kind(v) != '"' {
+			return nil
+		}
+		dtmf = v
+	}
+	return dtmf
+}
+
+// fastData is eventData as an object: nil when absent or null; an object
+// is decoded (onlyDtmf's shape is built without this); any other value is
+// for the strict path.
 func fastData(raw []byte) (map[string]any, bool) {
 	switch jsonscan.Kind(raw) {
 	case 0, 'n':
@@ -186,21 +204,9 @@ func fastData(raw []byte) (map[string]any, bool) {
 	default:
 		return nil, false
 	}
-	m := make(map[string]any, 2)
-	for name, v := range jsonscan.Members(raw) {
-		s, isString := jsonscan.String(v)
-		if !isString || bytes.IndexByte(name, '\\') >= 0 {
-			clear(m)
-			if jsonv2.Unmarshal(raw, &m) != nil {
-				return nil, false
-			}
-			return m, true
-		}
-		if string(name) == `"dtmf"` {
-			m["dtmf"] = s // the key every capture answer has, without allocating it
-		} else {
-			m[string(name[1:len(name)-1])] = s
-		}
+	var m map[string]any
+	if jsonv2.Unmarshal(raw, &m) != nil {
+		return nil, false
 	}
 	return m, true
 }

@@ -28,6 +28,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"hash"
+	"strings"
 	"sync"
 	"time"
 )
@@ -179,19 +180,23 @@ func parsePayload(b []byte) (t Token, ok bool) {
 		return Token{}, false
 	}
 	b = b[n:]
-	var fields [3]string
-	for i := range fields {
+	// The three names are cut from one string: one allocation, not three.
+	var text strings.Builder
+	text.Grow(len(b))
+	var ends [3]int
+	for i := range ends {
 		l, n := binary.Uvarint(b)
 		if n <= 0 || l > uint64(len(b)-n) {
 			return Token{}, false
 		}
-		b = b[n:]
-		fields[i], b = string(b[:l]), b[l:]
+		text.Write(b[n : n+int(l)])
+		b, ends[i] = b[n+int(l):], text.Len()
 	}
 	if len(b) != 0 {
 		return Token{}, false
 	}
-	t = Token{Flow: fields[0], Version: fields[1], Handler: fields[2], PC: int(pc)}
+	all := text.String()
+	t = Token{Flow: all[:ends[0]], Version: all[ends[0]:ends[1]], Handler: all[ends[1]:ends[2]], PC: int(pc)}
 	if exp != 0 {
 		t.Expires = time.Unix(int64(exp), 0)
 	}
