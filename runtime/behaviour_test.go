@@ -703,3 +703,39 @@ handler main {
 		}
 	}
 }
+
+// The clientActionId of an earlier step of the same call is authentic but
+// no longer names the pending capture: refused, and the call goes on with
+// the current one.
+func TestEarlierTokenOfTheSameCall(t *testing.T) {
+	eng := newEngine(t, shipped(t))
+	c := newCall8x8(t, eng, "replay", inHours)
+	c.start()
+	menu := c.resume
+	if res := c.press("9"); res.Outcome != runtime.Answered || !bytes.Contains(res.Reply.Body, []byte("order number")) {
+		t.Fatalf("press 9: %s %s", res.Outcome, res.Reply.Body)
+	}
+	order := c.resume
+	c.resume = menu
+	if res := c.press("1"); res.Outcome != runtime.Fallback || errCode(res.Err) != "bad-token" {
+		t.Errorf("the menu's token at the order capture: %s %s err %v, want the fallback and bad-token", res.Outcome, res.Reply.Body, res.Err)
+	}
+	c.resume = order
+	if res := c.press("12345#"); res.Outcome != runtime.Answered || !bytes.Contains(res.Reply.Body, []byte("Order 12345")) {
+		t.Errorf("the order capture's token: %s %s, want the order read out", res.Outcome, res.Reply.Body)
+	}
+}
+
+// A clientActionId brought back after the session TTL is refused as
+// expired, by the engine's clock, even while the store still holds the
+// session.
+func TestExpiredClientActionID(t *testing.T) {
+	eng := newEngine(t, shipped(t), runtime.WithSessionTTL(time.Minute))
+	c := newCall8x8(t, eng, "late", inHours)
+	c.start()
+	c.at = c.at.Add(2 * time.Minute)
+	res := c.press("1")
+	if res.Outcome != runtime.Fallback || errCode(res.Err) != "bad-token" || !strings.Contains(res.Err.Error(), "expired") {
+		t.Errorf("a late answer: %s %s err %v, want the fallback and an expired bad-token", res.Outcome, res.Reply.Body, res.Err)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/callflow/callflow/lang/ir"
 	"github.com/callflow/callflow/runtime/platform"
@@ -31,8 +32,10 @@ func (c *call) capture(in *ir.Capture, pc, tries int) error {
 	c.resp.Actions = append(c.resp.Actions, a)
 	c.suspended = true
 	c.sess.Handler, c.sess.PC, c.sess.Tries = c.handler, pc, tries
+	expires := c.now.Add(c.e.ttl)
 	c.resp.Resume = c.e.signer.Encode(token.Token{Flow: c.flow.Name, Version: c.flow.Version,
-		Handler: c.handler, PC: pc, Session: c.ev.Session, Expires: c.now.Add(c.e.ttl)})
+		Handler: c.handler, PC: pc, Session: c.ev.Session, Expires: expires})
+	c.sess.Resume, c.sess.ResumeExpires = c.resp.Resume, expires.Truncate(time.Second) // tokens keep seconds
 	return nil
 }
 
@@ -42,12 +45,8 @@ func (c *call) resume() error {
 	if err != nil {
 		return &Error{Code: "no-session", Msg: "no session for this call (unknown or expired)", Err: err}
 	}
-	tok, err := c.e.signer.Decode(c.ev.Resume, c.ev.Session, c.now)
-	if err != nil {
-		return &Error{Code: "bad-token", Msg: "clientActionId rejected: " + tokenReason(err), Err: err}
-	}
-	if tok.Flow != sess.Flow || tok.Version != sess.Version || tok.Handler != sess.Handler || tok.PC != sess.PC {
-		return &Error{Code: "bad-token", Msg: "clientActionId does not name the call's pending capture"}
+	if err := c.checkResume(sess); err != nil {
+		return err
 	}
 	c.sess, c.rev = sess, rev
 	if c.flow = c.e.version(sess.Flow, sess.Version, c.arrived); c.flow == nil {
@@ -69,6 +68,38 @@ func (c *call) resume() error {
 	}
 	c.setVar(in.Var, value)
 	return c.run(sess.Handler, sess.PC+1)
+}
+
+// checkResume accepts the clientActionId the webhook brings back when it is
+// the one issued with the session's pending capture and has not expired:
+// that one was signed here, so comparing is enough. Any other is verified
+// in full, to log why it is refused (forged, expired, another call's, or an
+// authentic one for an earlier step).
+func (c *call) checkResume(sess *Session) error {
+	if sess.Resume != "" && sameString(c.ev.Resume, sess.Resume) && c.now.Before(sess.ResumeExpires) {
+		return nil
+	}
+	tok, err := c.e.signer.Decode(c.ev.Resume, c.ev.Session, c.now)
+	if err != nil {
+		return &Error{Code: "bad-token", Msg: "clientActionId rejected: " + tokenReason(err), Err: err}
+	}
+	if tok.Flow != sess.Flow || tok.Version != sess.Version || tok.Handler != sess.Handler || tok.PC != sess.PC {
+		return &Error{Code: "bad-token", Msg: "clientActionId does not name the call's pending capture"}
+	}
+	return nil
+}
+
+// sameString compares in time that depends only on the length, so a
+// caller cannot find the stored token byte by byte by timing answers.
+func sameString(a, b string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	var diff byte
+	for i := range len(a) {
+		diff |= a[i] ^ b[i]
+	}
+	return diff == 0
 }
 
 // entry applies accept and tries to what the caller entered: the value to

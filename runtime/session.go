@@ -15,19 +15,24 @@ import (
 // Session is the state of one call between webhooks. It is serialisable, so
 // a store shared by several replicas (Redis) can hold it.
 type Session struct {
-	Platform string         `json:"p"`
-	ID       string         `json:"id"`
-	Flow     string         `json:"f"`
-	Version  string         `json:"v"`
-	Handler  string         `json:"h"`           // where the pending capture is
-	PC       int            `json:"pc"`          // the capture's instruction
-	Tries    int            `json:"t,omitempty"` // attempts left for the capture
-	Vars     map[string]any `json:"vars,omitempty"`
-	Order    []string       `json:"order,omitempty"` // variables in order first set
-	Lookups  map[string]any `json:"l,omitempty"`     // results, fetched at most once
-	Caller   string         `json:"from,omitempty"`
-	Callee   string         `json:"to,omitempty"`
-	Started  time.Time      `json:"at"`
+	Platform string `json:"p"`
+	ID       string `json:"id"`
+	Flow     string `json:"f"`
+	Version  string `json:"v"`
+	Handler  string `json:"h"`           // where the pending capture is
+	PC       int    `json:"pc"`          // the capture's instruction
+	Tries    int    `json:"t,omitempty"` // attempts left for the capture
+	// Resume is the clientActionId issued with the pending capture, and
+	// ResumeExpires when it stops being accepted: the next webhook that
+	// brings it back is checked by comparing, not by verifying its MAC again.
+	Resume        string         `json:"r,omitempty"`
+	ResumeExpires time.Time      `json:"rx,omitzero"`
+	Vars          map[string]any `json:"vars,omitempty"`
+	Order         []string       `json:"order,omitempty"` // variables in order first set
+	Lookups       map[string]any `json:"l,omitempty"`     // results, fetched at most once
+	Caller        string         `json:"from,omitempty"`
+	Callee        string         `json:"to,omitempty"`
+	Started       time.Time      `json:"at"`
 }
 
 // set assigns a variable, remembering the order variables were first set.
