@@ -98,8 +98,9 @@ func NewSigner(secret []byte) (*Signer, error) {
 
 // Encode returns the token for t, bound to t.Session.
 func (s *Signer) Encode(t Token) string {
-	b := appendPayload(make([]byte, 0, 64+sha256.Size), t)
-	return enc.EncodeToString(s.appendMAC(b, t.Session, b))
+	b := appendPayload(make([]byte, 0, 256), t)
+	b = s.appendMAC(b, t.Session, b)
+	return string(enc.AppendEncode(b[len(b):], b)) // encoded into the same buffer's spare room
 }
 
 // Decode checks token str for the call session and returns where to resume,
