@@ -6,7 +6,10 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"reflect"
 	"testing"
+
+	"github.com/callflow/callflow/runtime/platform"
 )
 
 // Check compares got with the file at path, or writes it there when update
@@ -52,4 +55,20 @@ func Samples(t testing.TB, dir string) []string {
 		names[i] = filepath.Base(n)
 	}
 	return names
+}
+
+// SameEvent checks that an adapter's fast path accepted only what its
+// strict path accepts (strictErr is nil), and read body the same way: every
+// field a flow or the engine uses, and the raw map of `event`.
+func SameEvent(t *testing.T, body []byte, fast, strict *platform.Event, strictErr error) {
+	t.Helper()
+	if strictErr != nil {
+		t.Fatalf("the fast path accepted what the strict path rejects (%v): %s", strictErr, body)
+	}
+	if fast.Kind != strict.Kind || fast.Session != strict.Session || fast.Delivery != strict.Delivery ||
+		fast.Caller != strict.Caller || fast.Callee != strict.Callee || fast.Resume != strict.Resume ||
+		fast.Bound != strict.Bound || !reflect.DeepEqual(fast.Digits, strict.Digits) ||
+		!reflect.DeepEqual(fast.Data, strict.Data) || !reflect.DeepEqual(fast.RawJSON(), strict.RawJSON()) {
+		t.Fatalf("the paths disagree on %s:\nfast   %+v\nstrict %+v", body, fast, strict)
+	}
 }
