@@ -2,12 +2,13 @@ package eightbyeight
 
 import (
 	"bytes"
+	"io"
 	"strings"
+	"sync"
 
 	jsonv2 "github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
 
-	"github.com/callflow/callflow/runtime/internal/jsonscan"
 	"github.com/callflow/callflow/runtime/platform"
 )
 
@@ -38,18 +39,17 @@ const (
 )
 
 // decodeFast decodes a well-formed CALL_ACTION webhook, or reports false so
-// the strict path can decode the rest or say precisely what is wrong. The
-// body is validated first (syntax and UTF-8; checking every name for
-// duplicates cost a third of validating, so the scan checks the names it
-// reads itself), so what the scan reads is what the strict path would read;
-// fields in any other shape (null, numbers for strings, a string eventData,
-// a numeric dtmf, escaped or repeated names) are the strict path's.
+// the strict path can decode the rest or say precisely what is wrong. One
+// pass of jsontext's decoder validates the body (syntax and UTF-8; checking
+// every name for duplicates cost a third of validating, so read checks the
+// names it keeps itself) and yields the fields, raw; fields in any other
+// shape (null, numbers for strings, a string eventData, a numeric dtmf,
+// escaped or repeated names) are the strict path's.
 func decodeFast(body []byte) (*platform.Event, bool) {
-	if !jsontext.Value(body).IsValid(allowDuplicates) {
+	var a action
+	if !a.read(body) {
 		return nil, false
 	}
-	var a action
-	a.read(body)
 	str, ok := a.strings()
 	if !ok || a.odd || !a.payload || str[fieldEventType] != EventCallAction || str[fieldSessionID] == "" || str[fieldEventID] == "" {
 		return nil, false
@@ -75,56 +75,132 @@ func decodeFast(body []byte) (*platform.Event, bool) {
 	return ev, true
 }
 
-var allowDuplicates = jsontext.AllowDuplicateNames(true)
-
-func (a *action) read(body []byte) {
-	s := jsonscan.NewScanner(body)
-	if !s.Enter() {
-		return
-	}
-	for name, ok := s.Next(); ok; name, ok = s.Next() {
-		a.plain(name)
-		switch string(name) {
-		case `"eventType"`:
-			a.set(fieldEventType, s.Value())
-		case `"payload"`:
-			if a.payload {
-				a.odd = true // repeated
-			}
-			if a.payload = s.Enter(); a.payload {
-				a.readPayload(s)
-			} else {
-				a.odd = true
-				s.Value()
-			}
-		default:
-			s.Value()
-		}
-	}
+// reader is a decoder reading a body in place: jsontext reads a
+// bytes.Buffer without copying it, so the raw values it returns are slices
+// of the body. Readers are pooled: a decoder is a few hundred bytes of
+// state, more than the rest of a webhook's decoding allocates.
+type reader struct {
+	buf bytes.Buffer
+	dec jsontext.Decoder
 }
 
-func (a *action) readPayload(s *jsonscan.Scanner) {
-	for name, ok := s.Next(); ok; name, ok = s.Next() {
-		a.plain(name)
-		v := s.Value()
-		switch string(name) {
-		case `"eventId"`:
-			a.set(fieldEventID, v)
-		case `"sessionId"`:
-			a.set(fieldSessionID, v)
-		case `"callStatus"`:
-			a.set(fieldCallStatus, v)
-		case `"source"`:
-			a.set(fieldSource, v)
-		case `"destination"`:
-			a.set(fieldDestination, v)
-		case `"clientActionId"`:
-			a.set(fieldResume, v)
-		case `"eventData"`:
-			a.set(fieldEventData, v)
-			a.raw[fieldDtmf] = onlyDtmf(v)
+var readers = sync.Pool{New: func() any { return new(reader) }}
+
+var allowDuplicates = jsontext.AllowDuplicateNames(true)
+
+// read reads the body's fields, reporting whether it is one valid JSON
+// object.
+func (a *action) read(body []byte) bool {
+	r := readers.Get().(*reader)
+	defer func() {
+		r.buf = bytes.Buffer{} // let the body go
+		r.dec.Reset(&r.buf)
+		readers.Put(r)
+	}()
+	r.buf = *bytes.NewBuffer(body)
+	r.dec.Reset(&r.buf, allowDuplicates)
+	d := &r.dec
+	if !enter(d) {
+		return false
+	}
+	for d.PeekKind() == '"' {
+		if !a.top(d) {
+			return false
 		}
 	}
+	if !leave(d) {
+		return false
+	}
+	_, err := d.ReadToken()
+	return err == io.EOF
+}
+
+// enter reads the start of an object; leave its end, after its members.
+func enter(d *jsontext.Decoder) bool {
+	t, err := d.ReadToken()
+	return err == nil && t.Kind() == '{'
+}
+
+func leave(d *jsontext.Decoder) bool {
+	t, err := d.ReadToken()
+	return err == nil && t.Kind() == '}'
+}
+
+// top reads a member of the webhook.
+func (a *action) top(d *jsontext.Decoder) bool {
+	name, err := d.ReadValue()
+	if err != nil {
+		return false
+	}
+	a.plain(name)
+	switch string(name) {
+	case `"eventType"`:
+		return a.value(d, fieldEventType)
+	case `"payload"`:
+		if a.payload {
+			a.odd = true // repeated
+		}
+		if d.PeekKind() == '{' {
+			a.payload = true
+			return a.readPayload(d)
+		}
+		a.odd = true
+	}
+	_, err = d.ReadValue()
+	return err == nil
+}
+
+func (a *action) readPayload(d *jsontext.Decoder) bool {
+	if !enter(d) {
+		return false
+	}
+	for d.PeekKind() == '"' {
+		if !a.inPayload(d) {
+			return false
+		}
+	}
+	return leave(d)
+}
+
+// inPayload reads a member of the payload.
+func (a *action) inPayload(d *jsontext.Decoder) bool {
+	name, err := d.ReadValue()
+	if err != nil {
+		return false
+	}
+	a.plain(name)
+	switch string(name) {
+	case `"eventId"`:
+		return a.value(d, fieldEventID)
+	case `"sessionId"`:
+		return a.value(d, fieldSessionID)
+	case `"callStatus"`:
+		return a.value(d, fieldCallStatus)
+	case `"source"`:
+		return a.value(d, fieldSource)
+	case `"destination"`:
+		return a.value(d, fieldDestination)
+	case `"clientActionId"`:
+		return a.value(d, fieldResume)
+	case `"eventData"`:
+		if !a.value(d, fieldEventData) {
+			return false
+		}
+		a.raw[fieldDtmf] = onlyDtmf(a.raw[fieldEventData])
+		return true
+	}
+	_, err = d.ReadValue()
+	return err == nil
+}
+
+// value reads the value of a field.
+func (a *action) value(d *jsontext.Decoder, field int) bool {
+	v, err := d.ReadValue()
+	if err != nil {
+		return false
+	}
+	a.set(field, v)
+	return true
 }
 
 // set keeps a field's value; a field read before makes the action odd: the
@@ -163,9 +239,11 @@ func (a *action) strings() (out [numStrings]string, ok bool) {
 		case bytes.IndexByte(v, '\\') < 0:
 			b.Write(v[1 : len(v)-1])
 		default: // escapes: unquoted on its own
-			if out[f], ok = jsonscan.String(v); !ok {
+			u, err := jsontext.AppendUnquote(nil, v)
+			if err != nil {
 				return out, false
 			}
+			out[f] = string(u)
 		}
 		ends[f] = b.Len()
 	}
@@ -179,29 +257,31 @@ func (a *action) strings() (out [numStrings]string, ok bool) {
 	return out, true
 }
 
-// onlyDtmf returns the raw dtmf string of an eventData that holds only
-// that, the shape of every capture answer, so its string is cut with the
-// others; nil for any other eventData.
+// onlyDtmf returns the raw dtmf string of an eventData written exactly as
+// {"dtmf":"…"} with a plain string, the shape of every capture answer, so
+// its string is cut with the others; nil for any other eventData, which
+// fastData decodes.
 func onlyDtmf(eventData []byte) []byte {
-	var dtmf []byte
-	for name, v := range jsonscan.Members(eventData) {
-		if dtmf != nil || string(name) != `"dtmf"` || jsonscan.Kind(v) != '"' {
-			return nil
-		}
-		dtmf = v
+	const prefix = `{"dtmf":`
+	v, ok := bytes.CutPrefix(eventData, []byte(prefix))
+	if !ok || len(v) < 3 || v[0] != '"' || string(v[len(v)-2:]) != `"}` {
+		return nil
 	}
-	return dtmf
+	if bytes.ContainsAny(v[1:len(v)-2], `"\`) {
+		return nil // more members, or escapes
+	}
+	return v[:len(v)-1]
 }
 
 // fastData is eventData as an object: nil when absent or null; an object
 // is decoded (onlyDtmf's shape is built without this); any other value is
-// for the strict path.
+// for the strict path. raw is a valid value as the decoder returned it,
+// without leading space.
 func fastData(raw []byte) (map[string]any, bool) {
-	switch jsonscan.Kind(raw) {
-	case 0, 'n':
+	switch {
+	case raw == nil || string(raw) == "null":
 		return nil, true
-	case '{':
-	default:
+	case raw[0] != '{':
 		return nil, false
 	}
 	var m map[string]any
