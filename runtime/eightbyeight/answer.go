@@ -1,6 +1,7 @@
 package eightbyeight
 
 import (
+	"math"
 	"slices"
 	"strconv"
 
@@ -8,28 +9,44 @@ import (
 )
 
 // The answer to a VCA and its JSON. Every step of every 8x8 call is
-// answered with one, so it is encoded by appending to one buffer rather
-// than by reflection, which cost more than deciding the step. Fields come
-// in the order 8x8's guide lists them; optional ones are left out when
-// empty, as `omitempty` would. Strings are quoted as encoding/json/v2
-// quotes them (<, > and & and every non-ASCII character pass through), and
-// invalid UTF-8 becomes U+FFFD. TestAnswerJSON checks the result against
-// encoding/json.
+// answered with one, so it is appended to one buffer as each action is
+// checked, rather than built as values and reflected, which cost more than
+// deciding the step:
+//
+//	{"clientActionId":"…","callflow":[{"action":"say","params":{…}},{"action":"hangup"}]}
+//
+// Fields come in the order 8x8's guide lists them; optional ones are left
+// out when empty, as `omitempty` would. Strings are quoted as
+// encoding/json/v2 quotes them (<, > and & and every non-ASCII character
+// pass through), and invalid UTF-8 becomes U+FFFD. FuzzAnswerJSON checks
+// the result against encoding/json.
 
-type callflow struct {
-	ClientActionID string // omitted when empty
-	Callflow       []step
+// appendHead starts an answer: the clientActionId (left out when empty) and
+// the opening of the callflow list. Steps follow, separated by commas, and
+// appendTail closes it.
+func appendHead(b []byte, resume string) []byte {
+	b = append(b, '{')
+	if resume != "" {
+		b = append(field(b, "clientActionId", resume), ',')
+	}
+	return append(b, `"callflow":[`...)
 }
 
-type step struct {
-	Action string
-	Params params // nil: no params key
-}
+func appendTail(b []byte) []byte { return append(b, "]}"...) }
 
-// params are the parameters of one action.
-type params interface {
-	appendJSON(b []byte) []byte
-}
+// appendHangup appends the hangup step, which has no params.
+func appendHangup(b []byte) []byte { return append(b, `{"action":"hangup"}`...) }
+
+// The size of each step's JSON without its strings, rounded up, to size the
+// answer's buffer once.
+const (
+	headSize     = 48
+	saySize      = 96
+	playSize     = 64
+	captureSize  = 256
+	makeCallSize = 96
+	hangupSize   = 20
+)
 
 type sayParams struct {
 	Text         string
@@ -68,6 +85,15 @@ type makeCallParams struct {
 type speed float64
 
 func (s speed) appendJSON(b []byte) []byte {
+	// Speeds are tenths in practice (0.9, 1.0, 1.5): written digit by digit,
+	// they cost less than strconv's shortest-float search. k/10 is the
+	// shortest form of a float that equals it.
+	if k := int(math.Round(float64(s) * 10)); k >= 0 && k < 1000 && float64(k)/10 == float64(s) {
+		if k >= 100 {
+			b = append(b, byte('0'+k/100))
+		}
+		return append(b, byte('0'+k/10%10), '.', byte('0'+k%10))
+	}
 	n := len(b)
 	b = strconv.AppendFloat(b, float64(s), 'f', -1, 64)
 	if !slices.Contains(b[n:], '.') {
@@ -76,51 +102,20 @@ func (s speed) appendJSON(b []byte) []byte {
 	return b
 }
 
-// encode returns the answer's JSON:
-//
-//	{"clientActionId":"…","callflow":[{"action":"say","params":{…}},{"action":"hangup"}]}
-func (c *callflow) encode() []byte {
-	size := 64 + len(c.ClientActionID)
-	for _, s := range c.Callflow {
-		size += 256 // a sayAndCapture's fixed text is about 230 bytes
-		if p, ok := s.Params.(*captureParams); ok {
-			size += len(p.PromptMessage) + len(p.SuccessMessage) + len(p.FailureMessage)
-		} else if p, ok := s.Params.(*sayParams); ok {
-			size += len(p.Text)
-		}
-	}
-	b := append(make([]byte, 0, size), '{')
-	if c.ClientActionID != "" {
-		b = append(field(b, "clientActionId", c.ClientActionID), ',')
-	}
-	b = append(b, `"callflow":[`...)
-	for i, s := range c.Callflow {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = field(append(b, '{'), "action", s.Action)
-		if s.Params != nil {
-			b = s.Params.appendJSON(append(b, `,"params":`...))
-		}
-		b = append(b, '}')
-	}
-	return append(b, "]}"...)
-}
-
-func (p *sayParams) appendJSON(b []byte) []byte {
-	b = append(field(append(b, '{'), "text", p.Text), ',')
+func (p *sayParams) appendStep(b []byte) []byte {
+	b = append(field(append(b, `{"action":"say","params":{`...), "text", p.Text), ',')
 	b = append(field(b, "voiceProfile", p.VoiceProfile), ',')
 	b = append(intField(b, "repetition", int64(p.Repetition)), `,"speed":`...)
-	return append(p.Speed.appendJSON(b), '}')
+	return append(p.Speed.appendJSON(b), "}}"...)
 }
 
-func (p *playParams) appendJSON(b []byte) []byte {
-	b = append(field(append(b, '{'), "fileUrl", p.FileURL), ',')
-	return append(intField(b, "repetition", int64(p.Repetition)), '}')
+func (p *playParams) appendStep(b []byte) []byte {
+	b = append(field(append(b, `{"action":"playFile","params":{`...), "fileUrl", p.FileURL), ',')
+	return append(intField(b, "repetition", int64(p.Repetition)), "}}"...)
 }
 
-func (p *captureParams) appendJSON(b []byte) []byte {
-	b = append(field(append(b, '{'), "promptMessage", p.PromptMessage), ',')
+func (p *captureParams) appendStep(b []byte) []byte {
+	b = append(field(append(b, `{"action":"sayAndCapture","params":{`...), "promptMessage", p.PromptMessage), ',')
 	b = append(field(b, "voiceProfile", p.VoiceProfile), `,"speed":`...)
 	b = append(p.Speed.appendJSON(b), ',')
 	b = append(intField(b, "minDigits", int64(p.MinDigits)), ',')
@@ -135,16 +130,16 @@ func (p *captureParams) appendJSON(b []byte) []byte {
 	if p.FailureMessage != "" {
 		b = field(append(b, ','), "failureMessage", p.FailureMessage)
 	}
-	return append(b, '}')
+	return append(b, "}}"...)
 }
 
-func (p *makeCallParams) appendJSON(b []byte) []byte {
-	b = append(field(append(b, '{'), "source", p.Source), ',')
+func (p *makeCallParams) appendStep(b []byte) []byte {
+	b = append(field(append(b, `{"action":"makeCall","params":{`...), "source", p.Source), ',')
 	b = field(b, "destination", p.Destination)
 	if p.CallRecording {
 		b = boolField(append(b, ','), "callRecording", true)
 	}
-	return append(b, '}')
+	return append(b, "}}"...)
 }
 
 // field appends "key":"value"; keys are plain ASCII and need no escaping.

@@ -3,6 +3,8 @@ package eightbyeight
 import (
 	"bytes"
 	"encoding/json"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -75,24 +77,23 @@ func FuzzAnswerJSON(f *testing.F) {
 		if sp != sp || sp > 1e300 || sp < -1e300 { // NaN and infinities are refused by Render's limits
 			t.Skip()
 		}
-		c := &callflow{ClientActionID: resume, Callflow: []step{
-			{Action: "say", Params: &sayParams{Text: text, VoiceProfile: voice, Repetition: n, Speed: speed(sp)}},
-			{Action: "playFile", Params: &playParams{FileURL: text, Repetition: n}},
-			{Action: "makeCall", Params: &makeCallParams{Source: number, Destination: voice, CallRecording: flag}},
-			{Action: "sayAndCapture", Params: &captureParams{PromptMessage: text, VoiceProfile: voice, Speed: speed(sp),
-				MinDigits: n, MaxDigits: n + 1, CompleteOnHash: flag, DigitTimeout: ms, OverallTimeout: ms + 1,
-				NoOfTries: n, SuccessMessage: success, FailureMessage: failure}},
-			{Action: "hangup"},
-		}}
-		b := c.encode()
+		b := appendHead(nil, resume)
+		b = append((&sayParams{Text: text, VoiceProfile: voice, Repetition: n, Speed: speed(sp)}).appendStep(b), ',')
+		b = append((&playParams{FileURL: text, Repetition: n}).appendStep(b), ',')
+		b = append((&makeCallParams{Source: number, Destination: voice, CallRecording: flag}).appendStep(b), ',')
+		b = append((&captureParams{PromptMessage: text, VoiceProfile: voice, Speed: speed(sp),
+			MinDigits: n, MaxDigits: n + 1, CompleteOnHash: flag, DigitTimeout: ms, OverallTimeout: ms + 1,
+			NoOfTries: n, SuccessMessage: success, FailureMessage: failure}).appendStep(b), ',')
+		b = appendTail(appendHangup(b))
 		var got refCallflow
 		strictDecode(t, b, &got)
-		if got.ClientActionID != valid(resume) || len(got.Callflow) != len(c.Callflow) {
+		actions := []string{"say", "playFile", "makeCall", "sayAndCapture", "hangup"}
+		if got.ClientActionID != valid(resume) || len(got.Callflow) != len(actions) {
 			t.Fatalf("envelope %+v from %s", got, b)
 		}
 		for i, s := range got.Callflow {
-			if s.Action != c.Callflow[i].Action {
-				t.Fatalf("step %d action %q", i, s.Action)
+			if s.Action != actions[i] {
+				t.Fatalf("step %d action %q, want %q", i, s.Action, actions[i])
 			}
 		}
 		var say refSay
@@ -120,4 +121,26 @@ func FuzzAnswerJSON(f *testing.F) {
 			t.Errorf("hangup has params %s", got.Callflow[4].Params)
 		}
 	})
+}
+
+// TestSpeedJSON checks the digit-by-digit tenths against strconv's
+// shortest form, with ".0" added to whole numbers.
+func TestSpeedJSON(t *testing.T) {
+	want := func(f float64) string {
+		s := strconv.FormatFloat(f, 'f', -1, 64)
+		if !strings.Contains(s, ".") {
+			s += ".0"
+		}
+		return s
+	}
+	var values []float64
+	for k := range 1200 {
+		values = append(values, float64(k)/10, float64(k)*0.1, float64(k)/100)
+	}
+	values = append(values, 0.5, 0.75, 1e-9, 2.0000000000000004, 99.95, 123456.5)
+	for _, f := range values {
+		if got := string(speed(f).appendJSON(nil)); got != want(f) {
+			t.Errorf("speed %v is written %s, want %s", f, got, want(f))
+		}
+	}
 }

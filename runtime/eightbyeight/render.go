@@ -68,35 +68,55 @@ func (*Adapter) Render(ev *platform.Event, r *platform.Response) (platform.Reply
 	if ev != nil && (ev.Kind == platform.CallEnded || ev.Kind == platform.Status) {
 		return platform.Reply{Status: http.StatusOK, Body: empty}, nil
 	}
-	out := callflow{}
 	var actions []platform.Action
+	var resume, callee string
 	if r != nil {
-		out.ClientActionID = r.Resume
-		actions = r.Actions
+		resume, actions = r.Resume, r.Actions
 	}
-	out.Callflow = make([]step, 0, max(len(actions), 1))
-	var callee string
 	if ev != nil {
 		callee = ev.Callee
 	}
+	b := appendHead(make([]byte, 0, answerSize(resume, actions, callee)), resume)
+	prev := ""
 	for i, a := range actions {
-		if i > 0 {
-			switch prev := out.Callflow[i-1].Action; prev {
-			case "sayAndCapture", "hangup":
-				return platform.Reply{}, &LimitError{Index: i, Action: actionName(a), Msg: "comes after " + prev + ", which must be the last action"}
-			}
+		if prev == "sayAndCapture" || prev == "hangup" {
+			return platform.Reply{}, &LimitError{Index: i, Action: actionName(a), Msg: "comes after " + prev + ", which must be the last action"}
 		}
-		s, err := render(a, callee)
-		if err != nil {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		var err *LimitError
+		if b, err = render(b, a, callee); err != nil {
 			err.Index = i
 			return platform.Reply{}, err
 		}
-		out.Callflow = append(out.Callflow, s)
+		prev = actionName(a)
 	}
-	if len(out.Callflow) == 0 {
-		out.Callflow = []step{{Action: "hangup"}}
+	if len(actions) == 0 {
+		b = appendHangup(b)
 	}
-	return platform.Reply{Status: http.StatusOK, Body: out.encode()}, nil
+	return platform.Reply{Status: http.StatusOK, Body: appendTail(b)}, nil
+}
+
+// answerSize is about the length of the answer's JSON, so its buffer is
+// allocated once.
+func answerSize(resume string, actions []platform.Action, callee string) int {
+	n := headSize + len(resume)
+	for _, a := range actions {
+		switch x := a.(type) {
+		case platform.Say:
+			n += saySize + len(x.Text) + len(x.Voice)
+		case platform.Capture:
+			n += captureSize + len(x.Prompt) + len(x.Success) + len(x.Failure) + len(x.Voice)
+		case platform.Play:
+			n += playSize + len(x.URL)
+		case platform.MakeCall:
+			n += makeCallSize + len(x.From) + len(x.Number) + len(callee)
+		default:
+			n += hangupSize
+		}
+	}
+	return n
 }
 
 // actionName is the 8x8 action a neutral action becomes, for messages.
@@ -118,94 +138,94 @@ func actionName(a platform.Action) string {
 	return strings.ToLower(strings.TrimPrefix(fmt.Sprintf("%T", a), "platform."))
 }
 
-// render turns one action into an 8x8 step; the error's Index is left to
+// render appends one action as an 8x8 step; the error's Index is left to
 // the caller.
-func render(a platform.Action, callee string) (step, *LimitError) {
+func render(b []byte, a platform.Action, callee string) ([]byte, *LimitError) {
 	switch x := a.(type) {
 	case platform.Say:
-		return renderSay(x)
+		return renderSay(b, x)
 	case *platform.Say:
 		if x != nil {
-			return renderSay(*x)
+			return renderSay(b, *x)
 		}
 	case platform.Play:
-		return renderPlay(x)
+		return renderPlay(b, x)
 	case *platform.Play:
 		if x != nil {
-			return renderPlay(*x)
+			return renderPlay(b, *x)
 		}
 	case platform.Capture:
-		return renderCapture(x)
+		return renderCapture(b, x)
 	case *platform.Capture:
 		if x != nil {
-			return renderCapture(*x)
+			return renderCapture(b, *x)
 		}
 	case platform.MakeCall:
-		return renderMakeCall(x, callee)
+		return renderMakeCall(b, x, callee)
 	case *platform.MakeCall:
 		if x != nil {
-			return renderMakeCall(*x, callee)
+			return renderMakeCall(b, *x, callee)
 		}
 	case platform.Hangup, *platform.Hangup, platform.KeepBound, *platform.KeepBound:
-		return step{Action: "hangup"}, nil
+		return appendHangup(b), nil
 	case nil:
-		return step{}, &LimitError{Action: "<nil>", Msg: "no action"}
+		return b, &LimitError{Action: "<nil>", Msg: "no action"}
 	default:
-		return step{}, &LimitError{Action: actionName(a), Msg: "not supported by 8x8 (it has say, playFile, sayAndCapture, makeCall and hangup)"}
+		return b, &LimitError{Action: actionName(a), Msg: "not supported by 8x8 (it has say, playFile, sayAndCapture, makeCall and hangup)"}
 	}
-	return step{}, &LimitError{Action: actionName(a), Msg: "no action (nil pointer)"}
+	return b, &LimitError{Action: actionName(a), Msg: "no action (nil pointer)"}
 }
 
-func renderSay(s platform.Say) (step, *LimitError) {
+func renderSay(b []byte, s platform.Say) ([]byte, *LimitError) {
 	const act = "say"
-	p := &sayParams{Text: s.Text, VoiceProfile: s.Voice}
+	p := sayParams{Text: s.Text, VoiceProfile: s.Voice}
 	var err *LimitError
 	if err = checkText(act, "text", s.Text, true); err != nil {
-		return step{}, err
+		return b, err
 	}
 	if err = checkVoice(act, s.Voice); err != nil {
-		return step{}, err
+		return b, err
 	}
 	if p.Repetition, err = repeat(act, s.Repeat); err != nil {
-		return step{}, err
+		return b, err
 	}
 	if p.Speed, err = ttsSpeed(act, s.Speed); err != nil {
-		return step{}, err
+		return b, err
 	}
-	return step{Action: act, Params: p}, nil
+	return p.appendStep(b), nil
 }
 
-func renderPlay(pl platform.Play) (step, *LimitError) {
+func renderPlay(b []byte, pl platform.Play) ([]byte, *LimitError) {
 	const act = "playFile"
-	p := &playParams{FileURL: pl.URL}
+	p := playParams{FileURL: pl.URL}
 	if msg := checkURL(pl.URL); msg != "" {
-		return step{}, &LimitError{Action: act, Field: "fileUrl", Msg: msg}
+		return b, &LimitError{Action: act, Field: "fileUrl", Msg: msg}
 	}
 	var err *LimitError
 	if p.Repetition, err = repeat(act, pl.Repeat); err != nil {
-		return step{}, err
+		return b, err
 	}
-	return step{Action: act, Params: p}, nil
+	return p.appendStep(b), nil
 }
 
-func renderCapture(c platform.Capture) (step, *LimitError) {
+func renderCapture(b []byte, c platform.Capture) ([]byte, *LimitError) {
 	const act = "sayAndCapture"
-	p := &captureParams{PromptMessage: c.Prompt, VoiceProfile: c.Voice, SuccessMessage: c.Success, FailureMessage: c.Failure}
+	p := captureParams{PromptMessage: c.Prompt, VoiceProfile: c.Voice, SuccessMessage: c.Success, FailureMessage: c.Failure}
 	var err *LimitError
 	if err = checkText(act, "promptMessage", c.Prompt, true); err != nil {
-		return step{}, err
+		return b, err
 	}
 	if err = checkText(act, "successMessage", c.Success, false); err != nil {
-		return step{}, err
+		return b, err
 	}
 	if err = checkText(act, "failureMessage", c.Failure, false); err != nil {
-		return step{}, err
+		return b, err
 	}
 	if err = checkVoice(act, c.Voice); err != nil {
-		return step{}, err
+		return b, err
 	}
 	if p.Speed, err = ttsSpeed(act, c.Speed); err != nil {
-		return step{}, err
+		return b, err
 	}
 
 	switch c.End {
@@ -213,7 +233,7 @@ func renderCapture(c platform.Capture) (step, *LimitError) {
 		p.CompleteOnHash = true
 	case "":
 	default:
-		return step{}, &LimitError{Action: act, Field: "completeOnHash", Msg: "end key " + platform.Quote(c.End) + ` is not supported: 8x8 can only end entry on "#"`}
+		return b, &LimitError{Action: act, Field: "completeOnHash", Msg: "end key " + platform.Quote(c.End) + ` is not supported: 8x8 can only end entry on "#"`}
 	}
 	lo, hi := limits.Digits[0], limits.Digits[1]
 	p.MaxDigits = c.MaxDigits
@@ -221,16 +241,16 @@ func renderCapture(c platform.Capture) (step, *LimitError) {
 	case c.MaxDigits == 0 && p.CompleteOnHash:
 		p.MaxDigits = DefaultMaxDigitsOnEnd
 	case c.MaxDigits == 0:
-		return step{}, &LimitError{Action: act, Field: "maxDigits", Msg: `required when entry does not end on "#" (completeOnHash false)`}
+		return b, &LimitError{Action: act, Field: "maxDigits", Msg: `required when entry does not end on "#" (completeOnHash false)`}
 	case c.MaxDigits < lo || c.MaxDigits > hi:
-		return step{}, &LimitError{Action: act, Field: "maxDigits", Msg: fmt.Sprintf("%d is outside %d..%d", c.MaxDigits, lo, hi)}
+		return b, &LimitError{Action: act, Field: "maxDigits", Msg: fmt.Sprintf("%d is outside %d..%d", c.MaxDigits, lo, hi)}
 	}
 	p.MinDigits = c.MinDigits
 	if p.MinDigits == 0 {
 		p.MinDigits = lo
 	}
 	if p.MinDigits < lo || p.MinDigits > p.MaxDigits {
-		return step{}, &LimitError{Action: act, Field: "minDigits", Msg: fmt.Sprintf("%d is outside %d..%d (maxDigits)", p.MinDigits, lo, p.MaxDigits)}
+		return b, &LimitError{Action: act, Field: "minDigits", Msg: fmt.Sprintf("%d is outside %d..%d (maxDigits)", p.MinDigits, lo, p.MaxDigits)}
 	}
 
 	overall := c.Timeout
@@ -238,50 +258,50 @@ func renderCapture(c platform.Capture) (step, *LimitError) {
 	case overall == 0:
 		overall = DefaultOverallTimeout
 	case overall < time.Millisecond:
-		return step{}, &LimitError{Action: act, Field: "overallTimeout", Msg: fmt.Sprintf("%v is not a positive number of milliseconds", overall)}
+		return b, &LimitError{Action: act, Field: "overallTimeout", Msg: fmt.Sprintf("%v is not a positive number of milliseconds", overall)}
 	}
 	digit := c.DigitTimeout
 	switch {
 	case digit == 0:
 		digit = min(MaxDefaultDigitWait, overall/2)
 		if digit < time.Millisecond {
-			return step{}, &LimitError{Action: act, Field: "overallTimeout", Msg: fmt.Sprintf("%v leaves no room for a digitTimeout below it", overall)}
+			return b, &LimitError{Action: act, Field: "overallTimeout", Msg: fmt.Sprintf("%v leaves no room for a digitTimeout below it", overall)}
 		}
 	case digit < time.Millisecond:
-		return step{}, &LimitError{Action: act, Field: "digitTimeout", Msg: fmt.Sprintf("%v is not a positive number of milliseconds", digit)}
+		return b, &LimitError{Action: act, Field: "digitTimeout", Msg: fmt.Sprintf("%v is not a positive number of milliseconds", digit)}
 	}
 	p.OverallTimeout, p.DigitTimeout = overall.Milliseconds(), digit.Milliseconds()
 	if p.DigitTimeout >= p.OverallTimeout {
-		return step{}, &LimitError{Action: act, Field: "digitTimeout", Msg: fmt.Sprintf("%dms must be less than overallTimeout %dms", p.DigitTimeout, p.OverallTimeout)}
+		return b, &LimitError{Action: act, Field: "digitTimeout", Msg: fmt.Sprintf("%dms must be less than overallTimeout %dms", p.DigitTimeout, p.OverallTimeout)}
 	}
 
 	switch {
 	case c.Tries == 0:
 		p.NoOfTries = DefaultTries
 	case c.Tries < 0:
-		return step{}, &LimitError{Action: act, Field: "noOfTries", Msg: fmt.Sprintf("%d is not a positive number of tries", c.Tries)}
+		return b, &LimitError{Action: act, Field: "noOfTries", Msg: fmt.Sprintf("%d is not a positive number of tries", c.Tries)}
 	default:
 		p.NoOfTries = c.Tries
 	}
-	return step{Action: act, Params: p}, nil
+	return p.appendStep(b), nil
 }
 
-func renderMakeCall(m platform.MakeCall, callee string) (step, *LimitError) {
+func renderMakeCall(b []byte, m platform.MakeCall, callee string) ([]byte, *LimitError) {
 	const act = "makeCall"
-	p := &makeCallParams{Source: m.From, Destination: m.Number, CallRecording: m.Record}
+	p := makeCallParams{Source: m.From, Destination: m.Number, CallRecording: m.Record}
 	if p.Source == "" {
 		p.Source = callee
 	}
 	if !e164.MatchString(p.Destination) {
-		return step{}, &LimitError{Action: act, Field: "destination", Msg: platform.Quote(p.Destination) + " is not an E.164 number (+ and 7 to 15 digits)"}
+		return b, &LimitError{Action: act, Field: "destination", Msg: platform.Quote(p.Destination) + " is not an E.164 number (+ and 7 to 15 digits)"}
 	}
 	if p.Source == "" {
-		return step{}, &LimitError{Action: act, Field: "source", Msg: "missing: no from number and no called number to default to"}
+		return b, &LimitError{Action: act, Field: "source", Msg: "missing: no from number and no called number to default to"}
 	}
 	if !e164.MatchString(p.Source) {
-		return step{}, &LimitError{Action: act, Field: "source", Msg: platform.Quote(p.Source) + " is not an E.164 number (+ and 7 to 15 digits)"}
+		return b, &LimitError{Action: act, Field: "source", Msg: platform.Quote(p.Source) + " is not an E.164 number (+ and 7 to 15 digits)"}
 	}
-	return step{Action: act, Params: p}, nil
+	return p.appendStep(b), nil
 }
 
 // e164 is a number in E.164 form: +, a country code not starting with 0, 7
@@ -295,7 +315,10 @@ func checkText(act, field, s string, required bool) *LimitError {
 		}
 		return nil
 	}
-	if n := utf8.RuneCountInString(s); limits.MaxText > 0 && n > limits.MaxText {
+	if limits.MaxText <= 0 || len(s) <= limits.MaxText {
+		return nil // no more characters than bytes
+	}
+	if n := utf8.RuneCountInString(s); n > limits.MaxText {
 		return &LimitError{Action: act, Field: field, Msg: fmt.Sprintf("%d characters, over the limit of %d", n, limits.MaxText)}
 	}
 	return nil
@@ -353,12 +376,11 @@ func (*Adapter) Fallback(ev *platform.Event, opts platform.FallbackOptions) plat
 	if ev != nil && (ev.Kind == platform.CallEnded || ev.Kind == platform.Status) {
 		return platform.Reply{Status: http.StatusOK, Body: empty}
 	}
-	var out callflow
+	b := appendHead(nil, "")
 	if opts.Apology != "" && opts.Voice != "" {
-		if s, err := renderSay(platform.Say{Text: opts.Apology, Voice: opts.Voice}); err == nil {
-			out.Callflow = append(out.Callflow, s)
+		if said, err := renderSay(b, platform.Say{Text: opts.Apology, Voice: opts.Voice}); err == nil {
+			b = append(said, ',')
 		}
 	}
-	out.Callflow = append(out.Callflow, step{Action: "hangup"})
-	return platform.Reply{Status: http.StatusOK, Body: out.encode()}
+	return platform.Reply{Status: http.StatusOK, Body: appendTail(appendHangup(b))}
 }
