@@ -37,7 +37,8 @@ const knownEvents = EventCallAction + ", " + EventCallStatus + ", " + EventSessi
 // event type, sessionId, callStatus, clientActionId and dtmf, which a
 // retried delivery repeats. Caller and Callee are payload.source and
 // payload.destination (for a session summary, those of details.callA).
-// Data is eventData as an object. Raw is the whole webhook, with JSON
+// Data is eventData as an object without dtmf (Digits has it), nil when
+// nothing else is in it, as in every capture answer. Raw is the whole webhook, with JSON
 // numbers as float64 and a string eventData replaced by the object it
 // holds, so flows see one shape. Every problem is a *platform.DecodeError
 // naming the field. The header is not used.
@@ -116,6 +117,7 @@ func decodeStrict(body []byte) (*platform.Event, error) {
 			return nil, &platform.DecodeError{Field: "payload.callStatus", Msg: "unknown call status " + platform.Quote(status) +
 				" for " + EventCallAction + " (known: " + StatusActionCompleted + ", " + StatusCallReceived + ")"}
 		}
+		ev.Data = withoutDtmf(ev.Data)
 	case EventSessionSummary:
 		ev.Kind = platform.CallEnded
 		ev.Caller, ev.Callee = firstLeg(p)
@@ -220,6 +222,22 @@ func eventData(p map[string]any) (map[string]any, error) {
 	default:
 		return nil, &platform.DecodeError{Field: field, Msg: "must be an object or a string, not " + platform.JSONType(v)}
 	}
+}
+
+// withoutDtmf returns the members of eventData other than dtmf, which is
+// Event.Digits; nil when there are none. eventData is not changed: Raw
+// holds it.
+func withoutDtmf(data map[string]any) map[string]any {
+	_, has := data["dtmf"]
+	switch {
+	case len(data) == 0 || has && len(data) == 1:
+		return nil
+	case !has:
+		return data
+	}
+	out := maps.Clone(data)
+	delete(out, "dtmf")
+	return out
 }
 
 // digits reads eventData.dtmf: nil when eventData or dtmf is absent, dtmf is

@@ -56,19 +56,19 @@ func decodeFast(body []byte) (*platform.Event, bool) {
 	}
 	ev := &platform.Event{Platform: Name, Session: str[fieldSessionID], Delivery: str[fieldEventID],
 		Caller: str[fieldSource], Callee: str[fieldDestination], Body: body}
+	var dtmf *string
 	if a.raw[fieldDtmf] != nil {
-		ev.Data = map[string]any{"dtmf": str[fieldDtmf]}
-	} else if ev.Data, ok = fastData(a.raw[fieldEventData]); !ok {
+		if d := str[fieldDtmf]; d != "" {
+			dtmf = &d
+		}
+	} else if ev.Data, dtmf, ok = fastData(a.raw[fieldEventData]); !ok {
 		return nil, false
 	}
 	switch str[fieldCallStatus] {
 	case StatusCallReceived:
 		ev.Kind = platform.CallStarted
 	case StatusActionCompleted:
-		ev.Kind, ev.Resume = platform.Input, str[fieldResume]
-		if ev.Digits, ok = fastDigits(ev.Data); !ok {
-			return nil, false
-		}
+		ev.Kind, ev.Resume, ev.Digits = platform.Input, str[fieldResume], dtmf
 	default:
 		return nil, false
 	}
@@ -273,35 +273,33 @@ func onlyDtmf(eventData []byte) []byte {
 	return v[:len(v)-1]
 }
 
-// fastData is eventData as an object: nil when absent or null; an object
-// is decoded (onlyDtmf's shape is built without this); any other value is
-// for the strict path. raw is a valid value as the decoder returned it,
-// without leading space.
-func fastData(raw []byte) (map[string]any, bool) {
+// fastData is eventData as an object, without dtmf, and the digits dtmf
+// holds: nil when absent or null; an object is decoded (onlyDtmf's shape is
+// read without this); any other value, or a dtmf that is not a string or
+// null, is for the strict path. raw is a valid value as the decoder
+// returned it, without leading space.
+func fastData(raw []byte) (data map[string]any, dtmf *string, ok bool) {
 	switch {
 	case raw == nil || string(raw) == "null":
-		return nil, true
+		return nil, nil, true
 	case raw[0] != '{':
-		return nil, false
+		return nil, nil, false
 	}
-	var m map[string]any
-	if jsonv2.Unmarshal(raw, &m) != nil {
-		return nil, false
+	if jsonv2.Unmarshal(raw, &data) != nil {
+		return nil, nil, false
 	}
-	return m, true
-}
-
-// fastDigits reads dtmf: a string, or null or absent (no digits); a
-// numeric dtmf goes to the strict path.
-func fastDigits(data map[string]any) (*string, bool) {
 	switch v := data["dtmf"].(type) {
 	case nil:
-		return nil, true
 	case string:
-		if v == "" {
-			return nil, true
+		if v != "" {
+			dtmf = &v
 		}
-		return &v, true
+	default:
+		return nil, nil, false
 	}
-	return nil, false
+	delete(data, "dtmf")
+	if len(data) == 0 {
+		data = nil
+	}
+	return data, dtmf, true
 }

@@ -37,7 +37,9 @@ type Event struct {
 	Callee   string
 	Digits   *string // Input: the digits, nil when nothing was captured
 	Resume   string  // Input: the resume token the previous answer set
-	Data     map[string]any
+	// Data is what the event carries besides: a trigger's payload; 8x8's
+	// eventData without dtmf, which is Digits (nil when nothing else).
+	Data map[string]any
 	// Raw is the whole webhook, the `event` of expressions. An adapter may
 	// leave it nil and set Body instead: RawJSON then decodes it on first
 	// use, so webhooks of flows that never read `event` skip that work.
