@@ -278,16 +278,18 @@ func onlyDtmf(eventData []byte) []byte {
 // read without this); any other value, or a dtmf that is not a string or
 // null, is for the strict path. raw is a valid value as the decoder
 // returned it, without leading space.
-func fastData(raw []byte) (data map[string]any, dtmf *string, ok bool) {
+func fastData(raw []byte) (map[string]any, *string, bool) {
 	switch {
 	case raw == nil || string(raw) == "null":
 		return nil, nil, true
 	case raw[0] != '{':
 		return nil, nil, false
 	}
+	var data map[string]any // declared here: Unmarshal's pointer to it escapes
 	if jsonv2.Unmarshal(raw, &data) != nil {
 		return nil, nil, false
 	}
+	var dtmf *string
 	switch v := data["dtmf"].(type) {
 	case nil:
 	case string:

@@ -78,11 +78,13 @@ type Signer struct {
 	macs   sync.Pool // *macState: keying an HMAC costs more than using it
 }
 
-// macState is a keyed HMAC and the buffer its input is gathered in: one
-// Write of one buffer, so nothing escapes per token.
+// macState is a keyed HMAC, the buffer its input is gathered in and the
+// one its sum is written to: one Write of one buffer, and the caller's
+// buffers never reach the hash's interface, so they stay on the stack.
 type macState struct {
 	h   hash.Hash
 	buf []byte
+	sum []byte
 }
 
 // NewSigner returns a Signer for secret, which must be at least 16 bytes
@@ -117,7 +119,7 @@ func (s *Signer) Decode(str, session string, now time.Time) (Token, error) {
 		return Token{}, ErrMalformed
 	}
 	payload, sum := b[:len(b)-macLen], b[len(b)-macLen:]
-	var want [sha256.Size]byte
+	var want [macLen]byte
 	if !hmac.Equal(sum, s.appendMAC(want[:0], session, payload)) {
 		return Token{}, ErrForged
 	}
@@ -144,8 +146,8 @@ func (s *Signer) appendMAC(dst []byte, session string, payload []byte) []byte {
 	m.buf = append(m.buf, session...)
 	m.buf = append(m.buf, payload...)
 	m.h.Write(m.buf)
-	n := len(dst)
-	return m.h.Sum(dst)[:n+macLen]
+	m.sum = m.h.Sum(m.sum[:0])
+	return append(dst, m.sum[:macLen]...)
 }
 
 // appendPayload appends the unsigned part of a token.
