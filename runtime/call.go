@@ -57,10 +57,28 @@ func (c *call) io() context.Context {
 // the in-memory store, which never waits (a deadline context per webhook
 // cost more than the store's work), else io's.
 func (c *call) storeCtx() context.Context {
-	if c.e.memStore {
+	if c.e.mem != nil {
 		return c.ctx
 	}
 	return c.io()
+}
+
+// loadSession and storeSession go to the session store. The in-memory
+// store is given the time the webhook arrived, so a webhook reads the
+// machine's clock once rather than once more per store call (a clock
+// reading costs as much as the store's own work).
+func (c *call) loadSession() (*Session, uint64, error) {
+	if m := c.e.mem; m != nil {
+		return m.get(c.sessionKey(), m.at(c.arrived))
+	}
+	return c.e.store.Get(c.io(), c.sessionKey())
+}
+
+func (c *call) storeSession() (uint64, error) {
+	if m := c.e.mem; m != nil {
+		return m.compareAndSet(c.sessionKey(), c.rev, c.sess, c.e.ttl, m.at(c.arrived))
+	}
+	return c.e.store.CompareAndSet(c.io(), c.sessionKey(), c.rev, c.sess, c.e.ttl)
 }
 
 // release frees what the call held once its answer is made.

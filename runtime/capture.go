@@ -41,7 +41,7 @@ func (c *call) capture(in *ir.Capture, pc, tries int) error {
 
 // resume continues a call whose capture the caller has answered.
 func (c *call) resume() error {
-	sess, rev, err := c.e.store.Get(c.storeCtx(), c.sessionKey())
+	sess, rev, err := c.loadSession()
 	if err != nil {
 		return &Error{Code: "no-session", Msg: "no session for this call (unknown or expired)", Err: err}
 	}

@@ -35,13 +35,13 @@ type Engine struct {
 
 	adapters map[string]platform.Adapter
 	store    SessionStore
-	memStore bool // store is a *MemoryStore, which does no I/O
+	mem      *MemoryStore // store, when it is the in-memory one, which does no I/O
 	answers  *answers
 	signer   *token.Signer
 	secret   []byte
 	client   *http.Client
 	log      *slog.Logger
-	now      func() time.Time
+	now      func() time.Time // the call's time; nil: the time the webhook arrived (WithClock sets it)
 	budgets  map[string]time.Duration
 	ttl      time.Duration
 	fallback platform.FallbackOptions
@@ -55,7 +55,6 @@ func New(opts ...Option) (*Engine, error) {
 		answers:  newAnswers(200_000),
 		client:   &http.Client{},
 		log:      slog.New(slog.DiscardHandler),
-		now:      time.Now,
 		budgets:  map[string]time.Duration{},
 		ttl:      2 * time.Hour,
 	}
@@ -69,7 +68,7 @@ func New(opts ...Option) (*Engine, error) {
 	if e.store == nil {
 		e.store = NewMemoryStore(0)
 	}
-	_, e.memStore = e.store.(*MemoryStore)
+	e.mem, _ = e.store.(*MemoryStore)
 	if e.secret == nil {
 		e.secret = make([]byte, 32)
 		rand.Read(e.secret)

@@ -65,9 +65,13 @@ func (e *Engine) Serve(ctx context.Context, req *Request) (*Result, error) {
 	if err != nil {
 		return &Result{Reply: errorReply(http.StatusBadRequest, "bad_webhook", err.Error()), Outcome: Rejected}, err
 	}
+	arrived := time.Now() // the machine's clock, read once per webhook
 	now := req.Now
 	if now.IsZero() {
-		now = e.now()
+		now = arrived
+		if e.now != nil {
+			now = e.now()
+		}
 	}
 	key := ev.Platform + "|" + ev.Delivery
 	if ev.Delivery != "" {
@@ -75,7 +79,6 @@ func (e *Engine) Serve(ctx context.Context, req *Request) (*Result, error) {
 			return &Result{Reply: r, Event: ev, Outcome: Duplicate}, nil
 		}
 	}
-	arrived := time.Now()
 	c := &call{e: e, ctx: ctx, req: req, ev: ev, ad: ad, now: now, arrived: arrived, deadline: arrived.Add(e.budget(ev.Platform))}
 	c.resp.Actions = c.actions[:0]
 	defer c.release()
@@ -191,7 +194,7 @@ func (c *call) save() error {
 		}
 		return nil
 	}
-	_, err := c.e.store.CompareAndSet(c.storeCtx(), c.sessionKey(), c.rev, c.sess, c.e.ttl)
+	_, err := c.storeSession()
 	if errors.Is(err, ErrConflict) {
 		return &Error{Code: "conflict", Msg: "another webhook for this call was answered meanwhile"}
 	}

@@ -174,8 +174,8 @@ type MemoryStore struct {
 	mu      sync.Mutex
 	max     int
 	entries map[string]memEntry
-	byExp   expiryHeap // soonest expiry first; items of replaced entries are skipped
-	now     func() time.Time
+	byExp   expiryHeap       // soonest expiry first; items of replaced entries are skipped
+	now     func() time.Time // a clock for tests; nil: the machine's
 }
 
 type memEntry struct {
@@ -200,14 +200,30 @@ func NewMemoryStore(max int) *MemoryStore {
 	if max <= 0 {
 		max = 100_000
 	}
-	return &MemoryStore{max: max, entries: map[string]memEntry{}, now: time.Now}
+	return &MemoryStore{max: max, entries: map[string]memEntry{}}
+}
+
+// at is the store's time: its own clock when one is set (tests), else t,
+// the time the caller read, or the machine's clock when t is zero.
+func (m *MemoryStore) at(t time.Time) time.Time {
+	switch {
+	case m.now != nil:
+		return m.now()
+	case t.IsZero():
+		return time.Now()
+	}
+	return t
 }
 
 // Get returns a session and its revision.
 func (m *MemoryStore) Get(_ context.Context, key string) (*Session, uint64, error) {
+	return m.get(key, m.at(time.Time{}))
+}
+
+func (m *MemoryStore) get(key string, now time.Time) (*Session, uint64, error) {
 	m.mu.Lock()
 	e, ok := m.entries[key]
-	if ok && !m.now().Before(e.expires) {
+	if ok && !now.Before(e.expires) {
 		delete(m.entries, key)
 		ok = false
 	}
@@ -222,9 +238,12 @@ func (m *MemoryStore) Get(_ context.Context, key string) (*Session, uint64, erro
 // It keeps s itself, which the caller must not modify afterwards (the
 // engine never does); Get hands out copies.
 func (m *MemoryStore) CompareAndSet(_ context.Context, key string, rev uint64, s *Session, ttl time.Duration) (uint64, error) {
+	return m.compareAndSet(key, rev, s, ttl, m.at(time.Time{}))
+}
+
+func (m *MemoryStore) compareAndSet(key string, rev uint64, s *Session, ttl time.Duration, now time.Time) (uint64, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	now := m.now()
 	m.expire(now)
 	e, ok := m.entries[key]
 	if ok && !now.Before(e.expires) {
