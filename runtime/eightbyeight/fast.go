@@ -40,15 +40,19 @@ const (
 
 // decodeFast decodes a well-formed CALL_ACTION webhook, or reports false so
 // the strict path can decode the rest or say precisely what is wrong. One
-// pass of jsontext's decoder validates the body (syntax and UTF-8; checking
-// every name for duplicates cost a third of validating, so read checks the
-// names it keeps itself) and yields the fields, raw; fields in any other
-// shape (null, numbers for strings, a string eventData, a numeric dtmf,
-// escaped or repeated names) are the strict path's.
+// pass validates the body and yields the fields, raw: scan's for plain
+// ASCII bodies, else jsontext's decoder (syntax and UTF-8; checking every
+// name for duplicates cost a third of validating, so both check the names
+// they keep themselves). Fields in any other shape (null, numbers for
+// strings, a string eventData, a numeric dtmf, escaped or repeated names)
+// are the strict path's.
 func decodeFast(body []byte) (*platform.Event, bool) {
 	var a action
-	if !a.read(body) {
-		return nil, false
+	if !a.scan(body) {
+		a = action{}
+		if !a.read(body) {
+			return nil, false
+		}
 	}
 	str, ok := a.strings()
 	if !ok || a.odd || !a.payload || str[fieldEventType] != EventCallAction || str[fieldSessionID] == "" || str[fieldEventID] == "" {

@@ -1,0 +1,136 @@
+package eightbyeight
+
+import (
+	"bytes"
+	"encoding/binary"
+	"math/bits"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/go-json-experiment/json/jsontext"
+
+	"github.com/callflow/callflow/runtime/platform"
+)
+
+// FuzzScan checks scan against jsontext: a body scan accepts is valid JSON
+// to jsontext, and scan keeps exactly what read keeps from it.
+func FuzzScan(f *testing.F) {
+	files, err := filepath.Glob(filepath.Join(dir, "*.json"))
+	if err != nil || len(files) == 0 {
+		f.Fatalf("no seeds in %s: %v", dir, err)
+	}
+	for _, file := range files {
+		b, err := os.ReadFile(file)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+	}
+	for _, s := range []string{
+		`{}`, `{"a":[1,-0.5e+7,true,false,null,{"b":[]}],"payload":{"eventData":{"dtmf":"1"}}}`,
+		`{"a":01}`, `{"a":1.}`, `{"a":-}`, `{"a":1e}`, `{"a":tru}`, `{"a":[1,]}`, `{"a":{"b":1,}}`,
+		`{"a":1}x`, `{"a" 1}`, `{"a":1 "b":2}`, `{"eventType":"CALL_ACTION","payload":"x"}`,
+		`{"payload":{"sessionId":"s","sessionId":"t"},"payload":{}}`, "{\"a\":\"\x7f\"}", "{\"a\":\"\x1f\"}",
+		`[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]`,
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		var scanned action
+		if !scanned.scan(body) {
+			return
+		}
+		if !jsontext.Value(body).IsValid(allowDuplicates) {
+			t.Fatalf("scan accepted %q, which is not valid JSON", body)
+		}
+		var read action
+		if !read.read(body) {
+			t.Fatalf("scan accepted %q, read did not", body)
+		}
+		if scanned.payload != read.payload || scanned.odd != read.odd || scanned.seen != read.seen {
+			t.Fatalf("scan %+v, read %+v", scanned, read)
+		}
+		for f := range scanned.raw {
+			if !bytes.Equal(scanned.raw[f], read.raw[f]) || (scanned.raw[f] == nil) != (read.raw[f] == nil) {
+				t.Fatalf("field %d: scan %q, read %q", f, scanned.raw[f], read.raw[f])
+			}
+		}
+	})
+}
+
+// TestScanDeclines shows what scan leaves to the decoder: escapes and
+// non-ASCII text, valid or not, and invalid JSON.
+func TestScanDeclines(t *testing.T) {
+	for _, body := range []string{
+		`{"eventType":"CALL_\u0041CTION"}`, `{"source":"Zoë"}`, `{"a":"\ud800"}`, "{\"a\":\"\xff\"}",
+		`{"a":1,}`, `{"a":1} {}`, ``, `[]`,
+	} {
+		var a action
+		if a.scan([]byte(body)) {
+			t.Errorf("scan accepted %s", body)
+		}
+	}
+}
+
+// BenchmarkDecodeAction compares the two passes of the fast path on a
+// capture answer.
+func BenchmarkDecodeAction(b *testing.B) {
+	digits := "9"
+	body, err := New().Webhook(platform.Call{Session: "1c6a3f3e-4f0b-4a8e-9d6c-0b7e5c2d1a90", Delivery: "e1", Caller: "+6591234567",
+		Callee: "+6512345678", Resume: "AcSQ5ckGBAdzdXBwb3J0EHYxMjM0NTY3ODlhYmNkZWYFb3JkZXJ6pXJ7w2kKl0G_0t8GxA", Digits: &digits})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Run("scan", func(b *testing.B) {
+		for b.Loop() {
+			var a action
+			if !a.scan(body) {
+				b.Fatal("declined")
+			}
+		}
+	})
+	b.Run("jsontext", func(b *testing.B) {
+		for b.Loop() {
+			var a action
+			if !a.read(body) {
+				b.Fatal("declined")
+			}
+		}
+	})
+}
+
+// TestSpecial checks the eight-byte test against a byte-by-byte one: for
+// every byte value at every position, with and without another byte after
+// it, the lowest mark is the first byte that ends a plain string.
+func TestSpecial(t *testing.T) {
+	ends := func(c byte) bool { return c < 0x20 || c >= 0x80 || c == '"' || c == '\\' }
+	var word [8]byte
+	for p := range 8 {
+		for c := range 256 {
+			for _, after := range []byte{'a', 0x00, '"', 0xff} {
+				for i := range word {
+					word[i] = 'a'
+				}
+				word[p] = byte(c)
+				if p < 7 {
+					word[7] = after
+				}
+				want := 8
+				for i, b := range word {
+					if ends(b) {
+						want = i
+						break
+					}
+				}
+				got := 8
+				if m := special(binary.LittleEndian.Uint64(word[:])); m != 0 {
+					got = bits.TrailingZeros64(m) / 8
+				}
+				if got != want {
+					t.Fatalf("%q: first special byte at %d, want %d", word, got, want)
+				}
+			}
+		}
+	}
+}
