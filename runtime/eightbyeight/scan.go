@@ -106,8 +106,18 @@ func (a *action) scanValue(s *scanner, field, depth int) bool {
 	return true
 }
 
-// peek skips space and returns the next byte, 0 at the end.
+// peek skips space and returns the next byte, 0 at the end. The test
+// before the loop is for bodies without space, 8x8's, and lets peek and
+// next be inlined.
 func (s *scanner) peek() byte {
+	if s.i < len(s.b) && s.b[s.i] > ' ' {
+		return s.b[s.i]
+	}
+	return s.peekAfterSpace()
+}
+
+//go:noinline
+func (s *scanner) peekAfterSpace() byte {
 	s.space()
 	if s.i < len(s.b) {
 		return s.b[s.i]
@@ -125,11 +135,21 @@ func (s *scanner) space() {
 
 // next consumes c, after space, and reports whether it was there.
 func (s *scanner) next(c byte) bool {
-	if s.peek() != c {
-		return false
+	if s.i < len(s.b) && s.b[s.i] == c {
+		s.i++
+		return true
 	}
-	s.i++
-	return true
+	return s.nextAfterSpace(c)
+}
+
+//go:noinline
+func (s *scanner) nextAfterSpace(c byte) bool {
+	s.space()
+	if s.i < len(s.b) && s.b[s.i] == c {
+		s.i++
+		return true
+	}
+	return false
 }
 
 // value reads one value at depth, leaving s.i after it (values start at the
