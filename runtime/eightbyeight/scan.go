@@ -18,21 +18,25 @@ import (
 // So scan never accepts a body jsontext would refuse: FuzzScan checks
 // that, and that what it keeps is what read keeps.
 func (a *action) scan(body []byte) bool {
-	s := scanner{b: body, a: a}
+	s := scanner{b: body}
 	if !s.object(1, inTop) {
 		return false
 	}
 	s.space()
+	*a = s.act
 	return s.i == len(s.b)
 }
 
 // maxScanDepth bounds the nesting scan follows; deeper bodies go to read.
 const maxScanDepth = 32
 
+// scanner holds the action it fills rather than a pointer to it: escape
+// analysis gives up on the recursion, and a pointer would move the caller's
+// action to the heap.
 type scanner struct {
-	b []byte
-	i int
-	a *action
+	b   []byte
+	i   int
+	act action
 }
 
 // The objects whose members scan keeps.
@@ -47,17 +51,18 @@ const (
 func (s *scanner) member(name []byte, depth, in int) bool {
 	switch in {
 	case inTop:
-		return s.a.topMember(s, name, depth)
+		return s.topMember(name, depth)
 	case inPayload:
-		return s.a.payloadMember(s, name, depth)
+		return s.payloadMember(name, depth)
 	}
 	return s.value(depth + 1)
 }
 
-func (a *action) topMember(s *scanner, name []byte, depth int) bool {
+func (s *scanner) topMember(name []byte, depth int) bool {
+	a := &s.act
 	switch string(name) {
 	case `"eventType"`:
-		return a.scanValue(s, fieldEventType, depth)
+		return s.keep(fieldEventType, depth)
 	case `"payload"`:
 		if a.payload {
 			a.odd = true // repeated
@@ -71,22 +76,23 @@ func (a *action) topMember(s *scanner, name []byte, depth int) bool {
 	return s.value(depth + 1)
 }
 
-func (a *action) payloadMember(s *scanner, name []byte, depth int) bool {
+func (s *scanner) payloadMember(name []byte, depth int) bool {
+	a := &s.act
 	switch string(name) {
 	case `"eventId"`:
-		return a.scanValue(s, fieldEventID, depth)
+		return s.keep(fieldEventID, depth)
 	case `"sessionId"`:
-		return a.scanValue(s, fieldSessionID, depth)
+		return s.keep(fieldSessionID, depth)
 	case `"callStatus"`:
-		return a.scanValue(s, fieldCallStatus, depth)
+		return s.keep(fieldCallStatus, depth)
 	case `"source"`:
-		return a.scanValue(s, fieldSource, depth)
+		return s.keep(fieldSource, depth)
 	case `"destination"`:
-		return a.scanValue(s, fieldDestination, depth)
+		return s.keep(fieldDestination, depth)
 	case `"clientActionId"`:
-		return a.scanValue(s, fieldResume, depth)
+		return s.keep(fieldResume, depth)
 	case `"eventData"`:
-		if !a.scanValue(s, fieldEventData, depth) {
+		if !s.keep(fieldEventData, depth) {
 			return false
 		}
 		a.raw[fieldDtmf] = onlyDtmf(a.raw[fieldEventData])
@@ -95,14 +101,14 @@ func (a *action) payloadMember(s *scanner, name []byte, depth int) bool {
 	return s.value(depth + 1)
 }
 
-// scanValue reads a member's value and keeps it as field.
-func (a *action) scanValue(s *scanner, field, depth int) bool {
+// keep reads a member's value and keeps it as field.
+func (s *scanner) keep(field, depth int) bool {
 	s.space()
 	start := s.i
 	if !s.value(depth + 1) {
 		return false
 	}
-	a.set(field, s.b[start:s.i])
+	s.act.set(field, s.b[start:s.i])
 	return true
 }
 
