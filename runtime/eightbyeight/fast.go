@@ -141,14 +141,9 @@ func (a *action) top(d *jsontext.Decoder) bool {
 	case `"eventType"`:
 		return a.value(d, fieldEventType)
 	case `"payload"`:
-		if a.payload {
-			a.odd = true // repeated
-		}
-		if d.PeekKind() == '{' {
-			a.payload = true
+		if a.enterPayload(d.PeekKind() == '{') {
 			return a.readPayload(d)
 		}
-		a.odd = true
 	}
 	_, err = d.ReadValue()
 	return err == nil
@@ -159,42 +154,51 @@ func (a *action) readPayload(d *jsontext.Decoder) bool {
 		return false
 	}
 	for d.PeekKind() == '"' {
-		if !a.inPayload(d) {
+		name, err := d.ReadValue()
+		if err != nil {
+			return false
+		}
+		a.plain(name)
+		if f := payloadField(name); f >= 0 {
+			if !a.value(d, f) {
+				return false
+			}
+		} else if _, err := d.ReadValue(); err != nil {
 			return false
 		}
 	}
 	return leave(d)
 }
 
-// inPayload reads a member of the payload.
-func (a *action) inPayload(d *jsontext.Decoder) bool {
-	name, err := d.ReadValue()
-	if err != nil {
-		return false
-	}
-	a.plain(name)
+// enterPayload notes a payload member, an object or not, and reports
+// whether to read its members: a payload that is not an object, or a
+// second one, is the strict path's.
+func (a *action) enterPayload(isObject bool) bool {
+	a.odd = a.odd || a.payload || !isObject
+	a.payload = a.payload || isObject
+	return isObject
+}
+
+// payloadField is the field a payload member is kept as, -1 for the
+// members the fast path does not read.
+func payloadField(name []byte) int {
 	switch string(name) {
 	case `"eventId"`:
-		return a.value(d, fieldEventID)
+		return fieldEventID
 	case `"sessionId"`:
-		return a.value(d, fieldSessionID)
+		return fieldSessionID
 	case `"callStatus"`:
-		return a.value(d, fieldCallStatus)
+		return fieldCallStatus
 	case `"source"`:
-		return a.value(d, fieldSource)
+		return fieldSource
 	case `"destination"`:
-		return a.value(d, fieldDestination)
+		return fieldDestination
 	case `"clientActionId"`:
-		return a.value(d, fieldResume)
+		return fieldResume
 	case `"eventData"`:
-		if !a.value(d, fieldEventData) {
-			return false
-		}
-		a.raw[fieldDtmf] = onlyDtmf(a.raw[fieldEventData])
-		return true
+		return fieldEventData
 	}
-	_, err = d.ReadValue()
-	return err == nil
+	return -1
 }
 
 // value reads the value of a field.
@@ -208,13 +212,17 @@ func (a *action) value(d *jsontext.Decoder, field int) bool {
 }
 
 // set keeps a field's value; a field read before makes the action odd: the
-// strict path reads the last of repeated names, the scan the first.
+// strict path reads the last of repeated names, the scan the first. An
+// eventData that holds only dtmf gives that field too.
 func (a *action) set(field int, v []byte) {
 	if a.seen&(1<<field) != 0 {
 		a.odd = true
 	}
 	a.seen |= 1 << field
 	a.raw[field] = v
+	if field == fieldEventData {
+		a.raw[fieldDtmf] = onlyDtmf(v)
+	}
 }
 
 // plain marks the action odd when a name has an escape: "\u0073ource" is

@@ -59,44 +59,20 @@ func (s *scanner) member(name []byte, depth, in int) bool {
 }
 
 func (s *scanner) topMember(name []byte, depth int) bool {
-	a := &s.act
 	switch string(name) {
 	case `"eventType"`:
 		return s.keep(fieldEventType, depth)
 	case `"payload"`:
-		if a.payload {
-			a.odd = true // repeated
-		}
-		if s.peek() == '{' {
-			a.payload = true
+		if s.act.enterPayload(s.peek() == '{') {
 			return s.object(depth+1, inPayload)
 		}
-		a.odd = true
 	}
 	return s.value(depth + 1)
 }
 
 func (s *scanner) payloadMember(name []byte, depth int) bool {
-	a := &s.act
-	switch string(name) {
-	case `"eventId"`:
-		return s.keep(fieldEventID, depth)
-	case `"sessionId"`:
-		return s.keep(fieldSessionID, depth)
-	case `"callStatus"`:
-		return s.keep(fieldCallStatus, depth)
-	case `"source"`:
-		return s.keep(fieldSource, depth)
-	case `"destination"`:
-		return s.keep(fieldDestination, depth)
-	case `"clientActionId"`:
-		return s.keep(fieldResume, depth)
-	case `"eventData"`:
-		if !s.keep(fieldEventData, depth) {
-			return false
-		}
-		a.raw[fieldDtmf] = onlyDtmf(a.raw[fieldEventData])
-		return true
+	if f := payloadField(name); f >= 0 {
+		return s.keep(f, depth)
 	}
 	return s.value(depth + 1)
 }

@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"encoding/binary"
 	"math/bits"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/go-json-experiment/json/jsontext"
@@ -16,17 +14,7 @@ import (
 // FuzzScan checks scan against jsontext: a body scan accepts is valid JSON
 // to jsontext, and scan keeps exactly what read keeps from it.
 func FuzzScan(f *testing.F) {
-	files, err := filepath.Glob(filepath.Join(dir, "*.json"))
-	if err != nil || len(files) == 0 {
-		f.Fatalf("no seeds in %s: %v", dir, err)
-	}
-	for _, file := range files {
-		b, err := os.ReadFile(file)
-		if err != nil {
-			f.Fatal(err)
-		}
-		f.Add(b)
-	}
+	addSamples(f)
 	for _, s := range []string{
 		`{}`, `{"a":[1,-0.5e+7,true,false,null,{"b":[]}],"payload":{"eventData":{"dtmf":"1"}}}`,
 		`{"a":01}`, `{"a":1.}`, `{"a":-}`, `{"a":1e}`, `{"a":tru}`, `{"a":[1,]}`, `{"a":{"b":1,}}`,

@@ -124,9 +124,8 @@ func TestWebhookInputNeedsSession(t *testing.T) {
 	}
 }
 
-// FuzzDecode feeds webhooks to Decode: it must not panic, every error must
-// be a *platform.DecodeError, and an event it accepts must be renderable.
-func FuzzDecode(f *testing.F) {
+// addSamples seeds a fuzz target with the sample webhooks.
+func addSamples(f *testing.F) {
 	files, err := filepath.Glob(filepath.Join(dir, "*.json"))
 	if err != nil || len(files) == 0 {
 		f.Fatalf("no seeds in %s: %v", dir, err)
@@ -138,6 +137,12 @@ func FuzzDecode(f *testing.F) {
 		}
 		f.Add(b)
 	}
+}
+
+// FuzzDecode feeds webhooks to Decode: it must not panic, every error must
+// be a *platform.DecodeError, and an event it accepts must be renderable.
+func FuzzDecode(f *testing.F) {
+	addSamples(f)
 	f.Add([]byte(completed(`"{\"dtmf\":12}"`, "")))
 	f.Add([]byte(`{"eventType":"CALL_ACTION","payload":{"sessionId":"s","callStatus":"ACTION_COMPLETED","eventData":"\"x\""}}`))
 	f.Add([]byte(`{"eventType":"CALL_STATUS","payload":{"sessionId":"s","n":[1e999]}}`))
