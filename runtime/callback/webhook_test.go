@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/callflow/callflow/runtime/internal/golden"
+
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 
@@ -27,26 +29,8 @@ func TestWebhookRoundTrip(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			body, err := New().Webhook(tt.call)
-			if err != nil {
-				t.Fatal(err)
-			}
+			body := golden.TriggerRoundTrip(t, New(), tt.call, tt.id)
 			goldenCheck(t, "webhook_"+tt.name+".json", body)
-			ev, err := New().Decode(body, nil)
-			if err != nil {
-				t.Fatalf("Decode(Webhook()): %v\n%s", err, body)
-			}
-			data := tt.call.Data
-			if data == nil {
-				data = map[string]any{}
-			}
-			want := &platform.Event{
-				Kind: platform.Trigger, Platform: "callback", Session: tt.id, Delivery: tt.id,
-				Caller: tt.call.Caller, Callee: tt.call.Callee, Data: data,
-			}
-			if diff := cmp.Diff(want, ev, cmpopts.IgnoreFields(platform.Event{}, "Raw")); diff != "" {
-				t.Errorf("round trip (-want +got):\n%s", diff)
-			}
 		})
 	}
 }

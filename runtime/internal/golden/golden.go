@@ -9,6 +9,9 @@ import (
 	"reflect"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+
 	"github.com/callflow/callflow/runtime/platform"
 )
 
@@ -71,4 +74,32 @@ func SameEvent(t *testing.T, body []byte, fast, strict *platform.Event, strictEr
 		!reflect.DeepEqual(fast.Data, strict.Data) || !reflect.DeepEqual(fast.RawJSON(), strict.RawJSON()) {
 		t.Fatalf("the paths disagree on %s:\nfast   %+v\nstrict %+v", body, fast, strict)
 	}
+}
+
+// TriggerRoundTrip builds a trigger webhook with ad.Webhook, checks that
+// ad.Decode reads it back as the trigger call made it (id as session and
+// delivery, data an empty object when the call has none) and returns the
+// body for a golden file.
+func TriggerRoundTrip(t *testing.T, ad platform.Adapter, call platform.Call, id string) []byte {
+	t.Helper()
+	body, err := ad.Webhook(call)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ev, err := ad.Decode(body, nil)
+	if err != nil {
+		t.Fatalf("Decode(Webhook()): %v\n%s", err, body)
+	}
+	data := call.Data
+	if data == nil {
+		data = map[string]any{}
+	}
+	want := &platform.Event{
+		Kind: platform.Trigger, Platform: ad.Name(), Session: id, Delivery: id,
+		Caller: call.Caller, Callee: call.Callee, Data: data,
+	}
+	if diff := cmp.Diff(want, ev, cmpopts.IgnoreFields(platform.Event{}, "Raw")); diff != "" {
+		t.Errorf("round trip (-want +got):\n%s", diff)
+	}
+	return body
 }
