@@ -64,20 +64,10 @@ func (l *lowerer) ifStep(code []ir.Instr, pos ir.Pos, s *ast.If) []ir.Instr {
 	var jumps []*ir.Jump
 	for _, b := range s.Branches {
 		br := &ir.Branch{Pos: ir.Pos{At: b.Cond.At}, Cond: l.expr(b.Cond)}
-		code = append(code, br)
-		code = l.block(code, b.Body)
-		j := &ir.Jump{Pos: pos}
-		code = append(code, j)
-		jumps = append(jumps, j)
+		code = l.arm(append(code, br), pos, b.Body, &jumps)
 		br.Else = len(code)
 	}
-	if s.Else != nil {
-		code = l.block(code, s.Else)
-	}
-	for _, j := range jumps {
-		j.To = len(code)
-	}
-	return code
+	return l.end(code, s.Else, jumps)
 }
 
 func (l *lowerer) switchStep(code []ir.Instr, pos ir.Pos, s *ast.Switch) []ir.Instr {
@@ -90,14 +80,25 @@ func (l *lowerer) switchStep(code []ir.Instr, pos ir.Pos, s *ast.Switch) []ir.In
 			c.Values = append(c.Values, l.info.Values[v])
 		}
 		sw.Cases = append(sw.Cases, c)
-		code = l.block(code, cs.Body)
-		j := &ir.Jump{Pos: pos}
-		code = append(code, j)
-		jumps = append(jumps, j)
+		code = l.arm(code, pos, cs.Body, &jumps)
 	}
 	sw.Else = len(code)
-	if s.Else != nil {
-		code = l.block(code, s.Else)
+	return l.end(code, s.Else, jumps)
+}
+
+// arm lowers one branch of an if or switch: its body, then a jump to the
+// end, kept in jumps for end to aim.
+func (l *lowerer) arm(code []ir.Instr, pos ir.Pos, body *ast.Block, jumps *[]*ir.Jump) []ir.Instr {
+	code = l.block(code, body)
+	j := &ir.Jump{Pos: pos}
+	*jumps = append(*jumps, j)
+	return append(code, j)
+}
+
+// end lowers the else block, if any, and aims the arms' jumps past it.
+func (l *lowerer) end(code []ir.Instr, elseBody *ast.Block, jumps []*ir.Jump) []ir.Instr {
+	if elseBody != nil {
+		code = l.block(code, elseBody)
 	}
 	for _, j := range jumps {
 		j.To = len(code)
