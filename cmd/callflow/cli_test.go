@@ -46,6 +46,7 @@ func TestScripts(t *testing.T) {
 			"mkbig":     cmdMkbig,
 			"tokenfrom": cmdTokenfrom,
 			"sarifok":   cmdSarifok,
+			"mksteps":   cmdMksteps,
 		},
 	})
 }
@@ -158,4 +159,21 @@ func cmdSarifok(ts *testscript.TestScript, neg bool, args []string) {
 	if err := sarifschema.Validate([]byte(data)); err != nil {
 		ts.Fatalf("%s is not valid SARIF 2.1.0: %v", args[0], err)
 	}
+}
+
+// mksteps FILE N writes a callback flow whose one handler runs N set steps:
+// a diagram of N+2 edges.
+func cmdMksteps(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: mksteps FILE N")
+	}
+	n, err := strconv.Atoi(args[1])
+	ts.Check(err)
+	var b strings.Builder
+	b.WriteString("flow big\ntarget callback\notherwise -> main\nhandler main {\n")
+	for i := range n {
+		b.WriteString("  set x = " + strconv.Itoa(i) + "\n")
+	}
+	b.WriteString("}\n")
+	ts.Check(os.WriteFile(ts.MkAbs(args[0]), []byte(b.String()), 0o644))
 }
