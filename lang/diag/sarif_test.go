@@ -382,3 +382,34 @@ func TestCamelCase(t *testing.T) {
 		}
 	}
 }
+
+// FuzzArtifactURI: any relative file name becomes a URI reference the
+// SARIF schema accepts and that names that file again: no scheme, query or
+// fragment, the same path once decoded.
+func FuzzArtifactURI(f *testing.F) {
+	for _, s := range []string{"flows/a.flow", "a b/điểm.flow", "#1?.flow", "100%.flow", "a:b.flow", "x/y:z", `w\in.flow`, "./../a", "%2F", "?", "[::1]"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, name string) {
+		p := strings.ReplaceAll(name, `\`, "/")
+		for strings.HasPrefix(p, "./") {
+			p = strings.TrimLeft(p[2:], "/")
+		}
+		if p == "" || strings.HasPrefix(p, "/") || isDrive(p) {
+			return // absolute, or nothing left: not this property
+		}
+		loc := artifactLocation(name)
+		ref, err := url.Parse(loc.URI)
+		if err != nil || ref.Scheme != "" || ref.Host != "" || ref.RawQuery != "" || ref.Fragment != "" || strings.TrimPrefix(ref.Path, "./") != p || loc.URIBaseID != SourceRootID {
+			t.Fatalf("%q: uri %q reads as %+v (%v)", name, loc.URI, ref, err)
+		}
+		var buf bytes.Buffer
+		d := Errorf(Syntax, source.Span{File: name, Start: source.Pos{Line: 1, Col: 1}}, "x")
+		if err := WriteSARIF(&buf, Diagnostics{d}, nil); err != nil {
+			t.Fatal(err)
+		}
+		if err := sarifschema.Validate(buf.Bytes()); err != nil {
+			t.Fatalf("%q: uri %q: %v", name, loc.URI, err)
+		}
+	})
+}
