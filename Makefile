@@ -3,6 +3,13 @@
 
 GO       ?= go
 FUZZTIME ?= 10s
+# How long the fuzzer may minimize each new input, as a number of calls.
+# Go's default, 60s, is spent on every newly interesting input: FuzzFormat
+# then ran 20 inputs in 30 s. With 200x it runs about 130,000 and finds
+# over 200 new inputs (1000x: 32,000; 1s: 37,000). A crasher is still
+# minimized, less thoroughly: run its target with FUZZMINIMIZE=60s to shrink
+# it further.
+FUZZMINIMIZE ?= 200x
 
 .PHONY: build test run bench fuzz check
 
@@ -30,8 +37,9 @@ bench:
 	$(GO) test -run '^$$' -bench . -benchmem $$($(GO) list ./... | grep -v '/bench/load$$')
 	$(GO) test -run '^$$' -bench . -benchtime 1x ./bench/load
 
-# Runs every fuzz target for FUZZTIME each. `go test -list` prints a
-# package's matching names, then an "ok <package>" line.
+# Runs every fuzz target for FUZZTIME each, minimizing for FUZZMINIMIZE.
+# `go test -list` prints a package's matching names, then an "ok <package>"
+# line.
 fuzz:
 	@set -e; \
 	list="$$($(GO) test -list '^Fuzz' ./...)"; \
@@ -39,7 +47,7 @@ fuzz:
 	if [ -z "$$targets" ]; then echo "no fuzz targets"; exit 0; fi; \
 	echo "$$targets" | while read -r pkg name; do \
 		echo "== $$name ($$pkg)"; \
-		$(GO) test -run '^$$' -fuzz "^$$name\$$" -fuzztime $(FUZZTIME) "$$pkg"; \
+		$(GO) test -run '^$$' -fuzz "^$$name\$$" -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZMINIMIZE) "$$pkg"; \
 	done
 
 check:

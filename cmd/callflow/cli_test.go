@@ -14,6 +14,7 @@ import (
 	"github.com/rogpeppe/go-internal/testscript"
 
 	"github.com/callflow/callflow/cmd/callflow/internal/cli"
+	"github.com/callflow/callflow/internal/sarifschema"
 )
 
 var update = flag.Bool("update", false, "rewrite the cmp files in testdata/script to match the output")
@@ -44,6 +45,8 @@ func TestScripts(t *testing.T) {
 			"mkdeep":    cmdMkdeep,
 			"mkbig":     cmdMkbig,
 			"tokenfrom": cmdTokenfrom,
+			"sarifok":   cmdSarifok,
+			"mksteps":   cmdMksteps,
 		},
 	})
 }
@@ -144,4 +147,33 @@ func cmdTokenfrom(ts *testscript.TestScript, neg bool, args []string) {
 	data, err := json.MarshalIndent(hook, "", "  ")
 	ts.Check(err)
 	ts.Check(os.WriteFile(ts.MkAbs(args[1]), data, 0o644))
+}
+
+// sarifok FILE fails unless FILE (or stdout, for "stdout") is a SARIF log
+// the official SARIF 2.1.0 schema accepts.
+func cmdSarifok(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: sarifok FILE|stdout")
+	}
+	data := ts.ReadFile(args[0])
+	if err := sarifschema.Validate([]byte(data)); err != nil {
+		ts.Fatalf("%s is not valid SARIF 2.1.0: %v", args[0], err)
+	}
+}
+
+// mksteps FILE N writes a callback flow whose one handler runs N set steps:
+// a diagram of N+2 edges.
+func cmdMksteps(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: mksteps FILE N")
+	}
+	n, err := strconv.Atoi(args[1])
+	ts.Check(err)
+	var b strings.Builder
+	b.WriteString("flow big\ntarget callback\notherwise -> main\nhandler main {\n")
+	for i := range n {
+		b.WriteString("  set x = " + strconv.Itoa(i) + "\n")
+	}
+	b.WriteString("}\n")
+	ts.Check(os.WriteFile(ts.MkAbs(args[0]), []byte(b.String()), 0o644))
 }

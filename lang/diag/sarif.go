@@ -1,10 +1,9 @@
 package diag
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
-	"fmt"
 	"io"
+	"net/url"
+	"path"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -14,14 +13,17 @@ import (
 
 // SARIF constants.
 const (
-	SARIFSchema  = "https://json.schemastore.org/sarif-2.1.0.json"
+	// SARIFSchema is the id of the official OASIS schema for SARIF 2.1.0.
+	SARIFSchema  = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 	SARIFVersion = "2.1.0"
 
-	// FingerprintKey names the partialFingerprints entry callflow computes.
-	// callflow does not write primaryLocationLineHash: GitHub's upload action
-	// computes that key with its own algorithm and warns when a tool's value
-	// differs from its own.
-	FingerprintKey = "callflowLineHash/v1"
+	// FingerprintKey names the partialFingerprints entry callflow computes:
+	// GitHub's primaryLocationLineHash, by GitHub's algorithm (linehash.go).
+	FingerprintKey = "primaryLocationLineHash"
+
+	// SourceRootID is the uriBaseId of every relative artifact URI: the
+	// folder `callflow check` ran in, which in CI is the repository root.
+	SourceRootID = "%SRCROOT%"
 )
 
 type sarifLog struct {
@@ -42,6 +44,7 @@ type sarifTool struct {
 
 type sarifDriver struct {
 	Name            string      `json:"name"`
+	Version         string      `json:"version,omitempty"`
 	SemanticVersion string      `json:"semanticVersion,omitempty"`
 	InformationURI  string      `json:"informationUri"`
 	Rules           []sarifRule `json:"rules"`
@@ -53,6 +56,7 @@ type sarifRule struct {
 	ShortDescription     sarifMessage       `json:"shortDescription"`
 	FullDescription      sarifMessage       `json:"fullDescription"`
 	Help                 sarifMessage       `json:"help"`
+	HelpURI              string             `json:"helpUri,omitempty"`
 	DefaultConfiguration sarifConfiguration `json:"defaultConfiguration"`
 }
 
@@ -86,7 +90,8 @@ type sarifPhysicalLocation struct {
 }
 
 type sarifArtifactLocation struct {
-	URI string `json:"uri"`
+	URI       string `json:"uri"`
+	URIBaseID string `json:"uriBaseId,omitempty"`
 }
 
 type sarifRegion struct {
@@ -97,17 +102,22 @@ type sarifRegion struct {
 }
 
 // WriteSARIF renders ds as a SARIF 2.1.0 log that GitHub code scanning
-// accepts. The driver lists a rule for every entry of Rules, in order (and
-// after them any code a diagnostic uses that Rules lacks); each result's
-// ruleIndex points into that list. Regions never hold a zero line or column:
-// an unknown position becomes line 1, column 1. Columns count Unicode code
-// points, as the run's columnKind says.
+// accepts and the official schema validates. The driver lists a rule for
+// every entry of Rules, in order, each with a helpUri at its entry in
+// docs/language.md (and after them any code a diagnostic uses that Rules
+// lacks); each result's ruleIndex points into that list. Regions never hold
+// a zero line or column: an unknown position becomes line 1, column 1.
+// Columns count Unicode code points, as the run's columnKind says.
+//
+// Artifact URIs are URI references: a relative path is percent-encoded and
+// based on SourceRootID; an absolute path becomes a file:// URI. Each result
+// whose file is in files carries GitHub's primaryLocationLineHash.
 func WriteSARIF(w io.Writer, ds Diagnostics, files source.Files, opts ...WriteOption) error {
 	c := newConfig(opts)
 
 	rules := make([]sarifRule, 0, len(Rules))
 	index := make(map[Code]int, len(Rules))
-	addRule := func(r Rule) {
+	addRule := func(r Rule, helpURI string) {
 		index[r.Code] = len(rules)
 		rules = append(rules, sarifRule{
 			ID:                   string(r.Code),
@@ -115,44 +125,37 @@ func WriteSARIF(w io.Writer, ds Diagnostics, files source.Files, opts ...WriteOp
 			ShortDescription:     sarifMessage{r.Summary},
 			FullDescription:      sarifMessage{r.Summary},
 			Help:                 sarifMessage{r.Help},
+			HelpURI:              helpURI,
 			DefaultConfiguration: sarifConfiguration{sarifLevel(r.Severity)},
 		})
 	}
 	for _, r := range Rules {
 		if _, dup := index[r.Code]; !dup {
-			addRule(r)
+			addRule(r, HelpURI(r))
 		}
 	}
 
 	results := make([]sarifResult, 0, len(ds))
-	seen := make(map[string]int) // fingerprint base -> occurrences so far
+	hashes := lineHashCache{files: files}
 	for _, d := range ds {
 		if d == nil {
 			continue
 		}
 		if _, ok := index[d.Code]; !ok {
 			text := string(d.Code)
-			addRule(Rule{Code: d.Code, Severity: d.Severity, Summary: text, Help: text})
-		}
-		msg := d.Summary
-		if h := d.Hint(); h != "" {
-			msg = strings.TrimSpace(msg + " " + h)
-		}
-		if msg == "" {
-			msg = string(d.Code) // SARIF requires non-empty message text
+			addRule(Rule{Code: d.Code, Severity: d.Severity, Summary: text, Help: text}, "")
 		}
 		res := sarifResult{
 			RuleID:    string(d.Code),
 			RuleIndex: index[d.Code],
 			Level:     sarifLevel(d.Severity),
-			Message:   sarifMessage{msg},
+			Message:   sarifMessage{sarifText(d)},
 		}
 		if d.Subject.File != "" {
-			res.Locations = []sarifLocation{{PhysicalLocation: physicalLocation(d.Subject, files)}}
-			base := fingerprint(string(d.Code), d.Subject, files, d.Summary)
-			seen[base]++
-			res.PartialFingerprints = map[string]string{
-				FingerprintKey: fmt.Sprintf("%s:%d", base, seen[base]),
+			loc := physicalLocation(d.Subject, files)
+			res.Locations = []sarifLocation{{PhysicalLocation: loc}}
+			if h := hashes.line(d.Subject.File, loc.Region.StartLine); h != "" {
+				res.PartialFingerprints = map[string]string{FingerprintKey: h}
 			}
 		}
 		for _, r := range d.Related {
@@ -182,7 +185,8 @@ func WriteSARIF(w io.Writer, ds Diagnostics, files source.Files, opts ...WriteOp
 		Runs: []sarifRun{{
 			Tool: sarifTool{Driver: sarifDriver{
 				Name:            c.toolName,
-				SemanticVersion: strings.TrimPrefix(c.toolVersion, "v"),
+				Version:         c.toolVersion,
+				SemanticVersion: semanticVersion(c.toolVersion),
 				InformationURI:  InformationURI,
 				Rules:           rules,
 			}},
@@ -191,6 +195,60 @@ func WriteSARIF(w io.Writer, ds Diagnostics, files source.Files, opts ...WriteOp
 		}},
 	}
 	return encodeJSON(w, log)
+}
+
+// LanguageDocURI is the reference that documents every code, in section 9.
+const LanguageDocURI = InformationURI + "/blob/main/docs/language.md"
+
+// HelpURI returns the address of r's entry in docs/language.md. Each code's
+// heading there is "`CODE` — SEVERITY", whose anchor GitHub spells
+// CODE--SEVERITY (the backticks and the dash dropped, each space a hyphen).
+func HelpURI(r Rule) string {
+	return LanguageDocURI + "#" + string(r.Code) + "--" + r.Severity.String()
+}
+
+// sarifText is the result message: the summary and the hint as two
+// sentences. Summaries are written as clauses for the text format's header
+// ("no handler named …"), so the first letter is raised and a full stop
+// added; SARIF requires the text to be non-empty.
+func sarifText(d *Diagnostic) string {
+	msg := sentence(d.Summary)
+	if h := sentence(d.Hint()); h != "" {
+		msg = strings.TrimSpace(msg + " " + h)
+	}
+	if msg == "" {
+		msg = sentence(string(d.Code))
+	}
+	return msg
+}
+
+// sentence makes s read as a sentence: trimmed, a lower-case first letter
+// raised, and a full stop added unless it already ends like a sentence.
+func sentence(s string) string {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return ""
+	}
+	r, n := utf8.DecodeRuneInString(s)
+	if unicode.IsLower(r) {
+		s = string(unicode.ToUpper(r)) + s[n:]
+	}
+	last, _ := utf8.DecodeLastRuneInString(s)
+	if !strings.ContainsRune(".!?", last) {
+		s += "."
+	}
+	return s
+}
+
+// semanticVersion is version as SARIF's semanticVersion wants it: without
+// the "v" of a Go tag, and empty for anything that does not start like a
+// semantic version (such as "dev").
+func semanticVersion(version string) string {
+	v := strings.TrimPrefix(version, "v")
+	if v == "" || v[0] < '0' || v[0] > '9' {
+		return ""
+	}
+	return v
 }
 
 func sarifLevel(s Severity) string {
@@ -206,7 +264,7 @@ func sarifLevel(s Severity) string {
 func physicalLocation(s source.Span, files source.Files) sarifPhysicalLocation {
 	r := regionOf(s, files)
 	return sarifPhysicalLocation{
-		ArtifactLocation: sarifArtifactLocation{URI: sarifURI(s.File)},
+		ArtifactLocation: artifactLocation(s.File),
 		Region: sarifRegion{
 			StartLine:   r.line,
 			StartColumn: r.col,
@@ -216,30 +274,62 @@ func physicalLocation(s source.Span, files source.Files) sarifPhysicalLocation {
 	}
 }
 
-// sarifURI turns a printed path into a relative URI reference: forward
-// slashes, no leading "./".
-func sarifURI(path string) string {
-	p := strings.ReplaceAll(path, `\`, "/")
+// artifactLocation turns a printed path into a URI reference. A relative
+// path keeps its segments, percent-encoded (spaces, non-ASCII, '%', '?',
+// '#'), with "./" in front when its first segment holds a ':' that would
+// read as a scheme, and is based on SourceRootID. An absolute path (a
+// leading '/', a Windows drive, or a UNC "//host/share") becomes a file://
+// URI, which takes no uriBaseId.
+func artifactLocation(name string) sarifArtifactLocation {
+	p := strings.ReplaceAll(name, `\`, "/")
+	switch {
+	case strings.HasPrefix(p, "//"): // UNC: //host/share/…
+		host, rest, _ := strings.Cut(p[2:], "/")
+		u := url.URL{Scheme: "file", Host: host, Path: "/" + rest}
+		return sarifArtifactLocation{URI: u.String()}
+	case strings.HasPrefix(p, "/"):
+		u := url.URL{Scheme: "file", Path: path.Clean(p)}
+		return sarifArtifactLocation{URI: u.String()}
+	case isDrive(p):
+		u := url.URL{Scheme: "file", Path: "/" + p}
+		return sarifArtifactLocation{URI: u.String()}
+	}
 	for strings.HasPrefix(p, "./") {
 		p = strings.TrimLeft(p[2:], "/")
 	}
-	return p
+	u := url.URL{Path: p}
+	return sarifArtifactLocation{URI: u.String(), URIBaseID: SourceRootID}
 }
 
-// fingerprint hashes the rule, the file and the trimmed text of the
-// diagnostic's line, so the value survives edits that move the line. When
-// the line is not at hand the summary stands in for it.
-func fingerprint(rule string, s source.Span, files source.Files, summary string) string {
-	text := summary
-	if line, ok := sourceLine(files, s.File, s.Start.Line); ok {
-		text = strings.TrimSpace(string(line))
+// isDrive reports whether p starts with a Windows drive, like "C:/".
+func isDrive(p string) bool {
+	return len(p) >= 3 && p[1] == ':' && p[2] == '/' &&
+		(('a' <= p[0] && p[0] <= 'z') || ('A' <= p[0] && p[0] <= 'Z'))
+}
+
+// lineHashCache computes each file's line hashes once per log.
+type lineHashCache struct {
+	files  source.Files
+	hashes map[string][]string
+}
+
+// line returns the primaryLocationLineHash of line n of the named file, or
+// "" when the file's text is not at hand.
+func (c *lineHashCache) line(name string, n int) string {
+	hs, ok := c.hashes[name]
+	if !ok {
+		if f := c.files[name]; f != nil {
+			hs = lineHashes(f.Src)
+		}
+		if c.hashes == nil {
+			c.hashes = map[string][]string{}
+		}
+		c.hashes[name] = hs
 	}
-	h := sha256.New()
-	for _, part := range []string{rule, sarifURI(s.File), text} {
-		h.Write([]byte(part))
-		h.Write([]byte{0})
+	if n < 1 || n > len(hs) {
+		return ""
 	}
-	return hex.EncodeToString(h.Sum(nil)[:16])
+	return hs[n-1]
 }
 
 // camelCase turns a code such as "unknown-handler" into "UnknownHandler".

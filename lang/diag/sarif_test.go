@@ -3,9 +3,14 @@ package diag
 import (
 	"bytes"
 	"encoding/json"
+	"net/url"
+	"os"
+	"regexp"
 	"strings"
 	"testing"
+	"unicode"
 
+	"github.com/callflow/callflow/internal/sarifschema"
 	"github.com/callflow/callflow/lang/source"
 )
 
@@ -18,6 +23,7 @@ type testSARIF struct {
 		Tool       struct {
 			Driver struct {
 				Name            string `json:"name"`
+				Version         string `json:"version"`
 				SemanticVersion string `json:"semanticVersion"`
 				InformationURI  string `json:"informationUri"`
 				Rules           []struct {
@@ -26,6 +32,7 @@ type testSARIF struct {
 					ShortDescription sarifMessage `json:"shortDescription"`
 					FullDescription  sarifMessage `json:"fullDescription"`
 					Help             sarifMessage `json:"help"`
+					HelpURI          string       `json:"helpUri"`
 					Default          struct {
 						Level string `json:"level"`
 					} `json:"defaultConfiguration"`
@@ -49,7 +56,8 @@ type testLocation struct {
 	Message          *sarifMessage `json:"message"`
 	PhysicalLocation struct {
 		ArtifactLocation struct {
-			URI string `json:"uri"`
+			URI       string `json:"uri"`
+			URIBaseID string `json:"uriBaseId"`
 		} `json:"artifactLocation"`
 		Region struct {
 			StartLine   int `json:"startLine"`
@@ -66,11 +74,21 @@ func readSARIF(t *testing.T, ds Diagnostics, files source.Files, opts ...WriteOp
 	if err := WriteSARIF(&buf, ds, files, opts...); err != nil {
 		t.Fatal(err)
 	}
+	validSARIF(t, buf.Bytes())
 	var log testSARIF
 	if err := json.Unmarshal(buf.Bytes(), &log); err != nil {
 		t.Fatalf("SARIF does not unmarshal: %v\n%s", err, buf.Bytes())
 	}
 	return log, buf.Bytes()
+}
+
+// validSARIF fails the test unless data is valid by the official SARIF
+// 2.1.0 schema. Every SARIF log the tests write goes through it.
+func validSARIF(t *testing.T, data []byte) {
+	t.Helper()
+	if err := sarifschema.Validate(data); err != nil {
+		t.Errorf("SARIF is not valid by the SARIF 2.1.0 schema: %v", err)
+	}
 }
 
 func TestSARIFFields(t *testing.T) {
@@ -93,8 +111,8 @@ func TestSARIFFields(t *testing.T) {
 	}
 	run := log.Runs[0]
 	drv := run.Tool.Driver
-	if drv.Name != "callflow" || drv.SemanticVersion != "1.2.3" || drv.InformationURI != InformationURI {
-		t.Errorf("driver %q %q %q", drv.Name, drv.SemanticVersion, drv.InformationURI)
+	if drv.Name != "callflow" || drv.Version != "v1.2.3" || drv.SemanticVersion != "1.2.3" || drv.InformationURI != InformationURI {
+		t.Errorf("driver %q %q %q %q", drv.Name, drv.Version, drv.SemanticVersion, drv.InformationURI)
 	}
 	if run.ColumnKind != "unicodeCodePoints" {
 		t.Errorf("columnKind %q", run.ColumnKind)
@@ -107,7 +125,8 @@ func TestSARIFFields(t *testing.T) {
 		want := Rules[i]
 		if r.ID != string(want.Code) || r.Name == "" || strings.ContainsAny(r.Name, "- ") ||
 			r.ShortDescription.Text != want.Summary || r.FullDescription.Text != want.Summary ||
-			r.Help.Text != want.Help || r.Help.Text == "" || r.Default.Level != want.Severity.String() {
+			r.Help.Text != want.Help || r.Help.Text == "" || r.Default.Level != want.Severity.String() ||
+			r.HelpURI != LanguageDocURI+"#"+r.ID+"--"+want.Severity.String() {
 			t.Errorf("rule %d = %+v, want from %+v", i, r, want)
 		}
 	}
@@ -130,22 +149,22 @@ func TestSARIFFields(t *testing.T) {
 		if res.Level != d.Severity.String() {
 			t.Errorf("result %d: level %q", i, res.Level)
 		}
-		want := d.Summary
-		if h := d.Hint(); h != "" {
-			want += " " + h
-		}
-		if res.Message.Text != want {
-			t.Errorf("result %d: message %q, want %q", i, res.Message.Text, want)
+		if !twoSentences.MatchString(res.Message.Text) || !strings.Contains(res.Message.Text, d.Summary[1:]) ||
+			(d.Hint() != "" && !strings.Contains(res.Message.Text, d.Hint())) {
+			t.Errorf("result %d: message %q is not %q and %q as sentences", i, res.Message.Text, d.Summary, d.Hint())
 		}
 		if len(res.Locations) != 1 {
 			t.Errorf("result %d: %d locations", i, len(res.Locations))
 			continue
 		}
-		if fp := res.PartialFingerprints[FingerprintKey]; fp == "" || !strings.Contains(fp, ":") {
-			t.Errorf("result %d: fingerprint %q", i, fp)
-		}
-		if _, ok := res.PartialFingerprints["primaryLocationLineHash"]; ok {
-			t.Errorf("result %d: primaryLocationLineHash is GitHub's to compute", i)
+		fp, hashed := res.PartialFingerprints["primaryLocationLineHash"]
+		if f := fs[d.Subject.File]; f != nil {
+			start := res.Locations[0].PhysicalLocation.Region.StartLine
+			if want := lineHashes(f.Src)[start-1]; fp != want {
+				t.Errorf("result %d: primaryLocationLineHash %q, want %q", i, fp, want)
+			}
+		} else if hashed {
+			t.Errorf("result %d: fingerprint %q for a file not at hand", i, fp)
 		}
 		checkLocation(t, i, res.Locations[0])
 		for _, rl := range res.RelatedLocations {
@@ -165,8 +184,8 @@ func TestSARIFFields(t *testing.T) {
 	}
 	n := len(run.Results)
 	for i, want := range map[int]string{n - 3: "flows/win.flow", n - 2: "flows/x.flow", 0: "flows/support.flow"} {
-		if got := run.Results[i].Locations[0].PhysicalLocation.ArtifactLocation.URI; got != want {
-			t.Errorf("result %d: uri %q, want %q", i, got, want)
+		if got := run.Results[i].Locations[0].PhysicalLocation.ArtifactLocation; got.URI != want || got.URIBaseID != SourceRootID {
+			t.Errorf("result %d: uri %q base %q, want %q based on %s", i, got.URI, got.URIBaseID, want, SourceRootID)
 		}
 	}
 	if r := run.Results[n-3].Locations[0].PhysicalLocation.Region; r.StartLine != 1 || r.StartColumn != 1 {
@@ -226,37 +245,129 @@ func TestSARIFUnknownCode(t *testing.T) {
 	}
 }
 
+// twoSentences matches a message of one or two sentences, each starting
+// with a capital or a quote and ending in a full stop, '!' or '?'.
+var twoSentences = regexp.MustCompile(`(?s)^[\p{Lu}"0-9].*[.!?]( [\p{Lu}"` + "`" + `].*[.!?])?$`)
+
+func TestSARIFMessage(t *testing.T) {
+	at := source.Span{File: "a.flow", Start: source.Pos{Line: 1, Col: 1}}
+	for _, tc := range []struct {
+		d    *Diagnostic
+		want string
+	}{
+		{Errorf(UnknownHandler, at, "no handler named %q", "ordr").Do("Declare it or fix the name.").Maybe("order"),
+			`No handler named "ordr". Declare it or fix the name. Did you mean "order"?`},
+		{Errorf(UnknownHandler, at, "no handler named %q", "ordr").Do("declare it or fix the name"),
+			`No handler named "ordr". Declare it or fix the name.`},
+		{Errorf(PlatformLimit, at, "8x8: repeat 5 is outside 1..3").Do("Repeat from 1 to 3 times."),
+			`8x8: repeat 5 is outside 1..3. Repeat from 1 to 3 times.`},
+		{Errorf(BadVersion, at, "language version 9 is not supported"),
+			`Language version 9 is not supported.`},
+		{Errorf(Syntax, at, "unexpected token?"), `Unexpected token?`},
+		{Errorf(Syntax, at, ""), `Syntax.`},
+	} {
+		log, _ := readSARIF(t, Diagnostics{tc.d}, nil)
+		if got := log.Runs[0].Results[0].Message.Text; got != tc.want {
+			t.Errorf("message %q, want %q", got, tc.want)
+		}
+	}
+}
+
+// TestSARIFURIs: artifact URIs are URI references that name the file the
+// diagnostic is about. Resolved against a source root and decoded, each
+// gives back the path; none reads as another scheme, a query or a fragment.
+func TestSARIFURIs(t *testing.T) {
+	root, _ := url.Parse("file:///work/repo/")
+	for _, tc := range []struct {
+		path, uri, base, back string
+	}{
+		{"flows/a.flow", "flows/a.flow", SourceRootID, "/work/repo/flows/a.flow"},
+		{"./flows/a.flow", "flows/a.flow", SourceRootID, "/work/repo/flows/a.flow"},
+		{`flows\win.flow`, "flows/win.flow", SourceRootID, "/work/repo/flows/win.flow"},
+		{"my flows/a b.flow", "my%20flows/a%20b.flow", SourceRootID, "/work/repo/my flows/a b.flow"},
+		{"flows/điểm.flow", "flows/%C4%91i%E1%BB%83m.flow", SourceRootID, "/work/repo/flows/điểm.flow"},
+		{"flows/#1?.flow", "flows/%231%3F.flow", SourceRootID, "/work/repo/flows/#1?.flow"},
+		{"flows/100%.flow", "flows/100%25.flow", SourceRootID, "/work/repo/flows/100%.flow"},
+		{"a:b.flow", "./a:b.flow", SourceRootID, "/work/repo/a:b.flow"},
+		{"/tmp/x y/a.flow", "file:///tmp/x%20y/a.flow", "", "/tmp/x y/a.flow"},
+		{"C:/flows/a.flow", "file:///C:/flows/a.flow", "", "/C:/flows/a.flow"},
+		{`\\server\share\a.flow`, "file://server/share/a.flow", "", "/share/a.flow"},
+	} {
+		d := Errorf(Syntax, source.Span{File: tc.path, Start: source.Pos{Line: 1, Col: 1}}, "x")
+		log, _ := readSARIF(t, Diagnostics{d}, nil)
+		got := log.Runs[0].Results[0].Locations[0].PhysicalLocation.ArtifactLocation
+		if got.URI != tc.uri || got.URIBaseID != tc.base {
+			t.Errorf("%q: uri %q base %q, want %q base %q", tc.path, got.URI, got.URIBaseID, tc.uri, tc.base)
+			continue
+		}
+		ref, err := url.Parse(got.URI)
+		if err != nil {
+			t.Errorf("%q: %v", tc.path, err)
+			continue
+		}
+		abs := root.ResolveReference(ref)
+		if abs.Scheme != "file" || abs.RawQuery != "" || abs.Fragment != "" || abs.Path != tc.back {
+			t.Errorf("%q: %q resolves to %s (path %q), want file %q", tc.path, got.URI, abs, abs.Path, tc.back)
+		}
+	}
+}
+
+// TestSARIFFingerprints: each result located in a file at hand carries the
+// primaryLocationLineHash GitHub computes for its start line, occurrence
+// counts included; others carry none, and GitHub's upload action fills it in.
 func TestSARIFFingerprints(t *testing.T) {
 	fs := source.Files{}
 	a := fs.Add(source.NewFile("a.flow", []byte("flow a\n  goto x\n  goto x\n")))
-	b := fs.Add(source.NewFile("b.flow", []byte("flow b\n\n\n\n  goto x\n")))
-	fp := func(d *Diagnostic, files source.Files) string {
-		log, _ := readSARIF(t, Diagnostics{d}, files)
-		return log.Runs[0].Results[0].PartialFingerprints[FingerprintKey]
-	}
-	// The same line text in another place of the file hashes alike, so
-	// moving a line keeps the fingerprint.
-	x1 := fp(Errorf(UnknownHandler, spanOf(t, a, "x", 0), "x"), fs)
-	x2 := fp(Errorf(UnknownHandler, spanOf(t, a, "x", 1), "x"), fs)
-	if x1 != x2 {
-		t.Errorf("moved line: %s != %s", x1, x2)
-	}
-	if other := fp(Errorf(UnknownHandler, spanOf(t, b, "x", 0), "x"), fs); other == x1 {
-		t.Errorf("another file hashes alike: %s", other)
-	}
-	if other := fp(Errorf(UnknownName, spanOf(t, a, "x", 0), "x"), fs); other == x1 {
-		t.Errorf("another rule hashes alike: %s", other)
-	}
-	// Two results on equal lines are told apart by their occurrence.
 	log, _ := readSARIF(t, Diagnostics{
 		Errorf(UnknownHandler, spanOf(t, a, "x", 0), "x"),
 		Errorf(UnknownHandler, spanOf(t, a, "x", 1), "x"),
+		Errorf(UnknownHandler, spanOf(t, a, "x", 1), "x again"),
+		Errorf(UnknownHandler, source.Span{File: "gone.flow", Start: source.Pos{Line: 2, Col: 1}}, "x"),
 	}, fs)
-	r := log.Runs[0].Results
-	f0, f1 := r[0].PartialFingerprints[FingerprintKey], r[1].PartialFingerprints[FingerprintKey]
-	if f0 == f1 || !strings.HasSuffix(f0, ":1") || !strings.HasSuffix(f1, ":2") {
-		t.Errorf("fingerprints %q and %q", f0, f1)
+	want := []string{"ce03b958f55f9549:1", "9f707bfce6a02772:1", "9f707bfce6a02772:1", ""} // from fingerprints.ts under Node
+	for i, res := range log.Runs[0].Results {
+		if got := res.PartialFingerprints[FingerprintKey]; got != want[i] {
+			t.Errorf("result %d: %s %q, want %q", i, FingerprintKey, got, want[i])
+		}
 	}
+}
+
+// TestSARIFHelpURIs: every rule's helpUri is an anchor GitHub gives a
+// heading of docs/language.md.
+func TestSARIFHelpURIs(t *testing.T) {
+	doc, err := os.ReadFile("../../docs/language.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	anchors := map[string]bool{}
+	for _, line := range strings.Split(string(doc), "\n") {
+		if strings.HasPrefix(line, "#") {
+			anchors[githubAnchor(strings.TrimLeft(line, "#"))] = true
+		}
+	}
+	for _, r := range Rules {
+		uri := HelpURI(r)
+		base, frag, _ := strings.Cut(uri, "#")
+		if base != LanguageDocURI || !anchors[frag] {
+			t.Errorf("%s: helpUri %s names no heading of docs/language.md", r.Code, uri)
+		}
+	}
+}
+
+// githubAnchor spells a heading's anchor as GitHub does: lower case, every
+// character but letters, digits, '-', '_' and spaces dropped, each space a
+// hyphen.
+func githubAnchor(heading string) string {
+	var sb strings.Builder
+	for _, r := range strings.ToLower(strings.TrimSpace(heading)) {
+		switch {
+		case r == ' ':
+			sb.WriteByte('-')
+		case r == '-' || r == '_' || unicode.IsLetter(r) || unicode.IsDigit(r):
+			sb.WriteRune(r)
+		}
+	}
+	return sb.String()
 }
 
 func TestCamelCase(t *testing.T) {
@@ -270,4 +381,35 @@ func TestCamelCase(t *testing.T) {
 			t.Errorf("camelCase(%q) = %q, want %q", in, got, want)
 		}
 	}
+}
+
+// FuzzArtifactURI: any relative file name becomes a URI reference the
+// SARIF schema accepts and that names that file again: no scheme, query or
+// fragment, the same path once decoded.
+func FuzzArtifactURI(f *testing.F) {
+	for _, s := range []string{"flows/a.flow", "a b/điểm.flow", "#1?.flow", "100%.flow", "a:b.flow", "x/y:z", `w\in.flow`, "./../a", "%2F", "?", "[::1]"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, name string) {
+		p := strings.ReplaceAll(name, `\`, "/")
+		for strings.HasPrefix(p, "./") {
+			p = strings.TrimLeft(p[2:], "/")
+		}
+		if p == "" || strings.HasPrefix(p, "/") || isDrive(p) {
+			return // absolute, or nothing left: not this property
+		}
+		loc := artifactLocation(name)
+		ref, err := url.Parse(loc.URI)
+		if err != nil || ref.Scheme != "" || ref.Host != "" || ref.RawQuery != "" || ref.Fragment != "" || strings.TrimPrefix(ref.Path, "./") != p || loc.URIBaseID != SourceRootID {
+			t.Fatalf("%q: uri %q reads as %+v (%v)", name, loc.URI, ref, err)
+		}
+		var buf bytes.Buffer
+		d := Errorf(Syntax, source.Span{File: name, Start: source.Pos{Line: 1, Col: 1}}, "x")
+		if err := WriteSARIF(&buf, Diagnostics{d}, nil); err != nil {
+			t.Fatal(err)
+		}
+		if err := sarifschema.Validate(buf.Bytes()); err != nil {
+			t.Fatalf("%q: uri %q: %v", name, loc.URI, err)
+		}
+	})
 }

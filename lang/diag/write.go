@@ -64,7 +64,9 @@ func newConfig(opts []WriteOption) writeConfig {
 }
 
 // WithTool sets the tool name and version the SARIF driver reports. An empty
-// name keeps "callflow"; an empty version omits semanticVersion.
+// name keeps "callflow". The version goes into the driver's version as it is
+// (such as "v1.2.3" or "dev"), and into semanticVersion without its "v" when
+// it starts like a semantic version; an empty version omits both.
 func WithTool(name, version string) WriteOption {
 	return func(c *writeConfig) {
 		c.toolName = name

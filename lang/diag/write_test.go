@@ -98,6 +98,9 @@ func TestGolden(t *testing.T) {
 			if err := Write(&buf, tc.format, ds, fs, WithTool("callflow", "v1.2.3")); err != nil {
 				t.Fatal(err)
 			}
+			if tc.format == FormatSARIF {
+				validSARIF(t, buf.Bytes())
+			}
 			golden(t, tc.golden, buf.Bytes())
 		})
 	}

@@ -63,33 +63,39 @@ func render(t *testing.T, g *Graph, format string) string {
 	return buf.String()
 }
 
-// TestGolden draws every shipped flow in both formats. Run with -update to
-// rewrite testdata/NAME.mmd and testdata/NAME.dot.
+// TestGolden draws every shipped flow, and the flow of troublesome strings,
+// in both formats. Run with -update to rewrite testdata/NAME.mmd and
+// testdata/NAME.dot.
 func TestGolden(t *testing.T) {
-	for _, path := range shipped(t) {
+	for _, path := range append(shipped(t), "testdata/escape.flow") {
 		name := strings.TrimSuffix(filepath.Base(path), ".flow")
 		for format, ext := range map[string]string{"mermaid": ".mmd", "dot": ".dot"} {
 			t.Run(name+ext, func(t *testing.T) {
-				got := render(t, Build(parseFile(t, path)), format)
-				golden := filepath.Join("testdata", name+ext)
-				if *update {
-					if err := os.MkdirAll("testdata", 0o755); err != nil {
-						t.Fatal(err)
-					}
-					if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
-						t.Fatal(err)
-					}
-					return
-				}
-				want, err := os.ReadFile(golden)
-				if err != nil {
-					t.Fatalf("%v (run go test -update to create it)", err)
-				}
-				if got != string(want) {
-					t.Errorf("%s differs from the drawing (run go test -update after checking):\n--- got\n%s--- want\n%s", golden, got, want)
-				}
+				goldenFile(t, name+ext, render(t, Build(parseFile(t, path)), format))
 			})
 		}
+	}
+}
+
+// goldenFile compares got with testdata/NAME, or writes it there with -update.
+func goldenFile(t *testing.T, name, got string) {
+	t.Helper()
+	golden := filepath.Join("testdata", name)
+	if *update {
+		if err := os.MkdirAll("testdata", 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatalf("%v (run go test -update to create it)", err)
+	}
+	if got != string(want) {
+		t.Errorf("%s differs (run go test -update after checking):\n--- got\n%s--- want\n%s", golden, got, want)
 	}
 }
 

@@ -70,6 +70,11 @@ func mermaidNode(sb *strings.Builder, indent string, n *Node) {
 // would be HTML; '`' starts a Markdown string and '|' ends an edge label. A
 // '\n' becomes <br/>.
 //
+// Mermaid also reads the whole text before parsing it: "%%{…}%%" anywhere is
+// a directive (%%{init: {"theme": "dark"}}%% restyles the diagram, and its
+// text can hide labels), so '%' is written #37;. And it turns the two
+// characters "\n" of a label into a line break, so '\' is written #92;.
+//
 // Mermaid also strips the last ';' of any line matching style.*:\S*#.*; (or
 // the same with classDef) before parsing, which would cut an entity short;
 // in a label that contains those words, ':' is written #58; so no line can
@@ -92,6 +97,10 @@ func mermaidText(s string) string {
 			sb.WriteString("#96;")
 		case '|':
 			sb.WriteString("#124;")
+		case '%':
+			sb.WriteString("#37;")
+		case '\\':
+			sb.WriteString("#92;")
 		case '\n':
 			sb.WriteString("<br/>")
 		case '\r':
@@ -108,8 +117,7 @@ func mermaidText(s string) string {
 
 // DOT writes g as a Graphviz digraph, one cluster per handler. Every id is
 // quoted (the generated n1, n2, … and cluster_c1, …), and every label is a
-// quoted string with '\' and '"' escaped and line breaks as \n; UTF-8 text is
-// kept as it is.
+// quoted string (dotLabel); UTF-8 text is kept as it is.
 func DOT(w io.Writer, g *Graph) error {
 	var sb strings.Builder
 	sb.WriteString("digraph " + dotString(g.Name) + " {\n")
@@ -122,7 +130,7 @@ func DOT(w io.Writer, g *Graph) error {
 	}
 	for _, c := range g.Clusters {
 		sb.WriteString("    subgraph " + dotString("cluster_"+c.ID) + " {\n")
-		sb.WriteString("        label=" + dotString(c.Label) + ";\n")
+		sb.WriteString("        label=" + dotLabel(c.Label) + ";\n")
 		sb.WriteString("        style=rounded;\n")
 		for _, n := range c.Nodes {
 			dotNode(&sb, "        ", n)
@@ -133,7 +141,7 @@ func DOT(w io.Writer, g *Graph) error {
 		sb.WriteString("    " + dotString(e.From.ID) + " -> " + dotString(e.To.ID))
 		var attrs []string
 		if e.Label != "" {
-			attrs = append(attrs, "label="+dotString(e.Label))
+			attrs = append(attrs, "label="+dotLabel(e.Label))
 		}
 		if e.Goto {
 			attrs = append(attrs, "style=dashed")
@@ -162,15 +170,24 @@ var dotAttrs = [...]string{
 }
 
 func dotNode(sb *strings.Builder, indent string, n *Node) {
-	sb.WriteString(indent + dotString(n.ID) + " [label=" + dotString(n.Label))
+	sb.WriteString(indent + dotString(n.ID) + " [label=" + dotLabel(n.Label))
 	if int(n.Kind) < len(dotAttrs) && dotAttrs[n.Kind] != "" {
 		sb.WriteString(", " + dotAttrs[n.Kind])
 	}
 	sb.WriteString("];\n")
 }
 
+// dotLabel quotes s as a DOT label. Graphviz decodes HTML entities in every
+// label, quoted or not (&amp; &lt; &#38; …), so '&' is written &amp; and user
+// text can never spell one; the backslash escapes of labels (\N, \G, \l, …)
+// cannot arise, since dotString doubles every '\'. The node shapes are never
+// records, so '{', '|' and '<' mean nothing.
+func dotLabel(s string) string {
+	return dotString(strings.ReplaceAll(s, "&", "&amp;"))
+}
+
 // dotString quotes s as a DOT string: '\' and '"' escaped, a line break as
-// \n (a centred line in a label).
+// \n (a centred line in a label). It suits ids; labels go through dotLabel.
 func dotString(s string) string {
 	var sb strings.Builder
 	sb.WriteByte('"')

@@ -78,7 +78,7 @@ func (c *checkCmd) Run(e *env) error {
 	ds.Sort()
 
 	opts := []diag.WriteOption{
-		diag.WithTool("callflow", sarifVersion()),
+		diag.WithTool("callflow", toolVersion()),
 		diag.WithColor(useColor(c.Color, e.stdout)),
 	}
 	if err := diag.Write(e.stdout, diag.Format(c.Format), ds, sources, opts...); err != nil {
@@ -227,14 +227,10 @@ func renameFiles(ds diag.Diagnostics, sources source.Files, display func(string)
 	return renamed
 }
 
-// sarifVersion is the version the SARIF driver reports: SARIF wants a
-// semantic version, so a development build reports none.
-func sarifVersion() string {
+// toolVersion is the version the SARIF driver reports: callflow's version as
+// `callflow version` prints it ("dev" for a development build).
+func toolVersion() string {
 	v, _ := buildVersion()
-	v = strings.TrimPrefix(v, "v")
-	if v == "" || v[0] < '0' || v[0] > '9' {
-		return ""
-	}
 	return v
 }
 

@@ -77,17 +77,22 @@ func (c *graphCmd) Run(e *env) error {
 
 	g := graph.Build(tree)
 	var out bytes.Buffer
+	var warns []string
 	switch c.Format {
 	case "dot":
 		err = graph.DOT(&out, g)
 	default:
 		err = graph.Mermaid(&out, g)
+		warns = graph.MermaidLimits(out.String(), g)
 	}
 	if err == nil {
 		_, err = e.stdout.Write(out.Bytes())
 	}
 	if err != nil {
 		return fail(exitUsage, "writing the diagram: %v", err)
+	}
+	for _, w := range warns {
+		fmt.Fprintf(e.stderr, "callflow graph: warning: %s: %s\n", c.File, w)
 	}
 	return nil
 }
