@@ -14,7 +14,7 @@ import (
 	"github.com/rogpeppe/go-internal/testscript"
 
 	"github.com/callflow/callflow/cmd/callflow/internal/cli"
-	"github.com/callflow/callflow/internal/sarifschema"
+	"github.com/callflow/callflow/lang/diag/sarifschema"
 )
 
 var update = flag.Bool("update", false, "rewrite the cmp files in testdata/script to match the output")

@@ -10,7 +10,7 @@ import (
 	"testing"
 	"unicode"
 
-	"github.com/callflow/callflow/internal/sarifschema"
+	"github.com/callflow/callflow/lang/diag/sarifschema"
 	"github.com/callflow/callflow/lang/source"
 )
 

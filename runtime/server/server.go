@@ -149,6 +149,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}()
+	if r.RequestURI == "*" {
+		// "OPTIONS * HTTP/1.1" names the server, not a route; ServeMux would
+		// answer a bare 400 without the JSON error every other refusal has.
+		writeError(sw, http.StatusBadRequest, "bad_request", "the request target * names no route; use a path such as /v1/flows")
+		return
+	}
 	s.mux.ServeHTTP(sw, r)
 }
 
