@@ -24,8 +24,9 @@ const knownEvents = EventCallAction + ", " + EventCallStatus + ", " + EventSessi
 //	 "destination":"+65…","eventData":{"dtmf":"1"},"clientActionId":"…"}}
 //
 // eventType must be CALL_ACTION, SESSION_SUMMARY or CALL_STATUS, payload an
-// object and payload.sessionId a non-empty string. A CALL_ACTION's
-// callStatus must be CALL_RECEIVED (platform.CallStarted) or
+// object and payload.sessionId a non-empty string. What keys the session
+// and the delivery (sessionId, eventId, clientActionId, callStatus and dtmf)
+// is at most platform.MaxID bytes. A CALL_ACTION's callStatus must be CALL_RECEIVED (platform.CallStarted) or
 // ACTION_COMPLETED (platform.Input, with Digits from eventData.dtmf and
 // Resume from clientActionId). eventData may be an object, a string holding
 // a JSON object (older senders), null or absent; dtmf may be a string, null
@@ -89,6 +90,12 @@ func decodeStrict(body []byte) (*platform.Event, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := checkIDs(ev.Session, eventID, resume); err != nil {
+		return nil, err
+	}
+	if err := platform.CheckID("payload.callStatus", status); err != nil {
+		return nil, err // a key part when eventId is absent
+	}
 	var dtmf string
 	switch et {
 	case EventCallAction:
@@ -112,6 +119,9 @@ func decodeStrict(body []byte) (*platform.Event, error) {
 			}
 			if ev.Digits != nil {
 				dtmf = *ev.Digits
+			}
+			if err := platform.CheckID("payload.eventData.dtmf", dtmf); err != nil {
+				return nil, err
 			}
 		default:
 			return nil, &platform.DecodeError{Field: "payload.callStatus", Msg: "unknown call status " + platform.Quote(status) +
@@ -138,6 +148,19 @@ func decodeStrict(body []byte) (*platform.Event, error) {
 		return nil, err
 	}
 	return ev, nil
+}
+
+// checkIDs refuses ids longer than platform.MaxID: sessionId keys the
+// session, eventId (or, without it, a key holding sessionId,
+// clientActionId and dtmf) the remembered answer.
+func checkIDs(session, eventID, resume string) error {
+	if err := platform.CheckID("payload.sessionId", session); err != nil {
+		return err
+	}
+	if err := platform.CheckID("payload.eventId", eventID); err != nil {
+		return err
+	}
+	return platform.CheckID("payload.clientActionId", resume)
 }
 
 // decodeObject parses a body that must be one JSON object, keeping numbers

@@ -58,6 +58,9 @@ func decodeFast(body []byte) (*platform.Event, bool) {
 	if !ok || a.odd || !a.payload || str[fieldEventType] != EventCallAction || str[fieldSessionID] == "" || str[fieldEventID] == "" {
 		return nil, false
 	}
+	if checkIDs(str[fieldSessionID], str[fieldEventID], str[fieldResume]) != nil || len(str[fieldDtmf]) > platform.MaxID {
+		return nil, false // the strict path names the field
+	}
 	ev := &platform.Event{Platform: Name, Session: str[fieldSessionID], Delivery: str[fieldEventID],
 		Caller: str[fieldSource], Callee: str[fieldDestination], Body: body}
 	var dtmf *string
@@ -65,7 +68,7 @@ func decodeFast(body []byte) (*platform.Event, bool) {
 		if d := str[fieldDtmf]; d != "" {
 			dtmf = &d
 		}
-	} else if ev.Data, dtmf, ok = fastData(a.raw[fieldEventData]); !ok {
+	} else if ev.Data, dtmf, ok = fastData(a.raw[fieldEventData]); !ok || dtmf != nil && len(*dtmf) > platform.MaxID {
 		return nil, false
 	}
 	switch str[fieldCallStatus] {

@@ -143,7 +143,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			if p == http.ErrAbortHandler {
 				panic(p)
 			}
-			s.log.Error("panic answering a request", "route", r.Pattern, "panic", panicText(p), "stack", string(debug.Stack()))
+			s.log.Error("panic answering a request", "route", r.Pattern, "panic", platform.Clip(panicText(p)), "stack", string(debug.Stack()))
 			if !sw.wrote {
 				writeError(sw, http.StatusInternalServerError, "internal", "the server failed to answer; see its log")
 			}

@@ -16,7 +16,8 @@ const maxExactID = 1 << 53
 //	{"Event":"CallInBound","SessionId":"…","SdkAppId":1400692008,
 //	 "CallInBound":{"AIAgentId":123,"IvrId":0,"Caller":"+86…","Callee":"+86…"}}
 //
-// Event must be "CallInBound"; SessionId a non-empty string; CallInBound an
+// Event must be "CallInBound"; SessionId a non-empty string of at most
+// platform.MaxID bytes; CallInBound an
 // object whose Caller and Callee are strings (possibly empty). AIAgentId and
 // IvrId are optional non-negative integer JSON numbers (absent, null and 0
 // all mean none bound). Other fields, SdkAppId included, are not checked and
@@ -45,6 +46,9 @@ func decodeStrict(body []byte) (*platform.Event, error) {
 	}
 	if session == "" {
 		return nil, &platform.DecodeError{Field: "SessionId", Msg: "must not be empty"}
+	}
+	if err := platform.CheckID("SessionId", session); err != nil {
+		return nil, err
 	}
 	in, ok := raw["CallInBound"]
 	if !ok || in == nil {

@@ -169,3 +169,28 @@ func TestDecodeLongEventIsShortened(t *testing.T) {
 		t.Errorf("error not shortened: %.300v", err)
 	}
 }
+
+// A SessionId longer than platform.MaxID is refused by both paths, with the
+// field named and the id left out of the message; one of exactly MaxID
+// bytes is taken.
+func TestDecodeLongSessionID(t *testing.T) {
+	body := func(id string) []byte {
+		return []byte(`{"Event":"CallInBound","SessionId":"` + id + `","CallInBound":{"Caller":"+1","Callee":"+2"}}`)
+	}
+	long := body(strings.Repeat("x", 60_000))
+	if _, ok := decodeFast(long); ok {
+		t.Error("the fast path took a 60,000-byte SessionId")
+	}
+	ev, err := New().Decode(long, nil)
+	var de *platform.DecodeError
+	if ev != nil || !errors.As(err, &de) || de.Field != "SessionId" || !strings.Contains(de.Msg, "at most 256 bytes") {
+		t.Fatalf("Decode = %v, %v; want a DecodeError for SessionId", ev, err)
+	}
+	if len(err.Error()) > 200 {
+		t.Errorf("the error is %d bytes long: it quotes the id", len(err.Error()))
+	}
+	limit := strings.Repeat("x", platform.MaxID)
+	if ev, err := New().Decode(body(limit), nil); err != nil || ev.Session != limit {
+		t.Errorf("a SessionId of MaxID bytes: %v", err)
+	}
+}

@@ -36,7 +36,7 @@ func decodeFast(body []byte) (*platform.Event, bool) {
 		return nil, false
 	}
 	in := &w.CallInBound
-	if w.Event != "CallInBound" || w.SessionId == "" || in.Caller == "" || in.Callee == "" {
+	if w.Event != "CallInBound" || w.SessionId == "" || len(w.SessionId) > platform.MaxID || in.Caller == "" || in.Callee == "" {
 		return nil, false
 	}
 	agent, ok1 := fastID(in.AIAgentId)

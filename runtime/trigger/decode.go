@@ -5,8 +5,8 @@ import (
 )
 
 // Decode reads a trigger, {"id":"…","from":"…","to":"…","data":{…}}, into a
-// platform.Trigger event: id (a non-empty string, the sender's idempotency
-// key) is both Session and Delivery, from is Caller, to is Callee (both
+// platform.Trigger event: id (a non-empty string of at most platform.MaxID
+// bytes, the sender's idempotency key) is both Session and Delivery, from is Caller, to is Callee (both
 // required strings, possibly empty), and data, an optional object, is Data
 // (an empty map when absent or null). Other fields reach flows through
 // Event.Raw. Numbers decode as float64. Every problem is a
@@ -22,6 +22,9 @@ func Decode(platformName string, body []byte) (*platform.Event, error) {
 	}
 	if id == "" {
 		return nil, &platform.DecodeError{Field: "id", Msg: "must not be empty"}
+	}
+	if err := platform.CheckID("id", id); err != nil {
+		return nil, err
 	}
 	from, err := str(raw, "from")
 	if err != nil {
