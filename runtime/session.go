@@ -60,7 +60,7 @@ type sessionWire struct {
 }
 
 type typedValue struct {
-	T string `json:"t"` // int, time or duration
+	T string `json:"t"` // int, int64, time or duration
 	V string `json:"v"`
 }
 
@@ -98,6 +98,8 @@ func splitTyped(m map[string]any) (map[string]any, map[string]typedValue) {
 		switch x := v.(type) {
 		case int:
 			tv = typedValue{"int", strconv.Itoa(x)}
+		case int64: // a webhook's integer beyond 2^53 (platform.Number): kept exact
+			tv = typedValue{"int64", strconv.FormatInt(x, 10)}
 		case time.Time:
 			tv = typedValue{"time", x.Format(time.RFC3339Nano)}
 		case time.Duration:
@@ -124,6 +126,8 @@ func joinTyped(m map[string]any, typed map[string]typedValue) (map[string]any, e
 		switch tv.T {
 		case "int":
 			v, err = strconv.Atoi(tv.V)
+		case "int64":
+			v, err = strconv.ParseInt(tv.V, 10, 64)
 		case "time":
 			v, err = time.Parse(time.RFC3339Nano, tv.V)
 		case "duration":

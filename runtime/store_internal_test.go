@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math/rand/v2"
@@ -319,5 +320,24 @@ func TestExpiryHeapOrder(t *testing.T) {
 			}
 			prev = it.expires
 		}
+	}
+}
+
+// A session through JSON (a shared store) keeps an int64 from a webhook
+// exact, as it keeps an int an int.
+func TestSessionJSONKeepsInt64(t *testing.T) {
+	in := &Session{Platform: "8x8", ID: "s"}
+	in.set("order", int64(1<<53+1))
+	in.set("n", 3)
+	b, err := json.Marshal(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out Session
+	if err := json.Unmarshal(b, &out); err != nil {
+		t.Fatal(err)
+	}
+	if out.Vars["order"] != int64(1<<53+1) || out.Vars["n"] != 3 {
+		t.Errorf("through JSON: %#v, want order int64(9007199254740993) and n int(3)\n%s", out.Vars, b)
 	}
 }

@@ -7,8 +7,6 @@ import (
 	"io"
 	"maps"
 	"net/http"
-	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/callflow/callflow/runtime/platform"
@@ -39,10 +37,11 @@ const knownEvents = EventCallAction + ", " + EventCallStatus + ", " + EventSessi
 // retried delivery repeats. Caller and Callee are payload.source and
 // payload.destination (for a session summary, those of details.callA).
 // Data is eventData as an object without dtmf (Digits has it), nil when
-// nothing else is in it, as in every capture answer. Raw is the whole webhook, with JSON
-// numbers as float64 and a string eventData replaced by the object it
-// holds, so flows see one shape. Every problem is a *platform.DecodeError
-// naming the field. The header is not used.
+// nothing else is in it, as in every capture answer. Raw is the whole
+// webhook, with JSON numbers decoded exactly (platform.Number) and a string
+// eventData replaced by the object it holds, so flows see one shape. Every
+// problem is a *platform.DecodeError naming the field. The header is not
+// used.
 func (*Adapter) Decode(body []byte, _ http.Header) (*platform.Event, error) {
 	if ev, ok := decodeFast(body); ok {
 		return ev, nil
@@ -144,7 +143,12 @@ func decodeStrict(body []byte) (*platform.Event, error) {
 	if ev.Delivery == "" {
 		ev.Delivery = strings.TrimRight(strings.Join([]string{et, ev.Session, status, resume, dtmf}, "|"), "|")
 	}
-	if err := normalize(raw, ""); err != nil {
+	if err := platform.ExactNumbers(raw, ""); err != nil {
+		return nil, err
+	}
+	// Data may be a copy of eventData without dtmf, whose own members
+	// the line above did not reach.
+	if err := platform.ExactNumbers(ev.Data, "payload.eventData"); err != nil {
 		return nil, err
 	}
 	return ev, nil
@@ -164,7 +168,8 @@ func checkIDs(session, eventID, resume string) error {
 }
 
 // decodeObject parses a body that must be one JSON object, keeping numbers
-// as json.Number until normalize.
+// as json.Number until platform.ExactNumbers (a numeric dtmf is read as
+// written).
 func decodeObject(body []byte) (map[string]any, error) {
 	if len(bytes.TrimSpace(body)) == 0 {
 		return nil, &platform.DecodeError{Msg: "empty body"}
@@ -294,50 +299,4 @@ func firstLeg(p map[string]any) (caller, callee string) {
 	caller, _ = leg["source"].(string)
 	callee, _ = leg["destination"].(string)
 	return caller, callee
-}
-
-// normalize turns the json.Numbers of v into float64, as json.Unmarshal
-// would, so Raw looks like every other adapter's. A number float64 cannot
-// hold is a DecodeError at its path.
-func normalize(v any, path string) error {
-	switch x := v.(type) {
-	case map[string]any:
-		for _, k := range slices.Sorted(maps.Keys(x)) { // the first bad number, always the same
-			e := x[k]
-			if n, ok := e.(json.Number); ok {
-				f, err := n.Float64()
-				if err != nil {
-					return &platform.DecodeError{Field: join(path, k), Msg: "number out of range"}
-				}
-				x[k] = f
-				continue
-			}
-			if err := normalize(e, join(path, k)); err != nil {
-				return err
-			}
-		}
-	case []any:
-		for i, e := range x {
-			p := path + "[" + strconv.Itoa(i) + "]"
-			if n, ok := e.(json.Number); ok {
-				f, err := n.Float64()
-				if err != nil {
-					return &platform.DecodeError{Field: p, Msg: "number out of range"}
-				}
-				x[i] = f
-				continue
-			}
-			if err := normalize(e, p); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
-}
-
-func join(path, key string) string {
-	if path == "" {
-		return key
-	}
-	return path + "." + key
 }

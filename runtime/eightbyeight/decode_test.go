@@ -294,3 +294,33 @@ func TestDecodeLongIDs(t *testing.T) {
 		t.Errorf("ids of MaxID bytes: %+v, %v", ev, err)
 	}
 }
+
+// Numbers in eventData are decoded exactly on both paths: an integer
+// float64 cannot hold is an int64, in Data and in Raw; and Data, a copy of
+// eventData without dtmf, holds numbers, not json.Numbers.
+func TestDecodeExactNumbers(t *testing.T) {
+	tests := []struct {
+		name, body string
+		want       any
+	}{
+		{"beyond 2^53", completed(`{"n":9007199254740993}`, "e1"), int64(9007199254740993)},
+		{"beyond 2^53 beside dtmf", completed(`{"dtmf":"1","n":9007199254740993}`, "e1"), int64(9007199254740993)},
+		{"small beside dtmf", completed(`{"dtmf":"1","n":5}`, "e1"), 5.0},
+		{"in a string eventData", completed(`"{\"dtmf\":\"1\",\"n\":9007199254740993}"`, "e1"), int64(9007199254740993)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ev, err := New().Decode([]byte(tt.body), nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := ev.Data["n"]; got != tt.want {
+				t.Errorf("Data.n = %#v, want %#v", got, tt.want)
+			}
+			data, _ := ev.RawJSON()["payload"].(map[string]any)["eventData"].(map[string]any)
+			if got := data["n"]; got != tt.want {
+				t.Errorf("Raw payload.eventData.n = %#v, want %#v", got, tt.want)
+			}
+		})
+	}
+}

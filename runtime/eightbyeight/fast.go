@@ -301,8 +301,8 @@ func fastData(raw []byte) (map[string]any, *string, bool) {
 		return nil, nil, false
 	}
 	var data map[string]any // declared here: Unmarshal's pointer to it escapes
-	if jsonv2.Unmarshal(raw, &data) != nil {
-		return nil, nil, false
+	if jsonv2.Unmarshal(raw, &data) != nil || platform.Inexact(data) {
+		return nil, nil, false // a number float64 rounds: the strict path decodes it exactly
 	}
 	var dtmf *string
 	switch v := data["dtmf"].(type) {

@@ -7,8 +7,7 @@ import (
 	"github.com/callflow/callflow/runtime/platform"
 )
 
-// maxExactID is the largest id a JSON number decoded as float64 is known to
-// carry exactly (2^53).
+// maxExactID is 2^53: a float64 holds every integer below it exactly.
 const maxExactID = 1 << 53
 
 // Decode reads a CallInBound webhook:
@@ -114,18 +113,25 @@ func str(m map[string]any, key, field string) (string, error) {
 	return s, nil
 }
 
-// id reads an optional non-negative integer id; absent and null are 0.
+// id reads an optional non-negative integer id; absent and null are 0. The
+// id is echoed when the bound route is kept, so it must be exact: an
+// integer beyond 2^53 is decoded as an int64 (platform.Number); a float64
+// that large came from a fraction or an exponent and may be rounded.
 func id(m map[string]any, key, field string) (int64, error) {
-	v := m[key]
-	if v == nil {
+	switch v := m[key].(type) {
+	case nil:
 		return 0, nil
-	}
-	f, ok := v.(float64)
-	if !ok {
+	case int64:
+		if v < 0 {
+			return 0, &platform.DecodeError{Field: field, Msg: "must be a non-negative integer id"}
+		}
+		return v, nil
+	case float64:
+		if v < 0 || v != math.Trunc(v) || v >= maxExactID {
+			return 0, &platform.DecodeError{Field: field, Msg: "must be a non-negative integer id, written in digits when 2^53 or more"}
+		}
+		return int64(v), nil
+	default:
 		return 0, &platform.DecodeError{Field: field, Msg: "must be a number, not " + platform.JSONType(v)}
 	}
-	if f < 0 || f != math.Trunc(f) || f > maxExactID {
-		return 0, &platform.DecodeError{Field: field, Msg: "must be a non-negative integer id"}
-	}
-	return int64(f), nil
 }

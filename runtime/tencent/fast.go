@@ -51,8 +51,11 @@ func decodeFast(body []byte) (*platform.Event, bool) {
 	}, true
 }
 
+// fastID is an id the float64 holds exactly; 2^53 and more may have been
+// rounded (9007199254740993 decodes as 2^53), and the strict path decodes
+// them exactly.
 func fastID(f float64) (int64, bool) {
-	if f < 0 || f != math.Trunc(f) || f > maxExactID {
+	if f < 0 || f != math.Trunc(f) || f >= maxExactID {
 		return 0, false
 	}
 	return int64(f), true

@@ -71,7 +71,7 @@ func TestDecodeErrors(t *testing.T) {
 		{"data number", `{"id":"t1","from":"a","to":"b","data":0}`, "data", "must be an object, not a number"},
 		{"data false", `{"id":"t1","from":"a","to":"b","data":false}`, "data", "must be an object, not a boolean"},
 		{"id too long", `{"id":"` + strings.Repeat("x", 60_000) + `","from":"a","to":"b"}`, "id", "is 60000 bytes long; ids are at most 256 bytes"},
-		{"huge number", `{"id":"t1","from":"a","to":"b","data":{"n":1e400}}`, "", "out of range"},
+		{"huge number", `{"id":"t1","from":"a","to":"b","data":{"n":1e400}}`, "data.n", "out of range"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -146,4 +146,17 @@ func FuzzDecode(f *testing.F) {
 			t.Fatalf("Decode(Webhook()): %v\n%s", err, built)
 		}
 	})
+}
+
+// A trigger's data is echoed into what the flow sends (a callbot contact's
+// variables, a callback's legs): its numbers are decoded exactly.
+func TestDecodeExactNumbers(t *testing.T) {
+	ev, err := Decode(testPlatform, []byte(`{"id":"t1","from":"a","to":"b","data":{"order":9007199254740993,"score":9.5,"n":[-9007199254740993]}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]any{"order": int64(9007199254740993), "score": 9.5, "n": []any{int64(-9007199254740993)}}
+	if diff := cmp.Diff(want, ev.Data); diff != "" {
+		t.Errorf("Data (-want +got):\n%s", diff)
+	}
 }
