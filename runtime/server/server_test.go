@@ -679,3 +679,52 @@ func TestHugeIDs(t *testing.T) {
 		}
 	}
 }
+
+// Issue 10, item 3: every session the store evicts to stay within its
+// memory budget is counted in callflow_sessions_evicted_total and logged,
+// and the store's estimate is a gauge.
+func TestEvictionsAreCountedAndLogged(t *testing.T) {
+	capture := map[string]string{"menu.flow": `flow menu
+
+target 8x8
+number "+6512345678"
+voice "en-US-ZiraRUS"
+
+otherwise -> menu
+
+handler menu {
+  capture choice {
+    prompt "Press 1."
+    digits 1
+  }
+  hangup
+}
+`}
+	m := server.NewMetrics()
+	budget := int64(800) // room for one waiting call (about 570 bytes), not two
+	url, logs := testServer(t, []runtime.Option{runtime.WithFlows(compile(t, capture)), runtime.WithSessionMemory(budget),
+		runtime.WithEvictionObserver(m.ObserveEviction)}, server.WithMetrics(m))
+	const vca = `{"eventType":"CALL_ACTION","payload":{"eventId":"%s","sessionId":"%s","callStatus":"CALL_RECEIVED","source":"+6591234567","destination":"+6512345678"}}`
+	for _, s := range []string{newSession(), newSession(), newSession()} {
+		if status, body, err := post(url+"/hooks/8x8", "application/json", fmt.Sprintf(vca, s+"-e", s), nil); err != nil || status != 200 || !bytes.Contains(body, []byte("sayAndCapture")) {
+			t.Fatalf("%d %s %v", status, body, err)
+		}
+	}
+	resp, err := client.Get(url + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	for _, want := range []string{"callflow_sessions_evicted_total 2\n", "callflow_active_sessions 1\n"} {
+		if !strings.Contains(string(b), want) {
+			t.Errorf("the metrics lack %q", want)
+		}
+	}
+	if g := regexp.MustCompile(`callflow_session_store_bytes (\d+)`).FindStringSubmatch(string(b)); g == nil || g[1] == "0" {
+		t.Errorf("no callflow_session_store_bytes: %v", g)
+	}
+	if lines := logs.lines(t, "session evicted: the session store is over its memory budget; raise the budget or give the process more memory"); len(lines) != 2 || lines[0]["level"] != "WARN" {
+		t.Errorf("eviction log lines %v, want 2 warnings", lines)
+	}
+}
