@@ -66,18 +66,33 @@ func Number(n json.Number) (any, bool) {
 // their values (Number). A number out of float64's range is a *DecodeError
 // at its path, the first in key order, so always the same one.
 func ExactNumbers(v any, path string) error {
+	if exactNumbers(v, path, false) == nil {
+		return nil
+	}
+	// Numbers out of range stay json.Numbers: walk again in key order to
+	// name the first of them.
+	return exactNumbers(v, path, true)
+}
+
+func exactNumbers(v any, path string, sorted bool) error {
 	switch x := v.(type) {
 	case map[string]any:
+		if !sorted {
+			for k, e := range x {
+				if err := exactMember(e, member{path, k, -1}, func(n any) { x[k] = n }, sorted); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
 		for _, k := range slices.Sorted(maps.Keys(x)) {
-			p := joinPath(path, k)
-			if err := exactMember(x[k], p, func(n any) { x[k] = n }); err != nil {
+			if err := exactMember(x[k], member{path, k, -1}, func(n any) { x[k] = n }, sorted); err != nil {
 				return err
 			}
 		}
 	case []any:
 		for i, e := range x {
-			p := path + "[" + strconv.Itoa(i) + "]"
-			if err := exactMember(e, p, func(n any) { x[i] = n }); err != nil {
+			if err := exactMember(e, member{path, "", i}, func(n any) { x[i] = n }, sorted); err != nil {
 				return err
 			}
 		}
@@ -85,16 +100,36 @@ func ExactNumbers(v any, path string) error {
 	return nil
 }
 
-func exactMember(e any, path string, set func(any)) error {
-	n, ok := e.(json.Number)
-	if !ok {
-		return ExactNumbers(e, path)
+// member is where a value is: key in the object at path, or index (0 or
+// more) in the array at path. Its path is only built when it is needed.
+type member struct {
+	path, key string
+	index     int
+}
+
+func (m member) String() string {
+	switch {
+	case m.index >= 0:
+		return m.path + "[" + strconv.Itoa(m.index) + "]"
+	case m.path == "":
+		return m.key
 	}
-	val, ok := Number(n)
-	if !ok {
-		return &DecodeError{Field: path, Msg: "number out of range"}
+	return m.path + "." + m.key
+}
+
+// exactMember converts one member's value.
+func exactMember(e any, at member, set func(any), sorted bool) error {
+	switch x := e.(type) {
+	case json.Number:
+		val, ok := Number(x)
+		if !ok {
+			return &DecodeError{Field: at.String(), Msg: "number out of range"}
+		}
+		set(val)
+		return nil
+	case map[string]any, []any:
+		return exactNumbers(x, at.String(), sorted)
 	}
-	set(val)
 	return nil
 }
 
@@ -120,11 +155,4 @@ func Inexact(v any) bool {
 		}
 	}
 	return false
-}
-
-func joinPath(path, key string) string {
-	if path == "" {
-		return key
-	}
-	return path + "." + key
 }

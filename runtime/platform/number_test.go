@@ -62,3 +62,11 @@ func TestInexact(t *testing.T) {
 		}
 	}
 }
+
+func TestDecodeJSONEmptyKeyOutOfRange(t *testing.T) {
+	_, err := DecodeJSON([]byte(`{"":{"":[1e999]}}`))
+	var de *DecodeError
+	if !errors.As(err, &de) || de.Field != "[0]" { // empty keys leave no mark in the path; what matters is no panic
+		t.Errorf("DecodeJSON = %v, want a DecodeError at %q", err, "[0]")
+	}
+}
