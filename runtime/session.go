@@ -272,8 +272,8 @@ func (m *MemoryStore) compareAndSet(key string, rev uint64, s *Session, ttl time
 	}
 	var evicted []Eviction
 	for m.bytes+size > m.budget {
-		ev, any := m.evictSoonest(now)
-		if !any {
+		ev, found := m.evictSoonest(now)
+		if !found {
 			break // alone over the budget: kept, the only session held
 		}
 		evicted = append(evicted, ev)

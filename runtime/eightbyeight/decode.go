@@ -24,9 +24,10 @@ const knownEvents = EventCallAction + ", " + EventCallStatus + ", " + EventSessi
 // eventType must be CALL_ACTION, SESSION_SUMMARY or CALL_STATUS, payload an
 // object and payload.sessionId a non-empty string. What keys the session
 // and the delivery (sessionId, eventId, clientActionId, callStatus and dtmf)
-// is at most platform.MaxID bytes. A CALL_ACTION's callStatus must be CALL_RECEIVED (platform.CallStarted) or
-// ACTION_COMPLETED (platform.Input, with Digits from eventData.dtmf and
-// Resume from clientActionId). eventData may be an object, a string holding
+// is at most platform.MaxID bytes, source and destination at most
+// platform.MaxNumber. A CALL_ACTION's callStatus must be CALL_RECEIVED
+// (platform.CallStarted) or ACTION_COMPLETED (platform.Input, with Digits
+// from eventData.dtmf and Resume from clientActionId). eventData may be an object, a string holding
 // a JSON object (older senders), null or absent; dtmf may be a string, null
 // or absent (Digits nil; so is ""), or a number made of digits (taken as its
 // digits). SESSION_SUMMARY is platform.CallEnded and CALL_STATUS
@@ -139,6 +140,9 @@ func decodeStrict(body []byte) (*platform.Event, error) {
 			return nil, err
 		}
 	}
+	if err := checkNumbers(et, ev.Caller, ev.Callee); err != nil {
+		return nil, err
+	}
 	ev.Delivery = eventID
 	if ev.Delivery == "" {
 		ev.Delivery = strings.TrimRight(strings.Join([]string{et, ev.Session, status, resume, dtmf}, "|"), "|")
@@ -165,6 +169,19 @@ func checkIDs(session, eventID, resume string) error {
 		return err
 	}
 	return platform.CheckID("payload.clientActionId", resume)
+}
+
+// checkNumbers refuses a caller or callee longer than platform.MaxNumber:
+// the session keeps them for the whole call.
+func checkNumbers(eventType, caller, callee string) error {
+	at := "payload."
+	if eventType == EventSessionSummary {
+		at = "payload.details.callA."
+	}
+	if err := platform.CheckNumber(at+"source", caller); err != nil {
+		return err
+	}
+	return platform.CheckNumber(at+"destination", callee)
 }
 
 // decodeObject parses a body that must be one JSON object, keeping numbers

@@ -273,6 +273,9 @@ func TestDecodeLongIDs(t *testing.T) {
 		{"payload.sessionId", `{"eventType":"SESSION_SUMMARY","payload":{"sessionId":"` + long + `"}}`},
 		{"payload.callStatus", `{"eventType":"CALL_STATUS","payload":{"sessionId":"s1","callStatus":"` + long + `"}}`},
 		{"payload.sessionId", strings.Replace(body("e1", long, StatusCallReceived, "", ""), `"s`, ` "s`, 1)}, // not the scan's shape
+		{"payload.source", strings.Replace(body("e1", "s1", StatusCallReceived, "", ""), "+6591234567", "+65"+long, 1)},
+		{"payload.destination", strings.Replace(body("e1", "s1", StatusCallReceived, "", ""), "+6512345678", "+65"+long, 1)},
+		{"payload.details.callA.source", `{"eventType":"SESSION_SUMMARY","payload":{"sessionId":"s1","details":{"callA":{"source":"` + long + `"}}}}`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.field, func(t *testing.T) {
@@ -281,7 +284,7 @@ func TestDecodeLongIDs(t *testing.T) {
 			}
 			ev, err := New().Decode([]byte(tt.body), nil)
 			var de *platform.DecodeError
-			if ev != nil || !errors.As(err, &de) || de.Field != tt.field || !strings.Contains(de.Msg, "at most 256 bytes") {
+			if ev != nil || !errors.As(err, &de) || de.Field != tt.field || !strings.Contains(de.Msg, "are at most 256 bytes") {
 				t.Fatalf("Decode = %v, %.300v; want a DecodeError for %s", ev, err, tt.field)
 			}
 			if len(err.Error()) > 200 {

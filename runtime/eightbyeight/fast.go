@@ -58,7 +58,8 @@ func decodeFast(body []byte) (*platform.Event, bool) {
 	if !ok || a.odd || !a.payload || str[fieldEventType] != EventCallAction || str[fieldSessionID] == "" || str[fieldEventID] == "" {
 		return nil, false
 	}
-	if checkIDs(str[fieldSessionID], str[fieldEventID], str[fieldResume]) != nil || len(str[fieldDtmf]) > platform.MaxID {
+	if checkIDs(str[fieldSessionID], str[fieldEventID], str[fieldResume]) != nil || len(str[fieldDtmf]) > platform.MaxID ||
+		checkNumbers(EventCallAction, str[fieldSource], str[fieldDestination]) != nil {
 		return nil, false // the strict path names the field
 	}
 	ev := &platform.Event{Platform: Name, Session: str[fieldSessionID], Delivery: str[fieldEventID],

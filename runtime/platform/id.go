@@ -27,6 +27,21 @@ func CheckID(field, id string) error {
 	return &DecodeError{Field: field, Msg: "is " + strconv.Itoa(len(id)) + " bytes long; ids are at most " + strconv.Itoa(MaxID) + " bytes"}
 }
 
+// MaxNumber is the longest calling or called number, in bytes, the runtime
+// accepts in a webhook (Caller and Callee): the session of a call keeps
+// both for hours. E.164 numbers are at most 16 bytes and SIP addresses a
+// few dozen; 256 leaves room for any real one.
+const MaxNumber = 256
+
+// CheckNumber reports a calling or called number longer than MaxNumber as a
+// *DecodeError naming field.
+func CheckNumber(field, number string) error {
+	if len(number) <= MaxNumber {
+		return nil
+	}
+	return &DecodeError{Field: field, Msg: "is " + strconv.Itoa(len(number)) + " bytes long; phone numbers and addresses are at most " + strconv.Itoa(MaxNumber) + " bytes"}
+}
+
 // MaxLogValue is the most bytes of one value a log line carries: a caller
 // number, a flow name taken from the URL or an error quoting call data are
 // cut there, so a hostile webhook cannot make each line 60 KB.

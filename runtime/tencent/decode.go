@@ -16,8 +16,8 @@ const maxExactID = 1 << 53
 //	 "CallInBound":{"AIAgentId":123,"IvrId":0,"Caller":"+86…","Callee":"+86…"}}
 //
 // Event must be "CallInBound"; SessionId a non-empty string of at most
-// platform.MaxID bytes; CallInBound an
-// object whose Caller and Callee are strings (possibly empty). AIAgentId and
+// platform.MaxID bytes; CallInBound an object whose Caller and Callee are
+// strings (possibly empty) of at most platform.MaxNumber bytes. AIAgentId and
 // IvrId are optional non-negative integer JSON numbers (absent, null and 0
 // all mean none bound). Other fields, SdkAppId included, are not checked and
 // reach flows through Event.Raw. Every problem is a *platform.DecodeError
@@ -71,6 +71,12 @@ func decodeStrict(body []byte) (*platform.Event, error) {
 	}
 	ivr, err := id(call, "IvrId", "CallInBound.IvrId")
 	if err != nil {
+		return nil, err
+	}
+	if err := platform.CheckNumber("CallInBound.Caller", caller); err != nil {
+		return nil, err
+	}
+	if err := platform.CheckNumber("CallInBound.Callee", callee); err != nil {
 		return nil, err
 	}
 	return &platform.Event{

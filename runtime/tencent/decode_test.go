@@ -179,9 +179,9 @@ func TestDecodeLongEventIsShortened(t *testing.T) {
 	}
 }
 
-// A SessionId longer than platform.MaxID is refused by both paths, with the
-// field named and the id left out of the message; one of exactly MaxID
-// bytes is taken.
+// A SessionId longer than platform.MaxID, or a Caller or Callee longer than
+// platform.MaxNumber, is refused by both paths, with the field named and
+// the value left out of the message; an id of exactly MaxID bytes is taken.
 func TestDecodeLongSessionID(t *testing.T) {
 	body := func(id string) []byte {
 		return []byte(`{"Event":"CallInBound","SessionId":"` + id + `","CallInBound":{"Caller":"+1","Callee":"+2"}}`)
@@ -197,6 +197,16 @@ func TestDecodeLongSessionID(t *testing.T) {
 	}
 	if len(err.Error()) > 200 {
 		t.Errorf("the error is %d bytes long: it quotes the id", len(err.Error()))
+	}
+	for _, field := range []string{"Caller", "Callee"} {
+		huge := strings.Replace(string(body("s1")), `"`+field+`":"+`, `"`+field+`":"+`+strings.Repeat("1", 60_000), 1)
+		if _, ok := decodeFast([]byte(huge)); ok {
+			t.Errorf("the fast path took a 60,000-byte %s", field)
+		}
+		_, err := New().Decode([]byte(huge), nil)
+		if !errors.As(err, &de) || de.Field != "CallInBound."+field || len(err.Error()) > 200 {
+			t.Errorf("a 60,000-byte %s: %.300v", field, err)
+		}
 	}
 	limit := strings.Repeat("x", platform.MaxID)
 	if ev, err := New().Decode(body(limit), nil); err != nil || ev.Session != limit {

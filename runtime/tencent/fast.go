@@ -36,7 +36,8 @@ func decodeFast(body []byte) (*platform.Event, bool) {
 		return nil, false
 	}
 	in := &w.CallInBound
-	if w.Event != "CallInBound" || w.SessionId == "" || len(w.SessionId) > platform.MaxID || in.Caller == "" || in.Callee == "" {
+	if w.Event != "CallInBound" || w.SessionId == "" || len(w.SessionId) > platform.MaxID || in.Caller == "" || in.Callee == "" ||
+		len(in.Caller) > platform.MaxNumber || len(in.Callee) > platform.MaxNumber {
 		return nil, false
 	}
 	agent, ok1 := fastID(in.AIAgentId)

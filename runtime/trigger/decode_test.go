@@ -70,6 +70,8 @@ func TestDecodeErrors(t *testing.T) {
 		{"data array", `{"id":"t1","from":"a","to":"b","data":[1]}`, "data", "must be an object, not an array"},
 		{"data number", `{"id":"t1","from":"a","to":"b","data":0}`, "data", "must be an object, not a number"},
 		{"data false", `{"id":"t1","from":"a","to":"b","data":false}`, "data", "must be an object, not a boolean"},
+		{"from too long", `{"id":"t1","from":"` + strings.Repeat("1", 60_000) + `","to":"b"}`, "from", "is 60000 bytes long; phone numbers and addresses are at most 256 bytes"},
+		{"to too long", `{"id":"t1","from":"a","to":"` + strings.Repeat("1", 60_000) + `"}`, "to", "at most 256 bytes"},
 		{"id too long", `{"id":"` + strings.Repeat("x", 60_000) + `","from":"a","to":"b"}`, "id", "is 60000 bytes long; ids are at most 256 bytes"},
 		{"huge number", `{"id":"t1","from":"a","to":"b","data":{"n":1e400}}`, "data.n", "out of range"},
 	}
