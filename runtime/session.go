@@ -267,16 +267,22 @@ func (m *MemoryStore) compareAndSet(key string, rev uint64, s *Session, ttl time
 		m.mu.Unlock()
 		return 0, ErrConflict
 	}
-	if old, held := m.entries[key]; held {
-		m.remove(key, old) // its heap item is skipped from now on: it is not evicted to make its own room
+	old, held := m.entries[key]
+	if held {
+		m.bytes -= old.size
 	}
 	var evicted []Eviction
-	for m.bytes+size > m.budget {
-		ev, found := m.evictSoonest(now)
-		if !found {
-			break // alone over the budget: kept, the only session held
+	if m.bytes+size > m.budget {
+		if held {
+			delete(m.entries, key) // its heap item is skipped from now on: it is not evicted to make its own room
 		}
-		evicted = append(evicted, ev)
+		for m.bytes+size > m.budget {
+			ev, found := m.evictSoonest(now)
+			if !found {
+				break // alone over the budget: kept, the only session held
+			}
+			evicted = append(evicted, ev)
+		}
 	}
 	next := e.rev + 1
 	exp := now.Add(ttl)

@@ -174,14 +174,14 @@ func checkIDs(session, eventID, resume string) error {
 // checkNumbers refuses a caller or callee longer than platform.MaxNumber:
 // the session keeps them for the whole call.
 func checkNumbers(eventType, caller, callee string) error {
-	at := "payload."
+	source, destination := "payload.source", "payload.destination"
 	if eventType == EventSessionSummary {
-		at = "payload.details.callA."
+		source, destination = "payload.details.callA.source", "payload.details.callA.destination"
 	}
-	if err := platform.CheckNumber(at+"source", caller); err != nil {
+	if err := platform.CheckNumber(source, caller); err != nil {
 		return err
 	}
-	return platform.CheckNumber(at+"destination", callee)
+	return platform.CheckNumber(destination, callee)
 }
 
 // decodeObject parses a body that must be one JSON object, keeping numbers
