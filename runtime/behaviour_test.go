@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -737,5 +738,48 @@ func TestExpiredClientActionID(t *testing.T) {
 	res := c.press("1")
 	if res.Outcome != runtime.Fallback || errCode(res.Err) != "bad-token" || !strings.Contains(res.Err.Error(), "expired") {
 		t.Errorf("a late answer: %s %s err %v, want the fallback and an expired bad-token", res.Outcome, res.Reply.Body, res.Err)
+	}
+}
+
+// Issue 10, item 3: a session the store evicts to stay within its memory
+// budget is never dropped silently: the engine logs it (a warning naming
+// the session, its size and the budget) and passes it to the observer, and
+// that caller's next webhook gets the fallback.
+func TestEvictionIsLoggedAndObserved(t *testing.T) {
+	var logs bytes.Buffer
+	var seen []runtime.Eviction
+	probe := newEngine(t, shipped(t))
+	first := newCall8x8(t, probe, "probe", inHours).start()
+	if first.Session == nil {
+		t.Fatalf("support.flow did not wait at the menu: %s", first.Reply.Body)
+	}
+	one := runtime.SessionSize("8x8|probe", first.Session)
+	store := runtime.NewMemoryStore(runtime.MemoryBudget(2*one + one/2)) // two calls fit, not three
+	eng := newEngine(t, shipped(t), runtime.WithStore(store),
+		runtime.WithLogger(slog.New(slog.NewJSONHandler(&logs, nil))),
+		runtime.WithEvictionObserver(func(ev runtime.Eviction) { seen = append(seen, ev) }))
+	calls := []*call8x8{newCall8x8(t, eng, "evict-1", inHours), newCall8x8(t, eng, "evict-2", inHours), newCall8x8(t, eng, "evict-3", inHours)}
+	for i, c := range calls {
+		c.at = c.at.Add(time.Duration(i) * time.Minute) // evict-1 expires first
+		if res := c.start(); res.Outcome != runtime.Answered {
+			t.Fatalf("%s: %s %v", c.session, res.Outcome, res.Err)
+		}
+	}
+	if len(seen) != 1 || seen[0].Key != "8x8|evict-1" || seen[0].Bytes <= 0 || seen[0].Held != 1 {
+		t.Fatalf("observed evictions %+v, want evict-1's", seen)
+	}
+	var line struct {
+		Level, Msg, Session string
+		Bytes, Budget       int64
+	}
+	if err := json.Unmarshal(logs.Bytes(), &line); err != nil || line.Level != "WARN" || !strings.Contains(line.Msg, "session evicted") ||
+		line.Session != "8x8|evict-1" || line.Bytes != seen[0].Bytes || line.Budget != 2*one+one/2 {
+		t.Errorf("log %s (%v), want one warning for evict-1", logs.Bytes(), err)
+	}
+	if res := calls[0].press("1"); res.Outcome != runtime.Fallback {
+		t.Errorf("the evicted call's next webhook: %s, want the fallback", res.Outcome)
+	}
+	if res := calls[2].press("1"); res.Outcome != runtime.Answered {
+		t.Errorf("a kept call's next webhook: %s %v", res.Outcome, res.Err)
 	}
 }

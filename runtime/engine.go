@@ -46,6 +46,9 @@ type Engine struct {
 	ttl      time.Duration
 	fallback platform.FallbackOptions
 	onLookup func(LookupEvent) // WithLookupObserver; nil when none
+
+	sessionMemory int64          // WithSessionMemory: the default store's budget
+	onEvict       func(Eviction) // WithEvictionObserver; nil when none
 }
 
 // New builds an engine.
@@ -66,9 +69,12 @@ func New(opts ...Option) (*Engine, error) {
 		o(e)
 	}
 	if e.store == nil {
-		e.store = NewMemoryStore(0)
+		e.store = NewMemoryStore(MemoryBudget(e.sessionMemory))
 	}
 	e.mem, _ = e.store.(*MemoryStore)
+	if e.mem != nil {
+		e.mem.observe(e.evicted)
+	}
 	if e.secret == nil {
 		e.secret = make([]byte, 32)
 		rand.Read(e.secret)

@@ -118,7 +118,7 @@ func ExampleNew() {
 	prog := exampleCompile("reception.flow", exampleRouter)
 	eng, err := runtime.New(
 		runtime.WithFlows(prog),
-		runtime.WithStore(runtime.NewMemoryStore(100_000)),
+		runtime.WithStore(runtime.NewMemoryStore(runtime.MemoryBudget(256<<20))),
 		runtime.WithSecret([]byte("a shared secret of 16+ bytes, from the environment")),
 		runtime.WithLogger(slog.New(slog.NewTextHandler(os.Stderr, nil))),
 		runtime.WithHTTPClient(&http.Client{}),
@@ -295,10 +295,14 @@ func (s exampleStore) Delete(ctx context.Context, key string) error {
 }
 
 // WithStore sets where sessions of calls waiting on a capture are kept:
-// here the in-memory store, bounded to 1,000 sessions, behind a wrapper
-// that prints each call the engine makes.
+// here the in-memory store, bounded to 1 MiB of sessions (some 2,500 calls
+// waiting at a capture), behind a wrapper that prints each call the engine
+// makes. The engine sees the store only through the wrapper, so the store
+// reports its evictions itself.
 func ExampleWithStore() {
-	store := runtime.NewMemoryStore(1000)
+	store := runtime.NewMemoryStore(runtime.MemoryBudget(1<<20), runtime.OnEviction(func(ev runtime.Eviction) {
+		log.Printf("session %s evicted", ev.Key)
+	}))
 	eng, err := runtime.New(
 		runtime.WithFlows(exampleCompile("support.flow", exampleIVR("Welcome to ACME."))),
 		runtime.WithStore(exampleStore{store}),

@@ -39,6 +39,8 @@ func TestGoldenReception(t *testing.T) {
 		{"mainland_holiday", "+8613166668888", holiday, platform.Bound{AgentID: 7}, notVIP, "closed"},
 		{"out_of_hours", "+14155550100", outHours, platform.Bound{AgentID: 7, IVRID: 5}, notVIP, "closed"},
 		{"keep_bound_agent", "+14155550100", time.Time{}, platform.Bound{AgentID: 77, IVRID: 5}, notVIP, "keep_bound"},
+		// An id float64 cannot hold comes back as sent, not 9007199254740992.
+		{"keep_bound_agent_beyond_2_53", "+14155550100", time.Time{}, platform.Bound{AgentID: 1<<53 + 1}, notVIP, "keep_bound"},
 		{"keep_bound_ivr", "+14155550100", time.Time{}, platform.Bound{IVRID: 5}, notVIP, "keep_bound"},
 		{"keep_bound_nothing_bound", "+14155550100", time.Time{}, platform.Bound{}, notVIP, "keep_bound"},
 	}
@@ -227,6 +229,8 @@ func TestGoldenExamResults(t *testing.T) {
 	}{
 		{"math_present", map[string]any{"name": "Trần Văn A", "email": "tran.van.a@thpt-chuvanan.edu.vn",
 			"student_id": "HS-0042", "class": "12A1", "math": 9.5}, false},
+		// A number float64 cannot hold reaches the campaign as sent.
+		{"math_beyond_2_53", map[string]any{"name": "Lê Văn C", "student_id": "HS-0200", "math": int64(1<<53 + 1)}, false},
 		{"math_null", map[string]any{"name": "Nguyễn Thị Bích Ngọc", "student_id": "HS-0117", "math": nil}, true},
 		{"math_absent", map[string]any{"name": "Nguyễn Thị Bích Ngọc", "student_id": "HS-0117"}, true},
 	}

@@ -127,10 +127,10 @@ func (c *call) start() error {
 	var f *ir.Flow
 	if c.req.Flow != "" {
 		if f = cur.prog.Flow(c.req.Flow); f == nil {
-			return &Error{Code: "no-flow", Msg: fmt.Sprintf("no flow named %q is loaded", c.req.Flow)}
+			return &Error{Code: "no-flow", Msg: fmt.Sprintf("no flow named %q is loaded", platform.Clip(c.req.Flow))}
 		}
 	} else if f = cur.prog.ForNumber(c.ev.Platform, c.ev.Callee); f == nil {
-		return &Error{Code: "no-flow", Msg: fmt.Sprintf("no flow answers %s on %s", c.ev.Callee, c.ev.Platform)}
+		return &Error{Code: "no-flow", Msg: fmt.Sprintf("no flow answers %s on %s", platform.Clip(c.ev.Callee), c.ev.Platform)}
 	}
 	cur.pins[f].used.Store(c.arrived.UnixNano()) // the version is in use: the call is pinned to it
 	if !f.Targets(c.ev.Platform) {
@@ -167,7 +167,7 @@ func (c *call) finish(runErr error) *Result {
 	}
 	res.Reply, res.Outcome, res.Err = c.ad.Fallback(c.ev, c.e.fallback), Fallback, runErr
 	c.e.log.LogAttrs(c.ctx, levelFor(runErr), "answered with the safe fallback",
-		attrString("platform", c.ev.Platform), attrString("flow", res.Flow), attrString("error", runErr.Error()))
+		attrString("platform", c.ev.Platform), attrString("flow", res.Flow), attrString("error", platform.Clip(runErr.Error())))
 	return res
 }
 

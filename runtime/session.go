@@ -60,7 +60,7 @@ type sessionWire struct {
 }
 
 type typedValue struct {
-	T string `json:"t"` // int, time or duration
+	T string `json:"t"` // int, int64, time or duration
 	V string `json:"v"`
 }
 
@@ -98,6 +98,8 @@ func splitTyped(m map[string]any) (map[string]any, map[string]typedValue) {
 		switch x := v.(type) {
 		case int:
 			tv = typedValue{"int", strconv.Itoa(x)}
+		case int64: // a webhook's integer beyond 2^53 (platform.Number): kept exact
+			tv = typedValue{"int64", strconv.FormatInt(x, 10)}
 		case time.Time:
 			tv = typedValue{"time", x.Format(time.RFC3339Nano)}
 		case time.Duration:
@@ -124,6 +126,8 @@ func joinTyped(m map[string]any, typed map[string]typedValue) (map[string]any, e
 		switch tv.T {
 		case "int":
 			v, err = strconv.Atoi(tv.V)
+		case "int64":
+			v, err = strconv.ParseInt(tv.V, 10, 64)
 		case "time":
 			v, err = time.Parse(time.RFC3339Nano, tv.V)
 		case "duration":
@@ -164,7 +168,15 @@ type SessionStore interface {
 	Delete(ctx context.Context, key string) error
 }
 
-// MemoryStore is the default SessionStore: in memory, bounded and expiring.
+// MemoryStore is the default SessionStore: in memory, bounded by the memory
+// its sessions hold, and expiring. Each session's size is estimated when it
+// is stored (SessionSize); when a new or grown session would take the
+// estimate over the budget (MemoryBudget, DefaultMemoryBudget unless set),
+// the sessions closest to expiring are evicted to make room, and every
+// eviction is reported to the OnEviction callbacks (an engine using the
+// store logs and meters them). Expired sessions are dropped as new ones are
+// stored, so memory follows the live calls.
+//
 // Get hands out copies of the session's containers, so the engine never
 // shares a Session it changes between goroutines; CompareAndSet keeps the
 // session it is given, which is not changed after. (The engine replaces
@@ -172,16 +184,19 @@ type SessionStore interface {
 // the order slice is enough; a shared store serialises with MarshalJSON.)
 type MemoryStore struct {
 	mu      sync.Mutex
-	max     int
+	budget  int64 // bytes of sessions, by SessionSize
+	bytes   int64 // held now
 	entries map[string]memEntry
 	byExp   expiryHeap       // soonest expiry first; items of replaced entries are skipped
 	now     func() time.Time // a clock for tests; nil: the machine's
+	evicted []func(Eviction)
 }
 
 type memEntry struct {
 	sess    *Session
 	rev     uint64
 	expires time.Time
+	size    int64
 }
 
 // clone copies what the engine changes in place.
@@ -193,14 +208,13 @@ func (s *Session) clone() *Session {
 	return &c
 }
 
-// NewMemoryStore holds at most max sessions (0 means 100,000); when full, it
-// drops the session closest to expiring. Expired sessions are dropped as new
-// ones are stored, so memory follows the live calls.
-func NewMemoryStore(max int) *MemoryStore {
-	if max <= 0 {
-		max = 100_000
+// NewMemoryStore returns an empty store; see StoreOption for its settings.
+func NewMemoryStore(opts ...StoreOption) *MemoryStore {
+	m := &MemoryStore{budget: DefaultMemoryBudget, entries: map[string]memEntry{}}
+	for _, o := range opts {
+		o(m)
 	}
-	return &MemoryStore{max: max, entries: map[string]memEntry{}}
+	return m
 }
 
 // at is the store's time: its own clock when one is set (tests), else t,
@@ -224,7 +238,7 @@ func (m *MemoryStore) get(key string, now time.Time) (*Session, uint64, error) {
 	m.mu.Lock()
 	e, ok := m.entries[key]
 	if ok && !now.Before(e.expires) {
-		delete(m.entries, key)
+		m.remove(key, e)
 		ok = false
 	}
 	m.mu.Unlock()
@@ -242,30 +256,52 @@ func (m *MemoryStore) CompareAndSet(_ context.Context, key string, rev uint64, s
 }
 
 func (m *MemoryStore) compareAndSet(key string, rev uint64, s *Session, ttl time.Duration, now time.Time) (uint64, error) {
+	size := SessionSize(key, s)
 	m.mu.Lock()
-	defer m.mu.Unlock()
 	m.expire(now)
 	e, ok := m.entries[key]
 	if ok && !now.Before(e.expires) {
 		ok = false
 	}
 	if (ok && e.rev != rev) || (!ok && rev != 0) {
+		m.mu.Unlock()
 		return 0, ErrConflict
 	}
-	for !ok && len(m.entries) >= m.max && m.popSoonest() {
+	old, held := m.entries[key]
+	if held {
+		m.bytes -= old.size
+	}
+	var evicted []Eviction
+	if m.bytes+size > m.budget {
+		if held {
+			delete(m.entries, key) // its heap item is skipped from now on: it is not evicted to make its own room
+		}
+		for m.bytes+size > m.budget {
+			ev, found := m.evictSoonest(now)
+			if !found {
+				break // alone over the budget: kept, the only session held
+			}
+			evicted = append(evicted, ev)
+		}
 	}
 	next := e.rev + 1
 	exp := now.Add(ttl)
-	m.entries[key] = memEntry{sess: s, rev: next, expires: exp}
+	m.entries[key] = memEntry{sess: s, rev: next, expires: exp, size: size}
+	m.bytes += size
 	m.byExp.push(expiryItem{key, exp})
 	m.compact()
+	observers := m.evicted
+	m.mu.Unlock()
+	m.report(evicted, observers)
 	return next, nil
 }
 
 // Delete removes a session.
 func (m *MemoryStore) Delete(_ context.Context, key string) error {
 	m.mu.Lock()
-	delete(m.entries, key)
+	if e, ok := m.entries[key]; ok {
+		m.remove(key, e)
+	}
 	m.mu.Unlock()
 	return nil
 }
@@ -277,26 +313,41 @@ func (m *MemoryStore) Len() int {
 	return len(m.entries)
 }
 
+// Bytes is the estimated size of the sessions held (SessionSize).
+func (m *MemoryStore) Bytes() int64 {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.bytes
+}
+
+// remove drops an entry that is held.
+func (m *MemoryStore) remove(key string, e memEntry) {
+	delete(m.entries, key)
+	m.bytes -= e.size
+}
+
 // expire drops sessions whose time is up; amortised O(log n) per store.
 func (m *MemoryStore) expire(now time.Time) {
 	for len(m.byExp) > 0 && !now.Before(m.byExp[0].expires) {
 		it := m.byExp.pop()
 		if e, ok := m.entries[it.key]; ok && e.expires.Equal(it.expires) {
-			delete(m.entries, it.key)
+			m.remove(it.key, e)
 		}
 	}
 }
 
-// popSoonest removes the live session closest to expiring; false when none.
-func (m *MemoryStore) popSoonest() bool {
+// evictSoonest removes the live session closest to expiring; false when
+// none is held.
+func (m *MemoryStore) evictSoonest(now time.Time) (Eviction, bool) {
 	for len(m.byExp) > 0 {
 		it := m.byExp.pop()
 		if e, ok := m.entries[it.key]; ok && e.expires.Equal(it.expires) {
-			delete(m.entries, it.key)
-			return true
+			m.remove(it.key, e)
+			return Eviction{Key: it.key, Bytes: e.size, Left: e.expires.Sub(now),
+				Held: len(m.entries), HeldBytes: m.bytes, Budget: m.budget}, true
 		}
 	}
-	return false
+	return Eviction{}, false
 }
 
 // compact rebuilds the heap when replaced and deleted entries have left it

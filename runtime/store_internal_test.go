@@ -2,10 +2,12 @@ package runtime
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math/rand/v2"
 	"os"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -24,16 +26,16 @@ type clock struct {
 func (c *clock) now() time.Time      { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
 func (c *clock) add(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unlock() }
 
-func storeAt(max int) (*MemoryStore, *clock) {
+func storeAt(opts ...StoreOption) (*MemoryStore, *clock) {
 	clk := &clock{t: time.Date(2026, 11, 23, 2, 0, 0, 0, time.UTC)}
-	m := NewMemoryStore(max)
+	m := NewMemoryStore(opts...)
 	m.now = clk.now
 	return m, clk
 }
 
 func TestMemoryStoreCompareAndSet(t *testing.T) {
 	ctx := context.Background()
-	m, _ := storeAt(0)
+	m, _ := storeAt()
 	if _, _, err := m.Get(ctx, "k"); !errors.Is(err, ErrNotFound) {
 		t.Fatalf("Get of nothing: %v, want ErrNotFound", err)
 	}
@@ -82,7 +84,7 @@ func TestMemoryStoreCompareAndSet(t *testing.T) {
 
 func TestMemoryStoreRoundTrip(t *testing.T) {
 	ctx := context.Background()
-	m, _ := storeAt(0)
+	m, _ := storeAt()
 	in := &Session{Platform: "8x8", ID: "s", Flow: "support", Version: "v1", Handler: "menu", PC: 4, Tries: 2,
 		Lookups: map[string]any{"account": map[string]any{"name": "Ana"}}, Caller: "+6591234567", Callee: "+6512345678",
 		Started: time.Date(2026, 11, 23, 2, 0, 0, 0, time.UTC)}
@@ -117,7 +119,7 @@ func TestMemoryStoreRoundTrip(t *testing.T) {
 
 func TestMemoryStoreTTL(t *testing.T) {
 	ctx := context.Background()
-	m, clk := storeAt(0)
+	m, clk := storeAt()
 	r1, err := m.CompareAndSet(ctx, "k", 0, &Session{ID: "s"}, time.Minute)
 	if err != nil {
 		t.Fatal(err)
@@ -152,7 +154,8 @@ func TestMemoryStoreTTL(t *testing.T) {
 
 func TestMemoryStoreBound(t *testing.T) {
 	ctx := context.Background()
-	m, clk := storeAt(3)
+	var evicted []Eviction
+	m, clk := storeAt(MemoryBudget(3*SessionSize("a", &Session{ID: "a"})), OnEviction(func(ev Eviction) { evicted = append(evicted, ev) }))
 	put := func(key string, ttl time.Duration) {
 		t.Helper()
 		if _, err := m.CompareAndSet(ctx, key, 0, &Session{ID: key}, ttl); err != nil {
@@ -186,12 +189,21 @@ func TestMemoryStoreBound(t *testing.T) {
 	gone("a")
 	has("b", "c", "d")
 
+	if len(evicted) != 0 {
+		t.Errorf("an expired session was reported evicted: %+v", evicted)
+	}
 	put("e", time.Hour) // none expired: b expires soonest
 	if n := m.Len(); n != 3 {
 		t.Errorf("Len %d, want 3", n)
 	}
 	gone("b")
 	has("c", "d", "e")
+	size := SessionSize("b", &Session{ID: "b"})
+	if len(evicted) != 1 || evicted[0].Key != "b" || evicted[0].Bytes != size || evicted[0].Left != 8*time.Minute ||
+		evicted[0].Held != 2 || evicted[0].HeldBytes != 2*size || evicted[0].Budget != 3*size {
+		t.Errorf("evictions %+v, want b's, with 8 min left", evicted)
+	}
+	evicted = nil
 
 	// Updating a session that is held makes no room and evicts nothing.
 	_, rev, _ := m.Get(ctx, "c")
@@ -211,13 +223,16 @@ func TestMemoryStoreBound(t *testing.T) {
 		t.Errorf("Len %d after evicting three expired sessions, want 1", n)
 	}
 	has("g")
+	if len(evicted) != 0 {
+		t.Errorf("expired sessions were reported evicted: %+v", evicted)
+	}
 }
 
 // Concurrent read-modify-write cycles on one key lose no update, and
 // writers of distinct keys do not disturb each other.
 func TestMemoryStoreConcurrent(t *testing.T) {
 	ctx := context.Background()
-	m := NewMemoryStore(0)
+	m := NewMemoryStore()
 	const workers, rounds = 8, 50
 	var wg sync.WaitGroup
 	for w := range workers {
@@ -272,7 +287,7 @@ func TestEngineSessionExpires(t *testing.T) {
 	if ds.HasErrors() {
 		t.Fatal(ds)
 	}
-	store, clk := storeAt(0)
+	store, clk := storeAt()
 	at := clk.now()
 	eng, err := New(WithFlows(prog), WithStore(store), WithSessionTTL(10*time.Minute), WithClock(func() time.Time { return at }))
 	if err != nil {
@@ -319,5 +334,104 @@ func TestExpiryHeapOrder(t *testing.T) {
 			}
 			prev = it.expires
 		}
+	}
+}
+
+// A session through JSON (a shared store) keeps an int64 from a webhook
+// exact, as it keeps an int an int.
+func TestSessionJSONKeepsInt64(t *testing.T) {
+	in := &Session{Platform: "8x8", ID: "s"}
+	in.set("order", int64(1<<53+1))
+	in.set("n", 3)
+	b, err := json.Marshal(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out Session
+	if err := json.Unmarshal(b, &out); err != nil {
+		t.Fatal(err)
+	}
+	if out.Vars["order"] != int64(1<<53+1) || out.Vars["n"] != 3 {
+		t.Errorf("through JSON: %#v, want order int64(9007199254740993) and n int(3)\n%s", out.Vars, b)
+	}
+}
+
+// The store's size follows what it holds: storing, growing, deleting and
+// expiring sessions; a session that grows makes room by evicting others,
+// never itself.
+func TestMemoryStoreBytes(t *testing.T) {
+	ctx := context.Background()
+	small := &Session{ID: "a"}
+	big := &Session{ID: "a", Vars: map[string]any{"note": strings.Repeat("x", 4000)}}
+	var evicted []string
+	m, clk := storeAt(MemoryBudget(SessionSize("a", big)+SessionSize("b", small)-1), OnEviction(func(ev Eviction) { evicted = append(evicted, ev.Key) }))
+	if _, err := m.CompareAndSet(ctx, "b", 0, &Session{ID: "b"}, time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := m.CompareAndSet(ctx, "c", 0, &Session{ID: "c"}, time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	rev, err := m.CompareAndSet(ctx, "a", 0, small, time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(evicted) != 0 || m.Bytes() != 3*SessionSize("a", small) {
+		t.Fatalf("three small sessions: %d bytes, evicted %v", m.Bytes(), evicted)
+	}
+	// a grows past what is free: b, then c go (soonest expiry first), a stays.
+	if _, err := m.CompareAndSet(ctx, "a", rev, big, time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(evicted) != "[b c]" || m.Len() != 1 || m.Bytes() != SessionSize("a", big) {
+		t.Errorf("after a grew: evicted %v, %d held, %d bytes; want [b c], 1 and %d", evicted, m.Len(), m.Bytes(), SessionSize("a", big))
+	}
+	m.Delete(ctx, "a")
+	m.Delete(ctx, "a")
+	if m.Len() != 0 || m.Bytes() != 0 {
+		t.Errorf("after Delete: %d held, %d bytes", m.Len(), m.Bytes())
+	}
+	m.CompareAndSet(ctx, "d", 0, small, time.Minute)
+	clk.add(time.Minute)
+	if _, _, err := m.Get(ctx, "d"); !errors.Is(err, ErrNotFound) || m.Bytes() != 0 {
+		t.Errorf("an expired session: %v, %d bytes", err, m.Bytes())
+	}
+}
+
+// A session over the whole budget is still kept, alone: a call is not
+// lost to the estimate.
+func TestMemoryStoreSessionOverBudget(t *testing.T) {
+	ctx := context.Background()
+	m, _ := storeAt(MemoryBudget(100))
+	for _, k := range []string{"a", "b"} {
+		if _, err := m.CompareAndSet(ctx, k, 0, &Session{ID: k}, time.Hour); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, _, err := m.Get(ctx, "b"); err != nil || m.Len() != 1 {
+		t.Errorf("b: %v, %d held; want b alone", err, m.Len())
+	}
+}
+
+// Issue 10, item 3: the default store held at most 100,000 sessions and
+// dropped the rest without a word. It is bounded by memory now: 110,000
+// calls waiting at an 8x8 capture all stay, and nothing is evicted.
+func TestMemoryStoreDefaultHoldsLiveCalls(t *testing.T) {
+	ctx := context.Background()
+	n := 0
+	m, _ := storeAt(OnEviction(func(Eviction) { n++ }))
+	const calls = 110_000
+	for i := range calls {
+		id := fmt.Sprintf("a4fad4b3-b388-12ee-b217-%012d", i)
+		s := &Session{Platform: "8x8", ID: id, Flow: "support", Version: "3f9a1c0d7e2b", Handler: "menu", PC: 4, Tries: 3,
+			Resume: strings.Repeat("A", 72), Caller: "+6591234567", Callee: "+6512345678"}
+		if _, err := m.CompareAndSet(ctx, "8x8|"+id, 0, s, 2*time.Hour); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if m.Len() != calls || n != 0 {
+		t.Errorf("%d sessions held, %d evicted; want all %d held", m.Len(), n, calls)
+	}
+	if per := m.Bytes() / calls; per > 1024 {
+		t.Errorf("an 8x8 session is estimated at %d bytes; P6 wants 1,000,000 in 1 GiB", per)
 	}
 }

@@ -2,7 +2,9 @@ package callbot
 
 import (
 	"encoding/json"
+	"errors"
 	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -57,5 +59,15 @@ func TestDecodeSamples(t *testing.T) {
 		if !seen[f] {
 			t.Errorf("sample %s has no decode test", f)
 		}
+	}
+}
+
+// A trigger id over platform.MaxID bytes is refused, naming the field.
+func TestDecodeLongID(t *testing.T) {
+	body := `{"id":"` + strings.Repeat("x", 60_000) + `","from":"+6591234567","to":"+6561112222"}`
+	ev, err := New().Decode([]byte(body), nil)
+	var de *platform.DecodeError
+	if ev != nil || !errors.As(err, &de) || de.Field != "id" || len(err.Error()) > 200 {
+		t.Errorf("Decode = %v, %.300v; want a short DecodeError for id", ev, err)
 	}
 }

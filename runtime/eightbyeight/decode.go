@@ -7,8 +7,6 @@ import (
 	"io"
 	"maps"
 	"net/http"
-	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/callflow/callflow/runtime/platform"
@@ -24,10 +22,12 @@ const knownEvents = EventCallAction + ", " + EventCallStatus + ", " + EventSessi
 //	 "destination":"+65…","eventData":{"dtmf":"1"},"clientActionId":"…"}}
 //
 // eventType must be CALL_ACTION, SESSION_SUMMARY or CALL_STATUS, payload an
-// object and payload.sessionId a non-empty string. A CALL_ACTION's
-// callStatus must be CALL_RECEIVED (platform.CallStarted) or
-// ACTION_COMPLETED (platform.Input, with Digits from eventData.dtmf and
-// Resume from clientActionId). eventData may be an object, a string holding
+// object and payload.sessionId a non-empty string. What keys the session
+// and the delivery (sessionId, eventId, clientActionId, callStatus and dtmf)
+// is at most platform.MaxID bytes, source and destination at most
+// platform.MaxNumber. A CALL_ACTION's callStatus must be CALL_RECEIVED
+// (platform.CallStarted) or ACTION_COMPLETED (platform.Input, with Digits
+// from eventData.dtmf and Resume from clientActionId). eventData may be an object, a string holding
 // a JSON object (older senders), null or absent; dtmf may be a string, null
 // or absent (Digits nil; so is ""), or a number made of digits (taken as its
 // digits). SESSION_SUMMARY is platform.CallEnded and CALL_STATUS
@@ -38,10 +38,11 @@ const knownEvents = EventCallAction + ", " + EventCallStatus + ", " + EventSessi
 // retried delivery repeats. Caller and Callee are payload.source and
 // payload.destination (for a session summary, those of details.callA).
 // Data is eventData as an object without dtmf (Digits has it), nil when
-// nothing else is in it, as in every capture answer. Raw is the whole webhook, with JSON
-// numbers as float64 and a string eventData replaced by the object it
-// holds, so flows see one shape. Every problem is a *platform.DecodeError
-// naming the field. The header is not used.
+// nothing else is in it, as in every capture answer. Raw is the whole
+// webhook, with JSON numbers decoded exactly (platform.Number) and a string
+// eventData replaced by the object it holds, so flows see one shape. Every
+// problem is a *platform.DecodeError naming the field. The header is not
+// used.
 func (*Adapter) Decode(body []byte, _ http.Header) (*platform.Event, error) {
 	if ev, ok := decodeFast(body); ok {
 		return ev, nil
@@ -89,6 +90,12 @@ func decodeStrict(body []byte) (*platform.Event, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := checkIDs(ev.Session, eventID, resume); err != nil {
+		return nil, err
+	}
+	if err := platform.CheckID("payload.callStatus", status); err != nil {
+		return nil, err // a key part when eventId is absent
+	}
 	var dtmf string
 	switch et {
 	case EventCallAction:
@@ -113,6 +120,9 @@ func decodeStrict(body []byte) (*platform.Event, error) {
 			if ev.Digits != nil {
 				dtmf = *ev.Digits
 			}
+			if err := platform.CheckID("payload.eventData.dtmf", dtmf); err != nil {
+				return nil, err
+			}
 		default:
 			return nil, &platform.DecodeError{Field: "payload.callStatus", Msg: "unknown call status " + platform.Quote(status) +
 				" for " + EventCallAction + " (known: " + StatusActionCompleted + ", " + StatusCallReceived + ")"}
@@ -130,18 +140,53 @@ func decodeStrict(body []byte) (*platform.Event, error) {
 			return nil, err
 		}
 	}
+	if err := checkNumbers(et, ev.Caller, ev.Callee); err != nil {
+		return nil, err
+	}
 	ev.Delivery = eventID
 	if ev.Delivery == "" {
 		ev.Delivery = strings.TrimRight(strings.Join([]string{et, ev.Session, status, resume, dtmf}, "|"), "|")
 	}
-	if err := normalize(raw, ""); err != nil {
+	if err := platform.ExactNumbers(raw, ""); err != nil {
+		return nil, err
+	}
+	// Data may be a copy of eventData without dtmf, whose own members
+	// the line above did not reach.
+	if err := platform.ExactNumbers(ev.Data, "payload.eventData"); err != nil {
 		return nil, err
 	}
 	return ev, nil
 }
 
+// checkIDs refuses ids longer than platform.MaxID: sessionId keys the
+// session, eventId (or, without it, a key holding sessionId,
+// clientActionId and dtmf) the remembered answer.
+func checkIDs(session, eventID, resume string) error {
+	if err := platform.CheckID("payload.sessionId", session); err != nil {
+		return err
+	}
+	if err := platform.CheckID("payload.eventId", eventID); err != nil {
+		return err
+	}
+	return platform.CheckID("payload.clientActionId", resume)
+}
+
+// checkNumbers refuses a caller or callee longer than platform.MaxNumber:
+// the session keeps them for the whole call.
+func checkNumbers(eventType, caller, callee string) error {
+	source, destination := "payload.source", "payload.destination"
+	if eventType == EventSessionSummary {
+		source, destination = "payload.details.callA.source", "payload.details.callA.destination"
+	}
+	if err := platform.CheckNumber(source, caller); err != nil {
+		return err
+	}
+	return platform.CheckNumber(destination, callee)
+}
+
 // decodeObject parses a body that must be one JSON object, keeping numbers
-// as json.Number until normalize.
+// as json.Number until platform.ExactNumbers (a numeric dtmf is read as
+// written).
 func decodeObject(body []byte) (map[string]any, error) {
 	if len(bytes.TrimSpace(body)) == 0 {
 		return nil, &platform.DecodeError{Msg: "empty body"}
@@ -271,50 +316,4 @@ func firstLeg(p map[string]any) (caller, callee string) {
 	caller, _ = leg["source"].(string)
 	callee, _ = leg["destination"].(string)
 	return caller, callee
-}
-
-// normalize turns the json.Numbers of v into float64, as json.Unmarshal
-// would, so Raw looks like every other adapter's. A number float64 cannot
-// hold is a DecodeError at its path.
-func normalize(v any, path string) error {
-	switch x := v.(type) {
-	case map[string]any:
-		for _, k := range slices.Sorted(maps.Keys(x)) { // the first bad number, always the same
-			e := x[k]
-			if n, ok := e.(json.Number); ok {
-				f, err := n.Float64()
-				if err != nil {
-					return &platform.DecodeError{Field: join(path, k), Msg: "number out of range"}
-				}
-				x[k] = f
-				continue
-			}
-			if err := normalize(e, join(path, k)); err != nil {
-				return err
-			}
-		}
-	case []any:
-		for i, e := range x {
-			p := path + "[" + strconv.Itoa(i) + "]"
-			if n, ok := e.(json.Number); ok {
-				f, err := n.Float64()
-				if err != nil {
-					return &platform.DecodeError{Field: p, Msg: "number out of range"}
-				}
-				x[i] = f
-				continue
-			}
-			if err := normalize(e, p); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
-}
-
-func join(path, key string) string {
-	if path == "" {
-		return key
-	}
-	return path + "." + key
 }

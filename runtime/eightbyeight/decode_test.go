@@ -252,3 +252,78 @@ func TestDecodeIgnoresCallReceivedData(t *testing.T) {
 		t.Errorf("event = %+v", ev)
 	}
 }
+
+// Every value that keys a session or a delivery is refused beyond
+// platform.MaxID bytes, on both paths, with the field named and the value
+// left out of the message; MaxID bytes are taken.
+func TestDecodeLongIDs(t *testing.T) {
+	long, limit := strings.Repeat("x", 60_000), strings.Repeat("7", platform.MaxID)
+	const head = `{"eventType":"CALL_ACTION","payload":{`
+	body := func(event, session, status, resume, dtmf string) string {
+		return head + `"eventId":"` + event + `","sessionId":"` + session + `","callStatus":"` + status +
+			`","source":"+6591234567","destination":"+6512345678","clientActionId":"` + resume +
+			`","eventData":{"dtmf":"` + dtmf + `"}}}`
+	}
+	tests := []struct{ field, body string }{
+		{"payload.sessionId", body("e1", long, StatusActionCompleted, "tok", "1")},
+		{"payload.eventId", body(long, "s1", StatusActionCompleted, "tok", "1")},
+		{"payload.clientActionId", body("e1", "s1", StatusActionCompleted, long, "1")},
+		{"payload.eventData.dtmf", body("e1", "s1", StatusActionCompleted, "tok", strings.Repeat("1", 60_000))},
+		{"payload.eventData.dtmf", completed(`{"dtmf":"`+strings.Repeat("1", 60_000)+`","k":1}`, "e1")},
+		{"payload.sessionId", `{"eventType":"SESSION_SUMMARY","payload":{"sessionId":"` + long + `"}}`},
+		{"payload.callStatus", `{"eventType":"CALL_STATUS","payload":{"sessionId":"s1","callStatus":"` + long + `"}}`},
+		{"payload.sessionId", strings.Replace(body("e1", long, StatusCallReceived, "", ""), `"s`, ` "s`, 1)}, // not the scan's shape
+		{"payload.source", strings.Replace(body("e1", "s1", StatusCallReceived, "", ""), "+6591234567", "+65"+long, 1)},
+		{"payload.destination", strings.Replace(body("e1", "s1", StatusCallReceived, "", ""), "+6512345678", "+65"+long, 1)},
+		{"payload.details.callA.source", `{"eventType":"SESSION_SUMMARY","payload":{"sessionId":"s1","details":{"callA":{"source":"` + long + `"}}}}`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.field, func(t *testing.T) {
+			if _, ok := decodeFast([]byte(tt.body)); ok {
+				t.Error("the fast path took it")
+			}
+			ev, err := New().Decode([]byte(tt.body), nil)
+			var de *platform.DecodeError
+			if ev != nil || !errors.As(err, &de) || de.Field != tt.field || !strings.Contains(de.Msg, "are at most 256 bytes") {
+				t.Fatalf("Decode = %v, %.300v; want a DecodeError for %s", ev, err, tt.field)
+			}
+			if len(err.Error()) > 200 {
+				t.Errorf("the error is %d bytes long: it quotes the value", len(err.Error()))
+			}
+		})
+	}
+	ev, err := New().Decode([]byte(body(limit, limit, StatusActionCompleted, limit, limit)), nil)
+	if err != nil || ev.Session != limit || ev.Delivery != limit || ev.Resume != limit || *ev.Digits != limit {
+		t.Errorf("ids of MaxID bytes: %+v, %v", ev, err)
+	}
+}
+
+// Numbers in eventData are decoded exactly on both paths: an integer
+// float64 cannot hold is an int64, in Data and in Raw; and Data, a copy of
+// eventData without dtmf, holds numbers, not json.Numbers.
+func TestDecodeExactNumbers(t *testing.T) {
+	tests := []struct {
+		name, body string
+		want       any
+	}{
+		{"beyond 2^53", completed(`{"n":9007199254740993}`, "e1"), int64(9007199254740993)},
+		{"beyond 2^53 beside dtmf", completed(`{"dtmf":"1","n":9007199254740993}`, "e1"), int64(9007199254740993)},
+		{"small beside dtmf", completed(`{"dtmf":"1","n":5}`, "e1"), 5.0},
+		{"in a string eventData", completed(`"{\"dtmf\":\"1\",\"n\":9007199254740993}"`, "e1"), int64(9007199254740993)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ev, err := New().Decode([]byte(tt.body), nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := ev.Data["n"]; got != tt.want {
+				t.Errorf("Data.n = %#v, want %#v", got, tt.want)
+			}
+			data, _ := ev.RawJSON()["payload"].(map[string]any)["eventData"].(map[string]any)
+			if got := data["n"]; got != tt.want {
+				t.Errorf("Raw payload.eventData.n = %#v, want %#v", got, tt.want)
+			}
+		})
+	}
+}

@@ -58,6 +58,10 @@ func decodeFast(body []byte) (*platform.Event, bool) {
 	if !ok || a.odd || !a.payload || str[fieldEventType] != EventCallAction || str[fieldSessionID] == "" || str[fieldEventID] == "" {
 		return nil, false
 	}
+	if checkIDs(str[fieldSessionID], str[fieldEventID], str[fieldResume]) != nil || len(str[fieldDtmf]) > platform.MaxID ||
+		checkNumbers(EventCallAction, str[fieldSource], str[fieldDestination]) != nil {
+		return nil, false // the strict path names the field
+	}
 	ev := &platform.Event{Platform: Name, Session: str[fieldSessionID], Delivery: str[fieldEventID],
 		Caller: str[fieldSource], Callee: str[fieldDestination], Body: body}
 	var dtmf *string
@@ -65,7 +69,7 @@ func decodeFast(body []byte) (*platform.Event, bool) {
 		if d := str[fieldDtmf]; d != "" {
 			dtmf = &d
 		}
-	} else if ev.Data, dtmf, ok = fastData(a.raw[fieldEventData]); !ok {
+	} else if ev.Data, dtmf, ok = fastData(a.raw[fieldEventData]); !ok || dtmf != nil && len(*dtmf) > platform.MaxID {
 		return nil, false
 	}
 	switch str[fieldCallStatus] {
@@ -298,8 +302,8 @@ func fastData(raw []byte) (map[string]any, *string, bool) {
 		return nil, nil, false
 	}
 	var data map[string]any // declared here: Unmarshal's pointer to it escapes
-	if jsonv2.Unmarshal(raw, &data) != nil {
-		return nil, nil, false
+	if jsonv2.Unmarshal(raw, &data) != nil || platform.Inexact(data) {
+		return nil, nil, false // a number float64 rounds: the strict path decodes it exactly
 	}
 	var dtmf *string
 	switch v := data["dtmf"].(type) {

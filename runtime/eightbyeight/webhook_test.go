@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strings"
 	"testing"
 	"time"
 
@@ -151,6 +152,11 @@ func FuzzDecode(f *testing.F) {
 	f.Add([]byte(`{"event\u0054ype":"CALL_ACTION","payload":{"eventId":"e","sessionId":"s","callStatus":"ACTION_COMPLETED","eventData":{"dtmf":""}}}`))
 	f.Add([]byte(`{"eventType":"CALL_ACTION","payload":{"eventId":"e","sessionId":"s","session\u0049d":"t","callStatus":"CALL_RECEIVED"}}`))
 	f.Add([]byte(`{"eventType":"CALL_ACTION","payload":{"eventId":"e","sessionId":"s","callStatus":"CALL_RECEIVED"},"payload":{"eventId":"f","sessionId":"t","callStatus":"CALL_RECEIVED"}}`))
+	long := strings.Repeat("x", 60_000)
+	f.Add([]byte(`{"eventType":"CALL_ACTION","payload":{"eventId":"e","sessionId":"` + long + `","callStatus":"CALL_RECEIVED"}}`))
+	f.Add([]byte(`{"eventType":"CALL_ACTION","payload":{"eventId":"` + long + `","sessionId":"s","callStatus":"CALL_RECEIVED"}}`))
+	f.Add([]byte(`{"eventType":"CALL_ACTION","payload":{"eventId":"e","sessionId":"s","callStatus":"ACTION_COMPLETED","clientActionId":"` + long + `"}}`))
+	f.Add([]byte(`{"eventType":"CALL_ACTION","payload":{"eventId":"e","sessionId":"s","callStatus":"CALL_RECEIVED","eventData":{"n":9007199254740993}}}`))
 	a := New()
 	f.Fuzz(func(t *testing.T, body []byte) {
 		if fast, ok := decodeFast(body); ok {
@@ -165,7 +171,8 @@ func FuzzDecode(f *testing.F) {
 			}
 			return
 		}
-		if ev.Session == "" || ev.Delivery == "" || ev.RawJSON() == nil || ev.Platform != Name {
+		if ev.Session == "" || ev.Delivery == "" || ev.RawJSON() == nil || ev.Platform != Name ||
+			len(ev.Session) > platform.MaxID || len(ev.Resume) > platform.MaxID || len(ev.Delivery) > 5*(platform.MaxID+1) {
 			t.Fatalf("accepted event lacks an id: %+v", ev)
 		}
 		switch ev.Kind {

@@ -23,17 +23,17 @@ func Marshal(v any) ([]byte, error) {
 	return bytes.TrimSuffix(b.Bytes(), []byte{'\n'}), nil
 }
 
-// DecodeObject parses a body that must be one JSON object, with numbers as
-// float64; every problem is a *DecodeError.
+// DecodeObject parses a body that must be one JSON object, with numbers
+// decoded exactly (Number); every problem is a *DecodeError.
 func DecodeObject(body []byte) (map[string]any, error) {
 	if len(bytes.TrimSpace(body)) == 0 {
 		return nil, &DecodeError{Msg: "empty body"}
 	}
-	var v any
-	if err := json.Unmarshal(body, &v); err != nil {
-		var te *json.UnmarshalTypeError
-		if errors.As(err, &te) { // a number out of float64's range
-			return nil, &DecodeError{Field: te.Field, Msg: "number out of range"}
+	v, err := DecodeJSON(body)
+	if err != nil {
+		var de *DecodeError
+		if errors.As(err, &de) {
+			return nil, de
 		}
 		return nil, &DecodeError{Msg: "not JSON: " + err.Error()}
 	}
@@ -51,7 +51,7 @@ func JSONType(v any) string {
 		return "null"
 	case string:
 		return "a string"
-	case float64, json.Number:
+	case float64, int64, json.Number:
 		return "a number"
 	case bool:
 		return "a boolean"

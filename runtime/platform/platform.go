@@ -7,7 +7,6 @@
 package platform
 
 import (
-	"encoding/json"
 	"net/http"
 	"time"
 )
@@ -48,10 +47,11 @@ type Event struct {
 	Bound Bound // tencent: what the number is bound to now
 }
 
-// RawJSON returns the whole webhook as a map, decoding Body on first use.
+// RawJSON returns the whole webhook as a map, decoding Body on first use
+// with numbers decoded exactly (Number), as the strict paths decode them.
 func (e *Event) RawJSON() map[string]any {
 	if e.Raw == nil && e.Body != nil {
-		json.Unmarshal(e.Body, &e.Raw)
+		e.Raw, _ = DecodeObject(e.Body)
 	}
 	return e.Raw
 }

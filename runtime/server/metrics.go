@@ -29,6 +29,8 @@ import (
 //	callflow_last_reload_success_timestamp_seconds           gauge
 //	callflow_flows_loaded{status}                            gauge
 //	callflow_active_sessions                                 gauge
+//	callflow_session_store_bytes                             gauge
+//	callflow_sessions_evicted_total                          counter
 //	callflow_dispatches_total{outcome,platform}              counter
 //
 // plus the Go and process collectors (go_*, process_*).
@@ -45,8 +47,10 @@ type Metrics struct {
 	lastSuccess prometheus.Gauge
 	flows       *prometheus.GaugeVec
 	dispatches  *prometheus.CounterVec
+	evictions   prometheus.Counter
 
-	sessions atomic.Pointer[func() int]
+	sessions     atomic.Pointer[func() int]
+	sessionBytes atomic.Pointer[func() int64]
 }
 
 // Buckets of the webhook and lookup histograms, in seconds: fine below the
@@ -87,7 +91,18 @@ func NewMetrics() *Metrics {
 			}
 			return 0
 		})
+	storeBytes := prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "callflow_session_store_bytes",
+		Help: "Estimated bytes of the sessions the in-memory session store holds (runtime.SessionSize); beyond its memory budget it evicts."},
+		func() float64 {
+			if f := m.sessionBytes.Load(); f != nil {
+				return float64((*f)())
+			}
+			return 0
+		})
+	m.evictions = prometheus.NewCounter(prometheus.CounterOpts{Name: "callflow_sessions_evicted_total",
+		Help: "Live sessions the in-memory session store evicted to stay within its memory budget; each caller's next webhook got the safe fallback."})
 	m.reg.MustRegister(m.requests, m.webhookDur, m.lookups, m.lookupDur, m.reloads, m.reloadDur, m.lastSuccess, m.flows, m.dispatches, sessions,
+		storeBytes, m.evictions,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	for _, s := range []string{reload.StatusOK, reload.StatusError, reload.StatusDeleted} {
 		m.flows.WithLabelValues(s)
@@ -99,6 +114,12 @@ func NewMetrics() *Metrics {
 }
 
 func (m *Metrics) setSessions(fn func() int) { m.sessions.Store(&fn) }
+
+func (m *Metrics) setSessionBytes(fn func() int64) { m.sessionBytes.Store(&fn) }
+
+// ObserveEviction counts a session the store evicted; give it to
+// runtime.WithEvictionObserver (the engine logs the eviction itself).
+func (m *Metrics) ObserveEviction(runtime.Eviction) { m.evictions.Inc() }
 
 func (m *Metrics) observeWebhook(platform, outcome string, took time.Duration) {
 	m.requests.WithLabelValues(outcome, platform).Inc()

@@ -25,7 +25,7 @@
 // and what the platform replied (see runtime/dispatch).
 //
 //	m := server.NewMetrics()
-//	eng, _ := runtime.New(runtime.WithLookupObserver(m.ObserveLookup))
+//	eng, _ := runtime.New(runtime.WithLookupObserver(m.ObserveLookup), runtime.WithEvictionObserver(m.ObserveEviction))
 //	w, _ := reload.New("flows", eng, reload.OnReload(m.ObserveReload))
 //	srv, _ := server.New(eng, server.WithFlows(w), server.WithMetrics(m))
 //	http.ListenAndServe(":8080", srv) // use an http.Server with timeouts
@@ -112,6 +112,9 @@ func New(eng *runtime.Engine, opts ...Option) (*Server, error) {
 	if l, ok := eng.Store().(interface{ Len() int }); ok {
 		s.metrics.setSessions(l.Len)
 	}
+	if b, ok := eng.Store().(interface{ Bytes() int64 }); ok {
+		s.metrics.setSessionBytes(b.Bytes)
+	}
 	s.routes()
 	return s, nil
 }
@@ -143,7 +146,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			if p == http.ErrAbortHandler {
 				panic(p)
 			}
-			s.log.Error("panic answering a request", "route", r.Pattern, "panic", panicText(p), "stack", string(debug.Stack()))
+			s.log.Error("panic answering a request", "route", r.Pattern, "panic", platform.Clip(panicText(p)), "stack", string(debug.Stack()))
 			if !sw.wrote {
 				writeError(sw, http.StatusInternalServerError, "internal", "the server failed to answer; see its log")
 			}

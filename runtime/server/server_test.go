@@ -629,3 +629,102 @@ func checkExposition(t *testing.T, text string) {
 		}
 	}
 }
+
+// Item 2 of issue 10: an id over platform.MaxID bytes (60,000 characters,
+// well under the 64 KiB body limit) gets 400 naming the field on every
+// platform, as does a number over platform.MaxNumber, and no log line
+// carries them; a flow name as long in the URL is logged clipped.
+func TestHugeIDs(t *testing.T) {
+	url, logs := testServer(t, nil)
+	long := strings.Repeat("x", 60_000)
+	vca := `{"eventType":"CALL_ACTION","payload":{"eventId":"%s","sessionId":"%s","callStatus":"ACTION_COMPLETED","source":"+6591234567","destination":"+6512345678","clientActionId":"%s","eventData":{"dtmf":"1"}}}`
+	tests := []struct{ name, path, body, field string }{
+		{"tencent SessionId", "/hooks/tencent", fmt.Sprintf(tencentCall, long), "SessionId"},
+		{"8x8 sessionId", "/hooks/8x8", fmt.Sprintf(vca, "e1", long, "tok"), "payload.sessionId"},
+		{"8x8 eventId", "/hooks/8x8", fmt.Sprintf(vca, long, "s1", "tok"), "payload.eventId"},
+		{"8x8 clientActionId", "/hooks/8x8", fmt.Sprintf(vca, "e1", "s1", long), "payload.clientActionId"},
+		{"callback id", "/hooks/callback/callme", fmt.Sprintf(trigger, long), "id"},
+		{"callbot id", "/hooks/callbot/callme", fmt.Sprintf(trigger, long), "id"},
+		// Not ids, but kept in the session as long: the numbers.
+		{"tencent Callee", "/hooks/tencent", strings.Replace(fmt.Sprintf(tencentCall, newSession()), "+8675566668888", "+86"+long, 1), "CallInBound.Callee"},
+		{"8x8 source", "/hooks/8x8", strings.Replace(fmt.Sprintf(vca, "e1", "s1", "tok"), "+6591234567", "+65"+long, 1), "payload.source"},
+		{"callback from", "/hooks/callback/callme", strings.Replace(fmt.Sprintf(trigger, newSession()), "+6591234567", "+65"+long, 1), "from"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			status, body, err := post(url+tt.path, "application/json", tt.body, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			code, err := errorCode(body)
+			if status != http.StatusBadRequest || err != nil || code != "bad_webhook" {
+				t.Fatalf("status %d, code %q (%v), want 400 bad_webhook: %.300s", status, code, err, body)
+			}
+			if !bytes.Contains(body, []byte(`"message":"`+tt.field+`: is 6000`)) || !bytes.Contains(body, []byte(`are at most 256 bytes"`)) {
+				t.Errorf("the error does not name %s: %.300s", tt.field, body)
+			}
+		})
+	}
+	// Echoed into log lines: a huge flow name in the URL.
+	if status, body, err := post(url+"/hooks/callback/"+long, "application/json", fmt.Sprintf(trigger, newSession()), nil); err != nil || status != 404 {
+		t.Fatalf("huge flow name: %d %.300s %v", status, body, err)
+	}
+	lines := strings.Split(strings.TrimSpace(logs.String()), "\n")
+	if len(lines) < len(tests)+1 {
+		t.Fatalf("%d log lines, want at least %d:\n%.2000s", len(lines), len(tests)+1, logs)
+	}
+	for _, l := range lines {
+		if len(l) > 4096 {
+			t.Errorf("a log line of %d bytes: %.300s…", len(l), l)
+		}
+	}
+}
+
+// Issue 10, item 3: every session the store evicts to stay within its
+// memory budget is counted in callflow_sessions_evicted_total and logged,
+// and the store's estimate is a gauge.
+func TestEvictionsAreCountedAndLogged(t *testing.T) {
+	capture := map[string]string{"menu.flow": `flow menu
+
+target 8x8
+number "+6512345678"
+voice "en-US-ZiraRUS"
+
+otherwise -> menu
+
+handler menu {
+  capture choice {
+    prompt "Press 1."
+    digits 1
+  }
+  hangup
+}
+`}
+	m := server.NewMetrics()
+	budget := int64(800) // room for one waiting call (about 570 bytes), not two
+	url, logs := testServer(t, []runtime.Option{runtime.WithFlows(compile(t, capture)), runtime.WithSessionMemory(budget),
+		runtime.WithEvictionObserver(m.ObserveEviction)}, server.WithMetrics(m))
+	const vca = `{"eventType":"CALL_ACTION","payload":{"eventId":"%s","sessionId":"%s","callStatus":"CALL_RECEIVED","source":"+6591234567","destination":"+6512345678"}}`
+	for _, s := range []string{newSession(), newSession(), newSession()} {
+		if status, body, err := post(url+"/hooks/8x8", "application/json", fmt.Sprintf(vca, s+"-e", s), nil); err != nil || status != 200 || !bytes.Contains(body, []byte("sayAndCapture")) {
+			t.Fatalf("%d %s %v", status, body, err)
+		}
+	}
+	resp, err := client.Get(url + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	for _, want := range []string{"callflow_sessions_evicted_total 2\n", "callflow_active_sessions 1\n"} {
+		if !strings.Contains(string(b), want) {
+			t.Errorf("the metrics lack %q", want)
+		}
+	}
+	if g := regexp.MustCompile(`callflow_session_store_bytes (\d+)`).FindStringSubmatch(string(b)); g == nil || g[1] == "0" {
+		t.Errorf("no callflow_session_store_bytes: %v", g)
+	}
+	if lines := logs.lines(t, "session evicted: the session store is over its memory budget; raise the budget or give the process more memory"); len(lines) != 2 || lines[0]["level"] != "WARN" {
+		t.Errorf("eviction log lines %v, want 2 warnings", lines)
+	}
+}

@@ -126,7 +126,7 @@ func (s *Server) serveHook(w http.ResponseWriter, r *http.Request, h *hook, secr
 func (s *Server) recovered(w http.ResponseWriter, r *http.Request, h *hook, body []byte, p any) {
 	h.outcome, h.err = outcomePanic, fmt.Errorf("panic: %s", panicText(p))
 	s.log.Error("panic answering a webhook", "platform", h.platform, "route", r.Pattern,
-		"panic", s.maskText(panicText(p)), "stack", string(debug.Stack()))
+		"panic", s.maskText(platform.Clip(panicText(p))), "stack", string(debug.Stack()))
 	sw, _ := w.(*statusWriter)
 	if sw == nil {
 		sw = &statusWriter{ResponseWriter: w}
@@ -202,7 +202,8 @@ func jsonContent(ct string) bool {
 	return strings.HasSuffix(mt, "+json")
 }
 
-// logHook writes the one line of a webhook.
+// logHook writes the one line of a webhook. Values that come from the
+// webhook are clipped (platform.Clip): the line stays short whatever is sent.
 func (s *Server) logHook(r *http.Request, h *hook, took time.Duration) {
 	s.metrics.observeWebhook(h.platform, h.outcome, took)
 	level := slog.LevelInfo
@@ -221,16 +222,16 @@ func (s *Server) logHook(r *http.Request, h *hook, took time.Duration) {
 	if res := h.res; res != nil {
 		flow := res.Flow
 		if flow == "" {
-			flow = r.PathValue("flow")
+			flow = platform.Clip(r.PathValue("flow"))
 		}
 		attrs = append(attrs, slog.String("flow", flow), slog.String("version", res.Version))
 		if ev := res.Event; ev != nil {
-			attrs = append(attrs, slog.String("session", ev.Session),
-				slog.String("caller", s.maskNumber(ev.Caller)), slog.String("callee", s.maskNumber(ev.Callee)))
+			attrs = append(attrs, slog.String("session", ev.Session), // ids are at most platform.MaxID bytes
+				slog.String("caller", s.maskNumber(platform.Clip(ev.Caller))), slog.String("callee", s.maskNumber(platform.Clip(ev.Callee))))
 		}
 		attrs = append(attrs, slog.String("rule", res.Rule), slog.String("handler", res.Handler))
 	} else if f := r.PathValue("flow"); f != "" {
-		attrs = append(attrs, slog.String("flow", f))
+		attrs = append(attrs, slog.String("flow", platform.Clip(f)))
 	}
 	attrs = append(attrs,
 		slog.String("outcome", h.outcome),
@@ -241,11 +242,11 @@ func (s *Server) logHook(r *http.Request, h *hook, took time.Duration) {
 	}
 	switch {
 	case h.err != nil:
-		attrs = append(attrs, slog.String("error", s.maskText(h.err.Error())))
+		attrs = append(attrs, slog.String("error", s.maskText(platform.Clip(h.err.Error()))))
 	case h.dispatch != nil && h.dispatch.err != nil:
-		attrs = append(attrs, slog.String("error", s.maskText(h.dispatch.err.Error())))
+		attrs = append(attrs, slog.String("error", s.maskText(platform.Clip(h.dispatch.err.Error()))))
 	case h.why != "":
-		attrs = append(attrs, slog.String("error", h.why))
+		attrs = append(attrs, slog.String("error", platform.Clip(h.why)))
 	}
 	if h.status == http.StatusUnauthorized || h.status == http.StatusForbidden {
 		attrs = append(attrs, slog.String("remote", remoteIP(r)))

@@ -7,8 +7,7 @@ import (
 	"github.com/callflow/callflow/runtime/platform"
 )
 
-// maxExactID is the largest id a JSON number decoded as float64 is known to
-// carry exactly (2^53).
+// maxExactID is 2^53: a float64 holds every integer below it exactly.
 const maxExactID = 1 << 53
 
 // Decode reads a CallInBound webhook:
@@ -16,8 +15,9 @@ const maxExactID = 1 << 53
 //	{"Event":"CallInBound","SessionId":"…","SdkAppId":1400692008,
 //	 "CallInBound":{"AIAgentId":123,"IvrId":0,"Caller":"+86…","Callee":"+86…"}}
 //
-// Event must be "CallInBound"; SessionId a non-empty string; CallInBound an
-// object whose Caller and Callee are strings (possibly empty). AIAgentId and
+// Event must be "CallInBound"; SessionId a non-empty string of at most
+// platform.MaxID bytes; CallInBound an object whose Caller and Callee are
+// strings (possibly empty) of at most platform.MaxNumber bytes. AIAgentId and
 // IvrId are optional non-negative integer JSON numbers (absent, null and 0
 // all mean none bound). Other fields, SdkAppId included, are not checked and
 // reach flows through Event.Raw. Every problem is a *platform.DecodeError
@@ -46,6 +46,9 @@ func decodeStrict(body []byte) (*platform.Event, error) {
 	if session == "" {
 		return nil, &platform.DecodeError{Field: "SessionId", Msg: "must not be empty"}
 	}
+	if err := platform.CheckID("SessionId", session); err != nil {
+		return nil, err
+	}
 	in, ok := raw["CallInBound"]
 	if !ok || in == nil {
 		return nil, &platform.DecodeError{Field: "CallInBound", Msg: "missing"}
@@ -68,6 +71,12 @@ func decodeStrict(body []byte) (*platform.Event, error) {
 	}
 	ivr, err := id(call, "IvrId", "CallInBound.IvrId")
 	if err != nil {
+		return nil, err
+	}
+	if err := platform.CheckNumber("CallInBound.Caller", caller); err != nil {
+		return nil, err
+	}
+	if err := platform.CheckNumber("CallInBound.Callee", callee); err != nil {
 		return nil, err
 	}
 	return &platform.Event{
@@ -110,18 +119,25 @@ func str(m map[string]any, key, field string) (string, error) {
 	return s, nil
 }
 
-// id reads an optional non-negative integer id; absent and null are 0.
+// id reads an optional non-negative integer id; absent and null are 0. The
+// id is echoed when the bound route is kept, so it must be exact: an
+// integer beyond 2^53 is decoded as an int64 (platform.Number); a float64
+// that large came from a fraction or an exponent and may be rounded.
 func id(m map[string]any, key, field string) (int64, error) {
-	v := m[key]
-	if v == nil {
+	switch v := m[key].(type) {
+	case nil:
 		return 0, nil
-	}
-	f, ok := v.(float64)
-	if !ok {
+	case int64:
+		if v < 0 {
+			return 0, &platform.DecodeError{Field: field, Msg: "must be a non-negative integer id"}
+		}
+		return v, nil
+	case float64:
+		if v < 0 || v != math.Trunc(v) || v >= maxExactID {
+			return 0, &platform.DecodeError{Field: field, Msg: "must be a non-negative integer id, written in digits when 2^53 or more"}
+		}
+		return int64(v), nil
+	default:
 		return 0, &platform.DecodeError{Field: field, Msg: "must be a number, not " + platform.JSONType(v)}
 	}
-	if f < 0 || f != math.Trunc(f) || f > maxExactID {
-		return 0, &platform.DecodeError{Field: field, Msg: "must be a non-negative integer id"}
-	}
-	return int64(f), nil
 }

@@ -1,7 +1,6 @@
 package tencent
 
 import (
-	"encoding/json"
 	"errors"
 	"strings"
 	"testing"
@@ -30,6 +29,11 @@ func TestDecodeSamples(t *testing.T) {
 			Caller:  "+8618912345678", Callee: "+8675566668888",
 			Bound: platform.Bound{IVRID: 4021},
 		}},
+		{"call_agent_beyond_2_53.json", platform.Event{ // float64 would make it 9007199254740992
+			Session: "9b2d7c4e-5a61-4f08-b3c2-7e1d0a9f6b25",
+			Caller:  "+8613066668888", Callee: "+8675566668888",
+			Bound: platform.Bound{AgentID: 9007199254740993},
+		}},
 		{"call_anonymous.json", platform.Event{
 			Session: "c0a80164-8f1e-4b2d-b6a3-2f9d0e7c5a11",
 			Caller:  "", Callee: "+8675566668888",
@@ -48,9 +52,11 @@ func TestDecodeSamples(t *testing.T) {
 			want.Kind = platform.CallStarted
 			want.Platform = "tencent"
 			want.Delivery = want.Session
-			if err := json.Unmarshal(body, &want.Raw); err != nil {
+			raw, err := platform.DecodeObject(body) // numbers exact, as tested in runtime/platform
+			if err != nil {
 				t.Fatal(err)
 			}
+			want.Raw = raw
 			ev.RawJSON() // the raw map is built on first use
 			ev.Body = nil
 			if diff := cmp.Diff(&want, ev); diff != "" {
@@ -78,7 +84,8 @@ func TestDecodeShapes(t *testing.T) {
 		{"ivr", head + `,"IvrId":7}}`, platform.Bound{IVRID: 7}},
 		{"both bound", head + `,"AIAgentId":1,"IvrId":2}}`, platform.Bound{AgentID: 1, IVRID: 2}},
 		{"exponent integer", head + `,"AIAgentId":3.88e2}}`, platform.Bound{AgentID: 388}},
-		{"largest exact id", head + `,"AIAgentId":9007199254740992}}`, platform.Bound{AgentID: 1 << 53}},
+		{"2^53", head + `,"AIAgentId":9007199254740992}}`, platform.Bound{AgentID: 1 << 53}},
+		{"beyond 2^53", head + `,"AIAgentId":9007199254740993,"IvrId":9223372036854775807}}`, platform.Bound{AgentID: 1<<53 + 1, IVRID: 1<<63 - 1}},
 		{"SdkAppId missing, extra fields", `{"Event":"CallInBound","SessionId":"s1","X":[1,{}],"CallInBound":{"Caller":"+1","Callee":"+2","Y":true}}`, platform.Bound{}},
 		{"SdkAppId as a string", `{"Event":"CallInBound","SessionId":"s1","SdkAppId":"1400692008","CallInBound":{"Caller":"+1","Callee":"+2"}}`, platform.Bound{}},
 		{"surrounding space", " \n" + head + "}}\n", platform.Bound{}},
@@ -117,7 +124,7 @@ func TestDecodeErrors(t *testing.T) {
 		{"string", `"CallInBound"`, "", "not a string"},
 		{"null", `null`, "", "not null"},
 		{"number", `42`, "", "not a number"},
-		{"huge number", `{"Event":"CallInBound","SessionId":"s1","SdkAppId":1e999}`, "", "out of range"},
+		{"huge number", `{"Event":"CallInBound","SessionId":"s1","SdkAppId":1e999}`, "SdkAppId", "out of range"},
 		{"Event missing", `{"SessionId":"s1","CallInBound":{"Caller":"+1","Callee":"+2"}}`, "Event", "missing"},
 		{"Event null", `{"Event":null}`, "Event", "must be a string, not null"},
 		{"Event number", `{"Event":1}`, "Event", "must be a string, not a number"},
@@ -140,6 +147,8 @@ func TestDecodeErrors(t *testing.T) {
 		{"AIAgentId fraction", head + `,"AIAgentId":1.5}}`, "CallInBound.AIAgentId", "non-negative integer"},
 		{"AIAgentId negative", head + `,"AIAgentId":-1}}`, "CallInBound.AIAgentId", "non-negative integer"},
 		{"AIAgentId too large", head + `,"AIAgentId":1e300}}`, "CallInBound.AIAgentId", "non-negative integer"},
+		{"AIAgentId beyond int64", head + `,"AIAgentId":9223372036854775808}}`, "CallInBound.AIAgentId", "non-negative integer"},
+		{"AIAgentId 2^53 with an exponent", head + `,"AIAgentId":9.007199254740993e15}}`, "CallInBound.AIAgentId", "written in digits"},
 		{"IvrId bool", head + `,"IvrId":false}}`, "CallInBound.IvrId", "must be a number, not a boolean"},
 		{"IvrId object", head + `,"IvrId":{"id":1}}}`, "CallInBound.IvrId", "must be a number, not an object"},
 	}
@@ -167,5 +176,40 @@ func TestDecodeLongEventIsShortened(t *testing.T) {
 	_, err := New().Decode([]byte(`{"Event":"`+strings.Repeat("x", 10000)+`"}`), nil)
 	if err == nil || len(err.Error()) > 200 {
 		t.Errorf("error not shortened: %.300v", err)
+	}
+}
+
+// A SessionId longer than platform.MaxID, or a Caller or Callee longer than
+// platform.MaxNumber, is refused by both paths, with the field named and
+// the value left out of the message; an id of exactly MaxID bytes is taken.
+func TestDecodeLongSessionID(t *testing.T) {
+	body := func(id string) []byte {
+		return []byte(`{"Event":"CallInBound","SessionId":"` + id + `","CallInBound":{"Caller":"+1","Callee":"+2"}}`)
+	}
+	long := body(strings.Repeat("x", 60_000))
+	if _, ok := decodeFast(long); ok {
+		t.Error("the fast path took a 60,000-byte SessionId")
+	}
+	ev, err := New().Decode(long, nil)
+	var de *platform.DecodeError
+	if ev != nil || !errors.As(err, &de) || de.Field != "SessionId" || !strings.Contains(de.Msg, "at most 256 bytes") {
+		t.Fatalf("Decode = %v, %v; want a DecodeError for SessionId", ev, err)
+	}
+	if len(err.Error()) > 200 {
+		t.Errorf("the error is %d bytes long: it quotes the id", len(err.Error()))
+	}
+	for _, field := range []string{"Caller", "Callee"} {
+		huge := strings.Replace(string(body("s1")), `"`+field+`":"+`, `"`+field+`":"+`+strings.Repeat("1", 60_000), 1)
+		if _, ok := decodeFast([]byte(huge)); ok {
+			t.Errorf("the fast path took a 60,000-byte %s", field)
+		}
+		_, err := New().Decode([]byte(huge), nil)
+		if !errors.As(err, &de) || de.Field != "CallInBound."+field || len(err.Error()) > 200 {
+			t.Errorf("a 60,000-byte %s: %.300v", field, err)
+		}
+	}
+	limit := strings.Repeat("x", platform.MaxID)
+	if ev, err := New().Decode(body(limit), nil); err != nil || ev.Session != limit {
+		t.Errorf("a SessionId of MaxID bytes: %v", err)
 	}
 }

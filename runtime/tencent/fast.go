@@ -36,7 +36,8 @@ func decodeFast(body []byte) (*platform.Event, bool) {
 		return nil, false
 	}
 	in := &w.CallInBound
-	if w.Event != "CallInBound" || w.SessionId == "" || in.Caller == "" || in.Callee == "" {
+	if w.Event != "CallInBound" || w.SessionId == "" || len(w.SessionId) > platform.MaxID || in.Caller == "" || in.Callee == "" ||
+		len(in.Caller) > platform.MaxNumber || len(in.Callee) > platform.MaxNumber {
 		return nil, false
 	}
 	agent, ok1 := fastID(in.AIAgentId)
@@ -51,8 +52,11 @@ func decodeFast(body []byte) (*platform.Event, bool) {
 	}, true
 }
 
+// fastID is an id the float64 holds exactly; 2^53 and more may have been
+// rounded (9007199254740993 decodes as 2^53), and the strict path decodes
+// them exactly.
 func fastID(f float64) (int64, bool) {
-	if f < 0 || f != math.Trunc(f) || f > maxExactID {
+	if f < 0 || f != math.Trunc(f) || f >= maxExactID {
 		return 0, false
 	}
 	return int64(f), true

@@ -2,6 +2,7 @@ package tencent
 
 import (
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/callflow/callflow/runtime/internal/golden"
@@ -23,6 +24,8 @@ func FuzzDecode(f *testing.F) {
 		`{"event":"CallInBound","SessionId":"s","CallInBound":{"Caller":"a","Callee":"b"}}`,
 		`{"Event":"CallInBound","SessionId":"s","CallInBound":{"caller":"a","Caller":"a","Callee":"b"}}`,
 		`{"Event":"CallInBound","SessionId":"s","SessionId":"t","CallInBound":{"Caller":"a","Callee":"b"}}`,
+		`{"Event":"CallInBound","SessionId":"` + strings.Repeat("x", 60_000) + `","CallInBound":{"Caller":"a","Callee":"b"}}`,
+		`{"Event":"CallInBound","SessionId":"s","CallInBound":{"Caller":"a","Callee":"b","AIAgentId":9007199254740993}}`,
 	} {
 		f.Add([]byte(s))
 	}
@@ -40,7 +43,7 @@ func FuzzDecode(f *testing.F) {
 			}
 			return
 		}
-		if ev == nil || ev.Kind != platform.CallStarted || ev.Session == "" || ev.Delivery != ev.Session ||
+		if ev == nil || ev.Kind != platform.CallStarted || ev.Session == "" || len(ev.Session) > platform.MaxID || ev.Delivery != ev.Session ||
 			ev.RawJSON() == nil || ev.Bound.AgentID < 0 || ev.Bound.IVRID < 0 {
 			t.Fatalf("incomplete event %+v", ev)
 		}

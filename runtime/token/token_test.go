@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/callflow/callflow/runtime/platform"
 )
 
 var (
@@ -296,5 +298,18 @@ func TestTestdataTokens(t *testing.T) {
 	}
 	if n == 0 {
 		t.Error("no sample webhook carries a token")
+	}
+}
+
+// The runtime refuses ids longer than platform.MaxID, the resume token it
+// gets back as clientActionId included: a token for long flow and handler
+// names (144 bytes together) and a large instruction must still fit.
+func TestLongNamesFitMaxID(t *testing.T) {
+	s := signer(t, secret)
+	tk := sample()
+	tk.Flow, tk.Handler, tk.PC = strings.Repeat("f", 72), strings.Repeat("h", 72), 8000
+	tk.Version = strings.Repeat("v", 16)
+	if tok := s.Encode(tk); len(tok) > platform.MaxID {
+		t.Errorf("token for 144 bytes of names is %d characters, over platform.MaxID (%d)", len(tok), platform.MaxID)
 	}
 }

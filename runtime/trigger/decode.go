@@ -5,11 +5,12 @@ import (
 )
 
 // Decode reads a trigger, {"id":"…","from":"…","to":"…","data":{…}}, into a
-// platform.Trigger event: id (a non-empty string, the sender's idempotency
-// key) is both Session and Delivery, from is Caller, to is Callee (both
-// required strings, possibly empty), and data, an optional object, is Data
-// (an empty map when absent or null). Other fields reach flows through
-// Event.Raw. Numbers decode as float64. Every problem is a
+// platform.Trigger event: id (a non-empty string of at most platform.MaxID
+// bytes, the sender's idempotency key) is both Session and Delivery, from is
+// Caller, to is Callee (both required strings, possibly empty, of at most
+// platform.MaxNumber bytes), and data, an optional object, is Data (an empty
+// map when absent or null). Other fields reach flows through Event.Raw.
+// Numbers decode exactly (platform.Number). Every problem is a
 // *platform.DecodeError naming the field. The header is not used.
 func Decode(platformName string, body []byte) (*platform.Event, error) {
 	raw, err := platform.DecodeObject(body)
@@ -23,12 +24,21 @@ func Decode(platformName string, body []byte) (*platform.Event, error) {
 	if id == "" {
 		return nil, &platform.DecodeError{Field: "id", Msg: "must not be empty"}
 	}
+	if err := platform.CheckID("id", id); err != nil {
+		return nil, err
+	}
 	from, err := str(raw, "from")
 	if err != nil {
 		return nil, err
 	}
 	to, err := str(raw, "to")
 	if err != nil {
+		return nil, err
+	}
+	if err := platform.CheckNumber("from", from); err != nil {
+		return nil, err
+	}
+	if err := platform.CheckNumber("to", to); err != nil {
 		return nil, err
 	}
 	data := map[string]any{}

@@ -70,7 +70,10 @@ func TestDecodeErrors(t *testing.T) {
 		{"data array", `{"id":"t1","from":"a","to":"b","data":[1]}`, "data", "must be an object, not an array"},
 		{"data number", `{"id":"t1","from":"a","to":"b","data":0}`, "data", "must be an object, not a number"},
 		{"data false", `{"id":"t1","from":"a","to":"b","data":false}`, "data", "must be an object, not a boolean"},
-		{"huge number", `{"id":"t1","from":"a","to":"b","data":{"n":1e400}}`, "", "out of range"},
+		{"from too long", `{"id":"t1","from":"` + strings.Repeat("1", 60_000) + `","to":"b"}`, "from", "is 60000 bytes long; phone numbers and addresses are at most 256 bytes"},
+		{"to too long", `{"id":"t1","from":"a","to":"` + strings.Repeat("1", 60_000) + `"}`, "to", "at most 256 bytes"},
+		{"id too long", `{"id":"` + strings.Repeat("x", 60_000) + `","from":"a","to":"b"}`, "id", "is 60000 bytes long; ids are at most 256 bytes"},
+		{"huge number", `{"id":"t1","from":"a","to":"b","data":{"n":1e400}}`, "data.n", "out of range"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -88,7 +91,21 @@ func TestDecodeErrors(t *testing.T) {
 			if !strings.Contains(de.Msg, tt.msg) {
 				t.Errorf("Msg = %q, want it to contain %q", de.Msg, tt.msg)
 			}
+			if len(err.Error()) > 200 {
+				t.Errorf("the error is %d bytes long: it quotes the body", len(err.Error()))
+			}
 		})
+	}
+}
+
+func TestDecodeIDOfMaxLength(t *testing.T) {
+	id := strings.Repeat("é", platform.MaxID/2) // bytes, not characters, count
+	ev, err := Decode(testPlatform, []byte(`{"id":"`+id+`","from":"a","to":"b"}`))
+	if err != nil || ev.Session != id {
+		t.Fatalf("an id of MaxID bytes: %v", err)
+	}
+	if _, err := Decode(testPlatform, []byte(`{"id":"`+id+`x","from":"a","to":"b"}`)); err == nil {
+		t.Error("an id of MaxID+1 bytes was taken")
 	}
 }
 
@@ -106,6 +123,8 @@ func FuzzDecode(f *testing.F) {
 		``, `null`, `[]`, `{}`, `"x"`, `{"id":"t"}`, `{"id":"t","from":"","to":"","data":null}`,
 		`{"id":"t","from":"a","to":"b","data":{"a":{"b":{"c":[1,2,{"d":1e308}]}}}}`,
 		`{"id":"\ud800","from":"\u0000","to":"\xff","data":{"\u2028":"<&>"}}`,
+		`{"id":"` + strings.Repeat("x", 60_000) + `","from":"a","to":"b"}`,
+		`{"id":"t","from":"a","to":"b","data":{"n":9007199254740993,"m":-9223372036854775808,"f":0.1}}`,
 	} {
 		f.Add([]byte(s))
 	}
@@ -118,7 +137,7 @@ func FuzzDecode(f *testing.F) {
 			}
 			return
 		}
-		if ev == nil || ev.Kind != platform.Trigger || ev.Session == "" || ev.Delivery != ev.Session || ev.Raw == nil || ev.Data == nil {
+		if ev == nil || ev.Kind != platform.Trigger || ev.Session == "" || len(ev.Session) > platform.MaxID || ev.Delivery != ev.Session || ev.Raw == nil || ev.Data == nil {
 			t.Fatalf("incomplete event %+v", ev)
 		}
 		built, err := Webhook(testPlatform, platform.Call{Session: ev.Session, Caller: ev.Caller, Callee: ev.Callee, Data: ev.Data})
@@ -129,4 +148,17 @@ func FuzzDecode(f *testing.F) {
 			t.Fatalf("Decode(Webhook()): %v\n%s", err, built)
 		}
 	})
+}
+
+// A trigger's data is echoed into what the flow sends (a callbot contact's
+// variables, a callback's legs): its numbers are decoded exactly.
+func TestDecodeExactNumbers(t *testing.T) {
+	ev, err := Decode(testPlatform, []byte(`{"id":"t1","from":"a","to":"b","data":{"order":9007199254740993,"score":9.5,"n":[-9007199254740993]}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]any{"order": int64(9007199254740993), "score": 9.5, "n": []any{int64(-9007199254740993)}}
+	if diff := cmp.Diff(want, ev.Data); diff != "" {
+		t.Errorf("Data (-want +got):\n%s", diff)
+	}
 }

@@ -49,6 +49,7 @@ type serveCmd struct {
 	Apology       string        `env:"CALLFLOW_APOLOGY" placeholder:"TEXT" help:"What 8x8 callers hear before the safe fallback hangs up (needs --apology-voice)."`
 	ApologyVoice  string        `env:"CALLFLOW_APOLOGY_VOICE" placeholder:"VOICE" help:"8x8 voice profile of --apology."`
 	SecretFile    string        `env:"CALLFLOW_SECRET_FILE" placeholder:"FILE" help:"File holding the key that signs 8x8 resume tokens; else $CALLFLOW_SECRET; else a random key, and calls waiting on a capture fail after a restart. Replicas must share it."`
+	SessionMemory int64         `name:"session-memory-mib" default:"768" env:"CALLFLOW_SESSION_MEMORY_MIB" placeholder:"MIB" help:"Memory the sessions of calls waiting on a capture may hold, in MiB, by the store's estimate (default ${default}: over a million 8x8 calls). Beyond it the sessions closest to expiring are evicted, each logged and counted in callflow_sessions_evicted_total."`
 	Grace         time.Duration `name:"shutdown-timeout" default:"25s" env:"CALLFLOW_SHUTDOWN_TIMEOUT" placeholder:"D" help:"On SIGINT or SIGTERM, how long in-flight webhooks may take to finish (default ${default})."`
 
 	CallbackURL        string        `name:"callback-url" env:"CALLFLOW_CALLBACK_URL" placeholder:"URL" help:"Dispatch callback triggers to DataTechLabs at this base URL and answer with its reply. Credentials come from $CALLFLOW_CALLBACK_TOKEN (a bearer token), or $CALLFLOW_CALLBACK_AUTH (a header value, see --callback-auth-header), or their _FILE."`
@@ -77,6 +78,9 @@ func (c *serveCmd) Validate() error {
 	}
 	if c.TencentBudget <= 0 || c.TencentBudget > 4500*time.Millisecond {
 		return fmt.Errorf("--tencent-budget must be more than 0 and at most 4.5s, not %s", c.TencentBudget)
+	}
+	if c.SessionMemory <= 0 || c.SessionMemory > 1<<30 {
+		return fmt.Errorf("--session-memory-mib must be 1 to %d, not %d", 1<<30, c.SessionMemory)
 	}
 	if c.Grace <= 0 {
 		return fmt.Errorf("--shutdown-timeout must be more than 0, not %s", c.Grace)
@@ -145,6 +149,8 @@ func (c *serveCmd) serve(ctx context.Context, e *env, hooks *serveHooks) error {
 		runtime.WithSecret(secret),
 		runtime.WithBudget("tencent", c.TencentBudget),
 		runtime.WithLookupObserver(metrics.ObserveLookup),
+		runtime.WithEvictionObserver(metrics.ObserveEviction),
+		runtime.WithSessionMemory(c.SessionMemory << 20),
 		runtime.WithHTTPClient(lookupClient()),
 	}
 	if c.Apology != "" {
