@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/callflow/callflow/lang"
-	"github.com/callflow/callflow/lang/internal/gen"
+	"github.com/callflow/callflow/internal/gen"
 )
 
 // BenchmarkCompileShipped is parse and check of the example flows.
