@@ -63,6 +63,24 @@ type writer struct {
 
 func (g *writer) pick(vals ...string) string { return vals[g.c.IntN(len(vals))] }
 
+// value picks from a pool: one of its first good values most of the time,
+// else any, so a flow with many options still often passes the checker.
+func (g *writer) value(p pool) string {
+	if g.c.IntN(8) != 0 {
+		return p.vals[g.c.IntN(p.good)]
+	}
+	return g.pick(p.vals...)
+}
+
+// pool is values for one place: the first good ones within every
+// platform's range (edges included), the rest just past an edge or odd.
+type pool struct {
+	good int
+	vals []string
+}
+
+func mk(good int, vals ...string) pool { return pool{good, vals} }
+
 func (g *writer) maybe() bool { return g.c.IntN(2) == 0 }
 
 // lit writes a literal as it is, or declares a const holding it and writes
@@ -99,12 +117,12 @@ func (g *writer) controls() {
 }
 
 var (
-	ids       = []string{"-5", "-1", "0", "1", "388", "9007199254740993"}
-	e164s     = []string{`"+6587654321"`, `"+84912345678"`, `"12345"`, `""`, `"+84 98 888 8888"`, `"0988888888"`}
-	texts     = []string{`"Hello."`, `""`, `" "`, `"Xin chào ${caller}"`, longText(3000), longText(3001)}
-	voices8x8 = []string{`"en-US-ZiraRUS"`, `""`}
-	speeds    = []string{"-4", "-3", "-3.5", "-1", "0", "0.4", "0.5", "1", "1.5", "2", "2.1", "3", "3.5", "4"}
-	repeats   = []string{"-1", "0", "1", "2", "3", "4"}
+	ids       = mk(3, "1", "388", "9007199254740993", "0", "-1", "-5")
+	e164s     = mk(2, `"+6587654321"`, `"+84912345678"`, `"12345"`, `""`, `"+84 98 888 8888"`, `"0988888888"`)
+	texts     = mk(4, `"Hello."`, `" "`, `"Xin chào ${caller}"`, longText(3000), `""`, longText(3001))
+	voices8x8 = mk(1, `"en-US-ZiraRUS"`, `""`)
+	speeds    = mk(6, "0.5", "1", "1.5", "2", "-3", "3", "-4", "-3.5", "-1", "0", "0.4", "2.1", "3.5", "4")
+	repeats   = mk(3, "1", "2", "3", "-1", "0", "4")
 )
 
 func longText(n int) string { return `"` + strings.Repeat("a", n) + `"` }
@@ -113,9 +131,9 @@ func (g *writer) tencent() {
 	g.controls()
 	switch g.c.IntN(4) {
 	case 0:
-		g.step("agent %s", g.lit(g.pick(ids...)))
+		g.step("agent %s", g.lit(g.value(ids)))
 	case 1:
-		g.step("ivr %s", g.lit(g.pick(ids...)))
+		g.step("ivr %s", g.lit(g.value(ids)))
 	case 2:
 		g.step("hangup")
 	}
@@ -123,10 +141,10 @@ func (g *writer) tencent() {
 
 func (g *writer) eightByEight() {
 	if g.c.IntN(4) != 0 {
-		fmt.Fprintf(&g.head, "voice %s\n", g.pick(voices8x8...))
+		fmt.Fprintf(&g.head, "voice %s\n", g.value(voices8x8))
 	}
 	if g.maybe() {
-		fmt.Fprintf(&g.head, "speed %s\n", g.pick(speeds...))
+		fmt.Fprintf(&g.head, "speed %s\n", g.value(speeds))
 	}
 	g.controls()
 	for range 1 + g.c.IntN(3) {
@@ -149,13 +167,13 @@ func (g *writer) eightByEight() {
 	case 0:
 		from := ""
 		if g.maybe() {
-			from = " from " + g.lit(g.pick(e164s...))
+			from = " from " + g.lit(g.value(e164s))
 		}
 		rec := ""
 		if g.maybe() {
 			rec = " record"
 		}
-		g.step("makeCall %s%s%s", g.lit(g.pick(e164s...)), from, rec)
+		g.step("makeCall %s%s%s", g.lit(g.value(e164s)), from, rec)
 	case 1:
 		g.step("hangup")
 	}
@@ -163,25 +181,25 @@ func (g *writer) eightByEight() {
 
 func (g *writer) say() {
 	var b strings.Builder
-	b.WriteString("say " + g.lit(g.pick(texts...)))
+	b.WriteString("say " + g.lit(g.value(texts)))
 	if g.maybe() {
-		b.WriteString(" voice " + g.lit(g.pick(voices8x8...)))
+		b.WriteString(" voice " + g.lit(g.value(voices8x8)))
 	}
 	if g.maybe() {
-		b.WriteString(" speed " + g.lit(g.pick(speeds...)))
+		b.WriteString(" speed " + g.lit(g.value(speeds)))
 	}
 	if g.maybe() {
-		b.WriteString(" repeat " + g.lit(g.pick(repeats...)))
+		b.WriteString(" repeat " + g.lit(g.value(repeats)))
 	}
 	g.step("%s", b.String())
 }
 
 func (g *writer) play() {
-	url := g.pick(`"https://cdn.example.com/a.wav"`, `"http://cdn.example.com/a.MP3?x=1"`, `"https://cdn.example.com/a.ogg"`,
-		`"ftp://cdn.example.com/a.wav"`, `""`, `"https://cdn.example.com/a b.mp3"`)
+	url := g.value(mk(3, `"https://cdn.example.com/a.wav"`, `"http://cdn.example.com/a.MP3?x=1"`, `"https://cdn.example.com/a b.mp3"`,
+		`"https://cdn.example.com/a.ogg"`, `"ftp://cdn.example.com/a.wav"`, `""`))
 	rep := ""
 	if g.maybe() {
-		rep = " repeat " + g.lit(g.pick(repeats...))
+		rep = " repeat " + g.lit(g.value(repeats))
 	}
 	g.step("play %s%s", g.lit(url), rep)
 }
@@ -189,26 +207,26 @@ func (g *writer) play() {
 // captureOptions are a capture's optional lines and their values.
 var captureOptions = []struct {
 	name string
-	vals []string
+	vals pool
 }{
-	{"digits", []string{"0", "1", "4", "25", "26", "1..25", "0..5", "4..10", "4..30", "-1"}},
-	{"end", []string{`"#"`, `"*"`, `""`, `"1"`, `"##"`}},
-	{"timeout", []string{"0s", "0ms", "1ms", "2ms", "10ms", "5s", "10s", "24h"}},
-	{"digit_timeout", []string{"0s", "1ms", "2ms", "4s", "5s", "10s"}},
-	{"tries", []string{"-1", "0", "1", "3", "10"}},
-	{"accept", []string{`"1"`, `"1", "2"`, `"12345"`, `""`, `"a"`, `"*"`, `"1#"`}},
-	{"success", []string{`"Thanks."`, `""`}},
-	{"failure", []string{`"Sorry."`, `""`, longText(3001)}},
-	{"voice", []string{`"en-US-ZiraRUS"`, `""`}},
+	{"digits", mk(5, "1", "4", "25", "1..25", "4..10", "0", "26", "0..5", "4..30", "-1")},
+	{"end", mk(1, `"#"`, `"*"`, `""`, `"1"`, `"##"`)},
+	{"timeout", mk(5, "2ms", "10ms", "5s", "10s", "24h", "0s", "0ms", "1ms")},
+	{"digit_timeout", mk(3, "1ms", "2ms", "4s", "0s", "5s", "10s")},
+	{"tries", mk(3, "1", "3", "10", "-1", "0")},
+	{"accept", mk(3, `"1"`, `"1", "2"`, `"*"`, `"12345"`, `""`, `"a"`, `"1#"`)},
+	{"success", mk(2, `"Thanks."`, `""`)},
+	{"failure", mk(2, `"Sorry."`, `""`, longText(3001))},
+	{"voice", voices8x8},
 	{"speed", speeds},
 }
 
 func (g *writer) capture() {
 	g.step("capture c {")
-	g.step("  prompt %s", g.lit(g.pick(texts...)))
+	g.step("  prompt %s", g.lit(g.value(texts)))
 	for _, o := range captureOptions {
 		if g.maybe() {
-			v := g.pick(o.vals...)
+			v := g.value(o.vals)
 			if o.name != "digits" && o.name != "timeout" && o.name != "digit_timeout" && o.name != "accept" {
 				v = g.lit(v)
 			}
@@ -225,7 +243,7 @@ func (g *writer) callback() {
 	}
 	g.step("callback {")
 	for _, leg := range []string{"A", "B"} {
-		g.step("  leg %s to %s from %s", leg, g.lit(g.pick(e164s...)), g.lit(g.pick(e164s...)))
+		g.step("  leg %s to %s from %s", leg, g.lit(g.value(e164s)), g.lit(g.value(e164s)))
 	}
 	g.step("}")
 }
@@ -233,16 +251,16 @@ func (g *writer) callback() {
 // campaignOptions are a campaign's optional lines and their values.
 var campaignOptions = []struct {
 	name string
-	vals []string
+	vals pool
 }{
-	{"cid", []string{`"842499950291"`, `""`}},
-	{"voice", []string{`"northern_female_ngocanh"`, `"southern_male_tienhuy"`, `""`, `"northern_female"`}},
+	{"cid", mk(2, `"842499950291"`, `""`)},
+	{"voice", mk(3, `"northern_female_ngocanh"`, `"southern_male_tienhuy"`, `""`, `"northern_female"`)},
 	{"speed", speeds},
-	{"retry", []string{"-1 every 10m", "0 every 0s", "2 every 10m", "2 every 1500ms"}},
-	{"batch", []string{"-1 every 30s", "0 every 30s", "15 every 30s", "15 every 0s", "1 every 500ms"}},
-	{"at", []string{`"2026-11-23T10:00:00+07:00"`, `"tomorrow"`, `"0001-01-01T00:00:00Z"`, `now`, `5`}},
-	{"dedupe", []string{`session`, `"crm-42"`, `""`}},
-	{"auto_pause", []string{""}},
+	{"retry", mk(3, "0 every 0s", "2 every 10m", "2 every 1500ms", "-1 every 10m")},
+	{"batch", mk(2, "15 every 30s", "1 every 500ms", "-1 every 30s", "0 every 30s", "15 every 0s")},
+	{"at", mk(2, `"2026-11-23T10:00:00+07:00"`, `now`, `"tomorrow"`, `"0001-01-01T00:00:00Z"`, `5`)},
+	{"dedupe", mk(3, `session`, `"crm-42"`, `""`)},
+	{"auto_pause", mk(1, "")},
 }
 
 func (g *writer) callbot() {
@@ -250,11 +268,11 @@ func (g *writer) callbot() {
 	if g.c.IntN(4) == 0 {
 		return // declines
 	}
-	g.step("campaign %s {", g.lit(g.pick(`"Nhắc lịch hẹn"`, `""`)))
-	g.step("  script %s", g.lit(g.pick(`"653b155db0f794aa"`, `""`)))
+	g.step("campaign %s {", g.lit(g.value(mk(2, `"Nhắc lịch hẹn"`, `""`))))
+	g.step("  script %s", g.lit(g.value(mk(1, `"653b155db0f794aa"`, `""`))))
 	for _, o := range campaignOptions {
 		if g.maybe() {
-			v := g.pick(o.vals...)
+			v := g.value(o.vals)
 			if o.name == "cid" || o.name == "voice" || o.name == "speed" {
 				v = g.lit(v)
 			}
@@ -263,10 +281,11 @@ func (g *writer) callbot() {
 	}
 	for range g.c.IntN(3) {
 		if g.maybe() {
-			g.step("  contact %s { email %s }", g.lit(g.pick(append(e164s, "caller")...)), g.pick(`"a@example.vn"`, `""`))
+			g.step("  contact %s { email %s }", g.lit(g.value(mk(4, "caller", `"+84912345678"`, `"0988888888"`, `"+84 98 888 8888"`, `""`))),
+				g.pick(`"a@example.vn"`, `""`))
 		} else {
-			g.step("  contacts %s", g.lit(g.pick(`[]`, `[{phone: "0988888888"}]`, `[{phone: ""}]`, `[{email: "x"}]`,
-				`[{phone: "+84912345678", vars: {a: 1}}]`, `["0988888888"]`)))
+			g.step("  contacts %s", g.lit(g.value(mk(2, `[{phone: "0988888888"}]`, `[{phone: "+84912345678", vars: {a: 1}}]`,
+				`[]`, `[{phone: ""}]`, `[{email: "x"}]`, `["0988888888"]`))))
 		}
 	}
 	g.step("}")
