@@ -37,6 +37,8 @@ func (c *checker) checkSteps() {
 				c.report(diag.Warningf(diag.MissingTries, s.At, "capture %q has no tries", s.Var.Name).
 					Do("Add `tries N` to say how many attempts the caller gets."))
 			}
+		case *ast.Switch:
+			c.caseTypes(s)
 		case *ast.Campaign:
 			c.missingOptions(s, s.Options, campaignOptions, "campaign")
 			c.campaignRules(s)
