@@ -5,6 +5,7 @@ import (
 
 	"github.com/callflow/callflow/lang/ast"
 	"github.com/callflow/callflow/lang/diag"
+	"github.com/callflow/callflow/lang/exprs"
 )
 
 // campaignRules checks what a campaign means on every platform, for values
@@ -97,7 +98,7 @@ func (c *checker) contactList(o *ast.Option) {
 				Do("Write each contact as {phone: \"0988888888\", email: …, code: …, vars: {…}}."))
 			continue
 		}
-		if p, _ := m["phone"].(string); p == "" {
+		if exprs.Text(m["phone"]) == "" { // the phone is sent as text
 			c.report(diag.Errorf(diag.MissingOption, x.At, "contacts item %d has no phone number", i+1).
 				Do("Give every contact a phone: {phone: \"0988888888\", …}."))
 		}
