@@ -35,8 +35,8 @@ type call struct {
 
 	resp      platform.Response
 	actions   [4]platform.Action // resp.Actions' first backing array: most answers hold up to four
-	from      []ir.Instr         // the step each of resp.Actions came from, for render errors
-	fromArr   [4]ir.Instr        // from's first backing array
+	from      []*ir.Pos          // the step each of resp.Actions came from, for render errors
+	fromArr   [4]*ir.Pos         // from's first backing array
 	handler   string
 	rule      string // position of the rule that matched
 	steps     int
@@ -200,7 +200,7 @@ func (c *call) emit(from ir.Instr, a platform.Action) {
 		c.from = c.fromArr[:0]
 	}
 	c.resp.Actions = append(c.resp.Actions, a)
-	c.from = append(c.from, from)
+	c.from = append(c.from, from.Position())
 }
 
 // renderedAt is the position of the step whose action a Render error is
@@ -208,7 +208,7 @@ func (c *call) emit(from ir.Instr, a platform.Action) {
 // of the handler added).
 func (c *call) renderedAt(err error) source.Span {
 	if i, ok := platform.FailedAction(err); ok && i >= 0 && i < len(c.from) {
-		return c.from[i].Span()
+		return c.from[i].At
 	}
 	return c.lastAt
 }
