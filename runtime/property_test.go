@@ -42,6 +42,7 @@ func TestCheckedFlowsRender(t *testing.T) {
 				accepted++
 			}
 		}
+		t.Logf("%s: the checker accepted %d of %d generated flows", target, accepted, n)
 		// Both sides of the property must be exercised: flows the checker
 		// accepts and flows it rejects.
 		if accepted < n/20 || accepted == n {

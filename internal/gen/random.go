@@ -52,7 +52,11 @@ func Random(c Chooser, flowName, target string) string {
 	case "callbot":
 		g.callbot()
 	}
-	return g.head.String() + "\notherwise -> main\n\nhandler main {\n" + g.body.String() + "}\n"
+	body := g.body.String()
+	if g.c.IntN(4) == 0 { // the steps in a handler main goes to
+		return g.head.String() + "\notherwise -> main\n\nhandler main {\n  set via = \"goto\"\n  goto rest\n}\n\nhandler rest {\n" + body + "}\n"
+	}
+	return g.head.String() + "\notherwise -> main\n\nhandler main {\n" + body + "}\n"
 }
 
 type writer struct {
@@ -281,8 +285,8 @@ func (g *writer) callbot() {
 	}
 	for range g.c.IntN(3) {
 		if g.maybe() {
-			g.step("  contact %s { email %s }", g.lit(g.value(mk(4, "caller", `"+84912345678"`, `"0988888888"`, `"+84 98 888 8888"`, `""`))),
-				g.pick(`"a@example.vn"`, `""`))
+			g.step("  contact %s { email %s; code %s; vars %s }", g.lit(g.value(mk(4, "caller", `"+84912345678"`, `"0988888888"`, `"+84 98 888 8888"`, `""`))),
+				g.pick(`"a@example.vn"`, `""`), g.pick(`"CRM-1"`, `42`, `""`), g.pick(`{}`, `{"tên": "A", n: 9.5}`, `{a: [1], b: {c: 1}, d: nil}`))
 		} else {
 			g.step("  contacts %s", g.lit(g.value(mk(2, `[{phone: "0988888888"}]`, `[{phone: "+84912345678", vars: {a: 1}}]`,
 				`[]`, `[{phone: ""}]`, `[{email: "x"}]`, `["0988888888"]`))))
