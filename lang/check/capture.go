@@ -29,7 +29,7 @@ func (c *checker) captureRules(s *ast.Capture) {
 	end := ""
 	if o := findOption(s.Options, "end"); o != nil && len(o.Args) > 0 {
 		if x, ok := o.Args[0].(*ast.Expr); ok {
-			c.knownNow(x, "end")
+			c.knownNow(x, "end values")
 			end, _ = c.info.Values[x].(string)
 		}
 	}
@@ -41,7 +41,7 @@ func (c *checker) captureRules(s *ast.Capture) {
 	}
 	if o := findOption(s.Options, "accept"); o != nil {
 		for _, a := range o.Args {
-			if x, ok := a.(*ast.Expr); ok && c.knownNow(x, "accept") {
+			if x, ok := a.(*ast.Expr); ok && c.knownNow(x, "accept values") {
 				c.acceptable(x, lo, hi, end)
 			}
 		}
@@ -49,14 +49,14 @@ func (c *checker) captureRules(s *ast.Capture) {
 }
 
 // knownNow reports whether x has a value at compile time, and reports it
-// when it compiled but has none: the option would be ignored at run time.
-func (c *checker) knownNow(x *ast.Expr, option string) bool {
+// when it compiled but has none: the value would be ignored at run time.
+func (c *checker) knownNow(x *ast.Expr, what string) bool {
 	if _, ok := c.info.Values[x]; ok {
 		return true
 	}
 	if c.info.Exprs[x] != nil {
-		c.report(diag.Errorf(diag.BadConst, x.At, "%s values must be known when the flow compiles", option).
-			Do("Write a string literal or a const; %s cannot be computed from the call yet.", option))
+		c.report(diag.Errorf(diag.BadConst, x.At, "%s must be known when the flow compiles", what).
+			Do("Write a literal or a const: %s cannot be computed from the call yet.", what))
 	}
 	return false
 }

@@ -22,8 +22,13 @@ func (c *checker) checkSteps() {
 		switch d := d.(type) {
 		case *ast.Number:
 			for _, x := range d.Numbers {
+				c.knownNow(x, "a called number")
 				c.e164(x, "number")
 			}
+		case *ast.Voice:
+			c.knownNow(d.Value, "the file's voice")
+		case *ast.Speed:
+			c.knownNow(d.Value, "the file's speed")
 		case *ast.Lookup:
 			c.lookupLimits(d)
 		}
