@@ -6,8 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/callflow/callflow/internal/gen"
 	"github.com/callflow/callflow/lang"
-	"github.com/callflow/callflow/lang/internal/gen"
 )
 
 // BenchmarkCompileShipped is parse and check of the example flows.

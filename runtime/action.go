@@ -116,7 +116,7 @@ func (c *call) campaign(in *ir.Campaign) (platform.Action, bool, error) {
 			return nil, false, err
 		}
 	}
-	if p.Speed, err = c.optInt(in.Speed); err != nil {
+	if p.Speed, err = c.evalNumber(in.Speed); err != nil {
 		return nil, false, err
 	}
 	if p.SendTime, err = c.sendTime(in.At); err != nil {

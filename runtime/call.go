@@ -35,6 +35,8 @@ type call struct {
 
 	resp      platform.Response
 	actions   [4]platform.Action // resp.Actions' first backing array: most answers hold up to four
+	from      []*ir.Pos          // the step each of resp.Actions came from, for render errors
+	fromArr   [4]*ir.Pos         // from's first backing array
 	handler   string
 	rule      string // position of the rule that matched
 	steps     int
@@ -185,10 +187,30 @@ func (c *call) exec(in ir.Instr, pc int) (int, error) {
 		if err != nil {
 			return 0, err
 		}
-		c.resp.Actions = append(c.resp.Actions, a)
+		c.emit(in, a)
 		c.ended = ends
 	}
 	return pc + 1, nil
+}
+
+// emit adds an action to the response and remembers the step it came
+// from, so an action the adapter cannot render is logged at its step.
+func (c *call) emit(from ir.Instr, a platform.Action) {
+	if c.from == nil {
+		c.from = c.fromArr[:0]
+	}
+	c.resp.Actions = append(c.resp.Actions, a)
+	c.from = append(c.from, from.Position())
+}
+
+// renderedAt is the position of the step whose action a Render error is
+// about; the last step run when the error names none (or an action the end
+// of the handler added).
+func (c *call) renderedAt(err error) source.Span {
+	if i, ok := platform.FailedAction(err); ok && i >= 0 && i < len(c.from) {
+		return c.from[i].At
+	}
+	return c.lastAt
 }
 
 func (c *call) switchJump(in *ir.SwitchJump) (int, error) {

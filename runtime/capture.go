@@ -29,7 +29,7 @@ func (c *call) capture(in *ir.Capture, pc, tries int) error {
 	if a.Voice, a.Speed, err = c.voice(in.Voice, in.Speed); err != nil {
 		return err
 	}
-	c.resp.Actions = append(c.resp.Actions, a)
+	c.emit(in, a)
 	c.suspended = true
 	c.sess.Handler, c.sess.PC, c.sess.Tries = c.handler, pc, tries
 	expires := c.now.Add(c.e.ttl)
@@ -132,7 +132,9 @@ func (c *call) retry(in *ir.Capture) error {
 		if err != nil {
 			return err
 		}
-		c.resp.Actions = append(c.resp.Actions, platform.Say{Text: text, Voice: voice, Speed: speed})
+		if text != "" { // no failure message to say
+			c.emit(in, platform.Say{Text: text, Voice: voice, Speed: speed})
+		}
 	}
 	return c.capture(in, c.sess.PC, c.sess.Tries-1)
 }

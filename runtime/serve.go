@@ -163,7 +163,7 @@ func (c *call) finish(runErr error) *Result {
 			res.Reply, res.Response, res.Outcome = reply, &c.resp, Answered
 			return res
 		}
-		runErr = &Error{Code: "render", Msg: err.Error(), At: c.lastAt, Flow: res.Flow, Handler: c.handler}
+		runErr = &Error{Code: "render", Msg: err.Error(), At: c.renderedAt(err), Flow: res.Flow, Handler: c.handler, Err: err}
 	}
 	res.Reply, res.Outcome, res.Err = c.ad.Fallback(c.ev, c.e.fallback), Fallback, runErr
 	c.e.log.LogAttrs(c.ctx, levelFor(runErr), "answered with the safe fallback",

@@ -22,8 +22,13 @@ func (c *checker) checkSteps() {
 		switch d := d.(type) {
 		case *ast.Number:
 			for _, x := range d.Numbers {
+				c.knownNow(x, "a called number")
 				c.e164(x, "number")
 			}
+		case *ast.Voice:
+			c.knownNow(d.Value, "the file's voice")
+		case *ast.Speed:
+			c.knownNow(d.Value, "the file's speed")
 		case *ast.Lookup:
 			c.lookupLimits(d)
 		}
@@ -32,12 +37,16 @@ func (c *checker) checkSteps() {
 		switch s := s.(type) {
 		case *ast.Capture:
 			c.missingOptions(s, s.Options, captureOptions, "capture")
+			c.captureRules(s)
 			if findOption(s.Options, "tries") == nil {
 				c.report(diag.Warningf(diag.MissingTries, s.At, "capture %q has no tries", s.Var.Name).
 					Do("Add `tries N` to say how many attempts the caller gets."))
 			}
+		case *ast.Switch:
+			c.caseTypes(s)
 		case *ast.Campaign:
 			c.missingOptions(s, s.Options, campaignOptions, "campaign")
+			c.campaignRules(s)
 		case *ast.MakeCall:
 			c.e164(s.Number, "makeCall number")
 			c.e164(s.From, "makeCall caller ID")
@@ -51,6 +60,25 @@ func (c *checker) checkSteps() {
 			c.limits(p, s)
 		}
 	})
+	for _, p := range c.targets() {
+		c.fileVoice(p)
+	}
+}
+
+// fileVoice checks the file's voice and speed against a target that speaks:
+// every say and capture without its own uses them.
+func (c *checker) fileVoice(p *platform.Platform) {
+	if !p.Supports(platform.Say) && !p.Supports(platform.Capture) {
+		return
+	}
+	for _, d := range c.u.Main.Decls {
+		switch d := d.(type) {
+		case *ast.Voice:
+			c.voice(p, d, d.Value)
+		case *ast.Speed:
+			c.speed(p, d.Value)
+		}
+	}
 }
 
 // e164 warns about a number literal that is not in E.164 form.
@@ -69,6 +97,7 @@ func (c *checker) limits(p *platform.Platform, s ast.Step) {
 	switch s := s.(type) {
 	case *ast.Say:
 		c.text(p, s.Text, "say text")
+		c.nonEmpty(p, s.Text, "say text")
 		c.voice(p, s, s.Voice)
 		c.speed(p, s.Speed)
 		c.repeat(p, s.Repeat)
@@ -82,6 +111,10 @@ func (c *checker) limits(p *platform.Platform, s ast.Step) {
 			c.dialable(p, s.Number)
 			c.dialable(p, s.From)
 		}
+	case *ast.Agent:
+		c.id(p, s.ID, "agent")
+	case *ast.IVR:
+		c.id(p, s.ID, "ivr")
 	case *ast.Callback:
 		if l.BothLegs {
 			c.legs(p, s)
@@ -103,20 +136,56 @@ func (c *checker) text(p *platform.Platform, x *ast.Expr, what string) {
 	}
 }
 
+// nonEmpty reports empty text where the platform needs some.
+func (c *checker) nonEmpty(p *platform.Platform, x *ast.Expr, what string) {
+	if s, ok := c.info.Values[x].(string); ok && s == "" && p.Limits.TextRequired {
+		c.limitError(p, x, "%s is empty", what).Do("Write what the caller should hear.")
+	}
+}
+
+// id checks an agent or IVR id known now against the platform's range.
+func (c *checker) id(p *platform.Platform, x *ast.Expr, step string) {
+	r := p.Limits.IDs
+	n, ok := c.info.Values[x].(int)
+	if !ok || r == [2]int64{} {
+		return
+	}
+	if r[0] != 0 && int64(n) < r[0] || r[1] != 0 && int64(n) > r[1] {
+		c.limitError(p, x, "%s id %d must be %s", step, n, idRange(r)).
+			Do("Use the id of the %s as the platform's console shows it.", map[string]string{"agent": "AI agent", "ivr": "IVR"}[step])
+	}
+}
+
+func idRange(r [2]int64) string {
+	if r[1] == 0 {
+		return fmt.Sprintf("%d or more", r[0])
+	}
+	return fmt.Sprintf("within %d..%d", r[0], r[1])
+}
+
 func (c *checker) voice(p *platform.Platform, at ast.Node, x *ast.Expr) {
-	if x == nil && p.Limits.NeedsVoice && !c.fileHas("voice") {
-		c.limitError(p, at, "%s needs a voice profile", stepNameOf(at)).
+	v, known := c.info.Values[x].(string)
+	if (x == nil && !c.fileHas("voice") || known && v == "") && p.Limits.NeedsVoice {
+		what := stepNameOf(at)
+		if x != nil {
+			at = x
+		}
+		c.limitError(p, at, "%s needs a voice profile", what).
 			Do("Add `voice \"en-US-ZiraRUS\"` to the step, or a file-wide `voice` declaration.")
 	}
-	if v, ok := c.info.Values[x].(string); ok && len(p.Limits.Voices) > 0 && !slices.Contains(p.Limits.Voices, v) {
+	// "" is the platform's default voice where one is not required.
+	if known && v != "" && len(p.Limits.Voices) > 0 && !slices.Contains(p.Limits.Voices, v) {
 		c.limitError(p, x, "voice %q is not one of %s", v, strings.Join(p.Limits.Voices, ", ")).
 			Do("Use one of the platform's voices.")
 	}
 }
 
 func stepNameOf(n ast.Node) string {
-	if s, ok := n.(ast.Step); ok {
-		return ast.Keyword(s)
+	switch n := n.(type) {
+	case ast.Step:
+		return ast.Keyword(n)
+	case *ast.Voice:
+		return "the file's voice"
 	}
 	return "this step"
 }
@@ -178,6 +247,12 @@ func (c *checker) legs(p *platform.Platform, s *ast.Callback) {
 				Do("Keep one leg %s.", l.Name.Name).Also(first.Name.At, "first given here"))
 		}
 		seen[l.Name.Name] = l
+	}
+	for _, l := range s.Legs {
+		if v, ok := c.info.Values[l.To].(string); ok && v == "" {
+			c.limitError(p, l.To, "leg %s has no number to call", l.Name.Name).
+				Do("Write the number leg %s dials, such as \"+6512345678\".", l.Name.Name)
+		}
 	}
 	for _, name := range []string{"A", "B"} {
 		if seen[name] == nil {

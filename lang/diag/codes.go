@@ -64,6 +64,8 @@ const (
 	NoHangup           Code = "no-hangup"           // an 8x8 handler that can end without hangup
 	NotE164            Code = "not-e164"            // a number literal that is not E.164
 	MissingTries       Code = "missing-tries"       // a capture without tries
+	NeverMatches       Code = "never-matches"       // an accept value no entry can equal
+	CaseType           Code = "case-type"           // a case value of another type than the switch value
 )
 
 // Rule describes a code for documentation and SARIF.
@@ -113,6 +115,8 @@ var Rules = []Rule{
 	{NoHangup, Warning, "An 8x8 handler can end without hangup", "End every path with hangup, makeCall, goto or capture; 8x8 hangs up anyway."},
 	{NotE164, Warning, "The number is not in E.164 form", "Write numbers as + and the country code, like \"+6512345678\"."},
 	{MissingTries, Warning, "The capture has no tries", "Say how many attempts the caller gets, such as `tries 3`."},
+	{NeverMatches, Warning, "No entry can equal this accept value", "Accept only keys 0-9, * and #, as many as digits allows, without the end key."},
+	{CaseType, Warning, "The case value has another type than the switch value", "Write case values of the switch value's type, such as \"1\" for a string."},
 }
 
 // RuleFor returns the rule of a code.

@@ -21,6 +21,7 @@ import (
 	"github.com/callflow/callflow/lang/ast"
 	"github.com/callflow/callflow/lang/diag"
 	"github.com/callflow/callflow/lang/internal/suggest"
+	"github.com/callflow/callflow/lang/lexer"
 	"github.com/callflow/callflow/lang/source"
 )
 
@@ -222,6 +223,10 @@ func (e *Env) unknownName(at source.Span, name string, src []byte, end int) *dia
 	if isCall {
 		return diag.Errorf(diag.UnknownFunction, at, "unknown function %s", name).
 			Do("Call one of the functions docs/language.md lists.").Maybe(suggest.Nearest(name, FunctionNames))
+	}
+	if lexer.IsKeyword(name) {
+		return diag.Errorf(diag.ReservedWord, at, "%q is a keyword and cannot name a variable", name).
+			Do("Rename the variable, such as %q, where it is set and where it is read.", name+"_variable")
 	}
 	return diag.Errorf(diag.UnknownName, at, "unknown name %q", name).
 		Do("Declare it (const, table, lookup, hours) or set it before use.").Maybe(suggest.Nearest(name, e.Names()))

@@ -10,6 +10,7 @@ import (
 // switch compile to jumps.
 type Instr interface {
 	Span() source.Span
+	Position() *Pos
 }
 
 // Pos is embedded in every instruction.
@@ -17,6 +18,10 @@ type Pos struct{ At source.Span }
 
 // Span returns where the instruction was written.
 func (p Pos) Span() source.Span { return p.At }
+
+// Position returns the instruction's position itself: one word to keep
+// where the instruction would take two.
+func (p *Pos) Position() *Pos { return p }
 
 // Say speaks text. Voice, Speed and Repeat are nil when neither the step nor
 // the file gives them.

@@ -34,6 +34,11 @@ func unexpected(f *source.File, t plexer.Token, expect string) *diag.Diagnostic 
 		d.Summary = fmt.Sprintf("expected %s, found %s", readable(expect), found)
 	}
 	d.Do("Fix the syntax at this position; docs/language.md shows each statement's form.")
+	if t.Type == lexer.Ident && lexer.IsKeyword(t.Value) && readable(expect) == "an expression" {
+		// A keyword where a value must stand is a keyword used as a name.
+		return diag.Errorf(diag.ReservedWord, at, "%q is a keyword and cannot name a variable", t.Value).
+			Do("Rename the variable, such as %q, where it is set and where it is read.", t.Value+"_variable")
+	}
 	if t.Type == lexer.Ident && !lexer.IsKeyword(t.Value) {
 		if s := suggest.Nearest(t.Value, statementWords); s != "" {
 			d.Summary = fmt.Sprintf("unknown statement %q", t.Value)

@@ -45,18 +45,28 @@ type Platform struct {
 	Limits Limits
 }
 
-// Limits are value ranges a platform enforces. A zero range means no limit.
+// Limits are value ranges a platform enforces. A zero range means no limit;
+// in Timeout, DigitTimeout and IDs a zero bound is open on that side.
 type Limits struct {
-	MaxText      int        // characters of say text and prompts
-	Repeat       [2]int     // say/play repetition
-	Speed        [2]float64 // TTS speed
-	Digits       [2]int     // capture digits
-	NeedsVoice   bool       // say and capture need a voice profile
-	PlayExts     []string   // allowed audio file extensions
-	E164Dial     bool       // makeCall numbers must be E.164
-	Voices       []string   // allowed voice names, when the platform has a fixed set
-	NeedsContact bool       // a campaign needs at least one contact
-	BothLegs     bool       // a callback needs legs A and B
+	MaxText      int              // characters of say text and prompts
+	TextRequired bool             // say text and capture prompts must not be empty
+	Repeat       [2]int           // say/play repetition
+	Speed        [2]float64       // TTS speed
+	Digits       [2]int           // capture digits
+	Timeout      [2]time.Duration // capture timeout, the whole entry
+	DigitTimeout [2]time.Duration // capture digit_timeout, between keys
+	EndKeys      []string         // keys that may finish entry; nil: any
+	NeedsVoice   bool             // say and capture need a voice profile
+	PlayExts     []string         // allowed audio file extensions
+	E164Dial     bool             // makeCall numbers must be E.164
+	IDs          [2]int64         // agent and ivr ids
+	Voices       []string         // allowed voice names, when the platform has a fixed set
+	NeedsContact bool             // a campaign needs at least one contact
+	BothLegs     bool             // a callback needs legs A and B, each with a number to call
+	// NationalRegion is the country (ISO 3166 alpha-2) whose numbers a
+	// contact's phone is sent for in national form, as the platform's own
+	// examples write them; numbers written any other way are sent as given.
+	NationalRegion string
 }
 
 // Supports reports whether the platform can express step s.
@@ -69,13 +79,19 @@ var all = []*Platform{
 		Name: "tencent", Vendor: "Tencent Cloud Contact Center inbound routing",
 		Steps:  append([]Step{Agent, IVR, Hangup}, control...),
 		Budget: 3 * time.Second, MaxBudget: 4500 * time.Millisecond,
+		Limits: Limits{IDs: [2]int64{1, 0}}, // OverrideAIAgentId and OverrideIvrId are positive
 	},
 	{
 		Name: "8x8", Vendor: "8x8 voice call actions",
 		Steps:  append([]Step{Say, Play, Capture, MakeCall, Hangup}, control...),
 		Budget: 4 * time.Second, MaxBudget: 8 * time.Second,
 		Limits: Limits{
-			MaxText: 3000, Repeat: [2]int{1, 3}, Speed: [2]float64{0.5, 2.0}, Digits: [2]int{1, 25},
+			MaxText: 3000, TextRequired: true, Repeat: [2]int{1, 3}, Speed: [2]float64{0.5, 2.0}, Digits: [2]int{1, 25},
+			// digitTimeout and overallTimeout are whole milliseconds, at
+			// least 1, and digitTimeout is less than overallTimeout: the
+			// shortest entry 8x8 takes is 2ms with 1ms between keys.
+			Timeout: [2]time.Duration{2 * time.Millisecond, 0}, DigitTimeout: [2]time.Duration{time.Millisecond, 0},
+			EndKeys:    []string{"#"}, // completeOnHash is the only end key 8x8 has
 			NeedsVoice: true, PlayExts: []string{".wav", ".mp3"}, E164Dial: true,
 		},
 	},
@@ -90,9 +106,10 @@ var all = []*Platform{
 		Steps:  append([]Step{Campaign}, control...),
 		Budget: 10 * time.Second, MaxBudget: 30 * time.Second,
 		Limits: Limits{
-			Speed:        [2]float64{-3, 3},
-			Voices:       []string{"northern_female_ngocanh", "southern_female_honganh", "southern_male_tienhuy"},
-			NeedsContact: true,
+			Speed:          [2]float64{-3, 3},
+			Voices:         []string{"northern_female_ngocanh", "southern_female_honganh", "southern_male_tienhuy"},
+			NeedsContact:   true,
+			NationalRegion: "VN", // OMICall's examples write 0988888888
 		},
 	},
 }

@@ -31,23 +31,25 @@ type leg struct {
 // answers with Fallback.
 func (*Adapter) Render(_ *platform.Event, r *platform.Response) (platform.Reply, error) {
 	var cb *platform.Callback
+	at := 0 // cb's position in r.Actions
 	if r != nil {
-		for _, a := range r.Actions {
+		for i, a := range r.Actions {
 			c, ok := a.(platform.Callback)
 			if !ok {
-				return platform.Reply{}, fmt.Errorf("callback: cannot %s", platform.ActionName(a))
+				return platform.Reply{}, &platform.ActionError{Index: i, Err: fmt.Errorf("callback: cannot %s", platform.ActionName(a))}
 			}
 			if cb != nil {
-				return platform.Reply{}, errors.New("callback: more than one callback request")
+				return platform.Reply{}, &platform.ActionError{Index: i, Err: errors.New("callback: more than one callback request")}
 			}
-			cb = &c
+			cb, at = &c, i
 		}
 	}
 	if cb == nil {
 		return platform.Reply{Status: http.StatusNoContent}, nil
 	}
 	if cb.A.To == "" || cb.B.To == "" {
-		return platform.Reply{}, fmt.Errorf("callback: leg A to %q, leg B to %q: both legs need a number to call", cb.A.To, cb.B.To)
+		return platform.Reply{}, &platform.ActionError{Index: at,
+			Err: fmt.Errorf("callback: leg A to %q, leg B to %q: both legs need a number to call", cb.A.To, cb.B.To)}
 	}
 	body, err := platform.Marshal(envelope{
 		Method: Method,

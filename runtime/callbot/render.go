@@ -3,12 +3,14 @@ package callbot
 import (
 	"errors"
 	"fmt"
+	"math"
 	"net/http"
 	"reflect"
 	"slices"
 	"time"
 
 	"github.com/callflow/callflow/lang/exprs"
+	"github.com/callflow/callflow/lang/phone"
 	lplatform "github.com/callflow/callflow/lang/platform"
 	"github.com/callflow/callflow/runtime/platform"
 )
@@ -39,7 +41,7 @@ type request struct {
 	Name            string    `json:"name,omitempty"`
 	BotScriptID     string    `json:"bot_script_id"`
 	Voice           string    `json:"voice,omitempty"`
-	Speed           int       `json:"speed"`
+	Speed           float64   `json:"speed"`
 	CID             string    `json:"cid,omitempty"`
 	NumRetry        int       `json:"num_retry"`
 	DistanceRetry   int64     `json:"distance_retry"`
@@ -70,7 +72,8 @@ type contact struct {
 //   - bot_script_id: Script; required.
 //   - voice: Voice; omitted when empty (OMICall's default voice), else one
 //     of lang/platform's callbot voices.
-//   - speed: Speed, -3..3; always sent (0 is OMICall's default).
+//   - speed: Speed, -3..3 (OMICall's type is a number: 1.5 is sent as
+//     1.5); always sent (0 is OMICall's default).
 //   - cid: CID again, as the docs also list it in the body; omitted when
 //     empty.
 //   - num_retry, distance_retry: Retry and RetryEvery; always sent (0 and 0
@@ -82,8 +85,10 @@ type contact struct {
 //   - ext_session_id: Dedupe; omitted when empty (no duplicate check).
 //   - auto_pause: AutoPause; always sent.
 //   - contact_info: one {phone, email, ext_contact_code, mapping_variables}
-//     per contact, in order; at least one, each with a phone. Phones are
-//     sent as given (flows call national() for OMICall's 0988888888 form);
+//     per contact, in order; at least one, each with a phone. An E.164
+//     phone of Vietnam (lang/platform's NationalRegion) is sent in the
+//     national form OMICall's examples use, +84912345678 as 0912345678;
+//     any other phone is sent as given;
 //     email, ext_contact_code and mapping_variables are omitted when empty.
 //     mapping_variables values are text, as OMICall's script variables are:
 //     numbers, booleans and times are formatted as in say text
@@ -94,16 +99,17 @@ type contact struct {
 // becomes 0; negative counts or intervals are errors.
 func (*Adapter) Render(_ *platform.Event, r *platform.Response) (platform.Reply, error) {
 	var c *platform.Campaign
+	at := 0 // c's position in r.Actions
 	if r != nil {
-		for _, a := range r.Actions {
+		for i, a := range r.Actions {
 			ca, ok := a.(platform.Campaign)
 			if !ok {
-				return platform.Reply{}, fmt.Errorf("callbot: cannot %s", platform.ActionName(a))
+				return platform.Reply{}, &platform.ActionError{Index: i, Err: fmt.Errorf("callbot: cannot %s", platform.ActionName(a))}
 			}
 			if c != nil {
-				return platform.Reply{}, errors.New("callbot: more than one campaign")
+				return platform.Reply{}, &platform.ActionError{Index: i, Err: errors.New("callbot: more than one campaign")}
 			}
-			c = &ca
+			c, at = &ca, i
 		}
 	}
 	if c == nil {
@@ -111,7 +117,7 @@ func (*Adapter) Render(_ *platform.Event, r *platform.Response) (platform.Reply,
 	}
 	req, err := build(c)
 	if err != nil {
-		return platform.Reply{}, fmt.Errorf("callbot: campaign %q: %w", c.Name, err)
+		return platform.Reply{}, &platform.ActionError{Index: at, Err: fmt.Errorf("callbot: campaign %q: %w", c.Name, err)}
 	}
 	body, err := platform.Marshal(envelope{Method: Method, Path: Path, Query: query{CID: c.CID}, Body: req})
 	if err != nil {
@@ -124,8 +130,8 @@ func build(c *platform.Campaign) (request, error) {
 	if c.Script == "" {
 		return request{}, errors.New("no script id")
 	}
-	if lo, hi := limits.Speed[0], limits.Speed[1]; float64(c.Speed) < lo || float64(c.Speed) > hi {
-		return request{}, fmt.Errorf("speed %d is outside %g..%g", c.Speed, lo, hi)
+	if lo, hi := limits.Speed[0], limits.Speed[1]; math.IsNaN(c.Speed) || c.Speed < lo || c.Speed > hi {
+		return request{}, fmt.Errorf("speed %g is outside %g..%g", c.Speed, lo, hi)
 	}
 	if c.Voice != "" && len(limits.Voices) > 0 && !slices.Contains(limits.Voices, c.Voice) {
 		return request{}, fmt.Errorf("unknown voice %q (want one of %q)", c.Voice, limits.Voices)
@@ -173,9 +179,24 @@ func build(c *platform.Campaign) (request, error) {
 		if err != nil {
 			return request{}, fmt.Errorf("contact %d (%s): %w", i+1, ct.Phone, err)
 		}
-		req.ContactInfo[i] = contact{Phone: ct.Phone, Email: ct.Email, ExtContactCode: ct.Code, MappingVariables: vars}
+		req.ContactInfo[i] = contact{Phone: sentPhone(ct.Phone), Email: ct.Email, ExtContactCode: ct.Code, MappingVariables: vars}
 	}
 	return req, nil
+}
+
+// sentPhone is a contact's phone as OMICall's examples write it: an E.164
+// number of lang/platform's NationalRegion (the +84912345678 a caller id
+// arrives as) in national form, 0912345678. Any other writing is the flow's
+// choice and is sent as given: a national number, a number of another
+// country (which has no national form OMICall could dial), spaced digits.
+func sentPhone(p string) string {
+	if limits.NationalRegion == "" || !phone.IsE164(p) || phone.Region(p) != limits.NationalRegion {
+		return p
+	}
+	if n, err := phone.National(p); err == nil {
+		return n
+	}
+	return p
 }
 
 // seconds is d in whole seconds, rounded up.

@@ -2,6 +2,7 @@ package callbot
 
 import (
 	"encoding/json"
+	"math"
 	"net/http"
 	"strings"
 	"testing"
@@ -134,6 +135,60 @@ func TestRenderFields(t *testing.T) {
 	}
 }
 
+// OMICall's speed is a number from -3 to 3 (seed 003): what lang/platform
+// allows, the checker accepts, and Render sends as it is.
+func TestRenderSpeed(t *testing.T) {
+	for _, speed := range []float64{-3, -1.5, 0, 1.5, 3} {
+		c := examCampaign
+		c.Speed = speed
+		reply, err := New().Render(nil, &platform.Response{Actions: []platform.Action{c}})
+		if err != nil {
+			t.Fatalf("speed %g: %v", speed, err)
+		}
+		var env struct{ Body struct{ Speed *float64 } }
+		if err := json.Unmarshal(reply.Body, &env); err != nil {
+			t.Fatal(err)
+		}
+		if env.Body.Speed == nil || *env.Body.Speed != speed {
+			t.Errorf("speed %g sent as %v", speed, env.Body.Speed)
+		}
+	}
+}
+
+// Phones go in the national form of OMICall's examples (seed 003's
+// "0988888888") when they arrive in E.164, as a caller id does; any other
+// writing is the flow's and is sent unchanged.
+func TestRenderPhones(t *testing.T) {
+	for in, want := range map[string]string{
+		"+84988888888":    "0988888888", // seed 003's example number, as a caller id
+		"+84912345678":    "0912345678",
+		"+842499950291":   "02499950291", // a Hà Nội landline
+		"0988888888":      "0988888888",  // already national
+		"+84 98 888 8888": "+84 98 888 8888",
+		"84988888888":     "84988888888",
+		"+6587654321":     "+6587654321", // another country has no national form OMICall dials
+		"+84123":          "+84123",      // not a possible number: as given
+	} {
+		c := examCampaign
+		c.Contacts = []platform.Contact{{Phone: in}}
+		reply, err := New().Render(nil, &platform.Response{Actions: []platform.Action{c}})
+		if err != nil {
+			t.Fatalf("%s: %v", in, err)
+		}
+		var env struct {
+			Body struct {
+				ContactInfo []struct{ Phone string } `json:"contact_info"`
+			}
+		}
+		if err := json.Unmarshal(reply.Body, &env); err != nil {
+			t.Fatal(err)
+		}
+		if got := env.Body.ContactInfo[0].Phone; got != want {
+			t.Errorf("phone %q sent as %q, want %q", in, got, want)
+		}
+	}
+}
+
 func TestRenderNothing(t *testing.T) {
 	for name, r := range map[string]*platform.Response{
 		"nil":       nil,
@@ -171,8 +226,9 @@ func TestRenderErrors(t *testing.T) {
 		{"pointer", []platform.Action{&ok}, "cannot *platform.Campaign"},
 		{"two campaigns", []platform.Action{ok, ok}, "more than one campaign"},
 		{"no script", []platform.Action{with(func(c *platform.Campaign) { c.Script = "" })}, "no script id"},
-		{"speed high", []platform.Action{with(func(c *platform.Campaign) { c.Speed = 4 })}, "speed 4 is outside -3..3"},
+		{"speed high", []platform.Action{with(func(c *platform.Campaign) { c.Speed = 3.5 })}, "speed 3.5 is outside -3..3"},
 		{"speed low", []platform.Action{with(func(c *platform.Campaign) { c.Speed = -4 })}, "speed -4"},
+		{"speed NaN", []platform.Action{with(func(c *platform.Campaign) { c.Speed = math.NaN() })}, "speed NaN"},
 		{"voice", []platform.Action{with(func(c *platform.Campaign) { c.Voice = "Tiến HuyQ" })}, `unknown voice "Tiến HuyQ"`},
 		{"retry count", []platform.Action{with(func(c *platform.Campaign) { c.Retry = -1 })}, "negative retry"},
 		{"batch count", []platform.Action{with(func(c *platform.Campaign) { c.Batch = -1 })}, "negative retry (2) or batch (-1)"},

@@ -37,6 +37,9 @@ type LimitError struct {
 	Msg    string
 }
 
+// ActionIndex is Index, for platform.FailedAction.
+func (e *LimitError) ActionIndex() int { return e.Index }
+
 func (e *LimitError) Error() string {
 	at := e.Action
 	if e.Field != "" {
@@ -60,8 +63,9 @@ var empty = []byte("{}")
 // parameter: text and prompts over 3000 characters or empty, repetition
 // outside 1..3, speed outside 0.5..2.0, no voice profile, maxDigits outside
 // 1..25, minDigits outside 1..maxDigits, an end key other than "#", no
-// maxDigits when entry does not end on "#", digitTimeout not below
-// overallTimeout, a playFile URL that is not http(s) or not .wav/.mp3,
+// maxDigits when entry does not end on "#", overallTimeout under 2ms,
+// digitTimeout under 1ms or not below overallTimeout (lang/platform's
+// limits, which the checker applies to what it knows), a playFile URL that is not http(s) or not .wav/.mp3,
 // makeCall numbers that are not E.164, an action 8x8 does not have (agent,
 // ivr, callback, campaign), or any action after a capture or a hangup.
 func (*Adapter) Render(ev *platform.Event, r *platform.Response) (platform.Reply, error) {
@@ -228,13 +232,10 @@ func renderCapture(b []byte, c platform.Capture) ([]byte, *LimitError) {
 		return b, err
 	}
 
-	switch c.End {
-	case "#":
-		p.CompleteOnHash = true
-	case "":
-	default:
+	if c.End != "" && !slices.Contains(limits.EndKeys, c.End) {
 		return b, &LimitError{Action: act, Field: "completeOnHash", Msg: "end key " + platform.Quote(c.End) + ` is not supported: 8x8 can only end entry on "#"`}
 	}
+	p.CompleteOnHash = c.End == "#" // completeOnHash is 8x8's one end key
 	lo, hi := limits.Digits[0], limits.Digits[1]
 	p.MaxDigits = c.MaxDigits
 	switch {
@@ -257,18 +258,18 @@ func renderCapture(b []byte, c platform.Capture) ([]byte, *LimitError) {
 	switch {
 	case overall == 0:
 		overall = DefaultOverallTimeout
-	case overall < time.Millisecond:
-		return b, &LimitError{Action: act, Field: "overallTimeout", Msg: fmt.Sprintf("%v is not a positive number of milliseconds", overall)}
+	case overall < limits.Timeout[0]:
+		return b, &LimitError{Action: act, Field: "overallTimeout", Msg: fmt.Sprintf("%v is shorter than %v", overall, limits.Timeout[0])}
 	}
 	digit := c.DigitTimeout
 	switch {
 	case digit == 0:
 		digit = min(MaxDefaultDigitWait, overall/2)
-		if digit < time.Millisecond {
+		if digit < limits.DigitTimeout[0] {
 			return b, &LimitError{Action: act, Field: "overallTimeout", Msg: fmt.Sprintf("%v leaves no room for a digitTimeout below it", overall)}
 		}
-	case digit < time.Millisecond:
-		return b, &LimitError{Action: act, Field: "digitTimeout", Msg: fmt.Sprintf("%v is not a positive number of milliseconds", digit)}
+	case digit < limits.DigitTimeout[0]:
+		return b, &LimitError{Action: act, Field: "digitTimeout", Msg: fmt.Sprintf("%v is shorter than %v", digit, limits.DigitTimeout[0])}
 	}
 	p.OverallTimeout, p.DigitTimeout = overall.Milliseconds(), digit.Milliseconds()
 	if p.DigitTimeout >= p.OverallTimeout {

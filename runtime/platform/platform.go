@@ -117,7 +117,7 @@ type Leg struct{ To, From string }
 // Campaign starts an outbound callbot session.
 type Campaign struct {
 	Name, Script, CID, Voice string
-	Speed                    int
+	Speed                    float64 // 0 is the platform's default
 	Retry                    int
 	RetryEvery               time.Duration
 	Batch                    int
@@ -167,7 +167,8 @@ type Adapter interface {
 	Name() string
 	// Decode reads a webhook. A body it cannot understand is a *DecodeError.
 	Decode(body []byte, header http.Header) (*Event, error)
-	// Render turns the engine's response into the platform's answer.
+	// Render turns the engine's response into the platform's answer. An
+	// error about one action names it (FailedAction).
 	Render(ev *Event, r *Response) (Reply, error)
 	// Fallback is the safe answer when the flow cannot run for an event
 	// that was understood.

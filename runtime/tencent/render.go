@@ -7,6 +7,7 @@ import (
 
 	"github.com/go-json-experiment/json/jsontext"
 
+	lplatform "github.com/callflow/callflow/lang/platform"
 	"github.com/callflow/callflow/runtime/platform"
 )
 
@@ -51,22 +52,23 @@ func Decide(ev *platform.Event, r *platform.Response) (Decision, error) {
 		switch a.(type) {
 		case platform.Agent, platform.IVR, platform.Hangup, platform.KeepBound:
 		default:
-			return Decision{}, fmt.Errorf("tencent: cannot %s", platform.ActionName(a))
+			return Decision{}, &platform.ActionError{Index: i, Err: fmt.Errorf("tencent: cannot %s", platform.ActionName(a))}
 		}
 		if i != len(acts)-1 {
-			return Decision{}, fmt.Errorf("tencent: %s must be the last action, found %d after it", platform.ActionName(a), len(acts)-1-i)
+			return Decision{}, &platform.ActionError{Index: i + 1, Err: fmt.Errorf("tencent: %s must be the last action, found %d after it", platform.ActionName(a), len(acts)-1-i)}
 		}
 		last = a
 	}
+	at := len(acts) - 1
 	switch a := last.(type) {
 	case platform.Agent:
-		if a.ID <= 0 {
-			return Decision{}, fmt.Errorf("tencent: agent id %d is not a positive integer", a.ID)
+		if err := checkID("agent", a.ID); err != nil {
+			return Decision{}, &platform.ActionError{Index: at, Err: err}
 		}
 		d.Agent = a.ID
 	case platform.IVR:
-		if a.ID <= 0 {
-			return Decision{}, fmt.Errorf("tencent: ivr id %d is not a positive integer", a.ID)
+		if err := checkID("ivr", a.ID); err != nil {
+			return Decision{}, &platform.ActionError{Index: at, Err: err}
 		}
 		d.IVR = a.ID
 	case platform.Hangup:
@@ -85,6 +87,25 @@ func Decide(ev *platform.Event, r *platform.Response) (Decision, error) {
 		d.Vars = nil
 	}
 	return d, nil
+}
+
+// limits are the checker's tencent limits, applied again to ids only known
+// at run time.
+var limits = func() lplatform.Limits {
+	p, ok := lplatform.Lookup(Name)
+	if !ok {
+		panic("tencent: lang/platform does not declare " + Name)
+	}
+	return p.Limits
+}()
+
+// checkID refuses an agent or IVR id outside lang/platform's range
+// (positive: OverrideAIAgentId and OverrideIvrId are ids, 0 would mean none).
+func checkID(what string, id int64) error {
+	if lo, hi := limits.IDs[0], limits.IDs[1]; lo != 0 && id < lo || hi != 0 && id > hi {
+		return fmt.Errorf("tencent: %s id %d is not a positive integer", what, id)
+	}
+	return nil
 }
 
 // Render answers HTTP 200 with the route Decide chooses:

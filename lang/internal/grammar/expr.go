@@ -31,7 +31,13 @@ func (e *Expr) Parse(lex *plexer.PeekingLexer) error {
 		}
 		// After "." or "?." a word is a field name, even a keyword: data.from.
 		field := t.Type == lexer.Ident && last != nil && last.Type == lexer.Punct && (last.Value == "." || last.Value == "?.")
-		if depth == 0 && !field && endsExpr(t, last != nil, afterOperand) {
+		// A keyword where an operand must come (after an operator, or
+		// first and followed by one: `when == "1"`) is a keyword used as a
+		// name; it is kept, so the checker reports the name where it was
+		// declared, or here, rather than a syntax error at the statement.
+		operand := depth == 0 && !field && !afterOperand && t.Type == lexer.Ident && lexer.IsKeyword(t.Value) &&
+			(last != nil || continuesAfter(lex))
+		if depth == 0 && !field && !operand && endsExpr(t, last != nil, afterOperand) {
 			break
 		}
 		switch {
@@ -61,6 +67,26 @@ func (e *Expr) Parse(lex *plexer.PeekingLexer) error {
 	e.End.Column += runeCount(last.Value)
 	e.HasToken = true
 	return nil
+}
+
+// continuesAfter reports whether the token after the next one continues an
+// expression: a binary operator, a field, an index or a call.
+func continuesAfter(lex *plexer.PeekingLexer) bool {
+	cp := lex.MakeCheckpoint()
+	defer lex.LoadCheckpoint(cp)
+	lex.Next()
+	t := lex.Peek()
+	switch t.Type {
+	case lexer.Punct:
+		switch t.Value {
+		case ",", ";", "->", ")", "]", "}", "{":
+			return false
+		}
+		return true
+	case lexer.Ident:
+		return lexer.IsOperatorWord(t.Value) && t.Value != "not"
+	}
+	return false
 }
 
 func endsExpr(t *plexer.Token, started, afterOperand bool) bool {

@@ -1,0 +1,109 @@
+package runtime_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"testing"
+
+	"github.com/callflow/callflow/internal/gen"
+	"github.com/callflow/callflow/lang"
+	"github.com/callflow/callflow/runtime"
+	"github.com/callflow/callflow/runtime/platform"
+)
+
+// R12 of shared/spec/quality.md: whatever a flow author writes that `check`
+// accepts renders on every target at run time, for literal values. Random
+// flows use every step and option with values across and just past each
+// platform's ranges; every one the checker accepts is run on its target
+// through the engine and the adapter's Render, captures answered, and must
+// be answered, never with the safe fallback.
+
+// propertyFlows is how many flows per target the test generates.
+const propertyFlows = 600
+
+func TestCheckedFlowsRender(t *testing.T) {
+	n := propertyFlows
+	if testing.Short() {
+		n = 100
+	}
+	for ti, target := range gen.Targets {
+		accepted, failed := 0, 0
+		for seed := range uint64(n) {
+			src := gen.Random(gen.Seeded(seed*uint64(len(gen.Targets))+uint64(ti)), "g", target)
+			ok, err := compileAndRun(src, target)
+			if err != nil {
+				t.Errorf("%s, seed %d: the checker accepts this flow, but it fails at run time: %v\n%s", target, seed, err, src)
+				if failed++; failed == 3 {
+					break
+				}
+			}
+			if ok {
+				accepted++
+			}
+		}
+		t.Logf("%s: the checker accepted %d of %d generated flows", target, accepted, n)
+		// Both sides of the property must be exercised: flows the checker
+		// accepts and flows it rejects.
+		if accepted < n/20 || accepted == n {
+			t.Errorf("%s: the checker accepted %d of %d generated flows; the generator no longer spans the ranges", target, accepted, n)
+		}
+	}
+}
+
+// FuzzCompileRender is the property above over flows the fuzzer chooses:
+// each byte of choices picks the next step, option or value.
+func FuzzCompileRender(f *testing.F) {
+	for seed := range uint64(8) {
+		var b []byte
+		c := gen.Seeded(seed)
+		for range 64 {
+			b = append(b, byte(c.IntN(256)))
+		}
+		f.Add(uint8(seed), b)
+	}
+	f.Fuzz(func(t *testing.T, target uint8, choices []byte) {
+		name := gen.Targets[int(target)%len(gen.Targets)]
+		bs := gen.Bytes(choices)
+		src := gen.Random(&bs, "g", name)
+		if _, err := compileAndRun(src, name); err != nil {
+			t.Fatalf("the checker accepts this flow, but it fails at run time: %v\n%s", err, src)
+		}
+	})
+}
+
+// compileAndRun compiles src and, when the checker reports no error, calls
+// it on target and answers each capture until the call ends. It reports
+// whether the flow compiled, and the first answer that was not the flow's.
+func compileAndRun(src, target string) (bool, error) {
+	prog, ds := lang.CompileFile("g.flow", []byte(src))
+	if ds.HasErrors() || prog == nil {
+		return false, nil
+	}
+	eng, err := runtime.New(runtime.WithFlows(prog), runtime.WithSecret(testSecret))
+	if err != nil {
+		return true, err
+	}
+	call := platform.Call{Session: "s-1", Caller: "+84912345678", Callee: "+6512345678",
+		Data: map[string]any{"k": "v"}}
+	for round := range 4 {
+		call.Delivery = fmt.Sprintf("d-%d", round)
+		body, err := adapters[target].Webhook(call)
+		if err != nil {
+			return true, err
+		}
+		res, err := eng.Serve(context.Background(), &runtime.Request{Platform: target, Flow: "g", Body: body})
+		if res.Outcome != runtime.Answered {
+			return true, fmt.Errorf("outcome %s: %w", res.Outcome, errors.Join(err, res.Err))
+		}
+		if res.Response == nil || len(res.Response.Actions) == 0 {
+			return true, nil
+		}
+		if _, waits := res.Response.Actions[len(res.Response.Actions)-1].(platform.Capture); !waits {
+			return true, nil
+		}
+		digits := []string{"1", "12345", "", "*"}[round%4]
+		call.Digits, call.Resume = &digits, res.Response.Resume
+	}
+	return true, nil
+}
