@@ -6,8 +6,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/callflow/callflow/internal/gen"
 	"github.com/callflow/callflow/lang"
+	"github.com/callflow/callflow/lang/flowgen"
 )
 
 // BenchmarkCompileShipped is parse and check of the example flows.
@@ -25,7 +25,7 @@ func BenchmarkCompileShipped(b *testing.B) {
 // times as long. Each iteration compiles both sizes, so the ratio is
 // measured in one run and the machine's noise cancels out.
 func BenchmarkP4(b *testing.B) {
-	warm, _ := gen.FlowSet(64 << 10)
+	warm, _ := flowgen.FlowSet(64 << 10)
 	lang.CompileDir(warm) // the first compile of a process builds participle's and expr's caches
 	var tSmall, tLarge time.Duration
 	for b.Loop() {
@@ -43,7 +43,7 @@ func BenchmarkP4(b *testing.B) {
 // compile of that size would give it.
 func timeCompile(b *testing.B, size int) time.Duration {
 	b.StopTimer()
-	fsys, n := gen.FlowSet(size)
+	fsys, n := flowgen.FlowSet(size)
 	runtime.GC()
 	b.StartTimer()
 	t0 := time.Now()

@@ -27,6 +27,7 @@ import (
 
 	"github.com/callflow/callflow/bench/handwritten"
 	"github.com/callflow/callflow/lang"
+	"github.com/callflow/callflow/lang/flowgen"
 	"github.com/callflow/callflow/lang/ir"
 	"github.com/callflow/callflow/runtime"
 	"github.com/callflow/callflow/runtime/eightbyeight"
@@ -241,28 +242,10 @@ func BenchmarkP1(b *testing.B) {
 	b.ReportMetric(float64(tEngine)/float64(tHand), "ratio")
 }
 
-// benchRules is lang/internal/gen.Rules, which packages outside lang cannot
-// import: a tencent flow with n `caller startsWith` rules with distinct
-// prefixes, each to its own handler, and the caller that matches only the
-// last one.
-func benchRules(n int) (src string, lastCaller string) {
-	var b strings.Builder
-	b.WriteString("flow rules\ntarget tencent\nnumber \"+8675566668888\"\n\n")
-	for i := 0; i < n; i++ {
-		fmt.Fprintf(&b, "when caller startsWith \"+1%06d\" -> h%d\n", i, i)
-	}
-	b.WriteString("otherwise -> fallback\n\n")
-	for i := 0; i < n; i++ {
-		fmt.Fprintf(&b, "handler h%d { agent %d }\n", i, i+1)
-	}
-	b.WriteString("handler fallback { hangup }\n")
-	return b.String(), fmt.Sprintf("+1%06d5555", n-1)
-}
-
-// newBenchRules compiles benchRules(n) and checks the last rule answers.
+// newBenchRules compiles flowgen.Rules(n) and checks the last rule answers.
 func newBenchRules(b *testing.B, n int) *benchTencent {
 	b.Helper()
-	src, caller := benchRules(n)
+	src, caller := flowgen.Rules(n)
 	prog, ds := lang.CompileFile("rules.flow", []byte(src))
 	if ds.HasErrors() || prog == nil {
 		b.Fatalf("%d rules do not compile: %v", n, ds)

@@ -6,8 +6,8 @@ import (
 	"fmt"
 	"testing"
 
-	"github.com/callflow/callflow/internal/gen"
 	"github.com/callflow/callflow/lang"
+	"github.com/callflow/callflow/lang/flowgen"
 	"github.com/callflow/callflow/runtime"
 	"github.com/callflow/callflow/runtime/platform"
 )
@@ -27,10 +27,10 @@ func TestCheckedFlowsRender(t *testing.T) {
 	if testing.Short() {
 		n = 100
 	}
-	for ti, target := range gen.Targets {
+	for ti, target := range flowgen.Targets {
 		accepted, failed := 0, 0
 		for seed := range uint64(n) {
-			src := gen.Random(gen.Seeded(seed*uint64(len(gen.Targets))+uint64(ti)), "g", target)
+			src := flowgen.Random(flowgen.Seeded(seed*uint64(len(flowgen.Targets))+uint64(ti)), "g", target)
 			ok, err := compileAndRun(src, target)
 			if err != nil {
 				t.Errorf("%s, seed %d: the checker accepts this flow, but it fails at run time: %v\n%s", target, seed, err, src)
@@ -56,16 +56,16 @@ func TestCheckedFlowsRender(t *testing.T) {
 func FuzzCompileRender(f *testing.F) {
 	for seed := range uint64(8) {
 		var b []byte
-		c := gen.Seeded(seed)
+		c := flowgen.Seeded(seed)
 		for range 64 {
 			b = append(b, byte(c.IntN(256)))
 		}
 		f.Add(uint8(seed), b)
 	}
 	f.Fuzz(func(t *testing.T, target uint8, choices []byte) {
-		name := gen.Targets[int(target)%len(gen.Targets)]
-		bs := gen.Bytes(choices)
-		src := gen.Random(&bs, "g", name)
+		name := flowgen.Targets[int(target)%len(flowgen.Targets)]
+		bs := flowgen.Bytes(choices)
+		src := flowgen.Random(&bs, "g", name)
 		if _, err := compileAndRun(src, name); err != nil {
 			t.Fatalf("the checker accepts this flow, but it fails at run time: %v\n%s", err, src)
 		}

@@ -1,12 +1,12 @@
-// Package gen generates flows: realistic flow sets of a given size for
+// Package flowgen generates flows: realistic flow sets of a given size for
 // benchmarks (copies of an IVR flow with distinct names, numbers and
 // handlers), and random flows that use every step and option with literal
 // values across and just beyond each platform's ranges, for the property
 // that what the checker accepts renders on every target (Random).
 //
-// It sits outside lang so that both the compiler's benchmarks and the
-// runtime's property test can use it.
-package gen
+// It is a package of lang, not internal to it, so that the compiler's
+// benchmarks and the runtime's benchmarks and property test share it.
+package flowgen
 
 import (
 	"fmt"
