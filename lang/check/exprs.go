@@ -1,6 +1,7 @@
 package check
 
 import (
+	"errors"
 	"fmt"
 	"reflect"
 
@@ -39,10 +40,14 @@ func (c *checker) compile(x *ast.Expr) *exprs.Compiled {
 		return nil
 	}
 	c.info.Exprs[x] = cx
-	vals := map[string]any{}
+	vals := map[string]any{exprs.BudgetName: &c.mem}
 	for _, r := range cx.Refs {
 		k, _ := c.info.Env.Kind(r)
 		if k != exprs.ConstName {
+			return cx
+		}
+		if c.failedConsts[r] {
+			c.failed[x] = true
 			return cx
 		}
 		vals[r] = c.info.Consts[r]
@@ -50,9 +55,31 @@ func (c *checker) compile(x *ast.Expr) *exprs.Compiled {
 	if v, err := exprs.Eval(cx, vals); err == nil {
 		c.info.Values[x] = v
 	} else {
-		c.report(diag.Errorf(diag.BadExpr, x.At, "%v", err).Do("Fix the expression; it fails with the values it has when the flow compiles."))
+		c.failed[x] = true
+		c.report(evalError(x, err))
 	}
 	return cx
+}
+
+// evalError is the diagnostic of an expression that fails when the flow
+// compiles.
+func evalError(x *ast.Expr, err error) *diag.Diagnostic {
+	var me *exprs.MemoryError
+	switch {
+	case errors.As(err, &me):
+		return diag.Errorf(diag.MemoryLimit, x.At, "%s", me).Do("%s", memoryHint(me))
+	case exprs.IsMemory(err):
+		return diag.Errorf(diag.MemoryLimit, x.At, "the expression builds lists of more than %d elements in all", exprs.MaxValue).
+			Do("Use smaller ranges and lists; ranges, list literals and map/filter results are counted.")
+	}
+	return diag.Errorf(diag.BadExpr, x.At, "%v", err).Do("Fix the expression; it fails with the values it has when the flow compiles.")
+}
+
+func memoryHint(me *exprs.MemoryError) string {
+	if me.Total {
+		return "The consts and compile-time expressions of a flow may build 16 MiB in all: build fewer or smaller values, or load data from a table."
+	}
+	return fmt.Sprintf("A string an expression builds is at most %d bytes and a list %d elements: build a smaller value, or load data from a table.", exprs.MaxValue, exprs.MaxValue)
 }
 
 // expect compiles x and reports it when its static type cannot be w.

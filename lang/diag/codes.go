@@ -37,6 +37,7 @@ const (
 	TypeMismatch Code = "type-mismatch"  // a value of the wrong type
 	BadExpr      Code = "bad-expression" // an expression expr-lang cannot parse or that exceeds its limits
 	BadConst     Code = "bad-const"      // a const that cannot be evaluated at compile time
+	MemoryLimit  Code = "memory-limit"   // a value built at compile time over the memory limits
 )
 
 // Platforms.
@@ -98,6 +99,7 @@ var Rules = []Rule{
 	{TypeMismatch, Error, "A value has the wrong type", "Change the expression so it yields the type the message names."},
 	{BadExpr, Error, "The expression is not valid", "Fix the expression at the position shown."},
 	{BadConst, Error, "The const cannot be computed when the flow compiles", "Build consts only from literals and other consts."},
+	{MemoryLimit, Error, "The expression builds a value over the memory limits", "Build smaller values: a string is at most 1,000,000 bytes, a list 1,000,000 elements, and a flow's compile-time values 16 MiB in all."},
 	{Unsupported, Error, "A target platform cannot express this step", "Remove the step, or drop the platform from target."},
 	{PlatformLimit, Error, "A value is outside the platform's limits", "Bring the value inside the range the message gives."},
 	{NoPlatform, Error, "No platform can run every step of the flow", "Declare target and keep to the steps that platform supports."},

@@ -85,6 +85,14 @@ var base = sync.OnceValue(func() *conf.Config {
 	for name := range cfg.Disabled {
 		delete(cfg.Builtins, name)
 	}
+	for name, f := range boundedBuiltins() {
+		cfg.Functions[name] = f
+	}
+	for _, f := range opFunctions {
+		cfg.Functions[f.Name] = f
+	}
+	cfg.Functions[textFunc] = bounded(cfg.Functions[textFunc], printSize)
+	cfg.Functions[urlFunc] = bounded(cfg.Functions[urlFunc], escapeSize)
 	return cfg
 })
 
@@ -112,6 +120,9 @@ func (e *Env) compile(src string) (*vm.Program, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := patchMemory(tree, cfg); err != nil {
+		return nil, err
+	}
 	if err := optimizer.Optimize(&tree.Node, cfg); err != nil {
 		var fe *file.Error
 		if errors.As(err, &fe) {
@@ -126,7 +137,8 @@ func (e *Env) compile(src string) (*vm.Program, error) {
 // only at run time, must be types.Any: a nil value in a map environment is
 // typed nil by expr-lang, and `x.field` or `x + 1` would not compile.
 func (e *Env) exprEnv() types.Map {
-	m := make(types.Map, len(e.samples))
+	m := make(types.Map, len(e.samples)+1)
+	m[BudgetName] = types.TypeOf((*Budget)(nil))
 	for name, v := range e.samples {
 		if v == nil {
 			m[name] = types.Any
@@ -251,8 +263,14 @@ func isWord(c byte) bool {
 }
 
 // Eval runs a compiled expression against a complete environment. The runtime
-// has its own evaluation loop; this serves compile-time consts.
+// has its own evaluation loop; this serves compile-time consts. The builtins
+// are charged to env[BudgetName], a *Budget, or to a fresh Budget when env
+// has none.
 func Eval(c *Compiled, env map[string]any) (any, error) {
+	if _, ok := env[BudgetName]; !ok {
+		env[BudgetName] = new(Budget)
+		defer delete(env, BudgetName)
+	}
 	v, err := vm.Run(c.Program, env)
 	if err != nil {
 		return nil, fmt.Errorf("%w", err)
