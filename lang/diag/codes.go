@@ -99,7 +99,6 @@ var Rules = []Rule{
 	{TypeMismatch, Error, "A value has the wrong type", "Change the expression so it yields the type the message names."},
 	{BadExpr, Error, "The expression is not valid", "Fix the expression at the position shown."},
 	{BadConst, Error, "The const cannot be computed when the flow compiles", "Build consts only from literals and other consts."},
-	{MemoryLimit, Error, "The expression builds a value over the memory limits", "Build smaller values: a string is at most 1,000,000 bytes, a list 1,000,000 elements, and a flow's compile-time values 16 MiB in all."},
 	{Unsupported, Error, "A target platform cannot express this step", "Remove the step, or drop the platform from target."},
 	{PlatformLimit, Error, "A value is outside the platform's limits", "Bring the value inside the range the message gives."},
 	{NoPlatform, Error, "No platform can run every step of the flow", "Declare target and keep to the steps that platform supports."},
@@ -115,6 +114,9 @@ var Rules = []Rule{
 	{NoHangup, Warning, "An 8x8 handler can end without hangup", "End every path with hangup, makeCall, goto or capture; 8x8 hangs up anyway."},
 	{NotE164, Warning, "The number is not in E.164 form", "Write numbers as + and the country code, like \"+6512345678\"."},
 	{MissingTries, Warning, "The capture has no tries", "Say how many attempts the caller gets, such as `tries 3`."},
+	// Codes added after the first release go last, so the SARIF ruleIndex
+	// of every earlier code stays what it was.
+	{MemoryLimit, Error, "The expression builds a value over the memory limits", "Build smaller values: a string is at most 1,000,000 bytes, a list 1,000,000 elements, and a flow's compile-time values 16 MiB in all."},
 }
 
 // RuleFor returns the rule of a code.
