@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/callflow/callflow/lang/exprs"
 	"github.com/callflow/callflow/lang/ir"
 	"github.com/callflow/callflow/lang/source"
 	"github.com/callflow/callflow/runtime/platform"
@@ -32,6 +33,7 @@ type call struct {
 	rev  uint64 // the session's revision in the store; 0 for a new call
 	key  string // the session's key in the store, once made
 	env  map[string]any
+	mem  exprs.Budget // what this webhook's expressions have built
 
 	resp      platform.Response
 	actions   [4]platform.Action // resp.Actions' first backing array: most answers hold up to four
