@@ -69,7 +69,7 @@ func evalError(x *ast.Expr, err error) *diag.Diagnostic {
 	case errors.As(err, &me):
 		return diag.Errorf(diag.MemoryLimit, x.At, "%s", me).Do("%s", memoryHint(me))
 	case exprs.IsMemory(err):
-		return diag.Errorf(diag.MemoryLimit, x.At, "the expression builds lists of more than %d elements in all", exprs.MaxValue).
+		return diag.Errorf(diag.MemoryLimit, x.At, "%s", exprs.MemoryMessage(err)).
 			Do("Use smaller ranges and lists; ranges, list literals and map/filter results are counted.")
 	}
 	return diag.Errorf(diag.BadExpr, x.At, "%v", err).Do("Fix the expression; it fails with the values it has when the flow compiles.")

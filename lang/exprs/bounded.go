@@ -131,21 +131,21 @@ var budgetType = reflect.TypeOf((*Budget)(nil))
 func boundedBuiltins() conf.FunctionsTable {
 	fns := conf.FunctionsTable{"toJSON": boundedToJSON()}
 	for name, size := range sizers {
-		fns[name] = bounded(builtin.Builtins[builtin.Index[name]], size)
+		fns[name] = bounded(builtin.Builtins[builtin.Index[name]], size, name)
 	}
 	return fns
 }
 
 // bounded wraps f: the wrapper takes the Budget first, charges the size of
-// f's result to it, and only then calls f.
-func bounded(f *builtin.Function, size sizer) *builtin.Function {
+// f's result to it, and only then calls f. label names f in errors.
+func bounded(f *builtin.Function, size sizer, label string) *builtin.Function {
 	return &builtin.Function{
 		Name: f.Name,
 		Func: func(args ...any) (any, error) {
 			b, _ := args[0].(*Budget)
 			args = args[1:]
 			n, elements := size(args)
-			if err := b.take(f.Name, n, elements); err != nil {
+			if err := b.take(label, n, elements); err != nil {
 				return nil, err
 			}
 			return call(f, args)

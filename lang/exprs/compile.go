@@ -91,8 +91,8 @@ var base = sync.OnceValue(func() *conf.Config {
 	for _, f := range opFunctions {
 		cfg.Functions[f.Name] = f
 	}
-	cfg.Functions[textFunc] = bounded(cfg.Functions[textFunc], printSize)
-	cfg.Functions[urlFunc] = bounded(cfg.Functions[urlFunc], escapeSize)
+	cfg.Functions[textFunc] = bounded(cfg.Functions[textFunc], printSize, "${…}")
+	cfg.Functions[urlFunc] = bounded(cfg.Functions[urlFunc], escapeSize, "${…}")
 	return cfg
 })
 

@@ -61,6 +61,16 @@ func IsMemory(err error) bool {
 	return err != nil && (errors.Is(err, ErrMemory) || strings.Contains(err.Error(), "memory budget exceeded"))
 }
 
+// MemoryMessage is the sentence of a memory limit error, without expr-lang's
+// position and source excerpt (the caller knows the .flow position).
+func MemoryMessage(err error) string {
+	var me *MemoryError
+	if errors.As(err, &me) {
+		return me.Error()
+	}
+	return fmt.Sprintf("the expression builds lists of more than %d elements in all", MaxValue)
+}
+
 // Budget counts the bytes builtins build during one webhook or while one
 // flow compiles. The zero value is a full budget. A nil *Budget checks each
 // value against MaxValue only.
