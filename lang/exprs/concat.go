@@ -2,6 +2,7 @@ package exprs
 
 import (
 	"fmt"
+	"math"
 	"reflect"
 	"strings"
 
@@ -16,10 +17,32 @@ const (
 	concatFunc = "__concat" // string + string + …, in one allocation
 	addFunc    = "__add"    // + whose operands are known only at run time
 	eachFunc   = "__each"   // the list a map, filter, groupBy or sortBy walks
+	rangeFunc  = "__range"  // a..b
 )
 
 // opFunctions are the functions `+` and the list builtins are patched into.
 var opFunctions = []*builtin.Function{
+	{
+		// expr-lang bounds one evaluation's ranges; a webhook or a flow's
+		// consts evaluate thousands.
+		Name: rangeFunc,
+		Func: func(args ...any) (any, error) {
+			b, _ := args[0].(*Budget)
+			lo, hi := runtime.ToInt(args[1]), runtime.ToInt(args[2])
+			n := 0
+			if hi >= lo {
+				n = hi - lo + 1
+				if n <= 0 { // overflow
+					n = math.MaxInt
+				}
+			}
+			if err := b.take("..", n, true); err != nil {
+				return nil, err
+			}
+			return runtime.MakeRange(lo, hi), nil
+		},
+		Types: withBudget(reflect.TypeOf(new(func(int, int) []int)).Elem()),
+	},
 	{
 		Name: concatFunc,
 		Func: func(args ...any) (any, error) {

@@ -67,9 +67,18 @@ func TestBuiltinsRefuseBeforeAllocating(t *testing.T) {
 			t.Errorf("%s: err %v, want a memory error from %s", tc.src, err, tc.fn)
 		}
 	}
-	// expr-lang's own budget (ranges, list results) counts as a memory error.
-	if _, err := evalSrc(t, `len(1..2000000)`, nil, nil); !IsMemory(err) || MemoryMessage(err) == "" {
+	// A range is refused before it is built, and counted.
+	if _, err := evalSrc(t, `len(1..2000000)`, nil, nil); !IsMemory(err) || MemoryMessage(err) != ".. would build 2000000 elements, over the limit of 1000000" {
 		t.Errorf("a 2,000,000-element range: err %v, want a memory error", err)
+	}
+	b := new(Budget)
+	if _, err := evalSrc(t, `len(1..999999)`, nil, b); err != nil || b.Used() != 999999*ElementBytes {
+		t.Errorf("a 999,999-element range: err %v, %d bytes counted, want %d", err, b.Used(), 999999*ElementBytes)
+	}
+	// `x in 1..N` between literals builds nothing: expr-lang compares.
+	b = new(Budget)
+	if v, err := evalSrc(t, `5 in 1..999999999`, nil, b); v != true || err != nil || b.Used() != 0 {
+		t.Errorf("5 in 1..999999999 = %v (%v), %d bytes counted, want true and nothing built", v, err, b.Used())
 	}
 }
 

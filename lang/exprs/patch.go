@@ -15,7 +15,9 @@ import (
 // not checked again, so an unknown name inside a patched call would go
 // unreported.
 func patchMemory(tree *parser.Tree, cfg *conf.Config) error {
-	exprast.Walk(&tree.Node, opPatch{})
+	var keep literalRanges
+	exprast.Walk(&tree.Node, &keep)
+	exprast.Walk(&tree.Node, opPatch{keep: keep})
 	exprast.Walk(&tree.Node, budgetPatch{})
 	_, err := checker.Check(tree, cfg)
 	return err
@@ -27,14 +29,36 @@ func patchMemory(tree *parser.Tree, cfg *conf.Config) error {
 //
 // opPatch turns a chain of string `+` into one __concat call, a `+` whose
 // operands are known only at run time into an __add call (numbers keep
-// expr-lang's own opcode), and passes the list of map, filter, groupBy and
+// expr-lang's own opcode), a range a..b into __range (except `x in 1..10`,
+// which builds nothing), and passes the list of map, filter, groupBy and
 // sortBy through __each. budgetPatch then gives the bounded builtins, the
 // interpolation functions and those three the Budget (the environment name
 // BudgetName) as their first argument.
 type (
-	opPatch     struct{}
+	opPatch struct {
+		keep literalRanges
+	}
 	budgetPatch struct{}
 )
+
+// literalRanges are the ranges `x in 1..10` between integer literals:
+// expr-lang's optimizer turns them into two comparisons, and nothing is built.
+type literalRanges map[*exprast.BinaryNode]bool
+
+func (r *literalRanges) Visit(node *exprast.Node) {
+	n, ok := (*node).(*exprast.BinaryNode)
+	if !ok || n.Operator != "in" {
+		return
+	}
+	if rng, ok := n.Right.(*exprast.BinaryNode); ok && rng.Operator == ".." && isInteger(rng.Left) && isInteger(rng.Right) {
+		if *r == nil {
+			*r = literalRanges{}
+		}
+		(*r)[rng] = true
+	}
+}
+
+func isInteger(n exprast.Node) bool { _, ok := n.(*exprast.IntegerNode); return ok }
 
 // budgeted are the functions whose first argument is the Budget.
 var budgeted = func() map[string]bool {
@@ -50,7 +74,7 @@ var budgeted = func() map[string]bool {
 
 var walking = map[string]bool{"map": true, "filter": true, "groupBy": true, "sortBy": true}
 
-func (opPatch) Visit(node *exprast.Node) {
+func (p opPatch) Visit(node *exprast.Node) {
 	switch n := (*node).(type) {
 	case *exprast.BuiltinNode:
 		if walking[n.Name] && len(n.Arguments) > 0 && !isCallOf(n.Arguments[0], eachFunc) {
@@ -60,8 +84,12 @@ func (opPatch) Visit(node *exprast.Node) {
 			n.Arguments[0] = each
 		}
 	case *exprast.BinaryNode:
-		if n.Operator == "+" {
+		switch {
+		case n.Operator == "+":
 			patchAdd(node, n)
+		case n.Operator == ".." && !p.keep[n]:
+			call := &exprast.CallNode{Callee: &exprast.IdentifierNode{Value: rangeFunc}, Arguments: []exprast.Node{n.Left, n.Right}}
+			exprast.Patch(node, call)
 		}
 	}
 }
