@@ -123,6 +123,9 @@ func (c *call) eval(x *ir.Expr) (any, error) {
 	m := vms.Get().(*vm.VM)
 	v, err := m.Run(x.Program, env)
 	vms.Put(m)
+	if err == nil {
+		err = exprs.CheckValue(v)
+	}
 	if err != nil {
 		return nil, c.exprError(x, err)
 	}

@@ -272,6 +272,9 @@ func Eval(c *Compiled, env map[string]any) (any, error) {
 		defer delete(env, BudgetName)
 	}
 	v, err := vm.Run(c.Program, env)
+	if err == nil {
+		err = CheckValue(v)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("%w", err)
 	}

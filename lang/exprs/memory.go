@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"reflect"
 	"strings"
+	"time"
 )
 
 // Memory limits of expressions. A flow is data an attacker may write and a
@@ -45,6 +46,9 @@ type MemoryError struct {
 }
 
 func (e *MemoryError) Error() string {
+	if e.Func == "" {
+		return fmt.Sprintf("the value would print as more than %d bytes", e.Limit)
+	}
 	if e.Total {
 		return fmt.Sprintf("%s would bring the memory built by expressions to %d bytes, over the %d-byte budget", e.Func, e.Size, e.Limit)
 	}
@@ -69,6 +73,20 @@ func MemoryMessage(err error) string {
 		return me.Error()
 	}
 	return fmt.Sprintf("the expression builds lists of more than %d elements in all", MaxValue)
+}
+
+// CheckValue checks a value an expression yields, before it is said, kept
+// in the session or printed: a list may hold the same large string a
+// thousand times without building anything, and print as a gigabyte.
+func CheckValue(v any) error {
+	switch v.(type) {
+	case nil, string, bool, int, int64, float64, time.Time, time.Duration:
+		return nil
+	}
+	if textSize(v, MaxValue) > MaxValue {
+		return &MemoryError{Limit: MaxValue, Unit: "bytes"}
+	}
+	return nil
 }
 
 // Budget counts the bytes builtins build during one webhook or while one
@@ -117,8 +135,8 @@ func mulBytes(a, b int) int {
 
 // textSize is an upper estimate of the bytes v prints as (with fmt or as
 // JSON), counted until it passes limit: strings by length (with quotes and
-// commas), other scalars as up to 32 bytes, lists and maps by their
-// elements.
+// commas), numbers and booleans as 22 bytes, lists and maps by their
+// elements, a struct (a time) as 32 bytes a field.
 func textSize(v any, limit int) int {
 	n := 0
 	var walk func(v reflect.Value)
@@ -147,8 +165,8 @@ func textSize(v any, limit int) int {
 			}
 		case reflect.Struct:
 			n += 32 * max(v.NumField(), 1)
-		default:
-			n += 32
+		default: // numbers and booleans: 20 digits, a sign, a comma
+			n += 22
 		}
 	}
 	walk(reflect.ValueOf(v))
