@@ -104,3 +104,25 @@ func BenchmarkR8(b *testing.B) {
 		}
 	}
 }
+
+// A list of references to one string builds little but would print (in a
+// say, a Tencent variable, the session) as much as its copies: the value an
+// expression yields is checked too.
+func TestSharedValueBomb(t *testing.T) {
+	eng := newEngine(t, compile(t, "shared.flow", `flow shared
+target callback
+otherwise -> main
+handler main {
+  set s = data.s
+  set many = map(1..1000, s)
+  callback {
+    leg A to caller from "+6561112222"
+    leg B to "+6561112222" from caller
+  }
+}
+`))
+	res := serve(t, eng, &runtime.Request{Platform: "callback", Flow: "shared", Body: bombTrigger(t, "shared-1", 0)})
+	if errCode(res.Err) != "memory" || !strings.HasPrefix(res.Err.Error(), "shared.flow:6:14") || !strings.Contains(res.Err.Error(), "would print as more than 1000000 bytes") {
+		t.Errorf("%s err %v, want a memory error at shared.flow:6:14", res.Outcome, res.Err)
+	}
+}
