@@ -4,10 +4,12 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"unicode"
 
 	"github.com/callflow/callflow/lang/ast"
 	"github.com/callflow/callflow/lang/diag"
 	"github.com/callflow/callflow/lang/exprs"
+	"github.com/callflow/callflow/lang/source"
 )
 
 // want is the type a position needs.
@@ -56,20 +58,41 @@ func (c *checker) compile(x *ast.Expr) *exprs.Compiled {
 		c.info.Values[x] = v
 	} else {
 		c.failed[x] = true
-		c.report(evalError(x, err))
+		c.report(evalError(x, c.evalErrorAt(cx, x, err), err))
 	}
 	return cx
 }
 
 // evalError is the diagnostic of an expression that fails when the flow
 // compiles.
-func evalError(x *ast.Expr, err error) *diag.Diagnostic {
+// evalErrorAt is where an evaluation error points: at the builtin that
+// refused to build a value, or at the whole expression (an operator, an
+// interpolation, the value it yields).
+func (c *checker) evalErrorAt(cx *exprs.Compiled, x *ast.Expr, err error) source.Span {
+	var me *exprs.MemoryError
+	if errors.As(err, &me) && isName(me.Func) {
+		return cx.Span(c.file(x.At.File), x, err)
+	}
+	return x.At
+}
+
+func isName(s string) bool {
+	for _, r := range s {
+		if !unicode.IsLetter(r) {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// at is the part of x the memory limits point at.
+func evalError(x *ast.Expr, at source.Span, err error) *diag.Diagnostic {
 	var me *exprs.MemoryError
 	switch {
 	case errors.As(err, &me):
-		return diag.Errorf(diag.MemoryLimit, x.At, "%s", me).Do("%s", memoryHint(me))
+		return diag.Errorf(diag.MemoryLimit, at, "%s", me).Do("%s", memoryHint(me))
 	case exprs.IsMemory(err):
-		return diag.Errorf(diag.MemoryLimit, x.At, "%s", exprs.MemoryMessage(err)).
+		return diag.Errorf(diag.MemoryLimit, at, "%s", exprs.MemoryMessage(err)).
 			Do("Use smaller ranges and lists; ranges, list literals and map/filter results are counted.")
 	}
 	return diag.Errorf(diag.BadExpr, x.At, "%v", err).Do("Fix the expression; it fails with the values it has when the flow compiles.")

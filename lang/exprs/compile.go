@@ -36,6 +36,23 @@ type Compiled struct {
 	Program *vm.Program
 	Type    reflect.Type // nil when only known at run time
 	Refs    []string     // environment names it reads, in order of first use
+
+	trans *translation // maps expr-lang positions back to the .flow text
+}
+
+// Span is the .flow position of the part of x an evaluation error of c is
+// about (the name of the builtin that refused, say), or x's whole span when
+// the error has no position. f and x are what c was compiled from.
+func (c *Compiled) Span(f *source.File, x *ast.Expr, err error) source.Span {
+	var fe *file.Error
+	if c.trans == nil || !errors.As(err, &fe) || fe.From < 0 {
+		return x.At
+	}
+	start := x.At.Start.Offset + c.trans.srcOffset(fe.From)
+	if start < x.At.Start.Offset || start >= x.At.End.Offset {
+		return x.At
+	}
+	return f.Span(start, start+tokenLen(f.Src, start))
 }
 
 // Compile checks and compiles x against the environment. f is the file x
@@ -68,7 +85,7 @@ func (e *Env) compileWith(f *source.File, x *ast.Expr, interp string) (*Compiled
 	if err != nil {
 		return nil, e.mapError(f, x, &t, err)
 	}
-	return &Compiled{Program: prog, Type: staticType(prog.Node()), Refs: e.refs(prog.Node())}, nil
+	return &Compiled{Program: prog, Type: staticType(prog.Node()), Refs: e.refs(prog.Node()), trans: &t}, nil
 }
 
 // base holds the parts of expr-lang's configuration every flow shares: the
