@@ -3,6 +3,7 @@ package exprs
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"reflect"
 	"strings"
 	"sync"
@@ -282,11 +283,11 @@ func isWord(c byte) bool {
 // Eval runs a compiled expression against a complete environment. The runtime
 // has its own evaluation loop; this serves compile-time consts. The builtins
 // are charged to env[BudgetName], a *Budget, or to a fresh Budget when env
-// has none.
+// has none (env is not changed).
 func Eval(c *Compiled, env map[string]any) (any, error) {
 	if _, ok := env[BudgetName]; !ok {
+		env = maps.Clone(env)
 		env[BudgetName] = new(Budget)
-		defer delete(env, BudgetName)
 	}
 	v, err := vm.Run(c.Program, env)
 	if err == nil {
