@@ -168,6 +168,11 @@ func (c *call) exec(in ir.Instr, pc int) (int, error) {
 		if err != nil {
 			return 0, err
 		}
+		// What the session keeps counts too: a thousand sets of one large
+		// string from the call's data build nothing, and keep a copy each.
+		if err := c.mem.Keep(v); err != nil {
+			return 0, c.exprError(in.Value, err)
+		}
 		c.setVar(in.Var, v)
 	case *ir.Goto:
 		return 0, nil

@@ -67,7 +67,8 @@ func TestMemoryBombGetsTheFallback(t *testing.T) {
 func TestWebhookMemoryBudget(t *testing.T) {
 	var sets strings.Builder
 	for i := range 20 {
-		// string() copies the 60,000 bytes, repeat builds 960,000
+		// string() copies the 60,000 bytes, repeat builds 960,000, the
+		// variable keeps them
 		fmt.Fprintf(&sets, "  set v%d = repeat(string(data.s), 16)\n", i)
 	}
 	src := "flow budget\ntarget callback\notherwise -> main\nhandler main {\n" + sets.String() +
@@ -75,7 +76,7 @@ func TestWebhookMemoryBudget(t *testing.T) {
 	eng := newEngine(t, compile(t, "budget.flow", src))
 	for i := range 2 { // the budget is per webhook, not per engine
 		res := serve(t, eng, &runtime.Request{Platform: "callback", Flow: "budget", Body: bombTrigger(t, fmt.Sprint("budget-", i), 0)})
-		want := 1 + exprs.MaxMemory/(60003+960000) // the first set over the budget
+		want := 1 + exprs.MaxMemory/(60003+2*960000) // the first set over the budget
 		at := fmt.Sprintf("budget.flow:%d:", 4+want)
 		if res.Outcome != runtime.Fallback || errCode(res.Err) != "memory" || !strings.HasPrefix(res.Err.Error(), at) {
 			t.Fatalf("webhook %d: %s err %v, want a memory error at %s", i, res.Outcome, res.Err, at)
@@ -124,5 +125,23 @@ handler main {
 	res := serve(t, eng, &runtime.Request{Platform: "callback", Flow: "shared", Body: bombTrigger(t, "shared-1", 0)})
 	if errCode(res.Err) != "memory" || !strings.HasPrefix(res.Err.Error(), "shared.flow:6:14") || !strings.Contains(res.Err.Error(), "would print as more than 1000000 bytes") {
 		t.Errorf("%s err %v, want a memory error at shared.flow:6:14", res.Outcome, res.Err)
+	}
+}
+
+// What variables keep counts against the budget: each set keeps 60,000
+// bytes of the trigger's data and builds nothing.
+func TestKeptValuesCount(t *testing.T) {
+	var sets strings.Builder
+	for i := range 300 {
+		fmt.Fprintf(&sets, "  set v%d = data.s\n", i)
+	}
+	src := "flow keep\ntarget callback\notherwise -> main\nhandler main {\n" + sets.String() +
+		"  callback {\n    leg A to caller from \"+6561112222\"\n    leg B to \"+6561112222\" from caller\n  }\n}\n"
+	eng := newEngine(t, compile(t, "keep.flow", src))
+	res := serve(t, eng, &runtime.Request{Platform: "callback", Flow: "keep", Body: bombTrigger(t, "keep-1", 0)})
+	want := 1 + exprs.MaxMemory/60000 // the first set over the budget
+	at := fmt.Sprintf("keep.flow:%d:", 4+want)
+	if errCode(res.Err) != "memory" || !strings.HasPrefix(res.Err.Error(), at) || !strings.Contains(res.Err.Error(), "set would bring") {
+		t.Errorf("%s err %v, want a memory error at %s", res.Outcome, res.Err, at)
 	}
 }

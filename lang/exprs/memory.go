@@ -122,6 +122,18 @@ func (b *Budget) take(fn string, size int, elements bool) error {
 	return nil
 }
 
+// Keep counts a value a webhook keeps (in a session variable) by the bytes
+// it prints as.
+func (b *Budget) Keep(v any) error {
+	switch x := v.(type) {
+	case nil, bool, int, int64, float64, time.Time, time.Duration:
+		return nil
+	case string:
+		return b.take("set", len(x), false)
+	}
+	return b.take("set", textSize(v, MaxValue), false)
+}
+
 // mulBytes is a*b, saturated instead of overflowing.
 func mulBytes(a, b int) int {
 	if a < 0 || b < 0 {
