@@ -22,7 +22,8 @@ const (
 	// MaxMemory bounds the bytes the builtins of one webhook (at run time)
 	// or of one flow's compile-time values (consts and expressions that read
 	// only consts) may build in all: strings count their bytes, lists and
-	// maps ElementBytes per element.
+	// maps ElementBytes per element. At run time the values set keeps in
+	// variables count too (Budget.Keep).
 	MaxMemory = 16 << 20
 
 	// ElementBytes is what one list element or map entry is counted as.
@@ -38,7 +39,7 @@ var ErrMemory = errors.New("memory limit")
 
 // MemoryError says which builtin would have built what.
 type MemoryError struct {
-	Func  string // the builtin, or "+"
+	Func  string // the builtin, "+", "..", "${…}", "set"; "" for CheckValue
 	Size  int    // what it would have built, in the units of Limit
 	Limit int
 	Unit  string // "bytes" or "elements"
