@@ -46,6 +46,7 @@ type MemoryError struct {
 	Total bool   // Limit is MaxMemory, the budget of the webhook or flow
 }
 
+// Error names what would have been built and the limit it is over.
 func (e *MemoryError) Error() string {
 	if e.Func == "" {
 		return fmt.Sprintf("the value would print as more than %d bytes", e.Limit)
