@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/callflow/callflow/lang/exprs"
 	"github.com/callflow/callflow/lang/ir"
 	"github.com/callflow/callflow/lang/source"
 	"github.com/callflow/callflow/runtime/platform"
@@ -32,6 +33,7 @@ type call struct {
 	rev  uint64 // the session's revision in the store; 0 for a new call
 	key  string // the session's key in the store, once made
 	env  map[string]any
+	mem  exprs.Budget // what this webhook's expressions have built
 
 	resp      platform.Response
 	actions   [4]platform.Action // resp.Actions' first backing array: most answers hold up to four
@@ -167,6 +169,11 @@ func (c *call) exec(in ir.Instr, pc int) (int, error) {
 		v, err := c.eval(in.Value)
 		if err != nil {
 			return 0, err
+		}
+		// What the session keeps counts too: a thousand sets of one large
+		// string from the call's data build nothing, and keep a copy each.
+		if err := c.mem.Keep(v); err != nil {
+			return 0, c.exprError(in.Value, err)
 		}
 		c.setVar(in.Var, v)
 	case *ir.Goto:

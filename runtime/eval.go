@@ -58,6 +58,7 @@ func (c *call) environment() map[string]any {
 	for k, v := range c.sess.Vars {
 		env[k] = v
 	}
+	env[exprs.BudgetName] = &c.mem
 	c.env = env
 	return env
 }
@@ -122,8 +123,11 @@ func (c *call) eval(x *ir.Expr) (any, error) {
 	m := vms.Get().(*vm.VM)
 	v, err := m.Run(x.Program, env)
 	vms.Put(m)
+	if err == nil {
+		err = exprs.CheckValue(v)
+	}
 	if err != nil {
-		return nil, &Error{Code: "expr", Msg: fmt.Sprintf("%s: %v", x.Src, err), At: x.At, Flow: c.flow.Name, Handler: c.handler, Err: err}
+		return nil, c.exprError(x, err)
 	}
 	return v, nil
 }
@@ -185,6 +189,17 @@ func (c *call) evalInt(x *ir.Expr) (int64, error) {
 		return int64(f), nil
 	}
 	return 0, c.typeError(x, "a whole number", v)
+}
+
+// exprError is an expression failing on real data; over a memory limit it
+// has its own code, so an operator can tell an attack or a runaway flow from
+// bad data.
+func (c *call) exprError(x *ir.Expr, err error) error {
+	code, msg := "expr", err.Error()
+	if exprs.IsMemory(err) {
+		code, msg = "memory", exprs.MemoryMessage(err)
+	}
+	return &Error{Code: code, Msg: fmt.Sprintf("%s: %s", x.Src, msg), At: x.At, Flow: c.flow.Name, Handler: c.handler, Err: err}
 }
 
 func (c *call) typeError(x *ir.Expr, want string, got any) error {

@@ -51,6 +51,15 @@ type checker struct {
 	rules     []*ast.Rule
 	varTypes  map[string][]any
 	targetsAt ast.Node
+
+	// mem counts what compile-time evaluation builds, for the whole flow:
+	// a file of a thousand 1 MB consts must fail, not fill the machine.
+	mem exprs.Budget
+	// failed are the expressions whose compile-time evaluation was reported
+	// as an error, and the consts that have no value because of one: what
+	// reads them is not evaluated, and not reported again.
+	failed       map[*ast.Expr]bool
+	failedConsts map[string]bool
 }
 
 // stages run in this order. Later stages rely on earlier ones: expressions
@@ -83,6 +92,7 @@ func Check(u *Unit) (*Info, diag.Diagnostics) {
 		},
 		decls:    map[string]ast.Node{},
 		varTypes: map[string][]any{},
+		failed:   map[*ast.Expr]bool{}, failedConsts: map[string]bool{},
 	}
 	for _, s := range stages {
 		s.run(c)

@@ -42,6 +42,13 @@ func (c *checker) defineConst(k *ast.Const) {
 		return
 	}
 	v, ok := c.info.Values[k.Value]
+	if !ok && c.failed[k.Value] {
+		// Its evaluation failed and was reported: the const exists, without
+		// a value, and what reads it is not evaluated.
+		c.failedConsts[k.Name.Name] = true
+		c.info.Env.Define(k.Name.Name, nil, exprs.ConstName)
+		return
+	}
 	if !ok {
 		c.report(diag.Errorf(diag.BadConst, k.Value.At, "const %q depends on the call", k.Name.Name).
 			Do("Build consts only from literals and other consts; use set for values that depend on the call."))

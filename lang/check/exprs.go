@@ -1,12 +1,15 @@
 package check
 
 import (
+	"errors"
 	"fmt"
 	"reflect"
+	"unicode"
 
 	"github.com/callflow/callflow/lang/ast"
 	"github.com/callflow/callflow/lang/diag"
 	"github.com/callflow/callflow/lang/exprs"
+	"github.com/callflow/callflow/lang/source"
 )
 
 // want is the type a position needs.
@@ -39,10 +42,14 @@ func (c *checker) compile(x *ast.Expr) *exprs.Compiled {
 		return nil
 	}
 	c.info.Exprs[x] = cx
-	vals := map[string]any{}
+	vals := map[string]any{exprs.BudgetName: &c.mem}
 	for _, r := range cx.Refs {
 		k, _ := c.info.Env.Kind(r)
 		if k != exprs.ConstName {
+			return cx
+		}
+		if c.failedConsts[r] {
+			c.failed[x] = true
 			return cx
 		}
 		vals[r] = c.info.Consts[r]
@@ -50,9 +57,52 @@ func (c *checker) compile(x *ast.Expr) *exprs.Compiled {
 	if v, err := exprs.Eval(cx, vals); err == nil {
 		c.info.Values[x] = v
 	} else {
-		c.report(diag.Errorf(diag.BadExpr, x.At, "%v", err).Do("Fix the expression; it fails with the values it has when the flow compiles."))
+		c.failed[x] = true
+		c.report(evalError(x, c.evalErrorAt(cx, x, err), err))
 	}
 	return cx
+}
+
+// evalError is the diagnostic of an expression that fails when the flow
+// compiles.
+// evalErrorAt is where an evaluation error points: at the builtin that
+// refused to build a value, or at the whole expression (an operator, an
+// interpolation, the value it yields).
+func (c *checker) evalErrorAt(cx *exprs.Compiled, x *ast.Expr, err error) source.Span {
+	var me *exprs.MemoryError
+	if errors.As(err, &me) && isName(me.Func) {
+		return cx.Span(c.file(x.At.File), x, err)
+	}
+	return x.At
+}
+
+func isName(s string) bool {
+	for _, r := range s {
+		if !unicode.IsLetter(r) {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// at is the part of x the memory limits point at.
+func evalError(x *ast.Expr, at source.Span, err error) *diag.Diagnostic {
+	var me *exprs.MemoryError
+	switch {
+	case errors.As(err, &me):
+		return diag.Errorf(diag.MemoryLimit, at, "%s", me).Do("%s", memoryHint(me))
+	case exprs.IsMemory(err):
+		return diag.Errorf(diag.MemoryLimit, at, "%s", exprs.MemoryMessage(err)).
+			Do("Use smaller ranges and lists; ranges, list literals and map/filter results are counted.")
+	}
+	return diag.Errorf(diag.BadExpr, x.At, "%v", err).Do("Fix the expression; it fails with the values it has when the flow compiles.")
+}
+
+func memoryHint(me *exprs.MemoryError) string {
+	if me.Total {
+		return "The consts and compile-time expressions of a flow may build 16 MiB in all: build fewer or smaller values, or load data from a table."
+	}
+	return fmt.Sprintf("A string an expression builds is at most %d bytes and a list %d elements: build a smaller value, or load data from a table.", exprs.MaxValue, exprs.MaxValue)
 }
 
 // expect compiles x and reports it when its static type cannot be w.

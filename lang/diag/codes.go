@@ -37,6 +37,7 @@ const (
 	TypeMismatch Code = "type-mismatch"  // a value of the wrong type
 	BadExpr      Code = "bad-expression" // an expression expr-lang cannot parse or that exceeds its limits
 	BadConst     Code = "bad-const"      // a const that cannot be evaluated at compile time
+	MemoryLimit  Code = "memory-limit"   // a value built at compile time over the memory limits
 )
 
 // Platforms.
@@ -115,8 +116,11 @@ var Rules = []Rule{
 	{NoHangup, Warning, "An 8x8 handler can end without hangup", "End every path with hangup, makeCall, goto or capture; 8x8 hangs up anyway."},
 	{NotE164, Warning, "The number is not in E.164 form", "Write numbers as + and the country code, like \"+6512345678\"."},
 	{MissingTries, Warning, "The capture has no tries", "Say how many attempts the caller gets, such as `tries 3`."},
+	// Codes added after the first release go last, so the SARIF ruleIndex
+	// of every earlier code stays what it was.
 	{NeverMatches, Warning, "No entry can equal this accept value", "Accept only keys 0-9, * and #, as many as digits allows, without the end key."},
 	{CaseType, Warning, "The case value has another type than the switch value", "Write case values of the switch value's type, such as \"1\" for a string."},
+	{MemoryLimit, Error, "The expression builds a value over the memory limits", "Build smaller values: a string is at most 1,000,000 bytes, a list 1,000,000 elements, and a flow's compile-time values 16 MiB in all."},
 }
 
 // RuleFor returns the rule of a code.

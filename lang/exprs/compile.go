@@ -3,6 +3,7 @@ package exprs
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"reflect"
 	"strings"
 	"sync"
@@ -37,6 +38,23 @@ type Compiled struct {
 	Program *vm.Program
 	Type    reflect.Type // nil when only known at run time
 	Refs    []string     // environment names it reads, in order of first use
+
+	trans *translation // maps expr-lang positions back to the .flow text
+}
+
+// Span is the .flow position of the part of x an evaluation error of c is
+// about (the name of the builtin that refused, say), or x's whole span when
+// the error has no position. f and x are what c was compiled from.
+func (c *Compiled) Span(f *source.File, x *ast.Expr, err error) source.Span {
+	var fe *file.Error
+	if c.trans == nil || !errors.As(err, &fe) || fe.From < 0 {
+		return x.At
+	}
+	start := x.At.Start.Offset + c.trans.srcOffset(fe.From)
+	if start < x.At.Start.Offset || start >= x.At.End.Offset {
+		return x.At
+	}
+	return f.Span(start, start+tokenLen(f.Src, start))
 }
 
 // Compile checks and compiles x against the environment. f is the file x
@@ -69,7 +87,7 @@ func (e *Env) compileWith(f *source.File, x *ast.Expr, interp string) (*Compiled
 	if err != nil {
 		return nil, e.mapError(f, x, &t, err)
 	}
-	return &Compiled{Program: prog, Type: staticType(prog.Node()), Refs: e.refs(prog.Node())}, nil
+	return &Compiled{Program: prog, Type: staticType(prog.Node()), Refs: e.refs(prog.Node()), trans: &t}, nil
 }
 
 // base holds the parts of expr-lang's configuration every flow shares: the
@@ -86,6 +104,14 @@ var base = sync.OnceValue(func() *conf.Config {
 	for name := range cfg.Disabled {
 		delete(cfg.Builtins, name)
 	}
+	for name, f := range boundedBuiltins() {
+		cfg.Functions[name] = f
+	}
+	for _, f := range opFunctions {
+		cfg.Functions[f.Name] = f
+	}
+	cfg.Functions[textFunc] = bounded(cfg.Functions[textFunc], printSize, "${…}")
+	cfg.Functions[urlFunc] = bounded(cfg.Functions[urlFunc], escapeSize, "${…}")
 	return cfg
 })
 
@@ -113,6 +139,9 @@ func (e *Env) compile(src string) (*vm.Program, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := patchMemory(tree, cfg); err != nil {
+		return nil, err
+	}
 	if err := optimizer.Optimize(&tree.Node, cfg); err != nil {
 		var fe *file.Error
 		if errors.As(err, &fe) {
@@ -127,7 +156,8 @@ func (e *Env) compile(src string) (*vm.Program, error) {
 // only at run time, must be types.Any: a nil value in a map environment is
 // typed nil by expr-lang, and `x.field` or `x + 1` would not compile.
 func (e *Env) exprEnv() types.Map {
-	m := make(types.Map, len(e.samples))
+	m := make(types.Map, len(e.samples)+1)
+	m[BudgetName] = types.TypeOf((*Budget)(nil))
 	for name, v := range e.samples {
 		if v == nil {
 			m[name] = types.Any
@@ -256,9 +286,18 @@ func isWord(c byte) bool {
 }
 
 // Eval runs a compiled expression against a complete environment. The runtime
-// has its own evaluation loop; this serves compile-time consts.
+// has its own evaluation loop; this serves compile-time consts. The builtins
+// are charged to env[BudgetName], a *Budget, or to a fresh Budget when env
+// has none (env is not changed).
 func Eval(c *Compiled, env map[string]any) (any, error) {
+	if _, ok := env[BudgetName]; !ok {
+		env = maps.Clone(env)
+		env[BudgetName] = new(Budget)
+	}
 	v, err := vm.Run(c.Program, env)
+	if err == nil {
+		err = CheckValue(v)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("%w", err)
 	}
