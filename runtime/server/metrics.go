@@ -28,6 +28,7 @@ import (
 //	callflow_reload_duration_seconds                         histogram
 //	callflow_last_reload_success_timestamp_seconds           gauge
 //	callflow_flows_loaded{status}                            gauge
+//	callflow_flows_folder_problems                           gauge
 //	callflow_active_sessions                                 gauge
 //	callflow_dispatches_total{outcome,platform}              counter
 //
@@ -44,6 +45,7 @@ type Metrics struct {
 	reloadDur   prometheus.Histogram
 	lastSuccess prometheus.Gauge
 	flows       *prometheus.GaugeVec
+	problems    prometheus.Gauge
 	dispatches  *prometheus.CounterVec
 
 	sessions atomic.Pointer[func() int]
@@ -76,6 +78,8 @@ func NewMetrics() *Metrics {
 		Help: "Unix time of the last reload that left no flow in error."})
 	m.flows = prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "callflow_flows_loaded",
 		Help: "Flow files by status: ok (latest version serving), error (failed; the last good version serves, if any), deleted."}, []string{"status"})
+	m.problems = prometheus.NewGauge(prometheus.GaugeOpts{Name: "callflow_flows_folder_problems",
+		Help: "Paths the last reload left out besides flow files: symbolic links leaving the folder, subfolders and tables that cannot be read (listed under problems in /v1/flows)."})
 	m.dispatches = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "callflow_dispatches_total",
 		Help: "Trigger answers dispatched to their platform, by platform and outcome (ok; replayed: the trigger was dispatched before and nothing was sent; error)."},
 		[]string{"platform", "outcome"})
@@ -87,7 +91,7 @@ func NewMetrics() *Metrics {
 			}
 			return 0
 		})
-	m.reg.MustRegister(m.requests, m.webhookDur, m.lookups, m.lookupDur, m.reloads, m.reloadDur, m.lastSuccess, m.flows, m.dispatches, sessions,
+	m.reg.MustRegister(m.requests, m.webhookDur, m.lookups, m.lookupDur, m.reloads, m.reloadDur, m.lastSuccess, m.flows, m.problems, m.dispatches, sessions,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	for _, s := range []string{reload.StatusOK, reload.StatusError, reload.StatusDeleted} {
 		m.flows.WithLabelValues(s)
@@ -126,9 +130,11 @@ func (m *Metrics) ObserveLookup(ev runtime.LookupEvent) {
 func (m *Metrics) ObserveReload(ev reload.Event) {
 	m.reloads.WithLabelValues(ev.Result).Inc()
 	m.reloadDur.Observe(ev.Duration.Seconds())
-	if ev.Status == nil || ev.Err != nil {
+	if ev.Status == nil {
 		return
 	}
+	// Even when the folder could not be read: its flows are in error then.
+	m.problems.Set(float64(len(ev.Status.Problems)))
 	if !ev.Status.LastSuccess.IsZero() {
 		m.lastSuccess.Set(float64(ev.Status.LastSuccess.UnixNano()) / 1e9)
 	}
