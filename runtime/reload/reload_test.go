@@ -348,6 +348,10 @@ func testFolderGoneAndBack(t *testing.T, opts ...Option) {
 	if h.eng.agentOf("a") != 1 {
 		t.Errorf("the flow stopped serving when its folder could not be read")
 	}
+	// No flow is "ok" while its file cannot be read.
+	if st := h.flow("a.flow"); st.Status != StatusError || !st.Serving || len(st.Diagnostics) != 1 || st.Diagnostics[0].Code != "unreadable" {
+		t.Errorf("a.flow while its folder is gone: %+v; want in error, still serving", st)
+	}
 	if err := os.Rename(filepath.Join(parent, "away"), dir); err != nil {
 		t.Fatal(err)
 	}

@@ -327,3 +327,60 @@ func TestScanDoesNotWalkOut(t *testing.T) {
 		t.Errorf("problems %v; want root and loop", snap.problems)
 	}
 }
+
+// tableFlow reads the table vips from file (the path literal starts at
+// line 6, column 17).
+func tableFlow(name, number, file string) string {
+	return "flow " + name + "\n\ntarget tencent\nnumber \"" + number + "\"\n\ntable vips from \"" + file + "\"\n\notherwise -> main\n\nhandler main {\n  set v = caller in vips\n  agent 1\n}\n"
+}
+
+// A table reached through a link that leaves the folder is refused at the
+// table's position, as "../" is; a table linked through a Kubernetes
+// ..data folder inside is read.
+func TestTableLinks(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("symlinks need privileges on Windows")
+	}
+	outside := t.TempDir()
+	write(t, filepath.Join(outside, "secret.csv"), "number,agent\n+8613000000001,5\n")
+	dir := t.TempDir()
+	write(t, filepath.Join(dir, "..2026_01_01_v1", "vips.csv"), "number,agent\n+8613000000002,6\n")
+	links := [][2]string{
+		{"..2026_01_01_v1", "..data"},
+		{filepath.Join("..data", "vips.csv"), "vips.csv"},
+		{filepath.Join(outside, "secret.csv"), "secret.csv"},
+		{outside, "out"},
+	}
+	for _, l := range links {
+		if err := os.Symlink(l[0], filepath.Join(dir, l[1])); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write(t, filepath.Join(dir, "in.flow"), tableFlow("in", "+10000000001", "vips.csv"))
+	write(t, filepath.Join(dir, "abs.flow"), tableFlow("abs", "+10000000002", "secret.csv"))
+	write(t, filepath.Join(dir, "via.flow"), tableFlow("via", "+10000000003", "out/secret.csv"))
+	h := start(t, dir)
+	if st := h.flow("in.flow"); st.Status != StatusOK {
+		t.Errorf("a table linked through ..data: %+v", st)
+	}
+	for file, link := range map[string]string{"abs.flow": "secret.csv", "via.flow": "out"} {
+		st := h.flow(file)
+		if st.Status != StatusError || len(st.Diagnostics) != 1 {
+			t.Errorf("%s: %+v; want one error", file, st)
+			continue
+		}
+		d := st.Diagnostics[0]
+		if d.Code != "bad-table" || d.File != file || d.Line != 6 || d.Col != 17 ||
+			!strings.Contains(d.Message, "leads outside the folder: "+link+" is a symbolic link to "+outside) {
+			t.Errorf("%s: %+v; want bad-table at 6:17 naming the link %s", file, d, link)
+		}
+	}
+	// The refused links are reported as such, and nothing in them was read.
+	var paths []string
+	for _, p := range h.w.Status().Problems {
+		paths = append(paths, p.Path)
+	}
+	if want := []string{"out", "secret.csv"}; !slices.Equal(paths, want) {
+		t.Errorf("problems %q, want %q", paths, want)
+	}
+}
