@@ -14,7 +14,13 @@
 // flow's version; a file with errors keeps its last good version serving and
 // reports its diagnostics in Status (a flow that never compiled does not
 // serve); a deleted file stops taking new calls, while calls already in it
-// finish on their version, which the engine keeps.
+// finish on their version, which the engine keeps. A file, table or
+// subfolder that cannot be read puts only the flows that read it in error,
+// the same way.
+//
+// The folder is read through an os.Root: symbolic links are followed while
+// they stay inside it (a Kubernetes ConfigMap's ..data link) and refused,
+// unread and unwatched, when they leave it.
 //
 //	w, err := reload.New("flows", eng, reload.WithLogger(logger))
 //	go w.Run(ctx)
