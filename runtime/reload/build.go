@@ -321,7 +321,7 @@ func unreadableDiags(snap *snapshot, paths []string) diag.Diagnostics {
 		if err == nil {
 			continue
 		}
-		code, hint := CodeUnreadable, "Make it a readable file; the version before keeps serving until then."
+		code, hint := CodeUnreadable, "Make it a readable file in the folder; until then its last good version, if any, keeps serving."
 		if errors.Is(err, folder.ErrOutside) {
 			code, hint = CodeOutsideFolder, "Put the file inside the flows folder: links that leave it are not followed."
 		}

@@ -1,10 +1,11 @@
+//go:build unix
+
 package server_test
 
 import (
 	"io"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"syscall"
 	"testing"
@@ -19,9 +20,6 @@ import (
 // the log and the metrics say so, its last good version keeps answering —
 // and another flow's edit still reloads.
 func TestReloadUnreadableFlow(t *testing.T) {
-	if runtime.GOOS == "windows" {
-		t.Skip("symbolic links and named pipes")
-	}
 	outside := t.TempDir()
 	writeFile(t, filepath.Join(outside, "hello.flow"), tencentFlow("hello", hello, 9))
 	cases := []struct {
@@ -120,9 +118,6 @@ func TestReloadFolderGone(t *testing.T) {
 
 // A link out of the folder is reported in /v1/flows and its metric.
 func TestReloadProblems(t *testing.T) {
-	if runtime.GOOS == "windows" {
-		t.Skip("symbolic links")
-	}
 	dir := t.TempDir()
 	writeFile(t, filepath.Join(dir, "hello.flow"), tencentFlow("hello", hello, 1))
 	mustSymlink(t, "/", filepath.Join(dir, "root"))
