@@ -212,7 +212,7 @@ func (w *walker) entry(e fs.DirEntry, rel, dir string, depth int) {
 			return
 		case errors.Is(err, folder.ErrOutside), errors.Is(err, folder.ErrLinkLoop):
 			if !hidden {
-				w.snap.problems[p] = err // not followed: report it
+				w.snap.problems[p] = linkProblem(p, err, w.fsys, at) // not followed: report it
 			}
 			return
 		default:
@@ -282,7 +282,7 @@ func fileProblem(p string, err error) error {
 	case errors.Is(err, errNotFile):
 		return fmt.Errorf("%s is %v", p, err)
 	case errors.Is(err, folder.ErrLinkLoop):
-		return fmt.Errorf("%s goes through too many symbolic links (a link loop?)", p)
+		return fmt.Errorf("%s: %w", p, folder.ErrLinkLoop)
 	}
 	return fmt.Errorf("cannot read %s: %w", p, unwrapPath(err))
 }
