@@ -100,3 +100,29 @@ func TestResolveNoLinks(t *testing.T) {
 		t.Errorf("got %q, %v", got, err)
 	}
 }
+
+// Whatever the links say, Resolve never panics and never answers a path
+// that leaves the folder or still goes through a link.
+func FuzzResolve(f *testing.F) {
+	for _, s := range [][2]string{{"a/x", "b"}, {"a", "../b"}, {"d/c", "/etc"}, {"a/c", "d/../b"}, {"a", "a"}} {
+		f.Add(s[0], s[1])
+	}
+	f.Fuzz(func(t *testing.T, name, target string) {
+		fsys := fstest.MapFS{
+			"a":   link(target),
+			"b/c": {Data: []byte("c")},
+			"d":   link("b"),
+			"e":   link("a/c"),
+		}
+		got, err := folder.Resolve(fsys, name)
+		if err != nil {
+			return
+		}
+		if !fs.ValidPath(got) {
+			t.Fatalf("Resolve(%q) with a → %q = %q: not a path inside the folder", name, target, got)
+		}
+		if fi, err := fs.Lstat(fsys, got); err == nil && fi.Mode()&fs.ModeSymlink != 0 {
+			t.Fatalf("Resolve(%q) with a → %q = %q: a link", name, target, got)
+		}
+	})
+}
