@@ -9,6 +9,7 @@ import (
 
 	"github.com/callflow/callflow/lang/ast"
 	"github.com/callflow/callflow/lang/diag"
+	"github.com/callflow/callflow/lang/folder"
 	"github.com/callflow/callflow/lang/hours"
 	"github.com/callflow/callflow/lang/source"
 	"github.com/callflow/callflow/lang/table"
@@ -43,7 +44,18 @@ func (c *checker) loadTable(d *ast.Table) {
 		return
 	}
 	p := path.Join(c.u.Dir, name)
-	src, err := fs.ReadFile(c.u.FS, p)
+	_, err := folder.Resolve(c.u.FS, p)
+	var src []byte
+	if err == nil || !errors.Is(err, folder.ErrOutside) {
+		src, err = fs.ReadFile(c.u.FS, p)
+	}
+	if errors.Is(err, folder.ErrOutside) {
+		// A link that leaves the folder is refused like "../" is, before
+		// anything outside is read; a reloader's snapshot says so itself.
+		c.report(diag.Errorf(diag.BadTable, d.Path.At, "table file %q leads outside the folder: %s", name, outsideCause(err)).
+			Do("Copy the table into the flows folder, or make the link point inside it: links that leave the folder are not followed."))
+		return
+	}
 	if err != nil {
 		msg := err.Error()
 		if errors.Is(err, fs.ErrNotExist) {
@@ -65,6 +77,16 @@ func (c *checker) loadTable(d *ast.Table) {
 	}
 	c.info.Tables[d.Name.Name] = data
 	c.info.DataFiles[p] = src
+}
+
+// outsideCause is the link that leaves the folder, without the path
+// error's wrapping.
+func outsideCause(err error) string {
+	var oe *folder.OutsideError
+	if errors.As(err, &oe) {
+		return oe.Error()
+	}
+	return err.Error()
 }
 
 // lineSpan is the byte at a 1-based line and byte column of a data file.

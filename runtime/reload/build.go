@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/binary"
+	"errors"
 	"io/fs"
 	"maps"
 	"path"
@@ -17,6 +18,7 @@ import (
 	"github.com/callflow/callflow/lang"
 	"github.com/callflow/callflow/lang/ast"
 	"github.com/callflow/callflow/lang/diag"
+	"github.com/callflow/callflow/lang/folder"
 	"github.com/callflow/callflow/lang/ir"
 	"github.com/callflow/callflow/lang/parser"
 	"github.com/callflow/callflow/lang/source"
@@ -24,7 +26,9 @@ import (
 
 // Codes of the diagnostics reload adds to the compiler's.
 const (
-	CodeTestsFailed diag.Code = "tests-failed" // RequireTests rejected the new version
+	CodeTestsFailed   diag.Code = "tests-failed"   // RequireTests rejected the new version
+	CodeUnreadable    diag.Code = "unreadable"     // the flow's file, its folder or the flows folder cannot be read
+	CodeOutsideFolder diag.Code = "outside-folder" // the flow's file is a symbolic link that leaves the folder
 )
 
 // testTimeout bounds one flow's RequireTests run.
@@ -61,7 +65,7 @@ func (w *Watcher) apply(ctx context.Context, snap *snapshot, initial bool, start
 	ev := Event{Initial: initial, At: start, Sources: source.Files{}}
 	fsys := snap.fs()
 
-	want := groupUnits(snap)
+	want := groupUnits(snap, w.units)
 	var todo []*unit
 	for file, paths := range want {
 		u := w.units[file]
@@ -147,6 +151,12 @@ func (w *Watcher) apply(ctx context.Context, snap *snapshot, initial bool, start
 			ev.Removed = append(ev.Removed, d)
 		}
 	}
+	for _, p := range slices.Sorted(maps.Keys(snap.problems)) {
+		if _, isUnit := w.units[p]; !isUnit {
+			st.Problems = append(st.Problems, Problem{Path: p, Error: snap.problems[p].Error()})
+			ev.Result = "error"
+		}
+	}
 	w.trimDeleted()
 	for _, d := range w.deleted {
 		st.Flows = append(st.Flows, d)
@@ -166,17 +176,20 @@ func (w *Watcher) apply(ctx context.Context, snap *snapshot, initial bool, start
 
 // groupUnits pairs each flow file with its NAME_test.flow. A test file
 // without its flow is a unit of its own, which fails to compile and says so.
-func groupUnits(snap *snapshot) map[string][]string {
+// Flow files that could not be read are units too (in error), and so are
+// the known flows of a subfolder that could not be read: a flow is deleted
+// only when its folder says it is gone.
+func groupUnits(snap *snapshot, known map[string]*unit) map[string][]string {
 	want := map[string][]string{}
-	for p := range snap.files {
+	add := func(p string) {
 		if !strings.HasSuffix(p, ".flow") {
-			continue
+			return
 		}
 		if stem, ok := strings.CutSuffix(p, lang.TestSuffix); ok {
-			if _, hasMain := snap.files[stem+".flow"]; !hasMain {
+			if !hasFile(snap, stem+".flow") {
 				want[p] = []string{p}
 			}
-			continue
+			return
 		}
 		paths := []string{p}
 		if t := strings.TrimSuffix(p, ".flow") + lang.TestSuffix; hasFile(snap, t) {
@@ -184,12 +197,24 @@ func groupUnits(snap *snapshot) map[string][]string {
 		}
 		want[p] = paths
 	}
+	for p := range snap.files {
+		add(p)
+	}
+	for p := range snap.problems {
+		add(p)
+	}
+	for file, u := range known {
+		if _, ok := want[file]; !ok && snap.problem(file) != nil {
+			want[file] = u.paths
+		}
+	}
 	return want
 }
 
+// hasFile reports whether p is in the folder, readable or not.
 func hasFile(snap *snapshot, p string) bool {
 	_, ok := snap.files[p]
-	return ok
+	return ok || snap.problems[p] != nil
 }
 
 // inputDigest hashes what a compilation of paths reads: the paths, and each
@@ -211,6 +236,9 @@ func inputDigest(paths, inputs []string, snap *snapshot) [sha256.Size]byte {
 		if b, ok := snap.files[p]; ok {
 			h.Write([]byte{1})
 			put(b)
+		} else if err := snap.problem(p); err != nil {
+			h.Write([]byte{2})
+			put([]byte(err.Error()))
 		} else {
 			h.Write([]byte{0})
 		}
@@ -244,6 +272,16 @@ func (w *Watcher) compile(ctx context.Context, fsys fs.FS, snap *snapshot, units
 }
 
 func (w *Watcher) compileUnit(ctx context.Context, fsys fs.FS, snap *snapshot, u *unit, now time.Time) {
+	if ds := unreadableDiags(snap, u.paths); len(ds) > 0 {
+		// Nothing to compile: the unit is in error, and its last good
+		// version (if any) keeps serving.
+		u.inputs, u.digest = u.paths, inputDigest(u.paths, u.paths, snap)
+		u.diags, u.checked, u.latest, u.srcs = ds, now, nil, source.Files{}
+		if u.name == "" {
+			u.name = flowName(u, snap)
+		}
+		return
+	}
 	rec := &recordFS{fsys: fsys, read: map[string]bool{}}
 	files := source.Files{}
 	prog, ds := lang.CompileFiles(rec, u.paths, lang.WithSources(files))
@@ -273,6 +311,23 @@ func (w *Watcher) compileUnit(ctx context.Context, fsys fs.FS, snap *snapshot, u
 			Do("Fix the flow or its tests; the version before this edit keeps serving."))
 		u.latest = nil
 	}
+}
+
+// unreadableDiags is one error per file of paths that could not be read.
+func unreadableDiags(snap *snapshot, paths []string) diag.Diagnostics {
+	var ds diag.Diagnostics
+	for _, p := range paths {
+		err := snap.problem(p)
+		if err == nil {
+			continue
+		}
+		code, hint := CodeUnreadable, "Make it a readable file in the folder; until then its last good version, if any, keeps serving."
+		if errors.Is(err, folder.ErrOutside) {
+			code, hint = CodeOutsideFolder, "Put the file inside the flows folder: links that leave it are not followed."
+		}
+		ds = append(ds, diag.Errorf(code, source.Span{File: p}, "%v", err).Do("%s", hint))
+	}
+	return ds
 }
 
 // flowName is the name the unit's file declares: from the compiled flow,

@@ -14,7 +14,13 @@
 // flow's version; a file with errors keeps its last good version serving and
 // reports its diagnostics in Status (a flow that never compiled does not
 // serve); a deleted file stops taking new calls, while calls already in it
-// finish on their version, which the engine keeps.
+// finish on their version, which the engine keeps. A file, table or
+// subfolder that cannot be read puts only the flows that read it in error,
+// the same way.
+//
+// The folder is read through an os.Root: symbolic links are followed while
+// they stay inside it (a Kubernetes ConfigMap's ..data link) and refused,
+// unread and unwatched, when they leave it.
 //
 //	w, err := reload.New("flows", eng, reload.WithLogger(logger))
 //	go w.Run(ctx)
@@ -27,12 +33,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"maps"
 	"os"
 	"path/filepath"
 	"slices"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -109,7 +115,8 @@ type Watcher struct {
 	serving map[string]*ir.Flow // file → the version serving
 	digest  [32]byte            // of the last snapshot applied
 
-	synced func() // tests: called once the folders scanned are watched
+	synced func(watched []string) // tests: called once the folders scanned are watched
+	wrapFS func(fs.FS) fs.FS      // tests: wraps the folder's file system
 }
 
 // New makes a watcher of the folder dir that hands each new program to
@@ -173,23 +180,19 @@ func (w *Watcher) Run(ctx context.Context) error {
 
 // reload scans the folder and applies what it finds. It returns the folders
 // to watch, or an error when the folder could not be read (then nothing
-// changed).
+// changed but the status, which puts every flow in error).
 func (w *Watcher) reload(ctx context.Context) (map[string]bool, error) {
 	start := time.Now()
-	snap, err := scan(w.abs)
+	snap, err := scan(w.abs, w.wrapFS)
 	if err != nil {
 		err = fmt.Errorf("cannot read the flows folder %s: %w", w.dir, unwrapPath(err))
 		old := w.state.Load()
-		st := *old
-		st.LastError, st.LastReload = err.Error(), start
-		w.state.Store(&st)
+		st := unreadable(old, err, start)
+		w.state.Store(st)
 		w.digest = [32]byte{} // apply the next scan even if nothing changed, to clear the error
 		w.cfg.log.Error("flows not reloaded", "dir", w.dir, "error", err.Error())
-		w.emit(Event{Initial: !old.Loaded, Result: "error", Err: err, At: start, Duration: time.Since(start), Status: &st})
+		w.emit(Event{Initial: !old.Loaded, Result: "error", Err: err, At: start, Duration: time.Since(start), Status: st})
 		return nil, err
-	}
-	for _, p := range snap.large {
-		w.cfg.log.Warn("file left out: larger than 32 MiB", "file", p)
 	}
 	initial := !w.state.Load().Loaded
 	if !initial && snap.digest == w.digest {
@@ -201,6 +204,25 @@ func (w *Watcher) reload(ctx context.Context) (map[string]bool, error) {
 	w.emit(ev)
 	w.readied.Do(func() { close(w.ready) })
 	return snap.dirs, nil
+}
+
+// unreadable is the status while the folder itself cannot be read: what
+// serves keeps serving, but no flow is "ok", for none of their files can be
+// read.
+func unreadable(old *Status, err error, at time.Time) *Status {
+	st := *old
+	st.LastError, st.LastReload = err.Error(), at
+	st.Flows = slices.Clone(old.Flows)
+	for i, f := range st.Flows {
+		if f.Status != StatusOK {
+			continue
+		}
+		f.Status = StatusError
+		f.Diagnostics = []Diagnostic{{Severity: "error", Code: string(CodeUnreadable), Message: err.Error(),
+			Hint: "The version before keeps serving until the folder can be read again.", File: f.File}}
+		st.Flows[i] = f
+	}
+	return &st
 }
 
 func (w *Watcher) emit(ev Event) {
@@ -229,6 +251,9 @@ func (w *Watcher) log(ev Event) {
 	w.cfg.log.Log(context.Background(), level, msg, "dir", w.dir, "result", ev.Result,
 		"duration_ms", float64(ev.Duration.Microseconds())/1000, "flows", len(ev.Status.Flows),
 		"activated", names(ev.Activated), "removed", names(ev.Removed), "failed", len(ev.Failed))
+	for _, p := range ev.Status.Problems {
+		w.cfg.log.Warn("left out of the flows", "path", p.Path, "error", p.Error)
+	}
 	for _, f := range ev.Failed {
 		var errs []string
 		for _, d := range f.Diagnostics {
@@ -311,7 +336,7 @@ func (w *Watcher) eventLoop(ctx context.Context, fw *fsnotify.Watcher) error {
 		}
 		failures = 0
 		if w.synced != nil {
-			defer w.synced()
+			defer func() { w.synced(slices.Sorted(maps.Keys(ws.on))) }()
 		}
 		if ws.sync(dirs) {
 			// Files made in a new folder before its watch was set would be
@@ -438,10 +463,11 @@ func (s *watchSet) sync(dirs map[string]bool) bool {
 	return added
 }
 
-// unwrapPath drops the absolute path an *os.PathError repeats.
+// unwrapPath drops the operation and path an *fs.PathError repeats: the
+// messages built around it name the path already.
 func unwrapPath(err error) error {
-	var pe *os.PathError
-	if errors.As(err, &pe) && strings.HasPrefix(pe.Path, string(filepath.Separator)) {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
 		return pe.Err
 	}
 	return err

@@ -75,6 +75,12 @@ type harness struct {
 // load.
 func start(t *testing.T, dir string, opts ...Option) *harness {
 	t.Helper()
+	return startWith(t, dir, nil, opts...)
+}
+
+// startWith is start with the watcher's test hooks set by setup first.
+func startWith(t *testing.T, dir string, setup func(*Watcher), opts ...Option) *harness {
+	t.Helper()
 	h := &harness{t: t, dir: dir, eng: &engine{}, events: make(chan Event, 1024)}
 	opts = append([]Option{OnReload(func(ev Event) { h.events <- ev })}, opts...)
 	w, err := New(dir, h.eng, opts...)
@@ -82,6 +88,9 @@ func start(t *testing.T, dir string, opts ...Option) *harness {
 		t.Fatal(err)
 	}
 	h.w = w
+	if setup != nil {
+		setup(w)
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error)
 	go func() { done <- w.Run(ctx) }()
@@ -339,6 +348,10 @@ func testFolderGoneAndBack(t *testing.T, opts ...Option) {
 	if h.eng.agentOf("a") != 1 {
 		t.Errorf("the flow stopped serving when its folder could not be read")
 	}
+	// No flow is "ok" while its file cannot be read.
+	if st := h.flow("a.flow"); st.Status != StatusError || !st.Serving || len(st.Diagnostics) != 1 || st.Diagnostics[0].Code != "unreadable" {
+		t.Errorf("a.flow while its folder is gone: %+v; want in error, still serving", st)
+	}
 	if err := os.Rename(filepath.Join(parent, "away"), dir); err != nil {
 		t.Fatal(err)
 	}
@@ -367,7 +380,7 @@ func TestOverflowRescans(t *testing.T) {
 	}
 	h.w = w
 	watching := make(chan struct{}, 16)
-	w.synced = func() { watching <- struct{}{} }
+	w.synced = func([]string) { watching <- struct{}{} }
 	fw, err := fsnotify.NewWatcher()
 	if err != nil {
 		t.Skipf("no file events here: %v", err)

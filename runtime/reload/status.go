@@ -24,6 +24,16 @@ type Status struct {
 	LastSuccess time.Time    `json:"last_success,omitzero"` // the last reload with no flow in error
 	LastError   string       `json:"last_error,omitempty"`  // why the folder could not be read, if it could not
 	Flows       []FlowStatus `json:"flows"`                 // by file
+	Problems    []Problem    `json:"problems,omitempty"`    // what the last reload left out, besides flow files
+}
+
+// Problem is a path the last reload left out, other than a flow file (a
+// flow file left out is a flow in error): a symbolic link that leaves the
+// folder, a subfolder or a table file that cannot be read. The flows that
+// read it are in error.
+type Problem struct {
+	Path  string `json:"path"`
+	Error string `json:"error"`
 }
 
 // FlowStatus is one flow file. Name, Targets, Numbers, Version and LoadedAt

@@ -28,6 +28,7 @@ import (
 //	callflow_reload_duration_seconds                         histogram
 //	callflow_last_reload_success_timestamp_seconds           gauge
 //	callflow_flows_loaded{status}                            gauge
+//	callflow_flows_folder_problems                           gauge
 //	callflow_active_sessions                                 gauge
 //	callflow_session_store_bytes                             gauge
 //	callflow_sessions_evicted_total                          counter
@@ -46,6 +47,7 @@ type Metrics struct {
 	reloadDur   prometheus.Histogram
 	lastSuccess prometheus.Gauge
 	flows       *prometheus.GaugeVec
+	problems    prometheus.Gauge
 	dispatches  *prometheus.CounterVec
 	evictions   prometheus.Counter
 
@@ -80,6 +82,8 @@ func NewMetrics() *Metrics {
 		Help: "Unix time of the last reload that left no flow in error."})
 	m.flows = prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "callflow_flows_loaded",
 		Help: "Flow files by status: ok (latest version serving), error (failed; the last good version serves, if any), deleted."}, []string{"status"})
+	m.problems = prometheus.NewGauge(prometheus.GaugeOpts{Name: "callflow_flows_folder_problems",
+		Help: "Paths the last reload left out besides flow files: symbolic links leaving the folder, subfolders and tables that cannot be read (listed under problems in /v1/flows)."})
 	m.dispatches = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "callflow_dispatches_total",
 		Help: "Trigger answers dispatched to their platform, by platform and outcome (ok; replayed: the trigger was dispatched before and nothing was sent; error)."},
 		[]string{"platform", "outcome"})
@@ -101,7 +105,7 @@ func NewMetrics() *Metrics {
 		})
 	m.evictions = prometheus.NewCounter(prometheus.CounterOpts{Name: "callflow_sessions_evicted_total",
 		Help: "Live sessions the in-memory session store evicted to stay within its memory budget; each caller's next webhook got the safe fallback."})
-	m.reg.MustRegister(m.requests, m.webhookDur, m.lookups, m.lookupDur, m.reloads, m.reloadDur, m.lastSuccess, m.flows, m.dispatches, sessions,
+	m.reg.MustRegister(m.requests, m.webhookDur, m.lookups, m.lookupDur, m.reloads, m.reloadDur, m.lastSuccess, m.flows, m.problems, m.dispatches, sessions,
 		storeBytes, m.evictions,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	for _, s := range []string{reload.StatusOK, reload.StatusError, reload.StatusDeleted} {
@@ -147,9 +151,11 @@ func (m *Metrics) ObserveLookup(ev runtime.LookupEvent) {
 func (m *Metrics) ObserveReload(ev reload.Event) {
 	m.reloads.WithLabelValues(ev.Result).Inc()
 	m.reloadDur.Observe(ev.Duration.Seconds())
-	if ev.Status == nil || ev.Err != nil {
+	if ev.Status == nil {
 		return
 	}
+	// Even when the folder could not be read: its flows are in error then.
+	m.problems.Set(float64(len(ev.Status.Problems)))
 	if !ev.Status.LastSuccess.IsZero() {
 		m.lastSuccess.Set(float64(ev.Status.LastSuccess.UnixNano()) / 1e9)
 	}

@@ -480,10 +480,16 @@ func (c *serveCmd) secret(logger *slog.Logger) ([]byte, error) {
 
 // serveFlowTests is --require-tests: a flow's own test blocks, run by flowtest
 // with golden files read from the flows folder.
+// They are read through an os.Root, opened for each run (the folder may be
+// a symlink that is swapped), so a golden file never leads outside it.
 func serveFlowTests(dir string) func(context.Context, *ir.Flow) error {
-	fsys := os.DirFS(dir)
 	return func(ctx context.Context, f *ir.Flow) error {
-		rep := flowtest.Run(ctx, &ir.Program{Flows: []*ir.Flow{f}}, flowtest.WithFS(fsys))
+		root, err := os.OpenRoot(dir)
+		if err != nil {
+			return fmt.Errorf("cannot read the flows folder for the tests' golden files: %w", err)
+		}
+		defer root.Close()
+		rep := flowtest.Run(ctx, &ir.Program{Flows: []*ir.Flow{f}}, flowtest.WithFS(root.FS()))
 		if rep.OK() {
 			return nil
 		}
@@ -530,6 +536,9 @@ func servePrintLoad(w io.Writer, dir string, ev reload.Event) {
 			fmt.Fprintf(w, " %s", strings.Join(f.Numbers, ","))
 		}
 		fmt.Fprintf(w, "  %s\n", state)
+	}
+	for _, p := range ev.Status.Problems {
+		fmt.Fprintf(w, "  left out: %s\n", p.Error)
 	}
 	var errs diag.Diagnostics
 	files := source.Files{}
