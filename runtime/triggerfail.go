@@ -29,7 +29,7 @@ func triggerFailure(err error, fallback platform.Reply) platform.Reply {
 	case re.Code == "no-flow":
 		return errorReply(http.StatusNotFound, "unknown_flow", re.Msg)
 	}
-	reason := re.Error()
+	reason, _, _ := strings.Cut(re.Error(), "\n") // not expr's drawing of the expression
 	if len(reason) > maxReason {
 		reason = strings.ToValidUTF8(reason[:maxReason], "") + "…"
 	}
