@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"strconv"
 	"testing"
 	"time"
 
@@ -196,4 +197,46 @@ func TestAbandonedClaimsAreSwept(t *testing.T) {
 	if n := len(a.pending); n > minSweep {
 		t.Errorf("%d pending claims after %d abandoned ones, want at most %d", n, 10*minSweep, minSweep)
 	}
+}
+
+// What the answers cost a webhook: claim, then fill, on a full store
+// (each webhook a new delivery, as in P1), against a bare lookup and store
+// (what the engine did before claims), in one run.
+func BenchmarkAnswersPerWebhook(b *testing.B) {
+	const keys = 1 << 20
+	names := make([]string, keys)
+	for i := range names {
+		names[i] = "tencent|" + strconv.Itoa(i)
+	}
+	fresh := func() *MemoryAnswers {
+		a := NewMemoryAnswers(200_000)
+		now := time.Now()
+		for i := range 200_000 {
+			putAnswer(a, "warm"+strconv.Itoa(i), platform.Reply{}, now, time.Hour)
+		}
+		return a
+	}
+	now := time.Now()
+	ctx := context.Background()
+	b.Run("claim-fill", func(b *testing.B) {
+		a := fresh()
+		i := 0
+		for b.Loop() {
+			i++
+			c, _ := a.claim(ctx, names[i&(keys-1)], 3*time.Second, now, time.Time{})
+			if !c.Answered {
+				a.fill(c, platform.Reply{Status: 200}, time.Hour, now)
+			}
+		}
+	})
+	b.Run("get-put", func(b *testing.B) {
+		a := fresh()
+		i := 0
+		for b.Loop() {
+			i++
+			if _, ok := a.get(names[i&(keys-1)], now); !ok {
+				putAnswer(a, names[i&(keys-1)], platform.Reply{Status: 200}, now, time.Hour)
+			}
+		}
+	})
 }
