@@ -78,27 +78,31 @@ func (a *MemoryAnswers) Claim(ctx context.Context, key string, ttl time.Duration
 	return a.claim(ctx, key, ttl, time.Time{}, time.Time{})
 }
 
-// claim is Claim first tried at arrived (the time the engine read once for
-// the webhook), waiting at most until until (zero: ctx alone bounds it).
+// claim is Claim first tried at arrived (the machine's time the engine
+// read once for the webhook), waiting at most until until by the
+// machine's clock (zero: ctx alone bounds it).
 func (a *MemoryAnswers) claim(ctx context.Context, key string, ttl time.Duration, arrived, until time.Time) (Claim, error) {
-	now := a.at(arrived)
+	now, machine := a.at(arrived), arrived
 	for {
 		c, wait, expires := a.try(key, ttl, now)
 		if wait == nil {
 			return c, nil
 		}
+		d := expires.Sub(now) // by the store's clock
 		if !until.IsZero() {
-			if !now.Before(until) {
+			if machine.IsZero() {
+				machine = time.Now()
+			}
+			left := until.Sub(machine)
+			if left <= 0 {
 				return Claim{}, context.DeadlineExceeded
 			}
-			if until.Before(expires) {
-				expires = until
-			}
+			d = min(d, left)
 		}
-		if err := waitFor(ctx, wait, expires.Sub(now)); err != nil {
+		if err := waitFor(ctx, wait, d); err != nil {
 			return Claim{}, err
 		}
-		now = a.at(time.Time{})
+		now, machine = a.at(time.Time{}), time.Now()
 	}
 }
 

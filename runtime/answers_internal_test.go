@@ -240,3 +240,32 @@ func BenchmarkAnswersPerWebhook(b *testing.B) {
 		}
 	})
 }
+
+// Through the engine: a delivery whose claim was abandoned (its first copy
+// died mid-answer) is answered by a later copy once the claim has expired,
+// not refused or held until its budget runs out.
+func TestEngineTakesOverAnAbandonedClaim(t *testing.T) {
+	t0 := time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
+	now := t0
+	a := NewMemoryAnswers(0)
+	a.now = func() time.Time { return now }
+	eng, err := New(WithFlows(compileVersion(t, "hello")), WithAnswerStore(a))
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, err := eng.adapters["8x8"].Webhook(platform.Call{Session: "s-1", Delivery: "evt-1", Caller: "+6591234567", Callee: "+6512345678", At: t0})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Claim(context.Background(), "8x8|evt-1", eng.budget("8x8")); err != nil { // the copy that died
+		t.Fatal(err)
+	}
+	now = t0.Add(eng.budget("8x8"))
+	res, err := eng.Serve(context.Background(), &Request{Platform: "8x8", Flow: "hello", Body: body})
+	if err != nil || res.Outcome != Answered {
+		t.Fatalf("a copy after the abandoned claim expired: %s %v, want answered", res.Outcome, err)
+	}
+	if dup, _ := eng.Serve(context.Background(), &Request{Platform: "8x8", Flow: "hello", Body: body}); dup.Outcome != Duplicate || string(dup.Reply.Body) != string(res.Reply.Body) {
+		t.Errorf("its retry: %s %s, want the duplicate of %s", dup.Outcome, dup.Reply.Body, res.Reply.Body)
+	}
+}
