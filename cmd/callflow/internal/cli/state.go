@@ -7,8 +7,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"sync"
 	"time"
 
@@ -115,7 +117,8 @@ func (s *state) check(prog *ir.Program) error {
 	if len(s.Secret) < 16 {
 		return fmt.Errorf("%s: secret: %d bytes, too short to sign resume tokens (at least 16); delete it to have one made", s.path, len(s.Secret))
 	}
-	for key, e := range s.Sessions {
+	for _, key := range slices.Sorted(maps.Keys(s.Sessions)) { // the first problem, the same every run
+		e := s.Sessions[key]
 		field := fmt.Sprintf("%s: sessions[%q].session", s.path, key)
 		if e.Session == nil {
 			return fmt.Errorf("%s: is null; delete the entry, or the file to start afresh", field)
@@ -129,7 +132,8 @@ func (s *state) check(prog *ir.Program) error {
 			return fmt.Errorf("%s.%s: %s; delete the entry, or the file to start afresh", field, se.Field, se.Msg)
 		}
 	}
-	for key, a := range s.Answers {
+	for _, key := range slices.Sorted(maps.Keys(s.Answers)) {
+		a := s.Answers[key]
 		if a.Status < 100 || a.Status > 599 {
 			return fmt.Errorf("%s: answers[%q].status: %d is not an HTTP status; delete the entry", s.path, key, a.Status)
 		}
