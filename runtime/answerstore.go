@@ -89,31 +89,40 @@ func (e *Engine) claim(ctx context.Context, ev *platform.Event, arrived, deadlin
 }
 
 // settle fills the claim with the reply sent, or releases it when the
-// reply must not be replayed.
-func (e *Engine) settle(ctx context.Context, cl Claim, res *Result, arrived time.Time) {
+// reply must not be replayed. A shared store is given until the end of
+// the webhook's budget: the answer waits for it, and must still be in time.
+func (e *Engine) settle(ctx context.Context, cl Claim, res *Result, arrived, deadline time.Time) {
 	if cl.Key == "" {
 		return
 	}
 	if !keepAnswer(res.Reply) {
-		e.release(ctx, cl)
+		e.release(ctx, cl, deadline)
 		return
 	}
 	if m := e.memAnswers; m != nil {
 		m.fill(cl, res.Reply, answersTTL, m.at(arrived))
 		return
 	}
-	if err := e.answers.Fill(context.WithoutCancel(ctx), cl, res.Reply, answersTTL); err != nil {
+	fctx, cancel := context.WithDeadline(context.WithoutCancel(ctx), deadline)
+	defer cancel()
+	if err := e.answers.Fill(fctx, cl, res.Reply, answersTTL); err != nil {
 		e.log.LogAttrs(ctx, slog.LevelWarn, "answer store failed to keep an answer",
 			attrString("platform", res.Event.Platform), attrString("error", err.Error()))
 	}
 }
 
 // release drops a claim without an answer.
-func (e *Engine) release(ctx context.Context, cl Claim) {
+func (e *Engine) release(ctx context.Context, cl Claim, deadline time.Time) {
 	if cl.Key == "" {
 		return
 	}
-	if err := e.answers.Release(context.WithoutCancel(ctx), cl); err != nil {
+	if m := e.memAnswers; m != nil {
+		m.Release(ctx, cl)
+		return
+	}
+	rctx, cancel := context.WithDeadline(context.WithoutCancel(ctx), deadline)
+	defer cancel()
+	if err := e.answers.Release(rctx, cl); err != nil {
 		e.log.LogAttrs(ctx, slog.LevelWarn, "answer store failed to release a claim", attrString("error", err.Error()))
 	}
 }

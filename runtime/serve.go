@@ -93,11 +93,11 @@ func (e *Engine) Serve(ctx context.Context, req *Request) (*Result, error) {
 	settled := false
 	defer func() { // a panic must not leave the claim for its copies to wait on
 		if !settled {
-			e.release(ctx, cl)
+			e.release(ctx, cl, deadline)
 		}
 	}()
 	res := e.answer(ctx, req, ev, ad, now, arrived, deadline)
-	e.settle(ctx, cl, res, arrived)
+	e.settle(ctx, cl, res, arrived, deadline)
 	settled = true
 	return res, res.Err
 }
