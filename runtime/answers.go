@@ -14,51 +14,45 @@ const DefaultAnswers = 200_000
 // MemoryAnswers is the default AnswerStore: in memory, bounded and
 // expiring. It is safe for concurrent use.
 //
-// Every answer lives for the same TTL, so the order answers were stored in
-// is the order they expire in: a FIFO makes both expiry and eviction O(1)
-// per webhook, however full the store is. The FIFO holds the answers; the
-// map holds only where each key's newest answer is, so it stays small to
-// grow and to probe. Pending claims, one per delivery being answered, are
-// a map of their own: they are few, and expire after the answer budget.
+// Every answer lives for the same TTL, so the order deliveries were
+// claimed in is, within an answer budget, the order their answers expire
+// in: a FIFO makes both expiry and eviction O(1) per webhook, however full
+// the store is. A claim is a pending entry appended to the FIFO, and its
+// answer is filled into that entry in place, so a webhook costs one map
+// lookup and one insert, as looking an answer up and storing it did. The
+// map holds only where each key's newest entry is, so it stays small to
+// grow and to probe. An entry filled with another TTL only delays when
+// the ones behind it are reclaimed; lookups check every entry's own time.
 type MemoryAnswers struct {
 	mu    sync.Mutex
 	max   int
-	index map[string]uint64 // key → sequence number of its newest answer
+	index map[string]uint64 // key → sequence number of its newest entry
 	queue []answer          // oldest first, from head
 	head  int
 	first uint64 // sequence number of queue[0]
 
-	pending map[string]pendingClaim
-	tokens  uint64 // the last claim token issued
-	sweepAt int    // len(pending) at which expired claims are swept
-
 	now func() time.Time // a clock for tests; nil: the machine's
 }
 
+// answer is a delivery's entry: its answer, or its pending claim until
+// expires. done is made by the first copy that waits for the claim (most
+// deliveries have none) and closed when the claim ends: filled, released,
+// taken over after it expired, or evicted.
 type answer struct {
 	key     string
 	reply   platform.Reply
 	expires time.Time
-}
-
-// pendingClaim is a delivery being answered. done is made by the first
-// copy that waits for it (most deliveries have none) and closed when the
-// claim is filled, released or taken over after it expired.
-type pendingClaim struct {
-	token   uint64
-	expires time.Time
+	pending bool
 	done    chan struct{}
 }
 
-const minSweep = 1024
-
-// NewMemoryAnswers holds at most max answers (DefaultAnswers when ≤ 0);
-// when full, the oldest go first.
+// NewMemoryAnswers holds at most max deliveries (DefaultAnswers when ≤ 0),
+// answered or being answered; when full, the oldest go first.
 func NewMemoryAnswers(max int) *MemoryAnswers {
 	if max <= 0 {
 		max = DefaultAnswers
 	}
-	return &MemoryAnswers{max: max, index: map[string]uint64{}, pending: map[string]pendingClaim{}, sweepAt: minSweep}
+	return &MemoryAnswers{max: max, index: map[string]uint64{}}
 }
 
 // at is the store's time: its own clock when one is set (tests), else t,
@@ -126,46 +120,47 @@ func (a *MemoryAnswers) try(key string, ttl time.Duration, now time.Time) (Claim
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	if seq, ok := a.index[key]; ok {
-		if e := &a.queue[seq-a.first]; now.Before(e.expires) {
+		e := &a.queue[seq-a.first]
+		switch {
+		case !now.Before(e.expires):
+			a.end(e) // an expired answer, or an abandoned claim: its waiters try again
+		case e.pending:
+			if e.done == nil {
+				e.done = make(chan struct{})
+			}
+			return Claim{}, e.done, e.expires
+		default:
 			return Claim{Key: key, Answered: true, Reply: e.reply}, nil, time.Time{}
 		}
 	}
-	p, ok := a.pending[key]
-	if ok && now.Before(p.expires) {
-		if p.done == nil {
-			p.done = make(chan struct{})
-			a.pending[key] = p
-		}
-		return Claim{}, p.done, p.expires
-	}
-	if ok && p.done != nil {
-		close(p.done) // abandoned: its waiters try again, and wait on this claim
-	}
-	a.tokens++
-	a.pending[key] = pendingClaim{token: a.tokens, expires: now.Add(ttl)}
-	if len(a.pending) >= a.sweepAt {
-		a.sweep(now)
-	}
-	return Claim{Key: key, Token: a.tokens}, nil, time.Time{}
+	seq := a.push(key, platform.Reply{}, now, now.Add(ttl), true)
+	return Claim{Key: key, Token: seq + 1}, nil, time.Time{}
 }
 
-// sweep drops abandoned claims. It runs when the pending claims have
-// doubled since the last sweep, so it is O(1) per claim, amortised.
-func (a *MemoryAnswers) sweep(now time.Time) {
-	for k, p := range a.pending {
-		if !now.Before(p.expires) {
-			delete(a.pending, k)
-			if p.done != nil {
-				close(p.done)
-			}
-		}
+// held returns c's entry while it is still pending.
+func (a *MemoryAnswers) held(c Claim) *answer {
+	seq := c.Token - 1
+	if c.Token == 0 || seq < a.first+uint64(a.head) || seq >= a.first+uint64(len(a.queue)) {
+		return nil // never issued here, or evicted
 	}
-	a.sweepAt = max(minSweep, 2*len(a.pending))
+	if e := &a.queue[seq-a.first]; e.pending && e.key == c.Key {
+		return e
+	}
+	return nil
+}
+
+// end ends a pending claim and wakes the copies waiting for it.
+func (a *MemoryAnswers) end(e *answer) {
+	e.pending = false
+	if e.done != nil {
+		close(e.done)
+		e.done = nil
+	}
 }
 
 // Fill stores reply as the answer to c's delivery for ttl and wakes the
-// copies waiting for it. A claim that expired and was taken over by
-// another copy is left to that copy.
+// copies waiting for it. A claim that expired and was taken over, or was
+// evicted, keeps nothing.
 func (a *MemoryAnswers) Fill(_ context.Context, c Claim, reply platform.Reply, ttl time.Duration) error {
 	a.fill(c, reply, ttl, a.at(time.Time{}))
 	return nil
@@ -174,35 +169,25 @@ func (a *MemoryAnswers) Fill(_ context.Context, c Claim, reply platform.Reply, t
 func (a *MemoryAnswers) fill(c Claim, reply platform.Reply, ttl time.Duration, now time.Time) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	if !a.unclaim(c) {
-		return
+	if e := a.held(c); e != nil {
+		a.end(e)
+		e.reply, e.expires = reply, now.Add(ttl)
 	}
-	a.put(c.Key, reply, now, ttl)
 }
 
 // Release drops c without an answer and wakes the copies waiting, one of
 // which claims the key.
 func (a *MemoryAnswers) Release(_ context.Context, c Claim) error {
 	a.mu.Lock()
-	a.unclaim(c)
-	a.mu.Unlock()
+	defer a.mu.Unlock()
+	if e := a.held(c); e != nil {
+		a.end(e)
+		e.expires = time.Time{}
+		if a.index[c.Key] == c.Token-1 {
+			delete(a.index, c.Key)
+		}
+	}
 	return nil
-}
-
-// unclaim ends c's pending claim; false when another copy holds the key.
-func (a *MemoryAnswers) unclaim(c Claim) bool {
-	p, ok := a.pending[c.Key]
-	if !ok {
-		return true // expired and swept: nobody else claimed it
-	}
-	if p.token != c.Token {
-		return false
-	}
-	delete(a.pending, c.Key)
-	if p.done != nil {
-		close(p.done)
-	}
-	return true
 }
 
 // get returns the answer stored under key.
@@ -214,30 +199,38 @@ func (a *MemoryAnswers) get(key string, now time.Time) (platform.Reply, bool) {
 		return platform.Reply{}, false
 	}
 	e := &a.queue[seq-a.first]
-	if !now.Before(e.expires) {
+	if e.pending || !now.Before(e.expires) {
 		return platform.Reply{}, false
 	}
 	return e.reply, true
 }
 
-// put stores an answer; a.mu is held.
+// put stores an answer without a claim; a.mu is held.
 func (a *MemoryAnswers) put(key string, r platform.Reply, now time.Time, ttl time.Duration) {
+	a.push(key, r, now, now.Add(ttl), false)
+}
+
+// push appends an entry for key and returns its sequence number, after
+// dropping expired entries and, when full, the oldest; a.mu is held.
+func (a *MemoryAnswers) push(key string, r platform.Reply, now, expires time.Time, pending bool) uint64 {
 	a.expire(now)
 	for len(a.index) >= a.max && a.pop() {
 	}
-	a.index[key] = a.first + uint64(len(a.queue))
-	a.queue = append(a.queue, answer{key: key, reply: r, expires: now.Add(ttl)})
+	seq := a.first + uint64(len(a.queue))
+	a.index[key] = seq
+	a.queue = append(a.queue, answer{key: key, reply: r, expires: expires, pending: pending})
+	return seq
 }
 
-// expire drops answers whose time is up, from the front of the queue.
+// expire drops entries whose time is up, from the front of the queue.
 func (a *MemoryAnswers) expire(now time.Time) {
 	for a.head < len(a.queue) && !now.Before(a.queue[a.head].expires) {
 		a.pop()
 	}
 }
 
-// pop removes the oldest queued answer; false when the queue is empty. A key
-// stored again later has a newer answer, which the index keeps pointing at.
+// pop removes the oldest queued entry; false when the queue is empty. A key
+// claimed again later has a newer entry, which the index keeps pointing at.
 func (a *MemoryAnswers) pop() bool {
 	if a.head == len(a.queue) {
 		return false
@@ -246,6 +239,7 @@ func (a *MemoryAnswers) pop() bool {
 	if a.index[q.key] == a.first+uint64(a.head) {
 		delete(a.index, q.key)
 	}
+	a.end(q)
 	*q = answer{}
 	a.head++
 	if a.head > 1024 && a.head*2 > len(a.queue) { // reclaim the consumed front
@@ -256,7 +250,7 @@ func (a *MemoryAnswers) pop() bool {
 	return true
 }
 
-// Len is the number of answers held.
+// Len is the number of deliveries held, answered or being answered.
 func (a *MemoryAnswers) Len() int {
 	a.mu.Lock()
 	defer a.mu.Unlock()
