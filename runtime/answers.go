@@ -1,38 +1,197 @@
 package runtime
 
 import (
+	"context"
 	"sync"
 	"time"
 
 	"github.com/callflow/callflow/runtime/platform"
 )
 
-// answers remembers the reply to each delivery, so a retried webhook gets
-// the identical answer without running the flow (or its lookups) again.
+// DefaultAnswers is how many answers the default MemoryAnswers holds.
+const DefaultAnswers = 200_000
+
+// MemoryAnswers is the default AnswerStore: in memory, bounded and
+// expiring. It is safe for concurrent use.
 //
-// Every answer lives for the same TTL, so the order answers were stored in
-// is the order they expire in: a FIFO makes both expiry and eviction O(1)
-// per webhook, however full the cache is. The FIFO holds the answers; the
-// map holds only where each key's newest answer is, so it stays small to
-// grow and to probe.
-type answers struct {
+// Every answer lives for the same TTL, so the order deliveries were
+// claimed in is, within an answer budget, the order their answers expire
+// in: a FIFO makes both expiry and eviction O(1) per webhook, however full
+// the store is. A claim is a pending entry appended to the FIFO, and its
+// answer is filled into that entry in place, so a webhook costs one map
+// lookup and one insert, as looking an answer up and storing it did. The
+// map holds only where each key's newest entry is, so it stays small to
+// grow and to probe. An entry filled with another TTL only delays when
+// the ones behind it are reclaimed; lookups check every entry's own time.
+type MemoryAnswers struct {
 	mu    sync.Mutex
 	max   int
-	index map[string]uint64 // key → sequence number of its newest answer
+	index map[string]uint64 // key → sequence number of its newest entry
 	queue []answer          // oldest first, from head
 	head  int
 	first uint64 // sequence number of queue[0]
+
+	now func() time.Time // a clock for tests; nil: the machine's
 }
 
+// answer is a delivery's entry: its answer, or its pending claim until
+// expires. done is made by the first copy that waits for the claim (most
+// deliveries have none) and closed when the claim ends: filled, released,
+// taken over after it expired, or evicted.
 type answer struct {
 	key     string
 	reply   platform.Reply
 	expires time.Time
+	pending bool
+	done    chan struct{}
 }
 
-func newAnswers(max int) *answers { return &answers{max: max, index: map[string]uint64{}} }
+// NewMemoryAnswers holds at most max deliveries (DefaultAnswers when ≤ 0),
+// answered or being answered; when full, the oldest go first.
+func NewMemoryAnswers(max int) *MemoryAnswers {
+	if max <= 0 {
+		max = DefaultAnswers
+	}
+	return &MemoryAnswers{max: max, index: map[string]uint64{}}
+}
 
-func (a *answers) get(key string, now time.Time) (platform.Reply, bool) {
+// at is the store's time: its own clock when one is set (tests), else t,
+// or the machine's clock when t is zero.
+func (a *MemoryAnswers) at(t time.Time) time.Time {
+	switch {
+	case a.now != nil:
+		return a.now()
+	case t.IsZero():
+		return time.Now()
+	}
+	return t
+}
+
+// Claim claims key for ttl, or returns its answer; see AnswerStore.
+func (a *MemoryAnswers) Claim(ctx context.Context, key string, ttl time.Duration) (Claim, error) {
+	return a.claim(ctx, key, ttl, time.Time{}, time.Time{})
+}
+
+// claim is Claim first tried at arrived (the machine's time the engine
+// read once for the webhook), waiting at most until until by the
+// machine's clock (zero: ctx alone bounds it).
+func (a *MemoryAnswers) claim(ctx context.Context, key string, ttl time.Duration, arrived, until time.Time) (Claim, error) {
+	now, machine := a.at(arrived), arrived
+	for {
+		c, wait, expires := a.try(key, ttl, now)
+		if wait == nil {
+			return c, nil
+		}
+		d := expires.Sub(now) // by the store's clock
+		if !until.IsZero() {
+			if machine.IsZero() {
+				machine = time.Now()
+			}
+			left := until.Sub(machine)
+			if left <= 0 {
+				return Claim{}, context.DeadlineExceeded
+			}
+			d = min(d, left)
+		}
+		if err := waitFor(ctx, wait, d); err != nil {
+			return Claim{}, err
+		}
+		now, machine = a.at(time.Time{}), time.Now()
+	}
+}
+
+// waitFor waits for done, for d, or for ctx to end, whichever is first;
+// only ctx's end is an error.
+func waitFor(ctx context.Context, done <-chan struct{}, d time.Duration) error {
+	t := time.NewTimer(max(d, 0))
+	defer t.Stop()
+	select {
+	case <-done:
+	case <-t.C:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	return nil
+}
+
+// try claims key, or returns its answer, or the channel to wait on while
+// another claim is pending and when that claim expires.
+func (a *MemoryAnswers) try(key string, ttl time.Duration, now time.Time) (Claim, chan struct{}, time.Time) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if seq, ok := a.index[key]; ok {
+		e := &a.queue[seq-a.first]
+		switch {
+		case !now.Before(e.expires):
+			a.end(e) // an expired answer, or an abandoned claim: its waiters try again
+		case e.pending:
+			if e.done == nil {
+				e.done = make(chan struct{})
+			}
+			return Claim{}, e.done, e.expires
+		default:
+			return Claim{Key: key, Answered: true, Reply: e.reply}, nil, time.Time{}
+		}
+	}
+	seq := a.push(key, platform.Reply{}, now, now.Add(ttl), true)
+	return Claim{Key: key, Token: seq + 1}, nil, time.Time{}
+}
+
+// held returns c's entry while it is still pending.
+func (a *MemoryAnswers) held(c Claim) *answer {
+	seq := c.Token - 1
+	if c.Token == 0 || seq < a.first+uint64(a.head) || seq >= a.first+uint64(len(a.queue)) {
+		return nil // never issued here, or evicted
+	}
+	if e := &a.queue[seq-a.first]; e.pending && e.key == c.Key {
+		return e
+	}
+	return nil
+}
+
+// end ends a pending claim and wakes the copies waiting for it.
+func (a *MemoryAnswers) end(e *answer) {
+	e.pending = false
+	if e.done != nil {
+		close(e.done)
+		e.done = nil
+	}
+}
+
+// Fill stores reply as the answer to c's delivery for ttl and wakes the
+// copies waiting for it. A claim that expired and was taken over, or was
+// evicted, keeps nothing.
+func (a *MemoryAnswers) Fill(_ context.Context, c Claim, reply platform.Reply, ttl time.Duration) error {
+	a.fill(c, reply, ttl, a.at(time.Time{}))
+	return nil
+}
+
+func (a *MemoryAnswers) fill(c Claim, reply platform.Reply, ttl time.Duration, now time.Time) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if e := a.held(c); e != nil {
+		a.end(e)
+		e.reply, e.expires = reply, now.Add(ttl)
+	}
+}
+
+// Release drops c without an answer and wakes the copies waiting, one of
+// which claims the key.
+func (a *MemoryAnswers) Release(_ context.Context, c Claim) error {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if e := a.held(c); e != nil {
+		a.end(e)
+		e.expires = time.Time{}
+		if a.index[c.Key] == c.Token-1 {
+			delete(a.index, c.Key)
+		}
+	}
+	return nil
+}
+
+// get returns the answer stored under key.
+func (a *MemoryAnswers) get(key string, now time.Time) (platform.Reply, bool) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	seq, ok := a.index[key]
@@ -40,32 +199,39 @@ func (a *answers) get(key string, now time.Time) (platform.Reply, bool) {
 		return platform.Reply{}, false
 	}
 	e := &a.queue[seq-a.first]
-	if !now.Before(e.expires) {
+	if e.pending || !now.Before(e.expires) {
 		return platform.Reply{}, false
 	}
 	return e.reply, true
 }
 
-func (a *answers) put(key string, r platform.Reply, now time.Time, ttl time.Duration) {
-	a.mu.Lock()
-	defer a.mu.Unlock()
+// put stores an answer without a claim; a.mu is held.
+func (a *MemoryAnswers) put(key string, r platform.Reply, now time.Time, ttl time.Duration) {
+	a.push(key, r, now, now.Add(ttl), false)
+}
+
+// push appends an entry for key and returns its sequence number, after
+// dropping expired entries and, when full, the oldest; a.mu is held.
+func (a *MemoryAnswers) push(key string, r platform.Reply, now, expires time.Time, pending bool) uint64 {
 	a.expire(now)
 	for len(a.index) >= a.max && a.pop() {
 	}
-	a.index[key] = a.first + uint64(len(a.queue))
-	a.queue = append(a.queue, answer{key: key, reply: r, expires: now.Add(ttl)})
+	seq := a.first + uint64(len(a.queue))
+	a.index[key] = seq
+	a.queue = append(a.queue, answer{key: key, reply: r, expires: expires, pending: pending})
+	return seq
 }
 
-// expire drops answers whose time is up, from the front of the queue.
-func (a *answers) expire(now time.Time) {
+// expire drops entries whose time is up, from the front of the queue.
+func (a *MemoryAnswers) expire(now time.Time) {
 	for a.head < len(a.queue) && !now.Before(a.queue[a.head].expires) {
 		a.pop()
 	}
 }
 
-// pop removes the oldest queued answer; false when the queue is empty. A key
-// stored again later has a newer answer, which the index keeps pointing at.
-func (a *answers) pop() bool {
+// pop removes the oldest queued entry; false when the queue is empty. A key
+// claimed again later has a newer entry, which the index keeps pointing at.
+func (a *MemoryAnswers) pop() bool {
 	if a.head == len(a.queue) {
 		return false
 	}
@@ -73,6 +239,7 @@ func (a *answers) pop() bool {
 	if a.index[q.key] == a.first+uint64(a.head) {
 		delete(a.index, q.key)
 	}
+	a.end(q)
 	*q = answer{}
 	a.head++
 	if a.head > 1024 && a.head*2 > len(a.queue) { // reclaim the consumed front
@@ -83,8 +250,8 @@ func (a *answers) pop() bool {
 	return true
 }
 
-// len is the number of answers held.
-func (a *answers) len() int {
+// Len is the number of deliveries held, answered or being answered.
+func (a *MemoryAnswers) Len() int {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	return len(a.index)

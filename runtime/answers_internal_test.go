@@ -1,7 +1,11 @@
 package runtime
 
 import (
+	"context"
+	"errors"
 	"fmt"
+	"runtime"
+	"strconv"
 	"testing"
 	"time"
 
@@ -9,13 +13,13 @@ import (
 )
 
 func TestAnswersBoundAndExpiry(t *testing.T) {
-	a := newAnswers(3)
+	a := NewMemoryAnswers(3)
 	t0 := time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
 	reply := func(i int) platform.Reply { return platform.Reply{Status: 200, Body: []byte(fmt.Sprint(i))} }
 	for i := range 5 {
-		a.put(fmt.Sprint("k", i), reply(i), t0.Add(time.Duration(i)*time.Second), time.Minute)
+		putAnswer(a, fmt.Sprint("k", i), reply(i), t0.Add(time.Duration(i)*time.Second), time.Minute)
 	}
-	if n := a.len(); n != 3 {
+	if n := a.Len(); n != 3 {
 		t.Fatalf("len %d, want the bound 3", n)
 	}
 	for i, want := range []bool{false, false, true, true, true} {
@@ -26,8 +30,8 @@ func TestAnswersBoundAndExpiry(t *testing.T) {
 	}
 
 	// Storing a key again keeps the new answer when the old queue item goes.
-	a.put("k2", reply(22), t0.Add(10*time.Second), time.Minute)
-	a.put("k5", reply(5), t0.Add(11*time.Second), time.Minute)
+	putAnswer(a, "k2", reply(22), t0.Add(10*time.Second), time.Minute)
+	putAnswer(a, "k5", reply(5), t0.Add(11*time.Second), time.Minute)
 	if r, ok := a.get("k2", t0.Add(12*time.Second)); !ok || string(r.Body) != "22" {
 		t.Errorf("k2 = %q %v, want the answer stored last", r.Body, ok)
 	}
@@ -37,8 +41,8 @@ func TestAnswersBoundAndExpiry(t *testing.T) {
 	if _, ok := a.get("k3", late); ok {
 		t.Error("k3 still answers after its TTL")
 	}
-	a.put("k6", reply(6), late, time.Minute)
-	if n := a.len(); n != 1 {
+	putAnswer(a, "k6", reply(6), late, time.Minute)
+	if n := a.Len(); n != 1 {
 		t.Errorf("len %d after the others expired, want 1", n)
 	}
 }
@@ -47,12 +51,12 @@ func TestAnswersBoundAndExpiry(t *testing.T) {
 // answer still held is found where the index says.
 func TestAnswersAfterReclaim(t *testing.T) {
 	const bound, stored = 3000, 10_000
-	a := newAnswers(bound)
+	a := NewMemoryAnswers(bound)
 	t0 := time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
 	for i := range stored {
-		a.put(fmt.Sprint("k", i%7000), platform.Reply{Body: []byte(fmt.Sprint(i))}, t0, time.Hour) // keys 0..2999 come twice
+		putAnswer(a, fmt.Sprint("k", i%7000), platform.Reply{Body: []byte(fmt.Sprint(i))}, t0, time.Hour) // keys 0..2999 come twice
 	}
-	if n := a.len(); n != bound {
+	if n := a.Len(); n != bound {
 		t.Fatalf("len %d, want %d", n, bound)
 	}
 	for i := stored - bound; i < stored; i++ {
@@ -69,14 +73,200 @@ func TestAnswersAfterReclaim(t *testing.T) {
 // A full cache stores each answer in constant time: filling it a second
 // time must not rescan it per webhook (it used to take milliseconds each).
 func BenchmarkAnswersPutFull(b *testing.B) {
-	a := newAnswers(200_000)
+	a := NewMemoryAnswers(200_000)
 	now := time.Now()
 	for i := range 200_000 {
-		a.put(fmt.Sprint("warm", i), platform.Reply{}, now, time.Hour)
+		putAnswer(a, fmt.Sprint("warm", i), platform.Reply{}, now, time.Hour)
 	}
 	i := 0
 	for b.Loop() {
 		i++
-		a.put(fmt.Sprint("k", i), platform.Reply{}, now, time.Hour)
+		putAnswer(a, fmt.Sprint("k", i), platform.Reply{}, now, time.Hour)
+	}
+}
+
+// putAnswer stores an answer as a filled claim does.
+func putAnswer(a *MemoryAnswers, key string, r platform.Reply, now time.Time, ttl time.Duration) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.put(key, r, now, ttl)
+}
+
+// A claim whose copy never fills it (its process died) expires after its
+// TTL: the next copy claims the delivery and runs the flow, and the late
+// fill of the abandoned claim does not overwrite the new one's answer.
+func TestAbandonedClaimExpires(t *testing.T) {
+	t0 := time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
+	now := t0
+	a := NewMemoryAnswers(0)
+	a.now = func() time.Time { return now }
+	ctx := context.Background()
+
+	first, err := a.Claim(ctx, "tencent|s1", 3*time.Second)
+	if err != nil || first.Answered || first.Token == 0 {
+		t.Fatalf("first claim: %+v %v, want a claim", first, err)
+	}
+	// While it is pending, a copy waits: here until its context ends.
+	now = t0.Add(time.Second)
+	done, cancel := context.WithCancel(ctx)
+	cancel()
+	if c, err := a.Claim(done, "tencent|s1", 3*time.Second); !errors.Is(err, context.Canceled) {
+		t.Fatalf("a copy while the claim is pending: %+v %v, want it to wait (context canceled)", c, err)
+	}
+	// Past the claim's TTL, the next copy claims it.
+	now = t0.Add(3 * time.Second)
+	second, err := a.Claim(ctx, "tencent|s1", 3*time.Second)
+	if err != nil || second.Answered || second.Token == first.Token {
+		t.Fatalf("a copy after the claim expired: %+v %v, want a new claim", second, err)
+	}
+	if err := a.Fill(ctx, first, platform.Reply{Status: 200, Body: []byte("late")}, time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.Fill(ctx, second, platform.Reply{Status: 200, Body: []byte("second")}, time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	if c, err := a.Claim(ctx, "tencent|s1", 3*time.Second); err != nil || !c.Answered || string(c.Reply.Body) != "second" {
+		t.Errorf("after both filled: %+v %v, want the answer of the claim that held the key", c, err)
+	}
+}
+
+// A copy waiting for a pending claim gets its answer when it is filled,
+// and claims the delivery itself when the claim is released.
+func TestWaitingCopyWakes(t *testing.T) {
+	a := NewMemoryAnswers(0)
+	ctx := context.Background()
+	for _, fill := range []bool{true, false} {
+		key := fmt.Sprint("8x8|evt-", fill)
+		first, _ := a.Claim(ctx, key, time.Minute)
+		got := make(chan Claim, 1)
+		go func() {
+			c, err := a.Claim(ctx, key, time.Minute)
+			if err != nil {
+				t.Error(err)
+			}
+			got <- c
+		}()
+		waiting(t, a, key)
+		if fill {
+			a.Fill(ctx, first, platform.Reply{Status: 200, Body: []byte("answer")}, time.Hour)
+		} else {
+			a.Release(ctx, first)
+		}
+		select {
+		case c := <-got:
+			if fill && (!c.Answered || string(c.Reply.Body) != "answer") {
+				t.Errorf("after fill: %+v, want the answer", c)
+			}
+			if !fill && (c.Answered || c.Token == 0 || c.Token == first.Token) {
+				t.Errorf("after release: %+v, want a claim of its own", c)
+			}
+		case <-time.After(5 * time.Second):
+			t.Fatalf("fill %v: the waiting copy never woke", fill)
+		}
+	}
+}
+
+// waiting returns once a copy waits on key's pending claim.
+func waiting(t *testing.T, a *MemoryAnswers, key string) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		a.mu.Lock()
+		seq, ok := a.index[key]
+		w := ok && a.queue[seq-a.first].done != nil
+		a.mu.Unlock()
+		if w {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("no copy started waiting")
+		}
+		runtime.Gosched()
+	}
+}
+
+// Abandoned claims do not pile up: they go as new deliveries are claimed.
+func TestAbandonedClaimsGo(t *testing.T) {
+	t0 := time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
+	now := t0
+	a := NewMemoryAnswers(0)
+	a.now = func() time.Time { return now }
+	for i := range 10_000 {
+		now = t0.Add(time.Duration(i) * time.Millisecond)
+		a.Claim(context.Background(), fmt.Sprint("k", i), time.Millisecond)
+	}
+	if n, q := a.Len(), len(a.queue)-a.head; n > 1 || q > 1 {
+		t.Errorf("%d deliveries and %d entries held after 10,000 abandoned claims, want only the last one", n, q)
+	}
+}
+
+// What the answers cost a webhook: claim, then fill, on a full store
+// (each webhook a new delivery, as in P1), against a bare lookup and store
+// (what the engine did before claims), in one run.
+func BenchmarkAnswersPerWebhook(b *testing.B) {
+	const keys = 1 << 20
+	names := make([]string, keys)
+	for i := range names {
+		names[i] = "tencent|" + strconv.Itoa(i)
+	}
+	fresh := func() *MemoryAnswers {
+		a := NewMemoryAnswers(200_000)
+		now := time.Now()
+		for i := range 200_000 {
+			putAnswer(a, "warm"+strconv.Itoa(i), platform.Reply{}, now, time.Hour)
+		}
+		return a
+	}
+	now := time.Now()
+	ctx := context.Background()
+	b.Run("claim-fill", func(b *testing.B) {
+		a := fresh()
+		i := 0
+		for b.Loop() {
+			i++
+			c, _ := a.claim(ctx, names[i&(keys-1)], 3*time.Second, now, time.Time{})
+			if !c.Answered {
+				a.fill(c, platform.Reply{Status: 200}, time.Hour, now)
+			}
+		}
+	})
+	b.Run("get-put", func(b *testing.B) {
+		a := fresh()
+		i := 0
+		for b.Loop() {
+			i++
+			if _, ok := a.get(names[i&(keys-1)], now); !ok {
+				putAnswer(a, names[i&(keys-1)], platform.Reply{Status: 200}, now, time.Hour)
+			}
+		}
+	})
+}
+
+// Through the engine: a delivery whose claim was abandoned (its first copy
+// died mid-answer) is answered by a later copy once the claim has expired,
+// not refused or held until its budget runs out.
+func TestEngineTakesOverAnAbandonedClaim(t *testing.T) {
+	t0 := time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
+	now := t0
+	a := NewMemoryAnswers(0)
+	a.now = func() time.Time { return now }
+	eng, err := New(WithFlows(compileVersion(t, "hello")), WithAnswerStore(a))
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, err := eng.adapters["8x8"].Webhook(platform.Call{Session: "s-1", Delivery: "evt-1", Caller: "+6591234567", Callee: "+6512345678", At: t0})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Claim(context.Background(), "8x8|evt-1", eng.budget("8x8")); err != nil { // the copy that died
+		t.Fatal(err)
+	}
+	now = t0.Add(eng.budget("8x8"))
+	res, err := eng.Serve(context.Background(), &Request{Platform: "8x8", Flow: "hello", Body: body})
+	if err != nil || res.Outcome != Answered {
+		t.Fatalf("a copy after the abandoned claim expired: %s %v, want answered", res.Outcome, err)
+	}
+	if dup, _ := eng.Serve(context.Background(), &Request{Platform: "8x8", Flow: "hello", Body: body}); dup.Outcome != Duplicate || string(dup.Reply.Body) != string(res.Reply.Body) {
+		t.Errorf("its retry: %s %s, want the duplicate of %s", dup.Outcome, dup.Reply.Body, res.Reply.Body)
 	}
 }

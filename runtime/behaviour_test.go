@@ -511,9 +511,9 @@ func TestNoFlowFallbacks(t *testing.T) {
 		{"tencent flow for another platform", "tencent", "support", tencentBody("+8675566668888"), 200, `{"CallInBound":{"OverrideAIAgentId":9}}`},
 		{"8x8 unknown flow", "8x8", "nosuchflow", webhook(t, "8x8", platform.Call{Session: "nf-8x8", Caller: "+6591234567", Callee: "+6512345678", At: inHours}), 200, fallbackHangup},
 		{"8x8 callee with no flow", "8x8", "", webhook(t, "8x8", platform.Call{Session: "nf-8x8-2", Caller: "+6591234567", Callee: "+6500000000", At: inHours}), 200, fallbackHangup},
-		{"callback unknown flow", "callback", "nosuchflow", webhook(t, "callback", platform.Call{Session: "nf-cb", Caller: "+6591234567", Callee: "+6561112222"}), 503, ""},
-		{"callback without a flow", "callback", "", webhook(t, "callback", platform.Call{Session: "nf-cb2", Caller: "+6591234567", Callee: "+6561112222"}), 503, ""},
-		{"callbot unknown flow", "callbot", "nosuchflow", webhook(t, "callbot", platform.Call{Session: "nf-bot", Caller: "+84988888888", Callee: "842499950291"}), 503, ""},
+		{"callback unknown flow", "callback", "nosuchflow", webhook(t, "callback", platform.Call{Session: "nf-cb", Caller: "+6591234567", Callee: "+6561112222"}), 404, ""},
+		{"callback without a flow", "callback", "", webhook(t, "callback", platform.Call{Session: "nf-cb2", Caller: "+6591234567", Callee: "+6561112222"}), 404, ""},
+		{"callbot unknown flow", "callbot", "nosuchflow", webhook(t, "callbot", platform.Call{Session: "nf-bot", Caller: "+84988888888", Callee: "842499950291"}), 404, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			res := serve(t, eng, &runtime.Request{Platform: tc.platform, Flow: tc.flow, Body: tc.body})
@@ -523,12 +523,12 @@ func TestNoFlowFallbacks(t *testing.T) {
 			if tc.want != "" && string(res.Reply.Body) != tc.want {
 				t.Errorf("body %s, want %s", res.Reply.Body, tc.want)
 			}
-			if tc.status == 503 {
+			if tc.status == 404 { // a trigger's sender is told plainly
 				var e struct {
 					Error struct{ Code, Message string }
 				}
-				if err := json.Unmarshal(res.Reply.Body, &e); err != nil || e.Error.Code == "" {
-					t.Errorf("503 body %s: want a JSON error", res.Reply.Body)
+				if err := json.Unmarshal(res.Reply.Body, &e); err != nil || e.Error.Code != "unknown_flow" || e.Error.Message == "" {
+					t.Errorf("404 body %s: want the JSON error unknown_flow", res.Reply.Body)
 				}
 			}
 		})

@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -45,6 +46,9 @@ func (c *call) resume() error {
 	if err != nil {
 		return &Error{Code: "no-session", Msg: "no session for this call (unknown or expired)", Err: err}
 	}
+	if sess == nil {
+		return &Error{Code: "bad-session", Msg: "the session store returned no session and no error"}
+	}
 	if err := c.checkResume(sess); err != nil {
 		return err
 	}
@@ -52,11 +56,10 @@ func (c *call) resume() error {
 	if c.flow = c.e.version(sess.Flow, sess.Version, c.arrived); c.flow == nil {
 		return &Error{Code: "no-flow", Msg: "flow " + sess.Flow + " version " + sess.Version + " is no longer loaded"}
 	}
-	h := c.flow.Handlers[sess.Handler]
-	in, ok := h.Code[sess.PC].(*ir.Capture)
-	if !ok {
-		return &Error{Code: "bad-token", Msg: "the resume point is not a capture"}
+	if err := CheckSession(c.flow, sess); err != nil {
+		return &Error{Code: "bad-session", Msg: err.Error(), Flow: c.flow.Name, Err: err}
 	}
+	in := c.flow.Handlers[sess.Handler].Code[sess.PC].(*ir.Capture)
 	c.handler = sess.Handler
 	c.lastAt = in.At
 	value, retry := c.entry(in)
@@ -147,4 +150,30 @@ func tokenReason(err error) string {
 		return "signature does not match"
 	}
 	return "malformed"
+}
+
+// SessionError says why a session does not fit its flow. Field is the
+// session's JSON field: h (the handler) or pc (the instruction).
+type SessionError struct {
+	Field string
+	Msg   string
+}
+
+func (e *SessionError) Error() string { return "session field " + e.Field + ": " + e.Msg }
+
+// CheckSession checks that a session, from any store, fits f, the flow
+// version it is pinned to: the pending capture it names must be there. A
+// stale or corrupted store entry is a *SessionError, never a panic.
+func CheckSession(f *ir.Flow, s *Session) error {
+	h := f.Handlers[s.Handler]
+	if h == nil {
+		return &SessionError{"h", fmt.Sprintf("flow %s (version %s) has no handler %q", f.Name, f.Version, s.Handler)}
+	}
+	if s.PC < 0 || s.PC >= len(h.Code) {
+		return &SessionError{"pc", fmt.Sprintf("instruction %d is out of range: handler %s has %d", s.PC, s.Handler, len(h.Code))}
+	}
+	if _, ok := h.Code[s.PC].(*ir.Capture); !ok {
+		return &SessionError{"pc", fmt.Sprintf("instruction %d of handler %s is not a capture", s.PC, s.Handler)}
+	}
+	return nil
 }

@@ -33,19 +33,20 @@ type Engine struct {
 	cur      atomic.Pointer[installed] // the program new calls use
 	versions sync.Map                  // "flow@version" → *pinned: every version a call may be pinned to
 
-	adapters map[string]platform.Adapter
-	store    SessionStore
-	mem      *MemoryStore // store, when it is the in-memory one, which does no I/O
-	answers  *answers
-	signer   *token.Signer
-	secret   []byte
-	client   *http.Client
-	log      *slog.Logger
-	now      func() time.Time // the call's time; nil: the time the webhook arrived (WithClock sets it)
-	budgets  map[string]time.Duration
-	ttl      time.Duration
-	fallback platform.FallbackOptions
-	onLookup func(LookupEvent) // WithLookupObserver; nil when none
+	adapters   map[string]platform.Adapter
+	store      SessionStore
+	mem        *MemoryStore // store, when it is the in-memory one, which does no I/O
+	answers    AnswerStore
+	memAnswers *MemoryAnswers // answers, when it is the in-memory one, which does no I/O
+	signer     *token.Signer
+	secret     []byte
+	client     *http.Client
+	log        *slog.Logger
+	now        func() time.Time // the call's time; nil: the time the webhook arrived (WithClock sets it)
+	budgets    map[string]time.Duration
+	ttl        time.Duration
+	fallback   platform.FallbackOptions
+	onLookup   func(LookupEvent) // WithLookupObserver; nil when none
 
 	sessionMemory int64          // WithSessionMemory: the default store's budget
 	onEvict       func(Eviction) // WithEvictionObserver; nil when none
@@ -55,7 +56,6 @@ type Engine struct {
 func New(opts ...Option) (*Engine, error) {
 	e := &Engine{
 		adapters: map[string]platform.Adapter{},
-		answers:  newAnswers(200_000),
 		client:   &http.Client{},
 		log:      slog.New(slog.DiscardHandler),
 		budgets:  map[string]time.Duration{},
@@ -75,6 +75,10 @@ func New(opts ...Option) (*Engine, error) {
 	if e.mem != nil {
 		e.mem.observe(e.evicted)
 	}
+	if e.answers == nil {
+		e.answers = NewMemoryAnswers(0)
+	}
+	e.memAnswers, _ = e.answers.(*MemoryAnswers)
 	if e.secret == nil {
 		e.secret = make([]byte, 32)
 		rand.Read(e.secret)

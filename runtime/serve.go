@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"time"
 
@@ -73,23 +74,47 @@ func (e *Engine) Serve(ctx context.Context, req *Request) (*Result, error) {
 			now = e.now()
 		}
 	}
-	key := ev.Platform + "|" + ev.Delivery
-	if ev.Delivery != "" {
-		if r, ok := e.answers.get(key, now); ok {
-			return &Result{Reply: r, Event: ev, Outcome: Duplicate}, nil
-		}
+	deadline := arrived.Add(e.budget(ev.Platform))
+	if ev.Delivery == "" {
+		res := e.answer(ctx, req, ev, ad, now, arrived, deadline)
+		return res, res.Err
 	}
-	c := &call{e: e, ctx: ctx, req: req, ev: ev, ad: ad, now: now, arrived: arrived, deadline: arrived.Add(e.budget(ev.Platform))}
+	cl, err := e.claim(ctx, ev, arrived, deadline)
+	switch {
+	case err != nil:
+		res := &Result{Reply: ad.Fallback(ev, e.fallback), Event: ev, Outcome: Fallback,
+			Err: &Error{Code: "timeout", Msg: "a copy of this delivery is being answered and its answer did not come within the budget", Err: err}}
+		e.log.LogAttrs(ctx, slog.LevelWarn, "answered with the safe fallback",
+			attrString("platform", ev.Platform), attrString("error", res.Err.Error()))
+		return res, res.Err
+	case cl.Answered:
+		return &Result{Reply: cl.Reply, Event: ev, Outcome: Duplicate}, nil
+	}
+	settled := false
+	defer func() { // a panic must not leave the claim for its copies to wait on
+		if !settled {
+			e.release(ctx, cl, deadline)
+		}
+	}()
+	res := e.answer(ctx, req, ev, ad, now, arrived, deadline)
+	e.settle(ctx, cl, res, arrived, deadline)
+	settled = true
+	return res, res.Err
+}
+
+// answer runs the flow for one understood webhook.
+func (e *Engine) answer(ctx context.Context, req *Request, ev *platform.Event, ad platform.Adapter, now, arrived, deadline time.Time) *Result {
+	c := &call{e: e, ctx: ctx, req: req, ev: ev, ad: ad, now: now, arrived: arrived, deadline: deadline}
 	c.resp.Actions = c.actions[:0]
 	defer c.release()
 	if req.Trace {
 		c.trace = &Trace{}
 	}
 	res := c.serve()
-	if ev.Delivery != "" && res.Outcome != Rejected {
-		e.answers.put(key, res.Reply, now, answersTTL)
+	if ev.Kind == platform.Trigger && res.Outcome == Fallback {
+		res.Reply = triggerFailure(res.Err, res.Reply)
 	}
-	return res, res.Err
+	return res
 }
 
 func (c *call) serve() *Result {

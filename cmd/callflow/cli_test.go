@@ -47,6 +47,7 @@ func TestScripts(t *testing.T) {
 			"tokenfrom": cmdTokenfrom,
 			"sarifok":   cmdSarifok,
 			"mksteps":   cmdMksteps,
+			"jsonset":   cmdJSONSet,
 		},
 	})
 }
@@ -176,4 +177,30 @@ func cmdMksteps(ts *testscript.TestScript, neg bool, args []string) {
 	}
 	b.WriteString("}\n")
 	ts.Check(os.WriteFile(ts.MkAbs(args[0]), []byte(b.String()), 0o644))
+}
+
+// jsonset FILE PATH JSON sets the member at PATH (object keys separated by
+// slashes) of the JSON object in FILE to the JSON value given, as a user
+// editing a state file by hand would.
+func cmdJSONSet(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 3 {
+		ts.Fatalf("usage: jsonset FILE PATH JSON")
+	}
+	var doc map[string]any
+	ts.Check(json.Unmarshal([]byte(ts.ReadFile(args[0])), &doc))
+	var value any
+	ts.Check(json.Unmarshal([]byte(args[2]), &value))
+	keys := strings.Split(args[1], "/")
+	obj := doc
+	for _, k := range keys[:len(keys)-1] {
+		next, ok := obj[k].(map[string]any)
+		if !ok {
+			ts.Fatalf("%s: no object at %q", args[0], k)
+		}
+		obj = next
+	}
+	obj[keys[len(keys)-1]] = value
+	data, err := json.MarshalIndent(doc, "", "  ")
+	ts.Check(err)
+	ts.Check(os.WriteFile(ts.MkAbs(args[0]), data, 0o644))
 }

@@ -17,7 +17,9 @@
 // unknown route or platform, 405, 413 over 64 KiB, 415 for a body that is
 // not JSON (a missing Content-Type is accepted). One that was understood
 // always gets the platform's answer, or its safe fallback when the flow
-// cannot run — even when the handler panics. Each webhook is logged in one
+// cannot run — even when the handler panics; a trigger is told 404 when
+// its flow is not loaded and 422 when its data made the flow fail, 503
+// being kept for what a retry can fix. Each webhook is logged in one
 // line and counted in the metrics, with phone numbers masked.
 //
 // With [WithDispatcher], a callback or callbot trigger's rendered request is

@@ -103,12 +103,6 @@ func (s *Server) serveHook(w http.ResponseWriter, r *http.Request, h *hook, secr
 	res, err := s.eng.Serve(r.Context(), &runtime.Request{Platform: h.platform, Flow: r.PathValue("flow"), Body: b, Header: r.Header})
 	h.res, h.err, h.outcome = res, err, string(res.Outcome)
 	reply := res.Reply
-	var re *runtime.Error
-	if (h.platform == "callback" || h.platform == "callbot") && errors.As(err, &re) && re.Code == "no-flow" {
-		// A trigger's sender is a program, not a caller on the line: tell
-		// it plainly that the flow it names is not there.
-		reply = platform.Reply{Status: http.StatusNotFound, Body: errorBody("unknown_flow", re.Msg)}
-	}
 	if reply.Status == http.StatusOK && s.dispatches(h.platform) {
 		id := ""
 		if res.Event != nil {

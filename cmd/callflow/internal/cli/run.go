@@ -22,7 +22,7 @@ type runCmd struct {
 	Platform string   `placeholder:"P" help:"Platform of the webhook: tencent, 8x8, callback or callbot (default: detected from the payload)."`
 	Flow     string   `placeholder:"NAME" help:"Run this flow instead of the one whose number the webhook calls."`
 	At       string   `placeholder:"TIME" help:"The call's time, such as 2026-11-23T10:00:00+08:00 or '2026-11-23 10:00 Asia/Singapore' (default: now)."`
-	State    string   `placeholder:"FILE" help:"Keep sessions in FILE between runs, to walk a multi-step call one webhook at a time."`
+	State    string   `placeholder:"FILE" help:"Keep sessions and answers in FILE between runs, to walk a multi-step call one webhook at a time (FILE.lock is its lock)."`
 	Given    []string `sep:"none" placeholder:"NAME=JSON" help:"Stub a lookup (or table rows) with a JSON value; no HTTP is done for it."`
 	Trace    bool     `help:"Print on stderr each rule tried, the handler, the steps and lookups."`
 	Path     string   `arg:"" name:"path" help:"A flow file or a folder of flows."`
@@ -59,7 +59,11 @@ func (c *runCmd) Run(e *env) error {
 	if err != nil {
 		return fail(exitUsage, "--state: %v", err)
 	}
-	eng, err := runtime.New(runtime.WithFlows(prog), runtime.WithStore(st), runtime.WithSecret(st.Secret))
+	defer st.close()
+	if err := st.check(prog); err != nil {
+		return fail(exitUsage, "--state: %v", err)
+	}
+	eng, err := runtime.New(runtime.WithFlows(prog), runtime.WithStore(st), runtime.WithAnswerStore(st), runtime.WithSecret(st.Secret))
 	if err != nil {
 		return fail(exitUsage, "%v", err)
 	}
@@ -95,7 +99,12 @@ func (c *runCmd) print(e *env, res *runtime.Result, runErr error) error {
 		e.stdout.Write(res.Reply.Body)
 		fmt.Fprintln(e.stdout)
 	}
-	if runErr != nil {
+	switch {
+	case runErr == nil && res.Outcome == runtime.Duplicate:
+		fmt.Fprintf(e.stderr, "callflow run: delivery %s was answered before: the same answer, from %s\n", res.Event.Delivery, c.State)
+	case runErr != nil && res.Reply.Status >= 400 && res.Reply.Status < 500:
+		return fail(exitProblems, "the %s trigger was refused with %d: %v", res.Event.Platform, res.Reply.Status, runErr)
+	case runErr != nil:
 		return fail(exitProblems, "answered with the %s safe fallback: %v", res.Event.Platform, runErr)
 	}
 	return nil

@@ -1,25 +1,45 @@
 package cli
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"maps"
 	"os"
+	"path/filepath"
+	"slices"
 	"sync"
 	"time"
 
+	"github.com/rogpeppe/go-internal/lockedfile"
+
+	"github.com/callflow/callflow/lang/ir"
 	"github.com/callflow/callflow/runtime"
+	"github.com/callflow/callflow/runtime/platform"
 )
 
-// state is the session store of `callflow run --state FILE`: sessions and
-// the key that signs 8x8 resume tokens, kept in a JSON file between runs so
-// a multi-step call can be walked one webhook at a time.
+// state is the store of `callflow run --state FILE`: the sessions, the
+// answers given to each delivery (so a duplicate replayed by hand gets the
+// same answer) and the key that signs 8x8 resume tokens, kept in a JSON
+// file between runs so a multi-step call can be walked one webhook at a
+// time.
+//
+// A run holds FILE.lock (an OS file lock) from reading the file to
+// writing it back, and writes it atomically (a temporary file renamed
+// over it), so concurrent runs on one file never lose each other's
+// sessions and a reader never sees half a file. Runs are serialised by
+// the lock, so a claimed delivery is never pending for another run.
 type state struct {
-	path     string
-	mu       sync.Mutex
-	Secret   []byte                `json:"secret"`
-	Sessions map[string]stateEntry `json:"sessions"`
+	path   string
+	unlock func()
+	mu     sync.Mutex
+
+	Secret   []byte                 `json:"secret"`
+	Sessions map[string]stateEntry  `json:"sessions"`
+	Answers  map[string]stateAnswer `json:"answers,omitempty"`
 }
 
 type stateEntry struct {
@@ -28,16 +48,30 @@ type stateEntry struct {
 	Expires time.Time        `json:"expires"`
 }
 
+// stateAnswer is the reply given to a delivery.
+type stateAnswer struct {
+	Status  int       `json:"status"`
+	Body    string    `json:"body,omitempty"`
+	Expires time.Time `json:"expires"`
+}
+
+var (
+	_ runtime.SessionStore = (*state)(nil)
+	_ runtime.AnswerStore  = (*state)(nil)
+)
+
+// openState locks and reads the state file; close unlocks it. Without a
+// path, the state lives in memory for one run.
 func openState(path string) (*state, error) {
-	st := &state{path: path, Sessions: map[string]stateEntry{}}
+	st := &state{path: path, unlock: func() {}}
 	if path != "" {
-		data, err := os.ReadFile(path)
-		switch {
-		case err == nil:
-			if err := json.Unmarshal(data, st); err != nil {
-				return nil, errors.New(path + " is not a callflow state file: " + err.Error())
-			}
-		case !errors.Is(err, os.ErrNotExist):
+		unlock, err := lockedfile.MutexAt(path + ".lock").Lock()
+		if err != nil {
+			return nil, fmt.Errorf("cannot lock %s: %w", path, err)
+		}
+		st.unlock = unlock
+		if err := st.read(); err != nil {
+			unlock()
 			return nil, err
 		}
 	}
@@ -48,25 +82,119 @@ func openState(path string) (*state, error) {
 	if st.Sessions == nil {
 		st.Sessions = map[string]stateEntry{}
 	}
+	if st.Answers == nil {
+		st.Answers = map[string]stateAnswer{}
+	}
 	return st, nil
 }
 
+func (s *state) read() error {
+	data, err := os.ReadFile(s.path)
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		return nil
+	case err != nil:
+		return err
+	case len(bytes.TrimSpace(data)) == 0:
+		return nil
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(s); err != nil {
+		return fmt.Errorf("%s is not a callflow state file: %v", s.path, err)
+	}
+	return nil
+}
+
+// close releases the file lock.
+func (s *state) close() { s.unlock() }
+
+// check validates what was read against the flows: every session must be
+// there, and name a pending capture its flow version has; every answer an
+// HTTP status. Sessions of flows or versions not loaded are left for the
+// engine, which answers them with the fallback when they resume.
+func (s *state) check(prog *ir.Program) error {
+	if len(s.Secret) < 16 {
+		return fmt.Errorf("%s: secret: %d bytes, too short to sign resume tokens (at least 16); delete it to have one made", s.path, len(s.Secret))
+	}
+	for _, key := range slices.Sorted(maps.Keys(s.Sessions)) { // the first problem, the same every run
+		e := s.Sessions[key]
+		field := fmt.Sprintf("%s: sessions[%q].session", s.path, key)
+		if e.Session == nil {
+			return fmt.Errorf("%s: is null; delete the entry, or the file to start afresh", field)
+		}
+		f := prog.Flow(e.Session.Flow)
+		if f == nil || f.Version != e.Session.Version {
+			continue
+		}
+		var se *runtime.SessionError
+		if err := runtime.CheckSession(f, e.Session); errors.As(err, &se) {
+			return fmt.Errorf("%s.%s: %s; delete the entry, or the file to start afresh", field, se.Field, se.Msg)
+		}
+	}
+	for _, key := range slices.Sorted(maps.Keys(s.Answers)) {
+		a := s.Answers[key]
+		if a.Status < 100 || a.Status > 599 {
+			return fmt.Errorf("%s: answers[%q].status: %d is not an HTTP status; delete the entry", s.path, key, a.Status)
+		}
+	}
+	return nil
+}
+
+// save writes the state back, without what has expired: to a temporary
+// file in the same folder, renamed over the state file.
 func (s *state) save() error {
 	if s.path == "" {
 		return nil
+	}
+	now := time.Now()
+	for k, e := range s.Sessions {
+		if now.After(e.Expires) {
+			delete(s.Sessions, k)
+		}
+	}
+	for k, a := range s.Answers {
+		if now.After(a.Expires) {
+			delete(s.Answers, k)
+		}
 	}
 	data, err := json.MarshalIndent(s, "", "  ")
 	if err != nil {
 		return err
 	}
-	return os.WriteFile(s.path, data, 0o600)
+	return writeAtomically(s.path, data)
+}
+
+// writeAtomically replaces path with data: a reader sees the old file or
+// the new one, never part of either.
+func writeAtomically(path string, data []byte) (err error) {
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			f.Close()
+			os.Remove(f.Name())
+		}
+	}()
+	if _, err = f.Write(data); err != nil {
+		return err
+	}
+	if err = f.Sync(); err != nil { // else a crash may leave an empty file renamed
+		return err
+	}
+	if err = f.Close(); err != nil {
+		return err
+	}
+	return os.Rename(f.Name(), path)
 }
 
 func (s *state) Get(_ context.Context, key string) (*runtime.Session, uint64, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	e, ok := s.Sessions[key]
-	if !ok || time.Now().After(e.Expires) {
+	if !ok || e.Session == nil || time.Now().After(e.Expires) {
 		return nil, 0, runtime.ErrNotFound
 	}
 	return e.Session, e.Rev, nil
@@ -88,3 +216,28 @@ func (s *state) Delete(_ context.Context, key string) error {
 	s.mu.Unlock()
 	return nil
 }
+
+// Claim returns the answer given to key, if any; else the run claims it.
+// The file lock keeps every other run out, so there is no pending claim
+// to wait for.
+func (s *state) Claim(_ context.Context, key string, _ time.Duration) (runtime.Claim, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if a, ok := s.Answers[key]; ok && time.Now().Before(a.Expires) {
+		r := platform.Reply{Status: a.Status}
+		if a.Body != "" {
+			r.Body = []byte(a.Body)
+		}
+		return runtime.Claim{Key: key, Answered: true, Reply: r}, nil
+	}
+	return runtime.Claim{Key: key, Token: 1}, nil
+}
+
+func (s *state) Fill(_ context.Context, c runtime.Claim, r platform.Reply, ttl time.Duration) error {
+	s.mu.Lock()
+	s.Answers[c.Key] = stateAnswer{Status: r.Status, Body: string(r.Body), Expires: time.Now().Add(ttl)}
+	s.mu.Unlock()
+	return nil
+}
+
+func (s *state) Release(context.Context, runtime.Claim) error { return nil }
