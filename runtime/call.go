@@ -32,6 +32,10 @@ type call struct {
 	rev  uint64 // the session's revision in the store; 0 for a new call
 	key  string // the session's key in the store, once made
 	env  map[string]any
+	// lookups holds, for each lookup this webhook resolved, the URL whose
+	// result env holds (lookupState).
+	lookups       []lookupState
+	lookupsInline [2]lookupState // lookups' first backing array: most flows have one or two
 
 	resp      platform.Response
 	actions   [4]platform.Action // resp.Actions' first backing array: most answers hold up to four

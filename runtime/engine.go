@@ -46,6 +46,9 @@ type Engine struct {
 	ttl      time.Duration
 	fallback platform.FallbackOptions
 	onLookup func(LookupEvent) // WithLookupObserver; nil when none
+	// unguarded lets lookups reach other hosts by redirect and unsafe
+	// addresses (WithUnguardedLookups).
+	unguarded bool
 }
 
 // New builds an engine.
@@ -67,6 +70,9 @@ func New(opts ...Option) (*Engine, error) {
 	}
 	if e.store == nil {
 		e.store = NewMemoryStore(0)
+	}
+	if !e.unguarded {
+		e.client = guardClient(e.client)
 	}
 	e.mem, _ = e.store.(*MemoryStore)
 	if e.secret == nil {

@@ -1,0 +1,152 @@
+package runtime_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/http"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/callflow/callflow/runtime"
+)
+
+// jsonStore is a session store that keeps sessions as JSON, as a store
+// shared by replicas does: what the engine keeps must survive encoding.
+type jsonStore struct {
+	mu   sync.Mutex
+	rev  uint64
+	data map[string][]byte
+	revs map[string]uint64
+}
+
+func newJSONStore() *jsonStore {
+	return &jsonStore{data: map[string][]byte{}, revs: map[string]uint64{}}
+}
+
+func (s *jsonStore) Get(_ context.Context, key string) (*runtime.Session, uint64, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	b, ok := s.data[key]
+	if !ok {
+		return nil, 0, runtime.ErrNotFound
+	}
+	var sess runtime.Session
+	if err := json.Unmarshal(b, &sess); err != nil {
+		return nil, 0, err
+	}
+	return &sess, s.revs[key], nil
+}
+
+func (s *jsonStore) CompareAndSet(_ context.Context, key string, rev uint64, sess *runtime.Session, _ time.Duration) (uint64, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.revs[key] != rev {
+		return 0, runtime.ErrConflict
+	}
+	b, err := json.Marshal(sess)
+	if err != nil {
+		return 0, err
+	}
+	s.rev++
+	s.data[key], s.revs[key] = b, s.rev
+	return s.rev, nil
+}
+
+func (s *jsonStore) Delete(_ context.Context, key string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.data, key)
+	delete(s.revs, key)
+	return nil
+}
+
+// pinFlow checks a PIN with a lookup whose URL carries it, until the CRM
+// says it is right.
+func pinFlow(base string) string {
+	return `flow pins
+target 8x8
+number "+6560000002"
+voice "en-US-ZiraRUS"
+lookup check = get "` + base + `/check?pin=${pin}" timeout 1s else {ok: false}
+otherwise -> main
+handler main {
+  capture pin {
+    prompt "Enter your pin."
+    digits 4
+    tries  1
+  }
+  if check.ok {
+    say "Welcome."
+    hangup
+  }
+  say "Wrong pin."
+  goto main
+}
+`
+}
+
+// A lookup whose URL uses a variable is fetched again when the variable
+// changes, and not when it comes back to a value already fetched: once per
+// call for each distinct URL, through a store that keeps sessions as JSON
+// as well as the default one.
+func TestLookupOncePerURL(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		store runtime.SessionStore
+	}{{"memory", nil}, {"json", newJSONStore()}} {
+		t.Run(tc.name, func(t *testing.T) {
+			var mu sync.Mutex
+			hits := map[string]int{}
+			srv := newCRM(t, func(w http.ResponseWriter, r *http.Request) {
+				pin := r.URL.Query().Get("pin")
+				mu.Lock()
+				hits[pin]++
+				mu.Unlock()
+				jsonHandler(`{"ok": ` + map[bool]string{true: "true", false: "false"}[pin == "4321"] + `}`)(w, r)
+			})
+			var opts []runtime.Option
+			if tc.store != nil {
+				opts = append(opts, runtime.WithStore(tc.store))
+			}
+			eng := newEngine(t, compile(t, "pins.flow", pinFlow(srv.URL)), opts...)
+			c := newCall8x8(t, eng, "pins-"+tc.name, inHours)
+			c.callee = "+6560000002"
+			for i, step := range []struct{ press, want string }{
+				{"", "Enter your pin."},
+				{"1111", "Wrong pin."},
+				{"2222", "Wrong pin."},
+				{"1111", "Wrong pin."}, // the first URL again: its answer is kept
+				{"4321", "Welcome."},
+			} {
+				var res *runtime.Result
+				if step.press == "" {
+					res = c.start()
+				} else {
+					res = c.press(step.press)
+				}
+				if res.Outcome != runtime.Answered || !bytes.Contains(res.Reply.Body, []byte(`"`+step.want+`"`)) {
+					t.Fatalf("webhook %d (%q): %s %s, want %q", i+1, step.press, res.Outcome, res.Reply.Body, step.want)
+				}
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			if want := map[string]int{"1111": 1, "2222": 1, "4321": 1}; !equalCounts(hits, want) {
+				t.Errorf("requests by pin %v, want %v", hits, want)
+			}
+		})
+	}
+}
+
+func equalCounts(a, b map[string]int) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for k, v := range a {
+		if b[k] != v {
+			return false
+		}
+	}
+	return true
+}
