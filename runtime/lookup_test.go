@@ -5,11 +5,13 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/callflow/callflow/runtime"
+	"github.com/callflow/callflow/runtime/platform"
 )
 
 // jsonStore is a session store that keeps sessions as JSON, as a store
@@ -149,4 +151,42 @@ func equalCounts(a, b map[string]int) bool {
 		}
 	}
 	return true
+}
+
+// hostileCaller has every character whose escaping depends on where it
+// stands in a URL.
+const hostileCaller = "a+b&c=d/e#f?g h é"
+
+// Each ${…} of a lookup URL reaches the server as the value it was: in the
+// path as one segment, in the query string as one parameter's value.
+func TestLookupURLEscapedWhereItStands(t *testing.T) {
+	type seen struct{ path, segment, query, q, pin string }
+	got := make(chan seen, 1)
+	srv := newCRM(t, func(w http.ResponseWriter, r *http.Request) {
+		got <- seen{r.URL.EscapedPath(), strings.TrimPrefix(r.URL.Path, "/c/"), r.URL.RawQuery, r.URL.Query().Get("q"), r.URL.Query().Get("pin")}
+		jsonHandler(`{"name": "ok"}`)(w, r)
+	})
+	prog := compile(t, "esc.flow", `flow esc
+target tencent
+number "+8675500000000"
+lookup customer = get "`+srv.URL+`/c/${caller}?q=${caller}&pin=${"1 2"}#${caller}" timeout 1s else {name: "nobody"}
+otherwise -> main
+handler main {
+  set name = customer.name
+  agent 1
+}
+`)
+	eng := newEngine(t, prog)
+	body := webhook(t, "tencent", platform.Call{Session: "esc", Caller: hostileCaller, Callee: "+8675500000000"})
+	res := serve(t, eng, &runtime.Request{Platform: "tencent", Body: body})
+	if !bytes.Contains(res.Reply.Body, []byte(`"Value":"ok"`)) {
+		t.Fatalf("answer %s, want the lookup's name", res.Reply.Body)
+	}
+	s := <-got
+	if s.segment != hostileCaller || strings.Count(s.path, "/") != 2 {
+		t.Errorf("the server got the path %q (segment %q), want one segment %q", s.path, s.segment, hostileCaller)
+	}
+	if s.q != hostileCaller || s.pin != "1 2" || strings.Count(s.query, "&") != 1 || strings.Count(s.query, "=") != 2 {
+		t.Errorf("the server got the query %q (q=%q pin=%q), want q=%q and pin=%q only", s.query, s.q, s.pin, hostileCaller, "1 2")
+	}
 }
