@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"log/slog"
 	"net/http"
 	"strings"
 	"sync"
@@ -188,5 +189,152 @@ handler main {
 	}
 	if s.q != hostileCaller || s.pin != "1 2" || strings.Count(s.query, "&") != 1 || strings.Count(s.query, "=") != 2 {
 		t.Errorf("the server got the query %q (q=%q pin=%q), want q=%q and pin=%q only", s.query, s.q, s.pin, hostileCaller, "1 2")
+	}
+}
+
+// logLines captures an engine's log as JSON lines.
+type logLines struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *logLines) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+// lines returns the records whose msg is msg.
+func (l *logLines) lines(t *testing.T, msg string) []map[string]any {
+	t.Helper()
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	var out []map[string]any
+	for _, line := range bytes.Split(bytes.TrimSpace(l.b.Bytes()), []byte("\n")) {
+		if len(line) == 0 {
+			continue
+		}
+		var rec map[string]any
+		if err := json.Unmarshal(line, &rec); err != nil {
+			t.Fatalf("log line %s: %v", line, err)
+		}
+		if rec["msg"] == msg {
+			out = append(out, rec)
+		}
+	}
+	return out
+}
+
+func (l *logLines) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+func (l *logLines) logger() *slog.Logger { return slog.New(slog.NewJSONHandler(l, nil)) }
+
+const lookupFailed = "lookup failed, used its else value"
+
+// A lookup that fails in any way is logged at warn with its flow, name,
+// position, URL without secrets, cause and duration, and its else value
+// is used.
+func TestLookupFailureIsLogged(t *testing.T) {
+	refused := newCRM(t, jsonHandler(`{}`))
+	refused.Close() // nothing listens there any more
+	for _, tc := range []struct {
+		name    string
+		handler http.HandlerFunc // nil: the refused server
+		cause   string           // a prefix
+		outcome string
+	}{
+		{"refused", nil, "dial tcp", "error"},
+		{"timeout", func(w http.ResponseWriter, r *http.Request) { <-r.Context().Done() }, "timed out after 200ms", "timeout"},
+		{"500", func(w http.ResponseWriter, _ *http.Request) { http.Error(w, "down", 500) }, "HTTP 500", "error"},
+		{"bad json", jsonHandler(`{"name": "Zh`), "bad JSON", "error"},
+		{"wrong type", jsonHandler(`["a list"]`), "the JSON is a list, the else value an object", "error"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			base := refused.URL
+			if tc.handler != nil {
+				base = newCRM(t, tc.handler).URL
+			}
+			base = strings.Replace(base, "http://", "http://ana:s3cr3t@", 1)
+			prog := compile(t, "crm.flow", `flow crm
+target tencent
+number "+8675500000000"
+
+lookup customer = get "`+base+`/customers/${caller}?key=k3y&pin=${caller}#frag" timeout 200ms else {vip: false, name: "nobody"}
+otherwise -> main
+handler main {
+  set name = customer.name
+  agent 1
+}
+`)
+			var logs logLines
+			var events []runtime.LookupEvent
+			eng := newEngine(t, prog, runtime.WithLogger(logs.logger()),
+				runtime.WithLookupObserver(func(ev runtime.LookupEvent) { events = append(events, ev) }))
+			body := webhook(t, "tencent", platform.Call{Session: "fail-" + tc.name, Caller: "+8613166668888", Callee: "+8675500000000"})
+			res := serve(t, eng, &runtime.Request{Platform: "tencent", Body: body})
+			if !bytes.Contains(res.Reply.Body, []byte(`"Value":"nobody"`)) {
+				t.Errorf("answer %s, want the else value", res.Reply.Body)
+			}
+			recs := logs.lines(t, lookupFailed)
+			if len(recs) != 1 {
+				t.Fatalf("%d lines %q, want 1:\n%s", len(recs), lookupFailed, logs.String())
+			}
+			rec := recs[0]
+			wantURL := strings.Replace(base, "ana:s3cr3t@", "", 1) + "/customers/+8613166668888?key=…&pin=…"
+			for k, want := range map[string]string{"level": "WARN", "flow": "crm", "lookup": "customer", "at": "crm.flow:5:1", "url": wantURL} {
+				if rec[k] != want {
+					t.Errorf("%s = %v, want %q", k, rec[k], want)
+				}
+			}
+			if cause, _ := rec["cause"].(string); !strings.HasPrefix(cause, tc.cause) {
+				t.Errorf("cause %q, want %q…", cause, tc.cause)
+			}
+			if took, _ := rec["took"].(float64); took <= 0 {
+				t.Errorf("took %v, want a duration", rec["took"])
+			}
+			line := logs.String()
+			for _, secret := range []string{"s3cr3t", "k3y", "frag"} {
+				if strings.Contains(line, secret) {
+					t.Errorf("the log holds %q: %s", secret, line)
+				}
+			}
+			if len(events) != 1 || events[0].Flow != "crm" || events[0].Lookup != "customer" || events[0].Outcome != tc.outcome {
+				t.Errorf("observed %+v, want one %s of crm/customer", events, tc.outcome)
+			}
+		})
+	}
+}
+
+// A lookup whose URL reads the lookup itself fails with its else value,
+// logged; it does not recurse until the process dies.
+func TestLookupURLNeedsItself(t *testing.T) {
+	srv := newCRM(t, jsonHandler(`"x"`))
+	prog := compile(t, "self.flow", `flow self
+target tencent
+number "+8675500000000"
+lookup a = get "`+srv.URL+`/a/${a}" timeout 1s else "none"
+otherwise -> main
+handler main {
+  set name = a
+  agent 1
+}
+`)
+	var logs logLines
+	eng := newEngine(t, prog, runtime.WithLogger(logs.logger()))
+	body := webhook(t, "tencent", platform.Call{Session: "self", Caller: "+8613166668888", Callee: "+8675500000000"})
+	res := serve(t, eng, &runtime.Request{Platform: "tencent", Body: body})
+	if !bytes.Contains(res.Reply.Body, []byte(`"Value":"none"`)) {
+		t.Errorf("answer %s, want the else value", res.Reply.Body)
+	}
+	recs := logs.lines(t, lookupFailed)
+	if len(recs) != 1 || !strings.Contains(recs[0]["cause"].(string), "needs lookup a itself") {
+		t.Errorf("log %s, want one %q naming the cycle", logs.String(), lookupFailed)
+	}
+	if n := srv.hits.Load(); n != 0 {
+		t.Errorf("%d requests, want none", n)
 	}
 }
