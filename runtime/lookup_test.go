@@ -5,7 +5,9 @@ import (
 	"context"
 	"encoding/json"
 	"log/slog"
+	"net"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync"
 	"testing"
@@ -336,5 +338,114 @@ handler main {
 	}
 	if n := srv.hits.Load(); n != 0 {
 		t.Errorf("%d requests, want none", n)
+	}
+}
+
+// hostsClient is a client whose dialer maps host names to loopback
+// listeners, so a test can have several hosts without DNS.
+func hostsClient(hosts map[string]string) *http.Client {
+	var d net.Dialer
+	return &http.Client{Transport: &http.Transport{DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+		if to, ok := hosts[addr]; ok {
+			addr = to
+		}
+		return d.DialContext(ctx, network, addr)
+	}}}
+}
+
+// A lookup follows a redirect on its own host, and refuses one to another
+// host (the else value, and a log line) unless the engine is unguarded.
+func TestLookupRedirects(t *testing.T) {
+	other := newCRM(t, jsonHandler(`{"name": "other host"}`))
+	crmHost := newCRM(t, func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/moved":
+			http.Redirect(w, r, "http://other.test/stolen", http.StatusFound)
+		case "/same":
+			http.Redirect(w, r, "/final", http.StatusMovedPermanently)
+		case "/final":
+			jsonHandler(`{"name": "same host"}`)(w, r)
+		default:
+			http.NotFound(w, r)
+		}
+	})
+	hosts := map[string]string{"crm.test:80": crmHost.Listener.Addr().String(), "other.test:80": other.Listener.Addr().String()}
+	for _, tc := range []struct {
+		name, path string
+		opts       []runtime.Option
+		want       string
+		otherHits  int64
+		logged     string // the cause logged, a part; "" for none
+	}{
+		{"same host", "/same", nil, "same host", 0, ""},
+		{"another host", "/moved", nil, "nobody", 0, "redirect from crm.test to another host, other.test"},
+		{"another host, unguarded", "/moved", []runtime.Option{runtime.WithUnguardedLookups()}, "other host", 1, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			other.hits.Store(0)
+			prog := compile(t, "crm.flow", `flow crm
+target tencent
+number "+8675500000000"
+lookup customer = get "http://crm.test`+tc.path+`?c=${caller}" timeout 1s else {name: "nobody"}
+otherwise -> main
+handler main {
+  set name = customer.name
+  agent 1
+}
+`)
+			var logs logLines
+			opts := append([]runtime.Option{runtime.WithHTTPClient(hostsClient(hosts)), runtime.WithLogger(logs.logger())}, tc.opts...)
+			eng := newEngine(t, prog, opts...)
+			body := webhook(t, "tencent", platform.Call{Session: "redirect", Caller: "+8613166668888", Callee: "+8675500000000"})
+			res := serve(t, eng, &runtime.Request{Platform: "tencent", Body: body})
+			if !bytes.Contains(res.Reply.Body, []byte(`"Value":"`+tc.want+`"`)) {
+				t.Errorf("answer %s, want %q", res.Reply.Body, tc.want)
+			}
+			if n := other.hits.Load(); n != tc.otherHits {
+				t.Errorf("the other host got %d requests, want %d", n, tc.otherHits)
+			}
+			recs := logs.lines(t, lookupFailed)
+			switch {
+			case tc.logged == "" && len(recs) != 0:
+				t.Errorf("logged %v, want nothing", recs)
+			case tc.logged != "" && (len(recs) != 1 || !strings.Contains(recs[0]["cause"].(string), tc.logged)):
+				t.Errorf("log %s, want a line whose cause has %q", logs.String(), tc.logged)
+			}
+		})
+	}
+}
+
+// A URL naming a metadata address is refused before any request is made,
+// even to a proxy (which would connect to the address itself).
+func TestLookupMetadataAddressRefused(t *testing.T) {
+	proxy := newCRM(t, jsonHandler(`"credentials"`))
+	proxyURL, err := url.Parse(proxy.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	client := &http.Client{Transport: &http.Transport{Proxy: http.ProxyURL(proxyURL)}}
+	prog := compile(t, "meta.flow", `flow meta
+target tencent
+number "+8675500000000"
+lookup creds = get "http://169.254.169.254/latest/meta-data/iam/security-credentials/${caller}" timeout 1s else "none"
+otherwise -> main
+handler main {
+  set name = creds
+  agent 1
+}
+`)
+	var logs logLines
+	eng := newEngine(t, prog, runtime.WithLogger(logs.logger()), runtime.WithHTTPClient(client))
+	body := webhook(t, "tencent", platform.Call{Session: "meta", Caller: "+8613166668888", Callee: "+8675500000000"})
+	res := serve(t, eng, &runtime.Request{Platform: "tencent", Body: body})
+	if !bytes.Contains(res.Reply.Body, []byte(`"Value":"none"`)) {
+		t.Errorf("answer %s, want the else value", res.Reply.Body)
+	}
+	recs := logs.lines(t, lookupFailed)
+	if len(recs) != 1 || !strings.Contains(recs[0]["cause"].(string), "169.254.169.254 is a link-local address") {
+		t.Errorf("log %s, want the refusal", logs.String())
+	}
+	if n := proxy.hits.Load(); n != 0 {
+		t.Errorf("the proxy got %d requests, want none", n)
 	}
 }
