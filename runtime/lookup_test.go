@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
@@ -109,7 +110,7 @@ func TestLookupOncePerURL(t *testing.T) {
 				mu.Lock()
 				hits[pin]++
 				mu.Unlock()
-				jsonHandler(`{"ok": ` + map[bool]string{true: "true", false: "false"}[pin == "4321"] + `}`)(w, r)
+				jsonHandler(fmt.Sprintf(`{"ok": %t}`, pin == "4321"))(w, r)
 			})
 			var opts []runtime.Option
 			if tc.store != nil {
