@@ -11,8 +11,10 @@ import (
 type LookupEvent struct {
 	Flow, Lookup string
 	// Outcome is ok (fetched), given (stubbed by a test), timeout (the
-	// lookup's timeout or the answer budget ran out) or error (HTTP or JSON
-	// failure); for the last two the else value was used.
+	// lookup's timeout or the answer budget ran out) or error (refused,
+	// non-2xx, bad JSON or JSON of the wrong type, a URL that could not be
+	// evaluated, or refused by the lookup guard); for the last two the else
+	// value was used. A URL the call fetched before makes no event.
 	Outcome string
 	Took    time.Duration
 }
