@@ -76,21 +76,28 @@ func (c *call) resolve(name string) error {
 	if c.lookups[i].have && c.lookups[i].url == u { // on an error, u is "" and the else value is in place
 		return nil
 	}
-	var v any
-	if err != nil {
-		v = c.fetch(l, "", err) // no URL: fails at once, and is tried again by the next webhook
-	} else if got, done := c.sess.Lookups[lookupKey(name, u)]; done {
-		v = got
-	} else {
-		v = c.fetch(l, u, nil)
-		if c.sess.Lookups == nil {
-			c.sess.Lookups = map[string]any{}
-		}
-		c.sess.Lookups[lookupKey(name, u)] = v
-	}
-	c.env[name] = v
+	c.env[name] = c.result(l, u, err)
 	c.lookups[i].url, c.lookups[i].have = u, true
 	return nil
+}
+
+// result is lookup l's result at u: the session's, else fetched and kept
+// in the session. A URL that could not be evaluated (urlErr) gives the
+// else value, kept for this webhook only: the next one tries again.
+func (c *call) result(l *ir.Lookup, u string, urlErr error) any {
+	if urlErr != nil {
+		return c.fetch(l, "", urlErr)
+	}
+	key := lookupKey(l.Name, u)
+	if v, done := c.sess.Lookups[key]; done {
+		return v
+	}
+	v := c.fetch(l, u, nil)
+	if c.sess.Lookups == nil {
+		c.sess.Lookups = map[string]any{}
+	}
+	c.sess.Lookups[key] = v
+	return v
 }
 
 // lookupKey is the session's key for the result of lookup name at url: the
