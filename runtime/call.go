@@ -35,7 +35,7 @@ type call struct {
 	// lookups holds, for each lookup this webhook resolved, the URL whose
 	// result env holds (lookupState).
 	lookups       []lookupState
-	lookupsInline [2]lookupState // lookups' first backing array: most flows have one or two
+	lookupsInline [1]lookupState // lookups' first backing array: most flows have one
 
 	resp      platform.Response
 	actions   [4]platform.Action // resp.Actions' first backing array: most answers hold up to four

@@ -105,7 +105,15 @@ func (c *call) result(l *ir.Lookup, u string, urlErr error) any {
 // may carry a caller's PIN) and no key grows with one.
 func lookupKey(name, url string) string {
 	sum := sha256.Sum256([]byte(url))
-	return name + " " + base64.RawURLEncoding.EncodeToString(sum[:16])
+	enc := base64.RawURLEncoding
+	var b strings.Builder
+	b.Grow(len(name) + 1 + enc.EncodedLen(16))
+	b.WriteString(name)
+	b.WriteByte(' ')
+	var digest [22]byte // enc.EncodedLen(16)
+	enc.Encode(digest[:], sum[:16])
+	b.Write(digest[:])
+	return b.String()
 }
 
 // stub resolves a lookup from the value the request gives for it.

@@ -74,6 +74,9 @@ func refuseUnsafeDial(network, address string, _ syscall.RawConn) error {
 // refuseUnsafeHost refuses a URL host that is an unsafe address literal,
 // before any I/O: with a proxy, the dial goes to the proxy, not the host.
 func refuseUnsafeHost(host string) error {
+	if host == "" || !(host[0] >= '0' && host[0] <= '9' || strings.ContainsRune(host, ':')) {
+		return nil // a name (an IPv4 literal starts with a digit, an IPv6 one has colons): checked when dialled
+	}
 	a, err := netip.ParseAddr(strings.Trim(host, "[]"))
 	if err != nil {
 		return nil // a name: checked when dialled
