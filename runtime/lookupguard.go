@@ -17,8 +17,8 @@ import (
 	"time"
 )
 
-// ErrLookupRefused wraps every refusal of the lookup guard.
-var ErrLookupRefused = errors.New("refused")
+// errLookupRefused wraps every refusal of the lookup guard.
+var errLookupRefused = errors.New("refused")
 
 // metadataAddrs are the instance metadata services outside the link-local
 // ranges: AWS's IPv6 endpoint and Alibaba Cloud's.
@@ -63,10 +63,10 @@ func unsafeAddr(a netip.Addr) string {
 func refuseUnsafeDial(network, address string, _ syscall.RawConn) error {
 	ap, err := netip.ParseAddrPort(address)
 	if err != nil {
-		return fmt.Errorf("%w: connecting to %s: not an IP address", ErrLookupRefused, address)
+		return fmt.Errorf("%w: connecting to %s: not an IP address", errLookupRefused, address)
 	}
 	if why := unsafeAddr(ap.Addr()); why != "" {
-		return fmt.Errorf("%w: %s is %s (serve --unguarded-lookups allows it)", ErrLookupRefused, ap.Addr(), why)
+		return fmt.Errorf("%w: %s is %s (serve --unguarded-lookups allows it)", errLookupRefused, ap.Addr(), why)
 	}
 	return nil
 }
@@ -82,7 +82,7 @@ func refuseUnsafeHost(host string) error {
 		return nil // a name: checked when dialled
 	}
 	if why := unsafeAddr(a); why != "" {
-		return fmt.Errorf("%w: %s is %s (serve --unguarded-lookups allows it)", ErrLookupRefused, a, why)
+		return fmt.Errorf("%w: %s is %s (serve --unguarded-lookups allows it)", errLookupRefused, a, why)
 	}
 	return nil
 }
@@ -95,7 +95,7 @@ const maxRedirects = 10
 func sameHostRedirects(next func(*http.Request, []*http.Request) error) func(*http.Request, []*http.Request) error {
 	return func(req *http.Request, via []*http.Request) error {
 		if from, to := via[0].URL.Hostname(), req.URL.Hostname(); !strings.EqualFold(from, to) {
-			return fmt.Errorf("%w: redirect from %s to another host, %s (serve --unguarded-lookups allows it)", ErrLookupRefused, from, to)
+			return fmt.Errorf("%w: redirect from %s to another host, %s (serve --unguarded-lookups allows it)", errLookupRefused, from, to)
 		}
 		if err := refuseUnsafeHost(req.URL.Hostname()); err != nil {
 			return err
@@ -129,18 +129,33 @@ func guardClient(c *http.Client) *http.Client {
 }
 
 // guardTransport clones t with a dialer that refuses unsafe addresses. A
-// transport with a dialer of its own keeps it, and a connection it makes
+// transport with dialers of its own keeps them, and a connection one makes
 // to an unsafe address is closed before a byte is sent.
 func guardTransport(t *http.Transport) *http.Transport {
 	g := t.Clone()
 	if t.DialContext == nil || t == http.DefaultTransport {
 		d := &net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second, Control: refuseUnsafeDial}
 		g.DialContext = d.DialContext
-		return g
+	} else {
+		g.DialContext = checkedDial(t.DialContext)
 	}
-	inner := t.DialContext
-	g.DialContext = func(ctx context.Context, network, address string) (net.Conn, error) {
-		conn, err := inner(ctx, network, address)
+	if t.DialTLSContext != nil { // used for https instead of DialContext
+		g.DialTLSContext = checkedDial(t.DialTLSContext)
+	}
+	if t.DialTLS != nil {
+		dial := checkedDial(func(_ context.Context, network, addr string) (net.Conn, error) { return t.DialTLS(network, addr) })
+		g.DialTLS = func(network, addr string) (net.Conn, error) { return dial(context.Background(), network, addr) }
+	}
+	return g
+}
+
+type dialFunc = func(ctx context.Context, network, address string) (net.Conn, error)
+
+// checkedDial wraps a dialer whose connections cannot be checked before
+// they are made: each is checked once made, and closed if unsafe.
+func checkedDial(dial dialFunc) dialFunc {
+	return func(ctx context.Context, network, address string) (net.Conn, error) {
+		conn, err := dial(ctx, network, address)
 		if err != nil {
 			return nil, err
 		}
@@ -152,5 +167,4 @@ func guardTransport(t *http.Transport) *http.Transport {
 		}
 		return conn, nil
 	}
-	return g
 }

@@ -40,7 +40,7 @@ func TestRefuseUnsafeDial(t *testing.T) {
 		{"[::ffff:10.1.2.3]:443", false},      //
 	} {
 		err := refuseUnsafeDial("tcp", tc.addr, nil)
-		if refused := errors.Is(err, ErrLookupRefused); refused != tc.refused {
+		if refused := errors.Is(err, errLookupRefused); refused != tc.refused {
 			t.Errorf("%s: %v, want refused %t", tc.addr, err, tc.refused)
 		}
 	}
@@ -52,7 +52,7 @@ func TestRefuseUnsafeHost(t *testing.T) {
 		"169.254.169.254": true, "[fd00:ec2::254]": true, "fd00:ec2::254": true,
 		"crm.example.com": false, "127.0.0.1": false, "[::1]": false,
 	} {
-		if got := errors.Is(refuseUnsafeHost(host), ErrLookupRefused); got != refused {
+		if got := errors.Is(refuseUnsafeHost(host), errLookupRefused); got != refused {
 			t.Errorf("%s: refused %t, want %t", host, got, refused)
 		}
 	}
@@ -63,7 +63,7 @@ func TestRefuseUnsafeHost(t *testing.T) {
 // loopback one connects.
 func TestGuardedTransportDials(t *testing.T) {
 	g := guardClient(&http.Client{}).Transport.(*http.Transport)
-	if _, err := g.DialContext(context.Background(), "tcp", "169.254.169.254:80"); !errors.Is(err, ErrLookupRefused) {
+	if _, err := g.DialContext(context.Background(), "tcp", "169.254.169.254:80"); !errors.Is(err, errLookupRefused) {
 		t.Errorf("dialling the metadata address: %v, want refused", err)
 	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -90,5 +90,59 @@ func TestGuardClientCopies(t *testing.T) {
 	gt, ok := g.Transport.(*http.Transport)
 	if !ok || gt == tr || gt.MaxIdleConnsPerHost != 7 || gt.DialContext == nil || g.CheckRedirect == nil {
 		t.Errorf("the guarded copy %+v lost the settings or the guard", g)
+	}
+}
+
+// A transport with a dialer of its own keeps it, and what it connects to
+// is checked once connected.
+func TestGuardedTransportKeepsItsDialer(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	var used int
+	dial := func(ctx context.Context, network, _ string) (net.Conn, error) {
+		used++
+		var d net.Dialer
+		return d.DialContext(ctx, network, ln.Addr().String())
+	}
+	g := guardClient(&http.Client{Transport: &http.Transport{DialContext: dial, DialTLSContext: dial}}).Transport.(*http.Transport)
+	for _, dial := range []dialFunc{g.DialContext, g.DialTLSContext} {
+		conn, err := dial(context.Background(), "tcp", "crm.test:80")
+		if err != nil {
+			t.Fatalf("dialling through the embedder's dialer: %v", err)
+		}
+		conn.Close()
+	}
+	if used != 2 {
+		t.Errorf("the embedder's dialer was used %d times, want 2", used)
+	}
+}
+
+// remoteConn is a connection that says it is connected to remote.
+type remoteConn struct {
+	net.Conn
+	remote net.Addr
+}
+
+func (c remoteConn) RemoteAddr() net.Addr { return c.remote }
+
+// A connection an embedder's dialer made to a metadata address (a name
+// that resolved to one) is refused and closed.
+func TestGuardedTransportChecksItsDialersConnections(t *testing.T) {
+	var closed []net.Conn
+	dial := func(context.Context, string, string) (net.Conn, error) {
+		a, b := net.Pipe()
+		closed = append(closed, b)
+		return remoteConn{a, &net.TCPAddr{IP: net.ParseIP("169.254.169.254"), Port: 80}}, nil
+	}
+	g := guardClient(&http.Client{Transport: &http.Transport{DialContext: dial}}).Transport.(*http.Transport)
+	if _, err := g.DialContext(context.Background(), "tcp", "rebound.test:80"); !errors.Is(err, errLookupRefused) {
+		t.Fatalf("got %v, want refused", err)
+	}
+	// The guard closed its end: the other end reads EOF at once.
+	if _, err := closed[0].Read(make([]byte, 1)); err == nil {
+		t.Error("the refused connection was left open")
 	}
 }
