@@ -128,7 +128,7 @@ func (t *translation) str(lit string, src int) error {
 			text = parts[0].Text
 		}
 		if template {
-			t.at = t.at.advance(text)
+			t.at = t.at.advance(text, true)
 		}
 		t.glue(strconv.Quote(text), src)
 		return nil
@@ -141,7 +141,7 @@ func (t *translation) str(lit string, src int) error {
 		if !p.Interp {
 			t.glue(strconv.Quote(p.Text), src+p.Start)
 			if template {
-				t.at = t.at.advance(p.Text)
+				t.at = t.at.advance(p.Text, i == 0)
 			}
 			continue
 		}

@@ -55,11 +55,11 @@ func (p urlPart) escaper() string {
 }
 
 // advance returns where the URL stands after the literal text s, which
-// followed a point at p. A text starting with a scheme (`https://`) starts
-// a URL afresh, so each arm of `cond ? "https://a/${x}" : "https://b/${y}"`
-// is read on its own.
-func (p urlPart) advance(s string) urlPart {
-	if rest, ok := cutScheme(s); ok {
+// followed a point at p. A string literal starting with a scheme
+// (`https://`, literalStart) starts a URL afresh, so each arm of
+// `cond ? "https://a/${x}" : "https://b/${y}"` is read on its own.
+func (p urlPart) advance(s string, literalStart bool) urlPart {
+	if rest, ok := cutScheme(s); ok && literalStart {
 		p, s = urlAuthority, rest
 	}
 	for i := 0; i < len(s) && p != urlFragment; i++ {

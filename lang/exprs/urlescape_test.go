@@ -42,6 +42,9 @@ func TestCompileURLEscapesForThePosition(t *testing.T) {
 		// Each arm that starts with a scheme starts afresh.
 		{`true ? "https://a.example/${x}" : "https://b.example/?q=${x}"`, "https://a.example/a+b&c=d%2Fe%23f%3Fg%20h%20%C3%A9"},
 		{`false ? "https://a.example/?q=${x}" : "https://b.example/${x}"`, "https://b.example/a+b&c=d%2Fe%23f%3Fg%20h%20%C3%A9"},
+		// A scheme only starts a URL at the start of a literal.
+		{`"https://crm.example/c?next=${y}http://x/${x}"`, "https://crm.example/c?next=b%2Fchttp://x/a%2Bb%26c%3Dd%2Fe%23f%3Fg%20h%20%C3%A9"},
+		{`"https://crm.example/go?to=http://other.example/${x}"`, "https://crm.example/go?to=http://other.example/a%2Bb%26c%3Dd%2Fe%23f%3Fg%20h%20%C3%A9"},
 		// A string inside an interpolation is escaped once, by the
 		// interpolation around it.
 		{`"https://crm.example/c?q=${"1 ${y}"}"`, "https://crm.example/c?q=1%20b%2Fc"},
