@@ -2,6 +2,7 @@ package exprs
 
 import (
 	"net/url"
+	"strings"
 	"testing"
 
 	"github.com/callflow/callflow/lang/ast"
@@ -76,4 +77,44 @@ func TestQueryEscapeReadsBackUnderEitherDecoding(t *testing.T) {
 			t.Errorf("%q → %q: as RFC 3986 %q (%v)", s, q, rfc, err)
 		}
 	}
+}
+
+// Whatever a value holds, the server reads it back as one path segment and
+// as one query value, and the URL keeps its shape.
+func FuzzCompileURLRoundTrip(f *testing.F) {
+	for _, s := range []string{"a+b&c=d/e#f?g h é", "..", "%zz", "", "\x00\xff", "?#&=;+"} {
+		f.Add(s)
+	}
+	env := NewEnv()
+	env.Define("x", "", VarName)
+	const src = `"https://crm.example/c/${x}/d?q=${x}&n=1#${x}"`
+	file := source.NewFile("t.flow", []byte(src))
+	c, d := env.CompileURL(file, &ast.Expr{Base: ast.Base{At: file.Span(0, len(src))}, Text: src})
+	if d != nil {
+		f.Fatal(d)
+	}
+	f.Fuzz(func(t *testing.T, v string) {
+		got, err := Eval(c, map[string]any{"x": v})
+		if err != nil {
+			t.Fatal(err)
+		}
+		u, err := url.Parse(got.(string))
+		if err != nil {
+			t.Fatalf("%q: %v", got, err)
+		}
+		segs := strings.Split(u.EscapedPath(), "/")
+		if len(segs) != 4 || segs[1] != "c" || segs[3] != "d" {
+			t.Fatalf("%q: the path has the segments %q", got, segs)
+		}
+		if seg, err := url.PathUnescape(segs[2]); err != nil || seg != v {
+			t.Errorf("%q: the segment reads %q (%v), want %q", got, seg, err, v)
+		}
+		q := u.Query()
+		if len(q) != 2 || q.Get("n") != "1" || q.Get("q") != v {
+			t.Errorf("%q: the query reads %v, want q=%q and n=1", got, q, v)
+		}
+		if frag, err := url.QueryUnescape(u.EscapedFragment()); err != nil || frag != v {
+			t.Errorf("%q: the fragment reads %q (%v), want %q", got, frag, err, v)
+		}
+	})
 }
