@@ -34,6 +34,10 @@ type call struct {
 	key  string // the session's key in the store, once made
 	env  map[string]any
 	mem  exprs.Budget // what this webhook's expressions have built
+	// lookups holds, for each lookup this webhook resolved, the URL whose
+	// result env holds (lookupState).
+	lookups       []lookupState
+	lookupsInline [1]lookupState // lookups' first backing array: most flows have one
 
 	resp      platform.Response
 	actions   [4]platform.Action // resp.Actions' first backing array: most answers hold up to four

@@ -50,6 +50,9 @@ type Engine struct {
 
 	sessionMemory int64          // WithSessionMemory: the default store's budget
 	onEvict       func(Eviction) // WithEvictionObserver; nil when none
+	// unguarded lets lookups reach other hosts by redirect and unsafe
+	// addresses (WithUnguardedLookups).
+	unguarded bool
 }
 
 // New builds an engine.
@@ -70,6 +73,9 @@ func New(opts ...Option) (*Engine, error) {
 	}
 	if e.store == nil {
 		e.store = NewMemoryStore(MemoryBudget(e.sessionMemory))
+	}
+	if !e.unguarded {
+		e.client = guardClient(e.client)
 	}
 	e.mem, _ = e.store.(*MemoryStore)
 	if e.mem != nil {

@@ -52,9 +52,6 @@ func (c *call) environment() map[string]any {
 			env[k] = c.table(k, t)
 		}
 	}
-	for k, v := range c.sess.Lookups {
-		env[k] = v
-	}
 	for k, v := range c.sess.Vars {
 		env[k] = v
 	}
@@ -106,7 +103,8 @@ func (c *call) table(name string, t *ir.Table) any {
 	return rows
 }
 
-// eval runs an expression, fetching the lookups it reads first.
+// eval runs an expression, resolving the lookups it reads first: each for
+// the URL its expression evaluates to now (resolve).
 func (c *call) eval(x *ir.Expr) (any, error) {
 	if x == nil {
 		return nil, nil
@@ -116,8 +114,8 @@ func (c *call) eval(x *ir.Expr) (any, error) {
 	}
 	env := c.environment()
 	for _, name := range x.Lookups {
-		if _, done := c.sess.Lookups[name]; !done {
-			c.fetch(name)
+		if err := c.resolve(name); err != nil {
+			return nil, err
 		}
 	}
 	m := vms.Get().(*vm.VM)

@@ -2,11 +2,17 @@ package runtime
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"math"
 	"net/http"
+	"net/url"
+	"strings"
 	"time"
 
 	"github.com/callflow/callflow/lang/ir"
@@ -16,88 +22,231 @@ import (
 // lookup gives up.
 const lookupMargin = 100 * time.Millisecond
 
-// fetch resolves a lookup: a stub from the request, or an HTTP GET under the
-// webhook's deadline, else the lookup's else value. The result is kept in
-// the session, so a call fetches each lookup at most once.
-func (c *call) fetch(name string) {
+// maxLookupBody bounds the JSON a lookup reads.
+const maxLookupBody = 1 << 20
+
+// lookupState is what this webhook's environment holds for one lookup: the
+// result for url, the URL the lookup's expression evaluated to last.
+type lookupState struct {
+	name    string
+	url     string
+	have    bool // the environment holds the result for url
+	stubbed bool // the request gave the lookup (Request.Given), for any URL
+	busy    bool // its URL is being evaluated: a URL that reads its own lookup
+}
+
+// lookupIndex returns the index of name's state, adding it if absent.
+func (c *call) lookupIndex(name string) int {
+	for i := range c.lookups {
+		if c.lookups[i].name == name {
+			return i
+		}
+	}
+	if c.lookups == nil {
+		c.lookups = c.lookupsInline[:0]
+	}
+	c.lookups = append(c.lookups, lookupState{name: name})
+	return len(c.lookups) - 1
+}
+
+// resolve puts in the environment the result of lookup name for the URL
+// its expression evaluates to now. A lookup is fetched at most once per
+// call for each distinct URL: the session keeps each result (lookupKey), so
+// `?pin=${pin}` after a new capture is fetched again and the same URL is
+// not. A lookup the request gives (a test's stub) is that value for any
+// URL, and its URL is not evaluated.
+func (c *call) resolve(name string) error {
+	i := c.lookupIndex(name)
 	l := c.flow.Lookups[name]
+	if v, ok := c.req.Given[name]; ok {
+		if !c.lookups[i].stubbed {
+			c.lookups[i].stubbed = true
+			c.stub(l, v)
+		}
+		return nil
+	}
+	if c.lookups[i].busy {
+		return &Error{Code: "expr", Msg: fmt.Sprintf("the URL of lookup %s needs lookup %s itself", name, name), At: l.URL.At, Flow: c.flow.Name, Handler: c.handler}
+	}
+	// Evaluating the URL (or the else value) may resolve other lookups,
+	// which may move c.lookups: it is indexed afresh after each.
+	c.lookups[i].busy = true
+	u, err := c.evalString(l.URL, "a URL")
+	c.lookups[i].busy = false
+	if c.lookups[i].have && c.lookups[i].url == u { // on an error, u is "" and the else value is in place
+		return nil
+	}
+	c.env[name] = c.result(l, u, err)
+	c.lookups[i].url, c.lookups[i].have = u, true
+	return nil
+}
+
+// result is lookup l's result at u: the session's, else fetched and kept
+// in the session. A URL that could not be evaluated (urlErr) gives the
+// else value, kept for this webhook only: the next one tries again.
+func (c *call) result(l *ir.Lookup, u string, urlErr error) any {
+	if urlErr != nil {
+		return c.fetch(l, "", urlErr)
+	}
+	key := lookupKey(l.Name, u)
+	if v, done := c.sess.Lookups[key]; done {
+		return v
+	}
+	v := c.fetch(l, u, nil)
+	if c.sess.Lookups == nil {
+		c.sess.Lookups = map[string]any{}
+	}
+	c.sess.Lookups[key] = v
+	return v
+}
+
+// lookupKey is the session's key for the result of lookup name at url: the
+// name, a space and a digest of the URL, so a session keeps no URL (which
+// may carry a caller's PIN) and no key grows with one.
+func lookupKey(name, url string) string {
+	sum := sha256.Sum256([]byte(url))
+	enc := base64.RawURLEncoding
+	var b strings.Builder
+	b.Grow(len(name) + 1 + enc.EncodedLen(16))
+	b.WriteString(name)
+	b.WriteByte(' ')
+	var digest [22]byte // enc.EncodedLen(16)
+	enc.Encode(digest[:], sum[:16])
+	b.Write(digest[:])
+	return b.String()
+}
+
+// stub resolves a lookup from the value the request gives for it.
+func (c *call) stub(l *ir.Lookup, v any) {
 	var start time.Time
 	timed := c.trace != nil || c.e.onLookup != nil
 	if timed { // the machine's clock is not free; only traces and observers want durations
 		start = time.Now()
 	}
-	v, outcome := c.given(name)
-	if outcome != "" {
-		if cv, err := c.conform(l.Else, v); err == nil {
-			v = cv // a stub written in JSON: 5 for an int lookup
-		}
-	} else {
-		var err error
-		v, err = c.get(name)
-		outcome = "ok"
-		if err == nil {
-			v, err = c.conform(l.Else, v)
-		}
-		if err != nil {
-			outcome = err.Error()
-			if v, err = c.eval(l.Else); err != nil {
-				v, outcome = nil, outcome+"; else failed: "+err.Error()
-			}
-		}
+	if cv, err := c.conform(l.Else, v); err == nil {
+		v = cv // a stub written in JSON: 5 for an int lookup
 	}
-	if c.sess.Lookups == nil {
-		c.sess.Lookups = map[string]any{}
-	}
-	c.sess.Lookups[name] = v
-	c.env[name] = v
+	c.env[l.Name] = v
 	var took time.Duration
 	if timed {
 		took = time.Since(start)
 	}
-	c.traceLookup(l.At, name, outcome, took)
+	c.traceLookup(l, "given", "given", took)
 }
 
-func (c *call) given(name string) (any, string) {
-	if v, ok := c.req.Given[name]; ok {
-		return v, "given"
+// fetch gets lookup l at u, or its else value when that fails (or when the
+// URL could not be evaluated, urlErr). A failure is logged.
+func (c *call) fetch(l *ir.Lookup, u string, urlErr error) any {
+	start := time.Now()
+	err := urlErr
+	var v any
+	if err == nil {
+		v, err = c.get(l, u)
 	}
-	return nil, ""
+	if err == nil {
+		v, err = c.conform(l.Else, v)
+	}
+	if err == nil {
+		took := time.Since(start)
+		c.traceLookup(l, "ok", "ok", took)
+		return v
+	}
+	cause := err.Error()
+	v, elseErr := c.eval(l.Else)
+	if elseErr != nil {
+		v, cause = nil, cause+"; else failed: "+elseErr.Error()
+	}
+	took := time.Since(start)
+	kind := "error"
+	if errors.Is(err, errLookupTimeout) {
+		kind = "timeout"
+	}
+	c.traceLookup(l, kind, cause, took)
+	c.e.log.LogAttrs(c.ctx, slog.LevelWarn, "lookup failed, used its else value",
+		slog.String("flow", c.flow.Name), slog.String("lookup", l.Name), slog.String("at", l.At.String()),
+		slog.String("url", redactURL(u)), slog.String("cause", cause), slog.Duration("took", took))
+	return v
 }
 
-func (c *call) get(name string) (any, error) {
-	l := c.flow.Lookups[name]
-	url, err := c.evalString(l.URL, "a URL")
-	if err != nil {
-		return nil, err
-	}
-	timeout := l.Timeout
-	timeout = min(timeout, time.Until(c.deadline)-lookupMargin)
+// errLookupTimeout marks a lookup that ran out of time: its own timeout or
+// the answer budget.
+var errLookupTimeout = errors.New("timed out")
+
+// get does the HTTP GET of lookup l at u, under the lookup's timeout and
+// the webhook's deadline. Its errors never quote the URL (net/http's do):
+// the log line gives it without secrets.
+func (c *call) get(l *ir.Lookup, u string) (any, error) {
+	timeout := min(l.Timeout, time.Until(c.deadline)-lookupMargin)
 	if timeout <= 0 {
-		return nil, fmt.Errorf("no time left in the answer budget")
+		return nil, fmt.Errorf("%w: no time left in the answer budget", errLookupTimeout)
 	}
 	ctx, cancel := context.WithTimeout(c.io(), timeout)
 	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
 	if err != nil {
-		return nil, err
+		return nil, unwrapURLError(err)
+	}
+	if !c.e.unguarded {
+		if err := refuseUnsafeHost(req.URL.Hostname()); err != nil {
+			return nil, err
+		}
 	}
 	req.Header.Set("Accept", "application/json")
 	resp, err := c.e.client.Do(req)
 	if err != nil {
 		if ctx.Err() != nil {
-			return nil, fmt.Errorf("timed out after %s", timeout.Round(time.Millisecond))
+			return nil, fmt.Errorf("%w after %s", errLookupTimeout, timeout.Round(time.Millisecond))
 		}
-		return nil, err
+		return nil, unwrapURLError(err)
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		return nil, fmt.Errorf("HTTP %d", resp.StatusCode)
 	}
 	var v any
-	if err := json.NewDecoder(io.LimitReader(resp.Body, 1<<20)).Decode(&v); err != nil {
+	if err := json.NewDecoder(io.LimitReader(resp.Body, maxLookupBody)).Decode(&v); err != nil {
+		if ctx.Err() != nil {
+			return nil, fmt.Errorf("%w after %s, reading the body", errLookupTimeout, timeout.Round(time.Millisecond))
+		}
 		return nil, fmt.Errorf("bad JSON: %v", err)
 	}
 	return v, nil
+}
+
+// unwrapURLError drops the method and URL net/http puts in front of its
+// errors.
+func unwrapURLError(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return ue.Err
+	}
+	return err
+}
+
+// redactURL is u as a log may show it: no user information, each query
+// value replaced by "…", no fragment. Paths are kept: the log's masking of
+// phone numbers applies to them.
+func redactURL(u string) string {
+	p, err := url.Parse(u)
+	if err != nil {
+		return "(an unparseable URL)"
+	}
+	p.User, p.Fragment, p.RawFragment = nil, "", ""
+	if p.RawQuery != "" {
+		q := []byte{}
+		for part := range strings.SplitSeq(p.RawQuery, "&") {
+			if len(q) > 0 {
+				q = append(q, '&')
+			}
+			key, _, hasValue := strings.Cut(part, "=")
+			q = append(q, key...)
+			if hasValue {
+				q = append(q, "=…"...)
+			}
+		}
+		p.RawQuery = string(q)
+	}
+	return p.String()
 }
 
 // conform makes a fetched JSON value fit the type the checker gave the

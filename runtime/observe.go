@@ -2,7 +2,6 @@ package runtime
 
 import (
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/callflow/callflow/runtime/platform"
@@ -12,8 +11,10 @@ import (
 type LookupEvent struct {
 	Flow, Lookup string
 	// Outcome is ok (fetched), given (stubbed by a test), timeout (the
-	// lookup's timeout or the answer budget ran out) or error (HTTP or JSON
-	// failure); for the last two the else value was used.
+	// lookup's timeout or the answer budget ran out) or error (refused,
+	// non-2xx, bad JSON or JSON of the wrong type, a URL that could not be
+	// evaluated, or refused by the lookup guard); for the last two the else
+	// value was used. A URL the call fetched before makes no event.
 	Outcome string
 	Took    time.Duration
 }
@@ -21,22 +22,6 @@ type LookupEvent struct {
 // WithLookupObserver calls fn after every lookup, on the webhook's
 // goroutine: it must return quickly.
 func WithLookupObserver(fn func(LookupEvent)) Option { return func(e *Engine) { e.onLookup = fn } }
-
-// observeLookup classifies a lookup's outcome (as the trace words it) for
-// the observer.
-func (c *call) observeLookup(name, outcome string, took time.Duration) {
-	if c.e.onLookup == nil {
-		return
-	}
-	kind := "error"
-	switch {
-	case outcome == "ok" || outcome == "given":
-		kind = outcome
-	case strings.HasPrefix(outcome, "timed out"), strings.HasPrefix(outcome, "no time left"):
-		kind = "timeout"
-	}
-	c.e.onLookup(LookupEvent{Flow: c.flow.Name, Lookup: name, Outcome: kind, Took: took})
-}
 
 // Fallback is the platform's safe answer to a webhook, without running any
 // flow: for an HTTP server that must still answer after a failure of its

@@ -21,8 +21,19 @@ func WithStore(s SessionStore) Option { return func(e *Engine) { e.store = s } }
 // WithLogger sets the logger runtime errors and fallbacks are written to.
 func WithLogger(l *slog.Logger) Option { return func(e *Engine) { e.log = l } }
 
-// WithHTTPClient sets the client lookups use.
+// WithHTTPClient sets the client lookups use. The engine guards a copy of
+// it (WithUnguardedLookups): redirects to another host are refused, and so
+// are connections to link-local and cloud metadata addresses when its
+// Transport is an *http.Transport (a dialer of its own is checked once
+// connected, before a byte is sent).
 func WithHTTPClient(c *http.Client) Option { return func(e *Engine) { e.client = c } }
+
+// WithUnguardedLookups lets lookups follow redirects to other hosts and
+// connect to link-local (169.254.0.0/16, fe80::/10) and cloud metadata
+// addresses (fd00:ec2::254, 100.100.100.200), which are refused by default:
+// a lookup's URL is filled with values callers control, and a metadata
+// service answers any GET from the machine with its credentials.
+func WithUnguardedLookups() Option { return func(e *Engine) { e.unguarded = true } }
 
 // WithSecret sets the key that signs 8x8 resume tokens. Without it a random
 // key is made, so tokens do not survive a restart.

@@ -29,7 +29,7 @@ type Session struct {
 	ResumeExpires time.Time      `json:"rx,omitzero"`
 	Vars          map[string]any `json:"vars,omitempty"`
 	Order         []string       `json:"order,omitempty"` // variables in order first set
-	Lookups       map[string]any `json:"l,omitempty"`     // results, fetched at most once
+	Lookups       map[string]any `json:"l,omitempty"`     // results by lookup and URL (lookupKey), each fetched at most once
 	Caller        string         `json:"from,omitempty"`
 	Callee        string         `json:"to,omitempty"`
 	Started       time.Time      `json:"at"`

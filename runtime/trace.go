@@ -79,9 +79,13 @@ func (c *call) traceStep(in ir.Instr) {
 	c.add(TraceEntry{Kind: "step", At: in.Span(), Text: name})
 }
 
-func (c *call) traceLookup(at source.Span, name, outcome string, took time.Duration) {
-	c.observeLookup(name, outcome, took)
-	c.add(TraceEntry{Kind: "lookup", At: at, Text: name, Result: outcome, Took: took})
+// traceLookup records a lookup resolved with outcome (ok, given, timeout or
+// error; see LookupEvent), result saying how (the cause of a failure).
+func (c *call) traceLookup(l *ir.Lookup, outcome, result string, took time.Duration) {
+	if c.e.onLookup != nil {
+		c.e.onLookup(LookupEvent{Flow: c.flow.Name, Lookup: l.Name, Outcome: outcome, Took: took})
+	}
+	c.add(TraceEntry{Kind: "lookup", At: l.At, Text: l.Name, Result: result, Took: took})
 }
 
 // traceNote adds a note; callers that build its text check tracing first.

@@ -60,23 +60,25 @@ func (c *Compiled) Span(f *source.File, x *ast.Expr, err error) source.Span {
 // Compile checks and compiles x against the environment. f is the file x
 // came from, so errors get exact positions.
 func (e *Env) Compile(f *source.File, x *ast.Expr) (*Compiled, *diag.Diagnostic) {
-	return e.compileWith(f, x, textFunc)
+	return e.compileWith(f, x, false)
 }
 
-// CompileURL compiles a lookup URL: values interpolated with ${…} are
-// path-escaped, so a caller id cannot change the URL's shape.
+// CompileURL compiles a lookup URL: each value interpolated with ${…} is
+// escaped for where it stands in the URL's literal text, path-escaped in
+// the path, query-escaped in the query string and fragment, so a caller id
+// or a captured PIN cannot change the URL's shape.
 func (e *Env) CompileURL(f *source.File, x *ast.Expr) (*Compiled, *diag.Diagnostic) {
-	return e.compileWith(f, x, urlFunc)
+	return e.compileWith(f, x, true)
 }
 
-func (e *Env) compileWith(f *source.File, x *ast.Expr, interp string) (*Compiled, *diag.Diagnostic) {
+func (e *Env) compileWith(f *source.File, x *ast.Expr, isURL bool) (*Compiled, *diag.Diagnostic) {
 	// Characters, not bytes: a say text within a platform's character limit
 	// (8x8: 3000) must fit in Vietnamese or Chinese too.
 	if n := utf8.RuneCountInString(x.Text); n > MaxSource {
 		return nil, diag.Errorf(diag.BadExpr, x.At, "expression is %d characters, over the %d-character limit", n, MaxSource).
 			Do("Split it: compute parts with set, or move data into a table.")
 	}
-	t := translation{interp: interp}
+	t := translation{url: isURL}
 	if err := t.translate(x.Text, 0); err != nil {
 		return nil, diag.Errorf(diag.BadExpr, x.At, "%v", err)
 	}
@@ -94,6 +96,7 @@ func (e *Env) compileWith(f *source.File, x *ast.Expr, interp string) (*Compiled
 // allowed builtins and our functions. Checking only reads these maps.
 var base = sync.OnceValue(func() *conf.Config {
 	opts := append([]expr.Option{expr.DisableAllBuiltins()}, functions...)
+	opts = append(opts, urlFunctions...)
 	for _, b := range builtins {
 		opts = append(opts, expr.EnableBuiltin(b))
 	}

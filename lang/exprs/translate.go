@@ -9,7 +9,8 @@ import (
 )
 
 // textFunc formats an interpolated value as a person would say it; urlFunc
-// also path-escapes it, for lookup URLs.
+// also path-escapes it, for the authority and path of lookup URLs (see
+// urlQueryFunc for the rest).
 const (
 	textFunc = "__text"
 	urlFunc  = "__url"
@@ -25,9 +26,15 @@ type segment struct {
 // translation is an expression rewritten for expr-lang: string literals with
 // ${…} become concatenations, comments become spaces.
 type translation struct {
-	out    strings.Builder
-	segs   []segment
-	interp string // the function interpolations go through; textFunc when empty
+	out  strings.Builder
+	segs []segment
+	// url is set for a lookup URL: each interpolation of its own string
+	// literals is escaped for where it stands in the URL (at, the part the
+	// literal text before it ends in). Literals inside an interpolation are
+	// plain text: the interpolation around them escapes their value once.
+	url   bool
+	at    urlPart
+	depth int // interpolations the translation is inside
 }
 
 // translate rewrites text, whose offsets count from base within the
@@ -80,6 +87,14 @@ func (t *translation) translate(text string, base int) error {
 	return nil
 }
 
+// interpFunc is the function an interpolation at this point goes through.
+func (t *translation) interpFunc() string {
+	if t.url && t.depth == 0 {
+		return t.at.escaper()
+	}
+	return textFunc
+}
+
 func (t *translation) copy(s string, src int) {
 	if s == "" {
 		return
@@ -104,10 +119,16 @@ func (t *translation) str(lit string, src int) error {
 	for _, p := range parts {
 		interp = interp || p.Interp
 	}
+	// The literals of a URL template are read in order, each from where
+	// the one before left the URL: "https://crm/" + "${id}?pin=${pin}".
+	template := t.url && t.depth == 0
 	if !interp {
 		text := ""
 		if len(parts) == 1 {
 			text = parts[0].Text
+		}
+		if template {
+			t.at = t.at.advance(text, true)
 		}
 		t.glue(strconv.Quote(text), src)
 		return nil
@@ -119,14 +140,16 @@ func (t *translation) str(lit string, src int) error {
 		}
 		if !p.Interp {
 			t.glue(strconv.Quote(p.Text), src+p.Start)
+			if template {
+				t.at = t.at.advance(p.Text, i == 0)
+			}
 			continue
 		}
-		fn := t.interp
-		if fn == "" {
-			fn = textFunc
-		}
-		t.glue(fn+"(", src+p.InterpStart)
-		if err := t.translate(lit[p.Start:p.End], src+p.Start); err != nil {
+		t.glue(t.interpFunc()+"(", src+p.InterpStart)
+		t.depth++
+		err := t.translate(lit[p.Start:p.End], src+p.Start)
+		t.depth--
+		if err != nil {
 			return err
 		}
 		t.glue(")", src+p.End)

@@ -18,12 +18,13 @@ import (
 
 // Metrics are the server's Prometheus metrics, all prefixed callflow_, in a
 // registry of their own. Labels never hold phone numbers or session ids:
-// only platforms, outcomes, results and statuses, which are few.
+// only platforms, outcomes, results and statuses, and the names of flows
+// and their lookups, which the flows folder bounds.
 //
 //	callflow_webhook_requests_total{outcome,platform}        counter
 //	callflow_webhook_duration_seconds{platform}              histogram
-//	callflow_lookups_total{outcome}                          counter
-//	callflow_lookup_duration_seconds{outcome}                histogram
+//	callflow_lookups_total{flow,lookup,outcome}              counter
+//	callflow_lookup_duration_seconds{flow,lookup,outcome}    histogram
 //	callflow_reloads_total{result}                           counter
 //	callflow_reload_duration_seconds                         histogram
 //	callflow_last_reload_success_timestamp_seconds           gauge
@@ -71,9 +72,10 @@ func NewMetrics() *Metrics {
 	m.webhookDur = prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "callflow_webhook_duration_seconds",
 		Help: "Time to answer a webhook, from its arrival to the answer written.", Buckets: durationBuckets}, []string{"platform"})
 	m.lookups = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "callflow_lookups_total",
-		Help: "Lookups resolved, by outcome (ok, given, timeout, error; the else value was used for the last two)."}, []string{"outcome"})
+		Help: "Lookups resolved, by flow, lookup name and outcome (ok, given, timeout, error; the else value was used for the last two)."},
+		[]string{"flow", "lookup", "outcome"})
 	m.lookupDur = prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "callflow_lookup_duration_seconds",
-		Help: "Time a lookup took.", Buckets: durationBuckets}, []string{"outcome"})
+		Help: "Time a lookup took, by flow, lookup name and outcome.", Buckets: durationBuckets}, []string{"flow", "lookup", "outcome"})
 	m.reloads = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "callflow_reloads_total",
 		Help: "Reloads of the flows folder, by result (ok, or error when some flow is in error or the folder could not be read)."}, []string{"result"})
 	m.reloadDur = prometheus.NewHistogram(prometheus.HistogramOpts{Name: "callflow_reload_duration_seconds",
@@ -143,8 +145,8 @@ func (m *Metrics) observeDispatch(platform, outcome string) {
 
 // ObserveLookup counts a lookup; give it to runtime.WithLookupObserver.
 func (m *Metrics) ObserveLookup(ev runtime.LookupEvent) {
-	m.lookups.WithLabelValues(ev.Outcome).Inc()
-	m.lookupDur.WithLabelValues(ev.Outcome).Observe(ev.Took.Seconds())
+	m.lookups.WithLabelValues(ev.Flow, ev.Lookup, ev.Outcome).Inc()
+	m.lookupDur.WithLabelValues(ev.Flow, ev.Lookup, ev.Outcome).Observe(ev.Took.Seconds())
 }
 
 // ObserveReload counts a reload; give it to reload.OnReload.

@@ -51,6 +51,7 @@ type serveCmd struct {
 	SecretFile    string        `env:"CALLFLOW_SECRET_FILE" placeholder:"FILE" help:"File holding the key that signs 8x8 resume tokens; else $CALLFLOW_SECRET; else a random key, and calls waiting on a capture fail after a restart. Replicas must share it."`
 	SessionMemory int64         `name:"session-memory-mib" default:"768" env:"CALLFLOW_SESSION_MEMORY_MIB" placeholder:"MIB" help:"Memory the sessions of calls waiting on a capture may hold, in MiB, by the store's estimate (default ${default}: over a million 8x8 calls). Beyond it the sessions closest to expiring are evicted, each logged and counted in callflow_sessions_evicted_total."`
 	Grace         time.Duration `name:"shutdown-timeout" default:"25s" env:"CALLFLOW_SHUTDOWN_TIMEOUT" placeholder:"D" help:"On SIGINT or SIGTERM, how long in-flight webhooks may take to finish (default ${default})."`
+	Unguarded     bool          `name:"unguarded-lookups" env:"CALLFLOW_UNGUARDED_LOOKUPS" help:"Let lookups follow redirects to other hosts and connect to link-local and cloud metadata addresses (169.254.0.0/16, fe80::/10, fd00:ec2::254, 100.100.100.200), which are refused by default."`
 
 	CallbackURL        string        `name:"callback-url" env:"CALLFLOW_CALLBACK_URL" placeholder:"URL" help:"Dispatch callback triggers to DataTechLabs at this base URL and answer with its reply. Credentials come from $CALLFLOW_CALLBACK_TOKEN (a bearer token), or $CALLFLOW_CALLBACK_AUTH (a header value, see --callback-auth-header), or their _FILE."`
 	CallbackAuthHeader string        `name:"callback-auth-header" env:"CALLFLOW_CALLBACK_AUTH_HEADER" placeholder:"NAME" help:"Header in which $CALLFLOW_CALLBACK_AUTH is sent to DataTechLabs (default Authorization)."`
@@ -155,6 +156,9 @@ func (c *serveCmd) serve(ctx context.Context, e *env, hooks *serveHooks) error {
 	}
 	if c.Apology != "" {
 		opts = append(opts, runtime.WithApology(c.Apology, c.ApologyVoice))
+	}
+	if c.Unguarded {
+		opts = append(opts, runtime.WithUnguardedLookups())
 	}
 	eng, err := runtime.New(opts...)
 	if err != nil {
@@ -611,5 +615,6 @@ func lookupClient() *http.Client {
 	t := http.DefaultTransport.(*http.Transport).Clone()
 	t.MaxIdleConns = 256
 	t.MaxIdleConnsPerHost = 64
+	t.DialContext = nil // the engine dials, refusing unsafe addresses unless --unguarded-lookups
 	return &http.Client{Transport: t}
 }
