@@ -16,6 +16,7 @@ func (c *checker) checkGraph() {
 		c.deadSteps(h.Body)
 	}
 	c.gotoCycles()
+	c.lookupCycles()
 	if slices.Contains(c.info.Platforms, "8x8") {
 		for _, h := range c.handlers {
 			if !blockEnds(h.Body) {
@@ -99,7 +100,18 @@ func (c *checker) gotoCycles() {
 			}
 		})
 	}
-	for _, scc := range components(c.handlers, edges) {
+	names := make([]string, len(c.handlers))
+	for i, h := range c.handlers {
+		names[i] = h.Name.Name
+	}
+	targets := func(from string) []string {
+		out := make([]string, len(edges[from]))
+		for i, g := range edges[from] {
+			out[i] = g.Handler.Name
+		}
+		return out
+	}
+	for _, scc := range components(names, targets) {
 		if slices.ContainsFunc(scc, func(n string) bool { return captures[n] }) {
 			continue
 		}
@@ -112,9 +124,10 @@ func (c *checker) gotoCycles() {
 	}
 }
 
-// components returns the strongly connected components that form cycles
-// (Tarjan's algorithm), each in declaration order.
-func components(handlers []*ast.Handler, edges map[string][]*ast.Goto) [][]string {
+// components returns the strongly connected components of the graph of
+// nodes and next that form cycles (Tarjan's algorithm), each in the order of
+// nodes.
+func components(nodes []string, next func(string) []string) [][]string {
 	index, low := map[string]int{}, map[string]int{}
 	onStack := map[string]bool{}
 	var stack []string
@@ -124,8 +137,7 @@ func components(handlers []*ast.Handler, edges map[string][]*ast.Goto) [][]strin
 		index[v], low[v] = len(index), len(index)
 		stack = append(stack, v)
 		onStack[v] = true
-		for _, g := range edges[v] {
-			w := g.Handler.Name
+		for _, w := range next(v) {
 			if _, seen := index[w]; !seen {
 				strong(w)
 				low[v] = min(low[v], low[w])
@@ -146,21 +158,17 @@ func components(handlers []*ast.Handler, edges map[string][]*ast.Goto) [][]strin
 				break
 			}
 		}
-		if len(scc) > 1 || selfLoop(v, edges) {
+		if len(scc) > 1 || slices.Contains(next(v), v) {
 			slices.Reverse(scc)
 			out = append(out, scc)
 		}
 	}
-	for _, h := range handlers {
-		if _, seen := index[h.Name.Name]; !seen {
-			strong(h.Name.Name)
+	for _, n := range nodes {
+		if _, seen := index[n]; !seen {
+			strong(n)
 		}
 	}
 	return out
-}
-
-func selfLoop(v string, edges map[string][]*ast.Goto) bool {
-	return slices.ContainsFunc(edges[v], func(g *ast.Goto) bool { return g.Handler.Name == v })
 }
 
 func firstGotoInto(scc []string, edges map[string][]*ast.Goto) *ast.Goto {

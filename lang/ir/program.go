@@ -104,7 +104,7 @@ type Table struct {
 // Lookup is a JSON HTTP lookup.
 type Lookup struct {
 	Name    string
-	URL     *Expr // yields the URL; ${…} values are path-escaped at run time
+	URL     *Expr // yields the URL; each ${…} value is escaped for where it stands (path, query or fragment)
 	Timeout time.Duration
 	Else    *Expr
 	At      source.Span
