@@ -178,10 +178,15 @@ func (c *call) evalInt(x *ir.Expr) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
-	if s, ok := v.(string); ok {
-		if n, err := strconv.ParseInt(s, 10, 64); err == nil {
+	switch n := v.(type) {
+	case string:
+		if n, err := strconv.ParseInt(n, 10, 64); err == nil {
 			return n, nil
 		}
+	case int:
+		return int64(n), nil
+	case int64: // a JSON id beyond 2^53, decoded exactly: float64 would round it
+		return n, nil
 	}
 	if f, ok := number(v); ok && f == math.Trunc(f) {
 		return int64(f), nil

@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/base64"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -16,6 +15,7 @@ import (
 	"time"
 
 	"github.com/callflow/callflow/lang/ir"
+	"github.com/callflow/callflow/runtime/platform"
 )
 
 // lookupMargin is kept from the budget for rendering the answer after a
@@ -203,11 +203,20 @@ func (c *call) get(l *ir.Lookup, u string) (any, error) {
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		return nil, fmt.Errorf("HTTP %d", resp.StatusCode)
 	}
-	var v any
-	if err := json.NewDecoder(io.LimitReader(resp.Body, maxLookupBody)).Decode(&v); err != nil {
+	body, err := io.ReadAll(io.LimitReader(resp.Body, maxLookupBody+1))
+	if err != nil {
 		if ctx.Err() != nil {
 			return nil, fmt.Errorf("%w after %s, reading the body", errLookupTimeout, timeout.Round(time.Millisecond))
 		}
+		return nil, fmt.Errorf("reading the body: %v", err)
+	}
+	if len(body) > maxLookupBody {
+		return nil, fmt.Errorf("the body is over %d bytes", maxLookupBody)
+	}
+	// Numbers are decoded exactly, as webhooks' are: a CRM id beyond 2^53
+	// stays the id it was, not the nearest float64.
+	v, err := platform.DecodeJSON(body)
+	if err != nil {
 		return nil, fmt.Errorf("bad JSON: %v", err)
 	}
 	return v, nil
@@ -261,12 +270,19 @@ func (c *call) conform(elseX *ir.Expr, v any) (any, error) {
 	ok := true
 	switch want.(type) {
 	case int:
-		f, isNum := v.(float64)
-		if isNum && f == math.Trunc(f) && math.Abs(f) <= 1<<53 {
-			return int(f), nil
+		switch n := v.(type) {
+		case int64: // beyond 2^53, decoded exactly
+			return int(n), nil
+		case float64:
+			if n == math.Trunc(n) && math.Abs(n) <= 1<<53 {
+				return int(n), nil
+			}
 		}
 		ok = false
 	case float64:
+		if n, isInt := v.(int64); isInt {
+			return float64(n), nil
+		}
 		_, ok = v.(float64)
 	case string:
 		_, ok = v.(string)
@@ -287,7 +303,7 @@ func jsonKind(v any) string {
 	switch v.(type) {
 	case nil:
 		return "null"
-	case int:
+	case int, int64:
 		return "a whole number"
 	case float64:
 		return "a number"

@@ -458,3 +458,25 @@ handler main {
 		t.Errorf("the proxy got %d requests, want none", n)
 	}
 }
+
+// A lookup's JSON numbers are decoded exactly, as webhooks' are: an agent id
+// beyond 2^53 read from a CRM reaches the answer as the CRM sent it, whole
+// or inside an object, not rounded to the nearest float64.
+func TestLookupNumbersExact(t *testing.T) {
+	object := newCRM(t, jsonHandler(`{"agent": 9007199254740993}`))
+	whole := newCRM(t, jsonHandler(`9007199254740993`))
+	for _, tc := range []struct{ name, lookup, agent string }{
+		{"in an object", `lookup crm = get "` + object.URL + `/agent" timeout 1s else {agent: 1}`, "agent crm.agent"},
+		{"whole", `lookup crm = get "` + whole.URL + `/agent" timeout 1s else 1`, "agent crm"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			prog := compile(t, "exact.flow", "flow exact\ntarget tencent\nnumber \"+8675500000000\"\n"+tc.lookup+"\notherwise -> main\nhandler main {\n  "+tc.agent+"\n}\n")
+			eng := newEngine(t, prog)
+			body := webhook(t, "tencent", platform.Call{Session: "exact", Caller: "+8613166668888", Callee: "+8675500000000"})
+			res := serve(t, eng, &runtime.Request{Platform: "tencent", Body: body})
+			if want := `"OverrideAIAgentId":9007199254740993`; !bytes.Contains(res.Reply.Body, []byte(want)) {
+				t.Errorf("answer %s, want %s", res.Reply.Body, want)
+			}
+		})
+	}
+}
