@@ -314,14 +314,15 @@ func typedSession() *runtime.Session {
 		"at":       time.Date(2026, 3, 1, 17, 30, 15, 5, sgt),
 		"wait":     90 * time.Second,
 		"none":     nil,
-		"list":     []any{"a", "b"},
-		"record":   map[string]any{"tier": "gold", "score": 12.5},
+		"list":     []any{"a", 1, int64(1 << 60), 2.5, []any{3, "b"}, nil},
+		"record":   map[string]any{"tier": "gold", "score": 12.5, "count": 3, "id": int64(9007199254740993), "since": time.Date(2020, 1, 2, 3, 4, 5, 0, time.UTC), "tags": []any{"x"}},
+		"strings":  []any{"a", "b"},
 		"empty":    "",
 		"zeroTime": time.Time{},
 	}
 	sess.Order = slices.Sorted(maps.Keys(sess.Vars))
 	sess.Lookups = map[string]any{
-		"crm|https://crm.example/c?id=1": map[string]any{"name": "Ann", "vip": true},
+		"crm|https://crm.example/c?id=1": map[string]any{"name": "Ann", "vip": true, "id": int64(9007199254740993), "visits": 4.0, "orders": []any{map[string]any{"n": int64(-9007199254740993)}}},
 		"count|https://crm.example/n":    7,
 		"id|https://crm.example/id":      int64(9007199254740993),
 	}
