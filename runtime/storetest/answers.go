@@ -109,40 +109,47 @@ func answerClaimThenFill(t *testing.T, a *answers) {
 }
 
 // answerCopiesWait: copies that arrive while the first is being answered
-// wait, and every one gets its answer.
+// wait (none returns within the window), and every one gets its answer.
 func answerCopiesWait(t *testing.T, a *answers) {
 	first := a.claim("8x8|e1", a.tl.long())
 	const copies = 10
-	got := make(chan runtime.Claim, copies)
-	errs := make(chan error, copies)
+	type result struct {
+		c   runtime.Claim
+		err error
+	}
+	results := make(chan result, copies)
+	var started sync.WaitGroup
 	for range copies {
+		started.Add(1)
 		go func() {
 			ctx, cancel := context.WithTimeout(a.ctx, deadline)
 			defer cancel()
+			started.Done()
 			c, err := a.store.Claim(ctx, "8x8|e1", a.tl.long())
-			if err != nil {
-				errs <- err
-				return
-			}
-			got <- c
+			results <- result{c, err}
 		}()
+	}
+	started.Wait()
+	select {
+	case r := <-results:
+		t.Fatalf("a copy returned %+v, %v while the first was being answered; want it to wait", r.c, r.err)
+	case <-time.After(window):
 	}
 	a.fill(first, reply(2), a.tl.long())
 	for range copies {
-		select {
-		case c := <-got:
-			if !c.Answered {
-				t.Fatalf("a copy claimed the delivery while it was being answered: %+v", c)
-			}
-			sameReply(t, c.Reply, reply(2))
-		case err := <-errs:
-			t.Fatalf("a copy waiting for the answer: %v", err)
+		r := <-results
+		if r.err != nil {
+			t.Fatalf("a copy waiting for the answer: %v", r.err)
 		}
+		if !r.c.Answered {
+			t.Fatalf("a copy claimed the delivery while it was being answered: %+v", r.c)
+		}
+		sameReply(t, r.c.Reply, reply(2))
 	}
 }
 
 // answerRace: 50 copies of one delivery at once: exactly one claims it
-// (runs the flow), the others get its answer.
+// (runs the flow) and holds it for the window, the others get its answer.
 func answerRace(t *testing.T, a *answers) {
 	start := make(chan struct{})
 	var (
@@ -168,6 +175,7 @@ func answerRace(t *testing.T, a *answers) {
 			mu.Lock()
 			claims++
 			mu.Unlock()
+			holdClaim()
 			if err := a.store.Fill(a.ctx, c, reply(3), a.tl.long()); err != nil {
 				t.Errorf("Fill: %v", err)
 			}
@@ -188,6 +196,11 @@ func answerRace(t *testing.T, a *answers) {
 		t.Errorf("%d copies got the answer, want %d", n, racers-1)
 	}
 }
+
+// holdClaim holds a claim for the window before it is filled, as a flow
+// that takes its time would: copies a broken store lets through show up
+// as second claims.
+func holdClaim() { <-time.After(window) }
 
 // answerWaitBounded: a copy waits no longer than its context: it gets the
 // context's error, not a claim, while the first's claim is pending.

@@ -69,6 +69,14 @@ func RealTime(ttl time.Duration) Option {
 // deadline bounds every wait of the suite for something that must happen.
 const deadline = 10 * time.Second
 
+// window is how long a claim is held, while copies of its key are
+// claiming it, before it is filled: a store that lets a copy through
+// (a second claim, an answer made up) shows it within the window. A
+// correct store's copies wait whatever the window, so the result of a
+// test never depends on it; only a broken store's chance of being caught
+// does.
+const window = 100 * time.Millisecond
+
 // pollEvery is how often a condition is polled while waiting for it.
 const pollEvery = 5 * time.Millisecond
 

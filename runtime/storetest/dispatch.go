@@ -151,7 +151,8 @@ func outcomeFailure(t *testing.T, d *outcomes) {
 }
 
 // outcomeRace: 50 copies of one trigger at once, as 50 replicas would get
-// them: exactly one claims it (sends), every other gets its outcome.
+// them: exactly one claims it (sends, taking the window to), every other
+// gets its outcome.
 func outcomeRace(t *testing.T, d *outcomes) {
 	key := dispatch.Key("callback", "t-1")
 	start := make(chan struct{})
@@ -178,6 +179,7 @@ func outcomeRace(t *testing.T, d *outcomes) {
 			mu.Lock()
 			sends++
 			mu.Unlock()
+			holdClaim() // the request on its way
 			if err := d.store.Fill(d.ctx, c, accepted(), dispatch.OutcomeTTL); err != nil {
 				t.Errorf("Fill: %v", err)
 			}
