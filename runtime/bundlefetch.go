@@ -30,17 +30,22 @@ const bundleTimeout = 10 * time.Second
 // TTL while the version is in use) and then live a whole session TTL.
 func (e *Engine) bundleTTL() time.Duration { return e.ttl + e.ttl/4 }
 
-// touch marks a loaded version in use at now, and refreshes its bundle in
+// touch marks a loaded version in use at now (unix nanoseconds), and refreshes its bundle in
 // the store when a quarter of the session TTL has passed since it was
 // stored: a version in use outlives its last call, wherever that resumes.
-func (e *Engine) touch(p *pinned, now time.Time) {
-	t := now.UnixNano()
-	p.used.Store(t)
-	if e.bundles == nil {
-		return
+// It is on every webhook's path, and small enough to be inlined there.
+func (e *Engine) touch(p *pinned, now int64) {
+	p.used.Store(now)
+	if e.bundles != nil {
+		e.refresh(p, now)
 	}
+}
+
+// refresh stores p's bundle again when a quarter of the session TTL has
+// passed since it last was.
+func (e *Engine) refresh(p *pinned, now int64) {
 	last := p.published.Load()
-	if t-last > int64(e.ttl/4) && p.published.CompareAndSwap(last, t) {
+	if now-last > int64(e.ttl/4) && p.published.CompareAndSwap(last, now) {
 		go e.publish(p.flow)
 	}
 }

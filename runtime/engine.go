@@ -159,7 +159,7 @@ func (e *Engine) version(name, version string, now time.Time) *ir.Flow {
 		return nil
 	}
 	p := v.(*pinned)
-	e.touch(p, now)
+	e.touch(p, now.UnixNano())
 	return p.flow
 }
 
