@@ -34,7 +34,8 @@ import (
 // checks it): of any number of concurrent Claims of a key exactly one
 // claims it, with a non-zero Token unlike any earlier claim's on the key;
 // the others wait, each until its ctx ends, and get the filled reply byte
-// for byte (a nil body stays nil). Fill and Release of a claim the key no
+// for byte (a body-less reply may come back with nil or an empty body).
+// Fill and Release of a claim the key no
 // longer holds (expired, taken over, released) change nothing. Release
 // wakes the copies waiting, one of which claims the key. An answer is
 // kept for the ttl Fill is given. The pending marker's TTL is set with it,
