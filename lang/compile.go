@@ -1,9 +1,8 @@
 package lang
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"io/fs"
+	"maps"
 	"path"
 	"runtime"
 	"slices"
@@ -14,6 +13,7 @@ import (
 	"testing/fstest"
 
 	"github.com/callflow/callflow/lang/ast"
+	"github.com/callflow/callflow/lang/bundle"
 	"github.com/callflow/callflow/lang/check"
 	"github.com/callflow/callflow/lang/compile"
 	"github.com/callflow/callflow/lang/diag"
@@ -223,7 +223,9 @@ func (b *build) compile() *ir.Program {
 		info, ds := check.Check(units[i])
 		diags[i] = ds
 		if !ds.HasErrors() {
-			flows[i] = compile.Flow(units[i], info, b.version(units[i], info))
+			bun := bundleOf(units[i], info)
+			flows[i] = compile.Flow(units[i], info, bun.Version())
+			flows[i].Bundle = bun
 		}
 	})
 	prog := &ir.Program{}
@@ -241,29 +243,18 @@ func (b *build) compile() *ir.Program {
 	return prog
 }
 
-// version hashes a flow's source, its tests and its table files, so a
-// change to any of them makes a new version.
-func (b *build) version(u *check.Unit, info *check.Info) string {
-	h := sha256.New()
-	for _, f := range append([]*ast.File{u.Main}, u.Tests...) {
-		h.Write([]byte(f.Name))
-		h.Write(u.Files[f.Name].Src)
+// bundleOf is the flow's version as data: its source, its tests and its
+// table files. Its hash (bundle.Version) is the flow's version, so a change
+// to any of them makes a new version.
+func bundleOf(u *check.Unit, info *check.Info) *bundle.Bundle {
+	b := &bundle.Bundle{Flow: u.Main.Name, Files: make(map[string][]byte, 1+len(u.Tests)+len(info.DataFiles))}
+	b.Files[u.Main.Name] = u.Files[u.Main.Name].Src
+	for _, f := range u.Tests {
+		b.Tests = append(b.Tests, f.Name)
+		b.Files[f.Name] = u.Files[f.Name].Src
 	}
-	for _, name := range slices.Sorted(mapsKeys(info.DataFiles)) {
-		h.Write([]byte(name))
-		h.Write(info.DataFiles[name])
-	}
-	return hex.EncodeToString(h.Sum(nil))[:12]
-}
-
-func mapsKeys(m map[string][]byte) func(func(string) bool) {
-	return func(yield func(string) bool) {
-		for k := range m {
-			if !yield(k) {
-				return
-			}
-		}
-	}
+	maps.Copy(b.Files, info.DataFiles)
+	return b
 }
 
 // checkNumbers reports two flows claiming one number for one platform.

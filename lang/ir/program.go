@@ -15,6 +15,7 @@ import (
 	"github.com/expr-lang/expr/vm"
 
 	"github.com/callflow/callflow/lang/ast"
+	"github.com/callflow/callflow/lang/bundle"
 	"github.com/callflow/callflow/lang/hours"
 	"github.com/callflow/callflow/lang/source"
 )
@@ -81,6 +82,11 @@ type Flow struct {
 	Static map[string]any
 
 	Syntax []*ast.File // the parsed files (flow and tests), for tools
+
+	// Bundle holds the files Version hashes (the flow, its tests, its
+	// tables), so a store shared by several replicas can give this version
+	// to one that never loaded it. Nil for a flow not compiled from files.
+	Bundle *bundle.Bundle
 }
 
 // Targets reports whether the flow compiles for platform.

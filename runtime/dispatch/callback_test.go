@@ -266,9 +266,8 @@ func TestConcurrentDuplicatesSentOnce(t *testing.T) {
 		return 200, accepted
 	}})
 	const dups = 8
-	waiting := make(chan string, dups)
-	c := New(WithCallback(p.URL, Bearer("s3cret")))
-	c.testHookWait = func(key string) { waiting <- key }
+	waiting := make(chan string, dups+1)
+	c := New(WithCallback(p.URL, Bearer("s3cret")), WithOutcomeStore(claimHook{NewMemoryOutcomes(0), waiting}))
 	ctx := testContext(t)
 
 	results := make(chan Result, dups+1)
@@ -284,6 +283,7 @@ func TestConcurrentDuplicatesSentOnce(t *testing.T) {
 	wg.Add(1)
 	go run()
 	within(t, arrived, "the first request")
+	<-waiting // the first's own claim
 	for range dups {
 		wg.Add(1)
 		go run()
@@ -363,11 +363,11 @@ func TestCancelledWhileWaitingForDuplicate(t *testing.T) {
 		return 200, accepted
 	}})
 	defer close(release)
-	waiting := make(chan string, 1)
-	c := New(WithCallback(p.URL, Bearer("s3cret")))
-	c.testHookWait = func(key string) { waiting <- key }
+	waiting := make(chan string, 2)
+	c := New(WithCallback(p.URL, Bearer("s3cret")), WithOutcomeStore(claimHook{NewMemoryOutcomes(0), waiting}))
 	go c.Dispatch(context.Background(), "callback", "t-1", callbackEnvelope(t))
 	within(t, arrived, "the first request")
+	<-waiting // the first's own claim
 	ctx, cancel := context.WithCancel(testContext(t))
 	errc := make(chan error, 1)
 	go func() {

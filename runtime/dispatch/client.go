@@ -9,7 +9,6 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 )
 
@@ -32,14 +31,9 @@ type Client struct {
 	clock   Clock
 	log     *slog.Logger
 	retry   retryPolicy
-	seen    Seen
+	store   OutcomeStore
 	targets map[string]target
 	err     error // the first invalid option
-
-	mu       sync.Mutex
-	inflight map[string]*flight // by Key: the dispatch under way
-
-	testHookWait func(key string) // tests: a duplicate starts waiting
 }
 
 // target is one platform's way of sending an envelope. send says whether
@@ -52,13 +46,6 @@ type target interface {
 type job struct {
 	platform, trigger string
 	env               Envelope
-}
-
-// flight is a dispatch under way; duplicates wait for done.
-type flight struct {
-	done chan struct{}
-	out  Outcome
-	kept bool // out is remembered: waiters replay it; else they try again
 }
 
 // Option configures a Client.
@@ -121,7 +108,7 @@ func WithRetry(attempts int, base time.Duration) Option {
 }
 
 // WithClock sets the clock used for token expiry, backoff and the default
-// Seen's TTL (default: the real one). For tests.
+// OutcomeStore's TTLs (default: the real one). For tests.
 func WithClock(clk Clock) Option {
 	return func(c *Client) {
 		if clk != nil {
@@ -140,12 +127,14 @@ func WithLogger(l *slog.Logger) Option {
 	}
 }
 
-// WithSeen sets where dispatched triggers are remembered (default: in
-// memory, DefaultSeenLimit entries for DefaultSeenTTL).
-func WithSeen(s Seen) Option {
+// WithOutcomeStore sets where the outcomes of dispatched triggers are
+// kept (default: a MemoryOutcomes of DefaultOutcomeLimit triggers). Give
+// every replica the same shared store and each trigger is sent once
+// across them.
+func WithOutcomeStore(s OutcomeStore) Option {
 	return func(c *Client) {
 		if s != nil {
-			c.seen = s
+			c.store = s
 		}
 	}
 }
@@ -154,18 +143,17 @@ func WithSeen(s Seen) Option {
 // Dispatch.
 func New(opts ...Option) *Client {
 	c := &Client{
-		http:     &http.Client{Timeout: 15 * time.Second},
-		clock:    realClock{},
-		log:      slog.New(slog.DiscardHandler),
-		retry:    retryPolicy{attempts: 3, base: 250 * time.Millisecond, max: 30 * time.Second},
-		targets:  map[string]target{},
-		inflight: map[string]*flight{},
+		http:    &http.Client{Timeout: 15 * time.Second},
+		clock:   realClock{},
+		log:     slog.New(slog.DiscardHandler),
+		retry:   retryPolicy{attempts: 3, base: 250 * time.Millisecond, max: 30 * time.Second},
+		targets: map[string]target{},
 	}
 	for _, o := range opts {
 		o(c)
 	}
-	if c.seen == nil {
-		c.seen = newMemorySeen(DefaultSeenLimit, DefaultSeenTTL, c.clock.Now)
+	if c.store == nil {
+		c.store = newMemoryOutcomes(DefaultOutcomeLimit, c.clock.Now)
 	}
 	return c
 }
@@ -203,55 +191,54 @@ func (c *Client) Dispatch(ctx context.Context, platform, triggerID string, env E
 	}
 	j := job{platform: platform, trigger: triggerID, env: env}
 	key := Key(platform, triggerID)
-	for {
-		c.mu.Lock()
-		f, busy := c.inflight[key]
-		if !busy {
-			f = &flight{done: make(chan struct{})}
-			c.inflight[key] = f
-		}
-		c.mu.Unlock()
-		if busy {
-			if c.testHookWait != nil {
-				c.testHookWait(key)
-			}
-			select {
-			case <-f.done:
-			case <-ctx.Done():
-				return Result{}, &Error{Platform: platform, Message: "waiting for the same trigger in flight", Err: ctx.Err()}
-			}
-			if f.kept {
-				c.log.LogAttrs(ctx, slog.LevelInfo, "dispatch replayed", slog.String("platform", platform), slog.String("trigger", triggerID))
-				return f.out.result(true)
-			}
-			continue // nothing was sent: try again
-		}
-		out, kept, replayed, err := c.lead(ctx, key, t, j)
-		f.out, f.kept = out, kept
-		c.mu.Lock()
-		delete(c.inflight, key)
-		c.mu.Unlock()
-		close(f.done)
-		if err != nil {
-			return Result{}, err
-		}
-		return out.result(replayed)
+	attrs := []slog.Attr{slog.String("platform", platform), slog.String("trigger", triggerID)}
+	cl, err := c.store.Claim(ctx, key, claimTTL(ctx))
+	switch {
+	case err != nil && ctx.Err() != nil:
+		return Result{}, &Error{Platform: platform, Message: "waiting for the same trigger in flight", Err: ctx.Err()}
+	case err != nil:
+		return Result{}, fmt.Errorf("dispatch %s: trigger %q: claiming it: %w", platform, triggerID, err)
+	case cl.Settled:
+		c.log.LogAttrs(ctx, slog.LevelInfo, "dispatch replayed", attrs...)
+		return cl.Outcome.result(true)
 	}
+	out, reached := c.send(ctx, t, j, attrs)
+	// Settle it even when ctx is done: the request may have gone out.
+	sctx := context.WithoutCancel(ctx)
+	if !reached {
+		if err := c.store.Release(sctx, cl); err != nil {
+			c.log.LogAttrs(ctx, slog.LevelError, "dispatch claim not released", append(attrs, slog.String("error", err.Error()))...)
+		}
+		return out.result(false)
+	}
+	if err := c.store.Fill(sctx, cl, out, out.ttl()); err != nil {
+		c.log.LogAttrs(ctx, slog.LevelError, "dispatch not remembered", append(attrs, slog.String("error", err.Error()))...)
+	}
+	return out.result(false)
 }
 
-// lead makes the dispatch of key, or replays it from c.seen. kept says
-// whether the outcome is remembered.
-func (c *Client) lead(ctx context.Context, key string, t target, j job) (out Outcome, kept, replayed bool, err error) {
-	attrs := []slog.Attr{slog.String("platform", j.platform), slog.String("trigger", j.trigger)}
-	if o, ok, err := c.seen.Get(ctx, key); err != nil {
-		return Outcome{}, false, false, fmt.Errorf("dispatch %s: trigger %q: looking it up: %w", j.platform, j.trigger, err)
-	} else if ok {
-		c.log.LogAttrs(ctx, slog.LevelInfo, "dispatch replayed", attrs...)
-		return o, true, true, nil
+// claimMargin is added to a dispatch's deadline for the TTL of its claim,
+// and claimTTL is the TTL when ctx has none: a claim must outlive the
+// dispatch, or a copy of the trigger would take it over and send again.
+const (
+	claimMargin = 5 * time.Second
+	claimTTL0   = 2 * time.Minute
+)
+
+// claimTTL is how long a dispatch under ctx holds its trigger's claim.
+func claimTTL(ctx context.Context) time.Duration {
+	if d, ok := ctx.Deadline(); ok {
+		return time.Until(d) + claimMargin
 	}
+	return claimTTL0
+}
+
+// send makes the dispatch and logs it. reached says whether the request
+// may have reached the platform's endpoint.
+func (c *Client) send(ctx context.Context, t target, j job, attrs []slog.Attr) (Outcome, bool) {
 	start := c.clock.Now()
 	res, reached, derr := t.send(ctx, c, j)
-	out = Outcome{Result: res, Err: derr}
+	out := Outcome{Result: res, Err: derr}
 	attrs = append(attrs, slog.Int("attempts", res.Attempts), slog.Duration("duration", c.clock.Now().Sub(start)))
 	if res.Response != nil {
 		attrs = append(attrs, slog.Int("status", res.Response.Status))
@@ -259,17 +246,10 @@ func (c *Client) lead(ctx context.Context, key string, t target, j job) (out Out
 	if derr != nil {
 		attrs = append(attrs, slog.String("error", derr.Error()), slog.Bool("reached", reached))
 		c.log.LogAttrs(ctx, slog.LevelWarn, "dispatch failed", attrs...)
-		if !reached {
-			return out, false, false, nil
-		}
-	} else {
-		c.log.LogAttrs(ctx, slog.LevelInfo, "dispatched", attrs...)
+		return out, reached
 	}
-	// Remember it even when ctx is done: the request may have gone out.
-	if err := c.seen.Put(context.WithoutCancel(ctx), key, out); err != nil {
-		c.log.LogAttrs(ctx, slog.LevelError, "dispatch not remembered", append(attrs, slog.String("error", err.Error()))...)
-	}
-	return out, true, false, nil
+	c.log.LogAttrs(ctx, slog.LevelInfo, "dispatched", attrs...)
+	return out, true
 }
 
 // result is what Dispatch returns for o.
@@ -282,7 +262,7 @@ func (o Outcome) result(replayed bool) (Result, error) {
 	return r, o.Err
 }
 
-// Key is the key under which a trigger's dispatch is remembered in a Seen.
+// Key is the key under which a trigger's dispatch is kept in an OutcomeStore.
 func Key(platform, triggerID string) string { return platform + ":" + triggerID }
 
 // Error is a dispatch that failed: the platform refused the request, or

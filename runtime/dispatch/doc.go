@@ -10,16 +10,19 @@
 //
 // Guarantees:
 //
-//   - Once per trigger. The client remembers every platform and trigger id
-//     it dispatched, with the outcome ([Seen]; in memory by default, 24 h,
-//     bounded). A later Dispatch of the same pair sends nothing and returns
-//     the first one's Result and error, with Result.Replayed set; a
-//     concurrent one waits for the first and does the same. The outcome is
-//     final even when it is a failure: a trigger that must be tried again
-//     needs a new id. The one exception is a dispatch where nothing can have
-//     reached the platform's endpoint (no connection could be made, the
-//     OMICall token could not be fetched, ctx ended first): it is not
-//     remembered, and a later Dispatch of the same id tries again.
+//   - Once per trigger. A trigger's platform and id are claimed in an
+//     [OutcomeStore] before anything is sent (in memory by default; give
+//     every replica one shared store and this holds across them). A later
+//     Dispatch of the same pair sends nothing and returns the first one's
+//     Result and error, with Result.Replayed set; a concurrent one waits
+//     for the first and does the same. An accepted dispatch is kept for
+//     [OutcomeTTL] (24 h); a failed one (refused, or no answer after every
+//     retry) for [FailedOutcomeTTL] (1 minute), after which the trigger may
+//     be sent again. A dispatch where nothing can have reached the
+//     platform's endpoint (no connection could be made, the OMICall token
+//     could not be fetched, ctx ended first) is not kept: its claim is
+//     released and a copy tries again at once. A claim whose replica died
+//     mid-dispatch expires after the dispatch's deadline and a margin.
 //   - Retries. Network failures and HTTP 5xx and 429 answers are retried
 //     with exponential backoff and jitter ([WithRetry]), honouring a
 //     Retry-After in seconds. Other 4xx answers and OMICall's status_code

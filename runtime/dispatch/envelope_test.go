@@ -1,7 +1,6 @@
 package dispatch
 
 import (
-	"context"
 	"encoding/json"
 	"net/http"
 	"net/url"
@@ -83,84 +82,5 @@ func TestDelay(t *testing.T) {
 	}
 	if d := (retryPolicy{max: time.Second}).delay(3, nil); d != 0 {
 		t.Errorf("no base: %v", d)
-	}
-}
-
-func TestMemorySeen(t *testing.T) {
-	ctx := context.Background()
-	clk := newFakeClock(true)
-	s := newMemorySeen(3, time.Hour, clk.Now)
-	put := func(k string) { s.Put(ctx, k, Outcome{Result: Result{Attempts: len(k)}}) }
-	has := func(k string) bool { _, ok, _ := s.Get(ctx, k); return ok }
-
-	put("a")
-	clk.Advance(30 * time.Minute)
-	put("bb")
-	if !has("a") || !has("bb") {
-		t.Fatal("lost an entry")
-	}
-	if o, _, _ := s.Get(ctx, "bb"); o.Result.Attempts != 2 {
-		t.Errorf("Get(bb) = %+v", o)
-	}
-	clk.Advance(30 * time.Minute)
-	if has("a") || !has("bb") {
-		t.Error("a should have expired after an hour, bb not")
-	}
-	put("c")
-	if s.Len() != 2 {
-		t.Errorf("Len %d after the expired a was pruned, want 2", s.Len())
-	}
-	put("d")
-	put("e") // over the limit of 3: bb, the oldest, goes
-	if has("bb") || !has("c") || !has("d") || !has("e") || s.Len() != 3 {
-		t.Errorf("after the limit: bb %v c %v d %v e %v, Len %d", has("bb"), has("c"), has("d"), has("e"), s.Len())
-	}
-	put("c") // replaced: now the newest
-	put("f")
-	if !has("c") || has("d") {
-		t.Errorf("replaced c should outlive d: c %v d %v", has("c"), has("d"))
-	}
-	for i := range 1000 {
-		put(string(rune('A' + i%50)))
-	}
-	if s.Len() != 3 || len(s.queue)-s.head > 2*3+2 {
-		t.Errorf("Len %d, queue %d (head %d): not bounded", s.Len(), len(s.queue), s.head)
-	}
-}
-
-func TestSeenDefaultTTL(t *testing.T) {
-	p := newFakePlatform(t, map[string]answer{callbackPath: always(200, accepted)})
-	clk := newFakeClock(true)
-	c := New(WithCallback(p.URL, Bearer("s3cret")), WithClock(clk))
-	c.Dispatch(testContext(t), "callback", "t-1", callbackEnvelope(t))
-	clk.Advance(DefaultSeenTTL - time.Second)
-	if res, _ := c.Dispatch(testContext(t), "callback", "t-1", callbackEnvelope(t)); !res.Replayed {
-		t.Error("forgotten before 24 h")
-	}
-	clk.Advance(time.Second)
-	if res, _ := c.Dispatch(testContext(t), "callback", "t-1", callbackEnvelope(t)); res.Replayed {
-		t.Error("remembered after 24 h")
-	}
-	if n := len(p.requests(callbackPath)); n != 2 {
-		t.Errorf("%d requests, want 2", n)
-	}
-}
-
-// failingSeen cannot be read: Dispatch must not send.
-type failingSeen struct{}
-
-func (failingSeen) Get(context.Context, string) (Outcome, bool, error) {
-	return Outcome{}, false, context.DeadlineExceeded
-}
-func (failingSeen) Put(context.Context, string, Outcome) error { return nil }
-
-func TestSeenUnavailable(t *testing.T) {
-	p := newFakePlatform(t, map[string]answer{callbackPath: always(200, accepted)})
-	c := New(WithCallback(p.URL, Bearer("s3cret")), WithSeen(failingSeen{}))
-	if _, err := c.Dispatch(testContext(t), "callback", "t-1", callbackEnvelope(t)); err == nil {
-		t.Error("no error when the store cannot be read")
-	}
-	if n := len(p.requests(callbackPath)); n != 0 {
-		t.Errorf("%d requests sent without checking the store", n)
 	}
 }

@@ -181,3 +181,15 @@ func testContext(t *testing.T) context.Context {
 	t.Cleanup(cancel)
 	return ctx
 }
+
+// claimHook is an OutcomeStore that reports every key claimed, as the
+// claim starts.
+type claimHook struct {
+	OutcomeStore
+	claiming chan<- string
+}
+
+func (h claimHook) Claim(ctx context.Context, key string, ttl time.Duration) (Claim, error) {
+	h.claiming <- key
+	return h.OutcomeStore.Claim(ctx, key, ttl)
+}
