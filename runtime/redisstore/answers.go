@@ -41,27 +41,35 @@ func (s *Store) ClaimSession(ctx context.Context, key string, ttl time.Duration,
 }
 
 func (s *Store) claim(ctx context.Context, key string, ttl time.Duration, sessionKey string) (runtime.Claim, runtime.SessionRead, error) {
-	rkey := s.answerKey(key)
-	token := newToken()
+	token, held, get, err := s.claimKey(ctx, s.answerKey(key), ttl, sessionKey)
+	if err != nil {
+		return runtime.Claim{}, runtime.SessionRead{}, claimError(ctx, err)
+	}
+	if held == nil {
+		return runtime.Claim{Key: key, Token: token}, s.sessionRead(get), nil
+	}
+	reply, err := decodeReply(held)
+	if err != nil {
+		return runtime.Claim{}, runtime.SessionRead{}, storeError("claim", err)
+	}
+	return runtime.Claim{Key: key, Answered: true, Reply: reply}, runtime.SessionRead{}, nil
+}
+
+// claimKey claims rkey for ttl under a new token (held is nil), or
+// returns what a filled key holds, polling while another claim is
+// pending. ctx's end is returned as it is. With a sessionKey, the session
+// is read in the claim's round trip (get).
+func (s *Store) claimKey(ctx context.Context, rkey string, ttl time.Duration, sessionKey string) (token uint64, held []byte, get *redis.StringCmd, err error) {
+	token = newToken()
 	mark := marker(token)
 	wait := firstPoll
 	for {
-		set, get, err := s.trySet(ctx, rkey, mark, ttl, sessionKey)
-		if err != nil {
-			return runtime.Claim{}, runtime.SessionRead{}, storeError("claim", err)
-		}
-		if set == nil { // claimed
-			return runtime.Claim{Key: key, Token: token}, s.sessionRead(get), nil
-		}
-		if !bytes.HasPrefix(set, []byte("p ")) {
-			reply, err := decodeReply(set)
-			if err != nil {
-				return runtime.Claim{}, runtime.SessionRead{}, storeError("claim", err)
-			}
-			return runtime.Claim{Key: key, Answered: true, Reply: reply}, runtime.SessionRead{}, nil
+		held, get, err = s.trySet(ctx, rkey, mark, ttl, sessionKey)
+		if err != nil || held == nil || !bytes.HasPrefix(held, []byte("p ")) {
+			return token, held, get, err
 		}
 		if err := pause(ctx, wait); err != nil {
-			return runtime.Claim{}, runtime.SessionRead{}, err
+			return 0, nil, nil, err
 		}
 		wait = min(2*wait, maxPoll)
 	}
@@ -106,6 +114,16 @@ func (s *Store) sessionRead(get *redis.StringCmd) runtime.SessionRead {
 	}
 	sess, rev, err := decodeSession(v)
 	return runtime.SessionRead{Session: sess, Rev: rev, Err: err}
+}
+
+// claimError is ctx's error when ctx ended (a claim's waiting is bounded
+// by it, whatever go-redis made of the deadline), else err with its
+// operation.
+func claimError(ctx context.Context, err error) error {
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	return storeError("claim", err)
 }
 
 // pause waits d, or until ctx ends (its error).
