@@ -39,7 +39,7 @@ func ctxFor(t testing.TB) context.Context {
 
 func session(id string) *runtime.Session {
 	return &runtime.Session{Platform: "8x8", ID: id, Flow: "menu", Version: "v1", Handler: "main", PC: 2,
-		Vars: map[string]any{"n": 41, "big": int64(1) << 60, "at": time.Date(2026, 12, 3, 9, 0, 0, 5, time.UTC), "wait": 3 * time.Second, "s": "text"},
+		Vars:  map[string]any{"n": 41, "big": int64(1) << 60, "at": time.Date(2026, 12, 3, 9, 0, 0, 5, time.UTC), "wait": 3 * time.Second, "s": "text"},
 		Order: []string{"n", "big", "at", "wait", "s"}, Started: time.Date(2026, 12, 3, 9, 0, 0, 0, time.UTC)}
 }
 
