@@ -115,6 +115,7 @@ func newClient(rawURL string, cfg *config) (redis.UniversalClient, error) {
 		o.DialTimeout, o.ReadTimeout, o.WriteTimeout, o.PoolTimeout = timeouts(cfg.timeout, o.DialTimeout, o.ReadTimeout, o.WriteTimeout, o.PoolTimeout)
 		o.MaxRetries, o.DialerRetries = retries(o.MaxRetries), 1
 		o.ContextTimeoutEnabled = true
+		o.PipelinePoolSize = pipelinePool(o.PipelinePoolSize)
 		o.MaintNotificationsConfig = off
 		return redis.NewClient(o), nil
 	case "sentinel":
@@ -134,6 +135,7 @@ func newClient(rawURL string, cfg *config) (redis.UniversalClient, error) {
 		o.DialTimeout, o.ReadTimeout, o.WriteTimeout, o.PoolTimeout = timeouts(cfg.timeout, o.DialTimeout, o.ReadTimeout, o.WriteTimeout, o.PoolTimeout)
 		o.MaxRetries, o.DialerRetries = retries(o.MaxRetries), 1
 		o.ContextTimeoutEnabled = true
+		o.PipelinePoolSize = pipelinePool(o.PipelinePoolSize)
 		return redis.NewFailoverClient(o), nil
 	case "cluster":
 		o, err := redis.ParseClusterURL(plain)
@@ -146,10 +148,22 @@ func newClient(rawURL string, cfg *config) (redis.UniversalClient, error) {
 		o.DialTimeout, o.ReadTimeout, o.WriteTimeout, o.PoolTimeout = timeouts(cfg.timeout, o.DialTimeout, o.ReadTimeout, o.WriteTimeout, o.PoolTimeout)
 		o.MaxRetries, o.DialerRetries = retries(o.MaxRetries), 1
 		o.ContextTimeoutEnabled = true
+		o.PipelinePoolSize = pipelinePool(o.PipelinePoolSize)
 		o.MaintNotificationsConfig = off
 		return redis.NewClusterClient(o), nil
 	}
 	return nil, fmt.Errorf("scheme %q: after + comes sentinel or cluster", u.Scheme)
+}
+
+// pipelinePool is the URL's pipeline_pool_size, else -1: pipelines share
+// the commands' pool (go-redis makes a second pool for them by default,
+// doubling the connections each replica holds to Redis for no gain: the
+// store's pipelines are two commands).
+func pipelinePool(n int) int {
+	if n == 0 {
+		return -1
+	}
+	return n
 }
 
 // timeouts fills the timeouts the URL left unset (0) with d.
