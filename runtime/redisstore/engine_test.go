@@ -169,6 +169,9 @@ func TestEngineRoundTrips(t *testing.T) {
 	if bytes > 4096 {
 		t.Errorf("an 8x8 session takes %d bytes in Redis", bytes)
 	}
+	for _, k := range []string{"callflow:{8x8:call-1}:a:call-1-e1", "callflow:{tencent:tc-1}:a"} {
+		t.Logf("bytes of an answer in Redis (MEMORY USAGE of %s): %d", k, s.Client().MemoryUsage(ctx, k).Val())
+	}
 }
 
 // TestEngineReplicasShareCalls runs one 8x8 call on two engines sharing a
