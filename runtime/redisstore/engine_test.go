@@ -109,6 +109,26 @@ func webhook8x8(t testing.TB, session string, n int, resume string, digits *stri
 	return body
 }
 
+// sessionSummary is 8x8's SESSION_SUMMARY of a call.
+func sessionSummary(t testing.TB, session string) []byte {
+	t.Helper()
+	data, err := os.ReadFile("../../testdata/webhooks/8x8/session_summary.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m map[string]any
+	if err := json.Unmarshal(data, &m); err != nil {
+		t.Fatal(err)
+	}
+	p := m["payload"].(map[string]any)
+	p["sessionId"], p["eventId"] = session, session+"-summary"
+	out, err := json.Marshal(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
 func resumeOf(t testing.TB, body []byte) string {
 	t.Helper()
 	var out struct {
@@ -173,6 +193,18 @@ func TestEngineRoundTrips(t *testing.T) {
 	}
 	for _, k := range []string{"callflow:{8x8:call-1}:a:call-1-e1", "callflow:{tencent:tc-1}:a"} {
 		t.Logf("bytes of an answer in Redis (MEMORY USAGE of %s): %d", k, s.Client().MemoryUsage(ctx, k).Val())
+	}
+
+	// The call ends: its session is deleted with the acknowledgement kept.
+	summary := sessionSummary(t, "call-1")
+	var res *runtime.Result
+	if n := rt.count(func() { res, err = eng.Serve(ctx, &runtime.Request{Platform: "8x8", Body: summary}) }); err != nil || n > 2 || res.Outcome != runtime.Ended {
+		t.Fatalf("8x8 session summary: %d round trips (%v, %s), want ≤ 2", n, err, res.Outcome)
+	} else {
+		t.Logf("P8 8x8 session summary: %d Redis round trips", n)
+	}
+	if s.Client().Exists(ctx, key).Val() != 0 {
+		t.Fatal("the session outlived the end of its call")
 	}
 }
 
