@@ -193,7 +193,7 @@ func (c *call) finish(runErr error) *Result {
 			return res
 		}
 	}
-	res.Reply, res.Outcome, res.Err = c.ad.Fallback(c.ev, c.e.fallback), Fallback, runErr
+	res.Reply, res.Response, res.Outcome, res.Err = c.ad.Fallback(c.ev, c.e.fallback), nil, Fallback, runErr
 	c.e.log.LogAttrs(c.ctx, levelFor(runErr), "answered with the safe fallback",
 		attrString("platform", c.ev.Platform), attrString("flow", res.Flow), attrString("error", platform.Clip(runErr.Error())))
 	return res
