@@ -486,4 +486,7 @@ func TestSlowRedisBoundedByContext(t *testing.T) {
 	if d := time.Since(start); d > 500*time.Millisecond {
 		t.Fatalf("Get took %s past a 100 ms deadline", d)
 	}
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("Get past its deadline: %v, want it to be the context's error too", err)
+	}
 }
