@@ -37,7 +37,9 @@ func TestCluster(t *testing.T) {
 		t.Fatalf("8x8 call received: %v, %d round trips", err, n)
 	}
 	nine := "9"
-	if n := rt.count(func() { reply, err = eng.Handle(ctx, "8x8", "", webhook8x8(t, "cl-1", 1, resumeOf(t, reply.Body), &nine)) }); err != nil || n > 2 || !strings.Contains(string(reply.Body), "Enter your order number") {
+	if n := rt.count(func() {
+		reply, err = eng.Handle(ctx, "8x8", "", webhook8x8(t, "cl-1", 1, resumeOf(t, reply.Body), &nine))
+	}); err != nil || n > 2 || !strings.Contains(string(reply.Body), "Enter your order number") {
 		t.Fatalf("8x8 step: %v, %d round trips, %s", err, n, reply.Body)
 	}
 	var res *runtime.Result
@@ -60,5 +62,34 @@ func TestCluster(t *testing.T) {
 	}
 	if v, err := s.Bundles().Get(ctx, "cl-version"); err != nil || string(v) != "b" {
 		t.Fatalf("bundle: %q %v", v, err)
+	}
+}
+
+// TestSentinel reaches the master a Sentinel names (redis+sentinel://),
+// with the master's password from WithPassword and none for the sentinel:
+// sessions written through it are on the master.
+func TestSentinel(t *testing.T) {
+	const password = "master-pass-0123"
+	master := redistest.Start(t, "--requirepass", password)
+	sentinel := redistest.StartSentinel(t, master, "callflow-main", "sentinel auth-pass callflow-main "+password)
+	ctx := ctxFor(t)
+	s, err := redisstore.Open(ctx, "redis+sentinel://"+sentinel.Addr+"/0?master_name=callflow-main", redisstore.WithPassword(password))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if _, err := s.CompareAndSet(ctx, "8x8|sen", 0, session("sen"), time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	direct, err := redisstore.Open(ctx, master.URL(), redisstore.WithPassword(password))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer direct.Close()
+	if _, rev, err := direct.Get(ctx, "8x8|sen"); err != nil || rev != 1 {
+		t.Fatalf("the session on the master: rev %d, %v", rev, err)
+	}
+	if _, err := redisstore.Open(ctx, "redis+sentinel://"+sentinel.Addr+"/0?master_name=no-such-master"); err == nil {
+		t.Fatal("a master the sentinel does not know was reached")
 	}
 }

@@ -2,9 +2,10 @@ package redistest
 
 import (
 	"bufio"
-	"io"
 	"fmt"
+	"io"
 	"net"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -80,4 +81,22 @@ func Do(addr string, args ...string) (string, error) {
 		return string(buf[:n]), nil
 	}
 	return "", fmt.Errorf("reply %q not understood", line)
+}
+
+// StartSentinel starts a Redis Sentinel for tb that monitors master under
+// name (quorum 1), with more configuration lines (such as "sentinel
+// auth-pass NAME PASSWORD"), and returns once it does; connect with
+// redis+sentinel://Addr?master_name=NAME. It is redis-server in sentinel
+// mode, so nothing more than redis-server is needed.
+func StartSentinel(tb testing.TB, master *Server, name string, conf ...string) *Server {
+	tb.Helper()
+	s := &Server{bin: Binary(tb), dir: tb.TempDir(), ready: "+monitor master " + name}
+	s.conf = filepath.Join(s.dir, "sentinel.conf")
+	host, port, _ := net.SplitHostPort(master.Addr)
+	text := fmt.Sprintf("sentinel monitor %s %s %s 1\n", name, host, port) + strings.Join(append(conf, ""), "\n")
+	if err := os.WriteFile(s.conf, []byte(text), 0o600); err != nil {
+		tb.Fatal(err)
+	}
+	s.args = []string{"--sentinel"}
+	return launch(tb, s)
 }
