@@ -82,29 +82,41 @@ const answerMargin = 100 * time.Millisecond
 // margin) is spent: that wait is the only error. A store that fails
 // otherwise leaves the delivery unclaimed (no Key): it is answered anyway,
 // and its answer is not kept.
-func (e *Engine) claim(ctx context.Context, ev *platform.Event, arrived, deadline time.Time) (Claim, error) {
-	key := ev.Platform + "|" + ev.Delivery
+//
+// With a CallStore, the claim of a capture's answer reads the call's
+// session in the same round trip (pre); else pre is nil.
+func (e *Engine) claim(ctx context.Context, ev *platform.Event, arrived, deadline time.Time) (cl Claim, pre *SessionRead, err error) {
 	ttl := deadline.Sub(arrived)
 	until := deadline.Add(-answerMargin)
 	if m := e.memAnswers; m != nil {
-		return m.claim(ctx, key, ttl, arrived, until)
+		cl, err = m.claim(ctx, ev.Platform+"|"+ev.Delivery, ttl, arrived, until)
+		return cl, nil, err
 	}
+	key := AnswerKey(ev.Platform, ev.Session, ev.Delivery)
 	wctx, cancel := context.WithDeadline(ctx, until)
 	defer cancel()
-	cl, err := e.answers.Claim(wctx, key, ttl)
+	if e.calls != nil && ev.Kind == platform.Input {
+		var read SessionRead
+		cl, read, err = e.calls.ClaimSession(wctx, key, ttl, ev.Platform+"|"+ev.Session)
+		if err == nil && !cl.Answered {
+			pre = &read
+		}
+	} else {
+		cl, err = e.answers.Claim(wctx, key, ttl)
+	}
 	if err != nil && wctx.Err() == nil {
 		e.log.LogAttrs(ctx, slog.LevelWarn, "answer store failed; the delivery is answered without a claim",
 			attrString("platform", ev.Platform), attrString("error", err.Error()))
-		return Claim{}, nil
+		return Claim{}, nil, nil
 	}
-	return cl, err
+	return cl, pre, err
 }
 
 // settle fills the claim with the reply sent, or releases it when the
 // reply must not be replayed. A shared store is given until the end of
 // the webhook's budget: the answer waits for it, and must still be in time.
 func (e *Engine) settle(ctx context.Context, cl Claim, res *Result, arrived, deadline time.Time) {
-	if cl.Key == "" {
+	if cl.Key == "" || res.filled {
 		return
 	}
 	if !keepAnswer(res.Reply) {

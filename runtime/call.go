@@ -28,6 +28,7 @@ type call struct {
 	ioCtx    context.Context
 	cancel   context.CancelFunc
 
+	dl   *delivery // the delivery's claim, with a CallStore; else nil
 	flow *ir.Flow
 	sess *Session
 	rev  uint64 // the session's revision in the store; 0 for a new call
@@ -76,6 +77,9 @@ func (c *call) storeCtx() context.Context {
 // machine's clock once rather than once more per store call (a clock
 // reading costs as much as the store's own work).
 func (c *call) loadSession() (*Session, uint64, error) {
+	if c.dl != nil && c.dl.pre != nil { // read with the claim
+		return c.dl.pre.Session, c.dl.pre.Rev, c.dl.pre.Err
+	}
 	if m := c.e.mem; m != nil {
 		return m.get(c.sessionKey(), m.at(c.arrived))
 	}
@@ -87,6 +91,14 @@ func (c *call) storeSession() (uint64, error) {
 		return m.compareAndSet(c.sessionKey(), c.rev, c.sess, c.e.ttl, m.at(c.arrived))
 	}
 	return c.e.store.CompareAndSet(c.io(), c.sessionKey(), c.rev, c.sess, c.e.ttl)
+}
+
+// delivery is a webhook's claim on its delivery, when the store is a
+// CallStore: the session read with it, and the claim the answer is kept
+// under with the session.
+type delivery struct {
+	claim Claim
+	pre   *SessionRead
 }
 
 // release frees what the call held once its answer is made.

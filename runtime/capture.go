@@ -43,8 +43,11 @@ func (c *call) capture(in *ir.Capture, pc, tries int) error {
 // resume continues a call whose capture the caller has answered.
 func (c *call) resume() error {
 	sess, rev, err := c.loadSession()
-	if err != nil {
+	switch {
+	case errors.Is(err, ErrNotFound):
 		return &Error{Code: "no-session", Msg: "no session for this call (unknown or expired)", Err: err}
+	case err != nil: // a shared store that failed, or holds what is not a session
+		return &Error{Code: "no-session", Msg: "the session store failed: " + err.Error(), Err: err}
 	}
 	if sess == nil {
 		return &Error{Code: "bad-session", Msg: "the session store returned no session and no error"}

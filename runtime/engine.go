@@ -38,6 +38,7 @@ type Engine struct {
 	mem        *MemoryStore // store, when it is the in-memory one, which does no I/O
 	answers    AnswerStore
 	memAnswers *MemoryAnswers // answers, when it is the in-memory one, which does no I/O
+	calls      CallStore      // store, when it is also answers and a CallStore: two round trips a webhook
 	bundles    BundleStore    // WithBundleStore; nil when versions are not shared
 	fetches    fetcher        // versions being fetched from bundles
 	signer     *token.Signer
@@ -84,9 +85,14 @@ func New(opts ...Option) (*Engine, error) {
 		e.mem.observe(e.evicted)
 	}
 	if e.answers == nil {
-		e.answers = NewMemoryAnswers(0)
+		if a, ok := e.store.(AnswerStore); ok { // a shared store keeps the answers too
+			e.answers = a
+		} else {
+			e.answers = NewMemoryAnswers(0)
+		}
 	}
 	e.memAnswers, _ = e.answers.(*MemoryAnswers)
+	e.calls = callStore(e.store, e.answers)
 	if e.secret == nil {
 		e.secret = make([]byte, 32)
 		rand.Read(e.secret)

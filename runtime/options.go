@@ -15,7 +15,10 @@ type Option func(*Engine)
 // WithFlows installs the compiled program the engine starts with.
 func WithFlows(p *ir.Program) Option { return func(e *Engine) { e.install(p) } }
 
-// WithStore sets the session store; the default is a MemoryStore.
+// WithStore sets the session store; the default is a MemoryStore. A store
+// that is also an AnswerStore (Redis) keeps the answers too, unless
+// WithAnswerStore sets another; one that is a CallStore as well answers a
+// webhook in two round trips.
 func WithStore(s SessionStore) Option { return func(e *Engine) { e.store = s } }
 
 // WithLogger sets the logger runtime errors and fallbacks are written to.

@@ -36,6 +36,8 @@ type Result struct {
 	Session  *Session // the call's state after this webhook; read-only (the session store may hold it)
 	Trace    *Trace
 	Err      error // why the fallback was answered
+
+	filled bool // the reply was kept as the delivery's answer with the session (CallStore.SaveAndFill)
 }
 
 // Outcome says how a webhook was answered, for logs and metrics.
@@ -76,10 +78,10 @@ func (e *Engine) Serve(ctx context.Context, req *Request) (*Result, error) {
 	}
 	deadline := arrived.Add(e.budget(ev.Platform))
 	if ev.Delivery == "" {
-		res := e.answer(ctx, req, ev, ad, now, arrived, deadline)
+		res := e.answer(ctx, req, ev, ad, now, arrived, deadline, nil)
 		return res, res.Err
 	}
-	cl, err := e.claim(ctx, ev, arrived, deadline)
+	cl, pre, err := e.claim(ctx, ev, arrived, deadline)
 	switch {
 	case err != nil:
 		res := &Result{Reply: ad.Fallback(ev, e.fallback), Event: ev, Outcome: Fallback,
@@ -96,15 +98,20 @@ func (e *Engine) Serve(ctx context.Context, req *Request) (*Result, error) {
 			e.release(ctx, cl, deadline)
 		}
 	}()
-	res := e.answer(ctx, req, ev, ad, now, arrived, deadline)
+	var dl *delivery
+	if cl.Key != "" && e.calls != nil {
+		dl = &delivery{claim: cl, pre: pre}
+	}
+	res := e.answer(ctx, req, ev, ad, now, arrived, deadline, dl)
 	e.settle(ctx, cl, res, arrived, deadline)
 	settled = true
 	return res, res.Err
 }
 
-// answer runs the flow for one understood webhook.
-func (e *Engine) answer(ctx context.Context, req *Request, ev *platform.Event, ad platform.Adapter, now, arrived, deadline time.Time) *Result {
-	c := &call{e: e, ctx: ctx, req: req, ev: ev, ad: ad, now: now, arrived: arrived, deadline: deadline}
+// answer runs the flow for one understood webhook; dl is its claim when
+// the store is a CallStore, to keep the answer with the session.
+func (e *Engine) answer(ctx context.Context, req *Request, ev *platform.Event, ad platform.Adapter, now, arrived, deadline time.Time, dl *delivery) *Result {
+	c := &call{e: e, ctx: ctx, req: req, ev: ev, ad: ad, now: now, arrived: arrived, deadline: deadline, dl: dl}
 	c.resp.Actions = c.actions[:0]
 	defer c.release()
 	if req.Trace {
@@ -120,6 +127,9 @@ func (e *Engine) answer(ctx context.Context, req *Request, ev *platform.Event, a
 func (c *call) serve() *Result {
 	switch c.ev.Kind {
 	case platform.CallEnded:
+		if c.dl != nil {
+			return c.endWithAnswer()
+		}
 		c.e.store.Delete(c.storeCtx(), c.sessionKey())
 		return c.ack(Ended)
 	case platform.Status:
@@ -179,21 +189,36 @@ func (c *call) finish(runErr error) *Result {
 		res.Flow, res.Version = c.flow.Name, c.flow.Version
 	}
 	if runErr == nil {
-		runErr = c.save()
-	}
-	if runErr == nil {
-		c.endOfHandler()
-		reply, err := c.ad.Render(c.ev, &c.resp)
-		if err == nil {
-			res.Reply, res.Response, res.Outcome = reply, &c.resp, Answered
+		if runErr = c.respond(res); runErr == nil {
 			return res
 		}
-		runErr = &Error{Code: "render", Msg: err.Error(), At: c.renderedAt(err), Flow: res.Flow, Handler: c.handler, Err: err}
 	}
-	res.Reply, res.Outcome, res.Err = c.ad.Fallback(c.ev, c.e.fallback), Fallback, runErr
+	res.Reply, res.Response, res.Outcome, res.Err = c.ad.Fallback(c.ev, c.e.fallback), nil, Fallback, runErr
 	c.e.log.LogAttrs(c.ctx, levelFor(runErr), "answered with the safe fallback",
 		attrString("platform", c.ev.Platform), attrString("flow", res.Flow), attrString("error", platform.Clip(runErr.Error())))
 	return res
+}
+
+// respond saves or frees the session and renders the answer into res.
+func (c *call) respond(res *Result) error {
+	if c.dl != nil {
+		return c.respondWithAnswer(res)
+	}
+	if err := c.save(); err != nil {
+		return err
+	}
+	return c.render(res)
+}
+
+// render renders the response into res.
+func (c *call) render(res *Result) error {
+	c.endOfHandler()
+	reply, err := c.ad.Render(c.ev, &c.resp)
+	if err != nil {
+		return &Error{Code: "render", Msg: err.Error(), At: c.renderedAt(err), Flow: res.Flow, Handler: c.handler, Err: err}
+	}
+	res.Reply, res.Response, res.Outcome = reply, &c.resp, Answered
+	return nil
 }
 
 // endOfHandler adds what reaching the end of a handler means on the platform.
@@ -224,6 +249,58 @@ func (c *call) save() error {
 		return &Error{Code: "conflict", Msg: "another webhook for this call was answered meanwhile"}
 	}
 	return err
+}
+
+// respondWithAnswer is respond for a CallStore: the answer is rendered
+// first, then the session is written and the answer kept in one round
+// trip (SaveAndFill). A reply that is not kept (keepAnswer) is saved as
+// respond does, and a render error writes no session.
+func (c *call) respondWithAnswer(res *Result) error {
+	c.resp.Vars = c.vars()
+	if err := c.render(res); err != nil {
+		return err
+	}
+	w, ok := c.sessionWrite()
+	if !ok || !keepAnswer(res.Reply) {
+		return c.save()
+	}
+	_, err := c.e.calls.SaveAndFill(c.io(), w, c.dl.claim, res.Reply, answersTTL)
+	switch {
+	case errors.Is(err, ErrConflict):
+		return &Error{Code: "conflict", Msg: "another webhook for this call was answered meanwhile"}
+	case err != nil:
+		return err
+	}
+	res.filled = true
+	return nil
+}
+
+// endWithAnswer frees the session of a call that ended and keeps the
+// acknowledgement as the delivery's answer in one round trip, with a
+// CallStore (a deletion whatever the session's revision).
+func (c *call) endWithAnswer() *Result {
+	res := c.ack(Ended)
+	if !keepAnswer(res.Reply) {
+		c.e.store.Delete(c.io(), c.sessionKey())
+		return res
+	}
+	if _, err := c.e.calls.SaveAndFill(c.io(), SessionWrite{Key: c.sessionKey()}, c.dl.claim, res.Reply, answersTTL); err == nil {
+		res.filled = true
+	}
+	return res
+}
+
+// sessionWrite is what save would write: the session of a call waiting on
+// a capture, or the deletion of the session of a call that ended; false
+// when there is nothing to write (a new call that ended).
+func (c *call) sessionWrite() (SessionWrite, bool) {
+	switch {
+	case c.suspended:
+		return SessionWrite{Key: c.sessionKey(), Rev: c.rev, Session: c.sess, TTL: c.e.ttl}, true
+	case c.rev != 0:
+		return SessionWrite{Key: c.sessionKey(), Rev: c.rev}, true
+	}
+	return SessionWrite{}, false
 }
 
 func errorReply(status int, code, msg string) platform.Reply {
