@@ -1,0 +1,173 @@
+package load
+
+import (
+	"bufio"
+	"context"
+		"fmt"
+	"io"
+	"os/exec"
+	"regexp"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+)
+
+// Process is a program the replica runs started (`callflow serve`,
+// redis-server), whose output is kept line by line so that a run can wait
+// for a line to appear instead of sleeping.
+type Process struct {
+	Name string
+
+	cmd  *exec.Cmd
+	done chan struct{} // closed when the process has exited and its output is read
+
+	mu    sync.Mutex
+	lines []string
+	sig   chan struct{} // closed and replaced at every new line, and at exit
+	err   error         // what Wait returned
+}
+
+// StartProcess runs bin with args and env (nothing of this process's
+// environment is passed on), keeping stdout and stderr as lines.
+func StartProcess(name, bin string, args, env []string) (*Process, error) {
+	p := &Process{Name: name, done: make(chan struct{}), sig: make(chan struct{})}
+	p.cmd = exec.Command(bin, args...)
+	p.cmd.Env = env
+	stdout, err := p.cmd.StdoutPipe()
+	if err != nil {
+		return nil, err
+	}
+	stderr, err := p.cmd.StderrPipe()
+	if err != nil {
+		return nil, err
+	}
+	if err := p.cmd.Start(); err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	var wg sync.WaitGroup
+	for _, r := range []io.Reader{stdout, stderr} {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sc := bufio.NewScanner(r)
+			sc.Buffer(make([]byte, 64<<10), 1<<20)
+			for sc.Scan() {
+				p.add(sc.Text())
+			}
+			io.Copy(io.Discard, r)
+		}()
+	}
+	go func() {
+		wg.Wait()
+		err := p.cmd.Wait()
+		p.mu.Lock()
+		p.err = err
+		close(p.sig)
+		p.sig = make(chan struct{})
+		p.mu.Unlock()
+		close(p.done)
+	}()
+	return p, nil
+}
+
+func (p *Process) add(line string) {
+	p.mu.Lock()
+	p.lines = append(p.lines, line)
+	close(p.sig)
+	p.sig = make(chan struct{})
+	p.mu.Unlock()
+}
+
+// Lines is how many lines the process wrote so far: a mark for WaitLine.
+func (p *Process) Lines() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return len(p.lines)
+}
+
+// WaitLine waits until a line from the from-th on matches re and returns
+// its submatches; it fails when ctx ends or the process exits first.
+func (p *Process) WaitLine(ctx context.Context, re *regexp.Regexp, from int) ([]string, error) {
+	for {
+		p.mu.Lock()
+		for ; from < len(p.lines); from++ {
+			if m := re.FindStringSubmatch(p.lines[from]); m != nil {
+				p.mu.Unlock()
+				return m, nil
+			}
+		}
+		sig := p.sig
+		exited := p.exited()
+		p.mu.Unlock()
+		if exited {
+			return nil, fmt.Errorf("%s exited (%v) before writing a line matching %s:\n%s", p.Name, p.err, re, p.Tail(30))
+		}
+		select {
+		case <-sig:
+		case <-ctx.Done():
+			return nil, fmt.Errorf("%s wrote no line matching %s: %w:\n%s", p.Name, re, context.Cause(ctx), p.Tail(30))
+		}
+	}
+}
+
+// exited says whether the process has exited; p.mu is held.
+func (p *Process) exited() bool {
+	select {
+	case <-p.done:
+		return true
+	default:
+		return false
+	}
+}
+
+// Count is how many lines hold s.
+func (p *Process) Count(s string) int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	n := 0
+	for _, l := range p.lines {
+		if strings.Contains(l, s) {
+			n++
+		}
+	}
+	return n
+}
+
+// Tail is the last n lines.
+func (p *Process) Tail(n int) string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return strings.Join(p.lines[max(0, len(p.lines)-n):], "\n")
+}
+
+// Kill sends SIGKILL and waits until the process is gone: a crash.
+func (p *Process) Kill() {
+	p.cmd.Process.Signal(syscall.SIGKILL) // an error: it has exited already
+	<-p.done
+}
+
+// Stop sends SIGTERM and waits for the exit, killing the process after
+// grace; an exit status other than 0 is an error.
+func (p *Process) Stop(grace time.Duration) error {
+	select {
+	case <-p.done:
+		return nil
+	default:
+	}
+	p.cmd.Process.Signal(syscall.SIGTERM)
+	t := time.NewTimer(grace)
+	defer t.Stop()
+	select {
+	case <-p.done:
+	case <-t.C:
+		p.Kill()
+		return fmt.Errorf("%s ignored SIGTERM for %s and was killed:\n%s", p.Name, grace, p.Tail(30))
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.err != nil {
+		return fmt.Errorf("%s: %v:\n%s", p.Name, p.err, strings.Join(p.lines[max(0, len(p.lines)-30):], "\n"))
+	}
+	return nil
+}

@@ -1,0 +1,278 @@
+package load
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/callflow/callflow/runtime/platform"
+	"github.com/callflow/callflow/runtime/tencent"
+)
+
+// The scenarios of scale.md §6. Each returns an error describing the first
+// thing a caller would have noticed.
+
+// RunSpread runs calls 8x8 calls concurrently, each webhook of a call on
+// the next replica (call n's webhook k on replica (n+k) mod N), and
+// returns them for comparison with a run on one replica.
+func RunSpread(ctx context.Context, cl *Cluster, prefix string, calls int) ([]*IVRCall, error) {
+	out := make([]*IVRCall, calls)
+	errs := make([]error, calls)
+	var wg sync.WaitGroup
+	for n := range calls {
+		out[n] = NewIVRCall(prefix, n)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			c := out[n]
+			for !c.Done() {
+				if err := cl.Step(ctx, (n+c.Next)%len(cl.Replicas), c); err != nil {
+					errs[n] = err
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	return out, errors.Join(errs...)
+}
+
+// RunKill starts calls on replica victim (their first two webhooks), kills
+// it with SIGKILL, and finishes every call on the other replicas; then
+// starts the victim again and runs one call through it and the others.
+func RunKill(ctx context.Context, cl *Cluster, victim, calls int) error {
+	if len(cl.Replicas) < 2 {
+		return errors.New("load: killing a replica needs another to go on")
+	}
+	list := make([]*IVRCall, calls)
+	for n := range list {
+		list[n] = NewIVRCall("killed", n)
+		for range 2 {
+			if err := cl.Step(ctx, victim, list[n]); err != nil {
+				return err
+			}
+		}
+	}
+	cl.Replicas[victim].Proc.Kill()
+	others := make([]int, 0, len(cl.Replicas)-1)
+	for i := range cl.Replicas {
+		if i != victim {
+			others = append(others, i)
+		}
+	}
+	for n, c := range list {
+		for k := 0; !c.Done(); k++ {
+			if err := cl.Step(ctx, others[(n+k)%len(others)], c); err != nil {
+				return fmt.Errorf("after replica %d was killed: %v", victim, err)
+			}
+		}
+	}
+	if err := cl.Start(ctx, cl.Replicas[victim]); err != nil {
+		return fmt.Errorf("starting replica %d again: %v", victim, err)
+	}
+	c := NewIVRCall("after-kill", 0)
+	for !c.Done() {
+		i := victim
+		if c.Next%2 == 1 {
+			i = others[0]
+		}
+		if err := cl.Step(ctx, i, c); err != nil {
+			return fmt.Errorf("after replica %d came back: %v", victim, err)
+		}
+	}
+	return nil
+}
+
+// fanOut sends body to path on every replica at once, copies times in
+// all, spread over the replicas, and returns the statuses and bodies.
+func fanOut(ctx context.Context, cl *Cluster, path string, body []byte, copies int) ([]int, [][]byte, []time.Duration, error) {
+	statuses, bodies, took := make([]int, copies), make([][]byte, copies), make([]time.Duration, copies)
+	errs := make([]error, copies)
+	start := make(chan struct{})
+	var wg sync.WaitGroup
+	for n := range copies {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			statuses[n], bodies[n], took[n], errs[n] = cl.Post(ctx, n%len(cl.Replicas), path, body)
+		}()
+	}
+	close(start)
+	wg.Wait()
+	return statuses, bodies, took, errors.Join(errs...)
+}
+
+// identicalAnswers checks that every answer is a 200 within budget, byte for
+// byte the first.
+func identicalAnswers(what string, statuses []int, bodies [][]byte, took []time.Duration, budget time.Duration) error {
+	for n := range statuses {
+		if statuses[n] != http.StatusOK || took[n] > budget {
+			return fmt.Errorf("%s: copy %d answered %d in %s (budget %s): %s", what, n, statuses[n], took[n], budget, clip(bodies[n]))
+		}
+		if string(bodies[n]) != string(bodies[0]) {
+			return fmt.Errorf("%s: copy %d answered %s, copy 0 %s", what, n, clip(bodies[n]), clip(bodies[0]))
+		}
+	}
+	return nil
+}
+
+// RunSameDelivery sends one tencent delivery (whose flow looks the caller
+// up in the CRM) to every replica at once, and then one 8x8 step: every
+// copy gets the same answer, and the lookup runs once. round makes the
+// deliveries of each run distinct.
+func RunSameDelivery(ctx context.Context, cl *Cluster, round int) error {
+	caller := fmt.Sprintf("+86131%08d", 60000000+round) // mainland, not a VIP: the flow asks the CRM
+	body, err := tencent.New().Webhook(platform.Call{Session: "same-" + strconv.Itoa(round), Caller: caller, Callee: ReceptionNumber, Bound: platform.Bound{IVRID: BoundIVR}})
+	if err != nil {
+		return err
+	}
+	before := cl.CRM.Requests.Load()
+	statuses, bodies, took, err := fanOut(ctx, cl, "/hooks/tencent", body, len(cl.Replicas))
+	if err != nil {
+		return err
+	}
+	if err := identicalAnswers("one tencent delivery on every replica", statuses, bodies, took, budgetTencent); err != nil {
+		return err
+	}
+	if n := cl.CRM.Requests.Load() - before; n != 1 {
+		return fmt.Errorf("one tencent delivery on %d replicas: the CRM was asked %d times, want once", len(cl.Replicas), n)
+	}
+
+	c := NewIVRCall(fmt.Sprintf("same-8x8-%d", round), 0)
+	if err := cl.Step(ctx, 0, c); err != nil {
+		return err
+	}
+	statuses, bodies, took, err = fanOut(ctx, cl, "/hooks/8x8", c.body(), len(cl.Replicas))
+	if err != nil {
+		return err
+	}
+	if err := identicalAnswers("one 8x8 step on every replica", statuses, bodies, took, budget8x8); err != nil {
+		return err
+	}
+	if err := c.take(bodies[0], 0); err != nil {
+		return err
+	}
+	for !c.Done() {
+		if err := cl.Step(ctx, c.Next%len(cl.Replicas), c); err != nil {
+			return fmt.Errorf("after the duplicated step: %v", err)
+		}
+	}
+	return nil
+}
+
+// RunOneTrigger sends copies of one callback trigger spread over the
+// replicas at once: the platform stand-in gets exactly one callback, and
+// every copy the same answer.
+func RunOneTrigger(ctx context.Context, cl *Cluster, id string, copies int) error {
+	body := []byte(`{"id":"` + id + `","from":"+84988888888","to":"+6561112222"}`)
+	before := cl.Platform.Callbacks.Load()
+	statuses, bodies, took, err := fanOut(ctx, cl, "/hooks/callback/callme", body, copies)
+	if err != nil {
+		return err
+	}
+	if n := cl.Platform.Callbacks.Load() - before; n != 1 {
+		return fmt.Errorf("%d copies of trigger %s on %d replicas: the platform got %d callbacks, want 1", copies, id, len(cl.Replicas), n)
+	}
+	return identicalAnswers(fmt.Sprintf("%d copies of trigger %s", copies, id), statuses, bodies, took, budgetTrigger)
+}
+
+var reloadedIVR = regexp.MustCompile(`"msg":"flows reloaded".*"activated":\["ivr@`)
+
+// RollingRestart is what RunRollingRestart saw.
+type RollingRestart struct {
+	Calls []*IVRCall // calls started on v1 before the edit
+	// Unfinished are the calls whose last webhook landed on a replica that
+	// never loaded v1, left for FinishOnNewReplicas.
+	Unfinished []*IVRCall
+}
+
+// RunRollingRestart starts calls on v1 of the IVR, edits the flow on
+// every replica to v2 (as a ConfigMap update does), goes on with the calls
+// (the replicas hold v1 for them), restarts the replicas one by one
+// (SIGTERM, start: each then knows only v2), checks that new calls start
+// on v2, and leaves the calls' last webhooks for FinishOnNewReplicas: they
+// need the replicas to resume on a version they never loaded.
+func RunRollingRestart(ctx context.Context, cl *Cluster, calls int) (*RollingRestart, error) {
+	rr := &RollingRestart{}
+	for n := range calls {
+		c := NewIVRCall("rolling", n)
+		for range 2 {
+			if err := cl.Step(ctx, (n+c.Next)%len(cl.Replicas), c); err != nil {
+				return rr, err
+			}
+		}
+		if c.Gen != 1 {
+			return rr, fmt.Errorf("call %s started on v%d before the edit, want v1", c.Session, c.Gen)
+		}
+		rr.Calls = append(rr.Calls, c)
+	}
+	if err := cl.EditIVR(ctx, 2); err != nil {
+		return rr, err
+	}
+	for n, c := range rr.Calls {
+		if err := cl.Step(ctx, (n+c.Next)%len(cl.Replicas), c); err != nil {
+			return rr, fmt.Errorf("after the edit to v2: %v", err)
+		}
+	}
+	for _, r := range cl.Replicas {
+		if err := r.Proc.Stop(15 * time.Second); err != nil {
+			return rr, err
+		}
+		if err := cl.Start(ctx, r); err != nil {
+			return rr, err
+		}
+		c := NewIVRCall(fmt.Sprintf("rolled-%d", r.Index), 0)
+		status, out, _, err := cl.Post(ctx, r.Index, "/hooks/8x8", c.body())
+		if err != nil || status != http.StatusOK {
+			return rr, fmt.Errorf("a new call on replica %d after its restart: %d %v %s", r.Index, status, err, clip(out))
+		}
+		if err := c.take(out, 2); err != nil {
+			return rr, fmt.Errorf("a new call on replica %d after its restart: %v", r.Index, err)
+		}
+	}
+	rr.Unfinished = rr.Calls
+	return rr, nil
+}
+
+// FinishOnNewReplicas sends the last webhook of each call of a rolling
+// restart to a replica started after the edit, which never loaded the
+// version the call is on: it must fetch that version and end the call on
+// it (v1), not on v2 nor with the safe fallback.
+func FinishOnNewReplicas(ctx context.Context, cl *Cluster, rr *RollingRestart) error {
+	for n, c := range rr.Unfinished {
+		if err := cl.Step(ctx, n%len(cl.Replicas), c); err != nil {
+			return fmt.Errorf("a call on v1 resumed on a replica that never loaded v1: %v", err)
+		}
+		if !c.Done() {
+			return fmt.Errorf("call %s has not ended", c.Session)
+		}
+	}
+	return nil
+}
+
+// EditIVR rewrites the IVR flow on every replica to version gen (a rename
+// save) and waits until each has activated it.
+func (cl *Cluster) EditIVR(ctx context.Context, gen int) error {
+	marks := make([]int, len(cl.Replicas))
+	for i, r := range cl.Replicas {
+		marks[i] = r.Proc.Lines()
+		if err := renameSave(filepath.Join(r.Dir, IVRFlowFile), []byte(ivrFlow("ivr", IVRNumber, gen))); err != nil {
+			return err
+		}
+	}
+	wctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	for i, r := range cl.Replicas {
+		if _, err := r.Proc.WaitLine(wctx, reloadedIVR, marks[i]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
