@@ -2,12 +2,9 @@ package runtime
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
-	"fmt"
 	"maps"
 	"slices"
-	"strconv"
 	"sync"
 	"time"
 )
@@ -44,108 +41,6 @@ func (s *Session) set(name string, v any) {
 		s.Order = append(s.Order, name)
 	}
 	s.Vars[name] = v
-}
-
-// sessionFields is Session without its JSON methods.
-type sessionFields Session
-
-// sessionWire is a Session as JSON: values whose Go type JSON would lose
-// (an int would come back a float64, a time a string) are held apart with
-// their type, so expressions typed at compile time see the same type after
-// the session went through a store.
-type sessionWire struct {
-	sessionFields
-	TypedVars    map[string]typedValue `json:"tv,omitempty"`
-	TypedLookups map[string]typedValue `json:"tl,omitempty"`
-}
-
-type typedValue struct {
-	T string `json:"t"` // int, int64, time or duration
-	V string `json:"v"`
-}
-
-// MarshalJSON encodes the session, keeping the Go types of its variables
-// and lookup results.
-func (s Session) MarshalJSON() ([]byte, error) {
-	w := sessionWire{sessionFields: sessionFields(s)}
-	w.Vars, w.TypedVars = splitTyped(s.Vars)
-	w.Lookups, w.TypedLookups = splitTyped(s.Lookups)
-	return json.Marshal(w)
-}
-
-// UnmarshalJSON decodes what MarshalJSON encoded.
-func (s *Session) UnmarshalJSON(b []byte) error {
-	var w sessionWire
-	if err := json.Unmarshal(b, &w); err != nil {
-		return err
-	}
-	*s = Session(w.sessionFields)
-	var err error
-	if s.Vars, err = joinTyped(s.Vars, w.TypedVars); err != nil {
-		return err
-	}
-	s.Lookups, err = joinTyped(s.Lookups, w.TypedLookups)
-	return err
-}
-
-// splitTyped returns m without the values JSON cannot carry, and those
-// values with their types.
-func splitTyped(m map[string]any) (map[string]any, map[string]typedValue) {
-	var plain map[string]any
-	var typed map[string]typedValue
-	for k, v := range m {
-		var tv typedValue
-		switch x := v.(type) {
-		case int:
-			tv = typedValue{"int", strconv.Itoa(x)}
-		case int64: // a webhook's integer beyond 2^53 (platform.Number): kept exact
-			tv = typedValue{"int64", strconv.FormatInt(x, 10)}
-		case time.Time:
-			tv = typedValue{"time", x.Format(time.RFC3339Nano)}
-		case time.Duration:
-			tv = typedValue{"duration", strconv.FormatInt(int64(x), 10)}
-		default:
-			continue
-		}
-		if typed == nil {
-			typed, plain = map[string]typedValue{}, maps.Clone(m)
-		}
-		typed[k] = tv
-		delete(plain, k)
-	}
-	if typed == nil {
-		return m, nil
-	}
-	return plain, typed
-}
-
-func joinTyped(m map[string]any, typed map[string]typedValue) (map[string]any, error) {
-	for k, tv := range typed {
-		var v any
-		var err error
-		switch tv.T {
-		case "int":
-			v, err = strconv.Atoi(tv.V)
-		case "int64":
-			v, err = strconv.ParseInt(tv.V, 10, 64)
-		case "time":
-			v, err = time.Parse(time.RFC3339Nano, tv.V)
-		case "duration":
-			var n int64
-			n, err = strconv.ParseInt(tv.V, 10, 64)
-			v = time.Duration(n)
-		default:
-			err = errors.New("unknown value type " + strconv.Quote(tv.T))
-		}
-		if err != nil {
-			return nil, fmt.Errorf("session value %s: %w", k, err)
-		}
-		if m == nil {
-			m = map[string]any{}
-		}
-		m[k] = v
-	}
-	return m, nil
 }
 
 // ErrNotFound is returned by a SessionStore for a missing or expired session.

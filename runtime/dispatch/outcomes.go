@@ -2,6 +2,8 @@ package dispatch
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
 	"time"
 )
 
@@ -59,8 +61,9 @@ type Claim struct {
 }
 
 // Outcome is a dispatch as remembered: its Result, and its error if it
-// failed. A store that serialises it (JSON) keeps the Result and Err's
-// fields but not Err's cause, and never Result.Replayed.
+// failed. A store that serialises it uses its JSON methods, which keep
+// the Result with its attempts and the error with its cause as text
+// (never Result.Replayed, which the client sets).
 type Outcome struct {
 	Result Result `json:"result"`
 	Err    *Error `json:"error,omitempty"`
@@ -83,4 +86,40 @@ func (o Outcome) ttl() time.Duration {
 		return FailedOutcomeTTL
 	}
 	return OutcomeTTL
+}
+
+// outcomeWire is an Outcome as JSON: the Result's JSON form (the server's
+// answer) and the fields it leaves out that a replay needs: the attempts,
+// and the error's cause as text, so that a failure replayed from a shared
+// store says what the original said.
+type outcomeWire struct {
+	Result   Result `json:"result"`
+	Attempts int    `json:"attempts,omitempty"`
+	Err      *Error `json:"error,omitempty"`
+	Cause    string `json:"cause,omitempty"`
+}
+
+// MarshalJSON encodes o for a store.
+func (o Outcome) MarshalJSON() ([]byte, error) {
+	w := outcomeWire{Result: o.Result, Attempts: o.Result.Attempts, Err: o.Err}
+	if o.Err != nil && o.Err.Err != nil {
+		w.Cause = o.Err.Err.Error()
+	}
+	return json.Marshal(w)
+}
+
+// UnmarshalJSON decodes what MarshalJSON encoded; the error's cause comes
+// back as an error with the same text (errors.Is no longer finds what it
+// wrapped).
+func (o *Outcome) UnmarshalJSON(b []byte) error {
+	var w outcomeWire
+	if err := json.Unmarshal(b, &w); err != nil {
+		return err
+	}
+	*o = Outcome{Result: w.Result, Err: w.Err}
+	o.Result.Attempts = w.Attempts
+	if w.Cause != "" && o.Err != nil {
+		o.Err.Err = errors.New(w.Cause)
+	}
+	return nil
 }

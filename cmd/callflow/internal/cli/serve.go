@@ -26,6 +26,7 @@ import (
 	"github.com/callflow/callflow/runtime"
 	"github.com/callflow/callflow/runtime/dispatch"
 	"github.com/callflow/callflow/runtime/flowtest"
+	"github.com/callflow/callflow/runtime/redisstore"
 	"github.com/callflow/callflow/runtime/reload"
 	"github.com/callflow/callflow/runtime/server"
 )
@@ -50,6 +51,8 @@ type serveCmd struct {
 	ApologyVoice  string        `env:"CALLFLOW_APOLOGY_VOICE" placeholder:"VOICE" help:"8x8 voice profile of --apology."`
 	SecretFile    string        `env:"CALLFLOW_SECRET_FILE" placeholder:"FILE" help:"File holding the key that signs 8x8 resume tokens; else $CALLFLOW_SECRET; else a random key, and calls waiting on a capture fail after a restart. Replicas must share it."`
 	SessionMemory int64         `name:"session-memory-mib" default:"768" env:"CALLFLOW_SESSION_MEMORY_MIB" placeholder:"MIB" help:"Memory the sessions of calls waiting on a capture may hold, in MiB, by the store's estimate (default ${default}: over a million 8x8 calls). Beyond it the sessions closest to expiring are evicted, each logged and counted in callflow_sessions_evicted_total."`
+	Store         string        `env:"CALLFLOW_STORE" placeholder:"URL" help:"Keep the state of calls (sessions, answers to deliveries, dispatched triggers) in this Redis, shared by every replica: redis://[USER@]HOST:PORT/DB, rediss://… (TLS), redis+sentinel://HOST:PORT?master_name=NAME, redis+cluster://HOST:PORT?addr=HOST:PORT. The password comes from $CALLFLOW_STORE_PASSWORD or $CALLFLOW_STORE_PASSWORD_FILE. Default: in this process's memory."`
+	StorePrefix   string        `default:"callflow" env:"CALLFLOW_STORE_PREFIX" placeholder:"PREFIX" help:"Start of every key in --store (default ${default}); replicas sharing calls share it, two deployments on one Redis must not."`
 	Grace         time.Duration `name:"shutdown-timeout" default:"25s" env:"CALLFLOW_SHUTDOWN_TIMEOUT" placeholder:"D" help:"On SIGINT or SIGTERM, how long in-flight webhooks may take to finish (default ${default})."`
 	Unguarded     bool          `name:"unguarded-lookups" env:"CALLFLOW_UNGUARDED_LOOKUPS" help:"Let lookups follow redirects to other hosts and connect to link-local and cloud metadata addresses (169.254.0.0/16, fe80::/10, fd00:ec2::254, 100.100.100.200), which are refused by default."`
 
@@ -95,6 +98,9 @@ func (c *serveCmd) Validate() error {
 	if c.DispatchTimeout <= 0 {
 		return fmt.Errorf("--dispatch-timeout must be more than 0, not %s", c.DispatchTimeout)
 	}
+	if c.StorePrefix == "" || strings.ContainsAny(c.StorePrefix, "{}") {
+		return fmt.Errorf("--store-prefix %q: use a non-empty prefix without { or } (the braces hold each call's hash tag)", c.StorePrefix)
+	}
 	return nil
 }
 
@@ -135,7 +141,15 @@ func (c *serveCmd) serve(ctx context.Context, e *env, hooks *serveHooks) error {
 	if err != nil {
 		return fail(exitUsage, "%v", err)
 	}
-	dispatcher, dispatchTo, err := c.dispatcher(logger)
+	redisstore.SetLogger(logger.With("component", "store"))
+	store, err := c.openStore(ctx)
+	if err != nil {
+		return fail(exitUsage, "%v", err)
+	}
+	if store != nil {
+		defer store.Close()
+	}
+	dispatcher, dispatchTo, err := c.dispatcher(logger, store)
 	if err != nil {
 		return fail(exitUsage, "%v", err)
 	}
@@ -159,6 +173,9 @@ func (c *serveCmd) serve(ctx context.Context, e *env, hooks *serveHooks) error {
 	}
 	if c.Unguarded {
 		opts = append(opts, runtime.WithUnguardedLookups())
+	}
+	if store != nil {
+		opts = append(opts, runtime.WithStore(store)) // sessions and answers
 	}
 	eng, err := runtime.New(opts...)
 	if err != nil {
@@ -218,6 +235,10 @@ func (c *serveCmd) serve(ctx context.Context, e *env, hooks *serveHooks) error {
 	}
 	fmt.Fprintf(e.stdout, "callflow serve: listening on %s (%s), flows from %s\n", serveURL(ln.Addr()), ln.Addr(), c.Dir)
 	logger.Info("listening", "addr", ln.Addr().String(), "dir", c.Dir)
+	if store != nil {
+		fmt.Fprintf(e.stdout, "state of calls in %s, keys %s:…\n", redisstore.Redact(c.Store), c.StorePrefix)
+		logger.Info("store", "url", redisstore.Redact(c.Store), "prefix", c.StorePrefix)
+	}
 	for _, d := range dispatchTo {
 		fmt.Fprintf(e.stdout, "dispatching %s triggers to %s (%s; %d retries, %s timeout)\n", d.platform, d.host, d.auth, c.DispatchRetries, c.DispatchTimeout)
 		logger.Info("dispatching", "platform", d.platform, "to", d.host, "auth", d.auth, "retries", c.DispatchRetries, "timeout", c.DispatchTimeout)
@@ -351,7 +372,7 @@ type serveDispatch struct {
 // dispatcher builds the dispatch client from --callback-url, --callbot-url
 // and the credentials in the environment; nil when neither URL is set. A
 // URL without credentials is an error.
-func (c *serveCmd) dispatcher(logger *slog.Logger) (*dispatch.Client, []serveDispatch, error) {
+func (c *serveCmd) dispatcher(logger *slog.Logger, store *redisstore.Store) (*dispatch.Client, []serveDispatch, error) {
 	token, err := serveSecretFromEnv("CALLFLOW_CALLBACK_TOKEN")
 	if err != nil {
 		return nil, nil, err
@@ -420,11 +441,44 @@ func (c *serveCmd) dispatcher(logger *slog.Logger) (*dispatch.Client, []serveDis
 	opts = append(opts,
 		dispatch.WithRetry(c.DispatchRetries+1, serveDispatchBackoff),
 		dispatch.WithLogger(dlog))
+	if store != nil {
+		opts = append(opts, dispatch.WithOutcomeStore(store.Outcomes()))
+	}
 	client := dispatch.New(opts...)
 	if err := client.Err(); err != nil {
 		return nil, nil, err
 	}
 	return client, to, nil
+}
+
+// serveStoreTimeout bounds connecting to --store at start.
+const serveStoreTimeout = 5 * time.Second
+
+// openStore connects to --store, with the password from the environment;
+// nil without --store. A Redis that cannot be reached is an error naming
+// the URL without its password.
+func (c *serveCmd) openStore(ctx context.Context) (*redisstore.Store, error) {
+	password, err := serveSecretFromEnv("CALLFLOW_STORE_PASSWORD")
+	if err != nil {
+		return nil, err
+	}
+	if c.Store == "" {
+		if password != "" {
+			return nil, errors.New("CALLFLOW_STORE_PASSWORD is set but --store is not: set --store (or CALLFLOW_STORE) to the Redis it is for")
+		}
+		return nil, nil
+	}
+	opts := []redisstore.Option{redisstore.WithPrefix(c.StorePrefix)}
+	if password != "" {
+		opts = append(opts, redisstore.WithPassword(password))
+	}
+	octx, cancel := context.WithTimeout(ctx, serveStoreTimeout)
+	defer cancel()
+	s, err := redisstore.Open(octx, c.Store, opts...)
+	if err != nil {
+		return nil, fmt.Errorf("--store: %v", strings.TrimPrefix(err.Error(), "redisstore: "))
+	}
+	return s, nil
 }
 
 // serveHost is the scheme and host of a base URL that parsed.
@@ -602,6 +656,7 @@ Secrets come only from the environment, or from a file named by NAME_FILE:
   CALLFLOW_CALLBACK_TOKEN  with --callback-url: the bearer token sent to DataTechLabs
   CALLFLOW_CALLBACK_AUTH   with --callback-url: instead, a header value (see --callback-auth-header)
   CALLFLOW_CALLBOT_API_KEY with --callbot-url: OMICall's API key
+  CALLFLOW_STORE_PASSWORD  with --store: the Redis password
 
 SIGHUP rescans the folder. SIGINT or SIGTERM stops accepting, finishes the
 webhooks in flight, and exits 0.

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"bytes"
-	"context"
 	"crypto/rand"
 	"encoding/json"
 	"errors"
@@ -18,14 +17,16 @@ import (
 
 	"github.com/callflow/callflow/lang/ir"
 	"github.com/callflow/callflow/runtime"
-	"github.com/callflow/callflow/runtime/platform"
+	"github.com/callflow/callflow/runtime/dispatch"
 )
 
 // state is the store of `callflow run --state FILE`: the sessions, the
 // answers given to each delivery (so a duplicate replayed by hand gets the
-// same answer) and the key that signs 8x8 resume tokens, kept in a JSON
-// file between runs so a multi-step call can be walked one webhook at a
-// time.
+// same answer), the outcomes of dispatched triggers and the key that signs
+// 8x8 resume tokens, kept in a JSON file between runs so a multi-step call
+// can be walked one webhook at a time. It implements the same store
+// interfaces as memory and Redis, and passes their conformance suite
+// (runtime/storetest); statestore.go holds them.
 //
 // A run holds FILE.lock (an OS file lock) from reading the file to
 // writing it back, and writes it atomically (a temporary file renamed
@@ -35,11 +36,15 @@ import (
 type state struct {
 	path   string
 	unlock func()
-	mu     sync.Mutex
+	now    func() time.Time // the store's clock: the machine's, or a test's
 
-	Secret   []byte                 `json:"secret"`
-	Sessions map[string]stateEntry  `json:"sessions"`
-	Answers  map[string]stateAnswer `json:"answers,omitempty"`
+	mu      sync.Mutex
+	waiters map[string]chan struct{} // by key: copies waiting on a pending claim of this process
+
+	Secret     []byte                  `json:"secret"`
+	Sessions   map[string]stateEntry   `json:"sessions"`
+	Answers    map[string]stateAnswer  `json:"answers,omitempty"`
+	Dispatches map[string]stateOutcome `json:"dispatches,omitempty"`
 }
 
 type stateEntry struct {
@@ -48,11 +53,23 @@ type stateEntry struct {
 	Expires time.Time        `json:"expires"`
 }
 
-// stateAnswer is the reply given to a delivery.
+// stateAnswer is the reply given to a delivery, or a pending claim on it
+// (never saved: a run fills or releases its claims before it saves).
 type stateAnswer struct {
 	Status  int       `json:"status"`
-	Body    string    `json:"body,omitempty"`
+	Body    string    `json:"body,omitempty"` // text: the adapters answer JSON, so valid UTF-8
 	Expires time.Time `json:"expires"`
+	Pending bool      `json:"-"`
+	Token   uint64    `json:"-"`
+}
+
+// stateOutcome is the outcome of a dispatched trigger, or a pending claim
+// on it (never saved).
+type stateOutcome struct {
+	Outcome dispatch.Outcome `json:"outcome"`
+	Expires time.Time        `json:"expires"`
+	Pending bool             `json:"-"`
+	Token   uint64           `json:"-"`
 }
 
 var (
@@ -63,7 +80,7 @@ var (
 // openState locks and reads the state file; close unlocks it. Without a
 // path, the state lives in memory for one run.
 func openState(path string) (*state, error) {
-	st := &state{path: path, unlock: func() {}}
+	st := &state{path: path, unlock: func() {}, now: time.Now, waiters: map[string]chan struct{}{}}
 	if path != "" {
 		unlock, err := lockedfile.MutexAt(path + ".lock").Lock()
 		if err != nil {
@@ -84,6 +101,9 @@ func openState(path string) (*state, error) {
 	}
 	if st.Answers == nil {
 		st.Answers = map[string]stateAnswer{}
+	}
+	if st.Dispatches == nil {
+		st.Dispatches = map[string]stateOutcome{}
 	}
 	return st, nil
 }
@@ -141,21 +161,29 @@ func (s *state) check(prog *ir.Program) error {
 	return nil
 }
 
-// save writes the state back, without what has expired: to a temporary
-// file in the same folder, renamed over the state file.
+// save writes the state back, without what has expired nor pending
+// claims: to a temporary file in the same folder, renamed over the state
+// file.
 func (s *state) save() error {
 	if s.path == "" {
 		return nil
 	}
-	now := time.Now()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := s.now()
 	for k, e := range s.Sessions {
-		if now.After(e.Expires) {
+		if !now.Before(e.Expires) {
 			delete(s.Sessions, k)
 		}
 	}
 	for k, a := range s.Answers {
-		if now.After(a.Expires) {
+		if a.Pending || !now.Before(a.Expires) {
 			delete(s.Answers, k)
+		}
+	}
+	for k, o := range s.Dispatches {
+		if o.Pending || !now.Before(o.Expires) {
+			delete(s.Dispatches, k)
 		}
 	}
 	data, err := json.MarshalIndent(s, "", "  ")
@@ -189,55 +217,3 @@ func writeAtomically(path string, data []byte) (err error) {
 	}
 	return os.Rename(f.Name(), path)
 }
-
-func (s *state) Get(_ context.Context, key string) (*runtime.Session, uint64, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	e, ok := s.Sessions[key]
-	if !ok || e.Session == nil || time.Now().After(e.Expires) {
-		return nil, 0, runtime.ErrNotFound
-	}
-	return e.Session, e.Rev, nil
-}
-
-func (s *state) CompareAndSet(_ context.Context, key string, rev uint64, sess *runtime.Session, ttl time.Duration) (uint64, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.Sessions[key].Rev != rev {
-		return 0, runtime.ErrConflict
-	}
-	s.Sessions[key] = stateEntry{Session: sess, Rev: rev + 1, Expires: time.Now().Add(ttl)}
-	return rev + 1, nil
-}
-
-func (s *state) Delete(_ context.Context, key string) error {
-	s.mu.Lock()
-	delete(s.Sessions, key)
-	s.mu.Unlock()
-	return nil
-}
-
-// Claim returns the answer given to key, if any; else the run claims it.
-// The file lock keeps every other run out, so there is no pending claim
-// to wait for.
-func (s *state) Claim(_ context.Context, key string, _ time.Duration) (runtime.Claim, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if a, ok := s.Answers[key]; ok && time.Now().Before(a.Expires) {
-		r := platform.Reply{Status: a.Status}
-		if a.Body != "" {
-			r.Body = []byte(a.Body)
-		}
-		return runtime.Claim{Key: key, Answered: true, Reply: r}, nil
-	}
-	return runtime.Claim{Key: key, Token: 1}, nil
-}
-
-func (s *state) Fill(_ context.Context, c runtime.Claim, r platform.Reply, ttl time.Duration) error {
-	s.mu.Lock()
-	s.Answers[c.Key] = stateAnswer{Status: r.Status, Body: string(r.Body), Expires: time.Now().Add(ttl)}
-	s.mu.Unlock()
-	return nil
-}
-
-func (s *state) Release(context.Context, runtime.Claim) error { return nil }

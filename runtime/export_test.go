@@ -1,0 +1,10 @@
+package runtime
+
+import "time"
+
+// Clocks of the memory stores, for the conformance suite (storetest),
+// which runs from package runtime_test.
+
+func SetStoreClock(m *MemoryStore, now func() time.Time)     { m.now = now }
+func SetAnswersClock(a *MemoryAnswers, now func() time.Time) { a.now = now }
+func SetBundlesClock(b *MemoryBundles, now func() time.Time) { b.now = now }
