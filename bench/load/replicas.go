@@ -27,6 +27,7 @@ import (
 // lookup on the local CRM, and a callback flow that always dispatches.
 const (
 	IVRFlowFile      = "ivr.flow"
+	ivrFlowName      = "menu"
 	CallmeFlowFile   = "callme.flow"
 	replicaSecret    = "replicas-secret-0123456789abcdef" // CALLFLOW_SECRET, shared as replicas must
 	replicaDTLToken  = "replicas-dtl-token-0123456789"
@@ -90,7 +91,7 @@ func StartCluster(ctx context.Context, cfg ClusterConfig) (*Cluster, error) {
 	for i := range cfg.Replicas {
 		r := &Replica{Index: i, Dir: filepath.Join(cfg.Dir, fmt.Sprintf("replica-%d", i))}
 		for name, data := range map[string][]byte{
-			IVRFlowFile: []byte(ivrFlow("ivr", IVRNumber, 1)), "reception.flow": reception, "vips.csv": vips, CallmeFlowFile: []byte(callmeFlow),
+			IVRFlowFile: []byte(ivrFlow(ivrFlowName, IVRNumber, 1)), "reception.flow": reception, "vips.csv": vips, CallmeFlowFile: []byte(callmeFlow),
 		} {
 			if err := writeFile(filepath.Join(r.Dir, name), data); err != nil {
 				c.Close()
@@ -118,7 +119,7 @@ func StartCluster(ctx context.Context, cfg ClusterConfig) (*Cluster, error) {
 
 var (
 	listeningLine = regexp.MustCompile(`listening on (http://127\.0\.0\.1:\d+)`)
-	loadedLine    = regexp.MustCompile(`^loaded \d+ flows?`)
+	loadedLine    = regexp.MustCompile(`^loaded \d+ flows?.*`)
 )
 
 // Start starts r's process (again, after Kill or Stop) and waits until it
@@ -143,8 +144,12 @@ func (c *Cluster) Start(ctx context.Context, r *Replica) error {
 	wctx, cancel := context.WithTimeout(ctx, replicaStartWait)
 	defer cancel()
 	m, err := p.WaitLine(wctx, listeningLine, 0)
+	var loaded []string
 	if err == nil {
-		_, err = p.WaitLine(wctx, loadedLine, 0)
+		loaded, err = p.WaitLine(wctx, loadedLine, 0)
+	}
+	if err == nil && strings.Contains(loaded[0], "with errors") {
+		err = fmt.Errorf("replica %d: %s:\n%s", r.Index, loaded[0], p.Tail(20))
 	}
 	if err != nil {
 		p.Kill()
@@ -191,7 +196,7 @@ func (c *Cluster) Logs() string {
 	var b strings.Builder
 	for _, r := range c.Replicas {
 		if r.Proc != nil {
-			fmt.Fprintf(&b, "--- replica %d\n%s\n", r.Index, r.Proc.Tail(20))
+			fmt.Fprintf(&b, "--- replica %d\n%s\n", r.Index, r.Proc.Tail(8))
 		}
 	}
 	return b.String()

@@ -75,8 +75,11 @@ func (c *IVRCall) take(raw []byte, wantGen int) error {
 		if err != nil {
 			return fmt.Errorf("call %s: %v", c.Session, err)
 		}
-		if gen == 0 || (wantGen != 0 && gen != wantGen) {
-			return fmt.Errorf("call %s started on v%d (0: the safe fallback), want v%d: %s", c.Session, gen, wantGen, clip(raw))
+		if gen == 0 {
+			return fmt.Errorf("call %s got the safe fallback: %s", c.Session, clip(raw))
+		}
+		if wantGen != 0 && gen != wantGen {
+			return fmt.Errorf("call %s started on v%d, want v%d: %s", c.Session, gen, wantGen, clip(raw))
 		}
 		c.Gen = gen
 	} else {

@@ -60,6 +60,12 @@ func RunKill(ctx context.Context, cl *Cluster, victim, calls int) error {
 		}
 	}
 	cl.Replicas[victim].Proc.Kill()
+	restarted := false
+	defer func() {
+		if !restarted { // whatever failed, the next scenario has every replica
+			cl.Start(ctx, cl.Replicas[victim])
+		}
+	}()
 	others := make([]int, 0, len(cl.Replicas)-1)
 	for i := range cl.Replicas {
 		if i != victim {
@@ -73,6 +79,7 @@ func RunKill(ctx context.Context, cl *Cluster, victim, calls int) error {
 			}
 		}
 	}
+	restarted = true
 	if err := cl.Start(ctx, cl.Replicas[victim]); err != nil {
 		return fmt.Errorf("starting replica %d again: %v", victim, err)
 	}
@@ -183,7 +190,7 @@ func RunOneTrigger(ctx context.Context, cl *Cluster, id string, copies int) erro
 	return identicalAnswers(fmt.Sprintf("%d copies of trigger %s", copies, id), statuses, bodies, took, budgetTrigger)
 }
 
-var reloadedIVR = regexp.MustCompile(`"msg":"flows reloaded".*"activated":\["ivr@`)
+var reloadedIVR = regexp.MustCompile(`"msg":"flows reloaded".*"activated":\["menu@`)
 
 // RollingRestart is what RunRollingRestart saw.
 type RollingRestart struct {
@@ -263,7 +270,7 @@ func (cl *Cluster) EditIVR(ctx context.Context, gen int) error {
 	marks := make([]int, len(cl.Replicas))
 	for i, r := range cl.Replicas {
 		marks[i] = r.Proc.Lines()
-		if err := renameSave(filepath.Join(r.Dir, IVRFlowFile), []byte(ivrFlow("ivr", IVRNumber, gen))); err != nil {
+		if err := renameSave(filepath.Join(r.Dir, IVRFlowFile), []byte(ivrFlow(ivrFlowName, IVRNumber, gen))); err != nil {
 			return err
 		}
 	}
