@@ -3,7 +3,7 @@ package load
 import (
 	"bufio"
 	"context"
-		"fmt"
+	"fmt"
 	"io"
 	"os/exec"
 	"regexp"
