@@ -131,9 +131,11 @@ func (c *Cluster) Start(ctx context.Context, r *Replica) error {
 		args = append(args, "--store", c.cfg.Store, "--store-prefix", c.prefix)
 	}
 	args = append(args, c.cfg.Args...)
-	env := []string{"CALLFLOW_SECRET=" + replicaSecret, "CALLFLOW_CALLBACK_TOKEN=" + replicaDTLToken}
+	// A binary built with -race (the test binary of `make test`) sleeps a
+	// second at exit for late reports; a race still fails its exit status.
+	env := []string{"CALLFLOW_SECRET=" + replicaSecret, "CALLFLOW_CALLBACK_TOKEN=" + replicaDTLToken, "GORACE=atexit_sleep_ms=0"}
 	for _, kv := range os.Environ() {
-		if !strings.HasPrefix(kv, "CALLFLOW_") {
+		if !strings.HasPrefix(kv, "CALLFLOW_") && !strings.HasPrefix(kv, "GORACE=") {
 			env = append(env, kv)
 		}
 	}
