@@ -2,6 +2,7 @@ package load
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -9,6 +10,7 @@ import (
 	"regexp"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/callflow/callflow/runtime/platform"
@@ -282,4 +284,203 @@ func (cl *Cluster) EditIVR(ctx context.Context, gen int) error {
 		}
 	}
 	return nil
+}
+
+// RedisControl stops and starts the Redis a cluster shares.
+type RedisControl interface {
+	Stop() error
+	Start() error
+}
+
+// The lines a replica logs when its shared store goes and comes back
+// (runtime/degrade).
+var (
+	degradedLine = regexp.MustCompile(`"msg":"shared store unavailable`)
+	backLine     = regexp.MustCompile(`"msg":"shared store back`)
+)
+
+// Outage is what RunRedisOutage saw.
+type Outage struct {
+	Answers   int64 // webhooks answered, each a 200 within its budget
+	Fallbacks int64 // 8x8 calls ended by the safe fallback (their session was only in the stopped Redis, or only on another replica while degraded)
+	Finished  int64 // 8x8 calls that went to their end
+	After     int64 // of them, calls started after Redis came back, each on every replica
+	Slowest   time.Duration
+}
+
+// RunRedisOutage keeps webhooks going to every replica (tencent deliveries
+// and 8x8 calls spread over the replicas, workers at a time), stops Redis
+// once answers have flowed, waits until every replica says it serves
+// degraded, starts Redis again and waits until every replica says it is
+// back, then checks that calls started afterwards go on across replicas.
+// Every answer, all along, must be a 200 within its platform's budget;
+// perPhase answers are counted in each phase.
+func RunRedisOutage(ctx context.Context, cl *Cluster, redis RedisControl, workers, perPhase int) (*Outage, error) {
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	out := &Outage{}
+	var slowest atomic.Int64
+	answered := make(chan struct{}, workers)
+	var errMu sync.Mutex
+	var firstErr error
+	failed := func(err error) {
+		errMu.Lock()
+		if firstErr == nil {
+			firstErr = err
+		}
+		errMu.Unlock()
+		cancel(err)
+	}
+	var phase atomic.Int32 // 0 before, 1 stopped, 2 back
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for n := 0; ctx.Err() == nil; n++ {
+				if err := outageCall(ctx, cl, fmt.Sprintf("outage-%d-%d", w, n), w+n, &phase, out, &slowest, answered); err != nil {
+					if ctx.Err() == nil {
+						failed(err)
+					}
+					return
+				}
+			}
+		}()
+	}
+	count := func(k int) error {
+		for range k {
+			select {
+			case <-answered:
+			case <-ctx.Done():
+				return context.Cause(ctx)
+			}
+		}
+		return nil
+	}
+	every := func(re *regexp.Regexp, marks []int) error {
+		wctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+		defer cancel()
+		go func() { // keep the workers' answers flowing while waiting
+			for {
+				select {
+				case <-answered:
+				case <-wctx.Done():
+					return
+				}
+			}
+		}()
+		for i, r := range cl.Replicas {
+			if _, err := r.Proc.WaitLine(wctx, re, marks[i]); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	marks := func() []int {
+		m := make([]int, len(cl.Replicas))
+		for i, r := range cl.Replicas {
+			m[i] = r.Proc.Lines()
+		}
+		return m
+	}
+	err := count(perPhase)
+	if err == nil {
+		m := marks()
+		if err = redis.Stop(); err == nil {
+			phase.Store(1)
+			err = every(degradedLine, m)
+		}
+	}
+	if err == nil {
+		err = count(perPhase)
+	}
+	if err == nil {
+		m := marks()
+		if err = redis.Start(); err == nil {
+			err = every(backLine, m)
+			phase.Store(2)
+		}
+	}
+	if err == nil {
+		err = count(perPhase)
+	}
+	for err == nil && atomic.LoadInt64(&out.After) < int64(len(cl.Replicas)) {
+		err = count(1)
+	}
+	cancel(errors.New("done"))
+	wg.Wait()
+	out.Slowest = time.Duration(slowest.Load())
+	if firstErr != nil {
+		return out, firstErr
+	}
+	return out, err
+}
+
+// outageCall is one tencent delivery and one 8x8 call, each webhook on the
+// next replica. While Redis is gone or was restarted empty, a call may end
+// with the safe fallback; one started after Redis is back must not.
+func outageCall(ctx context.Context, cl *Cluster, session string, first int, phase *atomic.Int32, out *Outage, slowest *atomic.Int64, answered chan<- struct{}) error {
+	note := func(took time.Duration) {
+		for {
+			s := slowest.Load()
+			if int64(took) <= s || slowest.CompareAndSwap(s, int64(took)) {
+				break
+			}
+		}
+		atomic.AddInt64(&out.Answers, 1)
+		select {
+		case answered <- struct{}{}:
+		case <-ctx.Done():
+		}
+	}
+	body, err := tencent.New().Webhook(platform.Call{Session: session, Caller: Caller, Callee: ReceptionNumber, Bound: platform.Bound{IVRID: BoundIVR}})
+	if err != nil {
+		return err
+	}
+	i := first % len(cl.Replicas)
+	status, got, took, err := cl.Post(ctx, i, "/hooks/tencent", body)
+	if err != nil {
+		return err
+	}
+	if status != http.StatusOK || took > budgetTencent {
+		return fmt.Errorf("tencent %s on replica %d: %d in %s (budget %s): %s", session, i, status, took, budgetTencent, clip(got))
+	}
+	note(took)
+	after := phase.Load() == 2
+	c := NewIVRCall(session, first)
+	for !c.Done() {
+		i := (first + c.Next) % len(cl.Replicas)
+		step := c.Next
+		status, got, took, err := cl.Post(ctx, i, "/hooks/8x8", c.body())
+		if err != nil {
+			return err
+		}
+		if status != http.StatusOK || took > budget8x8 {
+			return fmt.Errorf("8x8 call %s webhook %d on replica %d: %d in %s (budget %s): %s", session, step, i, status, took, budget8x8, clip(got))
+		}
+		note(took)
+		if err := c.take(got, 0); err != nil {
+			if !after && isFallback(got) {
+				atomic.AddInt64(&out.Fallbacks, 1)
+				return nil
+			}
+			return fmt.Errorf("during the outage test (phase %d): %v", phase.Load(), err)
+		}
+	}
+	atomic.AddInt64(&out.Finished, 1)
+	if after {
+		atomic.AddInt64(&out.After, 1)
+	}
+	return nil
+}
+
+// isFallback says whether an 8x8 answer is the safe fallback: a hang-up,
+// nothing said of the flow, no resume token.
+func isFallback(raw []byte) bool {
+	var a eightAnswer
+	if json.Unmarshal(raw, &a) != nil || a.ClientActionID != "" {
+		return false
+	}
+	acts := a.actions()
+	return len(acts) > 0 && acts[len(acts)-1] == "hangup" && len(a.texts()) <= 1
 }

@@ -91,7 +91,32 @@ func TestReplicas(t *testing.T) {
 		}
 		fail(t, load.FinishOnNewReplicas(t.Context(), cl, rr))
 	})
+
+	// Redis stopped and started again under load: every answer within its
+	// budget; each replica degraded, then back.
+	t.Run("redis-restart", func(t *testing.T) {
+		if !degradedModeInServe {
+			t.Skip("KNOWN GAP: serve does not run degraded when Redis is gone yet (runtime/degrade is not wired into serve): set degradedModeInServe to run it")
+		}
+		out, err := load.RunRedisOutage(t.Context(), cl, redisControl{t, redis}, 4, 20)
+		t.Logf("%d answers, slowest %s; %d calls finished (%d started after Redis came back), %d ended by the safe fallback", out.Answers, out.Slowest, out.Finished, out.After, out.Fallbacks)
+		fail(t, err)
+	})
 }
+
+// redisControl stops and starts a redistest server.
+type redisControl struct {
+	t     *testing.T
+	redis *redistest.Server
+}
+
+func (r redisControl) Stop() error  { return r.redis.Stop() }
+func (r redisControl) Start() error { r.redis.Restart(r.t); return nil }
+
+// degradedModeInServe says whether serve keeps answering from process
+// memory while Redis is gone and logs the transitions (runtime/degrade).
+// Turn it on with the wiring.
+const degradedModeInServe = false
 
 // resumeOnUnloadedVersion says whether the engine fetches a flow version
 // it never loaded from the shared store (scale.md §2, bundles). Until it
