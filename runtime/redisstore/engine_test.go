@@ -5,12 +5,14 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"os"
 	"strings"
 	"sync/atomic"
 	"testing"
+	"testing/fstest"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -169,6 +171,9 @@ func TestEngineRoundTrips(t *testing.T) {
 	if bytes > 4096 {
 		t.Errorf("an 8x8 session takes %d bytes in Redis", bytes)
 	}
+	for _, k := range []string{"callflow:{8x8:call-1}:a:call-1-e1", "callflow:{tencent:tc-1}:a"} {
+		t.Logf("bytes of an answer in Redis (MEMORY USAGE of %s): %d", k, s.Client().MemoryUsage(ctx, k).Val())
+	}
 }
 
 // TestEngineReplicasShareCalls runs one 8x8 call on two engines sharing a
@@ -253,4 +258,105 @@ func BenchmarkStep8x8(b *testing.B) {
 	b.ReportMetric(float64(tRedis)/float64(tMem), "redis/memory")
 	b.ReportMetric(float64(trips)/float64(n), "round-trips/step")
 	b.ReportMetric(float64(usage), "B/session-redis")
+}
+
+// TestEngineRedisFull: a Redis that refuses writes (OOM command not
+// allowed) does not hang or drop a webhook: a new 8x8 call gets the safe
+// fallback within its budget, the failure logged; a Tencent webhook is
+// answered without its claim.
+func TestEngineRedisFull(t *testing.T) {
+	s, _ := open(t, redisstore.WithPrefix("full"))
+	ctx := ctxFor(t)
+	if err := s.Client().ConfigSet(ctx, "maxmemory", "1").Err(); err != nil { // 1 byte: every write is refused
+		t.Fatal(err)
+	}
+	var log strings.Builder
+	eng := engine(t, shipped(t), runtime.WithStore(s), runtime.WithLogger(slog.New(slog.NewTextHandler(&log, nil))))
+
+	start := time.Now()
+	res, err := eng.Serve(ctx, &runtime.Request{Platform: "8x8", Body: webhook8x8(t, "full-1", 0, "", nil)})
+	if err == nil || res.Outcome != runtime.Fallback || res.Reply.Status != 200 {
+		t.Fatalf("8x8 call on a full Redis: %v, %s %d %s; want the fallback", err, res.Outcome, res.Reply.Status, res.Reply.Body)
+	}
+	if d := time.Since(start); d > 4*time.Second {
+		t.Fatalf("answered after %s, beyond 8x8's budget", d)
+	}
+	if !strings.Contains(log.String(), "OOM command not allowed") {
+		t.Errorf("the refusal is not logged:\n%s", log.String())
+	}
+
+	body, _ := tencent.New().Webhook(platform.Call{Session: "full-tc", Caller: "+8613166668888", Callee: reception, Bound: platform.Bound{IVRID: 5}})
+	reply, err := eng.Handle(ctx, "tencent", "", body)
+	if err != nil || !strings.Contains(string(reply.Body), "CallInBound") {
+		t.Fatalf("tencent on a full Redis: %v %s; want its answer, unclaimed", err, reply.Body)
+	}
+}
+
+// TestEngineCorruptSession: a value under a call's session key that is not
+// a session is answered with the fallback and logged, never a panic.
+func TestEngineCorruptSession(t *testing.T) {
+	s, _ := open(t)
+	ctx := ctxFor(t)
+	eng := engine(t, shipped(t), runtime.WithStore(s))
+	reply, err := eng.Handle(ctx, "8x8", "", webhook8x8(t, "bad-1", 0, "", nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Client().Set(ctx, "callflow:{8x8:bad-1}:s", "1 {\"h\": 5", time.Hour)
+	nine := "9"
+	res, err := eng.Serve(ctx, &runtime.Request{Platform: "8x8", Body: webhook8x8(t, "bad-1", 1, resumeOf(t, reply.Body), &nine)})
+	if err == nil || res.Outcome != runtime.Fallback || !strings.Contains(err.Error(), "not a session") {
+		t.Fatalf("a corrupted session: %v (%s); want the fallback saying why", err, res.Outcome)
+	}
+}
+
+// TestEngineRollingVersion: a call started on a replica running one
+// version of a flow finishes on that version on a replica that loaded only
+// the next one (a rolling deploy), which fetches the first version's
+// bundle from Redis, verifies and compiles it.
+func TestEngineRollingVersion(t *testing.T) {
+	s, _ := open(t)
+	ctx := ctxFor(t)
+	compile := func(edit func(string) string) *ir.Program {
+		files := fstest.MapFS{}
+		for _, name := range []string{"support.flow", "vips.csv"} {
+			b, err := os.ReadFile("../../flows/" + name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			files[name] = &fstest.MapFile{Data: []byte(edit(string(b)))}
+		}
+		prog, ds := lang.CompileDir(files)
+		if ds.HasErrors() {
+			t.Fatal(ds)
+		}
+		return prog
+	}
+	v1 := compile(func(s string) string { return s })
+	v2 := compile(func(s string) string {
+		return strings.Replace(s, "Enter your order number", "Type your order number", 1)
+	})
+	if v1.Flow("support").Version == v2.Flow("support").Version {
+		t.Fatal("the edit made no new version")
+	}
+	old := engine(t, v1, runtime.WithStore(s), runtime.WithBundleStore(s.Bundles()))
+	next := engine(t, v2, runtime.WithStore(s), runtime.WithBundleStore(s.Bundles()))
+
+	reply, err := old.Handle(ctx, "8x8", "", webhook8x8(t, "rolling", 0, "", nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	key := "callflow:{bundle:" + v1.Flow("support").Version + "}:b"
+	deadline := time.Now().Add(5 * time.Second) // the bundle is stored in the background when a version is loaded
+	for s.Client().Exists(ctx, key).Val() == 0 {
+		if time.Now().After(deadline) {
+			t.Fatalf("%s never stored", key)
+		}
+		time.Sleep(time.Millisecond)
+	}
+	nine := "9"
+	res, err := next.Serve(ctx, &runtime.Request{Platform: "8x8", Body: webhook8x8(t, "rolling", 1, resumeOf(t, reply.Body), &nine)})
+	if err != nil || !strings.Contains(string(res.Reply.Body), "Enter your order number") || res.Version != v1.Flow("support").Version {
+		t.Fatalf("the step on the replica with the next version: %v, version %s, %s; want the call's own version", err, res.Version, res.Reply.Body)
+	}
 }
