@@ -23,7 +23,8 @@ type Process struct {
 	done chan struct{} // closed when the process has exited and its output is read
 
 	mu    sync.Mutex
-	lines []string
+	lines []string // the last keptLines lines
+	base  int      // lines dropped before lines[0]
 	sig   chan struct{} // closed and replaced at every new line, and at exit
 	err   error         // what Wait returned
 }
@@ -71,8 +72,16 @@ func StartProcess(name, bin string, args, env []string) (*Process, error) {
 	return p, nil
 }
 
+// keptLines bounds the output kept: a long load run logs a line per
+// webhook.
+const keptLines = 50000
+
 func (p *Process) add(line string) {
 	p.mu.Lock()
+	if len(p.lines) == 2*keptLines {
+		p.base += keptLines
+		p.lines = append(p.lines[:0], p.lines[keptLines:]...)
+	}
 	p.lines = append(p.lines, line)
 	close(p.sig)
 	p.sig = make(chan struct{})
@@ -83,16 +92,18 @@ func (p *Process) add(line string) {
 func (p *Process) Lines() int {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	return len(p.lines)
+	return p.base + len(p.lines)
 }
 
 // WaitLine waits until a line from the from-th on matches re and returns
 // its submatches; it fails when ctx ends or the process exits first.
+// Lines dropped from the kept output are not searched.
 func (p *Process) WaitLine(ctx context.Context, re *regexp.Regexp, from int) ([]string, error) {
 	for {
 		p.mu.Lock()
-		for ; from < len(p.lines); from++ {
-			if m := re.FindStringSubmatch(p.lines[from]); m != nil {
+		from = max(from, p.base)
+		for ; from < p.base+len(p.lines); from++ {
+			if m := re.FindStringSubmatch(p.lines[from-p.base]); m != nil {
 				p.mu.Unlock()
 				return m, nil
 			}
@@ -119,19 +130,6 @@ func (p *Process) exited() bool {
 	default:
 		return false
 	}
-}
-
-// Count is how many lines hold s.
-func (p *Process) Count(s string) int {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	n := 0
-	for _, l := range p.lines {
-		if strings.Contains(l, s) {
-			n++
-		}
-	}
-	return n
 }
 
 // Tail is the last n lines.
