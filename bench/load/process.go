@@ -23,8 +23,8 @@ type Process struct {
 	done chan struct{} // closed when the process has exited and its output is read
 
 	mu    sync.Mutex
-	lines []string // the last keptLines lines
-	base  int      // lines dropped before lines[0]
+	lines []string      // the last keptLines lines
+	base  int           // lines dropped before lines[0]
 	sig   chan struct{} // closed and replaced at every new line, and at exit
 	err   error         // what Wait returned
 }
