@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"path/filepath"
 	"regexp"
@@ -301,12 +302,23 @@ var (
 
 // Outage is what RunRedisOutage saw.
 type Outage struct {
-	Answers   int64 // webhooks answered, each a 200 within its budget
-	Fallbacks int64 // 8x8 calls ended by the safe fallback (their session was only in the stopped Redis, or only on another replica while degraded)
-	Finished  int64 // 8x8 calls that went to their end
-	After     int64 // of them, calls started after Redis came back, each on every replica
+	Answers   int64        // webhooks answered, each a 200 within its budget
+	Fallbacks int64        // 8x8 calls ended by the safe fallback (their session was only in the stopped Redis, or only on another replica while degraded)
+	Finished  int64        // 8x8 calls that went to their end
+	Degraded  int64        // of them, calls begun on a degraded replica, all their webhooks on it
+	begun     atomic.Int64 // such calls begun
+	After     int64        // of them, calls begun after Redis came back, spread over the replicas
 	Slowest   time.Duration
 }
+
+// The phases of an outage, as the callers see them.
+const (
+	phaseBefore   = iota // Redis up
+	phaseStopping        // Redis stopped; not every replica has said it is degraded
+	phaseDegraded        // every replica said it serves degraded
+	phaseStarting        // Redis started; not every replica has said it is back
+	phaseBack            // every replica said it is back
+)
 
 // RunRedisOutage keeps webhooks going to every replica (tencent deliveries
 // and 8x8 calls spread over the replicas, workers at a time), stops Redis
@@ -314,7 +326,12 @@ type Outage struct {
 // degraded, starts Redis again and waits until every replica says it is
 // back, then checks that calls started afterwards go on across replicas.
 // Every answer, all along, must be a 200 within its platform's budget;
-// perPhase answers are counted in each phase.
+// perPhase answers are counted in each phase. Half the callers keep each
+// call on one replica (as a load balancer may happen to): such a call begun
+// while its replica is degraded must end normally, as on one replica
+// alone; so must every call begun once Redis is back. Other calls may end
+// with the safe fallback: their session was in the Redis that stopped (and
+// came back empty), or on another replica while degraded.
 func RunRedisOutage(ctx context.Context, cl *Cluster, redis RedisControl, workers, perPhase int) (*Outage, error) {
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
@@ -331,7 +348,7 @@ func RunRedisOutage(ctx context.Context, cl *Cluster, redis RedisControl, worker
 		errMu.Unlock()
 		cancel(err)
 	}
-	var phase atomic.Int32 // 0 before, 1 stopped, 2 back
+	var phase atomic.Int32
 	var wg sync.WaitGroup
 	for w := range workers {
 		wg.Add(1)
@@ -387,24 +404,33 @@ func RunRedisOutage(ctx context.Context, cl *Cluster, redis RedisControl, worker
 	if err == nil {
 		m := marks()
 		if err = redis.Stop(); err == nil {
-			phase.Store(1)
-			err = every(degradedLine, m)
+			phase.Store(phaseStopping)
+			if err = every(degradedLine, m); err == nil {
+				phase.Store(phaseDegraded)
+				err = cl.checkStatus(ctx, "degraded")
+			}
 		}
 	}
 	if err == nil {
 		err = count(perPhase)
+	}
+	for err == nil && out.begun.Load() == 0 {
+		err = count(1)
 	}
 	if err == nil {
 		m := marks()
 		if err = redis.Start(); err == nil {
-			err = every(backLine, m)
-			phase.Store(2)
+			phase.Store(phaseStarting)
+			if err = every(backLine, m); err == nil {
+				phase.Store(phaseBack)
+				err = cl.checkStatus(ctx, "ok")
+			}
 		}
 	}
 	if err == nil {
 		err = count(perPhase)
 	}
-	for err == nil && atomic.LoadInt64(&out.After) < int64(len(cl.Replicas)) {
+	for err == nil && (atomic.LoadInt64(&out.After) < int64(len(cl.Replicas)) || atomic.LoadInt64(&out.Degraded) == 0) {
 		err = count(1)
 	}
 	cancel(errors.New("done"))
@@ -417,8 +443,7 @@ func RunRedisOutage(ctx context.Context, cl *Cluster, redis RedisControl, worker
 }
 
 // outageCall is one tencent delivery and one 8x8 call, each webhook on the
-// next replica. While Redis is gone or was restarted empty, a call may end
-// with the safe fallback; one started after Redis is back must not.
+// next replica, or all on one when sticky.
 func outageCall(ctx context.Context, cl *Cluster, session string, first int, phase *atomic.Int32, out *Outage, slowest *atomic.Int64, answered chan<- struct{}) error {
 	note := func(took time.Duration) {
 		for {
@@ -446,10 +471,18 @@ func outageCall(ctx context.Context, cl *Cluster, session string, first int, pha
 		return fmt.Errorf("tencent %s on replica %d: %d in %s (budget %s): %s", session, i, status, took, budgetTencent, clip(got))
 	}
 	note(took)
-	after := phase.Load() == 2
+	began := phase.Load()
+	sticky := first%2 == 0
+	mustFinish := began == phaseBack || (sticky && began == phaseDegraded)
+	if sticky && began == phaseDegraded {
+		out.begun.Add(1)
+	}
 	c := NewIVRCall(session, first)
 	for !c.Done() {
 		i := (first + c.Next) % len(cl.Replicas)
+		if sticky {
+			i = first % len(cl.Replicas)
+		}
 		step := c.Next
 		status, got, took, err := cl.Post(ctx, i, "/hooks/8x8", c.body())
 		if err != nil {
@@ -460,16 +493,19 @@ func outageCall(ctx context.Context, cl *Cluster, session string, first int, pha
 		}
 		note(took)
 		if err := c.take(got, 0); err != nil {
-			if !after && isFallback(got) {
+			if !mustFinish && isFallback(got) {
 				atomic.AddInt64(&out.Fallbacks, 1)
 				return nil
 			}
-			return fmt.Errorf("during the outage test (phase %d): %v", phase.Load(), err)
+			return fmt.Errorf("a call begun in phase %d of the outage (sticky %t), now in phase %d: %v", began, sticky, phase.Load(), err)
 		}
 	}
 	atomic.AddInt64(&out.Finished, 1)
-	if after {
+	switch {
+	case began == phaseBack:
 		atomic.AddInt64(&out.After, 1)
+	case sticky && began == phaseDegraded:
+		atomic.AddInt64(&out.Degraded, 1)
 	}
 	return nil
 }
@@ -483,4 +519,47 @@ func isFallback(raw []byte) bool {
 	}
 	acts := a.actions()
 	return len(acts) > 0 && acts[len(acts)-1] == "hangup" && len(a.texts()) <= 1
+}
+
+// checkStatus checks that every replica's /v1/status says want, and that
+// /readyz answers 200 all the same: a degraded replica stays in the load
+// balancer.
+func (cl *Cluster) checkStatus(ctx context.Context, want string) error {
+	for i, r := range cl.Replicas {
+		var st struct {
+			Status string `json:"status"`
+		}
+		if err := cl.getJSON(ctx, r.URL+"/v1/status", &st); err != nil {
+			return fmt.Errorf("replica %d: %v", i, err)
+		}
+		if st.Status != want {
+			return fmt.Errorf("replica %d: /v1/status says %q, want %q", i, st.Status, want)
+		}
+		var ready map[string]any
+		if err := cl.getJSON(ctx, r.URL+"/readyz", &ready); err != nil {
+			return fmt.Errorf("replica %d, while %s: %v", i, want, err)
+		}
+	}
+	return nil
+}
+
+// getJSON reads a 200 JSON answer to a GET.
+func (cl *Cluster) getJSON(ctx context.Context, url string, v any) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return err
+	}
+	resp, err := cl.Client.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return err
+	}
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("GET %s: %d %s", url, resp.StatusCode, clip(body))
+	}
+	return json.Unmarshal(body, v)
 }
