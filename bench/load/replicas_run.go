@@ -109,7 +109,8 @@ func RunReplicas(ctx context.Context, cfg ReplicasConfig) ([]ScenarioResult, err
 		if o == nil {
 			return "", err
 		}
-		return fmt.Sprintf("%d answers within budget (slowest %s); %d calls finished, %d begun after Redis came back; %d ended by the safe fallback", o.Answers, o.Slowest.Round(time.Millisecond), o.Finished, o.After, o.Fallbacks), err
+		return fmt.Sprintf("%d answers within budget (slowest %s); %d calls finished (%d begun on a degraded replica and kept there, %d begun after Redis came back); %d ended by the safe fallback",
+			o.Answers, o.Slowest.Round(time.Millisecond), o.Finished, o.Degraded, o.After, o.Fallbacks), err
 	})
 	return out, nil
 }

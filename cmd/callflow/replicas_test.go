@@ -98,7 +98,8 @@ func TestReplicas(t *testing.T) {
 			t.Skip("KNOWN GAP: serve does not run degraded when Redis is gone yet (runtime/degrade is not wired into serve): set degradedModeInServe to run it")
 		}
 		out, err := load.RunRedisOutage(t.Context(), cl, redisControl{t, redis}, 4, 20)
-		t.Logf("%d answers, slowest %s; %d calls finished (%d started after Redis came back), %d ended by the safe fallback", out.Answers, out.Slowest, out.Finished, out.After, out.Fallbacks)
+		t.Logf("%d answers, slowest %s; %d calls finished (%d begun on a degraded replica and kept there, %d begun after Redis came back), %d ended by the safe fallback",
+			out.Answers, out.Slowest, out.Finished, out.Degraded, out.After, out.Fallbacks)
 		fail(t, err)
 	})
 }
