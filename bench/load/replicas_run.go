@@ -81,6 +81,17 @@ func RunReplicas(ctx context.Context, cfg ReplicasConfig) ([]ScenarioResult, err
 	run("sigkill", func() (string, error) {
 		return fmt.Sprintf("%d calls begun on replica 0, finished on the others after its SIGKILL", cfg.Calls), RunKill(ctx, cl, 0, cfg.Calls)
 	})
+	run("sigkill-in-flight", func() (string, error) {
+		most := 0
+		for round := range 3 {
+			n, err := RunKillInFlight(ctx, cl, round%cfg.Replicas, round)
+			if err != nil {
+				return "", err
+			}
+			most = max(most, n)
+		}
+		return fmt.Sprintf("3 replicas killed while answering a delivery: every retry in budget, the flow ran again by retry %d", most), nil
+	})
 	run("same-delivery", func() (string, error) {
 		for round := range 10 {
 			if err := RunSameDelivery(ctx, cl, round); err != nil {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -562,4 +563,77 @@ func (cl *Cluster) getJSON(ctx context.Context, url string, v any) error {
 		return fmt.Errorf("GET %s: %d %s", url, resp.StatusCode, clip(body))
 	}
 	return json.Unmarshal(body, v)
+}
+
+// RunKillInFlight kills replica victim with SIGKILL while it is answering a
+// tencent delivery (held at the CRM, so provably in flight), then sends the
+// delivery again to the other replicas, as the platform retries: every
+// retry is answered within budget, and within a few retries one runs the
+// flow (its claim on the dead replica expired) and makes the decision the
+// flow makes, not the safe fallback. The victim is started again.
+func RunKillInFlight(ctx context.Context, cl *Cluster, victim, round int) (retries int, err error) {
+	caller := fmt.Sprintf("+86131%08d", 70000000+round) // mainland, not a VIP: the flow asks the CRM
+	body, err := tencent.New().Webhook(platform.Call{Session: fmt.Sprintf("inflight-%d", round), Caller: caller, Callee: ReceptionNumber, Bound: platform.Bound{IVRID: BoundIVR}})
+	if err != nil {
+		return 0, err
+	}
+	vips, err := readVIPs(cl.cfg.FlowsDir)
+	if err != nil {
+		return 0, err
+	}
+	exp, err := receptionExpected(vips)
+	if err != nil {
+		return 0, err
+	}
+	hold := cl.CRM.Hold(caller)
+	defer hold.Release()
+	lost := make(chan error, 1)
+	go func() {
+		_, _, _, err := cl.Post(ctx, victim, "/hooks/tencent", body)
+		lost <- err
+	}()
+	wctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	select {
+	case <-hold.Asked:
+	case <-wctx.Done():
+		return 0, fmt.Errorf("the delivery never reached the CRM from replica %d", victim)
+	}
+	cl.Replicas[victim].Proc.Kill()
+	defer func() {
+		if serr := cl.Start(ctx, cl.Replicas[victim]); serr != nil && err == nil {
+			err = fmt.Errorf("starting replica %d again: %v", victim, serr)
+		}
+	}()
+	if err := <-lost; err == nil {
+		return 0, fmt.Errorf("the delivery in flight on replica %d was answered although the replica was killed", victim)
+	}
+	hold.Release()
+	const most = 4
+	for retries = 1; retries <= most; retries++ {
+		i := (victim + retries) % len(cl.Replicas)
+		if i == victim {
+			i = (i + 1) % len(cl.Replicas)
+		}
+		sent := time.Now()
+		status, got, took, err := cl.Post(ctx, i, "/hooks/tencent", body)
+		if err != nil {
+			return retries, err
+		}
+		if status != http.StatusOK || took > budgetTencent {
+			return retries, fmt.Errorf("retry %d of a delivery whose replica died, on replica %d: %d in %s (budget %s): %s", retries, i, status, took, budgetTencent, clip(got))
+		}
+		if exp.check(caller, body, got, sent) == nil {
+			return retries, nil
+		}
+		if agent, err := agentOf(got); err != nil || agent != 0 {
+			return retries, fmt.Errorf("retry %d of a delivery whose replica died: %s is neither the flow's decision nor the safe fallback", retries, clip(got))
+		}
+	}
+	return retries, fmt.Errorf("%d retries of a delivery whose replica died got the safe fallback: its claim never expired", most)
+}
+
+// readVIPs reads the reception flow's table.
+func readVIPs(flowsDir string) ([]byte, error) {
+	return os.ReadFile(filepath.Join(flowsDir, "vips.csv"))
 }

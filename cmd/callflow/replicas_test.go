@@ -70,6 +70,14 @@ func TestReplicas(t *testing.T) {
 		fail(t, load.RunKill(t.Context(), cl, 0, 3))
 	})
 
+	// A replica killed with SIGKILL while answering: the platform's retries
+	// on the others are answered in time, and one runs the flow.
+	t.Run("sigkill-in-flight", func(t *testing.T) {
+		retries, err := load.RunKillInFlight(t.Context(), cl, 1, 0)
+		fail(t, err)
+		t.Logf("the flow ran again on retry %d", retries)
+	})
+
 	// One delivery on every replica at once: one answer, one lookup.
 	t.Run("same-delivery", func(t *testing.T) {
 		for round := range 3 {
