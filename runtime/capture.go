@@ -44,7 +44,11 @@ func (c *call) capture(in *ir.Capture, pc, tries int) error {
 func (c *call) resume() error {
 	sess, rev, err := c.loadSession()
 	if err != nil {
-		return &Error{Code: "no-session", Msg: "no session for this call (unknown or expired)", Err: err}
+		msg := "no session for this call (unknown or expired)"
+		if !errors.Is(err, ErrNotFound) { // the store failed, or holds what is not a session
+			msg = "the call's session could not be read: " + err.Error()
+		}
+		return &Error{Code: "no-session", Msg: msg, Err: err}
 	}
 	if sess == nil {
 		return &Error{Code: "bad-session", Msg: "the session store returned no session and no error"}

@@ -118,13 +118,20 @@ func (g *Guard) bound(ctx context.Context, bounded bool) (context.Context, conte
 	return c, cancel, true
 }
 
-// failed remembers a failure for the transition log and Status.
+// failed remembers a failure for the transition log and Status, and logs
+// it while the breaker is closed.
 func (g *Guard) failed(op string, err error) {
 	msg := op + ": " + err.Error()
 	g.mu.Lock()
 	g.lastErr, g.lastErrAt = msg, time.Now()
+	closed := g.state == gobreaker.StateClosed
 	g.mu.Unlock()
-	g.log.Debug("shared store operation failed", slog.String("operation", op), slog.String("error", err.Error()))
+	level := slog.LevelDebug
+	if closed { // a few lines before the breaker opens; none while it is open
+		level = slog.LevelWarn
+	}
+	g.log.Log(context.Background(), level, "shared store operation failed; this webhook is served from this process",
+		slog.String("operation", op), slog.String("error", err.Error()))
 }
 
 func (g *Guard) lastError() string {

@@ -2,6 +2,7 @@ package degrade
 
 import (
 	"context"
+	"log/slog"
 	"time"
 
 	"github.com/callflow/callflow/runtime"
@@ -151,8 +152,10 @@ func (w *callStore) ClaimSession(ctx context.Context, answerKey string, ttl time
 		return c, runtime.SessionRead{Err: err}, cerr
 	case err == nil && c.Answered:
 		g.obs.DuplicateWaited(time.Since(start))
-	case err == nil && read.Err != nil && !answered(read.Err):
-		g.obs.StoreOp("get", 0, read.Err) // a value that is not a session: the claim went through
+	case err == nil && read.Err != nil && !answered(read.Err): // the claim went through: the store is there
+		g.obs.StoreOp("get", 0, read.Err)
+		g.log.Warn("the shared store holds a value that cannot be read as the call's session; the call gets the safe fallback",
+			slog.String("session", sessionKey), slog.String("error", read.Err.Error()))
 	}
 	return c, read, err
 }
