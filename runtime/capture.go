@@ -43,12 +43,11 @@ func (c *call) capture(in *ir.Capture, pc, tries int) error {
 // resume continues a call whose capture the caller has answered.
 func (c *call) resume() error {
 	sess, rev, err := c.loadSession()
-	if err != nil {
-		msg := "no session for this call (unknown or expired)"
-		if !errors.Is(err, ErrNotFound) { // the store failed, or holds what is not a session
-			msg = "the call's session could not be read: " + err.Error()
-		}
-		return &Error{Code: "no-session", Msg: msg, Err: err}
+	switch {
+	case errors.Is(err, ErrNotFound):
+		return &Error{Code: "no-session", Msg: "no session for this call (unknown or expired)", Err: err}
+	case err != nil: // a shared store that failed, or holds what is not a session
+		return &Error{Code: "no-session", Msg: "the session store failed: " + err.Error(), Err: err}
 	}
 	if sess == nil {
 		return &Error{Code: "bad-session", Msg: "the session store returned no session and no error"}
@@ -58,7 +57,9 @@ func (c *call) resume() error {
 	}
 	c.sess, c.rev = sess, rev
 	if c.flow = c.e.version(sess.Flow, sess.Version, c.arrived); c.flow == nil {
-		return &Error{Code: "no-flow", Msg: "flow " + sess.Flow + " version " + sess.Version + " is no longer loaded"}
+		if c.flow, err = c.fetchVersion(sess); c.flow == nil {
+			return err
+		}
 	}
 	if err := CheckSession(c.flow, sess); err != nil {
 		return &Error{Code: "bad-session", Msg: err.Error(), Flow: c.flow.Name, Err: err}
@@ -75,6 +76,20 @@ func (c *call) resume() error {
 	}
 	c.setVar(in.Var, value)
 	return c.run(sess.Handler, sess.PC+1)
+}
+
+// fetchVersion returns the flow version sess is pinned to from the bundle
+// store (WithBundleStore), as it is not loaded here, or the error that
+// ends the call.
+func (c *call) fetchVersion(sess *Session) (*ir.Flow, error) {
+	f, err := c.e.fetchVersion(c.io(), sess.Flow, sess.Version, c.arrived)
+	switch {
+	case err != nil:
+		return nil, &Error{Code: "no-flow", Msg: "flow " + sess.Flow + " version " + sess.Version + " is not loaded here and cannot be fetched: " + err.Error(), Err: err}
+	case f == nil:
+		return nil, &Error{Code: "no-flow", Msg: "flow " + sess.Flow + " version " + sess.Version + " is no longer loaded"}
+	}
+	return f, nil
 }
 
 // checkResume accepts the clientActionId the webhook brings back when it is

@@ -39,6 +39,8 @@ type Engine struct {
 	answers    AnswerStore
 	memAnswers *MemoryAnswers // answers, when it is the in-memory one, which does no I/O
 	calls      CallStore      // store, when it is also answers and a CallStore: two round trips a webhook
+	bundles    BundleStore    // WithBundleStore; nil when versions are not shared
+	fetches    fetcher        // versions being fetched from bundles
 	signer     *token.Signer
 	secret     []byte
 	client     *http.Client
@@ -100,6 +102,7 @@ func New(opts ...Option) (*Engine, error) {
 		return nil, fmt.Errorf("runtime: %w", err)
 	}
 	e.signer = signer
+	e.publishAll(e.cur.Load())
 	return e, nil
 }
 
@@ -108,6 +111,7 @@ func New(opts ...Option) (*Engine, error) {
 func (e *Engine) Swap(p *ir.Program) *ir.Program {
 	old := e.cur.Load().prog
 	e.install(p)
+	e.publishAll(e.cur.Load())
 	return old
 }
 
@@ -123,8 +127,9 @@ type installed struct {
 
 // pinned is a flow version calls may run on, and when one last did.
 type pinned struct {
-	flow *ir.Flow
-	used atomic.Int64 // unix nanoseconds
+	flow      *ir.Flow
+	used      atomic.Int64 // unix nanoseconds
+	published atomic.Int64 // unix nanoseconds: when its bundle was last stored (WithBundleStore)
 }
 
 // install makes p the program for new calls. Versions no longer in it stay
@@ -160,7 +165,7 @@ func (e *Engine) version(name, version string, now time.Time) *ir.Flow {
 		return nil
 	}
 	p := v.(*pinned)
-	p.used.Store(now.UnixNano())
+	e.touch(p, now.UnixNano())
 	return p.flow
 }
 

@@ -164,7 +164,7 @@ func (c *call) start() error {
 	} else if f = cur.prog.ForNumber(c.ev.Platform, c.ev.Callee); f == nil {
 		return &Error{Code: "no-flow", Msg: fmt.Sprintf("no flow answers %s on %s", platform.Clip(c.ev.Callee), c.ev.Platform)}
 	}
-	cur.pins[f].used.Store(c.arrived.UnixNano()) // the version is in use: the call is pinned to it
+	c.e.touch(cur.pins[f], c.arrived.UnixNano()) // the version is in use: the call is pinned to it
 	if !f.Targets(c.ev.Platform) {
 		return &Error{Code: "no-flow", Msg: fmt.Sprintf("flow %q does not compile for %s", f.Name, c.ev.Platform)}
 	}

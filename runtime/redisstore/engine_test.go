@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"os"
@@ -169,6 +170,9 @@ func TestEngineRoundTrips(t *testing.T) {
 	if bytes > 4096 {
 		t.Errorf("an 8x8 session takes %d bytes in Redis", bytes)
 	}
+	for _, k := range []string{"callflow:{8x8:call-1}:a:call-1-e1", "callflow:{tencent:tc-1}:a"} {
+		t.Logf("bytes of an answer in Redis (MEMORY USAGE of %s): %d", k, s.Client().MemoryUsage(ctx, k).Val())
+	}
 }
 
 // TestEngineReplicasShareCalls runs one 8x8 call on two engines sharing a
@@ -253,4 +257,54 @@ func BenchmarkStep8x8(b *testing.B) {
 	b.ReportMetric(float64(tRedis)/float64(tMem), "redis/memory")
 	b.ReportMetric(float64(trips)/float64(n), "round-trips/step")
 	b.ReportMetric(float64(usage), "B/session-redis")
+}
+
+// TestEngineRedisFull: a Redis that refuses writes (OOM command not
+// allowed) does not hang or drop a webhook: a new 8x8 call gets the safe
+// fallback within its budget, the failure logged; a Tencent webhook is
+// answered without its claim.
+func TestEngineRedisFull(t *testing.T) {
+	s, _ := open(t, redisstore.WithPrefix("full"))
+	ctx := ctxFor(t)
+	if err := s.Client().ConfigSet(ctx, "maxmemory", "1").Err(); err != nil { // 1 byte: every write is refused
+		t.Fatal(err)
+	}
+	var log strings.Builder
+	eng := engine(t, shipped(t), runtime.WithStore(s), runtime.WithLogger(slog.New(slog.NewTextHandler(&log, nil))))
+
+	start := time.Now()
+	res, err := eng.Serve(ctx, &runtime.Request{Platform: "8x8", Body: webhook8x8(t, "full-1", 0, "", nil)})
+	if err == nil || res.Outcome != runtime.Fallback || res.Reply.Status != 200 {
+		t.Fatalf("8x8 call on a full Redis: %v, %s %d %s; want the fallback", err, res.Outcome, res.Reply.Status, res.Reply.Body)
+	}
+	if d := time.Since(start); d > 4*time.Second {
+		t.Fatalf("answered after %s, beyond 8x8's budget", d)
+	}
+	if !strings.Contains(log.String(), "OOM command not allowed") {
+		t.Errorf("the refusal is not logged:\n%s", log.String())
+	}
+
+	body, _ := tencent.New().Webhook(platform.Call{Session: "full-tc", Caller: "+8613166668888", Callee: reception, Bound: platform.Bound{IVRID: 5}})
+	reply, err := eng.Handle(ctx, "tencent", "", body)
+	if err != nil || !strings.Contains(string(reply.Body), "CallInBound") {
+		t.Fatalf("tencent on a full Redis: %v %s; want its answer, unclaimed", err, reply.Body)
+	}
+}
+
+// TestEngineCorruptSession: a value under a call's session key that is not
+// a session is answered with the fallback and logged, never a panic.
+func TestEngineCorruptSession(t *testing.T) {
+	s, _ := open(t)
+	ctx := ctxFor(t)
+	eng := engine(t, shipped(t), runtime.WithStore(s))
+	reply, err := eng.Handle(ctx, "8x8", "", webhook8x8(t, "bad-1", 0, "", nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Client().Set(ctx, "callflow:{8x8:bad-1}:s", "1 {\"h\": 5", time.Hour)
+	nine := "9"
+	res, err := eng.Serve(ctx, &runtime.Request{Platform: "8x8", Body: webhook8x8(t, "bad-1", 1, resumeOf(t, reply.Body), &nine)})
+	if err == nil || res.Outcome != runtime.Fallback || !strings.Contains(err.Error(), "not a session") {
+		t.Fatalf("a corrupted session: %v (%s); want the fallback saying why", err, res.Outcome)
+	}
 }
