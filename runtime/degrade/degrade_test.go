@@ -13,6 +13,7 @@ import (
 
 	"github.com/callflow/callflow/runtime"
 	"github.com/callflow/callflow/runtime/degrade"
+	"github.com/callflow/callflow/runtime/degrade/degradetest"
 )
 
 // The tests run in synctest bubbles: their clock is fake and moves only
@@ -40,11 +41,11 @@ func stores(t *testing.T, test func(t *testing.T, split bool)) {
 func TestRefusedStoreKeepsNewCallsHere(t *testing.T) {
 	stores(t, func(t *testing.T, split bool) {
 		r := newRig(t, split)
-		r.f.set(refused)
+		r.f.Set(degradetest.Refused)
 		for _, id := range []string{"outage-1", "outage-1b", "outage-1c"} { // a failure each at least: the breaker opens
 			r.call8x8(t, id)
 		}
-		if n := r.f.sessions.Len(); n != 0 {
+		if n := r.f.Sessions(); n != 0 {
 			t.Fatalf("the refusing store holds %d sessions", n)
 		}
 		if st := r.g.Status(); !st.Degraded || st.Breaker != degrade.Open || !strings.Contains(st.LastError, "connection refused") {
@@ -56,20 +57,20 @@ func TestRefusedStoreKeepsNewCallsHere(t *testing.T) {
 		if st := r.g.Status(); st.LocalSessions != 1 {
 			t.Fatalf("local sessions %d, want the call waiting at the menu", st.LocalSessions)
 		}
-		r.f.set(healthy)
+		r.f.Set(degradetest.Healthy)
 		time.Sleep(degrade.DefaultPause + time.Millisecond) // the bubble's clock: the breaker may probe now
 
-		before := r.f.ops.Load()
+		before := r.f.Ops()
 		b := r.handle("8x8", webhook8x8(t, "outage-2", 1, resumeOf(t, a.reply.Body), "9"))
 		r.want(t, b, budget8x8, orderPrompt)
-		if n := r.f.ops.Load() - before; n != 0 {
+		if n := r.f.Ops() - before; n != 0 {
 			t.Fatalf("the call started during the outage asked the store %d times; it is held here", n)
 		}
 		r.want(t, r.handle("8x8", webhook8x8(t, "outage-2", 2, resumeOf(t, b.reply.Body), "12345#")), budget8x8, orderDone)
 
 		c := r.handle("8x8", webhook8x8(t, "after-1", 0, "", ""))
 		r.want(t, c, budget8x8, menuPrompt)
-		if n := r.f.sessions.Len(); n != 1 {
+		if n := r.f.Sessions(); n != 1 {
 			t.Fatalf("the store holds %d sessions after it came back; want the new call's", n)
 		}
 		if st := r.g.Status(); st.Degraded || st.Breaker != degrade.Closed || st.LocalSessions != 0 {
@@ -101,7 +102,7 @@ func TestOpenBreakerNeverWaits(t *testing.T) {
 	stores(t, func(t *testing.T, split bool) {
 		r := newRig(t, split)
 		ref := reference(t)
-		r.f.set(hanging)
+		r.f.Set(degradetest.Hanging)
 		for i := range degrade.DefaultFailures {
 			body := webhookTencent(t, "hang-"+string(rune('a'+i)))
 			a := r.handle("tencent", body)
@@ -112,7 +113,7 @@ func TestOpenBreakerNeverWaits(t *testing.T) {
 		if st := r.g.Status(); st.Breaker != degrade.Open {
 			t.Fatalf("after %d webhooks timed out the breaker is %s", degrade.DefaultFailures, st.Breaker)
 		}
-		ops := r.f.ops.Load()
+		ops := r.f.Ops()
 		for i := range 20 {
 			body := webhookTencent(t, "open-"+string(rune('a'+i)))
 			a := r.handle("tencent", body)
@@ -121,14 +122,14 @@ func TestOpenBreakerNeverWaits(t *testing.T) {
 			}
 		}
 		r.call8x8(t, "open-call")
-		if n := r.f.ops.Load() - ops; n != 0 {
+		if n := r.f.Ops() - ops; n != 0 {
 			t.Fatalf("with the breaker open, webhooks asked the store %d times", n)
 		}
 
 		time.Sleep(degrade.DefaultPause + time.Millisecond)
 		probe := r.handle("tencent", webhookTencent(t, "probe"))
-		if probe.took > budgetTencent || r.f.ops.Load()-ops != 1 {
-			t.Fatalf("the probe took %v and %d operations", probe.took, r.f.ops.Load()-ops)
+		if probe.took > budgetTencent || r.f.Ops()-ops != 1 {
+			t.Fatalf("the probe took %v and %d operations", probe.took, r.f.Ops()-ops)
 		}
 		if st := r.g.Status(); st.Breaker != degrade.Open {
 			t.Fatalf("a failed probe left the breaker %s", st.Breaker)
@@ -148,13 +149,13 @@ func TestOpenBreakerNeverWaits(t *testing.T) {
 func TestErrorRepliesServeDegraded(t *testing.T) {
 	for _, tc := range []struct {
 		name  string
-		fault fault
+		fault degradetest.Fault
 		word  string
-	}{{"OOM", full, "OOM command not allowed"}, {"READONLY", readOnly, "READONLY"}} {
+	}{{"OOM", degradetest.Full, "OOM command not allowed"}, {"READONLY", degradetest.ReadOnly, "READONLY"}} {
 		t.Run(tc.name, func(t *testing.T) {
 			stores(t, func(t *testing.T, split bool) {
 				r := newRig(t, split)
-				r.f.set(tc.fault)
+				r.f.Set(tc.fault)
 				for _, id := range []string{"c1", "c2", "c3"} {
 					r.call8x8(t, id)
 				}
@@ -178,11 +179,11 @@ func TestSharedCallWhileDegradedGetsFallback(t *testing.T) {
 		r := newRig(t, split)
 		a := r.handle("8x8", webhook8x8(t, "shared", 0, "", ""))
 		r.want(t, a, budget8x8, menuPrompt)
-		if r.f.sessions.Len() != 1 {
+		if r.f.Sessions() != 1 {
 			t.Fatal("the call did not start in the store")
 		}
-		for _, f := range []fault{refused, hanging} {
-			r.f.set(f)
+		for _, f := range []degradetest.Fault{degradetest.Refused, degradetest.Hanging} {
+			r.f.Set(f)
 			step := webhook8x8(t, "shared", 1, resumeOf(t, a.reply.Body), "9")
 			b := r.handle("8x8", step)
 			if !bytes.Equal(b.reply.Body, fallbackOf(t, "8x8", step)) || b.took > budget8x8 {
@@ -202,7 +203,7 @@ func TestCorruptedSession(t *testing.T) {
 		r := newRig(t, split)
 		a := r.handle("8x8", webhook8x8(t, "bad", 0, "", ""))
 		r.want(t, a, budget8x8, menuPrompt)
-		r.f.set(corrupt)
+		r.f.Set(degradetest.Corrupt)
 		step := webhook8x8(t, "bad", 1, resumeOf(t, a.reply.Body), "9")
 		b := r.handle("8x8", step)
 		if !bytes.Equal(b.reply.Body, fallbackOf(t, "8x8", step)) || b.err == nil {
@@ -214,7 +215,7 @@ func TestCorruptedSession(t *testing.T) {
 		if st := r.g.Status(); st.Breaker != degrade.Closed {
 			t.Fatalf("one corrupted value left the breaker %s", st.Breaker)
 		}
-		r.f.set(healthy)
+		r.f.Set(degradetest.Healthy)
 		r.call8x8(t, "good")
 	})
 }
@@ -224,7 +225,7 @@ func TestCorruptedSession(t *testing.T) {
 func TestDuplicatesWhileDegraded(t *testing.T) {
 	stores(t, func(t *testing.T, split bool) {
 		r := newRig(t, split)
-		r.f.set(refused)
+		r.f.Set(degradetest.Refused)
 		body := webhook8x8(t, "dup", 0, "", "")
 		var wg sync.WaitGroup
 		answers := make([]answer, 5)
@@ -249,8 +250,8 @@ func TestDuplicatesWhileDegraded(t *testing.T) {
 // deadline, and says the store is unavailable.
 func TestOperationsBounded(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		f := newFaultStore()
-		f.set(hanging)
+		f := degradetest.New()
+		f.Set(degradetest.Hanging)
 		s := degrade.New(degrade.WithFailures(100)).Sessions(f)
 		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 		defer cancel()
@@ -266,9 +267,9 @@ func TestOperationsBounded(t *testing.T) {
 		}
 		late, cancel2 := context.WithTimeout(context.Background(), degrade.DefaultMargin/2)
 		defer cancel2()
-		ops := f.ops.Load()
-		if _, _, err := s.Get(late, "8x8|x"); !errors.Is(err, degrade.ErrUnavailable) || f.ops.Load() != ops {
-			t.Fatalf("Get with less time left than the margin: %v, %d operations; want none tried", err, f.ops.Load()-ops)
+		ops := f.Ops()
+		if _, _, err := s.Get(late, "8x8|x"); !errors.Is(err, degrade.ErrUnavailable) || f.Ops() != ops {
+			t.Fatalf("Get with less time left than the margin: %v, %d operations; want none tried", err, f.Ops()-ops)
 		}
 	})
 }
@@ -279,11 +280,11 @@ func TestFailuresMustBeConsecutive(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		r := newRig(t, false)
 		for i := range 10 {
-			r.f.set(refused)
+			r.f.Set(degradetest.Refused)
 			for range degrade.DefaultFailures - 1 {
 				r.handle("tencent", webhookTencent(t, "f"+string(rune('a'+i))))
 			}
-			r.f.set(healthy)
+			r.f.Set(degradetest.Healthy)
 			r.handle("tencent", webhookTencent(t, "ok"+string(rune('a'+i))))
 		}
 		if st := r.g.Status(); st.Breaker != degrade.Closed {

@@ -18,6 +18,7 @@ import (
 	"github.com/callflow/callflow/lang/ir"
 	"github.com/callflow/callflow/runtime"
 	"github.com/callflow/callflow/runtime/degrade"
+	"github.com/callflow/callflow/runtime/degrade/degradetest"
 	"github.com/callflow/callflow/runtime/eightbyeight"
 	"github.com/callflow/callflow/runtime/platform"
 	"github.com/callflow/callflow/runtime/tencent"
@@ -65,7 +66,7 @@ func (c crm) RoundTrip(req *http.Request) (*http.Response, error) {
 
 // rig is an engine on a guarded fault store.
 type rig struct {
-	f   *faultStore
+	f   *degradetest.Store
 	g   *degrade.Guard
 	eng *runtime.Engine
 	rec *recorder
@@ -76,12 +77,12 @@ type rig struct {
 // CallStore methods.
 func newRig(t testing.TB, split bool, opts ...degrade.Option) *rig {
 	t.Helper()
-	r := &rig{f: newFaultStore(), rec: newRecorder(), log: &logBuffer{}}
+	r := &rig{f: degradetest.New(), rec: newRecorder(), log: &logBuffer{}}
 	logger := slog.New(slog.NewTextHandler(r.log, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	r.g = degrade.New(append([]degrade.Option{degrade.WithLogger(logger), degrade.WithObserver(r.rec)}, opts...)...)
 	var shared runtime.SessionStore = r.f
 	if split {
-		shared = splitStore{r.f}
+		shared = r.f.Split()
 	}
 	eng, err := runtime.New(runtime.WithFlows(shipped(t)), runtime.WithSecret(secret),
 		runtime.WithClock(func() time.Time { return stepAt }), runtime.WithLogger(logger),
