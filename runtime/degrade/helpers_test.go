@@ -77,13 +77,22 @@ type rig struct {
 // CallStore methods.
 func newRig(t testing.TB, split bool, opts ...degrade.Option) *rig {
 	t.Helper()
-	r := &rig{f: degradetest.New(), rec: newRecorder(), log: &logBuffer{}}
+	f := degradetest.New()
+	var shared runtime.SessionStore = f
+	if split {
+		shared = f.Split()
+	}
+	r := rigOn(t, shared, opts...)
+	r.f = f
+	return r
+}
+
+// rigOn makes a rig on any shared store; its f is nil.
+func rigOn(t testing.TB, shared runtime.SessionStore, opts ...degrade.Option) *rig {
+	t.Helper()
+	r := &rig{rec: newRecorder(), log: &logBuffer{}}
 	logger := slog.New(slog.NewTextHandler(r.log, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	r.g = degrade.New(append([]degrade.Option{degrade.WithLogger(logger), degrade.WithObserver(r.rec)}, opts...)...)
-	var shared runtime.SessionStore = r.f
-	if split {
-		shared = r.f.Split()
-	}
 	eng, err := runtime.New(runtime.WithFlows(shipped(t)), runtime.WithSecret(secret),
 		runtime.WithClock(func() time.Time { return stepAt }), runtime.WithLogger(logger),
 		runtime.WithHTTPClient(&http.Client{Transport: crm(`{"vip":false,"name":""}`)}), runtime.WithUnguardedLookups(),
