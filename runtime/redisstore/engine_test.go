@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"testing/fstest"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -306,5 +307,56 @@ func TestEngineCorruptSession(t *testing.T) {
 	res, err := eng.Serve(ctx, &runtime.Request{Platform: "8x8", Body: webhook8x8(t, "bad-1", 1, resumeOf(t, reply.Body), &nine)})
 	if err == nil || res.Outcome != runtime.Fallback || !strings.Contains(err.Error(), "not a session") {
 		t.Fatalf("a corrupted session: %v (%s); want the fallback saying why", err, res.Outcome)
+	}
+}
+
+// TestEngineRollingVersion: a call started on a replica running one
+// version of a flow finishes on that version on a replica that loaded only
+// the next one (a rolling deploy), which fetches the first version's
+// bundle from Redis, verifies and compiles it.
+func TestEngineRollingVersion(t *testing.T) {
+	s, _ := open(t)
+	ctx := ctxFor(t)
+	compile := func(edit func(string) string) *ir.Program {
+		files := fstest.MapFS{}
+		for _, name := range []string{"support.flow", "vips.csv"} {
+			b, err := os.ReadFile("../../flows/" + name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			files[name] = &fstest.MapFile{Data: []byte(edit(string(b)))}
+		}
+		prog, ds := lang.CompileDir(files)
+		if ds.HasErrors() {
+			t.Fatal(ds)
+		}
+		return prog
+	}
+	v1 := compile(func(s string) string { return s })
+	v2 := compile(func(s string) string {
+		return strings.Replace(s, "Enter your order number", "Type your order number", 1)
+	})
+	if v1.Flow("support").Version == v2.Flow("support").Version {
+		t.Fatal("the edit made no new version")
+	}
+	old := engine(t, v1, runtime.WithStore(s), runtime.WithBundleStore(s.Bundles()))
+	next := engine(t, v2, runtime.WithStore(s), runtime.WithBundleStore(s.Bundles()))
+
+	reply, err := old.Handle(ctx, "8x8", "", webhook8x8(t, "rolling", 0, "", nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	key := "callflow:{bundle:" + v1.Flow("support").Version + "}:b"
+	deadline := time.Now().Add(5 * time.Second) // the bundle is stored in the background when a version is loaded
+	for s.Client().Exists(ctx, key).Val() == 0 {
+		if time.Now().After(deadline) {
+			t.Fatalf("%s never stored", key)
+		}
+		time.Sleep(time.Millisecond)
+	}
+	nine := "9"
+	res, err := next.Serve(ctx, &runtime.Request{Platform: "8x8", Body: webhook8x8(t, "rolling", 1, resumeOf(t, reply.Body), &nine)})
+	if err != nil || !strings.Contains(string(res.Reply.Body), "Enter your order number") || res.Version != v1.Flow("support").Version {
+		t.Fatalf("the step on the replica with the next version: %v, version %s, %s; want the call's own version", err, res.Version, res.Reply.Body)
 	}
 }

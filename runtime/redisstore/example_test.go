@@ -13,7 +13,8 @@ import (
 // An engine whose calls live in Redis, shared by every replica that opens
 // the same URL with the same prefix and signs resume tokens with the same
 // secret: WithStore gives it the sessions, the answers to deliveries and
-// (being a runtime.CallStore) two round trips per webhook; the dispatch
+// (being a runtime.CallStore) two round trips per webhook; WithBundleStore
+// lets a call resume on a replica that never loaded its flow version; the dispatch
 // client keeps the outcomes of triggers there, so each is sent once.
 func Example() {
 	ctx := context.Background()
@@ -27,6 +28,7 @@ func Example() {
 
 	eng, err := runtime.New(
 		runtime.WithStore(store),
+		runtime.WithBundleStore(store.Bundles()),
 		runtime.WithSecret([]byte(os.Getenv("CALLFLOW_SECRET"))),
 	)
 	if err != nil {

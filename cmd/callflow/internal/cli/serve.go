@@ -51,7 +51,7 @@ type serveCmd struct {
 	ApologyVoice  string        `env:"CALLFLOW_APOLOGY_VOICE" placeholder:"VOICE" help:"8x8 voice profile of --apology."`
 	SecretFile    string        `env:"CALLFLOW_SECRET_FILE" placeholder:"FILE" help:"File holding the key that signs 8x8 resume tokens; else $CALLFLOW_SECRET; else a random key, and calls waiting on a capture fail after a restart. Replicas must share it."`
 	SessionMemory int64         `name:"session-memory-mib" default:"768" env:"CALLFLOW_SESSION_MEMORY_MIB" placeholder:"MIB" help:"Memory the sessions of calls waiting on a capture may hold, in MiB, by the store's estimate (default ${default}: over a million 8x8 calls). Beyond it the sessions closest to expiring are evicted, each logged and counted in callflow_sessions_evicted_total."`
-	Store         string        `env:"CALLFLOW_STORE" placeholder:"URL" help:"Keep the state of calls (sessions, answers to deliveries, dispatched triggers) in this Redis, shared by every replica: redis://[USER@]HOST:PORT/DB, rediss://… (TLS), redis+sentinel://HOST:PORT?master_name=NAME, redis+cluster://HOST:PORT?addr=HOST:PORT. The password comes from $CALLFLOW_STORE_PASSWORD or $CALLFLOW_STORE_PASSWORD_FILE. Default: in this process's memory."`
+	Store         string        `env:"CALLFLOW_STORE" placeholder:"URL" help:"Keep the state of calls (sessions, answers to deliveries, dispatched triggers, flow versions) in this Redis, shared by every replica: redis://[USER@]HOST:PORT/DB, rediss://… (TLS), redis+sentinel://HOST:PORT?master_name=NAME, redis+cluster://HOST:PORT?addr=HOST:PORT. The password comes from $CALLFLOW_STORE_PASSWORD or $CALLFLOW_STORE_PASSWORD_FILE. Default: in this process's memory."`
 	StorePrefix   string        `default:"callflow" env:"CALLFLOW_STORE_PREFIX" placeholder:"PREFIX" help:"Start of every key in --store (default ${default}); replicas sharing calls share it, two deployments on one Redis must not."`
 	Grace         time.Duration `name:"shutdown-timeout" default:"25s" env:"CALLFLOW_SHUTDOWN_TIMEOUT" placeholder:"D" help:"On SIGINT or SIGTERM, how long in-flight webhooks may take to finish (default ${default})."`
 	Unguarded     bool          `name:"unguarded-lookups" env:"CALLFLOW_UNGUARDED_LOOKUPS" help:"Let lookups follow redirects to other hosts and connect to link-local and cloud metadata addresses (169.254.0.0/16, fe80::/10, fd00:ec2::254, 100.100.100.200), which are refused by default."`
@@ -175,7 +175,7 @@ func (c *serveCmd) serve(ctx context.Context, e *env, hooks *serveHooks) error {
 		opts = append(opts, runtime.WithUnguardedLookups())
 	}
 	if store != nil {
-		opts = append(opts, runtime.WithStore(store)) // sessions and answers
+		opts = append(opts, runtime.WithStore(store), runtime.WithBundleStore(store.Bundles())) // sessions, answers, flow versions
 	}
 	eng, err := runtime.New(opts...)
 	if err != nil {

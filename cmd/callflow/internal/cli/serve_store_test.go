@@ -7,8 +7,10 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/callflow/callflow/runtime/redisstore"
 	"github.com/callflow/callflow/runtime/redisstore/redistest"
@@ -59,9 +61,30 @@ func TestServeStoreRedis(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer rs.Close()
-	keys := rs.Client().Keys(context.Background(), "*").Val()
-	if len(keys) != 1 || keys[0] != "cf-test:{tencent:s-1}:a" {
-		t.Fatalf("keys in Redis: %q, want the answer under the prefix", keys)
+	// The answer, and the bundles of both replicas' flow versions (stored in
+	// the background once loaded), all under the prefix.
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		keys := rs.Client().Keys(context.Background(), "*").Val()
+		sort.Strings(keys)
+		answer, bundles := 0, 0
+		for _, k := range keys {
+			switch {
+			case k == "cf-test:{tencent:s-1}:a":
+				answer++
+			case strings.HasPrefix(k, "cf-test:{bundle:"):
+				bundles++
+			default:
+				t.Fatalf("key %q in Redis", k)
+			}
+		}
+		if answer == 1 && bundles == 2 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("keys in Redis: %q, want the answer and two bundles under the prefix", keys)
+		}
+		time.Sleep(5 * time.Millisecond)
 	}
 
 	cancelA()
