@@ -1,7 +1,9 @@
 package dispatch
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"testing"
 	"time"
@@ -113,5 +115,37 @@ func TestUnreachedReleasesClaim(t *testing.T) {
 	}
 	if res, err := c.Dispatch(ctx, "callback", "t-1", callbackEnvelope(t)); err != nil || res.Replayed {
 		t.Errorf("retry: %+v, %v; want it sent", res, err)
+	}
+}
+
+// An outcome through JSON, as a shared store keeps it, replays as the
+// original: the server's answer byte for byte, the attempts, and a
+// failure's message with its cause.
+func TestOutcomeJSON(t *testing.T) {
+	for _, o := range []Outcome{
+		{Result: Result{Request: Request{Method: "POST", URL: "https://x.example/a?b=1", Body: []byte(`{"a":1}`)},
+			Response: &Response{Status: 200, Body: []byte(`{"ok":true}`)}, Attempts: 2}},
+		{Result: Result{Request: Request{Method: "POST", URL: "https://x.example/a", Body: []byte(`{}`)}, Attempts: 3},
+			Err: &Error{Platform: "callback", Message: "no answer", Err: errors.New("dial tcp 127.0.0.1:9: connection refused")}},
+		{Result: Result{Request: Request{Method: "POST", URL: "https://x.example/a", Body: []byte(`{}`)},
+			Response: &Response{Status: 200, Body: []byte(`{"status_code":-1}`)}, Attempts: 1},
+			Err: &Error{Platform: "callbot", Status: 200, Code: -1, Message: "bad script"}},
+	} {
+		data, err := json.Marshal(o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var back Outcome
+		if err := json.Unmarshal(data, &back); err != nil {
+			t.Fatal(err)
+		}
+		want, _ := json.Marshal(o.Result)
+		got, _ := json.Marshal(back.Result)
+		if !bytes.Equal(got, want) || back.Result.Attempts != o.Result.Attempts {
+			t.Errorf("result %s (%d attempts), want %s (%d)", got, back.Result.Attempts, want, o.Result.Attempts)
+		}
+		if (back.Err == nil) != (o.Err == nil) || (o.Err != nil && (back.Err.Error() != o.Err.Error() || *back.Err != (Error{Platform: o.Err.Platform, Status: o.Err.Status, Code: o.Err.Code, Message: o.Err.Message, Err: back.Err.Err}))) {
+			t.Errorf("error %v, want %v", back.Err, o.Err)
+		}
 	}
 }
