@@ -130,7 +130,7 @@ func (g *Guard) failed(op string, err error) {
 	if closed { // a few lines before the breaker opens; none while it is open
 		level = slog.LevelWarn
 	}
-	g.log.Log(context.Background(), level, "shared store operation failed; this webhook is served from this process",
+	g.log.Log(context.Background(), level, "shared store operation failed",
 		slog.String("operation", op), slog.String("error", err.Error()))
 }
 

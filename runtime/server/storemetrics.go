@@ -42,7 +42,7 @@ func (s *storeMetrics) register(reg *prometheus.Registry) {
 		Help: "Flow-version bundles read from the shared store, to resume a call on a version never loaded here, by result (ok, missing, error)."},
 		[]string{"result"})
 	local := prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "callflow_store_local_sessions",
-		Help: "Calls whose sessions this process holds itself: started while the shared store was unavailable, they finish here."},
+		Help: "Calls whose sessions this process holds itself: started while the shared store was unavailable, they finish here (an expired one counts until the next session is kept here)."},
 		func() float64 {
 			if f := s.localCalls.Load(); f != nil {
 				return float64((*f)())
