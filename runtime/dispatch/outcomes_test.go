@@ -149,3 +149,40 @@ func TestOutcomeJSON(t *testing.T) {
 		}
 	}
 }
+
+// Fifty copies of one trigger spread over three clients (replicas) that
+// share an outcome store: the platform gets one request, and every copy
+// its result.
+func TestOneSendAcrossReplicas(t *testing.T) {
+	arrived, release := make(chan struct{}), make(chan struct{})
+	p := newFakePlatform(t, map[string]answer{callbackPath: func(n int, _ received) (int, string) {
+		if n == 1 {
+			close(arrived)
+		}
+		<-release
+		return 200, accepted
+	}})
+	store := NewMemoryOutcomes(0)
+	var clients []*Client
+	for range 3 {
+		clients = append(clients, New(WithCallback(p.URL, Bearer("s3cret")), WithOutcomeStore(store)))
+	}
+	const copies = 50
+	results := make(chan error, copies)
+	for i := range copies {
+		go func() {
+			_, err := clients[i%3].Dispatch(testContext(t), "callback", "t-1", callbackEnvelope(t))
+			results <- err
+		}()
+	}
+	within(t, arrived, "the first request")
+	close(release)
+	for range copies {
+		if err := <-results; err != nil {
+			t.Errorf("a copy: %v", err)
+		}
+	}
+	if n := len(p.requests(callbackPath)); n != 1 {
+		t.Errorf("the platform got %d requests for %d copies over 3 replicas, want 1", n, copies)
+	}
+}
