@@ -22,11 +22,12 @@ type Process struct {
 	cmd  *exec.Cmd
 	done chan struct{} // closed when the process has exited and its output is read
 
-	mu    sync.Mutex
-	lines []string      // the last keptLines lines
-	base  int           // lines dropped before lines[0]
-	sig   chan struct{} // closed and replaced at every new line, and at exit
-	err   error         // what Wait returned
+	mu     sync.Mutex
+	lines  []string      // the last keptLines lines
+	base   int           // lines dropped before lines[0]
+	sig    chan struct{} // closed and replaced at every new line, and at exit
+	err    error         // what Wait returned
+	killed bool          // Kill ended it
 }
 
 // StartProcess runs bin with args and env (nothing of this process's
@@ -141,30 +142,33 @@ func (p *Process) Tail(n int) string {
 
 // Kill sends SIGKILL and waits until the process is gone: a crash.
 func (p *Process) Kill() {
+	p.mu.Lock()
+	p.killed = true
+	p.mu.Unlock()
 	p.cmd.Process.Signal(syscall.SIGKILL) // an error: it has exited already
 	<-p.done
 }
 
 // Stop sends SIGTERM and waits for the exit, killing the process after
-// grace; an exit status other than 0 is an error.
+// grace. An exit status other than 0 is an error, also when the process
+// had exited on its own (a crash), unless Kill ended it.
 func (p *Process) Stop(grace time.Duration) error {
 	select {
 	case <-p.done:
-		return nil
 	default:
-	}
-	p.cmd.Process.Signal(syscall.SIGTERM)
-	t := time.NewTimer(grace)
-	defer t.Stop()
-	select {
-	case <-p.done:
-	case <-t.C:
-		p.Kill()
-		return fmt.Errorf("%s ignored SIGTERM for %s and was killed:\n%s", p.Name, grace, p.Tail(30))
+		p.cmd.Process.Signal(syscall.SIGTERM)
+		t := time.NewTimer(grace)
+		defer t.Stop()
+		select {
+		case <-p.done:
+		case <-t.C:
+			p.Kill()
+			return fmt.Errorf("%s ignored SIGTERM for %s and was killed:\n%s", p.Name, grace, p.Tail(30))
+		}
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if p.err != nil {
+	if p.err != nil && !p.killed {
 		return fmt.Errorf("%s: %v:\n%s", p.Name, p.err, strings.Join(p.lines[max(0, len(p.lines)-30):], "\n"))
 	}
 	return nil
