@@ -36,6 +36,7 @@ func StartProcess(name, bin string, args, env []string) (*Process, error) {
 	p := &Process{Name: name, done: make(chan struct{}), sig: make(chan struct{})}
 	p.cmd = exec.Command(bin, args...)
 	p.cmd.Env = env
+	orphanProof(p.cmd)
 	stdout, err := p.cmd.StdoutPipe()
 	if err != nil {
 		return nil, err
