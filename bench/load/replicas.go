@@ -44,7 +44,9 @@ type ClusterConfig struct {
 	Replicas int    // how many (at least 1)
 	Dir      string // a folder the cluster owns: each replica's flows and logs
 	FlowsDir string // the shipped flows (reception.flow, vips.csv)
-	Args     []string
+	// TencentBudget is --tencent-budget (default serve's, 3 s); a delivery
+	// claimed by a replica that died is taken over after it.
+	TencentBudget time.Duration
 }
 
 // Cluster is several `callflow serve` processes sharing one store, each
@@ -130,7 +132,7 @@ func (c *Cluster) Start(ctx context.Context, r *Replica) error {
 	if c.cfg.Store != "" {
 		args = append(args, "--store", c.cfg.Store, "--store-prefix", c.prefix)
 	}
-	args = append(args, c.cfg.Args...)
+	args = append(args, "--tencent-budget", c.TencentBudget().String())
 	// A binary built with -race (the test binary of `make test`) sleeps a
 	// second at exit for late reports; a race still fails its exit status.
 	env := []string{"CALLFLOW_SECRET=" + replicaSecret, "CALLFLOW_CALLBACK_TOKEN=" + replicaDTLToken, "GORACE=atexit_sleep_ms=0"}
@@ -174,6 +176,14 @@ func (c *Cluster) Start(ctx context.Context, r *Replica) error {
 		return fmt.Errorf("replica %d: /readyz answered %d after the first load", r.Index, resp.StatusCode)
 	}
 	return nil
+}
+
+// TencentBudget is the replicas' --tencent-budget.
+func (c *Cluster) TencentBudget() time.Duration {
+	if c.cfg.TencentBudget > 0 {
+		return c.cfg.TencentBudget
+	}
+	return serveTencentBudget
 }
 
 // Close stops every replica (SIGTERM), the CRM and the platform stand-in.

@@ -17,7 +17,6 @@ import (
 // one the platform has given up on.
 var (
 	budget8x8     = mustBudget("8x8")
-	budgetTencent = serveTencentBudget
 	budgetTrigger = mustBudget("callback")
 )
 

@@ -149,7 +149,7 @@ func RunSameDelivery(ctx context.Context, cl *Cluster, round int) error {
 	if err != nil {
 		return err
 	}
-	if err := identicalAnswers("one tencent delivery on every replica", statuses, bodies, took, budgetTencent); err != nil {
+	if err := identicalAnswers("one tencent delivery on every replica", statuses, bodies, took, cl.TencentBudget()); err != nil {
 		return err
 	}
 	if n := cl.CRM.Requests.Load() - before; n != 1 {
@@ -468,8 +468,8 @@ func outageCall(ctx context.Context, cl *Cluster, session string, first int, pha
 	if err != nil {
 		return err
 	}
-	if status != http.StatusOK || took > budgetTencent {
-		return fmt.Errorf("tencent %s on replica %d: %d in %s (budget %s): %s", session, i, status, took, budgetTencent, clip(got))
+	if status != http.StatusOK || took > cl.TencentBudget() {
+		return fmt.Errorf("tencent %s on replica %d: %d in %s (budget %s): %s", session, i, status, took, cl.TencentBudget(), clip(got))
 	}
 	note(took)
 	began := phase.Load()
@@ -620,8 +620,8 @@ func RunKillInFlight(ctx context.Context, cl *Cluster, victim, round int) (retri
 		if err != nil {
 			return retries, err
 		}
-		if status != http.StatusOK || took > budgetTencent {
-			return retries, fmt.Errorf("retry %d of a delivery whose replica died, on replica %d: %d in %s (budget %s): %s", retries, i, status, took, budgetTencent, clip(got))
+		if status != http.StatusOK || took > cl.TencentBudget() {
+			return retries, fmt.Errorf("retry %d of a delivery whose replica died, on replica %d: %d in %s (budget %s): %s", retries, i, status, took, cl.TencentBudget(), clip(got))
 		}
 		if exp.check(caller, body, got, sent) == nil {
 			return retries, nil

@@ -13,6 +13,8 @@ import (
 
 // startCluster starts replicas `callflow serve` processes (this test
 // binary, which testscript.Main puts on $PATH as callflow) sharing store.
+// Their tencent budget is 1 s, so that a delivery claimed by a replica
+// that was killed is taken over soon.
 func startCluster(t *testing.T, store string, replicas int) *load.Cluster {
 	t.Helper()
 	bin, err := exec.LookPath("callflow")
@@ -23,7 +25,7 @@ func startCluster(t *testing.T, store string, replicas int) *load.Cluster {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cl, err := load.StartCluster(t.Context(), load.ClusterConfig{Callflow: bin, Store: store, Replicas: replicas, Dir: t.TempDir(), FlowsDir: flows})
+	cl, err := load.StartCluster(t.Context(), load.ClusterConfig{Callflow: bin, Store: store, Replicas: replicas, Dir: t.TempDir(), FlowsDir: flows, TencentBudget: time.Second})
 	if err != nil {
 		t.Fatal(err)
 	}
