@@ -301,6 +301,9 @@ var (
 	backLine     = regexp.MustCompile(`"msg":"shared store back`)
 )
 
+// outageRuns numbers the runs of RunRedisOutage.
+var outageRuns atomic.Int64
+
 // Outage is what RunRedisOutage saw.
 type Outage struct {
 	Answers   int64        // webhooks answered, each a 200 within its budget
@@ -350,13 +353,14 @@ func RunRedisOutage(ctx context.Context, cl *Cluster, redis RedisControl, worker
 		cancel(err)
 	}
 	var phase atomic.Int32
+	run := outageRuns.Add(1) // calls of each outage are new calls, never copies of earlier ones
 	var wg sync.WaitGroup
 	for w := range workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for n := 0; ctx.Err() == nil; n++ {
-				if err := outageCall(ctx, cl, fmt.Sprintf("outage-%d-%d", w, n), w+n, &phase, out, &slowest, answered); err != nil {
+				if err := outageCall(ctx, cl, fmt.Sprintf("outage%d-%d-%d", run, w, n), w+n, &phase, out, &slowest, answered); err != nil {
 					if ctx.Err() == nil {
 						failed(err)
 					}
