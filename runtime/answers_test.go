@@ -118,3 +118,47 @@ func TestTriggerRetriedAfterItsFlowIsLoaded(t *testing.T) {
 		t.Errorf("its retry: %s %s, want the duplicate of %s", dup.Outcome, dup.Reply.Body, again.Reply.Body)
 	}
 }
+
+// Copies of one delivery spread over three replicas sharing their answer
+// store run the flow and its lookup once, as on one replica.
+func TestCopiesOnThreeReplicasRunTheFlowOnce(t *testing.T) {
+	const copies = 12
+	srv, release := blockedCRM(t, `{"vip": true, "name": "Zhang San"}`)
+	store := signalledAnswers{runtime.NewMemoryAnswers(0), make(chan string, copies)}
+	prog := lookupFlow(t, srv.URL)
+	replicas := []*runtime.Engine{
+		newEngine(t, prog, runtime.WithAnswerStore(store)),
+		newEngine(t, prog, runtime.WithAnswerStore(store)),
+		newEngine(t, prog, runtime.WithAnswerStore(store)),
+	}
+	body := webhook(t, "tencent", platform.Call{Session: "copied-session", Caller: "+14155550100", Callee: "+8675500000000", Bound: platform.Bound{IVRID: 5}})
+	results := make([]*runtime.Result, copies)
+	var wg sync.WaitGroup
+	for i := range copies {
+		wg.Go(func() { results[i] = serve(t, replicas[i%3], &runtime.Request{Platform: "tencent", Body: body}) })
+	}
+	for range copies {
+		select {
+		case <-store.claims:
+		case <-time.After(2 * time.Second):
+			t.Fatal("not every copy reached the answer store")
+		}
+	}
+	close(release)
+	wg.Wait()
+	if n := srv.hits.Load(); n != 1 {
+		t.Errorf("the lookup ran %d times for %d copies over 3 replicas, want 1", n, copies)
+	}
+	answered := 0
+	for i, res := range results {
+		if res.Outcome == runtime.Answered {
+			answered++
+		}
+		if !bytes.Equal(res.Reply.Body, results[0].Reply.Body) {
+			t.Errorf("copy %d answered %s, copy 0 %s: want identical answers", i, res.Reply.Body, results[0].Reply.Body)
+		}
+	}
+	if answered != 1 {
+		t.Errorf("%d copies ran the flow, want 1", answered)
+	}
+}

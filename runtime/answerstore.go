@@ -29,6 +29,18 @@ import (
 // (Redis) implements Claim with an atomic set-if-absent of the pending
 // marker and waits by polling; Fill and Release compare the claim's token
 // and write (or delete) in one step.
+//
+// The contract every implementation keeps (runtime/storetest.Answers
+// checks it): of any number of concurrent Claims of a key exactly one
+// claims it, with a non-zero Token unlike any earlier claim's on the key;
+// the others wait, each until its ctx ends, and get the filled reply byte
+// for byte (a body-less reply may come back with nil or an empty body).
+// Fill and Release of a claim the key no
+// longer holds (expired, taken over, released) change nothing. Release
+// wakes the copies waiting, one of which claims the key. An answer is
+// kept for the ttl Fill is given. The pending marker's TTL is set with it,
+// in one step. Whether a reply is stored at all is the engine's choice: it
+// releases 4xx and 5xx replies rather than filling them.
 type AnswerStore interface {
 	// Claim claims key for ttl, or returns the answer stored under it
 	// (Claim.Answered), waiting while another claim is pending. It returns

@@ -50,6 +50,24 @@ func (e *Engine) refresh(p *pinned, now int64) {
 	}
 }
 
+// StoreBundles stores the bundle of every flow version new calls use, now,
+// and returns the first error. New and Swap already store them in the
+// background; call it to know they are stored before serving (a replica
+// of another version could otherwise be asked for one first). Without a
+// bundle store it does nothing.
+func (e *Engine) StoreBundles(ctx context.Context) error {
+	if e.bundles == nil {
+		return nil
+	}
+	var first error
+	for _, f := range e.cur.Load().prog.Flows {
+		if err := e.putBundle(ctx, f); err != nil && first == nil {
+			first = fmt.Errorf("flow %s version %s: %w", f.Name, f.Version, err)
+		}
+	}
+	return first
+}
+
 // publishAll stores the bundles of p's flows, in the background.
 func (e *Engine) publishAll(inst *installed) {
 	if e.bundles == nil {
@@ -63,21 +81,27 @@ func (e *Engine) publishAll(inst *installed) {
 	}
 }
 
-// publish stores f's bundle. A flow not compiled from files has none.
+// publish stores f's bundle in the background, logging a failure.
 func (e *Engine) publish(f *ir.Flow) {
-	if f.Bundle == nil {
-		return
-	}
-	data, err := f.Bundle.Marshal()
-	if err == nil {
-		ctx, cancel := context.WithTimeout(context.Background(), bundleTimeout)
-		err = e.bundles.Put(ctx, f.Version, data, e.bundleTTL())
-		cancel()
-	}
+	ctx, cancel := context.WithTimeout(context.Background(), bundleTimeout)
+	err := e.putBundle(ctx, f)
+	cancel()
 	if err != nil {
 		e.log.LogAttrs(context.Background(), slog.LevelWarn, "flow version not stored: a call pinned to it cannot resume on another replica",
 			attrString("flow", f.Name), attrString("version", f.Version), attrString("error", err.Error()))
 	}
+}
+
+// putBundle stores f's bundle. A flow not compiled from files has none.
+func (e *Engine) putBundle(ctx context.Context, f *ir.Flow) error {
+	if f.Bundle == nil {
+		return nil
+	}
+	data, err := f.Bundle.Marshal()
+	if err != nil {
+		return err
+	}
+	return e.bundles.Put(ctx, f.Version, data, e.bundleTTL())
 }
 
 // fetching is a version being fetched: the webhooks resuming on it at the

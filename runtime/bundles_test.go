@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -41,20 +42,12 @@ func (c *countingBundles) Get(ctx context.Context, version string) ([]byte, erro
 	return c.BundleStore.Get(ctx, version)
 }
 
-// stored waits until the store holds version: engines store bundles in
-// the background.
-func stored(t *testing.T, s runtime.BundleStore, version string) {
+// stored stores the bundles of eng's versions (done in the background
+// too, but a test must know they are there).
+func stored(t *testing.T, eng *runtime.Engine) {
 	t.Helper()
-	end := time.Now().Add(10 * time.Second)
-	for {
-		_, err := s.Get(context.Background(), version)
-		if err == nil {
-			return
-		}
-		if !errors.Is(err, runtime.ErrNoBundle) || time.Now().After(end) {
-			t.Fatalf("version %s never stored: %v", version, err)
-		}
-		<-time.After(5 * time.Millisecond)
+	if err := eng.StoreBundles(context.Background()); err != nil {
+		t.Fatal(err)
 	}
 }
 
@@ -66,7 +59,7 @@ func TestResumeOnAVersionNeverLoaded(t *testing.T) {
 	sessions, bundles := runtime.NewMemoryStore(), &countingBundles{BundleStore: runtime.NewMemoryBundles()}
 	old := newEngine(t, v1, runtime.WithStore(sessions), runtime.WithBundleStore(bundles))
 	next := newEngine(t, v2, runtime.WithStore(sessions), runtime.WithBundleStore(bundles))
-	stored(t, bundles, v1.Flows[0].Version)
+	stored(t, old)
 	bundles.gets.Store(0)
 
 	for i, id := range []string{"call-1", "call-2"} {
@@ -94,7 +87,6 @@ func TestMismatchedBundleNotUsed(t *testing.T) {
 	sessions, bundles := runtime.NewMemoryStore(), runtime.NewMemoryBundles()
 	old := newEngine(t, v1, runtime.WithStore(sessions)) // stores no bundle
 	next := newEngine(t, v2, runtime.WithStore(sessions), runtime.WithBundleStore(bundles))
-	stored(t, bundles, v2.Flows[0].Version)
 	forged, err := v2.Flows[0].Bundle.Marshal()
 	if err != nil {
 		t.Fatal(err)
@@ -134,7 +126,7 @@ func TestConcurrentResumesFetchOnce(t *testing.T) {
 	sessions, bundles := runtime.NewMemoryStore(), &countingBundles{BundleStore: runtime.NewMemoryBundles()}
 	old := newEngine(t, v1, runtime.WithStore(sessions), runtime.WithBundleStore(bundles))
 	next := newEngine(t, v2, runtime.WithStore(sessions), runtime.WithBundleStore(bundles))
-	stored(t, bundles, v1.Flows[0].Version)
+	stored(t, old)
 	bundles.gets.Store(0)
 	const calls = 10
 	var cs []*call8x8
@@ -155,5 +147,34 @@ func TestConcurrentResumesFetchOnce(t *testing.T) {
 	}
 	if gets := bundles.gets.Load(); gets != 1 {
 		t.Errorf("the old version was fetched %d times by %d concurrent resumes, want once", gets, calls)
+	}
+}
+
+// fullBundles refuses every Put, as a full Redis would.
+type fullBundles struct{ runtime.BundleStore }
+
+func (fullBundles) Put(context.Context, string, []byte, time.Duration) error {
+	return errors.New("OOM command not allowed when used memory > 'maxmemory'")
+}
+
+// A version that cannot be stored is a logged warning (and StoreBundles's
+// error), never a failed load: the replica serves it all the same.
+func TestBundleNotStoredIsLogged(t *testing.T) {
+	var logs logLines
+	v1 := menuVersion(t, "Old menu")
+	eng := newEngine(t, v1, runtime.WithBundleStore(fullBundles{runtime.NewMemoryBundles()}), runtime.WithLogger(logs.logger()))
+	err := eng.StoreBundles(context.Background())
+	if err == nil || !strings.Contains(err.Error(), "flow menu version "+v1.Flows[0].Version) || !strings.Contains(err.Error(), "OOM") {
+		t.Fatalf("StoreBundles: %v; want the store's error naming the flow and version", err)
+	}
+	end := time.Now().Add(10 * time.Second)
+	for len(logs.lines(t, "flow version not stored: a call pinned to it cannot resume on another replica")) == 0 {
+		if time.Now().After(end) {
+			t.Fatalf("the background store's failure was not logged:\n%s", logs.String())
+		}
+		<-time.After(5 * time.Millisecond)
+	}
+	if r := newCall8x8(t, eng, "call-1", inHours).start(); r.Outcome != runtime.Answered {
+		t.Errorf("a call on the version not stored: %s %v", r.Outcome, r.Err)
 	}
 }

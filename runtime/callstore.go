@@ -51,7 +51,8 @@ type SessionRead struct {
 // answer (CallStore.SaveAndFill): Session stored under Key for TTL when
 // the stored revision is Rev (0: none is stored), as CompareAndSet does;
 // or, with Session nil, the session under Key deleted when its revision
-// is still Rev (the call ended).
+// is still Rev (the call ended at a capture), or whatever its revision
+// when Rev is 0 (the platform says the call ended).
 type SessionWrite struct {
 	Key     string
 	Rev     uint64

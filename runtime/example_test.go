@@ -508,3 +508,44 @@ func ExampleSessionStore() {
 	// answered <nil>
 	// {"callflow":[{"action":"say","params":{"text":"You pressed 2. Goodbye.","voiceProfile":"en-US-ZiraRUS","repetition":1,"speed":1.0}},{"action":"hangup"}]}
 }
+
+// Replicas that share their stores are one server: a call may start on
+// one and continue on another, even one serving another version of its
+// flow (a rolling deploy), which fetches the call's version from the
+// bundle store. Every store here is the in-memory one, for the example;
+// replicas give each option the same shared store (Redis).
+func ExampleWithBundleStore() {
+	sessions, answers, bundles := runtime.NewMemoryStore(), runtime.NewMemoryAnswers(0), runtime.NewMemoryBundles()
+	replica := func(greeting string) *runtime.Engine {
+		eng, err := runtime.New(
+			runtime.WithFlows(exampleCompile("support.flow", exampleIVR(greeting))),
+			runtime.WithStore(sessions),      // sessions of calls waiting on a capture
+			runtime.WithAnswerStore(answers), // the answer to each delivery, for its retries
+			runtime.WithBundleStore(bundles), // every flow version loaded, by version hash
+			runtime.WithSecret([]byte("the same 32-byte secret on every replica")),
+		)
+		if err != nil {
+			log.Fatal(err)
+		}
+		return eng
+	}
+	ctx := context.Background()
+	old := replica("Welcome to ACME.")
+	if err := old.StoreBundles(ctx); err != nil { // done in the background too; here, to be sure
+		log.Fatal(err)
+	}
+	next := replica("Welcome to the new ACME.")
+
+	res, err := old.Serve(ctx, &runtime.Request{Platform: "8x8", Body: exampleWebhook8x8("call-1", 1, "", nil), Now: exampleAt})
+	if err != nil {
+		log.Fatal(err)
+	}
+	started := res.Version
+	one := "1"
+	res, err = next.Serve(ctx, &runtime.Request{Platform: "8x8", Body: exampleWebhook8x8("call-1", 2, res.Response.Resume, &one), Now: exampleAt})
+	fmt.Println(res.Outcome, err, "on the version it started on:", res.Version == started)
+	fmt.Println(string(res.Reply.Body))
+	// Output:
+	// answered <nil> on the version it started on: true
+	// {"callflow":[{"action":"say","params":{"text":"You pressed 1. Goodbye.","voiceProfile":"en-US-ZiraRUS","repetition":1,"speed":1.0}},{"action":"hangup"}]}
+}

@@ -127,6 +127,9 @@ func (e *Engine) answer(ctx context.Context, req *Request, ev *platform.Event, a
 func (c *call) serve() *Result {
 	switch c.ev.Kind {
 	case platform.CallEnded:
+		if c.dl != nil {
+			return c.endWithAnswer()
+		}
 		c.e.store.Delete(c.storeCtx(), c.sessionKey())
 		return c.ack(Ended)
 	case platform.Status:
@@ -190,7 +193,7 @@ func (c *call) finish(runErr error) *Result {
 			return res
 		}
 	}
-	res.Reply, res.Outcome, res.Err = c.ad.Fallback(c.ev, c.e.fallback), Fallback, runErr
+	res.Reply, res.Response, res.Outcome, res.Err = c.ad.Fallback(c.ev, c.e.fallback), nil, Fallback, runErr
 	c.e.log.LogAttrs(c.ctx, levelFor(runErr), "answered with the safe fallback",
 		attrString("platform", c.ev.Platform), attrString("flow", res.Flow), attrString("error", platform.Clip(runErr.Error())))
 	return res
@@ -270,6 +273,21 @@ func (c *call) respondWithAnswer(res *Result) error {
 	}
 	res.filled = true
 	return nil
+}
+
+// endWithAnswer frees the session of a call that ended and keeps the
+// acknowledgement as the delivery's answer in one round trip, with a
+// CallStore (a deletion whatever the session's revision).
+func (c *call) endWithAnswer() *Result {
+	res := c.ack(Ended)
+	if !keepAnswer(res.Reply) {
+		c.e.store.Delete(c.io(), c.sessionKey())
+		return res
+	}
+	if _, err := c.e.calls.SaveAndFill(c.io(), SessionWrite{Key: c.sessionKey()}, c.dl.claim, res.Reply, answersTTL); err == nil {
+		res.filled = true
+	}
+	return res
 }
 
 // sessionWrite is what save would write: the session of a call waiting on

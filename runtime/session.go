@@ -57,6 +57,17 @@ var ErrConflict = errors.New("session changed concurrently")
 // The engine does not modify a session after passing it to CompareAndSet,
 // so a store may keep it as it is; it does modify what Get returns, so a
 // store that keeps sessions in memory must return a copy.
+//
+// The contract every implementation keeps (runtime/storetest.Sessions
+// checks it): of any number of concurrent CompareAndSets on one revision
+// exactly one succeeds and returns a new, non-zero revision; the others
+// get ErrConflict. Each write sets the TTL it is given in the same atomic
+// step, longer or shorter than the one before. An expired session is
+// ErrNotFound to Get and absent to CompareAndSet (revision 0 creates it).
+// Deleting nothing is no error. Keys are opaque strings. A store that
+// serialises sessions uses Session's JSON methods, which keep every
+// value's Go type at any depth (ints, int64s beyond 2^53, times,
+// durations).
 type SessionStore interface {
 	Get(ctx context.Context, key string) (*Session, uint64, error)
 	CompareAndSet(ctx context.Context, key string, rev uint64, s *Session, ttl time.Duration) (uint64, error)

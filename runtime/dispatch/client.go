@@ -203,23 +203,31 @@ func (c *Client) Dispatch(ctx context.Context, platform, triggerID string, env E
 		return cl.Outcome.result(true)
 	}
 	out, reached := c.send(ctx, t, j, attrs)
-	// Settle it even when ctx is done: the request may have gone out.
-	sctx := context.WithoutCancel(ctx)
+	c.settle(ctx, cl, out, reached, attrs)
+	return out.result(false)
+}
+
+// settle fills the claim with the outcome, or releases it when nothing
+// reached the platform. It runs even when ctx is done (the request may
+// have gone out), bounded by claimMargin.
+func (c *Client) settle(ctx context.Context, cl Claim, out Outcome, reached bool, attrs []slog.Attr) {
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), claimMargin)
+	defer cancel()
 	if !reached {
 		if err := c.store.Release(sctx, cl); err != nil {
 			c.log.LogAttrs(ctx, slog.LevelError, "dispatch claim not released", append(attrs, slog.String("error", err.Error()))...)
 		}
-		return out.result(false)
+		return
 	}
 	if err := c.store.Fill(sctx, cl, out, out.ttl()); err != nil {
 		c.log.LogAttrs(ctx, slog.LevelError, "dispatch not remembered", append(attrs, slog.String("error", err.Error()))...)
 	}
-	return out.result(false)
 }
 
-// claimMargin is added to a dispatch's deadline for the TTL of its claim,
-// and claimTTL is the TTL when ctx has none: a claim must outlive the
-// dispatch, or a copy of the trigger would take it over and send again.
+// claimMargin is added to a dispatch's deadline for the TTL of its claim
+// (and bounds filling it), and claimTTL0 is the TTL when ctx has none: a
+// claim must outlive the dispatch, or a copy of the trigger would take it
+// over and send again.
 const (
 	claimMargin = 5 * time.Second
 	claimTTL0   = 2 * time.Minute

@@ -1,7 +1,9 @@
 package dispatch
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"testing"
 	"time"
@@ -113,5 +115,74 @@ func TestUnreachedReleasesClaim(t *testing.T) {
 	}
 	if res, err := c.Dispatch(ctx, "callback", "t-1", callbackEnvelope(t)); err != nil || res.Replayed {
 		t.Errorf("retry: %+v, %v; want it sent", res, err)
+	}
+}
+
+// An outcome through JSON, as a shared store keeps it, replays as the
+// original: the server's answer byte for byte, the attempts, and a
+// failure's message with its cause.
+func TestOutcomeJSON(t *testing.T) {
+	for _, o := range []Outcome{
+		{Result: Result{Request: Request{Method: "POST", URL: "https://x.example/a?b=1", Body: []byte(`{"a":1}`)},
+			Response: &Response{Status: 200, Body: []byte(`{"ok":true}`)}, Attempts: 2}},
+		{Result: Result{Request: Request{Method: "POST", URL: "https://x.example/a", Body: []byte(`{}`)}, Attempts: 3},
+			Err: &Error{Platform: "callback", Message: "no answer", Err: errors.New("dial tcp 127.0.0.1:9: connection refused")}},
+		{Result: Result{Request: Request{Method: "POST", URL: "https://x.example/a", Body: []byte(`{}`)},
+			Response: &Response{Status: 200, Body: []byte(`{"status_code":-1}`)}, Attempts: 1},
+			Err: &Error{Platform: "callbot", Status: 200, Code: -1, Message: "bad script"}},
+	} {
+		data, err := json.Marshal(o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var back Outcome
+		if err := json.Unmarshal(data, &back); err != nil {
+			t.Fatal(err)
+		}
+		want, _ := json.Marshal(o.Result)
+		got, _ := json.Marshal(back.Result)
+		if !bytes.Equal(got, want) || back.Result.Attempts != o.Result.Attempts {
+			t.Errorf("result %s (%d attempts), want %s (%d)", got, back.Result.Attempts, want, o.Result.Attempts)
+		}
+		if (back.Err == nil) != (o.Err == nil) || (o.Err != nil && (back.Err.Error() != o.Err.Error() || *back.Err != (Error{Platform: o.Err.Platform, Status: o.Err.Status, Code: o.Err.Code, Message: o.Err.Message, Err: back.Err.Err}))) {
+			t.Errorf("error %v, want %v", back.Err, o.Err)
+		}
+	}
+}
+
+// Fifty copies of one trigger spread over three clients (replicas) that
+// share an outcome store: the platform gets one request, and every copy
+// its result.
+func TestOneSendAcrossReplicas(t *testing.T) {
+	arrived, release := make(chan struct{}), make(chan struct{})
+	p := newFakePlatform(t, map[string]answer{callbackPath: func(n int, _ received) (int, string) {
+		if n == 1 {
+			close(arrived)
+		}
+		<-release
+		return 200, accepted
+	}})
+	store := NewMemoryOutcomes(0)
+	var clients []*Client
+	for range 3 {
+		clients = append(clients, New(WithCallback(p.URL, Bearer("s3cret")), WithOutcomeStore(store)))
+	}
+	const copies = 50
+	results := make(chan error, copies)
+	for i := range copies {
+		go func() {
+			_, err := clients[i%3].Dispatch(testContext(t), "callback", "t-1", callbackEnvelope(t))
+			results <- err
+		}()
+	}
+	within(t, arrived, "the first request")
+	close(release)
+	for range copies {
+		if err := <-results; err != nil {
+			t.Errorf("a copy: %v", err)
+		}
+	}
+	if n := len(p.requests(callbackPath)); n != 1 {
+		t.Errorf("the platform got %d requests for %d copies over 3 replicas, want 1", n, copies)
 	}
 }

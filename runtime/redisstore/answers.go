@@ -46,11 +46,11 @@ func (s *Store) claim(ctx context.Context, key string, ttl time.Duration, sessio
 		return runtime.Claim{}, runtime.SessionRead{}, claimError(ctx, err)
 	}
 	if held == nil {
-		return runtime.Claim{Key: key, Token: token}, s.sessionRead(get), nil
+		return runtime.Claim{Key: key, Token: token}, s.sessionRead(ctx, get), nil
 	}
 	reply, err := decodeReply(held)
 	if err != nil {
-		return runtime.Claim{}, runtime.SessionRead{}, storeError("claim", err)
+		return runtime.Claim{}, runtime.SessionRead{}, storeError(ctx, "claim", err)
 	}
 	return runtime.Claim{Key: key, Answered: true, Reply: reply}, runtime.SessionRead{}, nil
 }
@@ -101,7 +101,7 @@ func (s *Store) trySet(ctx context.Context, rkey, mark string, ttl time.Duration
 }
 
 // sessionRead is what a pipelined GET of the session found.
-func (s *Store) sessionRead(get *redis.StringCmd) runtime.SessionRead {
+func (s *Store) sessionRead(ctx context.Context, get *redis.StringCmd) runtime.SessionRead {
 	if get == nil {
 		return runtime.SessionRead{Err: runtime.ErrNotFound}
 	}
@@ -110,7 +110,7 @@ func (s *Store) sessionRead(get *redis.StringCmd) runtime.SessionRead {
 	case errors.Is(err, redis.Nil):
 		return runtime.SessionRead{Err: runtime.ErrNotFound}
 	case err != nil:
-		return runtime.SessionRead{Err: storeError("get session", err)}
+		return runtime.SessionRead{Err: storeError(ctx, "get session", err)}
 	}
 	sess, rev, err := decodeSession(v)
 	return runtime.SessionRead{Session: sess, Rev: rev, Err: err}
@@ -123,7 +123,7 @@ func claimError(ctx context.Context, err error) error {
 	if ctx.Err() != nil {
 		return ctx.Err()
 	}
-	return storeError("claim", err)
+	return storeError(ctx, "claim", err)
 }
 
 // pause waits d, or until ctx ends (its error).
@@ -142,13 +142,13 @@ func pause(ctx context.Context, d time.Duration) error {
 // still holds c's marker.
 func (s *Store) Fill(ctx context.Context, c runtime.Claim, reply platform.Reply, ttl time.Duration) error {
 	err := fillScript.Run(ctx, s.rdb, []string{s.answerKey(c.Key)}, marker(c.Token), encodeReply(reply), millis(ttl)).Err()
-	return storeError("fill answer", err)
+	return storeError(ctx, "fill answer", err)
 }
 
 // Release drops c's claim, while the key still holds it.
 func (s *Store) Release(ctx context.Context, c runtime.Claim) error {
 	err := releaseScript.Run(ctx, s.rdb, []string{s.answerKey(c.Key)}, marker(c.Token)).Err()
-	return storeError("release claim", err)
+	return storeError(ctx, "release claim", err)
 }
 
 // SaveAndFill writes the session and fills c's answer in one script; see
@@ -164,7 +164,7 @@ func (s *Store) SaveAndFill(ctx context.Context, w runtime.SessionWrite, c runti
 	keys := []string{s.sessionKey(w.Key), s.answerKey(c.Key)}
 	res, err := saveFillScript.Run(ctx, s.rdb, keys, w.Rev, js, millis(w.TTL), marker(c.Token), encodeReply(reply), millis(answerTTL)).Int64Slice()
 	if err != nil {
-		return 0, storeError("save session and fill answer", err)
+		return 0, storeError(ctx, "save session and fill answer", err)
 	}
 	if len(res) != 2 || res[0] < 0 {
 		return 0, runtime.ErrConflict

@@ -34,7 +34,7 @@ func (b Bundles) Put(ctx context.Context, version string, data []byte, ttl time.
 	if errors.Is(err, redis.Nil) { // SET NX found one held: not an error
 		err = extend.Err()
 	}
-	return storeError("put bundle", err)
+	return storeError(ctx, "put bundle", err)
 }
 
 // Get returns the bytes held under version, or runtime.ErrNoBundle.
@@ -43,5 +43,5 @@ func (b Bundles) Get(ctx context.Context, version string) ([]byte, error) {
 	if errors.Is(err, redis.Nil) {
 		return nil, runtime.ErrNoBundle
 	}
-	return v, storeError("get bundle", err)
+	return v, storeError(ctx, "get bundle", err)
 }

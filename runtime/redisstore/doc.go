@@ -20,4 +20,12 @@
 // are Lua scripts run by EVALSHA (EVAL when Redis lost them, after a
 // restart). Timeouts are a few hundred milliseconds and go-redis retries
 // once at most; every operation is also bounded by its context.
+//
+// What to do while Redis is slow or gone (a circuit breaker, process-local
+// state meanwhile) is not this package's: it belongs to a store that wraps
+// this one, as the engine sees only the runtime's interfaces. Such a
+// wrapper counts as failures the errors other than runtime.ErrNotFound,
+// runtime.ErrConflict, runtime.ErrNoBundle and its context's end (they are
+// answers, not faults), probes with Ping, and implements runtime.CallStore
+// itself, forwarding, to keep a webhook at two round trips.
 package redisstore

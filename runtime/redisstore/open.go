@@ -38,8 +38,9 @@ type config struct {
 // on one Redis must not. It may not hold '{' or '}' (the hash tag's).
 func WithPrefix(prefix string) Option { return func(c *config) { c.prefix = prefix } }
 
-// WithPassword sets the password Redis (and Sentinel) are given, instead
-// of the URL's: for a password from the environment or a file.
+// WithPassword sets the password Redis is given (with Sentinel, the
+// master's), instead of the URL's: for a password from the environment or
+// a file.
 func WithPassword(password string) Option { return func(c *config) { c.password = password } }
 
 // WithTimeout sets the dial, read, write and pool timeouts (default
@@ -63,8 +64,9 @@ func WithHook(h redis.Hook) Option { return func(c *config) { c.hooks = append(c
 // The options are go-redis's (ParseURL, ParseFailoverURL, ParseClusterURL:
 // dial_timeout, read_timeout, write_timeout, pool_size, max_retries, …);
 // unset, timeouts are DefaultTimeout and retries DefaultMaxRetries. For
-// Sentinel, the URL's user and password (or WithPassword) are given both to
-// the sentinels and to the master. The URL in an error is redacted (Redact).
+// Sentinel, as in go-redis, the URL's user and password are the sentinels'
+// (when they require one), and the master's password is WithPassword's
+// (or a password= option). The URL in an error is redacted (Redact).
 func Open(ctx context.Context, rawURL string, opts ...Option) (*Store, error) {
 	cfg := config{prefix: DefaultPrefix, timeout: DefaultTimeout}
 	for _, o := range opts {
@@ -126,11 +128,8 @@ func newClient(rawURL string, cfg *config) (redis.UniversalClient, error) {
 		if o.MasterName == "" {
 			return nil, errors.New("a Sentinel URL names its master: add ?master_name=NAME")
 		}
-		if o.Username == "" && o.Password == "" {
-			o.Username, o.Password = o.SentinelUsername, o.SentinelPassword
-		}
-		if cfg.password != "" {
-			o.Password, o.SentinelPassword = cfg.password, cfg.password
+		if cfg.password != "" { // the master's; the sentinels' is the URL's user part
+			o.Password = cfg.password
 		}
 		o.DialTimeout, o.ReadTimeout, o.WriteTimeout, o.PoolTimeout = timeouts(cfg.timeout, o.DialTimeout, o.ReadTimeout, o.WriteTimeout, o.PoolTimeout)
 		o.MaxRetries, o.DialerRetries = retries(o.MaxRetries), 1

@@ -59,11 +59,11 @@ func (o Outcomes) Fill(ctx context.Context, c dispatch.Claim, out dispatch.Outco
 		return fmt.Errorf("redisstore: encoding an outcome: %w", err)
 	}
 	err = fillScript.Run(ctx, o.s.rdb, []string{o.outcomeKey(c.Key)}, marker(c.Token), append([]byte("o "), js...), millis(ttl)).Err()
-	return storeError("fill outcome", err)
+	return storeError(ctx, "fill outcome", err)
 }
 
 // Release drops c's claim, while the key holds it.
 func (o Outcomes) Release(ctx context.Context, c dispatch.Claim) error {
 	err := releaseScript.Run(ctx, o.s.rdb, []string{o.outcomeKey(c.Key)}, marker(c.Token)).Err()
-	return storeError("release outcome", err)
+	return storeError(ctx, "release outcome", err)
 }

@@ -36,14 +36,17 @@ return 1
 `)
 
 	// saveFillScript: KEYS[1] the session, KEYS[2] the answer; ARGV rev,
-	// JSON ("" deletes the session), session TTL in ms, the claim's marker,
-	// the reply, its TTL in ms. Returns {new revision, 1 when filled}, or
-	// {-1, 0} for a conflict (nothing written).
+	// JSON ("" deletes the session: at revision rev, or any when rev is 0),
+	// session TTL in ms, the claim's marker, the reply, its TTL in ms.
+	// Returns {new revision, 1 when filled}, or {-1, 0} for a conflict
+	// (nothing written).
 	saveFillScript = redis.NewScript(luaRevision + `
 local rev = revision(KEYS[1])
-if rev ~= tonumber(ARGV[1]) then return {-1, 0} end
+local any = ARGV[2] == '' and ARGV[1] == '0'
+if rev ~= tonumber(ARGV[1]) and not any then return {-1, 0} end
 if ARGV[2] == '' then
   redis.call('DEL', KEYS[1])
+  rev = 0
 else
   rev = rev + 1
   redis.call('SET', KEYS[1], string.format('%d ', rev) .. ARGV[2], 'PX', ARGV[3])

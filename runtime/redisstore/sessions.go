@@ -21,7 +21,7 @@ func (s *Store) Get(ctx context.Context, key string) (*runtime.Session, uint64, 
 		return nil, 0, runtime.ErrNotFound
 	}
 	if err != nil {
-		return nil, 0, storeError("get session", err)
+		return nil, 0, storeError(ctx, "get session", err)
 	}
 	return decodeSession(v)
 }
@@ -36,7 +36,7 @@ func (s *Store) CompareAndSet(ctx context.Context, key string, rev uint64, sess 
 	}
 	n, err := casScript.Run(ctx, s.rdb, []string{s.sessionKey(key)}, rev, b, millis(ttl)).Int64()
 	if err != nil {
-		return 0, storeError("compare-and-set session", err)
+		return 0, storeError(ctx, "compare-and-set session", err)
 	}
 	if n < 0 {
 		return 0, runtime.ErrConflict
@@ -46,7 +46,7 @@ func (s *Store) CompareAndSet(ctx context.Context, key string, rev uint64, sess 
 
 // Delete removes the session under key.
 func (s *Store) Delete(ctx context.Context, key string) error {
-	return storeError("delete session", s.rdb.Del(ctx, s.sessionKey(key)).Err())
+	return storeError(ctx, "delete session", s.rdb.Del(ctx, s.sessionKey(key)).Err())
 }
 
 // decodeSession reads "REVISION JSON".

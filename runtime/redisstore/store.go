@@ -116,10 +116,16 @@ func (s *Store) tagged(platform, id, suffix string) string {
 var tagEscaper = strings.NewReplacer("%", "%25", "}", "%7D")
 
 // storeError wraps a Redis failure with the operation, keeping
-// runtime.ErrNotFound and runtime.ErrConflict as they are.
-func storeError(op string, err error) error {
-	if err == nil || errors.Is(err, runtime.ErrNotFound) || errors.Is(err, runtime.ErrConflict) {
+// runtime.ErrNotFound and runtime.ErrConflict as they are. A failure when
+// ctx had ended is also ctx's error (go-redis reports a deadline passed
+// on the socket as a timeout of its own), so errors.Is tells a webhook out
+// of time from a Redis at fault.
+func storeError(ctx context.Context, op string, err error) error {
+	switch {
+	case err == nil || errors.Is(err, runtime.ErrNotFound) || errors.Is(err, runtime.ErrConflict):
 		return err
+	case ctx.Err() != nil && !errors.Is(err, ctx.Err()):
+		return fmt.Errorf("redisstore: %s: %w: %w", op, ctx.Err(), err)
 	}
 	return fmt.Errorf("redisstore: %s: %w", op, err)
 }

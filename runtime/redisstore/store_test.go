@@ -330,6 +330,16 @@ func TestClaimSessionAndSaveAndFill(t *testing.T) {
 	if _, _, err := s.Get(ctx, "8x8|call"); !errors.Is(err, runtime.ErrNotFound) {
 		t.Fatalf("session after the call ended: %v", err)
 	}
+	// The platform says the call ended: deleted whatever its revision.
+	s.CompareAndSet(ctx, "8x8|ended", 0, session("ended"), time.Hour)
+	s.CompareAndSet(ctx, "8x8|ended", 1, session("ended"), time.Hour)
+	ce, _, _ := s.ClaimSession(ctx, runtime.AnswerKey("8x8", "ended", "summary"), time.Second, "8x8|ended")
+	if _, err := s.SaveAndFill(ctx, runtime.SessionWrite{Key: "8x8|ended"}, ce, reply, time.Hour); err != nil {
+		t.Fatalf("SaveAndFill deleting at any revision: %v", err)
+	}
+	if _, _, err := s.Get(ctx, "8x8|ended"); !errors.Is(err, runtime.ErrNotFound) {
+		t.Fatalf("the session of an ended call: %v", err)
+	}
 	// A claim on a call with no session reads ErrNotFound.
 	_, read, _ = s.ClaimSession(ctx, runtime.AnswerKey("8x8", "none", "e"), time.Second, "8x8|none")
 	if !errors.Is(read.Err, runtime.ErrNotFound) {
@@ -475,5 +485,8 @@ func TestSlowRedisBoundedByContext(t *testing.T) {
 	}
 	if d := time.Since(start); d > 500*time.Millisecond {
 		t.Fatalf("Get took %s past a 100 ms deadline", d)
+	}
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("Get past its deadline: %v, want it to be the context's error too", err)
 	}
 }

@@ -34,6 +34,8 @@ type Server struct {
 
 	bin, dir string
 	args     []string
+	conf     string // a configuration file given first (Sentinel needs one it can rewrite); "" for none
+	ready    string // what the server writes once it accepts connections
 
 	mu   sync.Mutex
 	cmd  *exec.Cmd
@@ -63,7 +65,12 @@ func Binary(tb testing.TB) string {
 // ends. It returns once the server accepts connections.
 func Start(tb testing.TB, args ...string) *Server {
 	tb.Helper()
-	s := &Server{bin: Binary(tb), dir: tb.TempDir(), args: args}
+	return launch(tb, &Server{bin: Binary(tb), dir: tb.TempDir(), args: args, ready: "Ready to accept connections"})
+}
+
+// launch starts s on a free port and stops it when tb ends.
+func launch(tb testing.TB, s *Server) *Server {
+	tb.Helper()
 	var err error
 	for range 3 { // a free port may be taken between finding and binding it
 		if err = s.start(""); err == nil {
@@ -91,12 +98,17 @@ func (s *Server) start(addr string) error {
 		}
 	}
 	_, port, _ := net.SplitHostPort(addr)
-	argv := append([]string{
+	var argv []string
+	if s.conf != "" {
+		argv = append(argv, s.conf)
+	}
+	argv = append(argv,
 		"--bind", "127.0.0.1", "--port", port, "--dir", s.dir,
 		"--save", "", "--appendonly", "no", "--daemonize", "no",
 		"--logfile", "", "--loglevel", "notice",
 		"--enable-debug-command", "local", // DEBUG SLEEP: a slow Redis in fault tests
-	}, s.args...)
+	)
+	argv = append(argv, s.args...)
 	cmd := exec.Command(s.bin, argv...)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
@@ -115,7 +127,7 @@ func (s *Server) start(addr string) error {
 		signalled := false
 		for sc.Scan() {
 			out.add(sc.Bytes())
-			if !signalled && bytes.Contains(sc.Bytes(), []byte("Ready to accept connections")) {
+			if !signalled && bytes.Contains(sc.Bytes(), []byte(s.ready)) {
 				close(ready)
 				signalled = true
 			}

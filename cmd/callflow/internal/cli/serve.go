@@ -295,6 +295,13 @@ func (c *serveCmd) serve(ctx context.Context, e *env, hooks *serveHooks) error {
 	select {
 	case ev := <-first:
 		servePrintLoad(e.stdout, c.Dir, ev)
+		if store != nil { // the versions this replica serves, fetchable by the others before its first call
+			bctx, cancel := context.WithTimeout(ctx, serveStoreTimeout)
+			if err := eng.StoreBundles(bctx); err != nil {
+				logger.Warn("flow versions not stored in --store: a call started here cannot yet resume on a replica that never loaded its version", "error", err.Error())
+			}
+			cancel()
+		}
 	case <-ctx.Done():
 	case err := <-served:
 		return fail(exitUsage, "%v", err)
