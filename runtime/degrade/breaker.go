@@ -152,7 +152,7 @@ func (g *Guard) changed(_ string, from, to gobreaker.State) {
 	if from == gobreaker.StateClosed {
 		g.degradedSince = now
 	}
-	began, last := g.degradedSince, g.lastErr
+	began, last, back := g.degradedSince, g.lastErr, g.onBack
 	g.mu.Unlock()
 	g.obs.BreakerState(stateOf(to))
 	switch {
@@ -160,6 +160,9 @@ func (g *Guard) changed(_ string, from, to gobreaker.State) {
 		g.log.Warn("shared store unavailable: serving degraded; new calls keep their sessions and answers in this process, and calls held only in the store get the safe fallback, until a probe succeeds",
 			slog.String("error", last), slog.Int("local_sessions", g.local.Len()))
 	case to == gobreaker.StateClosed:
+		for _, fn := range back {
+			go fn()
+		}
 		g.log.Info("shared store back: new calls use it again; calls started while degraded finish in this process",
 			slog.Duration("degraded_for", now.Sub(began)), slog.Int("local_sessions", g.local.Len()),
 			slog.Uint64("degraded_answers", g.degraded.Load()))

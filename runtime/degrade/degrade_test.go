@@ -14,6 +14,7 @@ import (
 	"github.com/callflow/callflow/runtime"
 	"github.com/callflow/callflow/runtime/degrade"
 	"github.com/callflow/callflow/runtime/degrade/degradetest"
+	"github.com/callflow/callflow/runtime/platform"
 )
 
 // The tests run in synctest bubbles: their clock is fake and moves only
@@ -327,4 +328,38 @@ func (r refEngine) answer(t testing.TB, platformName string, body []byte) []byte
 		t.Fatal(err)
 	}
 	return reply.Body
+}
+
+// TestDuplicateWaitMetered: a copy of a delivery another replica is
+// answering waits for that answer through the shared store, gets it byte
+// for byte, and how long it waited is reported.
+func TestDuplicateWaitMetered(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		r := newRig(t, false)
+		ctx := context.Background()
+		other, err := r.f.Claim(ctx, runtime.AnswerKey("tencent", "dup-wait", "dup-wait"), time.Minute) // another replica's copy
+		if err != nil {
+			t.Fatal(err)
+		}
+		var a answer
+		done := make(chan struct{})
+		go func() {
+			a = r.handle("tencent", webhookTencent(t, "dup-wait"))
+			close(done)
+		}()
+		time.Sleep(250 * time.Millisecond) // the bubble's clock: the copy waits this long
+		want := platform.Reply{Status: http.StatusOK, Body: []byte(`{"CallInBound":{"OverrideIvrId":7}}`)}
+		if err := r.f.Fill(ctx, other, want, time.Hour); err != nil {
+			t.Fatal(err)
+		}
+		<-done
+		if a.err != nil || !bytes.Equal(a.reply.Body, want.Body) {
+			t.Fatalf("the copy got %v %s; want the other's answer %s", a.err, a.reply.Body, want.Body)
+		}
+		r.rec.mu.Lock()
+		defer r.rec.mu.Unlock()
+		if len(r.rec.dups) != 1 || r.rec.dups[0] != 250*time.Millisecond {
+			t.Fatalf("duplicate waits reported: %v; want one of 250ms", r.rec.dups)
+		}
+	})
 }

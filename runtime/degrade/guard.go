@@ -56,6 +56,7 @@ type Guard struct {
 	lastErrAt     time.Time
 
 	degraded atomic.Uint64 // deliveries claimed in this process
+	onBack   []func()      // OnBack's; under mu
 }
 
 // Option configures a Guard.
@@ -180,6 +181,16 @@ func (g *Guard) Status() Status {
 	st.LocalSessions = g.local.Len()
 	st.DegradedAnswers = g.degraded.Load()
 	return st
+}
+
+// OnBack calls fn, on a goroutine of its own, each time the store is back
+// after being unavailable (the breaker closes): to write again what could
+// not be written meanwhile, such as the bundles of flow versions loaded
+// during the outage (runtime.Engine.PublishBundles).
+func (g *Guard) OnBack(fn func()) {
+	g.mu.Lock()
+	g.onBack = append(g.onBack, fn)
+	g.mu.Unlock()
 }
 
 // LocalSessions is how many calls' sessions this process holds itself.

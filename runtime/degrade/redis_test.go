@@ -1,10 +1,12 @@
 package degrade_test
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"fmt"
 	"log/slog"
+	"net"
 	"sync"
 	"testing"
 	"time"
@@ -95,5 +97,70 @@ func waitFor(t *testing.T, cond func() bool, what string) {
 			t.Fatalf("waited 10s for %s", what)
 		}
 		<-tick.C
+	}
+}
+
+// TestRealRedisSlow: a real redis-server that stops answering for a
+// second (DEBUG SLEEP, as a Redis stuck on a slow command or a fork is)
+// costs each webhook at most go-redis's timeouts: every answer is the
+// flow's, within budget; the breaker opens, and closes once Redis answers
+// again.
+func TestRealRedisSlow(t *testing.T) {
+	srv := redistest.Start(t)
+	ctx := context.Background()
+	store, err := redisstore.Open(ctx, srv.URL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	r := rigOn(t, store, degrade.WithPause(100*time.Millisecond))
+	redisstore.SetLogger(slog.New(slog.NewTextHandler(r.log, nil)))
+	ref := reference(t)
+
+	conn, err := net.Dial("tcp", srv.Addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if _, err := conn.Write([]byte("*3\r\n$5\r\nDEBUG\r\n$5\r\nSLEEP\r\n$1\r\n1\r\n")); err != nil {
+		t.Fatal(err)
+	}
+	awake := make(chan error, 1)
+	go func() {
+		line, err := bufio.NewReader(conn).ReadString('\n') // +OK once the second is over
+		if err == nil && line != "+OK\r\n" {
+			err = fmt.Errorf("DEBUG SLEEP answered %q", line)
+		}
+		awake <- err
+	}()
+	var slowest time.Duration
+	n := 0
+	for ; r.g.Status().Breaker != degrade.Open; n++ {
+		body := webhookTencent(t, fmt.Sprintf("slow-%d", n))
+		a := r.handle("tencent", body)
+		slowest = max(slowest, a.took)
+		if want := ref.answer(t, "tencent", body); a.err != nil || !bytes.Equal(a.reply.Body, want) || a.took > budgetTencent {
+			t.Fatalf("tencent webhook on a sleeping Redis: %v %s after %v; want the flow's answer within %v", a.err, a.reply.Body, a.took, budgetTencent)
+		}
+		if n == 50 {
+			t.Fatalf("50 webhooks on a sleeping Redis, and the breaker is %s", r.g.Status().Breaker)
+		}
+	}
+	t.Logf("the breaker opened after %d webhooks on a sleeping Redis, the slowest answered in %v", n, slowest)
+	select {
+	case err := <-awake:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("Redis did not wake from DEBUG SLEEP 1 within 10s")
+	}
+	waitFor(t, func() bool { return r.g.Status().Breaker == degrade.HalfOpen }, "the breaker to probe again")
+	r.want(t, r.handle("8x8", webhook8x8(t, "awake", 0, "", "")), budget8x8, menuPrompt)
+	if st := r.g.Status(); st.Breaker != degrade.Closed {
+		t.Fatalf("after Redis woke the breaker is %s (%s)", st.Breaker, st.LastError)
+	}
+	if n := store.Client().Exists(ctx, "callflow:{8x8:awake}:s").Val(); n != 1 {
+		t.Fatal("a call started once Redis woke is not in Redis")
 	}
 }

@@ -3,6 +3,7 @@ package degrade_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -163,6 +164,41 @@ func TestCanceledCallerOpensNothing(t *testing.T) {
 		}
 		if st := g.Status(); st.Breaker != degrade.Closed {
 			t.Fatalf("callers hanging up opened the breaker (%s)", st.Breaker)
+		}
+	})
+}
+
+// TestBundlesStoredWhenBack: the versions loaded while the store refused
+// are stored once it is back (Guard.OnBack, Engine.PublishBundles), not a
+// quarter of the session TTL later, so other replicas can resume their
+// calls.
+func TestBundlesStoredWhenBack(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		f := degradetest.New()
+		f.Set(degradetest.Refused)
+		g := degrade.New()
+		prog := shipped(t)
+		eng, err := runtime.New(runtime.WithFlows(prog), runtime.WithSecret(secret),
+			runtime.WithStore(g.Sessions(f)), runtime.WithBundleStore(g.Bundles(f.Bundles())))
+		if err != nil {
+			t.Fatal(err)
+		}
+		g.OnBack(eng.PublishBundles)
+		synctest.Wait() // the versions' bundles, refused
+		for i := range degrade.DefaultFailures {
+			eng.Handle(context.Background(), "tencent", "", webhookTencent(t, fmt.Sprintf("t%d", i)))
+		}
+		if st := g.Status(); st.Breaker != degrade.Open {
+			t.Fatalf("breaker %s with the store refusing", st.Breaker)
+		}
+		f.Set(degradetest.Healthy)
+		time.Sleep(degrade.DefaultPause + time.Millisecond)
+		eng.Handle(context.Background(), "tencent", "", webhookTencent(t, "probe"))
+		synctest.Wait() // OnBack's goroutines
+		for _, fl := range prog.Flows {
+			if _, err := f.Bundles().Get(context.Background(), fl.Version); err != nil {
+				t.Errorf("flow %s version %s not stored once the store is back: %v", fl.Name, fl.Version, err)
+			}
 		}
 	})
 }

@@ -190,6 +190,9 @@ func (c *serveCmd) serve(ctx context.Context, e *env, hooks *serveHooks) error {
 	if err != nil {
 		return fail(exitUsage, "%v", err)
 	}
+	if guard != nil {
+		guard.OnBack(eng.PublishBundles) // versions loaded while Redis was gone
+	}
 
 	first := make(chan reload.Event, 1)
 	ropts := []reload.Option{

@@ -185,7 +185,7 @@ func TestServeStoreDegraded(t *testing.T) {
 	}
 
 	srv.Restart(t)
-	deadline := time.Now().Add(15 * time.Second) // the breaker's pause (degrade.DefaultPause), then a probe
+	deadline := time.Now().Add(15 * time.Second)  // the breaker's pause (degrade.DefaultPause), then a probe
 	tick := time.NewTicker(50 * time.Millisecond) // a webhook each tick: the first after the pause probes
 	defer tick.Stop()
 	for i := 0; ; i++ {
