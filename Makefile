@@ -30,9 +30,9 @@ run:
 	$(GO) run ./cmd/callflow serve --addr :8080 --dir flows
 
 # The speed figures of quality.md as Go benchmarks. The load figures of
-# bench/load (P3, P5 and R1 in short form, about 15 s) measure once each,
-# so they run with -benchtime 1x; `go run ./bench/cmd/callflow-load` runs
-# them in full.
+# bench/load (P3, P5, R1 and P9 in short form, about 30 s; P9 builds
+# callflow and needs redis-server) measure once each, so they run with
+# -benchtime 1x; `go run ./bench/cmd/callflow-load` runs them in full.
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem $$($(GO) list ./... | grep -v '/bench/load$$')
 	$(GO) test -run '^$$' -bench . -benchtime 1x ./bench/load

@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -23,6 +24,48 @@ type CRM struct {
 	Requests atomic.Int64
 	Conns    atomic.Int64 // TCP connections accepted
 	hs       *http.Server
+
+	mu    sync.Mutex
+	holds map[string]*CRMHold // by caller
+}
+
+// CRMHold holds the CRM's answers about one caller.
+type CRMHold struct {
+	Asked    chan struct{} // closed when the CRM is first asked about the caller
+	asked    sync.Once
+	released chan struct{}
+	release  sync.Once
+}
+
+// Release lets the held lookups answer.
+func (h *CRMHold) Release() { h.release.Do(func() { close(h.released) }) }
+
+// Hold makes the CRM keep every lookup of caller waiting until Release (or
+// until the asker hangs up): a webhook provably in flight.
+func (c *CRM) Hold(caller string) *CRMHold {
+	h := &CRMHold{Asked: make(chan struct{}), released: make(chan struct{})}
+	c.mu.Lock()
+	if c.holds == nil {
+		c.holds = map[string]*CRMHold{}
+	}
+	c.holds[caller] = h
+	c.mu.Unlock()
+	return h
+}
+
+// wait holds a lookup of caller if asked to.
+func (c *CRM) wait(r *http.Request, caller string) {
+	c.mu.Lock()
+	h := c.holds[caller]
+	c.mu.Unlock()
+	if h == nil {
+		return
+	}
+	h.asked.Do(func() { close(h.Asked) })
+	select {
+	case <-h.released:
+	case <-r.Context().Done():
+	}
 }
 
 var (
@@ -39,6 +82,7 @@ func StartCRM() (*CRM, error) {
 	c := &CRM{URL: "http://" + ln.Addr().String()}
 	c.hs = newHTTPServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		c.Requests.Add(1)
+		c.wait(r, r.URL.Path[strings.LastIndexByte(r.URL.Path, '/')+1:])
 		body := crmOther
 		if strings.HasSuffix(r.URL.Path, "/"+CRMVIP) {
 			body = crmVIP

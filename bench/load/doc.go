@@ -13,6 +13,16 @@
 //   - R1: webhooks at full speed (tencent, and 8x8 calls of four webhooks)
 //     while the flows folder changes in every way a folder changes, with
 //     every answer checked.
+//   - P9: one real `callflow serve` process with its state in Redis on
+//     loopback against one with its state in memory: tencent webhooks per
+//     second in alternating stretches, the latency of an 8x8 step (a
+//     webhook resuming a call waiting on a capture), and the bytes a live
+//     call takes in Redis.
+//   - R9 and R10, the multi-replica proof of scale.md §6: three real
+//     `callflow serve` processes sharing one redis-server (Cluster,
+//     RunSpread, RunKill, RunSameDelivery, RunOneTrigger,
+//     RunRollingRestart, RunRedisOutage). cmd/callflow's TestReplicas runs
+//     it short in `make test`; `callflow-load -mode replicas` runs it long.
 //
 // Nothing here is ever aimed anywhere but loopback: the servers listen on
 // 127.0.0.1:0, and every client, the engine's lookup client included,

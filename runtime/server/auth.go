@@ -57,7 +57,7 @@ const (
 	Route8x8      = "8x8"
 	RouteCallback = "callback"
 	RouteCallbot  = "callbot"
-	RouteAdmin    = "admin" // GET /v1/flows and /metrics
+	RouteAdmin    = "admin" // GET /v1/flows, /v1/status and /metrics
 )
 
 // Auth is the optional protection of each route. Every secret is optional;

@@ -35,6 +35,16 @@ import (
 //	callflow_sessions_evicted_total                          counter
 //	callflow_dispatches_total{outcome,platform}              counter
 //
+// and, with a shared store (runtime/degrade; the Metrics are its Observer):
+//
+//	callflow_store_operation_duration_seconds{operation}     histogram
+//	callflow_store_errors_total{operation}                   counter
+//	callflow_store_breaker_state{state}                      gauge
+//	callflow_store_local_sessions                            gauge
+//	callflow_degraded_answers_total{reason}                  counter
+//	callflow_duplicate_delivery_wait_seconds                 histogram
+//	callflow_bundles_fetched_total{result}                   counter
+//
 // plus the Go and process collectors (go_*, process_*).
 type Metrics struct {
 	reg     *prometheus.Registry
@@ -54,6 +64,8 @@ type Metrics struct {
 
 	sessions     atomic.Pointer[func() int]
 	sessionBytes atomic.Pointer[func() int64]
+
+	store storeMetrics
 }
 
 // Buckets of the webhook and lookup histograms, in seconds: fine below the
@@ -108,7 +120,9 @@ func NewMetrics() *Metrics {
 	m.evictions = prometheus.NewCounter(prometheus.CounterOpts{Name: "callflow_sessions_evicted_total",
 		Help: "Live sessions the in-memory session store evicted to stay within its memory budget; each caller's next webhook got the safe fallback."})
 	m.reg.MustRegister(m.requests, m.webhookDur, m.lookups, m.lookupDur, m.reloads, m.reloadDur, m.lastSuccess, m.flows, m.problems, m.dispatches, sessions,
-		storeBytes, m.evictions,
+		storeBytes, m.evictions)
+	m.store.register(m.reg)
+	m.reg.MustRegister(
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	for _, s := range []string{reload.StatusOK, reload.StatusError, reload.StatusDeleted} {
 		m.flows.WithLabelValues(s)

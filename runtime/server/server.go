@@ -8,8 +8,9 @@
 //	POST /hooks/callback/{flow}             callback trigger
 //	POST /hooks/callbot/{flow}              callbot trigger
 //	GET  /healthz                           200 while the process runs
-//	GET  /readyz                            200 once the first load finished
+//	GET  /readyz                            200 once the first load finished (also while degraded)
 //	GET  /v1/flows                          every flow's status
+//	GET  /v1/status                         ready, draining, degraded: the shared store's breaker
 //	GET  /metrics                           Prometheus metrics
 //
 // A webhook that cannot be understood gets a 4xx JSON error
@@ -44,6 +45,7 @@ import (
 	"time"
 
 	"github.com/callflow/callflow/runtime"
+	"github.com/callflow/callflow/runtime/degrade"
 	"github.com/callflow/callflow/runtime/dispatch"
 	"github.com/callflow/callflow/runtime/platform"
 	"github.com/callflow/callflow/runtime/reload"
@@ -68,6 +70,8 @@ type Server struct {
 
 	dispatcher      dispatch.Dispatcher
 	dispatchTimeout time.Duration
+
+	guard *degrade.Guard // WithStoreGuard; nil when the state of calls is in memory
 
 	draining atomic.Bool
 }
@@ -111,6 +115,9 @@ func New(eng *runtime.Engine, opts ...Option) (*Server, error) {
 			s.metrics.initDispatch(p)
 		}
 	}
+	if s.guard != nil {
+		s.metrics.watchGuard(s.guard)
+	}
 	if l, ok := eng.Store().(interface{ Len() int }); ok {
 		s.metrics.setSessions(l.Len)
 	}
@@ -134,6 +141,7 @@ func (s *Server) routes() {
 	m.HandleFunc("/healthz", s.get(s.healthz))
 	m.HandleFunc("/readyz", s.get(s.readyz))
 	m.HandleFunc("/v1/flows", s.get(s.admin(s.flowsStatus)))
+	m.HandleFunc("/v1/status", s.get(s.admin(s.status)))
 	m.HandleFunc("/metrics", s.get(s.admin(s.metrics.ServeHTTP)))
 	m.HandleFunc("/", s.notFound)
 	s.mux = m
@@ -199,20 +207,33 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusServiceUnavailable, "shutting_down", "the server is shutting down")
 		return
 	}
-	if s.flows != nil {
-		select {
-		case <-s.flows.Ready():
-		default:
-			msg := "the flows have not been loaded yet"
-			if st := s.flows.Status(); st != nil && st.LastError != "" {
-				msg += ": " + st.LastError
-			}
-			writeError(w, http.StatusServiceUnavailable, "not_ready", msg)
-			return
-		}
+	if msg := s.notLoaded(); msg != "" {
+		writeError(w, http.StatusServiceUnavailable, "not_ready", msg)
+		return
 	}
 	writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
 }
+
+// notLoaded says why the first load has not finished; "" once it has.
+func (s *Server) notLoaded() string {
+	if s.flows == nil {
+		return ""
+	}
+	select {
+	case <-s.flows.Ready():
+		return ""
+	default:
+	}
+	msg := "the flows have not been loaded yet"
+	if st := s.flows.Status(); st != nil && st.LastError != "" {
+		msg += ": " + st.LastError
+	}
+	return msg
+}
+
+// ready is what /readyz answers: not draining, and the first load done.
+// A store serving degraded does not make a replica unready.
+func (s *Server) ready() bool { return !s.draining.Load() && s.notLoaded() == "" }
 
 // flowsStatus is GET /v1/flows.
 func (s *Server) flowsStatus(w http.ResponseWriter, r *http.Request) {

@@ -7,6 +7,14 @@
 //	P3  callflow serve vs a bare net/http handler, same load generator, -conns connections, -duration each side
 //	P5  hot reload: file write to the new version answering, -reloads times
 //	R1  reload under load: -duration of webhooks while the flows change -rewrites times
+//	P9  one serve process with its state in Redis vs one in memory: tencent req/s (-duration each side), 8x8 step p99, bytes per live call in Redis
+//	replicas  R9/R10: three real serve processes on one Redis (spread calls, SIGKILL, the same delivery and -copies of a trigger on every replica, a rolling restart with a flow edit, Redis stopped and started under load), -calls calls per scenario
+//
+// P9 and replicas build ./cmd/callflow with the go command into a temporary
+// folder and start redis-server (apt-get install redis-server) on a free
+// loopback port with no persistence; they run from the module root:
+//
+//	go run ./bench/cmd/callflow-load -mode replicas
 //
 // Usage, from the module root:
 //
@@ -28,13 +36,20 @@ import (
 )
 
 func main() {
-	mode := flag.String("mode", "all", "figures to run: p3, p5, r1 or all")
+	mode := flag.String("mode", "all", "figures to run, comma-separated: p3, p5, r1, p9, replicas, or all")
 	duration := flag.Duration("duration", 30*time.Second, "P3: measured time per side; R1: time of webhooks at full speed (at most 10m)")
 	rewrites := flag.Int("rewrites", 100, "R1: changes to the flows folder during the run (at most 1000)")
 	reloads := flag.Int("reloads", 50, "P5: reloads measured (at most 1000)")
 	conns := flag.Int("conns", 16, "P3 and R1: concurrent connections (at most 256)")
 	flows := flag.String("flows", "flows", "folder of the shipped flows (reception.flow, vips.csv, support.flow)")
+	calls := flag.Int("calls", 200, "replicas: 8x8 calls per scenario (at most 1000)")
+	copies := flag.Int("copies", 50, "replicas: copies of one trigger spread over the replicas (at most 1000)")
 	flag.Parse()
+	if *calls < 1 || *calls > 1000 || *copies < 1 || *copies > 1000 {
+		fmt.Fprintln(os.Stderr, "callflow-load: -calls and -copies must be 1 to 1000")
+		os.Exit(2)
+	}
+	replicaCalls, triggerCopies = *calls, *copies
 	if err := run(*mode, *duration, *rewrites, *reloads, *conns, *flows); err != nil {
 		fmt.Fprintln(os.Stderr, "callflow-load:", err)
 		os.Exit(1)
@@ -56,11 +71,11 @@ func run(mode string, duration time.Duration, rewrites, reloads, conns int, flow
 	for _, m := range strings.Split(mode, ",") {
 		switch m {
 		case "all":
-			want["p3"], want["p5"], want["r1"] = true, true, true
-		case "p3", "p5", "r1":
+			want["p3"], want["p5"], want["r1"], want["p9"], want["replicas"] = true, true, true, true, true
+		case "p3", "p5", "r1", "p9", "replicas":
 			want[m] = true
 		default:
-			return fmt.Errorf("-mode must be p3, p5, r1 or all, not %q", m)
+			return fmt.Errorf("-mode must be p3, p5, r1, p9, replicas or all, not %q", m)
 		}
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
@@ -98,6 +113,13 @@ func run(mode string, duration time.Duration, rewrites, reloads, conns int, flow
 		if !r.OK() {
 			missed = append(missed, "R1")
 		}
+	}
+	if want["p9"] || want["replicas"] {
+		m, err := runReplicas(ctx, want["p9"], want["replicas"], duration, conns, flows)
+		if err != nil {
+			return err
+		}
+		missed = append(missed, m...)
 	}
 	if len(missed) > 0 {
 		return fmt.Errorf("targets missed: %s", strings.Join(missed, ", "))

@@ -24,6 +24,7 @@ import (
 	lplatform "github.com/callflow/callflow/lang/platform"
 	"github.com/callflow/callflow/lang/source"
 	"github.com/callflow/callflow/runtime"
+	"github.com/callflow/callflow/runtime/degrade"
 	"github.com/callflow/callflow/runtime/dispatch"
 	"github.com/callflow/callflow/runtime/flowtest"
 	"github.com/callflow/callflow/runtime/redisstore"
@@ -45,7 +46,7 @@ type serveCmd struct {
 	Allow8x8      []string      `name:"allow-8x8" env:"CALLFLOW_ALLOW_8X8" placeholder:"CIDR" help:"Networks allowed on the 8x8 routes, instead of --allow."`
 	AllowCallback []string      `name:"allow-callback" env:"CALLFLOW_ALLOW_CALLBACK" placeholder:"CIDR" help:"Networks allowed on the callback routes, instead of --allow."`
 	AllowCallbot  []string      `name:"allow-callbot" env:"CALLFLOW_ALLOW_CALLBOT" placeholder:"CIDR" help:"Networks allowed on the callbot routes, instead of --allow."`
-	AllowAdmin    []string      `name:"allow-admin" env:"CALLFLOW_ALLOW_ADMIN" placeholder:"CIDR" help:"Networks allowed on /v1/flows and /metrics; default anyone (--allow does not apply)."`
+	AllowAdmin    []string      `name:"allow-admin" env:"CALLFLOW_ALLOW_ADMIN" placeholder:"CIDR" help:"Networks allowed on /v1/flows, /v1/status and /metrics; default anyone (--allow does not apply)."`
 	AuthHeader    string        `name:"8x8-auth-header" default:"Authorization" env:"CALLFLOW_8X8_AUTH_HEADER" placeholder:"NAME" help:"Header in which 8x8 sends its httpAuthHeader value (default ${default}). The value itself comes from $CALLFLOW_8X8_AUTH or $CALLFLOW_8X8_AUTH_FILE."`
 	Apology       string        `env:"CALLFLOW_APOLOGY" placeholder:"TEXT" help:"What 8x8 callers hear before the safe fallback hangs up (needs --apology-voice)."`
 	ApologyVoice  string        `env:"CALLFLOW_APOLOGY_VOICE" placeholder:"VOICE" help:"8x8 voice profile of --apology."`
@@ -149,12 +150,20 @@ func (c *serveCmd) serve(ctx context.Context, e *env, hooks *serveHooks) error {
 	if store != nil {
 		defer store.Close()
 	}
-	dispatcher, dispatchTo, err := c.dispatcher(logger, store)
+	metrics := server.NewMetrics()
+	// A shared store is guarded (runtime/degrade): bounded, broken when it
+	// fails, and served from this process's memory while it is gone.
+	var guard *degrade.Guard
+	var outcomes dispatch.OutcomeStore
+	if store != nil {
+		guard = degrade.New(degrade.WithLogger(logger.With("component", "store")), degrade.WithObserver(metrics))
+		outcomes = guard.Outcomes(store.Outcomes())
+	}
+	dispatcher, dispatchTo, err := c.dispatcher(logger, outcomes)
 	if err != nil {
 		return fail(exitUsage, "%v", err)
 	}
 
-	metrics := server.NewMetrics()
 	engineLog := logger.With("component", "engine")
 	if c.MaskNumbers {
 		engineLog = slog.New(server.MaskingHandler(logger.Handler())).With("component", "engine")
@@ -175,11 +184,14 @@ func (c *serveCmd) serve(ctx context.Context, e *env, hooks *serveHooks) error {
 		opts = append(opts, runtime.WithUnguardedLookups())
 	}
 	if store != nil {
-		opts = append(opts, runtime.WithStore(store), runtime.WithBundleStore(store.Bundles())) // sessions, answers, flow versions
+		opts = append(opts, runtime.WithStore(guard.Sessions(store)), runtime.WithBundleStore(guard.Bundles(store.Bundles()))) // sessions, answers, flow versions
 	}
 	eng, err := runtime.New(opts...)
 	if err != nil {
 		return fail(exitUsage, "%v", err)
+	}
+	if guard != nil {
+		guard.OnBack(eng.PublishBundles) // versions loaded while Redis was gone
 	}
 
 	first := make(chan reload.Event, 1)
@@ -207,6 +219,9 @@ func (c *serveCmd) serve(ctx context.Context, e *env, hooks *serveHooks) error {
 	}
 	sopts := []server.Option{server.WithLogger(logger.With("component", "http")), server.WithMaskNumbers(c.MaskNumbers),
 		server.WithFlows(watcher), server.WithAuth(auth), server.WithMetrics(metrics)}
+	if guard != nil {
+		sopts = append(sopts, server.WithStoreGuard(guard))
+	}
 	writeTimeout := serveMaxBudget(c.TencentBudget) + serveWriteMargin
 	if dispatcher != nil {
 		sopts = append(sopts, server.WithDispatcher(dispatcher), server.WithDispatchTimeout(c.DispatchTimeout))
@@ -378,8 +393,9 @@ type serveDispatch struct {
 
 // dispatcher builds the dispatch client from --callback-url, --callbot-url
 // and the credentials in the environment; nil when neither URL is set. A
-// URL without credentials is an error.
-func (c *serveCmd) dispatcher(logger *slog.Logger, store *redisstore.Store) (*dispatch.Client, []serveDispatch, error) {
+// URL without credentials is an error. outcomes is the shared store of
+// dispatch outcomes (nil: in memory).
+func (c *serveCmd) dispatcher(logger *slog.Logger, outcomes dispatch.OutcomeStore) (*dispatch.Client, []serveDispatch, error) {
 	token, err := serveSecretFromEnv("CALLFLOW_CALLBACK_TOKEN")
 	if err != nil {
 		return nil, nil, err
@@ -448,8 +464,8 @@ func (c *serveCmd) dispatcher(logger *slog.Logger, store *redisstore.Store) (*di
 	opts = append(opts,
 		dispatch.WithRetry(c.DispatchRetries+1, serveDispatchBackoff),
 		dispatch.WithLogger(dlog))
-	if store != nil {
-		opts = append(opts, dispatch.WithOutcomeStore(store.Outcomes()))
+	if outcomes != nil {
+		opts = append(opts, dispatch.WithOutcomeStore(outcomes))
 	}
 	client := dispatch.New(opts...)
 	if err := client.Err(); err != nil {

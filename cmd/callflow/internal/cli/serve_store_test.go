@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -130,5 +131,79 @@ func TestServeStoreUnreachable(t *testing.T) {
 		if msg := err.Error(); !strings.Contains(msg, "--store: ") || !strings.Contains(msg, tc.want) || strings.Contains(msg, "wrong-password") {
 			t.Errorf("--store %s: %q, want it to name %q and not the password", tc.url, msg, tc.want)
 		}
+	}
+}
+
+// With --store, serve runs degraded while Redis is gone: webhooks are
+// answered by their flow from the process, /readyz stays 200, /v1/status
+// and the log say degraded; once Redis is back, status and log say so.
+func TestServeStoreDegraded(t *testing.T) {
+	srv := redistest.Start(t)
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "hello.flow"), []byte(strings.Replace(storeFlow, "%s", "5", 1)), 0o644)
+	addr, _, stderr, cancel, done := startServe(t, &serveHooks{}, "--addr", "127.0.0.1:0", "--dir", dir, "--store", srv.URL())
+	get := func(path string) (int, string) {
+		resp, err := http.Get("http://" + addr + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	post := func(session string) (int, string, time.Duration) {
+		body := `{"Event":"CallInBound","SessionId":"` + session + `","SdkAppId":1,"CallInBound":{"AIAgentId":0,"IvrId":7,"Caller":"+8613066668888","Callee":"+10000000001"}}`
+		start := time.Now()
+		resp, err := http.Post("http://"+addr+"/hooks/tencent", "application/json", strings.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b), time.Since(start)
+	}
+	if code, st := get("/v1/status"); code != http.StatusOK || !strings.Contains(st, `"status":"ok"`) || !strings.Contains(st, `"shared":true`) {
+		t.Fatalf("/v1/status with Redis up: %d %s", code, st)
+	}
+	if err := srv.Stop(); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 5 {
+		code, got, took := post("down-" + string(rune('a'+i)))
+		if code != http.StatusOK || !strings.Contains(got, `"OverrideAIAgentId":5`) || took > 3*time.Second {
+			t.Fatalf("tencent webhook with Redis stopped: %d %s after %v; want the flow's answer within 3s", code, got, took)
+		}
+	}
+	if code, _ := get("/readyz"); code != http.StatusOK {
+		t.Fatalf("/readyz while degraded: %d", code)
+	}
+	if _, st := get("/v1/status"); !strings.Contains(st, `"status":"degraded"`) || !strings.Contains(st, `"breaker":"open"`) {
+		t.Fatalf("/v1/status with Redis stopped: %s", st)
+	}
+	if _, m := get("/metrics"); !strings.Contains(m, `callflow_store_breaker_state{state="open"} 1`) {
+		t.Fatal("the metrics do not show the breaker open")
+	}
+
+	srv.Restart(t)
+	deadline := time.Now().Add(15 * time.Second)  // the breaker's pause (degrade.DefaultPause), then a probe
+	tick := time.NewTicker(50 * time.Millisecond) // a webhook each tick: the first after the pause probes
+	defer tick.Stop()
+	for i := 0; ; i++ {
+		post("up-" + strconv.Itoa(i))
+		if _, st := get("/v1/status"); strings.Contains(st, `"status":"ok"`) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("/v1/status did not say ok within 15s of Redis coming back")
+		}
+		<-tick.C
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	log := stderr.String()
+	if strings.Count(log, "shared store unavailable: serving degraded") != 1 || strings.Count(log, "shared store back") != 1 {
+		t.Fatalf("the log does not say degraded once and back once:\n%s", log)
 	}
 }
