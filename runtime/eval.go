@@ -55,7 +55,6 @@ func (c *call) environment() map[string]any {
 	for k, v := range c.sess.Vars {
 		env[k] = v
 	}
-	env[exprs.BudgetName] = &c.mem
 	c.env = env
 	return env
 }
@@ -75,6 +74,8 @@ func (c *call) builtin(name string) (any, bool) {
 		return c.now, true
 	case "event":
 		return c.ev.RawJSON(), true
+	case exprs.BudgetName: // the flow's expressions build values (ir.Flow.Builtins)
+		return &c.mem, true
 	case "data":
 		// data is a trigger's payload; other platforms have none (language.md §5).
 		if c.ev.Kind != platform.Trigger || c.ev.Data == nil {

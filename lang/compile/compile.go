@@ -37,6 +37,9 @@ func Flow(u *check.Unit, info *check.Info, version string) *ir.Flow {
 			f.Builtins = append(f.Builtins, name)
 		}
 	}
+	if f.Reads[exprs.BudgetName] { // decided here, so a flow that builds nothing pays nothing per webhook
+		f.Builtins = append(f.Builtins, exprs.BudgetName)
+	}
 	f.Static = static(f)
 	return f
 }
@@ -68,6 +71,9 @@ func reads(info *check.Info) map[string]bool {
 	for _, cx := range info.Exprs {
 		for _, r := range cx.Refs {
 			out[r] = true
+		}
+		if cx.Budgeted {
+			out[exprs.BudgetName] = true
 		}
 	}
 	return out

@@ -72,7 +72,8 @@ type Flow struct {
 	// so the runtime builds only those for each webhook.
 	Reads map[string]bool
 	// Builtins are the built-in names (caller, now, …) in Reads, the ones
-	// the runtime fills from each webhook.
+	// the runtime fills from each webhook, and exprs.BudgetName when some
+	// expression builds values (charged to the webhook's memory budget).
 	Builtins []string
 
 	// Static holds the values every webhook's environment starts with: the
