@@ -190,26 +190,6 @@ func (a *MemoryAnswers) Release(_ context.Context, c Claim) error {
 	return nil
 }
 
-// get returns the answer stored under key.
-func (a *MemoryAnswers) get(key string, now time.Time) (platform.Reply, bool) {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	seq, ok := a.index[key]
-	if !ok {
-		return platform.Reply{}, false
-	}
-	e := &a.queue[seq-a.first]
-	if e.pending || !now.Before(e.expires) {
-		return platform.Reply{}, false
-	}
-	return e.reply, true
-}
-
-// put stores an answer without a claim; a.mu is held.
-func (a *MemoryAnswers) put(key string, r platform.Reply, now time.Time, ttl time.Duration) {
-	a.push(key, r, now, now.Add(ttl), false)
-}
-
 // push appends an entry for key and returns its sequence number, after
 // dropping expired entries and, when full, the oldest; a.mu is held.
 func (a *MemoryAnswers) push(key string, r platform.Reply, now, expires time.Time, pending bool) uint64 {
