@@ -47,6 +47,7 @@ type call struct {
 	rule      string // position of the rule that matched
 	steps     int
 	ended     bool // a step ended the handler
+	budgeted  bool // env holds mem (an expression that builds values ran)
 	suspended bool // a capture waits for the caller
 	lastAt    source.Span
 	trace     *Trace
@@ -96,7 +97,7 @@ func (c *call) release() {
 	}
 	if c.env != nil {
 		putEnvironment(c.env)
-		c.env = nil
+		c.env, c.budgeted = nil, false
 	}
 }
 

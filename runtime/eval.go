@@ -74,8 +74,6 @@ func (c *call) builtin(name string) (any, bool) {
 		return c.now, true
 	case "event":
 		return c.ev.RawJSON(), true
-	case exprs.BudgetName: // the flow's expressions build values (ir.Flow.Builtins)
-		return &c.mem, true
 	case "data":
 		// data is a trigger's payload; other platforms have none (language.md §5).
 		if c.ev.Kind != platform.Trigger || c.ev.Data == nil {
@@ -114,6 +112,11 @@ func (c *call) eval(x *ir.Expr) (any, error) {
 		return x.Const, nil
 	}
 	env := c.environment()
+	if x.Budgeted && !c.budgeted {
+		// The first expression of the webhook that builds values: the
+		// rest (comparisons, names) never read the budget.
+		env[exprs.BudgetName], c.budgeted = &c.mem, true
+	}
 	for _, name := range x.Lookups {
 		if err := c.resolve(name); err != nil {
 			return nil, err

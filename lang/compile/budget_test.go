@@ -1,46 +1,42 @@
 package compile_test
 
 import (
-	"slices"
 	"testing"
 
 	"github.com/callflow/callflow/lang"
-	"github.com/callflow/callflow/lang/exprs"
+	"github.com/callflow/callflow/lang/ir"
 )
 
-// A flow gets the per-webhook memory budget in its environment only when
-// one of its expressions builds a value: the decision is made when the flow
-// compiles, so a routing flow of comparisons pays nothing for it per
-// webhook, and a flow that builds strings is always charged.
-func TestBudgetOnlyWhereExpressionsBuild(t *testing.T) {
+// An expression is marked as charging the webhook's memory budget exactly
+// when it builds a value: the runtime puts the budget in the environment
+// only once such an expression runs, so a routing decision of comparisons
+// pays nothing for it, and an expression that builds is always charged.
+func TestBudgetedExpressions(t *testing.T) {
 	tests := []struct {
-		name, body string
-		budget     bool
+		name, value string
+		budgeted    bool
 	}{
-		{"comparisons", `when caller startsWith "+861" -> main
-otherwise -> main
-handler main { set vip = caller == "+8613000000000"
-  agent 1 }`, false},
-		{"concatenation", `otherwise -> main
-handler main { set greeting = "hello " + caller
-  agent 1 }`, true},
-		{"builtin", `otherwise -> main
-handler main { set shout = upper(caller)
-  agent 1 }`, true},
-		{"lookup URL", `lookup crm = get "https://crm.example.com/c/${caller}" else {vip: false}
-otherwise -> main
-handler main { if crm.vip { agent 2 }
-  agent 1 }`, true},
+		{"comparison", `caller == "+8613000000000"`, false},
+		{"startsWith", `caller startsWith "+861"`, false},
+		{"number sum", `1 + len(caller)`, false},
+		{"concatenation", `"hello " + caller`, true},
+		{"interpolation", `"hello ${caller}"`, true},
+		{"builtin", `upper(caller)`, true},
+		{"range", `len(1..len(caller))`, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			prog, ds := lang.CompileFile("f.flow", []byte("flow f\ntarget tencent\n"+tt.body+"\n"))
+			src := "flow f\ntarget tencent\notherwise -> main\nhandler main {\n  set v = " + tt.value + "\n  agent 1\n}\n"
+			prog, ds := lang.CompileFile("f.flow", []byte(src))
 			if ds.HasErrors() || prog == nil {
 				t.Fatalf("does not compile: %v", ds)
 			}
-			f := prog.Flow("f")
-			if got := slices.Contains(f.Builtins, exprs.BudgetName); got != tt.budget {
-				t.Errorf("budget in the environment: %v, want %v (builtins %q)", got, tt.budget, f.Builtins)
+			set, ok := prog.Flow("f").Handlers["main"].Code[0].(*ir.Set)
+			if !ok {
+				t.Fatalf("first instruction is %T, want *ir.Set", prog.Flow("f").Handlers["main"].Code[0])
+			}
+			if set.Value.Budgeted != tt.budgeted {
+				t.Errorf("%s: Budgeted = %v, want %v", tt.value, set.Value.Budgeted, tt.budgeted)
 			}
 		})
 	}

@@ -37,9 +37,6 @@ func Flow(u *check.Unit, info *check.Info, version string) *ir.Flow {
 			f.Builtins = append(f.Builtins, name)
 		}
 	}
-	if f.Reads[exprs.BudgetName] { // decided here, so a flow that builds nothing pays nothing per webhook
-		f.Builtins = append(f.Builtins, exprs.BudgetName)
-	}
 	f.Static = static(f)
 	return f
 }
@@ -71,9 +68,6 @@ func reads(info *check.Info) map[string]bool {
 	for _, cx := range info.Exprs {
 		for _, r := range cx.Refs {
 			out[r] = true
-		}
-		if cx.Budgeted {
-			out[exprs.BudgetName] = true
 		}
 	}
 	return out
@@ -119,7 +113,7 @@ func (l *lowerer) expr(x *ast.Expr) *ir.Expr {
 		return nil
 	}
 	cx := l.info.Exprs[x]
-	out := &ir.Expr{Src: x.Text, At: x.At, Program: cx.Program, Type: cx.Type}
+	out := &ir.Expr{Src: x.Text, At: x.At, Program: cx.Program, Type: cx.Type, Budgeted: cx.Budgeted}
 	for _, r := range cx.Refs {
 		if k, _ := l.info.Env.Kind(r); k == exprs.LookupName {
 			out.Lookups = append(out.Lookups, r)

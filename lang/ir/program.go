@@ -72,8 +72,7 @@ type Flow struct {
 	// so the runtime builds only those for each webhook.
 	Reads map[string]bool
 	// Builtins are the built-in names (caller, now, …) in Reads, the ones
-	// the runtime fills from each webhook, and exprs.BudgetName when some
-	// expression builds values (charged to the webhook's memory budget).
+	// the runtime fills from each webhook.
 	Builtins []string
 
 	// Static holds the values every webhook's environment starts with: the
@@ -135,4 +134,8 @@ type Expr struct {
 	Lookups []string     // lookups it reads, to fetch before it runs
 	Const   any          // the value, when IsConst
 	IsConst bool         // the value is known at compile time
+	// Budgeted says it charges what it builds to the webhook's memory
+	// budget (exprs.Compiled.Budgeted): the runtime passes the budget in
+	// the environment once such an expression runs.
+	Budgeted bool
 }
