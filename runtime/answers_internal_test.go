@@ -89,7 +89,7 @@ func BenchmarkAnswersPutFull(b *testing.B) {
 func putAnswer(a *MemoryAnswers, key string, r platform.Reply, now time.Time, ttl time.Duration) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	a.push(key, r, now, now.Add(ttl), false)
+	a.push(key, r, a.nanos(now), a.nanos(now)+int64(ttl), false)
 }
 
 // get returns the answer stored under key: what a copy arriving at now
@@ -102,7 +102,7 @@ func (a *MemoryAnswers) get(key string, now time.Time) (platform.Reply, bool) {
 		return platform.Reply{}, false
 	}
 	e := &a.queue[seq-a.first]
-	if e.pending || !now.Before(e.expires) {
+	if e.pending || a.nanos(now) >= e.expires {
 		return platform.Reply{}, false
 	}
 	return e.reply, true
