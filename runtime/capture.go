@@ -61,7 +61,7 @@ func (c *call) resume() error {
 	}
 	in := c.flow.Handlers[sess.Handler].Code[sess.PC].(*ir.Capture)
 	c.handler = sess.Handler
-	c.lastAt = in.At
+	c.last = in.Position()
 	value, retry := c.entry(in)
 	if retry {
 		return c.retry(in)
