@@ -53,8 +53,9 @@ func (c *call) lookupIndex(l *ir.Lookup) int {
 // its expression evaluates to now. A lookup is fetched at most once per
 // call for each distinct URL: the session keeps each result (lookupKey), so
 // `?pin=${pin}` after a new capture is fetched again and the same URL is
-// not. A lookup the request gives (a test's stub) is that value for any
-// URL, and its URL is not evaluated.
+// not. A URL that reads no variable or lookup (ir.Lookup.URLVaries) is
+// evaluated once per webhook. A lookup the request gives (a test's stub) is
+// that value for any URL, and its URL is not evaluated.
 func (c *call) resolve(name string) error {
 	l := c.flow.Lookups[name]
 	i := c.lookupIndex(l)
@@ -64,6 +65,9 @@ func (c *call) resolve(name string) error {
 			c.stub(l, v)
 		}
 		return nil
+	}
+	if c.lookups[i].have && !l.URLVaries {
+		return nil // its URL reads nothing that changes within a webhook: the result in env is for it
 	}
 	if c.lookups[i].busy {
 		return &Error{Code: "expr", Msg: fmt.Sprintf("the URL of lookup %s needs lookup %s itself", name, name), At: l.URL.At, Flow: c.flow.Name, Handler: c.handler}

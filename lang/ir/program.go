@@ -108,6 +108,11 @@ type Lookup struct {
 	Timeout time.Duration
 	Else    *Expr
 	At      source.Span
+	// URLVaries says the URL reads a variable or another lookup, so it may
+	// change while a webhook runs (a PIN captured again); otherwise it is
+	// the same URL every time the webhook reads the lookup, and the runtime
+	// evaluates it once per webhook.
+	URLVaries bool
 }
 
 // Rule is `when COND -> HANDLER`; Cond is nil for otherwise.
