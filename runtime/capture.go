@@ -159,6 +159,7 @@ type SessionError struct {
 	Msg   string
 }
 
+// Error names the field and what is wrong with it.
 func (e *SessionError) Error() string { return "session field " + e.Field + ": " + e.Msg }
 
 // CheckSession checks that a session, from any store, fits f, the flow
