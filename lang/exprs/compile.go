@@ -121,6 +121,7 @@ var base = sync.OnceValue(func() *conf.Config {
 	}
 	cfg.Functions[textFunc] = bounded(cfg.Functions[textFunc], printSize, "${…}")
 	cfg.Functions[urlFunc] = bounded(cfg.Functions[urlFunc], escapeSize, "${…}")
+	cfg.Functions[urlQueryFunc] = bounded(cfg.Functions[urlQueryFunc], escapeSize, "${…}")
 	return cfg
 })
 
