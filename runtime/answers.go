@@ -30,18 +30,24 @@ type MemoryAnswers struct {
 	queue []answer          // oldest first, from head
 	head  int
 	first uint64 // sequence number of queue[0]
+	// base is the origin of the entries' times: t.Sub(base) reads the
+	// machine's monotonic clock, as comparing time.Times would, so a step
+	// of the wall clock neither expires answers early nor keeps them late.
+	base time.Time
 
 	now func() time.Time // a clock for tests; nil: the machine's
 }
 
 // answer is a delivery's entry: its answer, or its pending claim until
-// expires. done is made by the first copy that waits for the claim (most
-// deliveries have none) and closed when the claim ends: filled, released,
-// taken over after it expired, or evicted.
+// expires, in nanoseconds since the store's base (an int: a time.Time
+// would add a pointer to every entry, for the GC to scan and each store to
+// write through a barrier, and a third to its size). done is made by the first copy that waits for the
+// claim (most deliveries have none) and closed when the claim ends: filled,
+// released, taken over after it expired, or evicted.
 type answer struct {
 	key     string
 	reply   platform.Reply
-	expires time.Time
+	expires int64
 	pending bool
 	done    chan struct{}
 }
@@ -52,8 +58,11 @@ func NewMemoryAnswers(max int) *MemoryAnswers {
 	if max <= 0 {
 		max = DefaultAnswers
 	}
-	return &MemoryAnswers{max: max, index: map[string]uint64{}}
+	return &MemoryAnswers{max: max, index: map[string]uint64{}, base: time.Now()}
 }
+
+// nanos is t as the entries keep times: nanoseconds since a.base.
+func (a *MemoryAnswers) nanos(t time.Time) int64 { return int64(t.Sub(a.base)) }
 
 // at is the store's time: its own clock when one is set (tests), else t,
 // or the machine's clock when t is zero.
@@ -78,11 +87,11 @@ func (a *MemoryAnswers) Claim(ctx context.Context, key string, ttl time.Duration
 func (a *MemoryAnswers) claim(ctx context.Context, key string, ttl time.Duration, arrived, until time.Time) (Claim, error) {
 	now, machine := a.at(arrived), arrived
 	for {
-		c, wait, expires := a.try(key, ttl, now)
+		c, wait, expires := a.try(key, ttl, a.nanos(now))
 		if wait == nil {
 			return c, nil
 		}
-		d := expires.Sub(now) // by the store's clock
+		d := time.Duration(expires - a.nanos(now)) // by the store's clock
 		if !until.IsZero() {
 			if machine.IsZero() {
 				machine = time.Now()
@@ -114,15 +123,16 @@ func waitFor(ctx context.Context, done <-chan struct{}, d time.Duration) error {
 	return nil
 }
 
-// try claims key, or returns its answer, or the channel to wait on while
-// another claim is pending and when that claim expires.
-func (a *MemoryAnswers) try(key string, ttl time.Duration, now time.Time) (Claim, chan struct{}, time.Time) {
+// try claims key at now (nanos), or returns its answer, or the
+// channel to wait on while another claim is pending and when that claim
+// expires.
+func (a *MemoryAnswers) try(key string, ttl time.Duration, now int64) (Claim, chan struct{}, int64) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	if seq, ok := a.index[key]; ok {
 		e := &a.queue[seq-a.first]
 		switch {
-		case !now.Before(e.expires):
+		case now >= e.expires:
 			a.end(e) // an expired answer, or an abandoned claim: its waiters try again
 		case e.pending:
 			if e.done == nil {
@@ -130,11 +140,11 @@ func (a *MemoryAnswers) try(key string, ttl time.Duration, now time.Time) (Claim
 			}
 			return Claim{}, e.done, e.expires
 		default:
-			return Claim{Key: key, Answered: true, Reply: e.reply}, nil, time.Time{}
+			return Claim{Key: key, Answered: true, Reply: e.reply}, nil, 0
 		}
 	}
-	seq := a.push(key, platform.Reply{}, now, now.Add(ttl), true)
-	return Claim{Key: key, Token: seq + 1}, nil, time.Time{}
+	seq := a.push(key, platform.Reply{}, now, now+int64(ttl), true)
+	return Claim{Key: key, Token: seq + 1}, nil, 0
 }
 
 // held returns c's entry while it is still pending.
@@ -171,7 +181,7 @@ func (a *MemoryAnswers) fill(c Claim, reply platform.Reply, ttl time.Duration, n
 	defer a.mu.Unlock()
 	if e := a.held(c); e != nil {
 		a.end(e)
-		e.reply, e.expires = reply, now.Add(ttl)
+		e.reply, e.expires = reply, a.nanos(now)+int64(ttl)
 	}
 }
 
@@ -182,7 +192,7 @@ func (a *MemoryAnswers) Release(_ context.Context, c Claim) error {
 	defer a.mu.Unlock()
 	if e := a.held(c); e != nil {
 		a.end(e)
-		e.expires = time.Time{}
+		e.expires = 0
 		if a.index[c.Key] == c.Token-1 {
 			delete(a.index, c.Key)
 		}
@@ -190,29 +200,10 @@ func (a *MemoryAnswers) Release(_ context.Context, c Claim) error {
 	return nil
 }
 
-// get returns the answer stored under key.
-func (a *MemoryAnswers) get(key string, now time.Time) (platform.Reply, bool) {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	seq, ok := a.index[key]
-	if !ok {
-		return platform.Reply{}, false
-	}
-	e := &a.queue[seq-a.first]
-	if e.pending || !now.Before(e.expires) {
-		return platform.Reply{}, false
-	}
-	return e.reply, true
-}
-
-// put stores an answer without a claim; a.mu is held.
-func (a *MemoryAnswers) put(key string, r platform.Reply, now time.Time, ttl time.Duration) {
-	a.push(key, r, now, now.Add(ttl), false)
-}
-
 // push appends an entry for key and returns its sequence number, after
-// dropping expired entries and, when full, the oldest; a.mu is held.
-func (a *MemoryAnswers) push(key string, r platform.Reply, now, expires time.Time, pending bool) uint64 {
+// dropping entries expired at now and, when full, the oldest (times as
+// nanos gives them); a.mu is held.
+func (a *MemoryAnswers) push(key string, r platform.Reply, now, expires int64, pending bool) uint64 {
 	a.expire(now)
 	for len(a.index) >= a.max && a.pop() {
 	}
@@ -222,9 +213,10 @@ func (a *MemoryAnswers) push(key string, r platform.Reply, now, expires time.Tim
 	return seq
 }
 
-// expire drops entries whose time is up, from the front of the queue.
-func (a *MemoryAnswers) expire(now time.Time) {
-	for a.head < len(a.queue) && !now.Before(a.queue[a.head].expires) {
+// expire drops entries whose time is up at now (nanos), from the front of
+// the queue.
+func (a *MemoryAnswers) expire(now int64) {
+	for a.head < len(a.queue) && now >= a.queue[a.head].expires {
 		a.pop()
 	}
 }

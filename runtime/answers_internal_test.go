@@ -89,7 +89,23 @@ func BenchmarkAnswersPutFull(b *testing.B) {
 func putAnswer(a *MemoryAnswers, key string, r platform.Reply, now time.Time, ttl time.Duration) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	a.put(key, r, now, ttl)
+	a.push(key, r, a.nanos(now), a.nanos(now)+int64(ttl), false)
+}
+
+// get returns the answer stored under key: what a copy arriving at now
+// would be given without waiting.
+func (a *MemoryAnswers) get(key string, now time.Time) (platform.Reply, bool) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	seq, ok := a.index[key]
+	if !ok {
+		return platform.Reply{}, false
+	}
+	e := &a.queue[seq-a.first]
+	if e.pending || a.nanos(now) >= e.expires {
+		return platform.Reply{}, false
+	}
+	return e.reply, true
 }
 
 // A claim whose copy never fills it (its process died) expires after its

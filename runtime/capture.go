@@ -66,7 +66,7 @@ func (c *call) resume() error {
 	}
 	in := c.flow.Handlers[sess.Handler].Code[sess.PC].(*ir.Capture)
 	c.handler = sess.Handler
-	c.lastAt = in.At
+	c.last = in.Position()
 	value, retry := c.entry(in)
 	if retry {
 		return c.retry(in)
@@ -178,6 +178,7 @@ type SessionError struct {
 	Msg   string
 }
 
+// Error names the field and what is wrong with it.
 func (e *SessionError) Error() string { return "session field " + e.Field + ": " + e.Msg }
 
 // CheckSession checks that a session, from any store, fits f, the flow

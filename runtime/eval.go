@@ -55,7 +55,6 @@ func (c *call) environment() map[string]any {
 	for k, v := range c.sess.Vars {
 		env[k] = v
 	}
-	env[exprs.BudgetName] = &c.mem
 	c.env = env
 	return env
 }
@@ -113,6 +112,11 @@ func (c *call) eval(x *ir.Expr) (any, error) {
 		return x.Const, nil
 	}
 	env := c.environment()
+	if x.Budgeted && !c.budgeted {
+		// The first expression of the webhook that builds values: the
+		// rest (comparisons, names) never read the budget.
+		env[exprs.BudgetName], c.budgeted = &c.mem, true
+	}
 	for _, name := range x.Lookups {
 		if err := c.resolve(name); err != nil {
 			return nil, err

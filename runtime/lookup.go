@@ -28,24 +28,24 @@ const maxLookupBody = 1 << 20
 // lookupState is what this webhook's environment holds for one lookup: the
 // result for url, the URL the lookup's expression evaluated to last.
 type lookupState struct {
-	name    string
+	l       *ir.Lookup
 	url     string
 	have    bool // the environment holds the result for url
 	stubbed bool // the request gave the lookup (Request.Given), for any URL
 	busy    bool // its URL is being evaluated: a URL that reads its own lookup
 }
 
-// lookupIndex returns the index of name's state, adding it if absent.
-func (c *call) lookupIndex(name string) int {
+// lookupIndex returns the index of l's state, adding it if absent.
+func (c *call) lookupIndex(l *ir.Lookup) int {
 	for i := range c.lookups {
-		if c.lookups[i].name == name {
+		if c.lookups[i].l == l {
 			return i
 		}
 	}
 	if c.lookups == nil {
 		c.lookups = c.lookupsInline[:0]
 	}
-	c.lookups = append(c.lookups, lookupState{name: name})
+	c.lookups = append(c.lookups, lookupState{l: l})
 	return len(c.lookups) - 1
 }
 
@@ -53,17 +53,21 @@ func (c *call) lookupIndex(name string) int {
 // its expression evaluates to now. A lookup is fetched at most once per
 // call for each distinct URL: the session keeps each result (lookupKey), so
 // `?pin=${pin}` after a new capture is fetched again and the same URL is
-// not. A lookup the request gives (a test's stub) is that value for any
-// URL, and its URL is not evaluated.
+// not. A URL that reads no variable or lookup (ir.Lookup.URLVaries) is
+// evaluated once per webhook. A lookup the request gives (a test's stub) is
+// that value for any URL, and its URL is not evaluated.
 func (c *call) resolve(name string) error {
-	i := c.lookupIndex(name)
 	l := c.flow.Lookups[name]
+	i := c.lookupIndex(l)
 	if v, ok := c.req.Given[name]; ok {
 		if !c.lookups[i].stubbed {
 			c.lookups[i].stubbed = true
 			c.stub(l, v)
 		}
 		return nil
+	}
+	if c.lookups[i].have && !l.URLVaries {
+		return nil // its URL reads nothing that changes within a webhook: the result in env is for it
 	}
 	if c.lookups[i].busy {
 		return &Error{Code: "expr", Msg: fmt.Sprintf("the URL of lookup %s needs lookup %s itself", name, name), At: l.URL.At, Flow: c.flow.Name, Handler: c.handler}

@@ -93,6 +93,43 @@ handler main {
 `
 }
 
+// Within one webhook too, a lookup whose URL reads a variable is resolved
+// for the URL of the moment it is read: a flow that sets the variable
+// between two reads gets each URL's answer, and a URL that reads nothing
+// that changes is fetched once however often it is read.
+func TestLookupURLChangesWithinAWebhook(t *testing.T) {
+	srv := newCRM(t, func(w http.ResponseWriter, r *http.Request) {
+		jsonHandler(fmt.Sprintf(`{"id": %q}`, r.URL.Query().Get("k")))(w, r)
+	})
+	prog := compile(t, "keys.flow", `flow keys
+target tencent
+number "+8675500000000"
+
+lookup byVar = get "`+srv.URL+`/v?k=${key}" timeout 1s else {id: "none"}
+lookup byCaller = get "`+srv.URL+`/c?k=${caller}" timeout 1s else {id: "none"}
+otherwise -> main
+handler main {
+  set key = "a"
+  set first = byVar.id + byCaller.id
+  set key = "b"
+  set second = byVar.id + byCaller.id
+  set third = byCaller.id
+  agent 1
+}
+`)
+	eng := newEngine(t, prog)
+	body := webhook(t, "tencent", platform.Call{Session: "keys", Caller: "+8613166668888", Callee: "+8675500000000"})
+	res := serve(t, eng, &runtime.Request{Platform: "tencent", Body: body})
+	want := `{"CallInBound":{"OverrideAIAgentId":1,"Variables":[{"Key":"key","Value":"b"},` +
+		`{"Key":"first","Value":"a+8613166668888"},{"Key":"second","Value":"b+8613166668888"},{"Key":"third","Value":"+8613166668888"}]}}`
+	if res.Outcome != runtime.Answered || string(res.Reply.Body) != want {
+		t.Fatalf("%s %s\nwant %s", res.Outcome, res.Reply.Body, want)
+	}
+	if n := srv.hits.Load(); n != 3 {
+		t.Errorf("%d fetches, want 3: byVar for a and for b, byCaller once", n)
+	}
+}
+
 // A lookup whose URL uses a variable is fetched again when the variable
 // changes, and not when it comes back to a value already fetched: once per
 // call for each distinct URL, through a store that keeps sessions as JSON

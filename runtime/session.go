@@ -165,17 +165,14 @@ func (m *MemoryStore) compareAndSet(key string, rev uint64, s *Session, ttl time
 	size := SessionSize(key, s)
 	m.mu.Lock()
 	m.expire(now)
-	e, ok := m.entries[key]
-	if ok && !now.Before(e.expires) {
-		ok = false
-	}
+	e, held := m.entries[key]
+	ok := held && now.Before(e.expires) // held and live
 	if (ok && e.rev != rev) || (!ok && rev != 0) {
 		m.mu.Unlock()
 		return 0, ErrConflict
 	}
-	old, held := m.entries[key]
 	if held {
-		m.bytes -= old.size
+		m.bytes -= e.size
 	}
 	var evicted []Eviction
 	if m.bytes+size > m.budget {

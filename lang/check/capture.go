@@ -12,9 +12,9 @@ import (
 // keys are what a caller can press; an entry holds nothing else.
 const keys = "0123456789*#"
 
-// Defaults a capture takes for what it does not say (lang/compile uses the
-// same).
-const defaultMinDigits, defaultMaxDigits = 1, 25
+// DefaultMinDigits and DefaultMaxDigits are how many keys a capture takes
+// when it says no digits; lang/compile gives captures the same.
+const DefaultMinDigits, DefaultMaxDigits = 1, 25
 
 // captureRules checks what a capture means on every platform: at least one
 // try, accept and end values known now (a computed value would be ignored),
@@ -33,7 +33,7 @@ func (c *checker) captureRules(s *ast.Capture) {
 			end, _ = c.info.Values[x].(string)
 		}
 	}
-	lo, hi := defaultMinDigits, defaultMaxDigits
+	lo, hi := DefaultMinDigits, DefaultMaxDigits
 	if o := findOption(s.Options, "digits"); o != nil && len(o.Args) > 0 {
 		if l, h, ok := c.digits(o.Args[0]); ok {
 			lo, hi = l, h

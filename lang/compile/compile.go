@@ -95,7 +95,8 @@ func (l *lowerer) decl(f *ir.Flow, d ast.Decl) {
 		if d.Timeout != nil {
 			timeout = time.Duration(d.Timeout.Millis) * time.Millisecond
 		}
-		f.Lookups[d.Name.Name] = &ir.Lookup{Name: d.Name.Name, URL: l.expr(d.URL), Timeout: timeout, Else: l.expr(d.Else), At: d.At}
+		f.Lookups[d.Name.Name] = &ir.Lookup{Name: d.Name.Name, URL: l.expr(d.URL), Timeout: timeout, Else: l.expr(d.Else), At: d.At,
+			URLVaries: l.varies(d.URL)}
 	case *ast.Rule:
 		r := &ir.Rule{Handler: d.Handler.Name, At: d.At, Pos: d.At.String()}
 		if d.Cond != nil {
@@ -107,13 +108,28 @@ func (l *lowerer) decl(f *ir.Flow, d ast.Decl) {
 	}
 }
 
+// varies reports whether x reads a variable or a lookup: what can change
+// while one webhook runs.
+func (l *lowerer) varies(x *ast.Expr) bool {
+	cx := l.info.Exprs[x]
+	if cx == nil {
+		return true
+	}
+	for _, r := range cx.Refs {
+		if k, _ := l.info.Env.Kind(r); k == exprs.VarName || k == exprs.LookupName {
+			return true
+		}
+	}
+	return false
+}
+
 // expr wraps a compiled expression; nil in, nil out.
 func (l *lowerer) expr(x *ast.Expr) *ir.Expr {
 	if x == nil {
 		return nil
 	}
 	cx := l.info.Exprs[x]
-	out := &ir.Expr{Src: x.Text, At: x.At, Program: cx.Program, Type: cx.Type}
+	out := &ir.Expr{Src: x.Text, At: x.At, Program: cx.Program, Type: cx.Type, Budgeted: cx.Budgeted}
 	for _, r := range cx.Refs {
 		if k, _ := l.info.Env.Kind(r); k == exprs.LookupName {
 			out.Lookups = append(out.Lookups, r)

@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/callflow/callflow/lang/ast"
+	"github.com/callflow/callflow/lang/check"
 	"github.com/callflow/callflow/lang/ir"
 )
 
@@ -107,7 +108,7 @@ func (l *lowerer) end(code []ir.Instr, elseBody *ast.Block, jumps []*ir.Jump) []
 }
 
 func (l *lowerer) capture(pos ir.Pos, s *ast.Capture) *ir.Capture {
-	c := &ir.Capture{Pos: pos, Var: s.Var.Name, MinDigits: 1, MaxDigits: 25, Tries: 1,
+	c := &ir.Capture{Pos: pos, Var: s.Var.Name, MinDigits: check.DefaultMinDigits, MaxDigits: check.DefaultMaxDigits, Tries: 1,
 		Timeout: 10 * time.Second, DigitTimeout: 5 * time.Second}
 	for _, o := range s.Options {
 		l.captureOption(c, o)

@@ -165,8 +165,8 @@ func printSize(a []any) (int, bool) {
 	return textSize(a[0], MaxValue), false
 }
 
-// escapeSize is printSize for a URL: path escaping writes up to three bytes
-// per byte.
+// escapeSize is printSize for a URL: path and query escaping write up to
+// three bytes per byte.
 func escapeSize(a []any) (int, bool) {
 	if s, ok := a[0].(string); ok {
 		return mulBytes(len(s), 3), false

@@ -38,6 +38,11 @@ type Compiled struct {
 	Program *vm.Program
 	Type    reflect.Type // nil when only known at run time
 	Refs    []string     // environment names it reads, in order of first use
+	// Budgeted says it charges what it builds to env[BudgetName]: an
+	// evaluation must pass the webhook's *Budget there (a nil one checks
+	// each value against MaxValue only). Expressions that build nothing
+	// (comparisons, lookups of names) need none.
+	Budgeted bool
 
 	trans *translation // maps expr-lang positions back to the .flow text
 }
@@ -89,7 +94,8 @@ func (e *Env) compileWith(f *source.File, x *ast.Expr, isURL bool) (*Compiled, *
 	if err != nil {
 		return nil, e.mapError(f, x, &t, err)
 	}
-	return &Compiled{Program: prog, Type: staticType(prog.Node()), Refs: e.refs(prog.Node()), trans: &t}, nil
+	refs, budgeted := e.refs(prog.Node())
+	return &Compiled{Program: prog, Type: staticType(prog.Node()), Refs: refs, Budgeted: budgeted, trans: &t}, nil
 }
 
 // base holds the parts of expr-lang's configuration every flow shares: the
@@ -115,6 +121,7 @@ var base = sync.OnceValue(func() *conf.Config {
 	}
 	cfg.Functions[textFunc] = bounded(cfg.Functions[textFunc], printSize, "${…}")
 	cfg.Functions[urlFunc] = bounded(cfg.Functions[urlFunc], escapeSize, "${…}")
+	cfg.Functions[urlQueryFunc] = bounded(cfg.Functions[urlQueryFunc], escapeSize, "${…}")
 	return cfg
 })
 
@@ -201,20 +208,24 @@ func (v *envVisitor) Visit(n *exprast.Node) {
 }
 
 // refs collects the environment names an expression reads.
-func (e *Env) refs(root exprast.Node) []string {
+func (e *Env) refs(root exprast.Node) (names []string, budgeted bool) {
 	var c refCollector
 	c.env = e
 	exprast.Walk(&root, &c)
-	return c.names
+	return c.names, c.budgeted
 }
 
 type refCollector struct {
-	env   *Env
-	names []string
+	env      *Env
+	names    []string
+	budgeted bool // the patched tree passes env[BudgetName] to a builtin
 }
 
 func (c *refCollector) Visit(n *exprast.Node) {
 	id, ok := (*n).(*exprast.IdentifierNode)
+	if ok && id.Value == BudgetName {
+		c.budgeted = true
+	}
 	if !ok || !c.env.Has(id.Value) {
 		return
 	}

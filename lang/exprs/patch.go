@@ -62,7 +62,7 @@ func isInteger(n exprast.Node) bool { _, ok := n.(*exprast.IntegerNode); return 
 
 // budgeted are the functions whose first argument is the Budget.
 var budgeted = func() map[string]bool {
-	m := map[string]bool{textFunc: true, urlFunc: true, "toJSON": true}
+	m := map[string]bool{textFunc: true, urlFunc: true, urlQueryFunc: true, "toJSON": true}
 	for name := range sizers {
 		m[name] = true
 	}

@@ -1,7 +1,9 @@
 package exprs
 
 import (
+	"errors"
 	"net/url"
+	goruntime "runtime"
 	"strings"
 	"testing"
 
@@ -117,4 +119,40 @@ func FuzzCompileURLRoundTrip(f *testing.F) {
 			t.Errorf("%q: the fragment reads %q (%v), want %q", got, frag, err, v)
 		}
 	})
+}
+
+// Every interpolation of a lookup URL is charged to the budget before it
+// prints, wherever it stands: a list of references to one large string
+// builds nothing until it is printed, and then prints as megabytes. The
+// interpolation itself refuses, having allocated nothing of the kind.
+func TestURLInterpolationsAreBounded(t *testing.T) {
+	big := strings.Repeat("x", 20_000)
+	refs := make([]any, 100) // prints as 2 MB, over MaxValue
+	for i := range refs {
+		refs[i] = big
+	}
+	for _, src := range []string{
+		`"https://crm.example.com/p/${x}"`,
+		`"https://crm.example.com/p?q=${x}"`,
+		`"https://crm.example.com/p#${x}"`,
+	} {
+		env := NewEnv()
+		env.Define("x", "", VarName)
+		f := source.NewFile("t.flow", []byte(src))
+		c, d := env.CompileURL(f, &ast.Expr{Base: ast.Base{At: f.Span(0, len(src))}, Text: src})
+		if d != nil {
+			t.Fatalf("%s: %v", src, d)
+		}
+		var before, after goruntime.MemStats
+		goruntime.ReadMemStats(&before)
+		_, err := Eval(c, map[string]any{"x": refs})
+		goruntime.ReadMemStats(&after)
+		var me *MemoryError
+		if !errors.As(err, &me) || me.Func != "${…}" {
+			t.Errorf("%s: %v, want the interpolation refused", src, err)
+		}
+		if n := after.TotalAlloc - before.TotalAlloc; n > MaxValue {
+			t.Errorf("%s: %d bytes allocated before the refusal", src, n)
+		}
+	}
 }

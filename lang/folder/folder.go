@@ -37,6 +37,7 @@ type OutsideError struct {
 	Link, Target string
 }
 
+// Error names the link and where it points.
 func (e *OutsideError) Error() string {
 	return fmt.Sprintf("%s is a symbolic link to %s, outside the folder", e.Link, e.Target)
 }

@@ -114,6 +114,11 @@ type Lookup struct {
 	Timeout time.Duration
 	Else    *Expr
 	At      source.Span
+	// URLVaries says the URL reads a variable or another lookup, so it may
+	// change while a webhook runs (a PIN captured again); otherwise it is
+	// the same URL every time the webhook reads the lookup, and the runtime
+	// evaluates it once per webhook.
+	URLVaries bool
 }
 
 // Rule is `when COND -> HANDLER`; Cond is nil for otherwise.
@@ -140,4 +145,8 @@ type Expr struct {
 	Lookups []string     // lookups it reads, to fetch before it runs
 	Const   any          // the value, when IsConst
 	IsConst bool         // the value is known at compile time
+	// Budgeted says it charges what it builds to the webhook's memory
+	// budget (exprs.Compiled.Budgeted): the runtime passes the budget in
+	// the environment once such an expression runs.
+	Budgeted bool
 }

@@ -136,6 +136,18 @@ func Lookup(name string) (*Platform, bool) {
 	return nil, false
 }
 
+// MustLookup returns the platform with the given name, and panics when
+// there is none: for an adapter's package variables, so a platform the
+// runtime has an adapter for and this package does not declare fails at
+// start, not on a call.
+func MustLookup(name string) *Platform {
+	p, ok := Lookup(name)
+	if !ok {
+		panic("lang/platform does not declare " + name)
+	}
+	return p
+}
+
 // Supporting lists the platforms that can express step s.
 func Supporting(s Step) []string {
 	var out []string

@@ -17,13 +17,7 @@ import (
 
 // limits are the checker's callbot limits, applied again here to values
 // only known at run time.
-var limits = func() lplatform.Limits {
-	p, ok := lplatform.Lookup(Name)
-	if !ok {
-		panic("callbot: lang/platform does not declare " + Name)
-	}
-	return p.Limits
-}()
+var limits = lplatform.MustLookup(Name).Limits
 
 type envelope struct {
 	Method string  `json:"method"`

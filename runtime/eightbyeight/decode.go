@@ -3,8 +3,6 @@ package eightbyeight
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
-	"io"
 	"maps"
 	"net/http"
 	"strings"
@@ -191,7 +189,7 @@ func decodeObject(body []byte) (map[string]any, error) {
 	if len(bytes.TrimSpace(body)) == 0 {
 		return nil, &platform.DecodeError{Msg: "empty body"}
 	}
-	v, err := decodeJSON(body)
+	v, err := platform.DecodeJSONNumbers(body)
 	if err != nil {
 		return nil, &platform.DecodeError{Msg: "not JSON: " + err.Error()}
 	}
@@ -200,20 +198,6 @@ func decodeObject(body []byte) (map[string]any, error) {
 		return nil, &platform.DecodeError{Msg: "must be a JSON object, not " + platform.JSONType(v)}
 	}
 	return m, nil
-}
-
-// decodeJSON parses exactly one JSON value.
-func decodeJSON(b []byte) (any, error) {
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.UseNumber()
-	var v any
-	if err := dec.Decode(&v); err != nil {
-		return nil, err
-	}
-	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return nil, errors.New("data after the JSON value")
-	}
-	return v, nil
 }
 
 // str reads a string; absent and null are "". A required string must be
@@ -250,7 +234,7 @@ func eventData(p map[string]any) (map[string]any, error) {
 			p["eventData"] = nil
 			return nil, nil
 		}
-		inner, err := decodeJSON([]byte(v))
+		inner, err := platform.DecodeJSONNumbers([]byte(v))
 		if err != nil {
 			return nil, &platform.DecodeError{Field: field, Msg: "a string that is not JSON: " + err.Error()}
 		}

@@ -50,10 +50,4 @@ func New() *Adapter { return &Adapter{} }
 func (*Adapter) Name() string { return Name }
 
 // limits are 8x8's value ranges, shared with the checker.
-var limits = func() lplatform.Limits {
-	p, ok := lplatform.Lookup(Name)
-	if !ok {
-		panic("eightbyeight: lang/platform does not declare " + Name)
-	}
-	return p.Limits
-}()
+var limits = lplatform.MustLookup(Name).Limits

@@ -10,6 +10,7 @@ type ActionError struct {
 	Err   error
 }
 
+// Error is the adapter's own message.
 func (e *ActionError) Error() string { return e.Err.Error() }
 
 // Unwrap returns the adapter's own error.

@@ -288,9 +288,17 @@ func fileProblem(p string, err error) error {
 }
 
 // readFile reads a flow or table file, refusing anything but a regular file
-// (a named pipe would block the scan) and files over maxFileSize.
+// (reading a named pipe would block the scan) and files over maxFileSize.
+// The scan's file system opens without waiting for a pipe's writer
+// (rootFS), so the file is looked at once, open: what is read is what was
+// looked at.
 func readFile(fsys fs.FS, name string) ([]byte, error) {
-	fi, err := fs.Stat(fsys, name)
+	f, err := fsys.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
 	if err != nil {
 		return nil, err
 	}
@@ -299,17 +307,6 @@ func readFile(fsys fs.FS, name string) ([]byte, error) {
 	}
 	if fi.Size() > maxFileSize {
 		return nil, errTooLarge
-	}
-	f, err := fsys.Open(name)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	if fi, err = f.Stat(); err != nil {
-		return nil, err
-	}
-	if err := regular(fi); err != nil {
-		return nil, err // replaced between the two looks
 	}
 	b, err := io.ReadAll(io.LimitReader(f, maxFileSize+1))
 	if err != nil {

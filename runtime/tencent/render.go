@@ -91,13 +91,7 @@ func Decide(ev *platform.Event, r *platform.Response) (Decision, error) {
 
 // limits are the checker's tencent limits, applied again to ids only known
 // at run time.
-var limits = func() lplatform.Limits {
-	p, ok := lplatform.Lookup(Name)
-	if !ok {
-		panic("tencent: lang/platform does not declare " + Name)
-	}
-	return p.Limits
-}()
+var limits = lplatform.MustLookup(Name).Limits
 
 // checkID refuses an agent or IVR id outside lang/platform's range
 // (positive: OverrideAIAgentId and OverrideIvrId are ids, 0 would mean none).

@@ -108,7 +108,7 @@ func (c *fmtCmd) file(e *env, path, name string) (changed bool, code int) {
 		fmt.Fprintln(e.stdout, name)
 	}
 	if c.Write {
-		if err := writeFile(path, out); err != nil {
+		if err := writeAtomically(path, out); err != nil {
 			fmt.Fprintf(e.stderr, "callflow fmt: %s\n", pathError(err))
 			return changed, exitUsage
 		}
@@ -175,37 +175,4 @@ func pathError(err error) string {
 		return fmt.Sprintf("%s: %v", pe.Path, pe.Err)
 	}
 	return err.Error()
-}
-
-// writeFile replaces the file at path with data atomically: it writes a
-// temporary file in the same folder, gives it the old file's mode, and
-// renames it over the old one.
-func writeFile(path string, data []byte) (err error) {
-	fi, err := os.Stat(path)
-	if err != nil {
-		return err
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
-	if _, err = tmp.Write(data); err != nil {
-		return err
-	}
-	if err = tmp.Chmod(fi.Mode().Perm()); err != nil {
-		return err
-	}
-	if err = tmp.Sync(); err != nil {
-		return err
-	}
-	if err = tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
 }

@@ -12,7 +12,7 @@ import (
 func TestFmtWriteKeepsMode(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "a.flow")
-	if err := os.WriteFile(path, []byte("flow a;target 8x8\n"), 0o600); err != nil {
+	if err := os.WriteFile(path, []byte("flow a;target 8x8\n"), 0o640); err != nil {
 		t.Fatal(err)
 	}
 	var out, errOut bytes.Buffer
@@ -30,8 +30,8 @@ func TestFmtWriteKeepsMode(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if fi.Mode().Perm() != 0o600 {
-		t.Errorf("mode %v, want 0600", fi.Mode().Perm())
+	if fi.Mode().Perm() != 0o640 {
+		t.Errorf("mode %v, want 0640, the mode it had", fi.Mode().Perm())
 	}
 	entries, err := os.ReadDir(dir)
 	if err != nil {

@@ -194,8 +194,15 @@ func (s *state) save() error {
 }
 
 // writeAtomically replaces path with data: a reader sees the old file or
-// the new one, never part of either.
+// the new one, never part of either. The file keeps its mode; a new one is
+// made 0600 (os.CreateTemp). fmt -w and run --state both write with it.
 func writeAtomically(path string, data []byte) (err error) {
+	mode := os.FileMode(0o600)
+	if fi, err := os.Stat(path); err == nil {
+		mode = fi.Mode().Perm()
+	} else if !errors.Is(err, os.ErrNotExist) {
+		return err
+	}
 	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
 	if err != nil {
 		return err
@@ -207,6 +214,9 @@ func writeAtomically(path string, data []byte) (err error) {
 		}
 	}()
 	if _, err = f.Write(data); err != nil {
+		return err
+	}
+	if err = f.Chmod(mode); err != nil {
 		return err
 	}
 	if err = f.Sync(); err != nil { // else a crash may leave an empty file renamed
