@@ -16,7 +16,10 @@
 //     error reply such as Redis's OOM or READONLY) it opens, and no webhook
 //     waits on the store; after DefaultPause one operation probes it, and
 //     its success closes the breaker. A missing session, a revision
-//     conflict or a missing bundle is the store answering, not failing.
+//     conflict or a missing bundle is the store answering, not failing; a
+//     caller that gave up (its context canceled) counts for nothing; an
+//     operation still unanswered at its deadline counts as a failure, a
+//     claim's wait included (the copy it waits for is stuck, or the store).
 //   - A process-local fallback, never worse than one replica alone: while
 //     the store cannot be used, new calls keep their sessions and their
 //     deliveries' answers in this process's memory (a MemoryStore and a

@@ -26,7 +26,9 @@ import (
 func TestRealRedisStoppedAndRestarted(t *testing.T) {
 	srv := redistest.Start(t)
 	ctx := context.Background()
-	store, err := redisstore.Open(ctx, srv.URL())
+	// A stopped Redis refuses at once: the timeouts only keep a loaded
+	// machine's healthy Redis from looking slow.
+	store, err := redisstore.Open(ctx, srv.URL(), redisstore.WithTimeout(time.Second))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -100,15 +102,18 @@ func waitFor(t *testing.T, cond func() bool, what string) {
 	}
 }
 
-// TestRealRedisSlow: a real redis-server that stops answering for a
-// second (DEBUG SLEEP, as a Redis stuck on a slow command or a fork is)
+// TestRealRedisSlow: a real redis-server that stops answering for three
+// seconds (DEBUG SLEEP, as a Redis stuck on a slow command or a fork is)
 // costs each webhook at most go-redis's timeouts: every answer is the
 // flow's, within budget; the breaker opens, and closes once Redis answers
 // again.
 func TestRealRedisSlow(t *testing.T) {
 	srv := redistest.Start(t)
 	ctx := context.Background()
-	store, err := redisstore.Open(ctx, srv.URL())
+	// Timeouts of 300 ms (two tries each) against a sleep of 3 s: the
+	// breaker's three failures fit in the sleep with time to spare, and a
+	// loaded machine's healthy Redis is not taken for a slow one.
+	store, err := redisstore.Open(ctx, srv.URL(), redisstore.WithTimeout(300*time.Millisecond))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -122,12 +127,12 @@ func TestRealRedisSlow(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer conn.Close()
-	if _, err := conn.Write([]byte("*3\r\n$5\r\nDEBUG\r\n$5\r\nSLEEP\r\n$1\r\n1\r\n")); err != nil {
+	if _, err := conn.Write([]byte("*3\r\n$5\r\nDEBUG\r\n$5\r\nSLEEP\r\n$1\r\n3\r\n")); err != nil {
 		t.Fatal(err)
 	}
 	awake := make(chan error, 1)
 	go func() {
-		line, err := bufio.NewReader(conn).ReadString('\n') // +OK once the second is over
+		line, err := bufio.NewReader(conn).ReadString('\n') // +OK once the sleep is over
 		if err == nil && line != "+OK\r\n" {
 			err = fmt.Errorf("DEBUG SLEEP answered %q", line)
 		}
@@ -153,7 +158,7 @@ func TestRealRedisSlow(t *testing.T) {
 			t.Fatal(err)
 		}
 	case <-time.After(10 * time.Second):
-		t.Fatal("Redis did not wake from DEBUG SLEEP 1 within 10s")
+		t.Fatal("Redis did not wake from DEBUG SLEEP 3 within 10s")
 	}
 	waitFor(t, func() bool { return r.g.Status().Breaker == degrade.HalfOpen }, "the breaker to probe again")
 	r.want(t, r.handle("8x8", webhook8x8(t, "awake", 0, "", "")), budget8x8, menuPrompt)
