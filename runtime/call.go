@@ -22,13 +22,14 @@ type call struct {
 	now time.Time
 
 	// arrived is when the webhook came in (by the machine's clock, not the
-	// call's); deadline ends the platform's answer budget. The context that
-	// carries it is made only when I/O needs it: most tencent webhooks do
-	// none.
-	arrived  time.Time
-	deadline time.Time
-	ioCtx    context.Context
-	cancel   context.CancelFunc
+	// call's); the platform's answer budget runs from then (deadline). The
+	// context that carries it is made only when I/O needs it: most tencent
+	// webhooks do none. The budget is kept rather than the deadline: a
+	// time.Time more would move the call to the next size class.
+	arrived time.Time
+	budget  time.Duration
+	ioCtx   context.Context
+	cancel  context.CancelFunc
 
 	dl   *delivery // the delivery's claim, with a CallStore; else nil
 	flow *ir.Flow
@@ -56,11 +57,14 @@ type call struct {
 	trace     *Trace
 }
 
+// deadline is when the platform's answer budget ends.
+func (c *call) deadline() time.Time { return c.arrived.Add(c.budget) }
+
 // io is the request context bounded by the answer budget, for lookups and
 // the session store.
 func (c *call) io() context.Context {
 	if c.ioCtx == nil {
-		c.ioCtx, c.cancel = context.WithDeadline(c.ctx, c.deadline)
+		c.ioCtx, c.cancel = context.WithDeadline(c.ctx, c.deadline())
 	}
 	return c.ioCtx
 }

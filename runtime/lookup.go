@@ -180,7 +180,7 @@ var errLookupTimeout = errors.New("timed out")
 // the webhook's deadline. Its errors never quote the URL (net/http's do):
 // the log line gives it without secrets.
 func (c *call) get(l *ir.Lookup, u string) (any, error) {
-	timeout := min(l.Timeout, time.Until(c.deadline)-lookupMargin)
+	timeout := min(l.Timeout, time.Until(c.deadline())-lookupMargin)
 	if timeout <= 0 {
 		return nil, fmt.Errorf("%w: no time left in the answer budget", errLookupTimeout)
 	}

@@ -111,7 +111,7 @@ func (e *Engine) Serve(ctx context.Context, req *Request) (*Result, error) {
 // answer runs the flow for one understood webhook; dl is its claim when
 // the store is a CallStore, to keep the answer with the session.
 func (e *Engine) answer(ctx context.Context, req *Request, ev *platform.Event, ad platform.Adapter, now, arrived, deadline time.Time, dl *delivery) *Result {
-	c := &call{e: e, ctx: ctx, req: req, ev: ev, ad: ad, now: now, arrived: arrived, deadline: deadline, dl: dl}
+	c := &call{e: e, ctx: ctx, req: req, ev: ev, ad: ad, now: now, arrived: arrived, budget: deadline.Sub(arrived), dl: dl}
 	c.resp.Actions = c.actions[:0]
 	defer c.release()
 	if req.Trace {
