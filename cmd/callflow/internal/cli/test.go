@@ -72,6 +72,9 @@ func (c *testCmd) Run(e *env) error {
 			}
 			sources = renameFiles(errs, sources, display)
 			diag.Write(e.stderr, diag.FormatText, errs, sources)
+			if c.Format != "text" {
+				c.writeCompileErrors(e, errs)
+			}
 			return fail(exitProblems, "%s", diag.Summary(ds, len(names)))
 		}
 		opts := []flowtest.Option{flowtest.WithFS(fsys)}

@@ -3,8 +3,10 @@ package cli
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"os"
 
+	"github.com/callflow/callflow/lang/diag"
 	"github.com/callflow/callflow/runtime/flowtest"
 )
 
@@ -12,11 +14,7 @@ import (
 // asks for: the report alone on stdout, the count on stderr, and exit 1
 // when a test failed.
 func (c *testCmd) writeReport(e *env, rep flowtest.Report, display func(string) string) error {
-	write := flowtest.WriteJSON
-	if c.Format == "junit" {
-		write = flowtest.WriteJUnit
-	}
-	if err := write(e.stdout, rep, flowtest.WithPaths(display)); err != nil {
+	if err := c.write(e.stdout, rep, display); err != nil {
 		return fail(exitUsage, "%v", err)
 	}
 	if c.Coverage {
@@ -27,6 +25,33 @@ func (c *testCmd) writeReport(e *env, rep flowtest.Report, display func(string) 
 		return &exitError{code: exitProblems}
 	}
 	return nil
+}
+
+// write renders rep in the format asked for.
+func (c *testCmd) write(w io.Writer, rep flowtest.Report, display func(string) string) error {
+	if c.Format == "junit" {
+		return flowtest.WriteJUnit(w, rep, flowtest.WithPaths(display))
+	}
+	return flowtest.WriteJSON(w, rep, flowtest.WithPaths(display))
+}
+
+// writeCompileErrors writes, when the flows do not compile, a report in
+// which each error is a failed test named "compile" at the error's place:
+// a CI system that reads only the report then shows why no test ran,
+// instead of an empty or missing file. The errors' files are already the
+// names to show.
+func (c *testCmd) writeCompileErrors(e *env, errs diag.Diagnostics) {
+	var rep flowtest.Report
+	for _, d := range errs {
+		msg := fmt.Sprintf("error[%s]: %s", d.Code, d.Summary)
+		rep.Tests = append(rep.Tests, flowtest.Result{
+			Flow: "callflow", Name: "compile", At: d.Subject,
+			Failure: &flowtest.Failure{At: d.Subject, Msg: msg},
+		})
+	}
+	// The exit code already says the run failed; a report that cannot be
+	// written adds nothing to the diagnostics on stderr.
+	_ = c.write(e.stdout, rep, nil)
 }
 
 // writeCoverageFile writes the JSON coverage file of --coverage-out.
