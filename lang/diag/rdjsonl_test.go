@@ -125,6 +125,9 @@ func TestRDJSONLReviewdog(t *testing.T) {
 	}
 	var kept []string
 	for _, l := range strings.Split(strings.TrimSpace(out.String()), "\n") {
+		if l == "" {
+			continue
+		}
 		var d rdDiagnostic
 		if err := json.Unmarshal([]byte(l), &d); err != nil {
 			t.Fatalf("reviewdog printed %q: %v", l, err)
