@@ -3,7 +3,8 @@
 // what to do, and a did-you-mean where a near name exists.
 //
 // Phases collect diagnostics instead of stopping at the first one; writers in
-// this package render them as text, JSON, SARIF or GitHub annotations.
+// this package render them as text, JSON, SARIF, GitHub annotations or
+// reviewdog's rdjsonl.
 package diag
 
 import (

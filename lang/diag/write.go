@@ -14,14 +14,15 @@ type Format string
 
 // The output formats `callflow check --format` accepts.
 const (
-	FormatText   Format = "text"   // file:line:col headers with the source line and carets
-	FormatJSON   Format = "json"   // a JSON array of objects
-	FormatSARIF  Format = "sarif"  // SARIF 2.1.0 for GitHub code scanning
-	FormatGitHub Format = "github" // GitHub Actions workflow commands (annotations)
+	FormatText    Format = "text"    // file:line:col headers with the source line and carets
+	FormatJSON    Format = "json"    // a JSON array of objects
+	FormatSARIF   Format = "sarif"   // SARIF 2.1.0 for GitHub code scanning
+	FormatGitHub  Format = "github"  // GitHub Actions workflow commands (annotations)
+	FormatRDJSONL Format = "rdjsonl" // reviewdog's Diagnostic as JSON lines
 )
 
 // Formats lists every format in the order help text shows them.
-var Formats = []Format{FormatText, FormatJSON, FormatSARIF, FormatGitHub}
+var Formats = []Format{FormatText, FormatJSON, FormatSARIF, FormatGitHub, FormatRDJSONL}
 
 // ParseFormat returns the format named by s, ignoring case and surrounding
 // spaces.
@@ -32,7 +33,7 @@ func ParseFormat(s string) (Format, error) {
 			return f, nil
 		}
 	}
-	return "", fmt.Errorf("unknown output format %q (want text, json, sarif or github)", s)
+	return "", fmt.Errorf("unknown output format %q (want text, json, sarif, github or rdjsonl)", s)
 }
 
 // DefaultToolName is the SARIF driver name when WithTool gives none.
@@ -93,8 +94,10 @@ func Write(w io.Writer, f Format, ds Diagnostics, files source.Files, opts ...Wr
 		return WriteSARIF(w, ds, files, opts...)
 	case FormatGitHub:
 		return WriteGitHub(w, ds, files, opts...)
+	case FormatRDJSONL:
+		return WriteRDJSONL(w, ds, files, opts...)
 	}
-	return fmt.Errorf("unknown output format %q (want text, json, sarif or github)", string(f))
+	return fmt.Errorf("unknown output format %q (want text, json, sarif, github or rdjsonl)", string(f))
 }
 
 // Summary returns a one-line count for stderr, such as

@@ -92,6 +92,7 @@ func TestGolden(t *testing.T) {
 		{FormatJSON, "json.golden"},
 		{FormatSARIF, "sarif.golden"},
 		{FormatGitHub, "github.golden"},
+		{FormatRDJSONL, "rdjsonl.golden"},
 	} {
 		t.Run(string(tc.format), func(t *testing.T) {
 			var buf bytes.Buffer
@@ -146,9 +147,10 @@ func TestWriteDeterministic(t *testing.T) {
 
 func TestWriteEmpty(t *testing.T) {
 	want := map[Format]string{
-		FormatText:   "",
-		FormatJSON:   "[]\n",
-		FormatGitHub: "",
+		FormatText:    "",
+		FormatJSON:    "[]\n",
+		FormatGitHub:  "",
+		FormatRDJSONL: "",
 	}
 	for _, f := range Formats {
 		for _, ds := range []Diagnostics{nil, {}, {nil}} {
@@ -171,7 +173,7 @@ func TestWriteUnknownFormat(t *testing.T) {
 
 func TestParseFormat(t *testing.T) {
 	for in, want := range map[string]Format{
-		"text": FormatText, "json": FormatJSON, "sarif": FormatSARIF, "github": FormatGitHub,
+		"text": FormatText, "json": FormatJSON, "sarif": FormatSARIF, "github": FormatGitHub, "rdjsonl": FormatRDJSONL,
 		"SARIF": FormatSARIF, " GitHub ": FormatGitHub,
 	} {
 		got, err := ParseFormat(in)

@@ -21,6 +21,9 @@ type FlowCoverage struct {
 	// Missed lists what was not exercised, in source order. The steps of a
 	// handler that was never entered are counted but not listed.
 	Missed []Item
+	// Items lists every rule, handler and step with how often the tests
+	// reached it, in source order (rules, then each handler and its steps).
+	Items []Item
 }
 
 // Count is how many of Total were exercised.
@@ -42,6 +45,9 @@ type Item struct {
 	Name string // `when COND -> HANDLER`, the handler's name, or the step's keyword
 	In   string // for a step, its handler
 	At   source.Span
+	// Hits is how many times the tests reached it: webhooks a rule picked
+	// its handler for, entries into a handler, runs of a step.
+	Hits int
 }
 
 // String is "rule when COND -> HANDLER", "handler NAME" or "step KEYWORD in
@@ -62,9 +68,9 @@ type spanKey struct {
 func key(s source.Span) spanKey { return spanKey{s.File, s.Start.Offset, s.End.Offset} }
 
 type hits struct {
-	rules    map[spanKey]bool
-	handlers map[string]bool
-	steps    map[spanKey]bool
+	rules    map[spanKey]int
+	handlers map[string]int
+	steps    map[spanKey]int
 }
 
 type coverage struct {
@@ -76,7 +82,7 @@ type coverage struct {
 func newCoverage(prog *ir.Program) *coverage {
 	c := &coverage{prog: prog, flows: map[string]*hits{}}
 	for _, f := range prog.Flows {
-		c.flows[f.Name] = &hits{rules: map[spanKey]bool{}, handlers: map[string]bool{}, steps: map[spanKey]bool{}}
+		c.flows[f.Name] = &hits{rules: map[spanKey]int{}, handlers: map[string]int{}, steps: map[spanKey]int{}}
 	}
 	return c
 }
@@ -96,12 +102,12 @@ func (c *coverage) record(f *ir.Flow, tr *runtime.Trace) {
 		switch e.Kind {
 		case "rule":
 			if len(e.Result) >= 7 && e.Result[:7] == "matched" {
-				h.rules[key(e.At)] = true
+				h.rules[key(e.At)]++
 			}
 		case "handler":
-			h.handlers[e.Text] = true
+			h.handlers[e.Text]++
 		case "step":
-			h.steps[key(e.At)] = true
+			h.steps[key(e.At)]++
 		}
 	}
 }
@@ -115,35 +121,40 @@ func (c *coverage) report() []FlowCoverage {
 		h := c.flows[f.Name]
 		fc := FlowCoverage{Flow: f.Name, File: f.File}
 		for _, r := range f.Rules {
-			fc.Rules.Total++
-			if h.rules[key(r.At)] {
-				fc.Rules.Hit++
-				continue
-			}
 			name := "otherwise -> " + r.Handler
 			if r.Cond != nil {
 				name = "when " + r.Cond.Src + " -> " + r.Handler
 			}
-			fc.Missed = append(fc.Missed, Item{Kind: "rule", Name: name, At: r.At})
+			it := Item{Kind: "rule", Name: name, At: r.At, Hits: h.rules[key(r.At)]}
+			fc.Items = append(fc.Items, it)
+			fc.Rules.Total++
+			if it.Hits > 0 {
+				fc.Rules.Hit++
+			} else {
+				fc.Missed = append(fc.Missed, it)
+			}
 		}
 		for _, hd := range handlers(f) {
+			hi := Item{Kind: "handler", Name: hd.Name, At: hd.At, Hits: h.handlers[hd.Name]}
+			fc.Items = append(fc.Items, hi)
 			fc.Handlers.Total++
-			entered := h.handlers[hd.Name]
-			if entered {
+			if hi.Hits > 0 {
 				fc.Handlers.Hit++
 			} else {
-				fc.Missed = append(fc.Missed, Item{Kind: "handler", Name: hd.Name, At: hd.At})
+				fc.Missed = append(fc.Missed, hi)
 			}
 			for _, in := range hd.Code {
 				name, ok := stepName(in)
 				if !ok {
 					continue
 				}
+				it := Item{Kind: "step", Name: name, In: hd.Name, At: in.Span(), Hits: h.steps[key(in.Span())]}
+				fc.Items = append(fc.Items, it)
 				fc.Steps.Total++
-				if h.steps[key(in.Span())] {
+				if it.Hits > 0 {
 					fc.Steps.Hit++
-				} else if entered {
-					fc.Missed = append(fc.Missed, Item{Kind: "step", Name: name, In: hd.Name, At: in.Span()})
+				} else if hi.Hits > 0 {
+					fc.Missed = append(fc.Missed, it)
 				}
 			}
 		}

@@ -15,7 +15,9 @@
 //	for _, t := range report.Failures() { fmt.Println(t.Failure.At, t.Failure.Msg) }
 //
 // Every webhook is served with a trace, so the report also tells which
-// rules, handlers and steps the tests exercised (Report.Coverage).
+// rules, handlers and steps the tests exercised, and how often
+// (Report.Coverage). WriteJSON, WriteJUnit and WriteCoverageJSON render a
+// report for scripts and CI systems.
 package flowtest
 
 import (

@@ -18,7 +18,7 @@ import (
 )
 
 type checkCmd struct {
-	Format    formatFlag `default:"text" placeholder:"FORMAT" help:"Output format: text, json, sarif or github (default ${default})."`
+	Format    formatFlag `default:"text" placeholder:"FORMAT" help:"Output format: text, json, sarif, github or rdjsonl (default ${default})."`
 	Strict    bool       `help:"Treat warnings as errors: exit 1 when there are any."`
 	MaxErrors int        `name:"max-errors" default:"0" placeholder:"N" help:"Report at most N errors (0 reports all)."`
 	Color     string     `enum:"auto,always,never" default:"auto" placeholder:"WHEN" help:"Colour the text format: auto (when stdout is a terminal and NO_COLOR is unset), always or never (default ${default})."`

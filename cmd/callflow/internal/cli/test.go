@@ -21,6 +21,8 @@ type testCmd struct {
 	Verbose  bool     `short:"v" help:"Print every test, not only the failing ones."`
 	Filter   string   `name:"run" placeholder:"REGEX" help:"Run only the tests whose name, or FLOW/NAME, matches REGEX."`
 	Coverage bool     `help:"Print the share of rules, handlers and steps the tests exercised, and which were not."`
+	Format   string   `default:"text" enum:"text,json,junit" placeholder:"FORMAT" help:"Output format: text, json (one object per test) or junit (JUnit XML for CI) (default ${default})."`
+	CoverOut string   `name:"coverage-out" placeholder:"FILE" type:"path" help:"Write what the tests exercised, rule by rule, handler by handler and step by step with hit counts, to FILE as JSON."`
 	Paths    []string `arg:"" name:"path" help:"Flow files, or folders searched recursively for *.flow (hidden folders are skipped). The NAME_test.flow beside a NAME.flow is always included."`
 
 	run *regexp.Regexp
@@ -70,6 +72,9 @@ func (c *testCmd) Run(e *env) error {
 			}
 			sources = renameFiles(errs, sources, display)
 			diag.Write(e.stderr, diag.FormatText, errs, sources)
+			if c.Format != "text" {
+				c.writeCompileErrors(e, errs)
+			}
 			return fail(exitProblems, "%s", diag.Summary(ds, len(names)))
 		}
 		opts := []flowtest.Option{flowtest.WithFS(fsys)}
@@ -79,6 +84,14 @@ func (c *testCmd) Run(e *env) error {
 		rep = flowtest.Run(context.Background(), prog, opts...)
 	}
 
+	if c.CoverOut != "" {
+		if err := writeCoverageFile(c.CoverOut, rep.Coverage, display); err != nil {
+			return fail(exitUsage, "--coverage-out: %v", err)
+		}
+	}
+	if c.Format != "text" {
+		return c.writeReport(e, rep, display)
+	}
 	for _, t := range rep.Tests {
 		switch {
 		case t.Failure != nil:
