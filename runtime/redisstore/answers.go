@@ -65,6 +65,9 @@ func (s *Store) claimKey(ctx context.Context, rkey string, ttl time.Duration, se
 	wait := firstPoll
 	for {
 		held, get, err = s.trySet(ctx, rkey, mark, ttl, sessionKey)
+		if err == nil && string(held) == mark {
+			held = nil // our own SET, sent again by go-redis after its reply was lost: the claim is ours
+		}
 		if err != nil || held == nil || !bytes.HasPrefix(held, []byte("p ")) {
 			return token, held, get, err
 		}
@@ -77,7 +80,8 @@ func (s *Store) claimKey(ctx context.Context, rkey string, ttl time.Duration, se
 
 // trySet sets the claim's marker when the key is free, returning nil, or
 // returns the key's value; with a sessionKey, the session's GET is
-// pipelined with it.
+// pipelined with it (returned either way: a value that is the caller's
+// own marker is its claim).
 func (s *Store) trySet(ctx context.Context, rkey, mark string, ttl time.Duration, sessionKey string) ([]byte, *redis.StringCmd, error) {
 	args := []any{"SET", rkey, mark, "NX", "PX", millis(ttl), "GET"}
 	var set *redis.Cmd
@@ -97,7 +101,7 @@ func (s *Store) trySet(ctx context.Context, rkey, mark string, ttl time.Duration
 	if err != nil {
 		return nil, nil, err
 	}
-	return []byte(v), nil, nil
+	return []byte(v), get, nil
 }
 
 // sessionRead is what a pipelined GET of the session found.

@@ -1,0 +1,71 @@
+package redisstore_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/callflow/callflow/runtime"
+	"github.com/callflow/callflow/runtime/redisstore"
+)
+
+// replayer sends every command and pipeline twice, as go-redis does when
+// the reply to the first send is lost (a read timeout, a reset
+// connection) and it retries: Redis has done the first, the caller sees
+// the second's reply.
+type replayer struct{}
+
+func (replayer) DialHook(next redis.DialHook) redis.DialHook { return next }
+
+func (replayer) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
+	return func(ctx context.Context, cmd redis.Cmder) error {
+		if name := cmd.Name(); name != "hello" && name != "client" {
+			next(ctx, cmd)
+		}
+		return next(ctx, cmd)
+	}
+}
+
+func (replayer) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
+	return func(ctx context.Context, cmds []redis.Cmder) error {
+		if name := cmds[0].Name(); name != "hello" && name != "client" {
+			next(ctx, cmds)
+		}
+		return next(ctx, cmds)
+	}
+}
+
+// A claim whose reply was lost and whose SET was sent again finds its
+// own marker: it holds the claim, rather than waiting for itself until
+// the webhook's budget is spent.
+func TestClaimReplayedIsHeld(t *testing.T) {
+	s, _ := open(t, redisstore.WithHook(replayer{}))
+	claims := map[string]func(context.Context) (uint64, bool, error){
+		"claim": func(ctx context.Context) (uint64, bool, error) {
+			c, err := s.Claim(ctx, runtime.AnswerKey("tencent", "replayed", "replayed"), time.Minute)
+			return c.Token, c.Answered, err
+		},
+		"claim with session": func(ctx context.Context) (uint64, bool, error) {
+			c, read, err := s.ClaimSession(ctx, runtime.AnswerKey("8x8", "replayed", "e1"), time.Minute, "8x8|replayed")
+			if read.Err != runtime.ErrNotFound {
+				t.Errorf("session read with the claim: %v, want ErrNotFound", read.Err)
+			}
+			return c.Token, c.Answered, err
+		},
+		"outcome claim": func(ctx context.Context) (uint64, bool, error) {
+			c, err := s.Outcomes().Claim(ctx, "callback:replayed", time.Minute)
+			return c.Token, c.Settled, err
+		},
+	}
+	for name, claim := range claims {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		start := time.Now()
+		token, answered, err := claim(ctx)
+		cancel()
+		if err != nil || answered || token == 0 {
+			t.Errorf("%s, replayed: token %d, answered %v, %v after %v; want the claim held at once", name, token, answered, err, time.Since(start))
+		}
+	}
+}
