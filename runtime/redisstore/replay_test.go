@@ -2,12 +2,14 @@ package redisstore_test
 
 import (
 	"context"
+	"errors"
 	"testing"
 	"time"
 
 	"github.com/redis/go-redis/v9"
 
 	"github.com/callflow/callflow/runtime"
+	"github.com/callflow/callflow/runtime/platform"
 	"github.com/callflow/callflow/runtime/redisstore"
 )
 
@@ -67,5 +69,39 @@ func TestClaimReplayedIsHeld(t *testing.T) {
 		if err != nil || answered || token == 0 {
 			t.Errorf("%s, replayed: token %d, answered %v, %v after %v; want the claim held at once", name, token, answered, err, time.Since(start))
 		}
+	}
+}
+
+// A session write and fill whose reply was lost and whose script was sent
+// again finds what its first run wrote: the webhook is answered, not told
+// that another webhook of its call won.
+func TestSaveAndFillReplayedSucceeds(t *testing.T) {
+	s, _ := open(t, redisstore.WithHook(replayer{}))
+	ctx := ctxFor(t)
+	reply := platform.Reply{Status: 200, Body: []byte(`{"menu":1}`)}
+	c, _, err := s.ClaimSession(ctx, runtime.AnswerKey("8x8", "replayed", "e1"), time.Minute, "8x8|replayed")
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := runtime.SessionWrite{Key: "8x8|replayed", Session: session("replayed"), TTL: time.Hour}
+	rev, err := s.SaveAndFill(ctx, w, c, reply, time.Hour)
+	if err != nil || rev != 1 {
+		t.Fatalf("write replayed: revision %d, %v; want 1", rev, err)
+	}
+	if d, _ := s.Claim(ctx, c.Key, time.Minute); !d.Answered || string(d.Reply.Body) != string(reply.Body) {
+		t.Fatalf("the answer after a replayed write: %+v", d)
+	}
+	// The call ends at its next step: the session is deleted at revision 1.
+	c, _, err = s.ClaimSession(ctx, runtime.AnswerKey("8x8", "replayed", "e2"), time.Minute, "8x8|replayed")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rev, err := s.SaveAndFill(ctx, runtime.SessionWrite{Key: "8x8|replayed", Rev: 1}, c, reply, time.Hour); err != nil || rev != 0 {
+		t.Fatalf("deletion replayed: revision %d, %v; want 0", rev, err)
+	}
+	// A real conflict is still one: nothing written by this claim.
+	c, _, _ = s.ClaimSession(ctx, runtime.AnswerKey("8x8", "other", "e1"), time.Minute, "8x8|other")
+	if _, err := s.SaveAndFill(ctx, runtime.SessionWrite{Key: "8x8|other", Rev: 4, Session: session("other"), TTL: time.Hour}, c, reply, time.Hour); !errors.Is(err, runtime.ErrConflict) {
+		t.Fatalf("write at a revision that is not stored: %v, want ErrConflict", err)
 	}
 }

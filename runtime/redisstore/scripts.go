@@ -8,7 +8,9 @@ import "github.com/redis/go-redis/v9"
 // A session is the string "REVISION JSON"; an answer is "p TOKEN" while
 // claimed, then the reply (encodeReply). A replayed script (go-redis
 // retries one whose reply was lost) is harmless: a CAS finds the revision
-// it made and reports a conflict; a fill or release finds its token gone.
+// it made and reports a conflict; a session write with its answer finds
+// both written and reports them so; a fill or release finds its token
+// gone.
 var (
 	// casScript: KEYS[1] the session; ARGV rev, JSON, TTL in ms.
 	// Returns the new revision, or -1 for a conflict.
@@ -39,11 +41,20 @@ return 1
 	// JSON ("" deletes the session: at revision rev, or any when rev is 0),
 	// session TTL in ms, the claim's marker, the reply, its TTL in ms.
 	// Returns {new revision, 1 when filled}, or {-1, 0} for a conflict
-	// (nothing written).
+	// (nothing written). A replay finds the answer holding this reply (only
+	// this claim could fill it) and the session as the first run wrote it,
+	// and returns what that run did, not a conflict.
 	saveFillScript = redis.NewScript(luaRevision + `
 local rev = revision(KEYS[1])
 local any = ARGV[2] == '' and ARGV[1] == '0'
-if rev ~= tonumber(ARGV[1]) and not any then return {-1, 0} end
+if rev ~= tonumber(ARGV[1]) and not any then
+  if redis.call('GET', KEYS[2]) ~= ARGV[5] then return {-1, 0} end
+  if ARGV[2] == '' and rev == 0 then return {0, 1} end
+  if ARGV[2] ~= '' and redis.call('GET', KEYS[1]) == string.format('%d ', tonumber(ARGV[1]) + 1) .. ARGV[2] then
+    return {rev, 1}
+  end
+  return {-1, 0}
+end
 if ARGV[2] == '' then
   redis.call('DEL', KEYS[1])
   rev = 0
