@@ -99,8 +99,8 @@ func (c *serveCmd) Validate() error {
 	if c.DispatchTimeout <= 0 {
 		return fmt.Errorf("--dispatch-timeout must be more than 0, not %s", c.DispatchTimeout)
 	}
-	if c.StorePrefix == "" || strings.ContainsAny(c.StorePrefix, "{}") {
-		return fmt.Errorf("--store-prefix %q: use a non-empty prefix without { or } (the braces hold each call's hash tag)", c.StorePrefix)
+	if err := redisstore.CheckPrefix(c.StorePrefix); err != nil {
+		return fmt.Errorf("--store-prefix %w", err)
 	}
 	return nil
 }
