@@ -105,3 +105,22 @@ func TestSaveAndFillReplayedSucceeds(t *testing.T) {
 		t.Fatalf("write at a revision that is not stored: %v, want ErrConflict", err)
 	}
 }
+
+// A value of another type under the answer's key makes the script fail
+// before it writes anything: the session is not left written without its
+// answer (Redis keeps what a script wrote before an error).
+func TestSaveAndFillFailsBeforeWriting(t *testing.T) {
+	s, _ := open(t)
+	ctx := ctxFor(t)
+	if err := s.Client().RPush(ctx, "callflow:{8x8:typed}:a:e1", "not a string").Err(); err != nil {
+		t.Fatal(err)
+	}
+	c := runtime.Claim{Key: runtime.AnswerKey("8x8", "typed", "e1"), Token: 7}
+	w := runtime.SessionWrite{Key: "8x8|typed", Session: session("typed"), TTL: time.Hour}
+	if _, err := s.SaveAndFill(ctx, w, c, platform.Reply{Status: 200, Body: []byte("{}")}, time.Hour); err == nil {
+		t.Fatal("SaveAndFill over a list: no error")
+	}
+	if _, _, err := s.Get(ctx, "8x8|typed"); !errors.Is(err, runtime.ErrNotFound) {
+		t.Fatalf("the session after the script failed: %v, want none written", err)
+	}
+}

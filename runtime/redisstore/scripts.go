@@ -5,6 +5,10 @@ import "github.com/redis/go-redis/v9"
 // The store's Lua scripts. Each runs atomically and sets a key's TTL in
 // the same command that writes it. They use only what Redis 7.0 has.
 //
+// Every read comes before the first write: Redis keeps what a script
+// wrote before a command failed (a key of another type), so a script that
+// fails must fail before it writes.
+//
 // A session is the string "REVISION JSON"; an answer is "p TOKEN" while
 // claimed, then the reply (encodeReply). A replayed script (go-redis
 // retries one whose reply was lost) is harmless: a CAS finds the revision
@@ -46,9 +50,10 @@ return 1
 	// and returns what that run did, not a conflict.
 	saveFillScript = redis.NewScript(luaRevision + `
 local rev = revision(KEYS[1])
+local held = redis.call('GET', KEYS[2])
 local any = ARGV[2] == '' and ARGV[1] == '0'
 if rev ~= tonumber(ARGV[1]) and not any then
-  if redis.call('GET', KEYS[2]) ~= ARGV[5] then return {-1, 0} end
+  if held ~= ARGV[5] then return {-1, 0} end
   if ARGV[2] == '' and rev == 0 then return {0, 1} end
   if ARGV[2] ~= '' and redis.call('GET', KEYS[1]) == string.format('%d ', tonumber(ARGV[1]) + 1) .. ARGV[2] then
     return {rev, 1}
@@ -62,7 +67,7 @@ else
   rev = rev + 1
   redis.call('SET', KEYS[1], string.format('%d ', rev) .. ARGV[2], 'PX', ARGV[3])
 end
-if redis.call('GET', KEYS[2]) ~= ARGV[4] then return {rev, 0} end
+if held ~= ARGV[4] then return {rev, 0} end
 redis.call('SET', KEYS[2], ARGV[5], 'PX', ARGV[6])
 return {rev, 1}
 `)
