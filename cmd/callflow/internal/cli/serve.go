@@ -669,7 +669,7 @@ func serveURL(addr net.Addr) string {
 // Help is shown under the flags by `callflow serve --help`.
 func (c *serveCmd) Help() string {
 	return `Routes: POST /hooks/tencent[/{flow}], /hooks/tencent/s/{secret}[/{flow}], /hooks/8x8[/{flow}],
-/hooks/callback/{flow}, /hooks/callbot/{flow}; GET /healthz, /readyz, /v1/flows, /metrics.
+/hooks/callback/{flow}, /hooks/callbot/{flow}; GET /healthz, /readyz, /v1/flows, /v1/status, /metrics.
 
 Secrets come only from the environment, or from a file named by NAME_FILE:
   CALLFLOW_8X8_AUTH        the httpAuthHeader value 8x8 sends (see --8x8-auth-header)
