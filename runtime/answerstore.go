@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"time"
 
@@ -51,6 +52,12 @@ type AnswerStore interface {
 	// Release drops c without an answer; the next copy claims the key.
 	Release(ctx context.Context, c Claim) error
 }
+
+// ErrPending is wrapped, with ctx's error, in the error of a Claim whose
+// ctx ended while another copy's claim was still pending: the store
+// answered, the answer was not ready. A store that wraps another (a
+// circuit breaker) tells it from a store that did not answer in time.
+var ErrPending = errors.New("another copy of the delivery is still being answered")
 
 // Claim is what AnswerStore.Claim returns: the answer already given to the
 // delivery, or the caller's claim on it, to fill or release.
