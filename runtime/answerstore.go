@@ -53,10 +53,11 @@ type AnswerStore interface {
 	Release(ctx context.Context, c Claim) error
 }
 
-// ErrPending is wrapped, with ctx's error, in the error of a Claim whose
-// ctx ended while another copy's claim was still pending: the store
-// answered, the answer was not ready. A store that wraps another (a
-// circuit breaker) tells it from a store that did not answer in time.
+// ErrPending may be wrapped, with ctx's error, in the error of a Claim
+// whose ctx ended while another copy's claim was still pending: the store
+// answered, the answer was not ready. A store on the network (Redis)
+// wraps it, so that a store wrapping it (a circuit breaker) tells a slow
+// copy from a store that did not answer in time.
 var ErrPending = errors.New("another copy of the delivery is still being answered")
 
 // Claim is what AnswerStore.Claim returns: the answer already given to the
