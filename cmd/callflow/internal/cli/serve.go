@@ -156,7 +156,8 @@ func (c *serveCmd) serve(ctx context.Context, e *env, hooks *serveHooks) error {
 	var guard *degrade.Guard
 	var outcomes dispatch.OutcomeStore
 	if store != nil {
-		guard = degrade.New(degrade.WithLogger(logger.With("component", "store")), degrade.WithObserver(metrics))
+		guard = degrade.New(degrade.WithLogger(logger.With("component", "store")), degrade.WithObserver(metrics),
+			degrade.WithEvictionObserver(metrics.ObserveEviction))
 		outcomes = guard.Outcomes(store.Outcomes())
 	}
 	dispatcher, dispatchTo, err := c.dispatcher(logger, outcomes)
