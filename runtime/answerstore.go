@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"time"
 
@@ -51,6 +52,13 @@ type AnswerStore interface {
 	// Release drops c without an answer; the next copy claims the key.
 	Release(ctx context.Context, c Claim) error
 }
+
+// ErrPending may be wrapped, with ctx's error, in the error of a Claim
+// whose ctx ended while another copy's claim was still pending: the store
+// answered, the answer was not ready. A store on the network (Redis)
+// wraps it, so that a store wrapping it (a circuit breaker) tells a slow
+// copy from a store that did not answer in time.
+var ErrPending = errors.New("another copy of the delivery is still being answered")
 
 // Claim is what AnswerStore.Claim returns: the answer already given to the
 // delivery, or the caller's claim on it, to fill or release.

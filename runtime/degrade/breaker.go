@@ -92,10 +92,11 @@ func (g *Guard) run(ctx context.Context, op string, bounded bool, fn func(contex
 }
 
 // answered says err is the store answering: nothing, or one of the
-// contract's answers.
+// contract's answers, or a claim still pending at the caller's deadline
+// (another copy is slow; the store answered every poll).
 func answered(err error) bool {
 	return err == nil || errors.Is(err, runtime.ErrNotFound) || errors.Is(err, runtime.ErrConflict) ||
-		errors.Is(err, runtime.ErrNoBundle)
+		errors.Is(err, runtime.ErrNoBundle) || errors.Is(err, runtime.ErrPending)
 }
 
 // bound is ctx for one operation: until the caller's deadline less the

@@ -18,8 +18,10 @@
 //     its success closes the breaker. A missing session, a revision
 //     conflict or a missing bundle is the store answering, not failing; a
 //     caller that gave up (its context canceled) counts for nothing; an
-//     operation still unanswered at its deadline counts as a failure, a
-//     claim's wait included (the copy it waits for is stuck, or the store).
+//     operation still unanswered at its deadline counts as a failure, but
+//     not a claim that waited until its deadline for another copy's answer
+//     with the store answering every poll (runtime.ErrPending: that copy is
+//     slow, not the store; a copy that died leaves a claim that expires).
 //   - A process-local fallback, never worse than one replica alone: while
 //     the store cannot be used, new calls keep their sessions and their
 //     deliveries' answers in this process's memory (a MemoryStore and a

@@ -70,6 +70,7 @@ type config struct {
 	localMemory int64
 	log         *slog.Logger
 	obs         Observer
+	onEvict     func(runtime.Eviction)
 }
 
 // WithFailures sets how many failed operations in a row open the breaker
@@ -93,6 +94,14 @@ func WithOpTimeout(d time.Duration) Option { return func(c *config) { c.opTimeou
 // sessions closest to expiring are evicted, each logged.
 func WithLocalMemory(bytes int64) Option { return func(c *config) { c.localMemory = bytes } }
 
+// WithEvictionObserver sets who is told of each session evicted from
+// this process's memory to stay within WithLocalMemory's budget (a dropped
+// caller), for metrics: runtime/server's Metrics.ObserveEviction counts
+// them with the engine's own.
+func WithEvictionObserver(fn func(runtime.Eviction)) Option {
+	return func(c *config) { c.onEvict = fn }
+}
+
 // WithLogger sets where transitions and evictions are logged (default:
 // nowhere).
 func WithLogger(l *slog.Logger) Option { return func(c *config) { c.log = l } }
@@ -112,7 +121,11 @@ func New(opts ...Option) *Guard {
 	g := &Guard{margin: cfg.margin, opTimeout: cfg.opTimeout, log: cfg.log, obs: cfg.obs,
 		localAnswers: runtime.NewMemoryAnswers(0), localOutcomes: dispatch.NewMemoryOutcomes(0),
 		state: gobreaker.StateClosed, since: time.Now()}
-	g.local = runtime.NewMemoryStore(runtime.MemoryBudget(cfg.localMemory), runtime.OnEviction(g.evicted))
+	storeOpts := []runtime.StoreOption{runtime.MemoryBudget(cfg.localMemory), runtime.OnEviction(g.evicted)}
+	if cfg.onEvict != nil {
+		storeOpts = append(storeOpts, runtime.OnEviction(cfg.onEvict))
+	}
+	g.local = runtime.NewMemoryStore(storeOpts...)
 	failures := uint32(cfg.failures)
 	g.cb = gobreaker.NewTwoStepCircuitBreaker[struct{}](gobreaker.Settings{
 		Name:          "store",

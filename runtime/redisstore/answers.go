@@ -57,19 +57,27 @@ func (s *Store) claim(ctx context.Context, key string, ttl time.Duration, sessio
 
 // claimKey claims rkey for ttl under a new token (held is nil), or
 // returns what a filled key holds, polling while another claim is
-// pending. ctx's end is returned as it is. With a sessionKey, the session
-// is read in the claim's round trip (get).
+// pending. ctx's end is returned as it is; with runtime.ErrPending when
+// it came while waiting for a pending claim (during a pause, or a poll
+// after Redis had answered). With a sessionKey, the session is read in
+// the claim's round trip (get).
 func (s *Store) claimKey(ctx context.Context, rkey string, ttl time.Duration, sessionKey string) (token uint64, held []byte, get *redis.StringCmd, err error) {
 	token = newToken()
 	mark := marker(token)
 	wait := firstPoll
-	for {
+	for polled := false; ; polled = true {
 		held, get, err = s.trySet(ctx, rkey, mark, ttl, sessionKey)
+		if err == nil && string(held) == mark {
+			held = nil // our own SET, sent again by go-redis after its reply was lost: the claim is ours
+		}
+		if err != nil && polled && ctx.Err() != nil {
+			return 0, nil, nil, fmt.Errorf("%w: %w", runtime.ErrPending, ctx.Err())
+		}
 		if err != nil || held == nil || !bytes.HasPrefix(held, []byte("p ")) {
 			return token, held, get, err
 		}
 		if err := pause(ctx, wait); err != nil {
-			return 0, nil, nil, err
+			return 0, nil, nil, fmt.Errorf("%w: %w", runtime.ErrPending, err)
 		}
 		wait = min(2*wait, maxPoll)
 	}
@@ -77,7 +85,8 @@ func (s *Store) claimKey(ctx context.Context, rkey string, ttl time.Duration, se
 
 // trySet sets the claim's marker when the key is free, returning nil, or
 // returns the key's value; with a sessionKey, the session's GET is
-// pipelined with it.
+// pipelined with it (returned either way: a value that is the caller's
+// own marker is its claim).
 func (s *Store) trySet(ctx context.Context, rkey, mark string, ttl time.Duration, sessionKey string) ([]byte, *redis.StringCmd, error) {
 	args := []any{"SET", rkey, mark, "NX", "PX", millis(ttl), "GET"}
 	var set *redis.Cmd
@@ -97,7 +106,7 @@ func (s *Store) trySet(ctx context.Context, rkey, mark string, ttl time.Duration
 	if err != nil {
 		return nil, nil, err
 	}
-	return []byte(v), nil, nil
+	return []byte(v), get, nil
 }
 
 // sessionRead is what a pipelined GET of the session found.
@@ -117,10 +126,13 @@ func (s *Store) sessionRead(ctx context.Context, get *redis.StringCmd) runtime.S
 }
 
 // claimError is ctx's error when ctx ended (a claim's waiting is bounded
-// by it, whatever go-redis made of the deadline), else err with its
-// operation.
+// by it, whatever go-redis made of the deadline), with runtime.ErrPending
+// when it ended during a wait; else err with its operation.
 func claimError(ctx context.Context, err error) error {
-	if ctx.Err() != nil {
+	switch {
+	case errors.Is(err, runtime.ErrPending):
+		return err
+	case ctx.Err() != nil:
 		return ctx.Err()
 	}
 	return storeError(ctx, "claim", err)

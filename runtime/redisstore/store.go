@@ -35,10 +35,20 @@ func New(client redis.UniversalClient, opts ...Option) (*Store, error) {
 }
 
 func newStore(client redis.UniversalClient, prefix string, owned bool) (*Store, error) {
-	if prefix == "" || strings.ContainsAny(prefix, "{}") {
-		return nil, fmt.Errorf("redisstore: prefix %q: use a non-empty prefix without { or } (the braces hold each call's hash tag)", prefix)
+	if err := CheckPrefix(prefix); err != nil {
+		return nil, fmt.Errorf("redisstore: prefix %w", err)
 	}
 	return &Store{rdb: client, prefix: prefix + ":", owned: owned}, nil
+}
+
+// CheckPrefix reports a key prefix WithPrefix would refuse: empty, or
+// holding a brace. The error starts with the quoted prefix, for the
+// caller to say where it came from.
+func CheckPrefix(prefix string) error {
+	if prefix == "" || strings.ContainsAny(prefix, "{}") {
+		return fmt.Errorf("%q: use a non-empty prefix without { or } (the braces hold each call's hash tag)", prefix)
+	}
+	return nil
 }
 
 // Ping checks that Redis answers, and loads the store's scripts so that

@@ -99,8 +99,8 @@ func (c *serveCmd) Validate() error {
 	if c.DispatchTimeout <= 0 {
 		return fmt.Errorf("--dispatch-timeout must be more than 0, not %s", c.DispatchTimeout)
 	}
-	if c.StorePrefix == "" || strings.ContainsAny(c.StorePrefix, "{}") {
-		return fmt.Errorf("--store-prefix %q: use a non-empty prefix without { or } (the braces hold each call's hash tag)", c.StorePrefix)
+	if err := redisstore.CheckPrefix(c.StorePrefix); err != nil {
+		return fmt.Errorf("--store-prefix %w", err)
 	}
 	return nil
 }
@@ -156,7 +156,8 @@ func (c *serveCmd) serve(ctx context.Context, e *env, hooks *serveHooks) error {
 	var guard *degrade.Guard
 	var outcomes dispatch.OutcomeStore
 	if store != nil {
-		guard = degrade.New(degrade.WithLogger(logger.With("component", "store")), degrade.WithObserver(metrics))
+		guard = degrade.New(degrade.WithLogger(logger.With("component", "store")), degrade.WithObserver(metrics),
+			degrade.WithEvictionObserver(metrics.ObserveEviction))
 		outcomes = guard.Outcomes(store.Outcomes())
 	}
 	dispatcher, dispatchTo, err := c.dispatcher(logger, outcomes)
@@ -669,7 +670,7 @@ func serveURL(addr net.Addr) string {
 // Help is shown under the flags by `callflow serve --help`.
 func (c *serveCmd) Help() string {
 	return `Routes: POST /hooks/tencent[/{flow}], /hooks/tencent/s/{secret}[/{flow}], /hooks/8x8[/{flow}],
-/hooks/callback/{flow}, /hooks/callbot/{flow}; GET /healthz, /readyz, /v1/flows, /metrics.
+/hooks/callback/{flow}, /hooks/callbot/{flow}; GET /healthz, /readyz, /v1/flows, /v1/status, /metrics.
 
 Secrets come only from the environment, or from a file named by NAME_FILE:
   CALLFLOW_8X8_AUTH        the httpAuthHeader value 8x8 sends (see --8x8-auth-header)
