@@ -200,9 +200,11 @@ func (w *Watcher) reload(ctx context.Context) (map[string]bool, error) {
 	}
 	w.digest = snap.digest
 	ev := w.apply(ctx, snap, initial, start)
+	// Ready before the event goes out: whoever hears of the first load
+	// (serve prints "loaded") may ask /readyz at once.
+	w.readied.Do(func() { close(w.ready) })
 	w.log(ev)
 	w.emit(ev)
-	w.readied.Do(func() { close(w.ready) })
 	return snap.dirs, nil
 }
 

@@ -170,6 +170,30 @@ func TestInitialLoad(t *testing.T) {
 	}
 }
 
+// Whoever hears of the first load finds the watcher ready: serve prints
+// "loaded" from the event, and a load balancer or a test may ask /readyz at
+// once (a replica once answered it 503 right after saying it had loaded).
+func TestReadyBeforeFirstEvent(t *testing.T) {
+	dir := t.TempDir()
+	write(t, filepath.Join(dir, "a.flow"), flowSrc("a", "+10000000001", 1))
+	readyAtEvent := make(chan bool, 1)
+	var w *Watcher // set before Run starts, so the callback may read it
+	startWith(t, dir, func(ww *Watcher) { w = ww }, OnReload(func(ev Event) {
+		if !ev.Initial {
+			return
+		}
+		select {
+		case <-w.Ready():
+			readyAtEvent <- true
+		default:
+			readyAtEvent <- false
+		}
+	}))
+	if !<-readyAtEvent {
+		t.Error("the first load's event went out before Ready was closed")
+	}
+}
+
 // An invalid edit keeps the last good version serving, with the
 // diagnostics in the status; fixing it activates the fix.
 func TestInvalidEditKeepsLastGood(t *testing.T) {
