@@ -44,7 +44,7 @@ func (f *formatFlag) Decode(ctx *kong.DecodeContext) error {
 // Validate is called by kong after parsing; its error is a usage error.
 func (c *checkCmd) Validate() error {
 	if c.MaxErrors < 0 {
-		return fmt.Errorf("--max-errors must be 0 or more, not %d", c.MaxErrors)
+		return fmt.Errorf("--max-errors must be 0 or more (0 reports every error), not %d", c.MaxErrors)
 	}
 	return nil
 }
