@@ -42,8 +42,9 @@ type app struct {
 	Help    helpCmd    `cmd:"" help:"Print the help of callflow, or of a command."`
 }
 
-// env is what a subcommand's Run method receives: where to write.
+// env is what a subcommand's Run method receives: where to read and write.
 type env struct {
+	stdin          io.Reader
 	stdout, stderr io.Writer
 }
 
@@ -83,7 +84,7 @@ func Run(args []string, stdout, stderr io.Writer) int {
 	if done {
 		return code
 	}
-	err := ctx.Run(&env{stdout: stdout, stderr: stderr})
+	err := ctx.Run(&env{stdin: os.Stdin, stdout: stdout, stderr: stderr})
 	if err == nil {
 		return exitOK
 	}
