@@ -18,17 +18,18 @@ const stdinName = "<standard input>"
 // input twice: it can only be read once.
 var errStdinTwice = errors.New("- (standard input) is given more than once; it can be read only once")
 
-// withStdin is a file system with standard input's text added at its root
-// as stdinName, so a flow read from standard input compiles with the tables
-// of the working directory, like a file there.
+// withStdin is a file system with standard input's text added as the file
+// name, a file called stdinName in the working directory, so a flow read
+// from standard input compiles with the tables there, like a file there.
 type withStdin struct {
 	fs.FS
-	src []byte
+	name string
+	src  []byte
 }
 
 func (f withStdin) Open(name string) (fs.File, error) {
-	if name == stdinName {
-		return fstest.MapFS{stdinName: {Data: f.src}}.Open(name)
+	if name == f.name {
+		return fstest.MapFS{f.name: {Data: f.src}}.Open(name)
 	}
 	return f.FS.Open(name)
 }
