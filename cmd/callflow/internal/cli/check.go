@@ -18,11 +18,11 @@ import (
 )
 
 type checkCmd struct {
-	Format    formatFlag `default:"text" placeholder:"FORMAT" help:"Output format: text, json, sarif or github (default ${default})."`
+	Format    formatFlag `default:"text" placeholder:"FORMAT" predictor:"diag-format" help:"Output format: text, json, sarif or github (default ${default})."`
 	Strict    bool       `help:"Treat warnings as errors: exit 1 when there are any."`
 	MaxErrors int        `name:"max-errors" default:"0" placeholder:"N" help:"Report at most N errors (0 reports all)."`
 	Color     string     `enum:"auto,always,never" default:"auto" placeholder:"WHEN" help:"Colour the text format: auto (when stdout is a terminal and NO_COLOR is unset), always or never (default ${default})."`
-	Paths     []string   `arg:"" name:"path" help:"Flow files, or folders searched recursively for *.flow (hidden folders are skipped); - reads a flow from standard input."`
+	Paths     []string   `arg:"" name:"path" predictor:"flows" help:"Flow files, or folders searched recursively for *.flow (hidden folders are skipped); - reads a flow from standard input."`
 }
 
 // formatFlag is --format: any name diag.ParseFormat accepts.

@@ -32,14 +32,15 @@ const (
 type app struct {
 	VersionFlag versionFlag `name:"version" help:"Print the version, commit and Go version, as callflow version does."`
 
-	Check   checkCmd   `cmd:"" help:"Check flows (files or folders) and report problems."`
-	Fmt     fmtCmd     `cmd:"" help:"Print flows in the canonical layout; -l lists, -w rewrites, -d diffs, --check fails on unformatted files."`
-	Graph   graphCmd   `cmd:"" help:"Draw a flow as a diagram: a Mermaid flowchart or a Graphviz DOT graph."`
-	Run     runCmd     `cmd:"" help:"Answer one webhook with the flows at PATH and print the platform JSON."`
-	Serve   serveCmd   `cmd:"" help:"Serve webhooks for the flows in a folder, reloading them as they change."`
-	Test    testCmd    `cmd:"" help:"Run the test blocks of flows (virtual clock, stubbed lookups, no network)."`
-	Version versionCmd `cmd:"" help:"Print the version, commit and Go version."`
-	Help    helpCmd    `cmd:"" help:"Print the help of callflow, or of a command."`
+	Check      checkCmd      `cmd:"" help:"Check flows (files or folders) and report problems."`
+	Fmt        fmtCmd        `cmd:"" help:"Print flows in the canonical layout; -l lists, -w rewrites, -d diffs, --check fails on unformatted files."`
+	Graph      graphCmd      `cmd:"" help:"Draw a flow as a diagram: a Mermaid flowchart or a Graphviz DOT graph."`
+	Run        runCmd        `cmd:"" help:"Answer one webhook with the flows at PATH and print the platform JSON."`
+	Serve      serveCmd      `cmd:"" help:"Serve webhooks for the flows in a folder, reloading them as they change."`
+	Test       testCmd       `cmd:"" help:"Run the test blocks of flows (virtual clock, stubbed lookups, no network)."`
+	Version    versionCmd    `cmd:"" help:"Print the version, commit and Go version."`
+	Help       helpCmd       `cmd:"" help:"Print the help of callflow, or of a command."`
+	Completion completionCmd `cmd:"" help:"Print the script that makes bash, zsh or fish complete callflow's commands and flags."`
 }
 
 // env is what a subcommand's Run method receives: where to read and write.
@@ -69,6 +70,9 @@ type kongExit int
 // Main runs callflow with the process's arguments and standard streams, and
 // returns the exit code.
 func Main() int {
+	if line, ok := os.LookupEnv(completionLineEnv); ok && line != "" {
+		return completeLine(os.Stdout, os.Stderr)
+	}
 	return Run(os.Args[1:], os.Stdout, os.Stderr)
 }
 
@@ -110,19 +114,9 @@ func commandPath(ctx *kong.Context) string {
 	return "callflow"
 }
 
-// parse parses args into cli. When done is set the command line has been
-// fully handled (help printed, or a usage error reported) and code is the
-// exit code.
-func parse(cli *app, args []string, stdout, stderr io.Writer) (ctx *kong.Context, code int, done bool) {
-	defer func() {
-		if r := recover(); r != nil {
-			c, ok := r.(kongExit)
-			if !ok {
-				panic(r)
-			}
-			ctx, code, done = nil, int(c), true
-		}
-	}()
+// newParser is callflow's kong parser for cli. Its Exit panics with a
+// kongExit, which parse recovers: callflow runs in-process in tests.
+func newParser(cli *app, stdout, stderr io.Writer) *kong.Kong {
 	parser, err := kong.New(cli,
 		kong.Name("callflow"),
 		kong.Description("Check, format, run, test and serve .flow call flows."),
@@ -136,7 +130,24 @@ func parse(cli *app, args []string, stdout, stderr io.Writer) (ctx *kong.Context
 		// The command tree is wrong: a bug, not a usage error.
 		panic(err)
 	}
-	ctx, err = parser.Parse(args)
+	return parser
+}
+
+// parse parses args into cli. When done is set the command line has been
+// fully handled (help printed, or a usage error reported) and code is the
+// exit code.
+func parse(cli *app, args []string, stdout, stderr io.Writer) (ctx *kong.Context, code int, done bool) {
+	defer func() {
+		if r := recover(); r != nil {
+			c, ok := r.(kongExit)
+			if !ok {
+				panic(r)
+			}
+			ctx, code, done = nil, int(c), true
+		}
+	}()
+	parser := newParser(cli, stdout, stderr)
+	ctx, err := parser.Parse(args)
 	if err != nil {
 		var pe *kong.ParseError
 		if errors.As(err, &pe) {

@@ -31,7 +31,7 @@ type fmtCmd struct {
 	Write bool     `short:"w" help:"Rewrite the files whose formatting differs, in place."`
 	Diff  bool     `short:"d" help:"Print a unified diff for each file whose formatting differs; exit 1 if there is one."`
 	Check bool     `help:"Only list the files that are not formatted, and exit 1 if there are any. Nothing else is printed or written."`
-	Paths []string `arg:"" optional:"" name:"path" help:"Flow files, or folders searched recursively for *.flow (hidden files and folders are skipped). No path, or -, reads standard input and writes standard output."`
+	Paths []string `arg:"" optional:"" name:"path" predictor:"flows" help:"Flow files, or folders searched recursively for *.flow (hidden files and folders are skipped). No path, or -, reads standard input and writes standard output."`
 }
 
 // Validate is called by kong after parsing; its error is a usage error.

@@ -18,7 +18,7 @@ import (
 
 type graphCmd struct {
 	Format string `enum:"mermaid,dot" default:"mermaid" placeholder:"FORMAT" help:"Diagram format: mermaid (a flowchart GitHub renders in Markdown) or dot (Graphviz) (default ${default})."`
-	File   string `arg:"" name:"file" help:"The .flow file to draw."`
+	File   string `arg:"" name:"file" predictor:"flows" help:"The .flow file to draw."`
 }
 
 // Run checks the file like `callflow check` (errors go to stderr as text

@@ -26,7 +26,7 @@ type runCmd struct {
 	State    string   `placeholder:"FILE" help:"Keep sessions and answers in FILE between runs, to walk a multi-step call one webhook at a time (FILE.lock is its lock)."`
 	Given    []string `sep:"none" placeholder:"NAME=JSON" help:"Stub a lookup (or table rows) with a JSON value; no HTTP is done for it."`
 	Trace    bool     `help:"Print on stderr each rule tried, the handler, the steps and lookups."`
-	Path     string   `arg:"" name:"path" help:"A flow file or a folder of flows; - reads the flow from standard input (then give the webhook as a file)."`
+	Path     string   `arg:"" name:"path" predictor:"flows" help:"A flow file or a folder of flows; - reads the flow from standard input (then give the webhook as a file)."`
 	Webhook  string   `arg:"" optional:"" name:"webhook" help:"The webhook JSON file, or - for standard input (default)."`
 }
 
