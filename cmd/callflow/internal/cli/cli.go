@@ -17,6 +17,7 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/alecthomas/kong"
 )
@@ -125,6 +126,7 @@ func newParser(cli *app, stdout, stderr io.Writer) *kong.Kong {
 		kong.ConfigureHelp(kong.HelpOptions{Compact: true}),
 		kong.TypeMapper(reflect.TypeFor[int](), wholeNumber(strconv.IntSize)),
 		kong.TypeMapper(reflect.TypeFor[int64](), wholeNumber(64)),
+		kong.TypeMapper(reflect.TypeFor[time.Duration](), kong.MapperFunc(duration)),
 	)
 	if err != nil {
 		// The command tree is wrong: a bug, not a usage error.
@@ -159,7 +161,10 @@ func parse(cli *app, args []string, stdout, stderr io.Writer) (ctx *kong.Context
 			// kong puts the command's name before a Validate error; the
 			// prefix already names it.
 			msg = strings.TrimPrefix(msg, ctx.Selected().Path()+": ")
+		} else if len(args) > 0 && msg == "unexpected argument "+args[0] {
+			msg = fmt.Sprintf("unknown command %q; the commands are %s", args[0], commandNames(parser.Model.Node))
 		}
+		msg = readable(msg)
 		fmt.Fprintf(stderr, "%s: %s\n", cmd, msg)
 		fmt.Fprintf(stderr, "Run '%s --help' for usage.\n", cmd)
 		return nil, exitUsage, true
