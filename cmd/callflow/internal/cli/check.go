@@ -18,11 +18,11 @@ import (
 )
 
 type checkCmd struct {
-	Format    formatFlag `default:"text" placeholder:"FORMAT" help:"Output format: text, json, sarif, github or rdjsonl (default ${default})."`
+	Format    formatFlag `default:"text" placeholder:"FORMAT" predictor:"diag-format" help:"Output format: text, json, sarif, github or rdjsonl (default ${default})."`
 	Strict    bool       `help:"Treat warnings as errors: exit 1 when there are any."`
 	MaxErrors int        `name:"max-errors" default:"0" placeholder:"N" help:"Report at most N errors (0 reports all)."`
 	Color     string     `enum:"auto,always,never" default:"auto" placeholder:"WHEN" help:"Colour the text format: auto (when stdout is a terminal and NO_COLOR is unset), always or never (default ${default})."`
-	Paths     []string   `arg:"" name:"path" help:"Flow files, or folders searched recursively for *.flow (hidden folders are skipped)."`
+	Paths     []string   `arg:"" name:"path" predictor:"flows" help:"Flow files, or folders searched recursively for *.flow (hidden folders are skipped); - reads a flow from standard input."`
 }
 
 // formatFlag is --format: any name diag.ParseFormat accepts.
@@ -44,7 +44,7 @@ func (f *formatFlag) Decode(ctx *kong.DecodeContext) error {
 // Validate is called by kong after parsing; its error is a usage error.
 func (c *checkCmd) Validate() error {
 	if c.MaxErrors < 0 {
-		return fmt.Errorf("--max-errors must be 0 or more, not %d", c.MaxErrors)
+		return fmt.Errorf("--max-errors must be 0 or more (0 reports every error), not %d", c.MaxErrors)
 	}
 	return nil
 }
@@ -54,13 +54,24 @@ func (c *checkCmd) Run(e *env) error {
 	if err != nil {
 		return fail(exitUsage, "%v", err)
 	}
-	files, err := collectFlows(c.Paths, e.stderr)
+	paths, stdin, err := splitStdin(c.Paths)
+	if err != nil {
+		return fail(exitUsage, "%v", err)
+	}
+	files, err := collectFlows(paths, e.stderr)
 	if err != nil {
 		return err
 	}
 	fsys, names, display, err := flowFS(cwd, files)
 	if err != nil {
 		return fail(exitUsage, "%v", err)
+	}
+	if stdin {
+		src, err := readStdin(e.stdin)
+		if err != nil {
+			return fail(exitUsage, "%v", err)
+		}
+		fsys, names = addStdin(fsys, names, display != nil, cwd, src)
 	}
 
 	sources := source.Files{}
@@ -195,6 +206,18 @@ func flowFS(cwd string, files []string) (fsys fs.FS, names []string, display fun
 		return filepath.ToSlash(abs)
 	}
 	return os.DirFS(root), names, display, nil
+}
+
+// addStdin adds standard input's text to fsys, as a file called stdinName
+// in the working directory, and its name to names. fromRoot says that fsys
+// is the root of the file system (flowFS's display is set), not cwd.
+func addStdin(fsys fs.FS, names []string, fromRoot bool, cwd string, src []byte) (fs.FS, []string) {
+	name := stdinName
+	if fromRoot {
+		root := filepath.VolumeName(cwd) + string(filepath.Separator)
+		name = filepath.ToSlash(strings.TrimPrefix(filepath.Join(cwd, stdinName), root))
+	}
+	return withStdin{FS: fsys, name: name, src: src}, append(names, name)
 }
 
 // relInside returns abs relative to cwd, slash-separated, when it lies

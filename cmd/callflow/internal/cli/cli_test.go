@@ -18,7 +18,7 @@ func TestRunInProcess(t *testing.T) {
 		{[]string{"--help"}, 0, "Usage: callflow <command>", ""},
 		{[]string{"check", "-h"}, 0, "Usage: callflow check <path> ...", ""},
 		{[]string{"version"}, 0, "callflow ", ""},
-		{nil, 2, "", "Run 'callflow --help' for usage."},
+		{nil, 0, "Usage: callflow <command>", ""},
 		{[]string{"check"}, 2, "", "Run 'callflow check --help' for usage."},
 		{[]string{"check", "--format", "xml", "."}, 2, "", `unknown output format "xml"`},
 		{[]string{"check", "no/such/dir"}, 2, "", "callflow check: no/such/dir: no such file or directory"},

@@ -20,13 +20,18 @@ import (
 
 // fmtCmd is `callflow fmt`, gofmt for flows. Without flags it prints the
 // formatted source of every file; -l, -w and -d list, rewrite and diff the
-// files whose layout differs, and --check only lists them and fails.
+// files whose layout differs, and --check only lists them and fails. With no
+// path, or -, it formats standard input.
+//
+// Exit codes follow gofmt's: 2 when a file does not parse or cannot be read
+// or written, else 1 when -d printed a diff or --check listed a file, else 0
+// (-l alone lists and exits 0, as gofmt -l does; --check is for CI).
 type fmtCmd struct {
-	List  bool     `short:"l" help:"List the files whose formatting differs from callflow fmt's; exit 1 if there are any."`
+	List  bool     `short:"l" help:"List the files whose formatting differs from callflow fmt's (exit 0, as gofmt -l)."`
 	Write bool     `short:"w" help:"Rewrite the files whose formatting differs, in place."`
-	Diff  bool     `short:"d" help:"Print a unified diff for each file whose formatting differs."`
+	Diff  bool     `short:"d" help:"Print a unified diff for each file whose formatting differs; exit 1 if there is one."`
 	Check bool     `help:"Only list the files that are not formatted, and exit 1 if there are any. Nothing else is printed or written."`
-	Paths []string `arg:"" name:"path" help:"Flow files, or folders searched recursively for *.flow (hidden files and folders are skipped)."`
+	Paths []string `arg:"" optional:"" name:"path" predictor:"flows" help:"Flow files, or folders searched recursively for *.flow (hidden files and folders are skipped). No path, or -, reads standard input and writes standard output."`
 }
 
 // Validate is called by kong after parsing; its error is a usage error.
@@ -38,27 +43,22 @@ func (c *fmtCmd) Validate() error {
 }
 
 func (c *fmtCmd) Run(e *env) error {
+	args := c.Paths
+	if len(args) == 0 {
+		args = []string{stdinArg}
+	}
+	if _, stdin, err := splitStdin(args); err != nil {
+		return fail(exitUsage, "%v", err)
+	} else if stdin && c.Write {
+		return fail(exitUsage, "cannot use -w with standard input; name the files to rewrite")
+	}
 	cwd, err := os.Getwd()
 	if err != nil {
 		return fail(exitUsage, "%v", err)
 	}
-	files, code := c.collect(e.stderr)
-	unformatted := false
+	files, code := c.collect(args, e.stderr)
 	for _, path := range files {
-		name := path
-		if abs, err := filepath.Abs(path); err == nil {
-			if rel, ok := relInside(cwd, abs); ok {
-				name = rel
-			} else {
-				name = filepath.ToSlash(abs)
-			}
-		}
-		changed, c2 := c.file(e, path, name)
-		code = max(code, c2)
-		unformatted = unformatted || changed
-	}
-	if unformatted && (c.List || c.Check) {
-		code = max(code, exitProblems)
+		code = max(code, c.file(e, path, displayName(cwd, path)))
 	}
 	if code != exitOK {
 		return &exitError{code: code}
@@ -66,63 +66,83 @@ func (c *fmtCmd) Run(e *env) error {
 	return nil
 }
 
-// file formats one file and does what the flags say. It reports whether
-// the file's formatting differs, and an exit code.
-func (c *fmtCmd) file(e *env, path, name string) (changed bool, code int) {
-	src, err := os.ReadFile(path)
+// displayName is how fmt names path in its output: relative to the working
+// directory inside it, absolute outside, and stdinName for standard input.
+func displayName(cwd, path string) string {
+	if path == stdinArg {
+		return stdinName
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return path
+	}
+	if rel, ok := relInside(cwd, abs); ok {
+		return rel
+	}
+	return filepath.ToSlash(abs)
+}
+
+// file formats one file, or standard input for "-", and does what the flags
+// say. It returns the exit code for that file.
+func (c *fmtCmd) file(e *env, path, name string) int {
+	var src []byte
+	var err error
+	if path == stdinArg {
+		src, err = readStdin(e.stdin)
+	} else {
+		src, err = os.ReadFile(path)
+	}
 	if err != nil {
 		fmt.Fprintf(e.stderr, "callflow fmt: %s\n", pathError(err))
-		return false, exitUsage
+		return exitUsage
 	}
 	out, err := format.Source(name, src)
 	if err != nil {
 		var se *format.SyntaxError
 		if errors.As(err, &se) {
 			files := source.Files{name: source.NewFile(name, src)}
-			if werr := diag.WriteText(e.stderr, se.Diagnostics, files); werr != nil {
-				fmt.Fprintf(e.stderr, "callflow fmt: %v\n", err)
+			if werr := diag.WriteText(e.stderr, se.Diagnostics, files); werr == nil {
+				return exitUsage
 			}
-			return false, exitProblems
 		}
 		fmt.Fprintf(e.stderr, "callflow fmt: %v\n", err)
-		return false, exitProblems
+		return exitUsage
 	}
-	changed = !bytes.Equal(src, out)
-	if c.Check {
-		if changed {
-			fmt.Fprintln(e.stdout, name)
-		}
-		return changed, exitOK
-	}
-	if !c.List && !c.Write && !c.Diff {
+	changed := !bytes.Equal(src, out)
+	if !c.List && !c.Write && !c.Diff && !c.Check {
 		if _, err := e.stdout.Write(out); err != nil {
 			fmt.Fprintf(e.stderr, "callflow fmt: %v\n", err)
-			return changed, exitUsage
+			return exitUsage
 		}
-		return changed, exitOK
+		return exitOK
 	}
 	if !changed {
-		return false, exitOK
+		return exitOK
 	}
-	if c.List {
+	code := exitOK
+	if c.List || c.Check {
 		fmt.Fprintln(e.stdout, name)
+	}
+	if c.Check {
+		code = exitProblems
 	}
 	if c.Write {
 		if err := writeAtomically(path, out); err != nil {
 			fmt.Fprintf(e.stderr, "callflow fmt: %s\n", pathError(err))
-			return changed, exitUsage
+			return exitUsage
 		}
 	}
 	if c.Diff {
 		e.stdout.Write(diff.Diff(name+".orig", src, name, out))
+		code = exitProblems
 	}
-	return changed, exitOK
+	return code
 }
 
-// collect returns the files the arguments name: files as given, folders
+// collect returns the files the arguments name: "-" and files as given, folders
 // walked for *.flow files, skipping hidden files and folders. Paths that
 // cannot be read are reported, and the code is then exitUsage.
-func (c *fmtCmd) collect(stderr io.Writer) (files []string, code int) {
+func (c *fmtCmd) collect(args []string, stderr io.Writer) (files []string, code int) {
 	seen := map[string]bool{}
 	add := func(p string) {
 		if !seen[p] {
@@ -130,7 +150,11 @@ func (c *fmtCmd) collect(stderr io.Writer) (files []string, code int) {
 			files = append(files, p)
 		}
 	}
-	for _, arg := range c.Paths {
+	for _, arg := range args {
+		if arg == stdinArg {
+			add(arg)
+			continue
+		}
 		fi, err := os.Stat(arg)
 		if err != nil {
 			fmt.Fprintf(stderr, "callflow fmt: %s\n", pathError(err))

@@ -51,8 +51,8 @@ func TestFmtWriteLeavesBrokenFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	var out, errOut bytes.Buffer
-	if code := Run([]string{"fmt", "-w", path}, &out, &errOut); code != 1 {
-		t.Fatalf("exit %d, want 1; stderr %s", code, errOut.String())
+	if code := Run([]string{"fmt", "-w", path}, &out, &errOut); code != exitUsage { // 2, as gofmt
+		t.Fatalf("exit %d, want 2; stderr %s", code, errOut.String())
 	}
 	if !bytes.Contains(errOut.Bytes(), []byte("error[syntax]")) {
 		t.Errorf("stderr %q has no syntax diagnostic", errOut.String())

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -25,7 +26,7 @@ type runCmd struct {
 	State    string   `placeholder:"FILE" help:"Keep sessions and answers in FILE between runs, to walk a multi-step call one webhook at a time (FILE.lock is its lock)."`
 	Given    []string `sep:"none" placeholder:"NAME=JSON" help:"Stub a lookup (or table rows) with a JSON value; no HTTP is done for it."`
 	Trace    bool     `help:"Print on stderr each rule tried, the handler, the steps and lookups."`
-	Path     string   `arg:"" name:"path" help:"A flow file or a folder of flows."`
+	Path     string   `arg:"" name:"path" predictor:"flows" help:"A flow file or a folder of flows; - reads the flow from standard input (then give the webhook as a file)."`
 	Webhook  string   `arg:"" optional:"" name:"webhook" help:"The webhook JSON file, or - for standard input (default)."`
 }
 
@@ -38,11 +39,20 @@ func (c *runCmd) Run(e *env) error {
 	if err != nil {
 		return fail(exitUsage, "--given: %v", err)
 	}
-	body, err := readWebhook(c.Webhook)
+	var flowSrc []byte
+	if c.Path == stdinArg {
+		if c.Webhook == "" || c.Webhook == stdinArg {
+			return fail(exitUsage, "the flow is read from standard input (-), so give the webhook as a file")
+		}
+		if flowSrc, err = readStdin(e.stdin); err != nil {
+			return fail(exitUsage, "%v", err)
+		}
+	}
+	body, err := readWebhook(c.Webhook, e.stdin)
 	if err != nil {
 		return fail(exitUsage, "%v", err)
 	}
-	prog, display, err := compileForRun(c.Path, e.stderr)
+	prog, display, err := compileForRun(c.Path, flowSrc, e.stderr)
 	if err != nil {
 		return err
 	}
@@ -110,20 +120,28 @@ func (c *runCmd) print(e *env, res *runtime.Result, runErr error) error {
 	return nil
 }
 
-// compileForRun compiles PATH; errors are printed as diagnostics. display
+// compileForRun compiles PATH, or src for "-" (standard input, with the
+// working directory's tables); errors are printed as diagnostics. display
 // maps the file names positions carry to what run prints: relative to the
 // working directory (absolute outside it), as check prints them.
-func compileForRun(path string, stderr io.Writer) (*ir.Program, func(string) string, error) {
-	fi, err := os.Stat(path)
-	if err != nil {
-		return nil, nil, fail(exitUsage, "%v", err)
-	}
+func compileForRun(path string, src []byte, stderr io.Writer) (*ir.Program, func(string) string, error) {
+	var fsys fs.FS
 	dir, files := path, []string(nil)
-	if !fi.IsDir() {
-		dir, files = filepath.Dir(path), []string{filepath.Base(path)}
+	if path == stdinArg {
+		dir, files = ".", []string{stdinName}
+		fsys = withStdin{FS: os.DirFS(dir), name: stdinName, src: src}
+	} else {
+		fi, err := os.Stat(path)
+		if err != nil {
+			return nil, nil, fail(exitUsage, "%v", err)
+		}
+		if !fi.IsDir() {
+			dir, files = filepath.Dir(path), []string{filepath.Base(path)}
+		}
+		fsys = os.DirFS(dir)
 	}
 	display := displayFrom(dir)
-	fsys := os.DirFS(dir)
+	var err error
 	if files == nil {
 		if files, err = lang.FlowFiles(fsys, "."); err != nil {
 			return nil, nil, fail(exitUsage, "%v", err)
@@ -158,9 +176,9 @@ func displayFrom(dir string) func(string) string {
 	}
 }
 
-func readWebhook(name string) ([]byte, error) {
-	if name == "" || name == "-" {
-		return io.ReadAll(io.LimitReader(os.Stdin, runtime.MaxBody+1))
+func readWebhook(name string, stdin io.Reader) ([]byte, error) {
+	if name == "" || name == stdinArg {
+		return io.ReadAll(io.LimitReader(stdin, runtime.MaxBody+1))
 	}
 	return os.ReadFile(name)
 }

@@ -107,7 +107,8 @@ func (c *testCmd) Run(e *env) error {
 	if c.Coverage {
 		printCoverage(e.stdout, rep.Coverage, display)
 	}
-	fmt.Fprintf(e.stdout, "%d passed, %d failed\n", rep.Passed(), rep.Failed())
+	// The results went to stdout; the summary goes to stderr, as check's.
+	fmt.Fprintf(e.stderr, "%d passed, %d failed\n", rep.Passed(), rep.Failed())
 	if !rep.OK() {
 		return &exitError{code: exitProblems}
 	}

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"io"
 	"runtime"
 	"runtime/debug"
 )
@@ -14,13 +15,19 @@ var Version = "dev"
 type versionCmd struct{}
 
 func (c *versionCmd) Run(e *env) error {
-	version, commit := buildVersion()
-	_, err := fmt.Fprintf(e.stdout, "callflow %s\ncommit  %s\ngo      %s %s/%s\n",
-		version, commit, runtime.Version(), runtime.GOOS, runtime.GOARCH)
-	if err != nil {
+	if err := printVersion(e.stdout); err != nil {
 		return fail(exitUsage, "%v", err)
 	}
 	return nil
+}
+
+// printVersion prints the version, the commit and the Go version, for
+// `callflow version` and `callflow --version`.
+func printVersion(w io.Writer) error {
+	version, commit := buildVersion()
+	_, err := fmt.Fprintf(w, "callflow %s\ncommit  %s\ngo      %s %s/%s\n",
+		version, commit, runtime.Version(), runtime.GOOS, runtime.GOARCH)
+	return err
 }
 
 // buildVersion returns the version and the VCS commit the binary was built
