@@ -1,6 +1,13 @@
 package diag
 
-import "github.com/callflow/callflow/lang/source"
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/callflow/callflow/lang/internal/suggest"
+	"github.com/callflow/callflow/lang/source"
+)
 
 // SuppressionKind says where a suppression was written, in SARIF's words.
 type SuppressionKind string
@@ -72,4 +79,34 @@ func Codes() []string {
 		out[i] = string(r.Code)
 	}
 	return out
+}
+
+// ParseDisabled reads the codes of `check --disable`: each value may hold
+// several codes separated by commas. Every code must be a warning's: an
+// unknown code gets a did-you-mean, and an error's code is refused, since
+// errors mean the flow does not load.
+func ParseDisabled(values []string) ([]Code, error) {
+	var out []Code
+	for _, v := range values {
+		for _, name := range strings.Split(v, ",") {
+			name = strings.TrimSpace(name)
+			if name == "" {
+				continue
+			}
+			code := Code(name)
+			r, ok := RuleFor(code)
+			switch {
+			case !ok:
+				msg := fmt.Sprintf("--disable %s: no diagnostic has this code", name)
+				if near := suggest.Nearest(name, Codes()); near != "" {
+					msg += fmt.Sprintf(" (did you mean %q?)", near)
+				}
+				return nil, errors.New(msg + "; docs/language.md section 9 lists the codes")
+			case r.Severity != Warning:
+				return nil, fmt.Errorf("--disable %s: %s is an error, and errors cannot be disabled; only warnings can", name, name)
+			}
+			out = append(out, code)
+		}
+	}
+	return out, nil
 }
