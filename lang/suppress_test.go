@@ -1,6 +1,7 @@
 package lang_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/callflow/callflow/lang"
@@ -70,5 +71,15 @@ func TestErrorsNotSuppressible(t *testing.T) {
 	}
 	if len(codes) != 2 || codes[0] != diag.BadSuppression || codes[1] != diag.UnknownHandler {
 		t.Errorf("codes %v, want bad-suppression then unknown-handler", codes)
+	}
+}
+
+// TestSuppressionCRLF: a file saved with Windows line ends suppresses the
+// same as one with \n.
+func TestSuppressionCRLF(t *testing.T) {
+	src := strings.ReplaceAll(suppressSrc, "\n", "\r\n")
+	_, ds := lang.CompileFile("s.flow", []byte(src), lang.WithDisabled(diag.UnreachableHandler))
+	if len(ds) != 0 {
+		t.Errorf("CRLF source:\n%s", ds)
 	}
 }

@@ -123,7 +123,8 @@ func (c *checker) directives(f *ast.File, src *source.File) []*directive {
 	}
 	var out []*directive
 	for _, cm := range f.Comments {
-		text := strings.TrimLeft(strings.TrimPrefix(cm.Text, "#"), " \t")
+		// A CRLF file's comments end in \r, which is no part of a code or reason.
+		text := strings.TrimRight(strings.TrimLeft(strings.TrimPrefix(cm.Text, "#"), " \t"), " \t\r")
 		if !strings.HasPrefix(text, directivePrefix) {
 			continue
 		}
