@@ -75,11 +75,14 @@ func TestErrorsNotSuppressible(t *testing.T) {
 }
 
 // TestSuppressionCRLF: a file saved with Windows line ends suppresses the
-// same as one with \n.
+// same as one with \n, and its reason carries no \r.
 func TestSuppressionCRLF(t *testing.T) {
 	src := strings.ReplaceAll(suppressSrc, "\n", "\r\n")
-	_, ds := lang.CompileFile("s.flow", []byte(src), lang.WithDisabled(diag.UnreachableHandler))
-	if len(ds) != 0 {
-		t.Errorf("CRLF source:\n%s", ds)
+	_, ds := lang.CompileFile("s.flow", []byte(src), lang.WithDisabled(diag.UnreachableHandler), lang.WithSuppressed(true))
+	if len(ds) != 2 || ds[0].Suppressed == nil || ds[0].Suppressed.Justification != "the carrier rewrites national numbers" {
+		t.Fatalf("CRLF source:\n%s", ds)
+	}
+	if end := ds[0].Suppressed.At.End; end.Col != 1+len("# callflow:ignore not-e164 the carrier rewrites national numbers") {
+		t.Errorf("the comment's span ends at column %d, after the \r", end.Col)
 	}
 }
