@@ -27,14 +27,13 @@ const (
 
 // directive is one valid suppression comment.
 type directive struct {
-	file    string
-	line    int // the line it covers; 0 for ignore-file
-	reason  string
-	at      source.Span // the whole comment
-	codes   []diag.Code
-	codeAt  []source.Span
-	used    []bool
-	wholeOf bool // ignore-file
+	file      string
+	line      int // the line it covers; 0 for ignore-file
+	reason    string
+	at        source.Span // the whole comment
+	codes     []namedCode
+	used      []bool // used[i]: codes[i] silenced a warning
+	wholeFile bool   // ignore-file
 }
 
 // suppress marks the warnings the unit's suppression comments and the
@@ -83,11 +82,11 @@ func (u *Unit) disabled(code diag.Code) bool {
 
 // covers marks d suppressed when dir applies to it, and says whether it did.
 func (dir *directive) covers(d *diag.Diagnostic) bool {
-	if d.Subject.File != dir.file || (!dir.wholeOf && d.Subject.Start.Line != dir.line) {
+	if d.Subject.File != dir.file || (!dir.wholeFile && d.Subject.Start.Line != dir.line) {
 		return false
 	}
 	for i, code := range dir.codes {
-		if code == d.Code {
+		if code.code == d.Code {
 			dir.used[i] = true
 			d.Suppressed = &diag.Suppression{Kind: diag.InSource, Justification: dir.reason, At: dir.at}
 			return true
@@ -98,18 +97,19 @@ func (dir *directive) covers(d *diag.Diagnostic) bool {
 
 func (dir *directive) reportUnused(c *checker) {
 	kind := ignoreLine
-	if dir.wholeOf {
+	if dir.wholeFile {
 		kind = ignoreFile
 	}
-	for i, code := range dir.codes {
+	for i, nc := range dir.codes {
 		if dir.used[i] {
 			continue
 		}
+		code := nc.code
 		where := "on the line it covers"
-		if dir.wholeOf {
+		if dir.wholeFile {
 			where = "in this file"
 		}
-		c.report(diag.Warningf(diag.UnusedSuppression, dir.codeAt[i], "callflow:%s %s silences nothing: no %s warning %s", kind, code, code, where).
+		c.report(diag.Warningf(diag.UnusedSuppression, nc.at, "callflow:%s %s silences nothing: no %s warning %s", kind, code, code, where).
 			Do("Remove %s from the suppression; the warning no longer occurs there.", code))
 	}
 }
@@ -149,8 +149,8 @@ func (c *checker) directive(src *source.File, cm *ast.Comment, text string, base
 			Maybe(suggest.Nearest(word, []string{ignoreLine, ignoreFile})))
 		return nil
 	}
-	dir := &directive{file: src.Name, at: trimmedSpan(src, cm), wholeOf: word == ignoreFile}
-	if dir.wholeOf && cm.At.Start.Offset > firstDecl {
+	dir := &directive{file: src.Name, at: trimmedSpan(src, cm), wholeFile: word == ignoreFile}
+	if dir.wholeFile && cm.At.Start.Offset > firstDecl {
 		c.report(diag.Warningf(diag.BadSuppression, wordAt, "callflow:ignore-file comes after the first declaration").
 			Do("Move it to the top of the file, before the first declaration (after `flow NAME` is fine)."))
 		return nil
@@ -179,16 +179,13 @@ func (c *checker) directive(src *source.File, cm *ast.Comment, text string, base
 			Do("Write why the finding is acceptable after the codes, such as `# callflow:%s %s the partner requires it`; without a reason nothing is silenced.", word, strings.Trim(codes, ",")))
 		return nil
 	}
-	for _, v := range valid {
-		dir.codes = append(dir.codes, v.code)
-		dir.codeAt = append(dir.codeAt, v.at)
-	}
+	dir.codes = valid
 	if len(dir.codes) == 0 {
 		return nil
 	}
 	dir.used = make([]bool, len(dir.codes))
 	dir.reason = reason
-	if !dir.wholeOf {
+	if !dir.wholeFile {
 		dir.line = coveredLine(src, cm)
 	}
 	return dir

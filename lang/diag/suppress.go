@@ -55,19 +55,12 @@ func (ds Diagnostics) Reported() Diagnostics {
 // Suppressible reports whether a finding with code c may be suppressed: a
 // warning, and not one of the codes about suppressions themselves (a
 // comment cannot silence the report on a comment). --disable may name any
-// warning code; see Disableable.
+// warning code; see ParseDisabled.
 func Suppressible(c Code) bool {
 	switch c {
 	case BadSuppression, MissingReason, UnknownCode, UnusedSuppression:
 		return false
 	}
-	r, ok := RuleFor(c)
-	return ok && r.Severity == Warning
-}
-
-// Disableable reports whether `check --disable` may name c: any warning
-// code. Errors stop the flow from loading and can never be switched off.
-func Disableable(c Code) bool {
 	r, ok := RuleFor(c)
 	return ok && r.Severity == Warning
 }
