@@ -3,6 +3,7 @@ package diag
 import (
 	"bytes"
 	"io"
+	"strings"
 	"testing"
 
 	"github.com/callflow/callflow/lang/source"
@@ -92,5 +93,24 @@ func TestSuppressedNotCounted(t *testing.T) {
 	sup := Diagnostics{all[0]}
 	if sup.HasErrors() || sup.Err() != nil {
 		t.Error("a suppressed warning alone counts as an error")
+	}
+}
+
+// TestParseDisabled: --disable takes warning codes, repeated or separated
+// by commas; an unknown code gets a did-you-mean and an error's code is
+// refused.
+func TestParseDisabled(t *testing.T) {
+	got, err := ParseDisabled([]string{"not-e164", " no-hangup , unused-suppression", ""})
+	if err != nil || len(got) != 3 || got[0] != NotE164 || got[1] != NoHangup || got[2] != UnusedSuppression {
+		t.Errorf("ParseDisabled = %v, %v", got, err)
+	}
+	for in, want := range map[string]string{
+		"not-e146":        `did you mean "not-e164"?`,
+		"unknown-handler": "unknown-handler is an error, and errors cannot be disabled",
+		"syntax":          "errors cannot be disabled",
+	} {
+		if _, err := ParseDisabled([]string{"no-hangup," + in}); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("ParseDisabled(%q) = %v, want an error containing %q", in, err, want)
+		}
 	}
 }
