@@ -66,9 +66,12 @@ func CompileFile(name string, src []byte, opts ...Option) (*ir.Program, diag.Dia
 // relative to their flow's folder.
 func CompileFiles(fsys fs.FS, paths []string, opts ...Option) (*ir.Program, diag.Diagnostics) {
 	cfg := newConfig(opts)
-	b := &build{fsys: fsys, files: source.Files{}, parsed: map[string]*ast.File{}}
+	b := &build{fsys: fsys, files: source.Files{}, parsed: map[string]*ast.File{}, disable: cfg.disable}
 	b.parseAll(paths)
 	prog := b.compile()
+	if !cfg.keepQuiet {
+		b.diags = b.diags.Reported()
+	}
 	b.diags.Sort()
 	if cfg.sources != nil {
 		for name, f := range b.files {
@@ -88,6 +91,8 @@ type build struct {
 	parsed map[string]*ast.File // nil value: read or parse failed
 	order  []string
 	diags  diag.Diagnostics
+	// disable are the warning codes silenced in every unit.
+	disable []diag.Code
 }
 
 // parseAll reads and parses files on every core; results are registered in
@@ -202,7 +207,7 @@ func (b *build) units() []*check.Unit {
 func (b *build) unit(f *ast.File, p string) *check.Unit {
 	files := source.Files{}
 	files.Add(b.files[p])
-	return &check.Unit{Main: f, Files: files, FS: b.fsys, Dir: path.Dir(p)}
+	return &check.Unit{Main: f, Files: files, FS: b.fsys, Dir: path.Dir(p), Disable: b.disable}
 }
 
 func (b *build) compile() *ir.Program {

@@ -10,6 +10,7 @@
 package lang
 
 import (
+	"github.com/callflow/callflow/lang/diag"
 	"github.com/callflow/callflow/lang/source"
 )
 
@@ -20,6 +21,8 @@ type config struct {
 	maxErrors int
 	strict    bool
 	sources   source.Files
+	disable   []diag.Code
+	keepQuiet bool
 }
 
 func newConfig(opts []Option) *config {
@@ -41,3 +44,16 @@ func WithStrict(on bool) Option { return func(c *config) { c.strict = on } }
 // WithSources registers every file the compilation reads in files, so callers
 // can print source lines under diagnostics.
 func WithSources(files source.Files) Option { return func(c *config) { c.sources = files } }
+
+// WithDisabled silences the warnings with these codes in every flow, as
+// `callflow check --disable` does. Errors cannot be disabled: codes that are
+// not warnings are ignored here (the CLI rejects them before compiling).
+func WithDisabled(codes ...diag.Code) Option {
+	return func(c *config) { c.disable = append(c.disable, codes...) }
+}
+
+// WithSuppressed keeps the diagnostics that suppression comments and
+// WithDisabled silence in the returned list, marked by their Suppressed
+// field, for output such as SARIF that records them. By default they are
+// left out. They never count as problems either way.
+func WithSuppressed(keep bool) Option { return func(c *config) { c.keepQuiet = keep } }

@@ -25,6 +25,10 @@ type Unit struct {
 	Files source.Files
 	FS    fs.FS  // table files are read from here
 	Dir   string // the flow file's folder inside FS
+
+	// Disable lists warning codes silenced for the whole unit, as
+	// `callflow check --disable` asks; they are marked External.
+	Disable []diag.Code
 }
 
 // Info is what the checker learned, for lowering.
@@ -79,6 +83,8 @@ var stages = []struct {
 	{"steps", (*checker).checkSteps},
 	{"graph", (*checker).checkGraph},
 	{"tests", (*checker).checkTests},
+	// suppress runs last, over everything found above.
+	{"suppress", (*checker).suppress},
 }
 
 // Check analyses one flow.

@@ -27,6 +27,15 @@ package check_test
 //
 //	# want CODE FILE:LINE:COL "REGEXP"
 //
+// Suppression comments (`# callflow:ignore CODE reason`, language.md
+// section 9.8) are comments too, and a `# want` line between a suppression
+// and the line it covers does not break it: a suppression on a line of its
+// own covers the next line that is not only a comment. To expect a
+// diagnostic about the suppression itself, put the want line above the
+// suppression; the warnings it silences are not reported, so they need no
+// want line (suppress.flow relies on that: each would be unexpected if the
+// suppression failed).
+//
 // The test fails on every diagnostic no expectation covers and on every
 // expectation no diagnostic met. It also checks what every diagnostic must
 // have (language.md section 7): a valid span inside its file, a summary, and

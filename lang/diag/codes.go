@@ -69,6 +69,14 @@ const (
 	CaseType           Code = "case-type"           // a case value of another type than the switch value
 )
 
+// Suppressions (all warnings: a comment never decides whether a flow loads).
+const (
+	BadSuppression    Code = "bad-suppression"    // a `# callflow:` comment that is not a valid suppression
+	MissingReason     Code = "missing-reason"     // a suppression without a reason
+	UnknownCode       Code = "unknown-code"       // a suppression naming a code callflow does not have
+	UnusedSuppression Code = "unused-suppression" // a suppression that silences nothing
+)
+
 // Rule describes a code for documentation and SARIF.
 type Rule struct {
 	Code     Code
@@ -121,6 +129,10 @@ var Rules = []Rule{
 	{NeverMatches, Warning, "No entry can equal this accept value", "Accept only keys 0-9, * and #, as many as digits allows, without the end key."},
 	{CaseType, Warning, "The case value has another type than the switch value", "Write case values of the switch value's type, such as \"1\" for a string."},
 	{MemoryLimit, Error, "The expression builds a value over the memory limits", "Build smaller values: a string is at most 1,000,000 bytes, a list 1,000,000 elements, and a flow's compile-time values 16 MiB in all."},
+	{BadSuppression, Warning, "The comment is not a valid suppression", "Write `# callflow:ignore CODE reason` before or at the end of the line, or `# callflow:ignore-file CODE reason` before the first declaration, naming warning codes only."},
+	{MissingReason, Warning, "The suppression gives no reason", "Say after the codes why the finding is acceptable; a suppression without a reason silences nothing."},
+	{UnknownCode, Warning, "The suppression names no code callflow has", "Name a code listed in docs/language.md section 9."},
+	{UnusedSuppression, Warning, "The suppression silences nothing", "Remove the suppression, or the codes in it that no longer occur."},
 }
 
 // RuleFor returns the rule of a code.

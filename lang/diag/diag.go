@@ -46,6 +46,10 @@ type Diagnostic struct {
 	Suggest  string      // a near name for "did you mean", if any
 	Subject  source.Span // the offending token or construct
 	Related  []Related   // other places that explain this one
+
+	// Suppressed is set when a suppression comment or --disable silences
+	// the diagnostic; nil means it is reported.
+	Suppressed *Suppression
 }
 
 // Related points at a second place, such as the first definition of a duplicate.
@@ -74,19 +78,23 @@ func (d *Diagnostic) Error() string {
 // Diagnostics is a list of diagnostics from one or more files.
 type Diagnostics []*Diagnostic
 
-// HasErrors reports whether any diagnostic is an error.
+// HasErrors reports whether any diagnostic is an error that is not
+// suppressed.
 func (ds Diagnostics) HasErrors() bool {
 	for _, d := range ds {
-		if d.Severity == Error {
+		if d.Severity == Error && d.Suppressed == nil {
 			return true
 		}
 	}
 	return false
 }
 
-// Count returns the number of errors and warnings.
+// Count returns the number of errors and warnings that are not suppressed.
 func (ds Diagnostics) Count() (errors, warnings int) {
 	for _, d := range ds {
+		if d.Suppressed != nil {
+			continue
+		}
 		switch d.Severity {
 		case Error:
 			errors++
@@ -112,7 +120,7 @@ func (el errorList) Error() string {
 	var first *Diagnostic
 	n := 0
 	for _, d := range el {
-		if d.Severity == Error {
+		if d.Severity == Error && d.Suppressed == nil {
 			if first == nil {
 				first = d
 			}
@@ -149,7 +157,7 @@ func (ds Diagnostics) Limit(max int) Diagnostics {
 	errs, cut := 0, 0
 	var last source.Span
 	for _, d := range ds {
-		if d.Severity == Error {
+		if d.Severity == Error && d.Suppressed == nil {
 			if errs == max {
 				cut++
 				last = d.Subject

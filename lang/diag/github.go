@@ -20,7 +20,7 @@ import (
 func WriteGitHub(w io.Writer, ds Diagnostics, files source.Files, opts ...WriteOption) error {
 	var b bytes.Buffer
 	for _, d := range ds {
-		if d == nil {
+		if d == nil || d.Suppressed != nil { // suppressed: SARIF alone lists them
 			continue
 		}
 		b.WriteString(githubCommand(d, files))

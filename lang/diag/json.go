@@ -33,11 +33,13 @@ type jsonRelated struct {
 // empty) of objects with code, severity, file, line, column, end_line,
 // end_column, message, hint, and when present suggestion and related.
 // Lines and columns are as the diagnostic gives them: 0 means unknown, and
-// an unknown end repeats the start. end_column is exclusive.
+// an unknown end repeats the start. end_column is exclusive. Suppressed
+// diagnostics are left out: the array lists what needs attention (SARIF
+// keeps them, marked).
 func WriteJSON(w io.Writer, ds Diagnostics, files source.Files, opts ...WriteOption) error {
 	out := make([]jsonDiagnostic, 0, len(ds))
 	for _, d := range ds {
-		if d == nil {
+		if d == nil || d.Suppressed != nil { // suppressed: SARIF alone lists them
 			continue
 		}
 		s := d.Subject

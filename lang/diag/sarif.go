@@ -69,13 +69,22 @@ type sarifMessage struct {
 }
 
 type sarifResult struct {
-	RuleID              string            `json:"ruleId"`
-	RuleIndex           int               `json:"ruleIndex"`
-	Level               string            `json:"level"`
-	Message             sarifMessage      `json:"message"`
-	Locations           []sarifLocation   `json:"locations,omitempty"`
-	PartialFingerprints map[string]string `json:"partialFingerprints,omitempty"`
-	RelatedLocations    []sarifLocation   `json:"relatedLocations,omitempty"`
+	RuleID              string             `json:"ruleId"`
+	RuleIndex           int                `json:"ruleIndex"`
+	Level               string             `json:"level"`
+	Message             sarifMessage       `json:"message"`
+	Locations           []sarifLocation    `json:"locations,omitempty"`
+	PartialFingerprints map[string]string  `json:"partialFingerprints,omitempty"`
+	RelatedLocations    []sarifLocation    `json:"relatedLocations,omitempty"`
+	Suppressions        []sarifSuppression `json:"suppressions,omitempty"`
+}
+
+// sarifSuppression is SARIF's suppression object (§3.35): kind inSource
+// for a comment, which is its location, or external for --disable.
+type sarifSuppression struct {
+	Kind          string         `json:"kind"`
+	Justification string         `json:"justification,omitempty"`
+	Location      *sarifLocation `json:"location,omitempty"`
 }
 
 type sarifLocation struct {
@@ -107,7 +116,10 @@ type sarifRegion struct {
 // docs/language.md (and after them any code a diagnostic uses that Rules
 // lacks); each result's ruleIndex points into that list. Regions never hold
 // a zero line or column: an unknown position becomes line 1, column 1.
-// Columns count Unicode code points, as the run's columnKind says.
+// Columns count Unicode code points, as the run's columnKind says. A
+// suppressed diagnostic is a result with a suppressions entry (kind
+// inSource with the comment's location, or external), so code scanning
+// shows it as dismissed rather than losing it.
 //
 // Artifact URIs are URI references: a relative path is percent-encoded and
 // based on SourceRootID; an absolute path becomes a file:// URI. Each result
@@ -175,6 +187,13 @@ func WriteSARIF(w io.Writer, ds Diagnostics, files source.Files, opts ...WriteOp
 				PhysicalLocation: physicalLocation(at, files),
 				Message:          &sarifMessage{text},
 			})
+		}
+		if sup := d.Suppressed; sup != nil {
+			ss := sarifSuppression{Kind: string(sup.Kind), Justification: sup.Justification}
+			if sup.At.File != "" {
+				ss.Location = &sarifLocation{PhysicalLocation: physicalLocation(sup.At, files)}
+			}
+			res.Suppressions = []sarifSuppression{ss}
 		}
 		results = append(results, res)
 	}

@@ -40,12 +40,17 @@ type testSARIF struct {
 			} `json:"driver"`
 		} `json:"tool"`
 		Results []struct {
-			RuleID              string            `json:"ruleId"`
-			RuleIndex           *int              `json:"ruleIndex"`
-			Level               string            `json:"level"`
-			Message             sarifMessage      `json:"message"`
-			Locations           []testLocation    `json:"locations"`
-			RelatedLocations    []testLocation    `json:"relatedLocations"`
+			RuleID           string         `json:"ruleId"`
+			RuleIndex        *int           `json:"ruleIndex"`
+			Level            string         `json:"level"`
+			Message          sarifMessage   `json:"message"`
+			Locations        []testLocation `json:"locations"`
+			RelatedLocations []testLocation `json:"relatedLocations"`
+			Suppressions     []struct {
+				Kind          string        `json:"kind"`
+				Justification string        `json:"justification"`
+				Location      *testLocation `json:"location"`
+			} `json:"suppressions"`
 			PartialFingerprints map[string]string `json:"partialFingerprints"`
 		} `json:"results"`
 	} `json:"runs"`

@@ -38,7 +38,7 @@ func WriteText(w io.Writer, ds Diagnostics, files source.Files, opts ...WriteOpt
 	t := textWriter{color: c.color}
 	first := true
 	for _, d := range ds {
-		if d == nil {
+		if d == nil || d.Suppressed != nil { // suppressed: SARIF alone lists them
 			continue
 		}
 		if !first {

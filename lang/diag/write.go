@@ -84,7 +84,13 @@ func WithColor(on bool) WriteOption {
 // Write renders ds to w in format f. files supplies the source lines the text
 // format quotes and SARIF fingerprints hash; it may be nil. Diagnostics are
 // written in the order given: call ds.Sort first for stable output.
+//
+// Suppressed diagnostics appear only in SARIF, marked as suppressed; every
+// other format leaves them out, as if they had not been found.
 func Write(w io.Writer, f Format, ds Diagnostics, files source.Files, opts ...WriteOption) error {
+	if f != FormatSARIF {
+		ds = ds.Reported()
+	}
 	switch f {
 	case FormatText:
 		return WriteText(w, ds, files, opts...)

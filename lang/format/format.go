@@ -37,7 +37,11 @@
 //     the end of the file after the last declaration). A comment at the end
 //     of a line stays at the end of the line that holds the token before it;
 //     consecutive lines of one depth that end in comments have them aligned,
-//     two spaces after the longest line. Trailing spaces are removed.
+//     two spaces after the longest line. Trailing spaces are removed. A
+//     suppression (`# callflow:ignore …`) at the end of a line that is split
+//     stays on the first line printed from it, which is where the warnings
+//     about a block are reported, so formatting never changes what it
+//     silences.
 package format
 
 import (

@@ -35,7 +35,7 @@ type line struct {
 type printer struct {
 	src      []byte
 	comments []*ast.Comment
-	skip     []bool // comments inside an expression, printed with its text
+	skip     []bool // comments inside an expression, printed with its text, or placed early
 	next     int    // the next comment to place
 	opens    []int  // offsets of the `{` tokens, in order
 	closeOf  map[int]int
@@ -209,6 +209,32 @@ func (p *printer) begin(off, indent int, key string) {
 	}
 	p.flush(off, indent)
 	p.add(&line{indent: indent, key: key, cells: []string{""}, blank: p.blankBefore(off)})
+	p.keepSuppression(off)
+}
+
+// keepSuppression gives a suppression comment (`# callflow:…`) at the end of
+// off's source line to the first output line printed from that line. A
+// suppression covers the line it ends; when a one-line block is split, the
+// comment would otherwise follow the closing brace and cover nothing, while
+// the warnings about a block (an unreachable handler, a missing hangup) are
+// reported at its first line.
+func (p *printer) keepSuppression(off int) {
+	for i := p.next; i < len(p.comments) && p.sameLine(off, p.comments[i].At.Start.Offset); i++ {
+		c := p.comments[i]
+		if p.skip[i] || !isSuppression(c.Text) {
+			continue
+		}
+		if l := p.lines[len(p.lines)-1]; l.comment == "" {
+			l.comment = trimComment(c.Text)
+			p.skip[i] = true // placed: flush passes over it
+		}
+		return
+	}
+}
+
+// isSuppression reports whether a comment is a `# callflow:` directive.
+func isSuppression(text string) bool {
+	return strings.HasPrefix(strings.TrimLeft(strings.TrimPrefix(text, "#"), " \t"), "callflow:")
 }
 
 // text appends s to the current cell.

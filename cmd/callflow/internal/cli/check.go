@@ -21,6 +21,7 @@ type checkCmd struct {
 	Format    formatFlag `default:"text" placeholder:"FORMAT" predictor:"diag-format" help:"Output format: text, json, sarif, github or rdjsonl (default ${default})."`
 	Strict    bool       `help:"Treat warnings as errors: exit 1 when there are any."`
 	MaxErrors int        `name:"max-errors" default:"0" placeholder:"N" help:"Report at most N errors (0 reports all)."`
+	Disable   []string   `placeholder:"CODE" help:"Silence a warning code in every file (repeatable, or comma-separated); errors cannot be disabled. SARIF keeps such results, marked suppressed."`
 	Color     string     `enum:"auto,always,never" default:"auto" placeholder:"WHEN" help:"Colour the text format: auto (when stdout is a terminal and NO_COLOR is unset), always or never (default ${default})."`
 	Paths     []string   `arg:"" name:"path" predictor:"flows" help:"Flow files, or folders searched recursively for *.flow (hidden folders are skipped); - reads a flow from standard input."`
 }
@@ -46,7 +47,8 @@ func (c *checkCmd) Validate() error {
 	if c.MaxErrors < 0 {
 		return fmt.Errorf("--max-errors must be 0 or more (0 reports every error), not %d", c.MaxErrors)
 	}
-	return nil
+	_, err := diag.ParseDisabled(c.Disable)
+	return err
 }
 
 func (c *checkCmd) Run(e *env) error {
@@ -77,8 +79,12 @@ func (c *checkCmd) Run(e *env) error {
 	sources := source.Files{}
 	var ds diag.Diagnostics
 	if len(names) > 0 {
+		disabled, _ := diag.ParseDisabled(c.Disable) // Validate has refused bad codes
 		_, ds = lang.CompileFiles(fsys, names,
 			lang.WithMaxErrors(c.MaxErrors),
+			lang.WithDisabled(disabled...),
+			// SARIF records suppressed results; the other formats drop them.
+			lang.WithSuppressed(diag.Format(c.Format) == diag.FormatSARIF),
 			lang.WithStrict(c.Strict),
 			lang.WithSources(sources),
 		)
