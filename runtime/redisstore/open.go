@@ -111,13 +111,8 @@ func newClient(rawURL string, cfg *config) (redis.UniversalClient, error) {
 		if err != nil {
 			return nil, hint(err)
 		}
-		if cfg.password != "" {
-			o.Password = cfg.password
-		}
-		o.DialTimeout, o.ReadTimeout, o.WriteTimeout, o.PoolTimeout = timeouts(cfg.timeout, o.DialTimeout, o.ReadTimeout, o.WriteTimeout, o.PoolTimeout)
-		o.MaxRetries, o.DialerRetries = retries(o.MaxRetries), 1
-		o.ContextTimeoutEnabled = true
-		o.PipelinePoolSize = pipelinePool(o.PipelinePoolSize)
+		cfg.tune(tuning{&o.Password, &o.DialTimeout, &o.ReadTimeout, &o.WriteTimeout, &o.PoolTimeout,
+			&o.MaxRetries, &o.DialerRetries, &o.ContextTimeoutEnabled, &o.PipelinePoolSize})
 		o.MaintNotificationsConfig = off
 		return redis.NewClient(o), nil
 	case "sentinel":
@@ -128,60 +123,56 @@ func newClient(rawURL string, cfg *config) (redis.UniversalClient, error) {
 		if o.MasterName == "" {
 			return nil, errors.New("a Sentinel URL names its master: add ?master_name=NAME")
 		}
-		if cfg.password != "" { // the master's; the sentinels' is the URL's user part
-			o.Password = cfg.password
-		}
-		o.DialTimeout, o.ReadTimeout, o.WriteTimeout, o.PoolTimeout = timeouts(cfg.timeout, o.DialTimeout, o.ReadTimeout, o.WriteTimeout, o.PoolTimeout)
-		o.MaxRetries, o.DialerRetries = retries(o.MaxRetries), 1
-		o.ContextTimeoutEnabled = true
-		o.PipelinePoolSize = pipelinePool(o.PipelinePoolSize)
+		cfg.tune(tuning{&o.Password, &o.DialTimeout, &o.ReadTimeout, &o.WriteTimeout, &o.PoolTimeout,
+			&o.MaxRetries, &o.DialerRetries, &o.ContextTimeoutEnabled, &o.PipelinePoolSize})
 		return redis.NewFailoverClient(o), nil
 	case "cluster":
 		o, err := redis.ParseClusterURL(plain)
 		if err != nil {
 			return nil, hint(err)
 		}
-		if cfg.password != "" {
-			o.Password = cfg.password
-		}
-		o.DialTimeout, o.ReadTimeout, o.WriteTimeout, o.PoolTimeout = timeouts(cfg.timeout, o.DialTimeout, o.ReadTimeout, o.WriteTimeout, o.PoolTimeout)
-		o.MaxRetries, o.DialerRetries = retries(o.MaxRetries), 1
-		o.ContextTimeoutEnabled = true
-		o.PipelinePoolSize = pipelinePool(o.PipelinePoolSize)
+		cfg.tune(tuning{&o.Password, &o.DialTimeout, &o.ReadTimeout, &o.WriteTimeout, &o.PoolTimeout,
+			&o.MaxRetries, &o.DialerRetries, &o.ContextTimeoutEnabled, &o.PipelinePoolSize})
 		o.MaintNotificationsConfig = off
 		return redis.NewClusterClient(o), nil
 	}
 	return nil, fmt.Errorf("scheme %q: after + comes sentinel or cluster", u.Scheme)
 }
 
-// pipelinePool is the URL's pipeline_pool_size, else -1: pipelines share
-// the commands' pool (go-redis makes a second pool for them by default,
-// doubling the connections each replica holds to Redis for no gain: the
-// store's pipelines are two commands).
-func pipelinePool(n int) int {
-	if n == 0 {
-		return -1
-	}
-	return n
+// tuning points at the fields every go-redis options type has (a Client's,
+// a FailoverClient's, a ClusterClient's), so the store sets them once.
+type tuning struct {
+	password                  *string // a Sentinel's: the master's; the sentinels' is the URL's user part
+	dial, read, write, pool   *time.Duration
+	maxRetries, dialerRetries *int
+	contextTimeout            *bool
+	pipelinePool              *int
 }
 
-// timeouts fills the timeouts the URL left unset (0) with d.
-func timeouts(d time.Duration, set ...time.Duration) (dial, read, write, pool time.Duration) {
-	for i := range set {
-		if set[i] == 0 {
-			set[i] = d
+// tune sets the password given apart from the URL, and what the URL left
+// unset: timeouts of cfg.timeout, at most
+// DefaultMaxRetries retries (go-redis reads 0 as its default of 3, and -1
+// as none), one dial attempt, the caller's context deadline honoured, and
+// pipelines sharing the commands' pool (go-redis makes a second pool for
+// them by default, doubling the connections each replica holds to Redis for
+// no gain: the store's pipelines are two commands).
+func (cfg config) tune(t tuning) {
+	if cfg.password != "" {
+		*t.password = cfg.password
+	}
+	for _, d := range []*time.Duration{t.dial, t.read, t.write, t.pool} {
+		if *d == 0 {
+			*d = cfg.timeout
 		}
 	}
-	return set[0], set[1], set[2], set[3]
-}
-
-// retries is the URL's max_retries, else DefaultMaxRetries (go-redis reads
-// 0 as its default of 3, and -1 as none).
-func retries(n int) int {
-	if n == 0 {
-		return DefaultMaxRetries
+	if *t.maxRetries == 0 {
+		*t.maxRetries = DefaultMaxRetries
 	}
-	return n
+	*t.dialerRetries = 1
+	*t.contextTimeout = true
+	if *t.pipelinePool == 0 {
+		*t.pipelinePool = -1
+	}
 }
 
 // hint adds what to do to go-redis's URL errors.
