@@ -245,18 +245,7 @@ func answerWaiterTakesOver(t *testing.T, a *answers) {
 	ttl := a.tl.claimTTL()
 	mark := a.tl.mark()
 	a.claim("8x8|e1", ttl)
-	got := make(chan runtime.Claim, 1)
-	errc := make(chan error, 1)
-	go func() {
-		ctx, cancel := context.WithTimeout(a.ctx, deadline)
-		defer cancel()
-		c, err := a.store.Claim(ctx, "8x8|e1", a.tl.long())
-		if err != nil {
-			errc <- err
-			return
-		}
-		got <- c
-	}()
+	got, errc := a.claimLater("8x8|e1", a.tl.long())
 	a.tl.pass(t, mark, ttl, "", func() bool { return true })
 	select {
 	case c := <-got:
@@ -268,22 +257,29 @@ func answerWaiterTakesOver(t *testing.T, a *answers) {
 	}
 }
 
-// answerRelease: a released claim stores nothing; the next copy claims
-// the key at once, and one waiting is woken to claim it.
-func answerRelease(t *testing.T, a *answers) {
-	c := a.claim("8x8|e1", a.tl.long())
+// claimLater claims key in a goroutine, as a copy arriving meanwhile
+// would, and sends the claim or the error.
+func (a *answers) claimLater(key string, ttl time.Duration) (<-chan runtime.Claim, <-chan error) {
 	got := make(chan runtime.Claim, 1)
 	errc := make(chan error, 1)
 	go func() {
 		ctx, cancel := context.WithTimeout(a.ctx, deadline)
 		defer cancel()
-		c, err := a.store.Claim(ctx, "8x8|e1", a.tl.long())
+		c, err := a.store.Claim(ctx, key, ttl)
 		if err != nil {
 			errc <- err
 			return
 		}
 		got <- c
 	}()
+	return got, errc
+}
+
+// answerRelease: a released claim stores nothing; the next copy claims
+// the key at once, and one waiting is woken to claim it.
+func answerRelease(t *testing.T, a *answers) {
+	c := a.claim("8x8|e1", a.tl.long())
+	got, errc := a.claimLater("8x8|e1", a.tl.long())
 	a.release(c)
 	var next runtime.Claim
 	select {
