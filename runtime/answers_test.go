@@ -48,21 +48,7 @@ func TestConcurrentCopiesRunTheFlowOnce(t *testing.T) {
 	eng := newEngine(t, lookupFlow(t, srv.URL), runtime.WithAnswerStore(store))
 	body := webhook(t, "tencent", platform.Call{Session: "copied-session", Caller: "+14155550100", Callee: "+8675500000000", Bound: platform.Bound{IVRID: 5}})
 
-	results := make([]*runtime.Result, copies)
-	var wg sync.WaitGroup
-	for i := range copies {
-		wg.Go(func() { results[i] = serve(t, eng, &runtime.Request{Platform: "tencent", Body: body}) })
-	}
-	// Every copy has arrived while the first is held in its lookup.
-	for range copies {
-		select {
-		case <-store.claims:
-		case <-time.After(2 * time.Second):
-			t.Fatal("not every copy reached the answer store")
-		}
-	}
-	close(release)
-	wg.Wait()
+	results := serveCopies(t, copies, func(int) *runtime.Engine { return eng }, body, store.claims, release)
 
 	if n := srv.hits.Load(); n != 1 {
 		t.Errorf("the lookup ran %d times for %d copies of one delivery, want 1", n, copies)
@@ -132,20 +118,7 @@ func TestCopiesOnThreeReplicasRunTheFlowOnce(t *testing.T) {
 		newEngine(t, prog, runtime.WithAnswerStore(store)),
 	}
 	body := webhook(t, "tencent", platform.Call{Session: "copied-session", Caller: "+14155550100", Callee: "+8675500000000", Bound: platform.Bound{IVRID: 5}})
-	results := make([]*runtime.Result, copies)
-	var wg sync.WaitGroup
-	for i := range copies {
-		wg.Go(func() { results[i] = serve(t, replicas[i%3], &runtime.Request{Platform: "tencent", Body: body}) })
-	}
-	for range copies {
-		select {
-		case <-store.claims:
-		case <-time.After(2 * time.Second):
-			t.Fatal("not every copy reached the answer store")
-		}
-	}
-	close(release)
-	wg.Wait()
+	results := serveCopies(t, copies, func(i int) *runtime.Engine { return replicas[i%3] }, body, store.claims, release)
 	if n := srv.hits.Load(); n != 1 {
 		t.Errorf("the lookup ran %d times for %d copies over 3 replicas, want 1", n, copies)
 	}
@@ -161,4 +134,27 @@ func TestCopiesOnThreeReplicasRunTheFlowOnce(t *testing.T) {
 	if answered != 1 {
 		t.Errorf("%d copies ran the flow, want 1", answered)
 	}
+}
+
+// serveCopies sends n copies of one tencent webhook at once, copy i to
+// engine(i), waits until every copy has reached the answer store (claims)
+// while the first is held in its lookup, then lets it go (release) and
+// returns each copy's result.
+func serveCopies(t *testing.T, n int, engine func(int) *runtime.Engine, body []byte, claims <-chan string, release chan struct{}) []*runtime.Result {
+	t.Helper()
+	results := make([]*runtime.Result, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() { results[i] = serve(t, engine(i), &runtime.Request{Platform: "tencent", Body: body}) })
+	}
+	for range n {
+		select {
+		case <-claims:
+		case <-time.After(2 * time.Second):
+			t.Fatal("not every copy reached the answer store")
+		}
+	}
+	close(release)
+	wg.Wait()
+	return results
 }
