@@ -536,4 +536,3 @@ func platformEnd(name string, noRule bool) string {
 	}
 	return "hang up"
 }
-
