@@ -75,6 +75,7 @@ type callState struct {
 	caller   string
 	callee   string
 	at       time.Time
+	route    string // the flow named in the webhook's URL; "" routes by the called number
 }
 
 // webhook is a webhook waiting to be sent.
@@ -172,7 +173,7 @@ func (t *tester) call(s *ast.Call) *Failure {
 	}
 	t.calls++
 	c := &callState{platform: ad.Name(), ad: ad, session: sessionID(t.flow.Name, t.name, t.calls),
-		caller: from, callee: to, at: at}
+		caller: from, callee: to, at: at, route: t.route(ad.Name())}
 	w := platform.Call{Session: c.session, Caller: from, Callee: to, At: at, Data: data}
 	if c.platform == tencent.Name {
 		// Tencent has no data: it names the route the number is bound to,
@@ -259,8 +260,11 @@ func (t *tester) flush() *Failure {
 	if err != nil {
 		return &Failure{At: w.at, Msg: fmt.Sprintf("%s: cannot build the webhook: %v", w.what, err)}
 	}
-	res, err := t.eng.Serve(t.ctx, &runtime.Request{Platform: t.cur.platform, Flow: t.flow.Name, Body: body,
+	res, err := t.eng.Serve(t.ctx, &runtime.Request{Platform: t.cur.platform, Flow: t.cur.route, Body: body,
 		Now: t.cur.at, Given: maps.Clone(t.given), Trace: true})
+	if fail := t.routed(w, res, err); fail != nil {
+		return fail
+	}
 	if res != nil {
 		t.cov.record(t.flow, res.Trace)
 	}

@@ -1,0 +1,77 @@
+package flowtest_test
+
+import (
+	"testing"
+	"testing/fstest"
+)
+
+// A call on a phone platform routes by its `to` number as the server does:
+// a number no flow answers, or one another flow answers, fails the call
+// with the numbers that are answered; a flow without numbers is reached by
+// its URL, so any `to` reaches it.
+func TestCallRoutesByNumber(t *testing.T) {
+	fsys := fstest.MapFS{
+		"menu.flow": {Data: []byte(menuFlow)},
+		"other.flow": {Data: []byte(`flow other
+target 8x8
+number "+6599990000"
+voice "en-US-ZiraRUS"
+otherwise -> main
+handler main {
+  hangup
+}
+`)},
+		"plain.flow": {Data: []byte(`flow plain
+target 8x8
+voice "en-US-ZiraRUS"
+otherwise -> main
+handler main {
+  hangup
+}
+
+test "no numbers: reached by its URL" {
+  call 8x8 from "+6591234567" to "+6500000000"
+  expect hangup
+}
+`)},
+		"menu_test.flow": {Data: []byte(`flow menu
+
+test "its number" {
+  call 8x8 from "+6591234567" to "+6512345678"
+  expect say "Welcome."
+}
+
+test "a typo in the number" {
+  call 8x8 from "+6591234567" to "+6512345679"
+  expect say "Welcome."
+}
+
+test "another flow's number" {
+  call 8x8 from "+6591234567" to "+6599990000"
+  expect hangup
+}
+`)},
+	}
+	rep := run(t, fsys)
+	for _, name := range []string{"its number", "no numbers: reached by its URL"} {
+		if r := result(t, rep, name); !r.Passed() {
+			t.Errorf("%q failed: %v", name, r.Failure)
+		}
+	}
+	cases := []struct{ name, at, msg string }{
+		{"a typo in the number", "menu_test.flow:9:3",
+			`call: no flow answers "+6512345679" on 8x8; flow menu answers "+6512345678"; other flows answer "+6599990000" (other)`},
+		{"another flow's number", "menu_test.flow:14:3",
+			`call: "+6599990000" is answered by flow other on 8x8, not by menu; flow menu answers "+6512345678"; other flows answer "+6599990000" (other)`},
+	}
+	for _, c := range cases {
+		r := result(t, rep, c.name)
+		if r.Passed() {
+			t.Errorf("%q passed, want a failure", c.name)
+			continue
+		}
+		if got := r.Failure.At.String(); got != c.at || r.Failure.Msg != c.msg {
+			t.Errorf("%q fails at %s with\n  %s\nwant %s with\n  %s", c.name, got, r.Failure.Msg, c.at, c.msg)
+		}
+	}
+}
