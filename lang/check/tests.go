@@ -11,7 +11,7 @@ import (
 	"github.com/callflow/callflow/lang/platform"
 )
 
-var expectKinds = []string{"say", "play", "capture", "makeCall", "agent", "ivr", "hangup", "callback", "campaign", "nothing", "json", "var"}
+var expectKinds = []string{"say", "play", "capture", "makeCall", "agent", "ivr", "hangup", "callback", "campaign", "keep", "nothing", "json", "var"}
 
 // checkTests checks test blocks in the flow file and its test files: test
 // files hold only tests of this flow, calls use a platform the flow compiles
@@ -39,18 +39,34 @@ func (c *checker) checkTests() {
 }
 
 func (c *checker) test(t *ast.Test) {
+	called := "" // the platform of the latest call
 	for _, s := range t.Stmts {
 		switch s := s.(type) {
 		case *ast.Call:
 			c.testCall(s)
+			called = s.Platform.Name
 		case *ast.Given:
 			c.given(s)
 		case *ast.Press:
 			c.expect(s.Digits, wantString, "press")
 		case *ast.Expect:
 			c.testExpect(s)
+			c.expectOnPlatform(s, called)
 		}
 	}
+}
+
+// expectOnPlatform reports an expect that means nothing on the platform of
+// the test's latest call: `expect keep` where the end of a handler does not
+// keep a bound route.
+func (c *checker) expectOnPlatform(s *ast.Expect, called string) {
+	p, ok := platform.Lookup(called)
+	if !ok || s.Kind.Name != "keep" || p.KeepsBound {
+		return
+	}
+	where := platform.KeepingBound()
+	c.report(diag.Errorf(diag.Unsupported, s.Kind.At, "expect keep: a call on %s has no bound route to keep", called).
+		Do("Keeping the number's bound route happens only on %s; on %s expect what the handler does instead.", strings.Join(where, ", "), called))
 }
 
 func (c *checker) testCall(s *ast.Call) {

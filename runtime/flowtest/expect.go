@@ -165,6 +165,8 @@ func (t *tester) matcher(s *ast.Expect) (func(platform.Action) bool, string, err
 		}, desc, nil
 	case "hangup":
 		return func(a platform.Action) bool { _, ok := a.(platform.Hangup); return ok }, "hangup", nil
+	case "keep":
+		return func(a platform.Action) bool { _, ok := a.(platform.KeepBound); return ok }, "keep", nil
 	case "callback":
 		type leg struct {
 			name     string
@@ -409,7 +411,7 @@ func describeAction(a platform.Action, captureVar string) string {
 	case platform.Hangup:
 		return "hangup"
 	case platform.KeepBound:
-		return "keep the bound route"
+		return "keep"
 	case platform.Callback:
 		return fmt.Sprintf("callback leg A to %q from %q leg B to %q from %q", a.A.To, a.A.From, a.B.To, a.B.From)
 	case platform.Campaign:
