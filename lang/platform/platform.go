@@ -40,7 +40,7 @@ type Platform struct {
 	// route the called number is bound to (tencent's agent or IVR), so a
 	// test may `expect keep`.
 	KeepsBound bool
-	Steps   []Step // what a handler may contain
+	Steps      []Step // what a handler may contain
 
 	// Budget is the default time the runtime has to answer a webhook, lookups
 	// included; MaxBudget is the most an operator may configure.
