@@ -230,7 +230,6 @@ func (t *tester) expectVar(s *ast.Expect) *Failure {
 	return nil
 }
 
-
 // describeActions lists actions compactly on one line; captureVar names
 // the variable of a capture.
 func describeActions(acts []platform.Action, captureVar string) string {
