@@ -119,9 +119,28 @@ func (c *checker) testExpect(s *ast.Expect) {
 	for _, a := range s.Args {
 		c.compile(a)
 	}
+	c.expectFields(s)
 	c.compile(s.From)
 	for _, l := range s.Legs {
+		if l.Name.Name != "A" && l.Name.Name != "B" {
+			c.report(diag.Errorf(diag.Syntax, l.Name.At, "a callback has no leg %q", l.Name.Name).
+				Do("Name leg A or leg B."))
+		}
 		c.compile(l.To)
 		c.compile(l.From)
 	}
+}
+
+// expectFields checks the fields map after an expected step's name: only
+// `expect campaign "NAME" {…}` has one.
+func (c *checker) expectFields(s *ast.Expect) {
+	if s.Fields == nil {
+		return
+	}
+	if s.Kind.Name != "campaign" {
+		c.report(diag.Errorf(diag.Syntax, s.Fields.At, "expect %s takes no fields", s.Kind.Name).
+			Do("Only expect campaign takes a map of fields after its name; write one value after expect %s.", s.Kind.Name))
+		return
+	}
+	c.expect(s.Fields, wantMap, "the campaign's fields")
 }

@@ -35,6 +35,7 @@ func (t *tester) expect(s *ast.Expect) *Failure {
 		return fail("expect %s: %v", kind, err)
 	}
 	acts := t.actions()
+	t.why = ""
 	for i := t.matched; i < len(acts); i++ {
 		if match(acts[i]) {
 			t.matched, t.prev = i+1, describeAction(acts[i], t.captureVar())
@@ -45,7 +46,11 @@ func (t *tester) expect(s *ast.Expect) *Failure {
 	if t.prev != "" {
 		msg += " after " + t.prev
 	}
-	return fail("%s, got %s", msg, describeActions(acts, t.captureVar()))
+	msg += ", got " + describeActions(acts, t.captureVar())
+	if t.why != "" {
+		msg += " (" + t.why + ")"
+	}
+	return fail("%s", msg)
 }
 
 // matcher returns what matches the expected step, and the step as text.
@@ -65,7 +70,9 @@ func (t *tester) matcher(s *ast.Expect) (func(platform.Action) bool, string, err
 		return exprs.Text(v), true, err
 	}
 	switch kind {
-	case "say", "play", "campaign":
+	case "campaign":
+		return t.campaignMatcher(s)
+	case "say", "play":
 		want, ok, err := textArg()
 		if err != nil {
 			return nil, "", err
@@ -87,11 +94,6 @@ func (t *tester) matcher(s *ast.Expect) (func(platform.Action) bool, string, err
 					return false
 				}
 				got = a.URL
-			case platform.Campaign:
-				if kind != "campaign" {
-					return false
-				}
-				got = a.Name
 			default:
 				return false
 			}
@@ -195,7 +197,12 @@ func (t *tester) matcher(s *ast.Expect) (func(platform.Action) bool, string, err
 				if l.name == "B" {
 					got = cb.B
 				}
-				if got.To != l.to || (l.hasFrom && got.From != l.from) {
+				switch {
+				case got.To != l.to:
+					t.why = fmt.Sprintf("leg %s to: want %q, got %q", l.name, l.to, got.To)
+					return false
+				case l.hasFrom && got.From != l.from:
+					t.why = fmt.Sprintf("leg %s from: want %q, got %q", l.name, l.from, got.From)
 					return false
 				}
 			}

@@ -65,6 +65,7 @@ type tester struct {
 	last    *runtime.Result // the reply to the latest webhook
 	matched int             // actions of last.Response an expect has matched: later expects look after them
 	prev    string          // the action matched last, for messages
+	why     string          // how the nearest action differed from the expected one, for messages
 
 	// failed counts the tries the platform itself judged failed since
 	// last (platform.Keypad); again is what it did meanwhile: the
