@@ -116,8 +116,15 @@ func (c *checker) testExpect(s *ast.Expect) {
 		}
 		return
 	}
-	for _, a := range s.Args {
-		c.compile(a)
+	for i, a := range s.Args {
+		cx := c.compile(a)
+		if i == 0 && s.Kind.Name == "json" {
+			c.expectJSONArg(a, cx)
+		}
+	}
+	if s.Kind.Name == "json" && len(s.Args) == 0 {
+		c.report(diag.Errorf(diag.Syntax, s.Kind.At, "expect json needs a golden file's name or the JSON the reply holds").
+			Do(`Write expect json "FILE.json", or expect json {…} with the fields the reply must hold.`))
 	}
 	c.expectFields(s)
 	c.compile(s.From)
@@ -143,4 +150,14 @@ func (c *checker) expectFields(s *ast.Expect) {
 		return
 	}
 	c.expect(s.Fields, wantMap, "the campaign's fields")
+}
+
+// expectJSONArg reports an `expect json` value that is neither a golden
+// file's name (a string) nor the JSON the reply holds (a map or list).
+func (c *checker) expectJSONArg(x *ast.Expr, cx *exprs.Compiled) {
+	if cx == nil || cx.Type == nil || fits(cx.Type, wantString) || fits(cx.Type, wantMap) || fits(cx.Type, wantList) {
+		return
+	}
+	c.report(diag.Errorf(diag.TypeMismatch, x.At, "expect json takes a golden file's name or a map or list, but this is %s", typeName(cx.Type)).
+		Do(`Write expect json "FILE.json", or expect json {…} with the fields the reply must hold.`))
 }
