@@ -25,7 +25,7 @@ const keys8x8 = "0123456789*#"
 //   - no keys at all: a failed try (nothing before overallTimeout).
 //
 // A failed try with tries left (failed+1 < noOfTries) posts nothing: 8x8
-// says failureMessage and prompts again. A failed last try posts dtmf null.
+// says failureMessage (Entry.Says) and prompts again. A failed last try posts dtmf null.
 // accept is not 8x8's to judge: any entry of the right shape is posted.
 func (*Adapter) Press(reply []byte, failed int, keys string) (platform.Entry, error) {
 	p, err := pendingCapture(reply)
@@ -43,7 +43,7 @@ func (*Adapter) Press(reply []byte, failed int, keys string) (platform.Entry, er
 	case why == "":
 		return platform.Entry{Post: true, Digits: &keys}, nil
 	case failed+1 < p.NoOfTries:
-		return platform.Entry{Failed: why}, nil
+		return platform.Entry{Failed: why, Says: p.FailureMessage}, nil
 	}
 	return platform.Entry{Post: true, Failed: why}, nil
 }
@@ -78,10 +78,11 @@ func judge(p capturePress, keys string) (string, error) {
 // capturePress is what Press reads of a sayAndCapture's params, with the
 // defaults Render always writes out when a field is missing.
 type capturePress struct {
-	MinDigits      int  `json:"minDigits"`
-	MaxDigits      int  `json:"maxDigits"`
-	CompleteOnHash bool `json:"completeOnHash"`
-	NoOfTries      int  `json:"noOfTries"`
+	MinDigits      int    `json:"minDigits"`
+	MaxDigits      int    `json:"maxDigits"`
+	CompleteOnHash bool   `json:"completeOnHash"`
+	NoOfTries      int    `json:"noOfTries"`
+	FailureMessage string `json:"failureMessage"`
 }
 
 // pendingCapture reads the sayAndCapture that ends an 8x8 answer.

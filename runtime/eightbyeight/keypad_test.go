@@ -24,7 +24,7 @@ func TestPressJudgesTriesAs8x8(t *testing.T) {
 		}
 		return r.Body
 	}
-	four := render(platform.Capture{MinDigits: 4, MaxDigits: 4, Tries: 3})
+	four := render(platform.Capture{MinDigits: 4, MaxDigits: 4, Tries: 3, Failure: "Four digits, please."})
 	hash := render(platform.Capture{MinDigits: 4, MaxDigits: 10, End: "#", Tries: 2})
 	cases := []struct {
 		name   string
@@ -35,18 +35,19 @@ func TestPressJudgesTriesAs8x8(t *testing.T) {
 		digits string // when posted; "nil" for dtmf null
 		why    string // part of Failed
 		err    string // part of the error
+		says   string // said before prompting again, when not posted
 	}{
-		{"four digits", four, 0, "1234", true, "1234", "", ""},
-		{"too few digits, tries left", four, 0, "12", false, "", "fewer than minDigits 4", ""},
-		{"too few digits on the last try", four, 2, "12", true, "nil", "fewer than minDigits 4", ""},
-		{"silence uses one try", four, 1, "", false, "", "no input", ""},
-		{"silence on the last try", four, 2, "", true, "nil", "no input", ""},
-		{"more keys than maxDigits", four, 0, "12345", false, "", "", "press at most 4"},
-		{"a key a keypad has not", four, 0, "12a4", false, "", "", `"a" is not a key`},
-		{"entry ended by hash", hash, 0, "12345#", true, "12345#", "", ""},
-		{"no hash", hash, 0, "12345", false, "", "no # to end the entry", ""},
-		{"too few before hash", hash, 1, "12#", true, "nil", "fewer than minDigits 4", ""},
-		{"keys after hash", hash, 0, "1234#5", false, "", "", `the keys after it, "5", are not collected`},
+		{"four digits", four, 0, "1234", true, "1234", "", "", ""},
+		{"too few digits, tries left", four, 0, "12", false, "", "fewer than minDigits 4", "", "Four digits, please."},
+		{"too few digits on the last try", four, 2, "12", true, "nil", "fewer than minDigits 4", "", ""},
+		{"silence uses one try", four, 1, "", false, "", "no input", "", "Four digits, please."},
+		{"silence on the last try", four, 2, "", true, "nil", "no input", "", ""},
+		{"more keys than maxDigits", four, 0, "12345", false, "", "", "press at most 4", ""},
+		{"a key a keypad has not", four, 0, "12a4", false, "", "", `"a" is not a key`, ""},
+		{"entry ended by hash", hash, 0, "12345#", true, "12345#", "", "", ""},
+		{"no hash", hash, 0, "12345", false, "", "no # to end the entry", "", ""},
+		{"too few before hash", hash, 1, "12#", true, "nil", "fewer than minDigits 4", "", ""},
+		{"keys after hash", hash, 0, "1234#5", false, "", "", `the keys after it, "5", are not collected`, ""},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -69,6 +70,9 @@ func TestPressJudgesTriesAs8x8(t *testing.T) {
 			}
 			if c.post && got != c.digits {
 				t.Errorf("dtmf %s, want %s", got, c.digits)
+			}
+			if e.Says != c.says {
+				t.Errorf("says %q before prompting again, want %q", e.Says, c.says)
 			}
 		})
 	}

@@ -243,7 +243,7 @@ func (t *tester) press(s *ast.Press) *Failure {
 		// The platform judged the try failed and prompts again itself:
 		// no webhook; expects see its failure message and the prompt.
 		t.failed++
-		t.again, t.matched, t.prev = t.platformRetry(), 0, ""
+		t.again, t.matched, t.prev = t.platformRetry(entry.Says), 0, ""
 		return nil
 	}
 	token := clientActionID(t.last)
@@ -254,15 +254,15 @@ func (t *tester) press(s *ast.Press) *Failure {
 }
 
 // platformRetry is what a platform does when it judges a try failed with
-// tries left: it says the capture's failure message, if any, and prompts
-// again.
-func (t *tester) platformRetry() []platform.Action {
+// tries left: it says says, if anything, in the capture's voice, and
+// prompts again.
+func (t *tester) platformRetry(says string) []platform.Action {
 	acts := t.last.Response.Actions
 	c := acts[len(acts)-1].(platform.Capture) // pendingCapture made sure
-	if c.Failure == "" {
+	if says == "" {
 		return []platform.Action{c}
 	}
-	return []platform.Action{platform.Say{Text: c.Failure, Voice: c.Voice, Speed: c.Speed}, c}
+	return []platform.Action{platform.Say{Text: says, Voice: c.Voice, Speed: c.Speed}, c}
 }
 
 // clientActionID is the resume token the last reply carries.

@@ -27,4 +27,7 @@ type Entry struct {
 	// Failed says why the platform judged the try failed ("" when it did
 	// not): no input, too few keys, no end key.
 	Failed string
+	// Says is what the platform says before it prompts again when Post is
+	// false (8x8's failureMessage); "" for nothing.
+	Says string
 }
