@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/callflow/callflow/runtime/platform"
 )
@@ -33,7 +34,8 @@ func (*Adapter) Press(reply []byte, failed int, keys string) (platform.Entry, er
 		return platform.Entry{}, err
 	}
 	if i := strings.IndexFunc(keys, func(r rune) bool { return !strings.ContainsRune(keys8x8, r) }); i >= 0 {
-		return platform.Entry{}, fmt.Errorf("8x8: %q is not a key: a keypad sends 0-9, * and #", keys[i:i+1])
+		r, _ := utf8.DecodeRuneInString(keys[i:])
+		return platform.Entry{}, fmt.Errorf("8x8: %q is not a key: a keypad sends 0-9, * and #", r)
 	}
 	why, err := judge(p, keys)
 	if err != nil {
