@@ -3,7 +3,10 @@
 //
 // Each test runs on a fresh runtime.Engine holding the whole program. A
 // `call` builds a real-shaped webhook with the platform adapter's Webhook
-// and serves it; `press` answers the pending capture with the 8x8
+// and serves it, routed as the server routes it (by the called number when
+// the flow declares numbers); `press` is one try at the pending capture,
+// judged first as the platform judges it (the adapter's platform.Keypad),
+// and answered, when the platform would post, with the 8x8
 // ACTION_COMPLETED webhook carrying the previous reply's clientActionId;
 // `expect` checks the neutral actions, the session variables or the platform
 // JSON of the latest reply. Lookups are never fetched: a `given` stubs them,
