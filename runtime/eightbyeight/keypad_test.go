@@ -81,3 +81,26 @@ func TestPressJudgesTriesAs8x8(t *testing.T) {
 		t.Errorf("a reply without a capture: %v", err)
 	}
 }
+
+// Press never panics on any answer or keys, and its entry is consistent:
+// a try it does not post failed, one it posts with digits did not.
+func FuzzPress(f *testing.F) {
+	f.Add([]byte(`{"callflow":[{"action":"sayAndCapture","params":{"minDigits":4,"maxDigits":4,"completeOnHash":false,"noOfTries":3}}]}`), 0, "12")
+	f.Add([]byte(`{"callflow":[{"action":"sayAndCapture","params":{"minDigits":1,"maxDigits":10,"completeOnHash":true,"noOfTries":2}}]}`), 1, "12#")
+	f.Add([]byte(`{"callflow":[{"action":"sayAndCapture","params":{"maxDigits":-1,"noOfTries":0}}]}`), -1, "")
+	f.Add([]byte(`{"callflow":[{"action":"sayAndCapture"}]}`), 0, "1#2")
+	f.Add([]byte(`{"callflow":[]}`), 0, "1")
+	ad := eightbyeight.New()
+	f.Fuzz(func(t *testing.T, reply []byte, failed int, keys string) {
+		e, err := ad.Press(reply, failed, keys)
+		if err != nil {
+			return
+		}
+		if !e.Post && e.Failed == "" {
+			t.Fatalf("a try not posted must have failed: %+v", e)
+		}
+		if e.Post && (e.Digits != nil) == (e.Failed != "") {
+			t.Fatalf("a posted try has digits exactly when it did not fail: %+v", e)
+		}
+	})
+}

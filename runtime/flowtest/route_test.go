@@ -59,3 +59,27 @@ test "another flow's number" {
 		{"another flow's number", `menu_test.flow:14:3: call: "+6599990000" is answered by flow other on 8x8, not by menu; flow menu answers "+6512345678"; other flows answer "+6599990000" (other)`},
 	})
 }
+
+// On tencent an unknown number is answered with the fallback that keeps
+// the bound route, as the server answers it; the test still fails, naming
+// the number.
+func TestTencentCallToAnUnknownNumber(t *testing.T) {
+	fsys := fstest.MapFS{
+		"rx.flow": {Data: []byte(`flow rx
+target tencent
+number "+8675566668888"
+otherwise -> main
+handler main {
+  agent 388
+}
+
+test "a typo" {
+  call tencent from "+8613066668888" to "+8675566668889"
+  expect agent 388
+}
+`)},
+	}
+	checkOutcomes(t, run(t, fsys), []outcome{
+		{"a typo", `rx.flow:10:3: call: no flow answers "+8675566668889" on tencent; flow rx answers "+8675566668888"`},
+	})
+}
