@@ -84,6 +84,11 @@ test "equal" {
   call 8x8 from "+6500000000" to "+6512345678"
   expect json "golden/same.json"
 }
+
+test "outside" {
+  call 8x8 from "+6500000000" to "+6512345678"
+  expect json "../outside.json"
+}
 `)},
 		"golden/blocked.json": {Data: []byte(`{"callflow": [{"action": "say"}]}`)},
 		"golden/same.json":    {Data: []byte(`{"callflow": [{"action": "hangup"}]}`)},
@@ -93,9 +98,10 @@ test "equal" {
 		written[name] = string(data)
 		return nil
 	}))
-	if !rep.OK() {
-		t.Fatalf("with update, tests failed: %v", rep.Failures())
-	}
+	checkOutcomes(t, rep, []outcome{
+		{"missing", ""}, {"different", ""}, {"equal", ""},
+		{"outside", `expect json: "../outside.json" lies outside the folder the flows were read from; --update writes only inside it`},
+	})
 	want := map[string]string{
 		"golden/sales.json": `{
   "callflow": [
@@ -123,7 +129,7 @@ test "equal" {
 		t.Errorf("Updated = %q", got)
 	}
 	// The same run without update fails on both.
-	if rep := run(t, fsys); rep.Failed() != 2 {
-		t.Errorf("without update, %d tests failed, want 2", rep.Failed())
+	if rep := run(t, fsys); rep.Failed() != 3 {
+		t.Errorf("without update, %d tests failed, want 3", rep.Failed())
 	}
 }
