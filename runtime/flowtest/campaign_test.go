@@ -3,7 +3,6 @@ package flowtest_test
 import (
 	"strings"
 	"testing"
-	"testing/fstest"
 )
 
 const examFlow = `flow exam
@@ -29,9 +28,9 @@ handler notify {
 // expect campaign matches the fields given after the name, by the
 // campaign block's words, as a subset; a difference is named by its path.
 func TestExpectCampaignFields(t *testing.T) {
-	fsys := fstest.MapFS{
-		"exam.flow": {Data: []byte(examFlow)},
-		"exam_test.flow": {Data: []byte(`flow exam
+	fsys := files(
+		"exam.flow", examFlow,
+		"exam_test.flow", `flow exam
 
 test "fields" {
   call callbot from "+84988888888" to "+842499950291" data {math: 9.5, email: "an@example.vn", id: "HS1"}
@@ -58,8 +57,8 @@ test "a field campaigns have not" {
   call callbot from "+84988888888" to "+842499950291" data {math: 9.5, email: "an@example.vn", id: "HS1"}
   expect campaign "Results" {scrip: "S1"}
 }
-`)},
-	}
+`,
+	)
 	checkOutcomes(t, run(t, fsys), []outcome{
 		{"fields", ""},
 		{"fields without a name", ""},
@@ -71,8 +70,8 @@ test "a field campaigns have not" {
 
 // expect callback names the leg and field that differ.
 func TestExpectCallbackNamesTheLeg(t *testing.T) {
-	fsys := fstest.MapFS{
-		"cb.flow": {Data: []byte(`flow cb
+	fsys := files(
+		"cb.flow", `flow cb
 target callback
 when true -> now
 handler now {
@@ -86,8 +85,8 @@ test "wrong from" {
   call callback from "+6591234567" to "+6561112222"
   expect callback leg A to "+6591234567" from "+6561112222" leg B to "+6561112222" from "+6500000000"
 }
-`)},
-	}
+`,
+	)
 	r := result(t, run(t, fsys), "wrong from")
 	if want := `(leg B from: want "+6500000000", got "+6591234567")`; r.Passed() || !strings.HasSuffix(r.Failure.Msg, want) {
 		t.Errorf("wrong from: %v, want a failure ending %s", r.Failure, want)

@@ -3,7 +3,6 @@ package flowtest_test
 import (
 	"strings"
 	"testing"
-	"testing/fstest"
 
 	"github.com/callflow/callflow/runtime/flowtest"
 )
@@ -13,9 +12,9 @@ import (
 // lists match item by item and must be as long. A failure names the path
 // of the first difference.
 func TestExpectJSONInline(t *testing.T) {
-	fsys := fstest.MapFS{
-		"menu.flow": {Data: []byte(menuFlow)},
-		"menu_test.flow": {Data: []byte(`flow menu
+	fsys := files(
+		"menu.flow", menuFlow,
+		"menu_test.flow", `flow menu
 
 test "a subset" {
   call 8x8 from "+6591234567" to "+6512345678"
@@ -50,8 +49,8 @@ test "a number is not its text" {
   expect json {callflow: [{}, {params: {noOfTries: "2"}}]}
 }
 
-`)},
-	}
+`,
+	)
 	checkOutcomes(t, run(t, fsys), []outcome{
 		{"a subset", ""},
 		{"a multi-line object with a const", ""},
@@ -65,9 +64,9 @@ test "a number is not its text" {
 // With WithUpdate, a missing or different golden file is written with the
 // reply, indented, and the test passes; an equal one is left alone.
 func TestUpdateWritesGoldenFiles(t *testing.T) {
-	fsys := fstest.MapFS{
-		"menu.flow": {Data: []byte(menuFlow)},
-		"menu_test.flow": {Data: []byte(`flow menu
+	fsys := files(
+		"menu.flow", menuFlow,
+		"menu_test.flow", `flow menu
 
 test "missing" {
   call 8x8 from "+6591234567" to "+6512345678"
@@ -89,10 +88,10 @@ test "outside" {
   call 8x8 from "+6500000000" to "+6512345678"
   expect json "../outside.json"
 }
-`)},
-		"golden/blocked.json": {Data: []byte(`{"callflow": [{"action": "say"}]}`)},
-		"golden/same.json":    {Data: []byte(`{"callflow": [{"action": "hangup"}]}`)},
-	}
+`,
+		"golden/blocked.json", `{"callflow": [{"action": "say"}]}`,
+		"golden/same.json", `{"callflow": [{"action": "hangup"}]}`,
+	)
 	written := map[string]string{}
 	rep := run(t, fsys, flowtest.WithUpdate(func(name string, data []byte) error {
 		written[name] = string(data)

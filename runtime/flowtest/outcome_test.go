@@ -3,6 +3,7 @@ package flowtest_test
 import (
 	"strings"
 	"testing"
+	"testing/fstest"
 
 	"github.com/callflow/callflow/runtime/flowtest"
 )
@@ -25,4 +26,13 @@ func checkOutcomes(t *testing.T, rep flowtest.Report, want []outcome) {
 			t.Errorf("%q fails with\n  %v\nwant it to say\n  %s", w.name, r.Failure, w.fails)
 		}
 	}
+}
+
+// files is a file system of names and contents, given in pairs.
+func files(namesAndContents ...string) fstest.MapFS {
+	fsys := fstest.MapFS{}
+	for i := 0; i+1 < len(namesAndContents); i += 2 {
+		fsys[namesAndContents[i]] = &fstest.MapFile{Data: []byte(namesAndContents[i+1])}
+	}
+	return fsys
 }

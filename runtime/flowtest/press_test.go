@@ -2,7 +2,6 @@ package flowtest_test
 
 import (
 	"testing"
-	"testing/fstest"
 )
 
 const pinFlow = `flow pin
@@ -26,9 +25,9 @@ handler main {
 // does silence, one try each; after the last failed try the flow goes on
 // with the variable empty.
 func TestPressIsOneTryAsThePlatformJudges(t *testing.T) {
-	fsys := fstest.MapFS{
-		"pin.flow": {Data: []byte(pinFlow)},
-		"pin_test.flow": {Data: []byte(`flow pin
+	fsys := files(
+		"pin.flow", pinFlow,
+		"pin_test.flow", `flow pin
 
 test "too few digits are a failed try" {
   call 8x8 from "+6591234567" to "+6512345678"
@@ -68,8 +67,8 @@ test "more keys than the platform collects" {
   call 8x8 from "+6591234567" to "+6512345678"
   press "12345"
 }
-`)},
-	}
+`,
+	)
 	checkOutcomes(t, run(t, fsys), []outcome{
 		{"too few digits are a failed try", ""},
 		{"silence uses one try", ""},

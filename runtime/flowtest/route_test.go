@@ -2,7 +2,6 @@ package flowtest_test
 
 import (
 	"testing"
-	"testing/fstest"
 )
 
 // A call on a phone platform routes by its `to` number as the server does:
@@ -10,9 +9,9 @@ import (
 // with the numbers that are answered; a flow without numbers is reached by
 // its URL, so any `to` reaches it.
 func TestCallRoutesByNumber(t *testing.T) {
-	fsys := fstest.MapFS{
-		"menu.flow": {Data: []byte(menuFlow)},
-		"other.flow": {Data: []byte(`flow other
+	fsys := files(
+		"menu.flow", menuFlow,
+		"other.flow", `flow other
 target 8x8
 number "+6599990000"
 voice "en-US-ZiraRUS"
@@ -20,8 +19,8 @@ otherwise -> main
 handler main {
   hangup
 }
-`)},
-		"plain.flow": {Data: []byte(`flow plain
+`,
+		"plain.flow", `flow plain
 target 8x8
 voice "en-US-ZiraRUS"
 otherwise -> main
@@ -33,8 +32,8 @@ test "no numbers: reached by its URL" {
   call 8x8 from "+6591234567" to "+6500000000"
   expect hangup
 }
-`)},
-		"menu_test.flow": {Data: []byte(`flow menu
+`,
+		"menu_test.flow", `flow menu
 
 test "its number" {
   call 8x8 from "+6591234567" to "+6512345678"
@@ -50,8 +49,8 @@ test "another flow's number" {
   call 8x8 from "+6591234567" to "+6599990000"
   expect hangup
 }
-`)},
-	}
+`,
+	)
 	checkOutcomes(t, run(t, fsys), []outcome{
 		{"its number", ""},
 		{"no numbers: reached by its URL", ""},
@@ -64,8 +63,8 @@ test "another flow's number" {
 // the bound route, as the server answers it; the test still fails, naming
 // the number.
 func TestTencentCallToAnUnknownNumber(t *testing.T) {
-	fsys := fstest.MapFS{
-		"rx.flow": {Data: []byte(`flow rx
+	fsys := files(
+		"rx.flow", `flow rx
 target tencent
 number "+8675566668888"
 otherwise -> main
@@ -77,8 +76,8 @@ test "a typo" {
   call tencent from "+8613066668888" to "+8675566668889"
   expect agent 388
 }
-`)},
-	}
+`,
+	)
 	checkOutcomes(t, run(t, fsys), []outcome{
 		{"a typo", `rx.flow:10:3: call: no flow answers "+8675566668889" on tencent; flow rx answers "+8675566668888"`},
 	})
