@@ -99,6 +99,11 @@ type Limits struct {
 	NationalRegion string
 }
 
+// KeepsBound reports whether reaching the end of a handler keeps the route
+// the called number is bound to (tencent's agent or IVR), so a test may
+// `expect keep`.
+func (p *Platform) KeepsBound() bool { return p.End == EndKeepBound }
+
 // Supports reports whether the platform can express step s.
 func (p *Platform) Supports(s Step) bool { return slices.Contains(p.Steps, s) }
 
@@ -176,6 +181,18 @@ func MustLookup(name string) *Platform {
 		panic("lang/platform does not declare " + name)
 	}
 	return p
+}
+
+// KeepingBound lists the platforms where the end of a handler keeps the
+// number's bound route (Platform.KeepsBound).
+func KeepingBound() []string {
+	var out []string
+	for _, p := range all {
+		if p.KeepsBound() {
+			out = append(out, p.Name)
+		}
+	}
+	return out
 }
 
 // Supporting lists the platforms that can express step s.
