@@ -2,17 +2,8 @@ package callback
 
 import (
 	lplatform "github.com/callflow/callflow/lang/platform"
-	"github.com/callflow/callflow/runtime/platform"
 	"github.com/callflow/callflow/runtime/trigger"
 )
 
-// Declaration is the callback platform, for the runtime's registry. A trigger
-// names its flow in the route: it has no called number to route by.
-var Declaration = platform.Declaration{
-	Facts:        lplatform.MustLookup(Name),
-	Adapter:      New(),
-	Routes:       []platform.Route{{Path: "/hooks/callback/{flow}"}},
-	Recognize:    trigger.Recognize,
-	Secrets:      trigger.Secrets,
-	Authenticate: trigger.Authenticate,
-}
+// Declaration is the callback platform, for the runtime's registry.
+var Declaration = trigger.Declare(lplatform.MustLookup(Name), New())

@@ -1,8 +1,6 @@
 package eightbyeight
 
 import (
-	"encoding/json"
-
 	lplatform "github.com/callflow/callflow/lang/platform"
 	"github.com/callflow/callflow/runtime/platform"
 )
@@ -27,13 +25,7 @@ var Declaration = platform.Declaration{
 }
 
 // recognize: 8x8 webhooks have eventType and payload.
-func recognize(body []byte) bool {
-	var m map[string]json.RawMessage
-	if json.Unmarshal(body, &m) != nil {
-		return false
-	}
-	return m["eventType"] != nil || m["payload"] != nil
-}
+func recognize(body []byte) bool { return platform.HasMember(body, "eventType", "payload") }
 
 // authenticate checks the configured header value in constant time.
 func authenticate(a *platform.AuthRequest) string {

@@ -1,6 +1,7 @@
 package platform
 
 import (
+	"encoding/json"
 	"net/http"
 	"strings"
 
@@ -126,4 +127,19 @@ func Bearer(h http.Header) string {
 		return strings.TrimSpace(v[7:])
 	}
 	return ""
+}
+
+// HasMember reports whether body is a JSON object with a member named one
+// of names: how most JSON platforms recognize their webhooks.
+func HasMember(body []byte, names ...string) bool {
+	var m map[string]json.RawMessage
+	if json.Unmarshal(body, &m) != nil {
+		return false
+	}
+	for _, n := range names {
+		if m[n] != nil {
+			return true
+		}
+	}
+	return false
 }

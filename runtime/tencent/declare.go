@@ -1,8 +1,6 @@
 package tencent
 
 import (
-	"encoding/json"
-
 	lplatform "github.com/callflow/callflow/lang/platform"
 	"github.com/callflow/callflow/runtime/platform"
 )
@@ -28,13 +26,7 @@ var Declaration = platform.Declaration{
 }
 
 // recognize: a CallInBound webhook has Event or CallInBound.
-func recognize(body []byte) bool {
-	var m map[string]json.RawMessage
-	if json.Unmarshal(body, &m) != nil {
-		return false
-	}
-	return m["Event"] != nil || m["CallInBound"] != nil
-}
+func recognize(body []byte) bool { return platform.HasMember(body, "Event", "CallInBound") }
 
 // authenticate checks the secret path segment or, on the other routes, a
 // header token: `Authorization: Bearer SECRET` or `X-Callflow-Token: SECRET`.

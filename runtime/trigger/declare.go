@@ -1,8 +1,7 @@
 package trigger
 
 import (
-	"encoding/json"
-
+	lplatform "github.com/callflow/callflow/lang/platform"
 	"github.com/callflow/callflow/runtime/platform"
 )
 
@@ -16,13 +15,7 @@ var Secrets = []platform.SecretSpec{{Name: SecretName, Env: "CALLFLOW_TRIGGER_TO
 
 // Recognize reports whether body is a trigger: a JSON object with an id.
 // Every trigger platform recognizes it; `callflow run` asks the flows.
-func Recognize(body []byte) bool {
-	var m map[string]json.RawMessage
-	if json.Unmarshal(body, &m) != nil {
-		return false
-	}
-	return m["id"] != nil
-}
+func Recognize(body []byte) bool { return platform.HasMember(body, "id") }
 
 // Authenticate checks the bearer token, when one is configured.
 func Authenticate(a *platform.AuthRequest) string {
@@ -38,4 +31,18 @@ func Authenticate(a *platform.AuthRequest) string {
 		return "the bearer token is wrong"
 	}
 	return ""
+}
+
+// Declare is the declaration of the trigger platform facts with adapter a:
+// its route names the flow (a trigger has no called number to route by),
+// and it is recognized and authenticated as every trigger is.
+func Declare(facts *lplatform.Platform, a platform.Adapter) platform.Declaration {
+	return platform.Declaration{
+		Facts:        facts,
+		Adapter:      a,
+		Routes:       []platform.Route{{Path: "/hooks/" + facts.Name + "/{flow}"}},
+		Recognize:    Recognize,
+		Secrets:      Secrets,
+		Authenticate: Authenticate,
+	}
 }
