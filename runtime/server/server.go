@@ -2,6 +2,11 @@
 // every platform, health and readiness, the flows' status and Prometheus
 // metrics, as one http.Handler around a runtime.Engine.
 //
+// The webhook routes, their methods, body types, authentication and answer
+// type come from the declarations of the engine's platforms
+// (Engine.Platforms, runtime/platform.Declaration); the server names no
+// platform. With today's registry they are:
+//
 //	POST /hooks/tencent[/{flow}]            Tencent inbound webhook
 //	POST /hooks/tencent/s/{secret}[/{flow}] the same, with a secret path segment
 //	POST /hooks/8x8[/{flow}]                8x8 call actions, session summaries, call status
@@ -15,8 +20,9 @@
 //
 // A webhook that cannot be understood gets a 4xx JSON error
 // {"error":{"code":…,"message":…}}: 400 naming the bad field, 404 for an
-// unknown route or platform, 405, 413 over 64 KiB, 415 for a body that is
-// not JSON (a missing Content-Type is accepted). One that was understood
+// unknown route or platform, 405 for a method the platform does not
+// declare, 413 over 64 KiB, 415 for a body of a type it does not declare
+// (JSON by default, where a missing Content-Type is accepted). One that was understood
 // always gets the platform's answer, or its safe fallback when the flow
 // cannot run — even when the handler panics; a trigger is told 404 when
 // its flow is not loaded and 422 when its data made the flow fail, 503
