@@ -24,9 +24,9 @@ type Request struct {
 	// POST), the request's public URL and the server's public base URL.
 	Method    string
 	URL, Base *url.URL
-	Now      time.Time      // the call's time; zero means the engine's clock
-	Given    map[string]any // stubs: lookup values and table rows, no HTTP
-	Trace    bool
+	Now       time.Time      // the call's time; zero means the engine's clock
+	Given     map[string]any // stubs: lookup values and table rows, no HTTP
+	Trace     bool
 }
 
 // Result is what Serve did with a webhook.
