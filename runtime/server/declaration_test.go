@@ -131,7 +131,8 @@ func xmlSign(u, body string) string {
 }
 
 // xmlServer serves the menu flow, compiled for 8x8 and xmlhook, behind the
-// public URL public (none when "").
+// public URL public (none when ""). Its handler ends without hangup: the
+// facts' End (EndHangup) adds it.
 func xmlServer(t *testing.T, public string) *httptest.Server {
 	t.Helper()
 	prog := compile(t, map[string]string{"menu.flow": `flow menu
@@ -149,7 +150,6 @@ handler main {
     tries 1
   }
   say "You pressed ${choice}."
-  hangup
 }
 `})
 	prog.Flows[0].Platforms = append(prog.Flows[0].Platforms, xmlName)
