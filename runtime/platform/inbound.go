@@ -61,7 +61,12 @@ func (in *Inbound) Form() (url.Values, error) {
 
 // ActionURL is the public URL of path on this server with the query q,
 // for an answer that tells the platform where to send what comes next.
+// Without a Base (`callflow run` and `callflow test` have no server) it is
+// path and query alone, which a platform resolves against the URL it called.
 func (in *Inbound) ActionURL(path string, q url.Values) string {
+	if in.Base == nil {
+		return (&url.URL{Path: path, RawQuery: q.Encode()}).String()
+	}
 	u := *in.Base
 	u.Path = trimSlash(u.Path) + path
 	u.RawPath = ""

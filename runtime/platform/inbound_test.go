@@ -54,6 +54,9 @@ func TestInboundActionURL(t *testing.T) {
 	if want := "https://calls.example.com/cf/hooks/x/menu?resume=a%2Bb%2Fc"; got != want {
 		t.Errorf("ActionURL = %q, want %q", got, want)
 	}
+	if got := (&Inbound{}).ActionURL("/hooks/x", url.Values{"r": {"1"}}); got != "/hooks/x?r=1" {
+		t.Errorf("ActionURL without a base = %q, want a relative URL", got)
+	}
 }
 
 func TestHasMember(t *testing.T) {

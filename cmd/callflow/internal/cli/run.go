@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -82,7 +83,7 @@ func (c *runCmd) Run(e *env) error {
 	if d, ok := runtime.LookupPlatform(name); flow == "" && ok && d.Facts.Trigger {
 		flow = onlyFlowFor(prog, name) // a trigger names no number to route by
 	}
-	res, runErr := eng.Serve(context.Background(), &runtime.Request{Platform: name, Flow: flow, Body: body, Now: at, Given: given, Trace: c.Trace})
+	res, runErr := eng.Serve(context.Background(), &runtime.Request{Platform: name, Flow: flow, Body: body, Header: runHeader(name), Now: at, Given: given, Trace: c.Trace})
 	if c.Trace && res.Trace != nil {
 		for i := range res.Trace.Entries {
 			res.Trace.Entries[i].At.File = display(res.Trace.Entries[i].At.File)
@@ -225,6 +226,16 @@ func detectPlatform(body []byte, prog *ir.Program, flow string) (string, error) 
 		return "", fmt.Errorf("a %s can be %s; give --platform", what, orList(names))
 	}
 	return targeted[0], nil
+}
+
+// runHeader is what a webhook file's HTTP header would say: the body type
+// its platform declares first (none for JSON platforms).
+func runHeader(name string) http.Header {
+	h := http.Header{}
+	if d, ok := runtime.LookupPlatform(name); ok && len(d.Bodies) > 0 {
+		h.Set("Content-Type", d.Bodies[0])
+	}
+	return h
 }
 
 // orList joins names as "a, b or c".
