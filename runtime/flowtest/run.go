@@ -280,7 +280,11 @@ func (t *tester) flush() *Failure {
 	if err != nil {
 		return &Failure{At: w.at, Msg: fmt.Sprintf("%s: cannot build the webhook: %v", w.what, err)}
 	}
-	res, err := t.eng.Serve(t.ctx, &runtime.Request{Platform: t.cur.platform, Flow: t.cur.route, Body: body,
+	var header http.Header
+	if d, ok := runtime.LookupPlatform(t.cur.platform); ok {
+		header = d.WebhookHeader()
+	}
+	res, err := t.eng.Serve(t.ctx, &runtime.Request{Platform: t.cur.platform, Flow: t.cur.route, Body: body, Header: header,
 		Now: t.cur.at, Given: maps.Clone(t.given), Trace: true})
 	if fail := t.routed(w, res, err); fail != nil {
 		return fail

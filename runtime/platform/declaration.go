@@ -75,6 +75,17 @@ func (d *Declaration) AllowHeader() string {
 	return strings.Join(d.Methods, ", ")
 }
 
+// WebhookHeader is the HTTP header of a webhook its Adapter.Webhook built,
+// for `callflow run` and `callflow test`, which have no HTTP request: the
+// first body type it declares (none for a JSON platform).
+func (d *Declaration) WebhookHeader() http.Header {
+	h := http.Header{}
+	if len(d.Bodies) > 0 {
+		h.Set("Content-Type", d.Bodies[0])
+	}
+	return h
+}
+
 // Route is one path webhooks arrive on.
 type Route struct {
 	// Path is a net/http.ServeMux path pattern such as

@@ -228,14 +228,12 @@ func detectPlatform(body []byte, prog *ir.Program, flow string) (string, error) 
 	return targeted[0], nil
 }
 
-// runHeader is what a webhook file's HTTP header would say: the body type
-// its platform declares first (none for JSON platforms).
+// runHeader is what a webhook file's HTTP header would say.
 func runHeader(name string) http.Header {
-	h := http.Header{}
-	if d, ok := runtime.LookupPlatform(name); ok && len(d.Bodies) > 0 {
-		h.Set("Content-Type", d.Bodies[0])
+	if d, ok := runtime.LookupPlatform(name); ok {
+		return d.WebhookHeader()
 	}
-	return h
+	return http.Header{}
 }
 
 // orList joins names as "a, b or c".
