@@ -13,6 +13,7 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"unicode"
 
 	"github.com/rogpeppe/go-internal/testscript"
 )
@@ -93,26 +94,96 @@ func TestDocs(t *testing.T) {
 }
 
 // TestDocsStandAlone keeps README.md and docs/*.md free of paths outside the
-// repository: a reader of the docs has only the repository.
+// repository, and their relative links pointing at files and headings that
+// exist: a reader of the docs has only the repository.
 func TestDocsStandAlone(t *testing.T) {
 	repo := filepath.Join("..", "..")
 	docs, err := filepath.Glob(filepath.Join(repo, "docs", "*.md"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	outside := regexp.MustCompile(`shared/|/work/`)
-	for _, path := range append(docs, filepath.Join(repo, "README.md")) {
+	docs = append(docs, filepath.Join(repo, "README.md"))
+	anchors := make(map[string]map[string]bool) // clean path → heading anchors
+	for _, path := range docs {
 		text, err := os.ReadFile(path)
 		if err != nil {
 			t.Fatal(err)
 		}
+		anchors[filepath.Clean(path)] = headingAnchors(string(text))
+	}
+	outside := regexp.MustCompile(`shared/|/work/`)
+	link := regexp.MustCompile(`\]\(([^)\s]+)\)`)
+	for _, path := range docs {
+		text, _ := os.ReadFile(path)
 		rel, _ := filepath.Rel(repo, path)
+		inFence := false
 		for i, line := range strings.Split(string(text), "\n") {
 			if loc := outside.FindStringIndex(line); loc != nil {
 				t.Errorf("%s:%d:%d: cites %q, outside the repository; say what is needed in the docs themselves", rel, i+1, loc[0]+1, line[loc[0]:loc[1]])
 			}
+			if strings.HasPrefix(strings.TrimSpace(line), "```") {
+				inFence = !inFence
+			}
+			if inFence {
+				continue // code, not links
+			}
+			for _, m := range link.FindAllStringSubmatch(line, -1) {
+				if strings.Contains(m[1], "://") || strings.HasPrefix(m[1], "mailto:") {
+					continue
+				}
+				if msg := checkLink(path, m[1], anchors); msg != "" {
+					t.Errorf("%s:%d: link %s: %s", rel, i+1, m[1], msg)
+				}
+			}
 		}
 	}
+}
+
+// checkLink says what is wrong with a relative link from the document at
+// from, or "" when its file (and heading, for a markdown file) exists.
+func checkLink(from, target string, anchors map[string]map[string]bool) string {
+	file, anchor, _ := strings.Cut(target, "#")
+	path := filepath.Clean(from)
+	if file != "" {
+		path = filepath.Clean(filepath.Join(filepath.Dir(from), filepath.FromSlash(file)))
+		if _, err := os.Stat(path); err != nil {
+			return "no such file in the repository"
+		}
+	}
+	if anchor == "" || !strings.HasSuffix(path, ".md") {
+		return ""
+	}
+	if heads, ok := anchors[path]; ok && !heads[anchor] {
+		return "no heading with that anchor"
+	}
+	return ""
+}
+
+// headingAnchors returns the anchors GitHub gives the headings of a markdown
+// document: lower case, punctuation other than - and _ dropped, spaces as -.
+func headingAnchors(text string) map[string]bool {
+	anchors := make(map[string]bool)
+	inFence := false
+	for _, line := range strings.Split(text, "\n") {
+		if strings.HasPrefix(strings.TrimSpace(line), "```") {
+			inFence = !inFence
+		}
+		if inFence || !strings.HasPrefix(line, "#") {
+			continue
+		}
+		title := strings.ToLower(strings.TrimSpace(strings.TrimLeft(line, "#")))
+		var b strings.Builder
+		for _, r := range title {
+			switch {
+			case r == ' ':
+				b.WriteRune('-')
+			case r == '-' || r == '_' || unicode.IsLetter(r) || unicode.IsDigit(r):
+				b.WriteRune(r)
+			}
+		}
+		anchors[b.String()] = true
+	}
+	return anchors
 }
 
 type (
