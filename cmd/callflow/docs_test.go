@@ -29,6 +29,11 @@ var testedDocs = []string{"README.md", "docs/authoring.md"}
 // `doctest: skip REASON` marker and is counted; an unmarked shell block runs.
 // With -update the outputs shown are rewritten to what the commands print.
 func TestDocs(t *testing.T) {
+	for _, tool := range []string{"bash", "jq"} { // the examples' shell, and what they pipe through
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Skipf("the documentation examples need %s on PATH: %v", tool, err)
+		}
+	}
 	repo, err := filepath.Abs(filepath.Join("..", ".."))
 	if err != nil {
 		t.Fatal(err)
