@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"testing"
 )
 
 // The markers of docs/contributing.md ("Examples in the docs are tests"):
@@ -30,6 +31,7 @@ type docStep struct {
 	dir     string   // stepShell: the folder it runs in, when not the work folder
 	ignore  []*regexp.Regexp
 	console bool // a transcript of `$ ` commands and their outputs
+	script  bool // a sh block marked run: each line a command that prints nothing
 
 	commands           []docCommand
 	indent             string
@@ -45,8 +47,8 @@ type docCommand struct {
 
 var fence = regexp.MustCompile("^( *)(```+)\\s*([A-Za-z0-9_-]*)\\s*$")
 
-// shellLangs are the info strings of shell blocks. A block with no info
-// string whose first line starts with "$ " is a shell block too.
+// shellLangs are the info strings of shell blocks: console blocks run;
+// the others run only when marked run, or are excused with skip.
 var shellLangs = map[string]bool{"sh": true, "bash": true, "shell": true, "console": true}
 
 // parseDoc reads the fenced blocks and doctest markers of a markdown
@@ -88,17 +90,26 @@ func parseDoc(name, text string) ([]docStep, error) {
 				return nil, fmt.Errorf("%s:%d: the block is never closed", name, s.line)
 			}
 			s.bodyEnd = i
-			s.console = m[3] == "console" || m[3] == "" && len(s.body) > 0 && strings.HasPrefix(s.body[0], "$ ")
-			shell := shellLangs[m[3]] || s.console
+			s.console = m[3] == "console"
+			if m[3] == "" && len(s.body) > 0 && strings.HasPrefix(s.body[0], "$ ") {
+				return nil, fmt.Errorf("%s:%d: a transcript of $ commands is a ```console block, which the test runs", name, s.line)
+			}
+			shell := shellLangs[m[3]]
 			if err := s.apply(name, pending, shell); err != nil {
 				return nil, err
+			}
+			if shell && !s.console && s.kind == stepShell && !s.script {
+				return nil, fmt.Errorf("%s:%d: a ```%s block needs a marker: <!-- doctest: run --> (each line a command that prints nothing), <!-- doctest: skip REASON -->, or write it as a ```console transcript", name, s.line, m[3])
 			}
 			pending = nil
 			if s.kind == stepShell && !shell {
 				continue // a flow, JSON or YAML block: nothing to run
 			}
 			if s.kind == stepShell {
-				s.commands = s.parseCommands()
+				var err error
+				if s.commands, err = s.parseCommands(); err != nil {
+					return nil, fmt.Errorf("%s:%d: %v", name, s.line, err)
+				}
 				if len(s.commands) == 0 {
 					return nil, fmt.Errorf("%s:%d: the shell block has no command", name, s.line)
 				}
@@ -121,10 +132,15 @@ func (s *docStep) apply(name string, markers []docStep, shell bool) error {
 		fail := func(format string, args ...any) error {
 			return fmt.Errorf("%s:%d: doctest %s: %s", name, m.line, word, fmt.Sprintf(format, args...))
 		}
-		if arg == "" {
+		if arg == "" && word != "run" {
 			return fail("needs an argument")
 		}
 		switch word {
+		case "run":
+			if !shell || s.console {
+				return fail("is for a sh, bash or shell block; a console block always runs")
+			}
+			s.script = true
 		case "file":
 			s.kind, s.path = stepFile, arg
 		case "skip":
@@ -141,7 +157,7 @@ func (s *docStep) apply(name string, markers []docStep, shell bool) error {
 		case "dir":
 			s.dir = arg
 		default:
-			return fail("unknown marker (want file, skip, ignore, dir or sh)")
+			return fail("unknown marker (want file, skip, run, ignore, dir or sh)")
 		}
 	}
 	if (len(s.ignore) > 0 || s.dir != "") && (!shell || s.kind != stepShell) {
@@ -153,7 +169,7 @@ func (s *docStep) apply(name string, markers []docStep, shell bool) error {
 // parseCommands reads a console transcript (`$ COMMAND` lines, each
 // followed by its output) or a script (every line a command that prints
 // nothing).
-func (s *docStep) parseCommands() []docCommand {
+func (s *docStep) parseCommands() ([]docCommand, error) {
 	var cmds []docCommand
 	for j, l := range s.body {
 		line := s.bodyStart + j + 1
@@ -165,12 +181,64 @@ func (s *docStep) parseCommands() []docCommand {
 		case strings.HasPrefix(l, "$ "):
 			cmds = append(cmds, docCommand{line: line, text: strings.TrimPrefix(l, "$ ")})
 		case len(cmds) == 0:
-			// output before the first prompt: kept as a command that fails
-			cmds = append(cmds, docCommand{line: line, text: "false # output before the first $ line"})
-			fallthrough
+			return nil, fmt.Errorf("line %d: output before the first $ line", line)
 		default:
 			cmds[len(cmds)-1].output += l + "\n"
 		}
 	}
-	return cmds
+	return cmds, nil
+}
+
+// TestParseDocMarkers: a new shell example is either run or excused with a
+// reason, and a marker that does not fit its block is an error naming it.
+func TestParseDocMarkers(t *testing.T) {
+	fails := map[string]string{
+		"an unmarked sh block":      "text\n\n```sh\nmake run\n```\n",
+		"a transcript without info": "```\n$ callflow check flows\nno problems in 1 file\n```\n",
+		"a marker before prose":     "<!-- doctest: skip offline -->\nSome text.\n\n```sh\nmake run\n```\n",
+		"a marker at the end":       "```sh\nls\n```\n<!-- doctest: skip offline -->\n",
+		"an unknown marker":         "<!-- doctest: skipp offline -->\n```sh\nmake run\n```\n",
+		"skip without a reason":     "<!-- doctest: skip -->\n```sh\nmake run\n```\n",
+		"skip on a flow block":      "<!-- doctest: skip no -->\n```flow\nflow a\n```\n",
+		"run on a console block":    "<!-- doctest: run -->\n```console\n$ ls\n```\n",
+		"output before a prompt":    "```console\nno problems\n$ ls\n```\n",
+		"an unclosed block":         "```console\n$ ls\n",
+		"an unclosed sh marker":     "<!-- doctest: sh\nls\n",
+	}
+	for name, doc := range fails {
+		if _, err := parseDoc("x.md", doc); err == nil {
+			t.Errorf("%s: parsed without error", name)
+		} else if !strings.HasPrefix(err.Error(), "x.md:") {
+			t.Errorf("%s: %v does not name the place", name, err)
+		}
+	}
+
+	doc := "<!-- doctest: file flows/a.flow -->\n```flow\nflow a\n```\n" +
+		"<!-- doctest: sh\ntouch b\n-->\n" +
+		"<!-- doctest: skip needs the network -->\n\n```sh\ngo install x@latest\n```\n" +
+		"<!-- doctest: run -->\n```sh\ntouch c\n```\n" +
+		"<!-- doctest: ignore [0-9]+ms -->\n<!-- doctest: dir sub -->\n```console\n$ callflow check flows\nno problems in 1 file (3ms)\n$ echo $?\n0\n```\n"
+	steps, err := parseDoc("x.md", doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kinds := []stepKind{stepFile, stepHidden, stepSkip, stepShell, stepShell}
+	if len(steps) != len(kinds) {
+		t.Fatalf("%d steps, want %d: %+v", len(steps), len(kinds), steps)
+	}
+	for i, k := range kinds {
+		if steps[i].kind != k {
+			t.Errorf("step %d (line %d) is kind %d, want %d", i, steps[i].line, steps[i].kind, k)
+		}
+	}
+	if steps[0].path != "flows/a.flow" || steps[2].reason != "needs the network" || !steps[3].script {
+		t.Errorf("markers not applied: %+v", steps[:4])
+	}
+	console := steps[4]
+	if console.dir != "sub" || len(console.commands) != 2 || console.commands[0].output != "no problems in 1 file (3ms)\n" || console.commands[1].text != "echo $?" {
+		t.Errorf("console block read as %+v", console)
+	}
+	if got := console.normalize("no problems in 1 file (12ms)\n"); got != console.normalize(console.commands[0].output) {
+		t.Errorf("ignore marker: %q and %q differ", got, console.normalize(console.commands[0].output))
+	}
 }
