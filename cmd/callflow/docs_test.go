@@ -31,6 +31,9 @@ var testedDocs = []string{"README.md", "docs/authoring.md"}
 func TestDocs(t *testing.T) {
 	for _, tool := range []string{"bash", "jq"} { // the examples' shell, and what they pipe through
 		if _, err := exec.LookPath(tool); err != nil {
+			if os.Getenv("CI") != "" {
+				t.Fatalf("%s is not installed, and CI must run the documentation examples (apt-get install %s)", tool, tool)
+			}
 			t.Skipf("the documentation examples need %s on PATH: %v", tool, err)
 		}
 	}
