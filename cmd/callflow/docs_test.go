@@ -29,6 +29,7 @@ var testedDocs = []string{"README.md", "docs/authoring.md"}
 // `doctest: skip REASON` marker and is counted; an unmarked shell block runs.
 // With -update the outputs shown are rewritten to what the commands print.
 func TestDocs(t *testing.T) {
+	t.Parallel() // about a hundred commands: overlap them with the package's other tests
 	for _, tool := range []string{"bash", "jq"} { // the examples' shell, and what they pipe through
 		if _, err := exec.LookPath(tool); err != nil {
 			if os.Getenv("CI") != "" {
@@ -43,6 +44,7 @@ func TestDocs(t *testing.T) {
 	}
 	for _, name := range testedDocs {
 		t.Run(name, func(t *testing.T) {
+			t.Parallel()
 			path := filepath.Join(repo, filepath.FromSlash(name))
 			text, err := os.ReadFile(path)
 			if err != nil {
