@@ -30,7 +30,7 @@ var testedDocs = []string{"README.md", "docs/authoring.md"}
 // With -update the outputs shown are rewritten to what the commands print.
 func TestDocs(t *testing.T) {
 	t.Parallel() // about a hundred commands: overlap them with the package's other tests
-	for _, tool := range []string{"bash", "jq"} { // the examples' shell, and what they pipe through
+	for _, tool := range []string{"bash", "jq", "perl"} { // the examples' shell, what they pipe through, what edits their files
 		if _, err := exec.LookPath(tool); err != nil {
 			if os.Getenv("CI") != "" {
 				t.Fatalf("%s is not installed, and CI must run the documentation examples (apt-get install %s)", tool, tool)
