@@ -29,7 +29,7 @@ var testedDocs = []string{"README.md", "docs/authoring.md"}
 // `doctest: skip REASON` marker and is counted; an unmarked shell block runs.
 // With -update the outputs shown are rewritten to what the commands print.
 func TestDocs(t *testing.T) {
-	t.Parallel() // about a hundred commands: overlap them with the package's other tests
+	t.Parallel()                                          // about a hundred commands: overlap them with the package's other tests
 	for _, tool := range []string{"bash", "jq", "perl"} { // the examples' shell, what they pipe through, what edits their files
 		if _, err := exec.LookPath(tool); err != nil {
 			if os.Getenv("CI") != "" {
