@@ -25,12 +25,15 @@ var testedDocs = []string{"README.md", "docs/authoring.md"}
 // TestDocs runs every shell example of testedDocs, in order, as a testscript
 // script against the in-process callflow, and compares what each command
 // prints (stdout and stderr, interleaved as a terminal shows them) with the
-// output the document shows. An example that cannot run offline carries a
-// `doctest: skip REASON` marker and is counted; an unmarked shell block runs.
+// output the document shows. A console block always runs; a sh block runs
+// when marked `doctest: run`, and one that cannot run offline is marked
+// `doctest: skip REASON` and counted; an unmarked sh block fails the test.
 // With -update the outputs shown are rewritten to what the commands print.
 func TestDocs(t *testing.T) {
-	t.Parallel()                                          // about a hundred commands: overlap them with the package's other tests
-	for _, tool := range []string{"bash", "jq", "perl"} { // the examples' shell, what they pipe through, what edits their files
+	// About a hundred commands: overlap them with the package's other tests.
+	t.Parallel()
+	// The examples' shell, what they pipe through, and what edits their files.
+	for _, tool := range []string{"bash", "jq", "perl"} {
 		if _, err := exec.LookPath(tool); err != nil {
 			if os.Getenv("CI") != "" {
 				t.Fatalf("%s is not installed, and CI must run the documentation examples (apt-get install %s)", tool, tool)
@@ -281,8 +284,8 @@ func docBash(ts *testscript.TestScript, dir, script string) (string, error) {
 	return out.String(), err
 }
 
-// endOfCommand separates the outputs of a shell example's commands.
-const endOfCommand = "\x1edoctest-end\x1e\n"
+// endOfCommand, on a line of its own, ends each command's output.
+const endOfCommand = "\x1edoctest-end\x1e"
 
 // run runs the shell example's commands in one bash, so `$?` and files
 // carry from one command to the next, and returns each command's output.
@@ -290,7 +293,7 @@ func (s docStep) run(ts *testscript.TestScript) ([]string, error) {
 	var script strings.Builder
 	script.WriteString("exec 2>&1\ndoctest_status() { return \"$1\"; }\n")
 	for _, c := range s.commands {
-		fmt.Fprintf(&script, "%s\ndoctest_rc=$?; printf '\\n%s'; doctest_status $doctest_rc\n", c.text, strings.TrimSuffix(endOfCommand, "\n")+`\n`)
+		fmt.Fprintf(&script, "%s\ndoctest_rc=$?; printf '\\n%s\\n'; doctest_status $doctest_rc\n", c.text, endOfCommand)
 	}
 	dir := ts.MkAbs(".")
 	if s.dir != "" {
@@ -301,7 +304,7 @@ func (s docStep) run(ts *testscript.TestScript) ([]string, error) {
 	if err != nil && !errors.As(err, &exit) { // the last command's status is the doc's to show
 		return nil, fmt.Errorf("bash: %v\n%s", err, out)
 	}
-	outs := strings.Split(out, "\n"+endOfCommand)
+	outs := strings.Split(out, "\n"+endOfCommand+"\n")
 	if len(outs) != len(s.commands)+1 || outs[len(outs)-1] != "" {
 		return nil, fmt.Errorf("bash printed %d outputs for %d commands:\n%s", len(outs)-1, len(s.commands), out)
 	}
