@@ -134,7 +134,7 @@ func TestDocsStandAlone(t *testing.T) {
 			if loc := outside.FindStringIndex(line); loc != nil {
 				t.Errorf("%s:%d:%d: cites %q, outside the repository; say what is needed in the docs themselves", rel, i+1, loc[0]+1, line[loc[0]:loc[1]])
 			}
-			if strings.HasPrefix(strings.TrimSpace(line), "```") {
+			if fence.MatchString(line) {
 				inFence = !inFence
 			}
 			if inFence {
@@ -178,7 +178,7 @@ func headingAnchors(text string) map[string]bool {
 	anchors := make(map[string]bool)
 	inFence := false
 	for _, line := range strings.Split(text, "\n") {
-		if strings.HasPrefix(strings.TrimSpace(line), "```") {
+		if fence.MatchString(line) {
 			inFence = !inFence
 		}
 		if inFence || !strings.HasPrefix(line, "#") {
