@@ -344,8 +344,12 @@ func (r *docRun) rewrite(text string) string {
 			}
 			block = append(block, s.indent+"$ "+cmd.text)
 			for _, l := range strings.Split(strings.TrimSuffix(out, "\n"), "\n") {
-				if out != "" {
-					block = append(block, strings.TrimRight(s.indent+l, " "))
+				switch {
+				case out == "":
+				case l == "":
+					block = append(block, "") // no indentation left trailing
+				default:
+					block = append(block, s.indent+l)
 				}
 			}
 		}
