@@ -51,13 +51,19 @@ var fence = regexp.MustCompile("^( *)(```+)\\s*([A-Za-z0-9_-]*)\\s*$")
 // the others run only when marked run, or are excused with skip.
 var shellLangs = map[string]bool{"sh": true, "bash": true, "shell": true, "console": true}
 
+// marker is one `<!-- doctest: WORD ARG -->` line, waiting for its block.
+type marker struct {
+	line      int
+	word, arg string
+}
+
 // parseDoc reads the fenced blocks and doctest markers of a markdown
-// document. A marker names no block, an unknown marker, or a marker that
-// does not fit its block is an error naming the line.
+// document. A marker that names no block, an unknown marker, a marker that
+// does not fit its block and an unmarked sh block are errors naming the line.
 func parseDoc(name, text string) ([]docStep, error) {
 	lines := strings.Split(text, "\n")
 	var steps []docStep
-	var pending []docStep // markers waiting for their block, as steps to fill
+	var pending []marker
 	for i := 0; i < len(lines); i++ {
 		trimmed := strings.TrimSpace(lines[i])
 		switch {
@@ -79,42 +85,16 @@ func parseDoc(name, text string) ([]docStep, error) {
 				return nil, fmt.Errorf("%s:%d: a doctest marker other than sh fits on one line: <!-- doctest: WORD ARG -->", name, i+1)
 			}
 			word, arg, _ := strings.Cut(strings.TrimSpace(directive), " ")
-			pending = append(pending, docStep{line: i + 1, path: word, reason: strings.TrimSpace(arg)})
+			pending = append(pending, marker{line: i + 1, word: word, arg: strings.TrimSpace(arg)})
 		case fence.MatchString(lines[i]):
-			m := fence.FindStringSubmatch(lines[i])
-			s := docStep{line: i + 1, indent: m[1], bodyStart: i + 1}
-			for i++; i < len(lines) && strings.TrimSpace(lines[i]) != m[2]; i++ {
-				s.body = append(s.body, strings.TrimPrefix(lines[i], m[1]))
-			}
-			if i == len(lines) {
-				return nil, fmt.Errorf("%s:%d: the block is never closed", name, s.line)
-			}
-			s.bodyEnd = i
-			s.console = m[3] == "console"
-			if m[3] == "" && len(s.body) > 0 && strings.HasPrefix(s.body[0], "$ ") {
-				return nil, fmt.Errorf("%s:%d: a transcript of $ commands is a ```console block, which the test runs", name, s.line)
-			}
-			shell := shellLangs[m[3]]
-			if err := s.apply(name, pending, shell); err != nil {
+			s, end, err := parseBlock(name, lines, i, pending)
+			if err != nil {
 				return nil, err
 			}
-			if shell && !s.console && s.kind == stepShell && !s.script {
-				return nil, fmt.Errorf("%s:%d: a ```%s block needs a marker: <!-- doctest: run --> (each line a command that prints nothing), <!-- doctest: skip REASON -->, or write it as a ```console transcript", name, s.line, m[3])
+			i, pending = end, nil
+			if s != nil {
+				steps = append(steps, *s)
 			}
-			pending = nil
-			if s.kind == stepShell && !shell {
-				continue // a flow, JSON or YAML block: nothing to run
-			}
-			if s.kind == stepShell {
-				var err error
-				if s.commands, err = s.parseCommands(); err != nil {
-					return nil, fmt.Errorf("%s:%d: %v", name, s.line, err)
-				}
-				if len(s.commands) == 0 {
-					return nil, fmt.Errorf("%s:%d: the shell block has no command", name, s.line)
-				}
-			}
-			steps = append(steps, s)
 		case trimmed != "" && len(pending) > 0:
 			return nil, fmt.Errorf("%s:%d: the doctest marker is not followed by a fenced block", name, pending[0].line)
 		}
@@ -125,37 +105,77 @@ func parseDoc(name, text string) ([]docStep, error) {
 	return steps, nil
 }
 
+// parseBlock reads the fenced block opening at lines[open], with the markers
+// before it, and returns its step (nil for a block with nothing to do, such
+// as a flow shown but not written) and the line of its closing fence.
+func parseBlock(name string, lines []string, open int, markers []marker) (*docStep, int, error) {
+	m := fence.FindStringSubmatch(lines[open])
+	indent, ticks, lang := m[1], m[2], m[3]
+	s := &docStep{line: open + 1, indent: indent, bodyStart: open + 1}
+	i := open + 1
+	for ; i < len(lines) && strings.TrimSpace(lines[i]) != ticks; i++ {
+		s.body = append(s.body, strings.TrimPrefix(lines[i], indent))
+	}
+	if i == len(lines) {
+		return nil, i, fmt.Errorf("%s:%d: the block is never closed", name, s.line)
+	}
+	s.bodyEnd = i
+	s.console = lang == "console"
+	if lang == "" && len(s.body) > 0 && strings.HasPrefix(s.body[0], "$ ") {
+		return nil, i, fmt.Errorf("%s:%d: a transcript of $ commands is a ```console block, which the test runs", name, s.line)
+	}
+	shell := shellLangs[lang]
+	if err := s.apply(name, markers, shell); err != nil {
+		return nil, i, err
+	}
+	switch {
+	case s.kind != stepShell:
+		return s, i, nil
+	case !shell:
+		return nil, i, nil // a flow, JSON or YAML block: nothing to run
+	case !s.console && !s.script:
+		return nil, i, fmt.Errorf("%s:%d: a ```%s block needs a marker: <!-- doctest: run --> (each line a command that prints nothing), <!-- doctest: skip REASON -->, or write it as a ```console transcript", name, s.line, lang)
+	}
+	var err error
+	if s.commands, err = s.parseCommands(); err != nil {
+		return nil, i, fmt.Errorf("%s:%d: %v", name, s.line, err)
+	}
+	if len(s.commands) == 0 {
+		return nil, i, fmt.Errorf("%s:%d: the shell block has no command", name, s.line)
+	}
+	return s, i, nil
+}
+
 // apply sets the block's step from the markers before it.
-func (s *docStep) apply(name string, markers []docStep, shell bool) error {
+func (s *docStep) apply(name string, markers []marker, shell bool) error {
 	for _, m := range markers {
-		word, arg := m.path, m.reason
 		fail := func(format string, args ...any) error {
-			return fmt.Errorf("%s:%d: doctest %s: %s", name, m.line, word, fmt.Sprintf(format, args...))
+			return fmt.Errorf("%s:%d: doctest %s: %s", name, m.line, m.word, fmt.Sprintf(format, args...))
 		}
-		if arg == "" && word != "run" {
+		if m.arg == "" && m.word != "run" {
 			return fail("needs an argument")
 		}
-		switch word {
+		switch m.word {
 		case "run":
 			if !shell || s.console {
 				return fail("is for a sh, bash or shell block; a console block always runs")
 			}
 			s.script = true
 		case "file":
-			s.kind, s.path = stepFile, arg
+			s.kind, s.path = stepFile, m.arg
 		case "skip":
 			if !shell {
 				return fail("only a shell block can be skipped")
 			}
-			s.kind, s.reason = stepSkip, arg
+			s.kind, s.reason = stepSkip, m.arg
 		case "ignore":
-			re, err := regexp.Compile(arg)
+			re, err := regexp.Compile(m.arg)
 			if err != nil {
 				return fail("%v", err)
 			}
 			s.ignore = append(s.ignore, re)
 		case "dir":
-			s.dir = arg
+			s.dir = m.arg
 		default:
 			return fail("unknown marker (want file, skip, run, ignore, dir or sh)")
 		}
