@@ -116,14 +116,17 @@ func (c *checker) collectTargets(t *ast.Target) {
 	}
 }
 
-// resolveRefs checks that every rule and goto names a handler.
+// resolveRefs checks that every rule, goto and do names a handler.
 func (c *checker) resolveRefs() {
 	for _, r := range c.rules {
 		c.handlerRef(r.Handler)
 	}
 	c.forSteps(func(_ *ast.Handler, s ast.Step) {
-		if g, ok := s.(*ast.Goto); ok {
-			c.handlerRef(g.Handler)
+		switch s := s.(type) {
+		case *ast.Goto:
+			c.handlerRef(s.Handler)
+		case *ast.Do:
+			c.handlerRef(s.Handler)
 		}
 	})
 }

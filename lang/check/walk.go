@@ -2,7 +2,8 @@ package check
 
 import "github.com/callflow/callflow/lang/ast"
 
-// walkSteps calls fn for every step in steps, entering if and switch blocks.
+// walkSteps calls fn for every step in steps, entering if and switch blocks
+// and a capture's on blocks.
 func walkSteps(steps []ast.Step, fn func(ast.Step)) {
 	for _, s := range steps {
 		fn(s)
@@ -30,6 +31,14 @@ func innerBlocks(s ast.Step) []*ast.Block {
 		if s.Else != nil {
 			out = append(out, s.Else)
 		}
+	case *ast.Capture:
+		for _, o := range s.Options {
+			if o.Body != nil {
+				out = append(out, o.Body)
+			}
+		}
+	case *ast.On:
+		out = append(out, s.Body)
 	}
 	return out
 }
@@ -44,7 +53,7 @@ func (c *checker) forSteps(fn func(h *ast.Handler, s ast.Step)) {
 // ends reports whether a step ends its handler.
 func ends(s ast.Step) bool {
 	switch s := s.(type) {
-	case *ast.Hangup, *ast.MakeCall, *ast.Agent, *ast.IVR, *ast.Goto:
+	case *ast.Hangup, *ast.MakeCall, *ast.Agent, *ast.IVR, *ast.Goto, *ast.Return:
 		return true
 	case *ast.If:
 		if s.Else == nil || !blockEnds(s.Else) {
