@@ -18,11 +18,11 @@ func (c *checker) captureLimits(p *platform.Platform, s *ast.Capture) {
 			continue
 		}
 		for _, a := range o.Args { // every value: try n says the n-th
-			if x, ok := a.(*ast.Expr); ok {
+			if x, ok := a.(*ast.Expr); ok && name == "prompt" {
+				c.text(p, x, "the prompt")
+				c.nonEmpty(p, x, "the prompt")
+			} else if ok {
 				c.text(p, x, name)
-				if name == "prompt" {
-					c.nonEmpty(p, x, "the prompt")
-				}
 			}
 		}
 	}
