@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/callflow/callflow/runtime"
+	"github.com/callflow/callflow/runtime/platform"
 )
 
 // subroutines: main does verify, which captures inside the do and goes to
@@ -128,5 +129,46 @@ func TestCheckSessionFrames(t *testing.T) {
 	s.Try = 3
 	if err := runtime.CheckSession(f, &s); err == nil || !strings.Contains(err.Error(), "session field try") {
 		t.Errorf("try 3 of a 2-try capture: %v", err)
+	}
+}
+
+// do and return happen on the server, so they work where nothing
+// captures: on tencent the subroutine's variable reaches the platform and
+// the step after the do picks the IVR; a return outside any do keeps the
+// bound route, as the end of a handler does.
+func TestDoOnTencent(t *testing.T) {
+	eng := newEngine(t, compile(t, "route.flow", `flow route
+target tencent
+number "+8675566668888"
+
+when caller startsWith "+861" -> main
+otherwise -> keep
+
+handler main {
+  do pick_language
+  if language == "zh-CN" { ivr 12 }
+  agent 388
+}
+
+handler pick_language {
+  set language = "en-US"
+  if caller startsWith "+861" { set language = "zh-CN"; return }
+  set language = "other"
+}
+
+handler keep {
+  return
+  agent 1
+}
+`))
+	body := webhook(t, "tencent", platform.Call{Session: "tc-do", Caller: "+8613166668888", Callee: "+8675566668888", Bound: platform.Bound{IVRID: 5}})
+	res := serve(t, eng, &runtime.Request{Platform: "tencent", Body: body})
+	if want := `{"CallInBound":{"OverrideIvrId":12,"Variables":[{"Key":"language","Value":"zh-CN"}]}}`; string(res.Reply.Body) != want {
+		t.Errorf("do on tencent: %s\nwant %s", res.Reply.Body, want)
+	}
+	body = webhook(t, "tencent", platform.Call{Session: "tc-ret", Caller: "+14155550100", Callee: "+8675566668888", Bound: platform.Bound{IVRID: 5}})
+	res = serve(t, eng, &runtime.Request{Platform: "tencent", Body: body})
+	if want := `{"CallInBound":{"OverrideIvrId":5}}`; string(res.Reply.Body) != want {
+		t.Errorf("return outside a do on tencent: %s\nwant %s", res.Reply.Body, want)
 	}
 }
