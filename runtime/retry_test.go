@@ -182,3 +182,35 @@ func TestRetryTryCounterThroughJSONStore(t *testing.T) {
 		t.Errorf("third try: %v, want the on nomatch block", got)
 	}
 }
+
+// Asked one try at a time, the platform cannot know an entry was valid
+// (accept is checked here), so success is said by the runtime after it,
+// never sent as successMessage where a wrong key would hear it too.
+func TestRetrySuccessSaidAfterTheCheck(t *testing.T) {
+	eng := newEngine(t, compile(t, "ok.flow", `flow ok
+target 8x8
+number "+6512345678"
+voice "en-US-ZiraRUS"
+otherwise -> main
+handler main {
+  capture choice {
+    prompt  "Press 1 or 2."
+    digits  1
+    accept  "1", "2"
+    tries   2
+    success "Thank you."
+  }
+  hangup
+}
+`))
+	c := newCall8x8(t, eng, "ok-1", inHours)
+	if res := c.start(); strings.Contains(string(res.Reply.Body), "successMessage") {
+		t.Errorf("one try at a time sent a successMessage: %s", res.Reply.Body)
+	}
+	if got := answer8x8(t, c.press("3")); strings.Contains(strings.Join(got, "|"), "Thank you.") {
+		t.Errorf("a wrong key heard the success message: %v", got)
+	}
+	if got := answer8x8(t, c.press("2")); strings.Join(got, "|") != "say:Thank you.|hangup" {
+		t.Errorf("a valid key: %v, want the success message, then the handler", got)
+	}
+}
