@@ -25,7 +25,7 @@ const (
 const (
 	DuplicateName   Code = "duplicate-name"   // two declarations share a name
 	DuplicateNumber Code = "duplicate-number" // two flows claim one number for one platform
-	UnknownHandler  Code = "unknown-handler"  // a rule or goto names no handler
+	UnknownHandler  Code = "unknown-handler"  // a rule, goto or do names no handler
 	UnknownName     Code = "unknown-name"     // an expression names no variable, const, table, lookup or hours
 	UnknownFunction Code = "unknown-function" // an expression calls a function that does not exist
 	UnknownPlatform Code = "unknown-platform" // target or call names no platform
