@@ -73,7 +73,7 @@ test "a wrong key then silence then a wrong key runs on nomatch" {
   expect say "That is not an option."
   press ""
   expect say "Please press a key now."
-  press "12"
+  press "9"
   expect say "That is not an option."
   expect say "Let me put you through."
   expect makeCall "+6587650000"
