@@ -28,7 +28,7 @@ var Declaration = platform.Declaration{
 func recognize(body []byte) bool { return platform.HasMember(body, "eventType", "payload") }
 
 // authenticate checks the configured header value in constant time.
-func authenticate(a *platform.AuthRequest) string {
+func authenticate(a platform.AuthRequest) string {
 	secret := a.Secret(SecretName)
 	if !secret.IsSet() {
 		return ""

@@ -48,7 +48,7 @@ type Declaration struct {
 	// Authenticate checks one request against the configured secrets and
 	// returns what is missing or wrong, or "" when it may pass. nil lets
 	// every request pass (to the allow-list).
-	Authenticate func(a *AuthRequest) string
+	Authenticate func(a AuthRequest) string
 }
 
 // Name is the platform's name.
@@ -123,12 +123,35 @@ type AuthRequest struct {
 	Body []byte
 	// PathSecret is the route's {secret} segment; nil on other routes.
 	PathSecret *string
-	// Secret returns the configured secret of that name; an unset Secret
-	// when there is none.
-	Secret func(name string) Secret
-	// Param returns a non-secret setting of that name (such as the header
-	// 8x8 sends its value in); "" when not set.
-	Param func(name string) string
+	// Config is what the server is configured with; nil is nothing.
+	Config AuthConfig
+}
+
+// AuthConfig is a server's configured secrets and settings of
+// authentication (server.Auth is one).
+type AuthConfig interface {
+	// Secret returns the secret of that name; an unset Secret when none.
+	Secret(name string) Secret
+	// Param returns the non-secret setting of that name (such as the
+	// header 8x8 sends its value in); "" when not set.
+	Param(name string) string
+}
+
+// Secret returns the configured secret of that name; an unset Secret when
+// there is none.
+func (a AuthRequest) Secret(name string) Secret {
+	if a.Config == nil {
+		return Secret{}
+	}
+	return a.Config.Secret(name)
+}
+
+// Param returns the configured setting of that name; "" when not set.
+func (a AuthRequest) Param(name string) string {
+	if a.Config == nil {
+		return ""
+	}
+	return a.Config.Param(name)
 }
 
 // Bearer returns the token of an `Authorization: Bearer TOKEN` header.

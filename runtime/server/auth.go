@@ -126,8 +126,9 @@ func (a *Auth) allowed(route string, r *http.Request) bool {
 	return false
 }
 
-// secret is the configured secret called name.
-func (a *Auth) secret(name string) Secret {
+// Secret is the configured secret called name: Secrets' entry, else the
+// named field of that meaning; an unset Secret when there is none.
+func (a *Auth) Secret(name string) Secret {
 	if s, ok := a.Secrets[name]; ok && s.IsSet() {
 		return s
 	}
@@ -142,8 +143,9 @@ func (a *Auth) secret(name string) Secret {
 	return Secret{}
 }
 
-// param is the setting called name.
-func (a *Auth) param(name string) string {
+// Param is the setting called name: Params' entry, else the named field of
+// that meaning; "" when not set.
+func (a *Auth) Param(name string) string {
 	if v := a.Params[name]; v != "" {
 		return v
 	}
@@ -154,10 +156,10 @@ func (a *Auth) param(name string) string {
 }
 
 // check authenticates a webhook for d: what is missing or wrong, or "".
-func (a *Auth) check(d *platform.Declaration, ar *platform.AuthRequest) string {
+func (a *Auth) check(d *platform.Declaration, ar platform.AuthRequest) string {
 	if d.Authenticate == nil {
 		return ""
 	}
-	ar.Secret, ar.Param = a.secret, a.param
+	ar.Config = a
 	return d.Authenticate(ar)
 }

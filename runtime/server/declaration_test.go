@@ -111,7 +111,7 @@ var xmlDeclaration = platform.Declaration{
 	Secrets: []platform.SecretSpec{{Name: "xmlhook", Env: "CALLFLOW_XMLHOOK_KEY", Help: "the signing key"}},
 	// The signature covers the public URL and the body, so it needs both.
 	SignedBody: true,
-	Authenticate: func(a *platform.AuthRequest) string {
+	Authenticate: func(a platform.AuthRequest) string {
 		key := a.Secret("xmlhook")
 		if !key.IsSet() {
 			return ""

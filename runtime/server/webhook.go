@@ -84,7 +84,7 @@ func (s *Server) serveHook(w http.ResponseWriter, r *http.Request, h *hook) {
 	}
 	ar := platform.AuthRequest{Request: r}
 	if h.route.Secret != "" {
-		if !s.auth.secret(h.route.Secret).IsSet() {
+		if !s.auth.Secret(h.route.Secret).IsSet() {
 			reject(http.StatusNotFound, string(runtime.Rejected), "not_found", "no such route: no "+h.route.Secret+" secret is configured")
 			return
 		}
@@ -96,7 +96,7 @@ func (s *Server) serveHook(w http.ResponseWriter, r *http.Request, h *hook) {
 		ar.URL = h.url.String()
 	}
 	if !d.SignedBody {
-		if why := s.auth.check(d, &ar); why != "" {
+		if why := s.auth.check(d, ar); why != "" {
 			reject(http.StatusUnauthorized, outcomeUnauthorized, "unauthorized", why)
 			return
 		}
@@ -122,7 +122,7 @@ func (s *Server) serveHook(w http.ResponseWriter, r *http.Request, h *hook) {
 	h.body = b
 	if d.SignedBody {
 		ar.Body = b
-		if why := s.auth.check(d, &ar); why != "" {
+		if why := s.auth.check(d, ar); why != "" {
 			reject(http.StatusUnauthorized, outcomeUnauthorized, "unauthorized", why)
 			return
 		}

@@ -30,7 +30,7 @@ func recognize(body []byte) bool { return platform.HasMember(body, "Event", "Cal
 
 // authenticate checks the secret path segment or, on the other routes, a
 // header token: `Authorization: Bearer SECRET` or `X-Callflow-Token: SECRET`.
-func authenticate(a *platform.AuthRequest) string {
+func authenticate(a platform.AuthRequest) string {
 	secret := a.Secret(SecretName)
 	if a.PathSecret != nil {
 		if !secret.Matches(*a.PathSecret) {

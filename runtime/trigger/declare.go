@@ -18,7 +18,7 @@ var Secrets = []platform.SecretSpec{{Name: SecretName, Env: "CALLFLOW_TRIGGER_TO
 func Recognize(body []byte) bool { return platform.HasMember(body, "id") }
 
 // Authenticate checks the bearer token, when one is configured.
-func Authenticate(a *platform.AuthRequest) string {
+func Authenticate(a platform.AuthRequest) string {
 	secret := a.Secret(SecretName)
 	if !secret.IsSet() {
 		return ""
