@@ -42,6 +42,8 @@ type serveCmd struct {
 	MaskNumbers   bool          `default:"true" negatable:"" env:"CALLFLOW_MASK_NUMBERS" help:"Mask phone numbers in logs, all but the last 4 digits (--no-mask-numbers logs them whole)."`
 	RequireTests  bool          `env:"CALLFLOW_REQUIRE_TESTS" help:"Activate a changed flow only when its test blocks pass; until then its last good version serves."`
 	TencentBudget time.Duration `default:"3s" env:"CALLFLOW_TENCENT_BUDGET" placeholder:"D" help:"Time to answer a Tencent webhook, lookups included; at most 4.5s (default ${default})."`
+	Budget        []string      `sep:"none" placeholder:"NAME=D" help:"Time to answer a webhook of platform NAME, lookups included, such as 8x8=5s; at most the platform's maximum (default: the platform's budget). Repeatable."`
+	AllowOn       []string      `name:"allow-on" sep:"none" placeholder:"NAME=CIDR,…" help:"Networks allowed on platform NAME's routes, instead of --allow, for any platform. Repeatable."`
 	Allow         []string      `env:"CALLFLOW_ALLOW" placeholder:"CIDR" help:"Accept webhooks only from these networks (CIDRs or addresses, comma-separated); default anyone."`
 	AllowTencent  []string      `name:"allow-tencent" env:"CALLFLOW_ALLOW_TENCENT" placeholder:"CIDR" help:"Networks allowed on the tencent routes, instead of --allow."`
 	Allow8x8      []string      `name:"allow-8x8" env:"CALLFLOW_ALLOW_8X8" placeholder:"CIDR" help:"Networks allowed on the 8x8 routes, instead of --allow."`
@@ -104,10 +106,32 @@ func (c *serveCmd) Validate() error {
 	if _, err := c.publicURL(); err != nil {
 		return err
 	}
+	if _, err := c.budgets(); err != nil {
+		return err
+	}
 	if err := redisstore.CheckPrefix(c.StorePrefix); err != nil {
 		return fmt.Errorf("--store-prefix %w", err)
 	}
 	return nil
+}
+
+// budgets are the answer budgets by platform: --tencent-budget, then
+// --budget NAME=D, each at most the platform's maximum.
+func (c *serveCmd) budgets() (map[string]time.Duration, error) {
+	out := map[string]time.Duration{"tencent": c.TencentBudget}
+	for _, arg := range c.Budget {
+		name, v, _ := strings.Cut(arg, "=")
+		d, ok := runtime.LookupPlatform(name)
+		if !ok {
+			return nil, fmt.Errorf("--budget %s: no platform %q; the platforms are %s", arg, name, orList(runtime.PlatformNames()))
+		}
+		b, err := time.ParseDuration(v)
+		if err != nil || b <= 0 || b > d.Facts.MaxBudget {
+			return nil, fmt.Errorf("--budget %s: write %s=D with D more than 0 and at most %s", arg, name, d.Facts.MaxBudget)
+		}
+		out[name] = b
+	}
+	return out, nil
 }
 
 // publicURL is --public-url parsed; nil when not set.
@@ -189,11 +213,14 @@ func (c *serveCmd) serve(ctx context.Context, e *env, hooks *serveHooks) error {
 	opts := []runtime.Option{
 		runtime.WithLogger(engineLog),
 		runtime.WithSecret(secret),
-		runtime.WithBudget("tencent", c.TencentBudget),
 		runtime.WithLookupObserver(metrics.ObserveLookup),
 		runtime.WithEvictionObserver(metrics.ObserveEviction),
 		runtime.WithSessionMemory(c.SessionMemory << 20),
 		runtime.WithHTTPClient(lookupClient()),
+	}
+	budgets, _ := c.budgets() // checked by Validate
+	for name, d := range budgets {
+		opts = append(opts, runtime.WithBudget(name, d))
 	}
 	if c.Apology != "" {
 		opts = append(opts, runtime.WithApology(c.Apology, c.ApologyVoice))
@@ -243,7 +270,7 @@ func (c *serveCmd) serve(ctx context.Context, e *env, hooks *serveHooks) error {
 	if u, _ := c.publicURL(); u != nil {
 		sopts = append(sopts, server.WithPublicURL(u))
 	}
-	writeTimeout := serveMaxBudget(c.TencentBudget) + serveWriteMargin
+	writeTimeout := serveMaxBudget(budgets) + serveWriteMargin
 	if dispatcher != nil {
 		sopts = append(sopts, server.WithDispatcher(dispatcher), server.WithDispatchTimeout(c.DispatchTimeout))
 		writeTimeout += c.DispatchTimeout
@@ -351,11 +378,15 @@ func (c *serveCmd) serve(ctx context.Context, e *env, hooks *serveHooks) error {
 	return nil
 }
 
-// serveMaxBudget is the longest answer budget of any platform.
-func serveMaxBudget(tencent time.Duration) time.Duration {
-	d := tencent
+// serveMaxBudget is the longest answer budget of any platform: configured
+// or, where none is, its default.
+func serveMaxBudget(configured map[string]time.Duration) time.Duration {
+	var d time.Duration
 	for _, p := range lplatform.All() {
 		d = max(d, p.Budget)
+	}
+	for _, b := range configured {
+		d = max(d, b)
 	}
 	return d
 }
@@ -394,6 +425,17 @@ func (c *serveCmd) auth() (server.Auth, error) {
 		if a.AllowRoute[route], err = server.ParsePrefixes(list); err != nil {
 			return a, fmt.Errorf("--allow-%s: %v", route, err)
 		}
+	}
+	for _, arg := range c.AllowOn {
+		name, list, _ := strings.Cut(arg, "=")
+		if _, ok := runtime.LookupPlatform(name); !ok {
+			return a, fmt.Errorf("--allow-on %s: no platform %q; the platforms are %s", arg, name, orList(runtime.PlatformNames()))
+		}
+		p, err := server.ParsePrefixes([]string{list})
+		if err != nil {
+			return a, fmt.Errorf("--allow-on %s: %v", arg, err)
+		}
+		a.AllowRoute[name] = append(a.AllowRoute[name], p...)
 	}
 	return a, nil
 }
