@@ -76,3 +76,19 @@ func TestSecretMAC(t *testing.T) {
 		t.Error("an unset secret has a MAC")
 	}
 }
+
+// Form never panics; what it cannot read is a *DecodeError.
+func FuzzInboundForm(f *testing.F) {
+	f.Add("CallSid=CA1&Digits=1", "a=1&a=2", FormType)
+	f.Add("%zz", "", "")
+	f.Add("", "x=%", FormType+"; charset=utf-8")
+	f.Fuzz(func(t *testing.T, query, body, ctype string) {
+		in := &Inbound{URL: &url.URL{RawQuery: query}, Header: http.Header{"Content-Type": {ctype}}, Body: []byte(body)}
+		if _, err := in.Form(); err != nil {
+			var de *DecodeError
+			if !errors.As(err, &de) {
+				t.Errorf("Form() = %v, not a DecodeError", err)
+			}
+		}
+	})
+}
