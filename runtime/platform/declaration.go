@@ -117,7 +117,9 @@ type SecretSpec struct {
 type AuthRequest struct {
 	Request *http.Request
 	// URL is the request's public URL, as the platform called it: with
-	// `serve --public-url`, its scheme, host and path prefix.
+	// `serve --public-url`, its scheme, host and path prefix. It is worked
+	// out only for a declaration with SignedBody or whose adapter is a
+	// RequestDecoder ("" otherwise), sparing the other platforms' webhooks.
 	URL string
 	// Body is the body when the declaration has SignedBody; else nil.
 	Body []byte
