@@ -7,12 +7,15 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/callflow/callflow/lang"
+	"github.com/callflow/callflow/lang/check"
 	"github.com/callflow/callflow/lang/diag"
 	"github.com/callflow/callflow/lang/ir"
 	"github.com/callflow/callflow/lang/source"
@@ -22,9 +25,9 @@ import (
 type runCmd struct {
 	Platform string   `placeholder:"P" help:"Platform of the webhook: tencent, 8x8, callback or callbot (default: detected from the payload)."`
 	Flow     string   `placeholder:"NAME" help:"Run this flow instead of the one whose number the webhook calls."`
-	At       string   `placeholder:"TIME" help:"The call's time, such as 2026-11-23T10:00:00+08:00 or '2026-11-23 10:00 Asia/Singapore' (default: now)."`
-	State    string   `placeholder:"FILE" help:"Keep sessions and answers in FILE between runs, to walk a multi-step call one webhook at a time (FILE.lock is its lock)."`
-	Given    []string `sep:"none" placeholder:"NAME=JSON" help:"Stub a lookup (or table rows) with a JSON value; no HTTP is done for it."`
+	At       string   `placeholder:"TIME" help:"The call's time, such as 2026-11-23T10:00:00+08:00 or '2026-11-23 10:00 Asia/Singapore' (default: now, or with --state the call's clock, continued from the last --at)."`
+	State    string   `placeholder:"FILE" help:"Keep sessions, answers and the call's clock in FILE between runs, to walk a multi-step call one webhook at a time (FILE.lock is its lock)."`
+	Given    []string `sep:"none" placeholder:"NAME=JSON" help:"Stub a lookup (or table rows) of the flow with a JSON value; no HTTP is done for it."`
 	Trace    bool     `help:"Print on stderr each rule tried, the handler, the steps and lookups."`
 	Path     string   `arg:"" name:"path" predictor:"flows" help:"A flow file or a folder of flows; - reads the flow from standard input (then give the webhook as a file)."`
 	Webhook  string   `arg:"" optional:"" name:"webhook" help:"The webhook JSON file, or - for standard input (default)."`
@@ -52,8 +55,17 @@ func (c *runCmd) Run(e *env) error {
 	if err != nil {
 		return fail(exitUsage, "%v", err)
 	}
-	prog, display, err := compileForRun(c.Path, flowSrc, e.stderr)
+	prog, display, problems, err := compileForRun(c.Path, flowSrc, e.stderr)
 	if err != nil {
+		return err
+	}
+	flow := c.Flow
+	if flow == "" {
+		flow = fileFlow(c.Path, prog)
+	} else if prog.Flow(flow) == nil && problems != nil {
+		return problems // the flow asked for is one with errors
+	}
+	if err := checkGiven(given, prog, flow); err != nil {
 		return err
 	}
 	name := c.Platform
@@ -77,7 +89,10 @@ func (c *runCmd) Run(e *env) error {
 	if err != nil {
 		return fail(exitUsage, "%v", err)
 	}
-	flow := c.Flow
+	if at.IsZero() {
+		at = st.Clock.Now(st.now()) // the call's clock, kept by an earlier run
+	}
+	st.Clock.Set(at, st.now())
 	if flow == "" && (name == "callback" || name == "callbot") {
 		flow = onlyFlowFor(prog, name) // a trigger names no number to route by
 	}
@@ -95,7 +110,50 @@ func (c *runCmd) Run(e *env) error {
 	if err := st.save(); err != nil {
 		return fail(exitUsage, "--state: %v", err)
 	}
-	return c.print(e, res, runErr)
+	if err := c.print(e, res, runErr); err != nil {
+		return err
+	}
+	if problems != nil {
+		return problems // another flow in the folder has errors
+	}
+	return nil
+}
+
+// fileFlow is the flow of a single flow file (or standard input) that
+// declares no number: the flow run was asked to run. A flow with numbers,
+// and a folder, route by the called number as the server does.
+func fileFlow(path string, prog *ir.Program) string {
+	if path != stdinArg {
+		if fi, err := os.Stat(path); err != nil || fi.IsDir() {
+			return ""
+		}
+	}
+	if len(prog.Flows) != 1 || len(prog.Flows[0].Numbers) > 0 {
+		return ""
+	}
+	return prog.Flows[0].Name
+}
+
+// checkGiven refuses a --given for a name that neither the flow asked for
+// (or, when the webhook picks it, any flow loaded) stubs, with the error a
+// test's `given` gets: a mistyped stub would otherwise let the real lookup
+// run.
+func checkGiven(given map[string]any, prog *ir.Program, flow string) error {
+	var stubs []string
+	if f := prog.Flow(flow); f != nil {
+		stubs = f.Stubs()
+	} else {
+		for _, f := range prog.Flows {
+			stubs = append(stubs, f.Stubs()...)
+		}
+	}
+	for _, name := range slices.Sorted(maps.Keys(given)) {
+		if !slices.Contains(stubs, name) {
+			d := check.UnknownGiven(source.Span{}, name, stubs)
+			return fail(exitUsage, "--given %s: %s[%s]: %s. %s", name, d.Severity, d.Code, d.Summary, d.Hint())
+		}
+	}
+	return nil
 }
 
 func (c *runCmd) print(e *env, res *runtime.Result, runErr error) error {
@@ -121,10 +179,12 @@ func (c *runCmd) print(e *env, res *runtime.Result, runErr error) error {
 }
 
 // compileForRun compiles PATH, or src for "-" (standard input, with the
-// working directory's tables); errors are printed as diagnostics. display
+// working directory's tables); errors are printed as diagnostics. The
+// flows without errors are returned even when others have some: problems
+// is then the error (exit 1) that says so, for after the run. display
 // maps the file names positions carry to what run prints: relative to the
 // working directory (absolute outside it), as check prints them.
-func compileForRun(path string, src []byte, stderr io.Writer) (*ir.Program, func(string) string, error) {
+func compileForRun(path string, src []byte, stderr io.Writer) (prog *ir.Program, display func(string) string, problems, err error) {
 	var fsys fs.FS
 	dir, files := path, []string(nil)
 	if path == stdinArg {
@@ -133,28 +193,30 @@ func compileForRun(path string, src []byte, stderr io.Writer) (*ir.Program, func
 	} else {
 		fi, err := os.Stat(path)
 		if err != nil {
-			return nil, nil, fail(exitUsage, "%v", err)
+			return nil, nil, nil, fail(exitUsage, "%v", err)
 		}
 		if !fi.IsDir() {
 			dir, files = filepath.Dir(path), []string{filepath.Base(path)}
 		}
 		fsys = os.DirFS(dir)
 	}
-	display := displayFrom(dir)
-	var err error
+	display = displayFrom(dir)
 	if files == nil {
 		if files, err = lang.FlowFiles(fsys, "."); err != nil {
-			return nil, nil, fail(exitUsage, "%v", err)
+			return nil, nil, nil, fail(exitUsage, "%v", err)
 		}
 	}
 	sources := source.Files{}
-	prog, ds := lang.CompileFiles(fsys, files, lang.WithSources(sources))
+	prog, ds := lang.CompileFiles(fsys, files, lang.WithSources(sources), lang.WithPartial(true))
 	if ds.HasErrors() {
 		sources = renameFiles(ds, sources, display)
 		diag.Write(stderr, diag.FormatText, ds, sources)
-		return nil, nil, fail(exitProblems, "%s", diag.Summary(ds, len(files)))
+		problems = fail(exitProblems, "%s", diag.Summary(ds, len(files)))
+		if prog == nil {
+			return nil, nil, nil, problems
+		}
 	}
-	return prog, display, nil
+	return prog, display, problems, nil
 }
 
 // displayFrom maps a name relative to dir to the name run prints.

@@ -45,6 +45,34 @@ type state struct {
 	Sessions   map[string]stateEntry   `json:"sessions"`
 	Answers    map[string]stateAnswer  `json:"answers,omitempty"`
 	Dispatches map[string]stateOutcome `json:"dispatches,omitempty"`
+	Clock      stateClock              `json:"clock,omitzero"`
+}
+
+// stateClock is the call's clock: the time the last run gave the call
+// (its --at, or this clock) and the machine's time at that run. A run
+// without --at continues it, the call's time having moved on as much as
+// the machine's, so the clientActionId a step was given at the call's
+// time is still valid at the next one.
+type stateClock struct {
+	At      time.Time `json:"at"`
+	Machine time.Time `json:"machine"`
+}
+
+// Now is the call's time when the machine's is machine; zero when no run
+// gave the call a time.
+func (c *stateClock) Now(machine time.Time) time.Time {
+	if c.At.IsZero() {
+		return time.Time{}
+	}
+	return c.At.Add(machine.Sub(c.Machine))
+}
+
+// Set keeps at as the call's time at the machine's time machine; a zero
+// at (the machine's clock) keeps nothing.
+func (c *stateClock) Set(at, machine time.Time) {
+	if !at.IsZero() {
+		c.At, c.Machine = at, machine.Round(0)
+	}
 }
 
 type stateEntry struct {
@@ -136,6 +164,9 @@ func (s *state) close() { s.unlock() }
 func (s *state) check(prog *ir.Program) error {
 	if len(s.Secret) < 16 {
 		return fmt.Errorf("%s: secret: %d bytes, too short to sign resume tokens (at least 16); delete it to have one made", s.path, len(s.Secret))
+	}
+	if s.Clock.At.IsZero() != s.Clock.Machine.IsZero() {
+		return fmt.Errorf("%s: clock: needs both at and machine; delete it, and give --at", s.path)
 	}
 	for _, key := range slices.Sorted(maps.Keys(s.Sessions)) { // the first problem, the same every run
 		e := s.Sessions[key]
