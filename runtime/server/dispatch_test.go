@@ -564,7 +564,7 @@ func TestDispatchOutlivesTheSender(t *testing.T) {
 // fakeDispatcher fails every dispatch with a given error.
 type fakeDispatcher struct{ err error }
 
-func (f fakeDispatcher) Dispatch(ctx context.Context, platform, id string, env dispatch.Envelope) (dispatch.Result, error) {
+func (f fakeDispatcher) Dispatch(ctx context.Context, platform, flow, id string, env dispatch.Envelope) (dispatch.Result, error) {
 	return dispatch.Result{}, f.err
 }
 

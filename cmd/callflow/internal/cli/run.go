@@ -160,7 +160,7 @@ func (c *runCmd) print(e *env, res *runtime.Result, runErr error) error {
 	if errors.Is(runErr, runtime.ErrUnknownPlatform) {
 		return fail(exitUsage, "--platform: %v; use tencent, 8x8, callback or callbot", runErr)
 	}
-	if res.Outcome == runtime.Rejected {
+	if res.Outcome == runtime.Rejected && res.Event == nil { // not decoded; else understood, not routable
 		return fail(exitProblems, "the webhook cannot be understood: %v", runErr)
 	}
 	if len(res.Reply.Body) > 0 {

@@ -87,8 +87,12 @@ type stateAnswer struct {
 	Status  int       `json:"status"`
 	Body    string    `json:"body,omitempty"` // text: the adapters answer JSON, so valid UTF-8
 	Expires time.Time `json:"expires"`
-	Pending bool      `json:"-"`
-	Token   uint64    `json:"-"`
+	// Flow, Version and Handler gave the answer (platform.Reply.By).
+	Flow    string `json:"flow,omitempty"`
+	Version string `json:"version,omitempty"`
+	Handler string `json:"handler,omitempty"`
+	Pending bool   `json:"-"`
+	Token   uint64 `json:"-"`
 }
 
 // stateOutcome is the outcome of a dispatched trigger, or a pending claim
