@@ -370,12 +370,7 @@ func (c *serveCmd) printTable(stdout io.Writer) bool {
 	case "never":
 		return false
 	}
-	f, ok := stdout.(*os.File)
-	if !ok {
-		return false
-	}
-	fi, err := f.Stat()
-	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+	return isTerminal(stdout)
 }
 
 // serveBudgets is the answer budget eng gives each platform, for the log.
