@@ -291,7 +291,7 @@ func TestConcurrentDuplicatesSentOnce(t *testing.T) {
 	for range dups {
 		select {
 		case key := <-waiting:
-			if key != "callback:t-1" {
+			if key != Key("callback", "flow", "t-1") {
 				t.Errorf("waiting on %q", key)
 			}
 		case <-time.After(10 * time.Second):
