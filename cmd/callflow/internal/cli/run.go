@@ -18,6 +18,7 @@ import (
 	"github.com/callflow/callflow/lang/check"
 	"github.com/callflow/callflow/lang/diag"
 	"github.com/callflow/callflow/lang/ir"
+	lplatform "github.com/callflow/callflow/lang/platform"
 	"github.com/callflow/callflow/lang/source"
 	"github.com/callflow/callflow/runtime"
 )
@@ -93,7 +94,7 @@ func (c *runCmd) Run(e *env) error {
 		at = st.Clock.Now(st.now()) // the call's clock, kept by an earlier run
 	}
 	st.Clock.Set(at, st.now())
-	if flow == "" && (name == "callback" || name == "callbot") {
+	if flow == "" && isTrigger(name) {
 		flow = onlyFlowFor(prog, name) // a trigger names no number to route by
 	}
 	res, runErr := eng.Serve(context.Background(), &runtime.Request{Platform: name, Flow: flow, Body: body, Now: at, Given: given, Trace: c.Trace})
@@ -268,7 +269,7 @@ func detectPlatform(body []byte, prog *ir.Program, flow string) (string, error) 
 			continue
 		}
 		for _, p := range f.Platforms {
-			if (p == "callback" || p == "callbot") && !contains(triggers, p) {
+			if isTrigger(p) && !slices.Contains(triggers, p) {
 				triggers = append(triggers, p)
 			}
 		}
@@ -294,13 +295,11 @@ func onlyFlowFor(prog *ir.Program, platform string) string {
 	return name
 }
 
-func contains(ss []string, s string) bool {
-	for _, x := range ss {
-		if x == s {
-			return true
-		}
-	}
-	return false
+// isTrigger says whether platform is a trigger API (lang/platform says
+// which), whose webhooks name no number to route by.
+func isTrigger(platform string) bool {
+	p, ok := lplatform.Lookup(platform)
+	return ok && p.Trigger
 }
 
 func parseGiven(args []string) (map[string]any, error) {
