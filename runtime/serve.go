@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/callflow/callflow/lang/ir"
 	"github.com/callflow/callflow/runtime/platform"
 )
 
@@ -172,13 +171,9 @@ func (c *call) sessionKey() string {
 // start runs a new call: pick the flow, run the rules, run the handler.
 func (c *call) start() error {
 	cur := c.e.cur.Load()
-	var f *ir.Flow
-	if c.req.Flow != "" {
-		if f = cur.prog.Flow(c.req.Flow); f == nil {
-			return &Error{Code: "no-flow", Msg: fmt.Sprintf("no flow named %q is loaded", platform.Clip(c.req.Flow))}
-		}
-	} else if f = cur.prog.ForNumber(c.ev.Platform, c.ev.Callee); f == nil {
-		return &Error{Code: "no-flow", Msg: fmt.Sprintf("no flow answers %s on %s", platform.Clip(c.ev.Callee), c.ev.Platform)}
+	f, err := pick(cur.prog, c.req.Flow, c.ev)
+	if err != nil {
+		return err
 	}
 	c.e.touch(cur.pins[f], c.arrived.UnixNano()) // the version is in use: the call is pinned to it
 	if !f.Targets(c.ev.Platform) {

@@ -66,9 +66,6 @@ func (c *runCmd) Run(e *env) error {
 	} else if prog.Flow(flow) == nil && problems != nil {
 		return problems // the flow asked for is one with errors
 	}
-	if err := checkGiven(given, prog, flow); err != nil {
-		return err
-	}
 	name := c.Platform
 	if name == "" {
 		if name, err = detectPlatform(body, prog, c.Flow); err != nil {
@@ -97,7 +94,11 @@ func (c *runCmd) Run(e *env) error {
 	if flow == "" && isTrigger(name) {
 		flow = onlyFlowFor(prog, name) // a trigger names no number to route by
 	}
-	res, runErr := eng.Serve(context.Background(), &runtime.Request{Platform: name, Flow: flow, Body: body, Now: at, Given: given, Trace: c.Trace})
+	req := &runtime.Request{Platform: name, Flow: flow, Body: body, Now: at, Given: given, Trace: c.Trace}
+	if err := checkGiven(eng, req, prog); err != nil {
+		return err
+	}
+	res, runErr := eng.Serve(context.Background(), req)
 	if c.Trace && res.Trace != nil {
 		for i := range res.Trace.Entries {
 			res.Trace.Entries[i].At.File = display(res.Trace.Entries[i].At.File)
@@ -135,20 +136,23 @@ func fileFlow(path string, prog *ir.Program) string {
 	return prog.Flows[0].Name
 }
 
-// checkGiven refuses a --given for a name that neither the flow asked for
-// (or, when the webhook picks it, any flow loaded) stubs, with the error a
-// test's `given` gets: a mistyped stub would otherwise let the real lookup
-// run.
-func checkGiven(given map[string]any, prog *ir.Program, flow string) error {
+// checkGiven refuses, before anything runs, a --given for a name that the
+// flow req would run on does not stub (any flow loaded, when none would
+// run), with the error a test's `given` gets: a mistyped stub would
+// otherwise let the real lookup run.
+func checkGiven(eng *runtime.Engine, req *runtime.Request, prog *ir.Program) error {
+	if len(req.Given) == 0 {
+		return nil
+	}
 	var stubs []string
-	if f := prog.Flow(flow); f != nil {
+	if f, _ := eng.Route(context.Background(), req); f != nil { // a webhook not understood is reported when it runs
 		stubs = f.Stubs()
 	} else {
 		for _, f := range prog.Flows {
 			stubs = append(stubs, f.Stubs()...)
 		}
 	}
-	for _, name := range slices.Sorted(maps.Keys(given)) {
+	for _, name := range slices.Sorted(maps.Keys(req.Given)) {
 		if !slices.Contains(stubs, name) {
 			d := check.UnknownGiven(source.Span{}, name, stubs)
 			return fail(exitUsage, "--given %s: %s[%s]: %s. %s", name, d.Severity, d.Code, d.Summary, d.Hint())
