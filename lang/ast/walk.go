@@ -138,6 +138,15 @@ func walkStep(v Visitor, n Node) bool {
 		walkList(v, n.Args)
 		Walk(v, n.Every)
 		walkList(v, n.Block)
+		Walk(v, n.Outcome)
+		Walk(v, n.Body)
+	case *Do:
+		Walk(v, n.Handler)
+	case *Return:
+		Walk(v, n.Value)
+	case *On:
+		Walk(v, n.Outcome)
+		Walk(v, n.Body)
 	default:
 		return false
 	}
@@ -161,6 +170,7 @@ func walkTestStmt(v Visitor, n Node) bool {
 		Walk(v, n.Kind)
 		Walk(v, n.Var)
 		walkList(v, n.Args)
+		Walk(v, n.Fields)
 		Walk(v, n.From)
 		walkList(v, n.Legs)
 	default:
