@@ -581,3 +581,26 @@ func TestDispatchOtherErrors(t *testing.T) {
 		}
 	}
 }
+
+// One trigger id sent to two flows' routes is two triggers: each flow
+// runs and each dispatch is sent (the outcome is kept by platform, flow
+// and id), neither is a replay of the other. A copy on the same route is.
+func TestDispatchKeyedByFlow(t *testing.T) {
+	dtl := dataTechLabs(t, func(int) (int, string) { return 200, dtlAccepted })
+	ds := newDispatchServer(t, dispatcher(dispatch.WithCallback(dtl.URL, dispatch.Bearer(callbackToken))), nil)
+	for _, route := range []string{"/hooks/callback/callme", "/hooks/callback/maybe", "/hooks/callback/maybe"} {
+		if status, body := ds.trigger(t, route, "shared-1", `{"call":true}`); status != 200 {
+			t.Fatalf("%s: %d %s", route, status, body)
+		}
+	}
+	if n := len(dtl.calls(callbackPath)); n != 2 {
+		t.Errorf("DataTechLabs got %d requests, want 2: one per flow", n)
+	}
+	var got []any
+	for _, l := range ds.dispatchLines(t) {
+		got = append(got, l["dispatch"])
+	}
+	if fmt.Sprint(got) != "[ok ok replayed]" {
+		t.Errorf("dispatch outcomes %v, want [ok ok replayed]", got)
+	}
+}
