@@ -87,10 +87,7 @@ func (c *runCmd) Run(e *env) error {
 	if err != nil {
 		return fail(exitUsage, "%v", err)
 	}
-	if at.IsZero() {
-		at = st.Clock.Now(st.now()) // the call's clock, kept by an earlier run
-	}
-	st.Clock.Set(at, st.now())
+	at = st.callTime(at)
 	if flow == "" && isTrigger(name) {
 		flow = onlyFlowFor(prog, name) // a trigger names no number to route by
 	}
@@ -99,12 +96,7 @@ func (c *runCmd) Run(e *env) error {
 		return err
 	}
 	res, runErr := eng.Serve(context.Background(), req)
-	if c.Trace && res.Trace != nil {
-		for i := range res.Trace.Entries {
-			res.Trace.Entries[i].At.File = display(res.Trace.Entries[i].At.File)
-		}
-		fmt.Fprint(e.stderr, res.Trace.String())
-	}
+	c.printTrace(e, res, display)
 	var re *runtime.Error
 	if errors.As(runErr, &re) {
 		re.At.File = display(re.At.File)
@@ -159,6 +151,18 @@ func checkGiven(eng *runtime.Engine, req *runtime.Request, prog *ir.Program) err
 		}
 	}
 	return nil
+}
+
+// printTrace prints the trace --trace asks for on stderr, with the file
+// names run prints.
+func (c *runCmd) printTrace(e *env, res *runtime.Result, display func(string) string) {
+	if !c.Trace || res.Trace == nil {
+		return
+	}
+	for i := range res.Trace.Entries {
+		res.Trace.Entries[i].At.File = display(res.Trace.Entries[i].At.File)
+	}
+	fmt.Fprint(e.stderr, res.Trace.String())
 }
 
 func (c *runCmd) print(e *env, res *runtime.Result, runErr error) error {

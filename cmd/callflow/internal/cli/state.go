@@ -67,6 +67,16 @@ func (c *stateClock) Now(machine time.Time) time.Time {
 	return c.At.Add(machine.Sub(c.Machine))
 }
 
+// callTime is the call's time for this run: at (--at), else the time the
+// clock kept by an earlier run has reached; the clock is set to it.
+func (s *state) callTime(at time.Time) time.Time {
+	if at.IsZero() {
+		at = s.Clock.Now(s.now())
+	}
+	s.Clock.Set(at, s.now())
+	return at
+}
+
 // Set keeps at as the call's time at the machine's time machine; a zero
 // at (the machine's clock) keeps nothing.
 func (c *stateClock) Set(at, machine time.Time) {
