@@ -79,7 +79,10 @@ func CompileFiles(fsys fs.FS, paths []string, opts ...Option) (*ir.Program, diag
 		}
 	}
 	errs, warns := b.diags.Count()
-	if errs > 0 || (cfg.strict && warns > 0) {
+	switch {
+	case cfg.partial && (errs > 0 || (cfg.strict && warns > 0)):
+		prog = withoutFailed(prog, b.diags, cfg.strict)
+	case errs > 0 || (cfg.strict && warns > 0):
 		prog = nil
 	}
 	return prog, b.diags.Limit(cfg.maxErrors)
@@ -293,4 +296,29 @@ func numberSpan(f *ir.Flow, n string) source.Span {
 		}
 	}
 	return f.Syntax[0].Flow.At
+}
+
+// withoutFailed is prog without the flows that one of ds (an error, or a
+// warning when strict) is about: in their source, tests or tables. Nil
+// when no flow is left.
+func withoutFailed(prog *ir.Program, ds diag.Diagnostics, strict bool) *ir.Program {
+	failed := map[string]bool{}
+	for _, d := range ds {
+		if d.Suppressed == nil && (d.Severity == diag.Error || (strict && d.Severity == diag.Warning)) {
+			failed[d.Subject.File] = true
+			if main, ok := strings.CutSuffix(d.Subject.File, TestSuffix); ok {
+				failed[main+".flow"] = true // tests that do not parse are in no bundle
+			}
+		}
+	}
+	kept := &ir.Program{}
+	for _, f := range prog.Flows {
+		if !failed[f.File] && (f.Bundle == nil || !slices.ContainsFunc(slices.Collect(maps.Keys(f.Bundle.Files)), func(n string) bool { return failed[n] })) {
+			kept.Flows = append(kept.Flows, f)
+		}
+	}
+	if len(kept.Flows) == 0 {
+		return nil
+	}
+	return kept
 }

@@ -28,6 +28,9 @@ const (
 type Engine struct {
 	cur      atomic.Pointer[installed] // the program new calls use
 	versions sync.Map                  // "flow@version" → *pinned: every version a call may be pinned to
+	// answerers holds, by *ir.Flow, its answerers by handler name
+	// (answerer): shared by the answers that version gives.
+	answerers sync.Map
 
 	adapters   map[string]platform.Adapter
 	decls      []*platform.Declaration        // the platforms a server routes, registry first (WithPlatform adds)
@@ -159,9 +162,29 @@ func (e *Engine) install(p *ir.Program) {
 	e.versions.Range(func(k, v any) bool {
 		if !current[k.(string)] && now-v.(*pinned).used.Load() > int64(e.ttl) {
 			e.versions.Delete(k)
+			e.answerers.Delete(v.(*pinned).flow)
 		}
 		return true
 	})
+}
+
+// answerer is who answers with handler (or before one ran, "") of f:
+// one per handler of a version, made on its first answer.
+func (e *Engine) answerer(f *ir.Flow, handler string) *platform.Answerer {
+	v, ok := e.answerers.Load(f)
+	if !ok {
+		by := make(map[string]*platform.Answerer, len(f.Handlers)+1)
+		by[""] = &platform.Answerer{Flow: f.Name, Version: f.Version}
+		for name := range f.Handlers {
+			by[name] = &platform.Answerer{Flow: f.Name, Version: f.Version, Handler: name}
+		}
+		v, _ = e.answerers.LoadOrStore(f, by)
+	}
+	by := v.(map[string]*platform.Answerer)
+	if a := by[handler]; a != nil {
+		return a
+	}
+	return by[""]
 }
 
 // version returns a loaded flow version and marks it in use at now.
@@ -196,6 +219,10 @@ func (e *Engine) declare(d *platform.Declaration) {
 // and a server routes: the registry's (Platforms) and WithPlatform's. An
 // adapter added with WithAdapter has none: it is reached through Serve.
 func (e *Engine) Platforms() []*platform.Declaration { return e.decls }
+
+// Budget is the time the engine gives a webhook of platformName to be
+// answered, lookups included: WithBudget's, within the platform's bound.
+func (e *Engine) Budget(platformName string) time.Duration { return e.budget(platformName) }
 
 // budget is the platform's answer budget: WithBudget's, capped at the
 // platform's maximum, else the platform's default. A platform without

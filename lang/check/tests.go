@@ -9,6 +9,7 @@ import (
 	"github.com/callflow/callflow/lang/exprs"
 	"github.com/callflow/callflow/lang/internal/suggest"
 	"github.com/callflow/callflow/lang/platform"
+	"github.com/callflow/callflow/lang/source"
 )
 
 var expectKinds = []string{"say", "play", "capture", "makeCall", "agent", "ivr", "hangup", "callback", "campaign", "keep", "nothing", "json", "var"}
@@ -92,10 +93,17 @@ func (c *checker) given(s *ast.Given) {
 				names = append(names, n)
 			}
 		}
-		c.report(diag.Errorf(diag.UnknownName, s.Name.At, "given %q: no lookup or table has this name", s.Name.Name).
-			Do("Stub a lookup or a table row declared in the flow.").Maybe(suggest.Nearest(s.Name.Name, names)))
+		c.report(UnknownGiven(s.Name.At, s.Name.Name, names))
 	}
 	c.compile(s.Value)
+}
+
+// UnknownGiven is the error for a stub of a name no lookup or table of the
+// flow declares (declared are those that do): a test's `given`, and
+// `callflow run --given`, which report it alike.
+func UnknownGiven(at source.Span, name string, declared []string) *diag.Diagnostic {
+	return diag.Errorf(diag.UnknownName, at, "given %q: no lookup or table has this name", name).
+		Do("Stub a lookup or a table row declared in the flow.").Maybe(suggest.Nearest(name, declared))
 }
 
 func (c *checker) testExpect(s *ast.Expect) {

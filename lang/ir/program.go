@@ -9,6 +9,7 @@ package ir
 
 import (
 	"reflect"
+	"slices"
 	"sort"
 	"time"
 
@@ -87,6 +88,20 @@ type Flow struct {
 	// tables), so a store shared by several replicas can give this version
 	// to one that never loaded it. Nil for a flow not compiled from files.
 	Bundle *bundle.Bundle
+}
+
+// Stubs lists, sorted, the names a test or `callflow run` may stub with a
+// given value: the flow's lookups and tables.
+func (f *Flow) Stubs() []string {
+	out := make([]string, 0, len(f.Lookups)+len(f.Tables))
+	for n := range f.Lookups {
+		out = append(out, n)
+	}
+	for n := range f.Tables {
+		out = append(out, n)
+	}
+	slices.Sort(out)
+	return out
 }
 
 // Targets reports whether the flow compiles for platform.

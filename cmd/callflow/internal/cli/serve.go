@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"errors"
@@ -41,8 +42,9 @@ type serveCmd struct {
 	LogLevel      string        `default:"info" enum:"debug,info,warn,error" env:"CALLFLOW_LOG_LEVEL" placeholder:"LEVEL" help:"Least severe log level: debug, info, warn or error (default ${default})."`
 	MaskNumbers   bool          `default:"true" negatable:"" env:"CALLFLOW_MASK_NUMBERS" help:"Mask phone numbers in logs, all but the last 4 digits (--no-mask-numbers logs them whole)."`
 	RequireTests  bool          `env:"CALLFLOW_REQUIRE_TESTS" help:"Activate a changed flow only when its test blocks pass; until then its last good version serves."`
-	TencentBudget time.Duration `default:"3s" env:"CALLFLOW_TENCENT_BUDGET" placeholder:"D" help:"Time to answer a Tencent webhook, lookups included; at most 4.5s (default ${default})."`
-	Budget        []string      `sep:"none" placeholder:"NAME=D" help:"Time to answer a webhook of platform NAME, lookups included, such as 8x8=5s; at most the platform's maximum (default: the platform's budget). Repeatable."`
+	Budget        []string      `env:"CALLFLOW_BUDGET" placeholder:"PLATFORM=D" help:"Time to answer a platform's webhooks, lookups included, such as 8x8=5s; repeat the flag (or separate with commas) for several platforms. Defaults and bounds: ${budgets}."`
+	TencentBudget time.Duration `env:"CALLFLOW_TENCENT_BUDGET" placeholder:"D" help:"The same as --budget tencent=D (kept for older scripts)."`
+	StartupTable  string        `default:"auto" enum:"auto,always,never" env:"CALLFLOW_STARTUP_TABLE" placeholder:"WHEN" help:"When to print, once the flows are loaded, where serve listens and the table of flows on stdout: auto (when stdout is a terminal), always or never; the log lines on stderr say the same (default ${default})."`
 	AllowOn       []string      `name:"allow-on" sep:"none" placeholder:"NAME=CIDR,…" help:"Networks allowed on platform NAME's routes, instead of --allow, for any platform. Repeatable."`
 	Allow         []string      `env:"CALLFLOW_ALLOW" placeholder:"CIDR" help:"Accept webhooks only from these networks (CIDRs or addresses, comma-separated); default anyone."`
 	AllowTencent  []string      `name:"allow-tencent" env:"CALLFLOW_ALLOW_TENCENT" placeholder:"CIDR" help:"Networks allowed on the tencent routes, instead of --allow."`
@@ -85,8 +87,8 @@ func (c *serveCmd) Validate() error {
 	if c.Poll < 0 {
 		return fmt.Errorf("--poll must be 0 or more, not %s", c.Poll)
 	}
-	if c.TencentBudget <= 0 || c.TencentBudget > 4500*time.Millisecond {
-		return fmt.Errorf("--tencent-budget must be more than 0 and at most 4.5s, not %s", c.TencentBudget)
+	if _, err := c.budgets(); err != nil {
+		return err
 	}
 	if c.SessionMemory <= 0 || c.SessionMemory > 1<<30 {
 		return fmt.Errorf("--session-memory-mib must be 1 to %d, not %d", 1<<30, c.SessionMemory)
@@ -106,32 +108,10 @@ func (c *serveCmd) Validate() error {
 	if _, err := c.publicURL(); err != nil {
 		return err
 	}
-	if _, err := c.budgets(); err != nil {
-		return err
-	}
 	if err := redisstore.CheckPrefix(c.StorePrefix); err != nil {
 		return fmt.Errorf("--store-prefix %w", err)
 	}
 	return nil
-}
-
-// budgets are the answer budgets by platform: --tencent-budget, then
-// --budget NAME=D, each at most the platform's maximum.
-func (c *serveCmd) budgets() (map[string]time.Duration, error) {
-	out := map[string]time.Duration{"tencent": c.TencentBudget}
-	for _, arg := range c.Budget {
-		name, v, _ := strings.Cut(arg, "=")
-		d, ok := runtime.LookupPlatform(name)
-		if !ok {
-			return nil, fmt.Errorf("--budget %s: no platform %q; the platforms are %s", arg, name, orList(runtime.PlatformNames()))
-		}
-		b, err := time.ParseDuration(v)
-		if err != nil || b <= 0 || b > d.Facts.MaxBudget {
-			return nil, fmt.Errorf("--budget %s: write %s=D with D more than 0 and at most %s", arg, name, d.Facts.MaxBudget)
-		}
-		out[name] = b
-	}
-	return out, nil
 }
 
 // publicURL is --public-url parsed; nil when not set.
@@ -210,6 +190,10 @@ func (c *serveCmd) serve(ctx context.Context, e *env, hooks *serveHooks) error {
 	if c.MaskNumbers {
 		engineLog = slog.New(server.MaskingHandler(logger.Handler())).With("component", "engine")
 	}
+	budgets, err := c.budgets()
+	if err != nil {
+		return fail(exitUsage, "%v", err)
+	}
 	opts := []runtime.Option{
 		runtime.WithLogger(engineLog),
 		runtime.WithSecret(secret),
@@ -218,7 +202,6 @@ func (c *serveCmd) serve(ctx context.Context, e *env, hooks *serveHooks) error {
 		runtime.WithSessionMemory(c.SessionMemory << 20),
 		runtime.WithHTTPClient(lookupClient()),
 	}
-	budgets, _ := c.budgets() // checked by Validate
 	for name, d := range budgets {
 		opts = append(opts, runtime.WithBudget(name, d))
 	}
@@ -296,14 +279,18 @@ func (c *serveCmd) serve(ctx context.Context, e *env, hooks *serveHooks) error {
 	if hooks.shutdown != nil {
 		hs.RegisterOnShutdown(hooks.shutdown)
 	}
-	fmt.Fprintf(e.stdout, "callflow serve: listening on %s (%s), flows from %s\n", serveURL(ln.Addr()), ln.Addr(), c.Dir)
-	logger.Info("listening", "addr", ln.Addr().String(), "dir", c.Dir)
+	// What a person reads is written to stdout in one piece once the flows
+	// are loaded, after the log lines of the start (serveTable), so the
+	// two never interleave on a terminal that shows both.
+	var table bytes.Buffer
+	fmt.Fprintf(&table, "callflow serve: listening on %s (%s), flows from %s\n", serveURL(ln.Addr()), ln.Addr(), c.Dir)
+	logger.Info("listening", "addr", ln.Addr().String(), "dir", c.Dir, serveBudgets(eng))
 	if store != nil {
-		fmt.Fprintf(e.stdout, "state of calls in %s, keys %s:…\n", redisstore.Redact(c.Store), c.StorePrefix)
+		fmt.Fprintf(&table, "state of calls in %s, keys %s:…\n", redisstore.Redact(c.Store), c.StorePrefix)
 		logger.Info("store", "url", redisstore.Redact(c.Store), "prefix", c.StorePrefix)
 	}
 	for _, d := range dispatchTo {
-		fmt.Fprintf(e.stdout, "dispatching %s triggers to %s (%s; %d retries, %s timeout)\n", d.platform, d.host, d.auth, c.DispatchRetries, c.DispatchTimeout)
+		fmt.Fprintf(&table, "dispatching %s triggers to %s (%s; %d retries, %s timeout)\n", d.platform, d.host, d.auth, c.DispatchRetries, c.DispatchTimeout)
 		logger.Info("dispatching", "platform", d.platform, "to", d.host, "auth", d.auth, "retries", c.DispatchRetries, "timeout", c.DispatchTimeout)
 	}
 	if dispatcher != nil && c.DispatchTimeout >= c.Grace {
@@ -342,7 +329,10 @@ func (c *serveCmd) serve(ctx context.Context, e *env, hooks *serveHooks) error {
 
 	select {
 	case ev := <-first:
-		servePrintLoad(e.stdout, c.Dir, ev)
+		if c.printTable(e.stdout) {
+			servePrintLoad(&table, c.Dir, ev)
+			e.stdout.Write(table.Bytes())
+		}
 		if store != nil { // the versions this replica serves, fetchable by the others before its first call
 			bctx, cancel := context.WithTimeout(ctx, serveStoreTimeout)
 			if err := eng.StoreBundles(bctx); err != nil {
@@ -378,29 +368,48 @@ func (c *serveCmd) serve(ctx context.Context, e *env, hooks *serveHooks) error {
 	return nil
 }
 
-// serveMaxBudget is the longest answer budget of any platform: configured
-// or, where none is, its default.
-func serveMaxBudget(configured map[string]time.Duration) time.Duration {
-	var d time.Duration
-	for _, p := range lplatform.All() {
-		d = max(d, p.Budget)
-	}
-	for _, b := range configured {
-		d = max(d, b)
-	}
-	return d
-}
-
 func (c *serveCmd) logger(w io.Writer) (*slog.Logger, error) {
 	var level slog.Level
 	if err := level.UnmarshalText([]byte(c.LogLevel)); err != nil {
 		return nil, fmt.Errorf("--log-level: %v", err)
 	}
-	opts := &slog.HandlerOptions{Level: level}
+	opts := &slog.HandlerOptions{Level: level, ReplaceAttr: durationText}
 	if c.LogFormat == "text" {
 		return slog.New(slog.NewTextHandler(w, opts)), nil
 	}
 	return slog.New(slog.NewJSONHandler(w, opts)), nil
+}
+
+// printTable says whether the table of the start goes to stdout: always,
+// never, or (auto) when stdout is a terminal, where a person reads it;
+// elsewhere (a container's log, a file) the log lines say the same and a
+// table among them would only be noise.
+func (c *serveCmd) printTable(stdout io.Writer) bool {
+	switch c.StartupTable {
+	case "always":
+		return true
+	case "never":
+		return false
+	}
+	return isTerminal(stdout)
+}
+
+// serveBudgets is the answer budget eng gives each platform, for the log.
+func serveBudgets(eng *runtime.Engine) slog.Attr {
+	var budgets []any
+	for _, p := range lplatform.All() {
+		budgets = append(budgets, slog.Duration(p.Name, eng.Budget(p.Name)))
+	}
+	return slog.Group("budgets", budgets...)
+}
+
+// durationText writes a duration as people read it ("41.25ms", "20s"),
+// as the text handler does, in JSON too, where slog writes nanoseconds.
+func durationText(_ []string, a slog.Attr) slog.Attr {
+	if a.Value.Kind() == slog.KindDuration {
+		a.Value = slog.StringValue(a.Value.Duration().String())
+	}
+	return a
 }
 
 // auth reads the route secrets from the environment (NAME, or a file named
