@@ -94,7 +94,12 @@ func CheckValue(v any) error {
 // Budget counts the bytes builtins build during one webhook or while one
 // flow compiles. The zero value is a full budget. A nil *Budget checks each
 // value against MaxValue only.
-type Budget struct{ used int }
+type Budget struct {
+	used int
+
+	seed, draws uint64  // random and pick (Seed)
+	loaded      *Loaded // secret and env (Load)
+}
 
 // Used is the bytes counted so far.
 func (b *Budget) Used() int {
