@@ -23,10 +23,11 @@ type config struct {
 	sources   source.Files
 	disable   []diag.Code
 	keepQuiet bool
+	secrets   SecretReader
 }
 
 func newConfig(opts []Option) *config {
-	c := &config{maxErrors: 0}
+	c := &config{maxErrors: 0, secrets: EnvSecrets}
 	for _, o := range opts {
 		o(c)
 	}

@@ -129,6 +129,7 @@ type Option struct {
 	Base
 	Name  *Ident
 	Args  []Arg
+	Value *Expr // a second value without a comma: header NAME VALUE
 	Every *Duration
 	Block []*Option
 	Close source.Span // the nested block's closing brace, when there is one
@@ -187,6 +188,8 @@ func Keyword(s Step) string {
 		return "callback"
 	case *Campaign:
 		return "campaign"
+	case *Post:
+		return "post"
 	}
 	return ""
 }

@@ -24,6 +24,7 @@ const (
 	argMap                     // a map
 	argList                    // a list
 	argAny                     // any value
+	argVar                     // a variable name: into
 )
 
 type optSpec struct {
@@ -31,6 +32,7 @@ type optSpec struct {
 	required bool
 	many     bool // may appear more than once (contact)
 	every    bool // takes `every D`
+	pair     bool // takes NAME VALUE without a comma: header
 	block    map[string]optSpec
 }
 
@@ -85,6 +87,14 @@ func (c *checker) missingOptions(at ast.Node, opts []*ast.Option, spec map[strin
 }
 
 func (c *checker) optionExtras(o *ast.Option, s optSpec) {
+	switch {
+	case o.Value != nil && !s.pair:
+		c.report(diag.Errorf(diag.Syntax, o.Value.At, "%s takes one value", o.Name.Name).
+			Do("Separate values with commas, or remove the extra value."))
+	case s.pair && o.Value == nil && len(o.Args) > 0:
+		c.report(diag.Errorf(diag.MissingOption, o.Name.At, "%s needs a name and a value", o.Name.Name).
+			Do("Write `%s \"NAME\" VALUE`, such as `header \"Authorization\" \"Bearer ${secret(\"CRM_TOKEN\")}\"`.", o.Name.Name))
+	}
 	if o.Every != nil && !s.every {
 		c.report(diag.Errorf(diag.Syntax, o.Every.At, "%s takes no every", o.Name.Name).Do("Remove `every …`."))
 	}
@@ -141,6 +151,7 @@ func (c *checker) optionArg(name string, a ast.Arg, k argKind) {
 var argWords = map[argKind]string{
 	argText: "a text", argString: "a string", argNumber: "a number", argInt: "an integer", argDuration: "a duration such as 10s",
 	argDigits: "a digit count or range such as 4..10", argStrings: "strings", argMap: "a map", argList: "a list", argAny: "a value",
+	argVar: "a variable name",
 }
 
 func (c *checker) optionExpr(name string, x *ast.Expr, k argKind) {
@@ -158,6 +169,11 @@ func (c *checker) optionExpr(name string, x *ast.Expr, k argKind) {
 		c.expect(x, wantMap, what)
 	case argList:
 		c.expect(x, wantList, what)
+	case argVar:
+		if !isVarName(x.Text) {
+			c.report(diag.Errorf(diag.Syntax, x.At, "%s takes a variable name, not an expression", name).
+				Do("Write a name such as `into receipt`."))
+		}
 	default:
 		c.compile(x)
 	}

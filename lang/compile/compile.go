@@ -96,7 +96,7 @@ func (l *lowerer) decl(f *ir.Flow, d ast.Decl) {
 			timeout = time.Duration(d.Timeout.Millis) * time.Millisecond
 		}
 		f.Lookups[d.Name.Name] = &ir.Lookup{Name: d.Name.Name, URL: l.expr(d.URL), Timeout: timeout, Else: l.expr(d.Else), At: d.At,
-			URLVaries: l.varies(d.URL)}
+			URLVaries: l.varies(d.URL), Headers: l.headers(d.Headers)}
 	case *ast.Rule:
 		r := &ir.Rule{Handler: d.Handler.Name, At: d.At, Pos: d.At.String()}
 		if d.Cond != nil {
@@ -112,7 +112,7 @@ func (l *lowerer) decl(f *ir.Flow, d ast.Decl) {
 // while one webhook runs.
 func (l *lowerer) varies(x *ast.Expr) bool {
 	cx := l.info.Exprs[x]
-	if cx == nil {
+	if cx == nil || cx.Varies {
 		return true
 	}
 	for _, r := range cx.Refs {

@@ -54,6 +54,8 @@ func (l *lowerer) step(code []ir.Instr, s ast.Step) []ir.Instr {
 		return append(code, cb)
 	case *ast.Campaign:
 		return append(code, l.campaign(pos, s))
+	case *ast.Post:
+		return append(code, l.post(pos, s))
 	}
 	panic("compile: unknown step")
 }

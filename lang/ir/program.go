@@ -16,6 +16,7 @@ import (
 
 	"github.com/callflow/callflow/lang/ast"
 	"github.com/callflow/callflow/lang/bundle"
+	"github.com/callflow/callflow/lang/exprs"
 	"github.com/callflow/callflow/lang/hours"
 	"github.com/callflow/callflow/lang/source"
 )
@@ -83,6 +84,10 @@ type Flow struct {
 
 	Syntax []*ast.File // the parsed files (flow and tests), for tools
 
+	// Loaded holds the values of secret() and env(), read when the flow
+	// was loaded; it prints as a placeholder everywhere.
+	Loaded *exprs.Loaded
+
 	// Bundle holds the files Version hashes (the flow, its tests, its
 	// tables), so a store shared by several replicas can give this version
 	// to one that never loaded it. Nil for a flow not compiled from files.
@@ -113,6 +118,7 @@ type Lookup struct {
 	URL     *Expr // yields the URL; each ${…} value is escaped for where it stands (path, query or fragment)
 	Timeout time.Duration
 	Else    *Expr
+	Headers []Header
 	At      source.Span
 	// URLVaries says the URL reads a variable or another lookup, so it may
 	// change while a webhook runs (a PIN captured again); otherwise it is

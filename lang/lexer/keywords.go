@@ -13,6 +13,7 @@ var keywords = map[string]bool{
 	"hangup": true, "goto": true, "if": true, "switch": true, "case": true,
 	"callback": true, "leg": true, "campaign": true, "contact": true, "test": true,
 	"call": true, "at": true, "given": true, "expect": true, "press": true,
+	"post": true,
 }
 
 // IsKeyword reports whether name is a reserved word.

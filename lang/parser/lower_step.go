@@ -56,6 +56,8 @@ func (l *lowerer) step(s *g.Step) ast.Step {
 		return n
 	case s.Campaign != nil:
 		return &ast.Campaign{Base: b, Name: l.expr(s.Campaign.Name), Options: l.options(s.Campaign.Opts)}
+	case s.Post != nil:
+		return l.post(b, s.Post)
 	}
 	panic("parser: grammar produced an empty step")
 }
@@ -106,7 +108,7 @@ func (l *lowerer) options(b *g.OptBlock) []*ast.Option {
 	out := make([]*ast.Option, 0, len(b.Options))
 	for _, o := range b.Options {
 		l.separated(o.Pos)
-		n := &ast.Option{Base: l.kw(o.Pos), Name: l.ident(o.Name), Every: l.duration(o.Every)}
+		n := &ast.Option{Base: l.kw(o.Pos), Name: l.ident(o.Name), Every: l.duration(o.Every), Value: l.expr(o.Value)}
 		for _, a := range o.Args {
 			n.Args = append(n.Args, l.arg(a))
 		}
@@ -149,7 +151,7 @@ func (l *lowerer) testStmt(s *g.TestStmt) ast.TestStmt {
 		c := s.Call
 		return &ast.Call{Base: b, Platform: l.ident(c.Platform), From: l.expr(c.From), To: l.expr(c.To), At: l.expr(c.At), Data: l.expr(c.Data)}
 	case s.Given != nil:
-		return &ast.Given{Base: b, Name: l.ident(s.Given.Name), Value: l.expr(s.Given.Value)}
+		return l.given(b, s.Given)
 	case s.Press != nil:
 		return &ast.Press{Base: b, Digits: l.expr(s.Press.Digits)}
 	case s.Expect != nil:

@@ -29,6 +29,7 @@ const (
 	Switch   Step = "switch"
 	Callback Step = "callback"
 	Campaign Step = "campaign"
+	Post     Step = "post" // sent by the server, so every platform has it
 )
 
 // Platform is one target's capabilities and limits.
@@ -72,7 +73,7 @@ type Limits struct {
 // Supports reports whether the platform can express step s.
 func (p *Platform) Supports(s Step) bool { return slices.Contains(p.Steps, s) }
 
-var control = []Step{Set, Goto, If, Switch}
+var control = []Step{Set, Goto, If, Switch, Post}
 
 var all = []*Platform{
 	{

@@ -18,6 +18,7 @@ type Step struct {
 	Switch   *Switch   `parser:"| @@"`
 	Callback *Callback `parser:"| @@"`
 	Campaign *Campaign `parser:"| @@"`
+	Post     *Post     `parser:"| @@"`
 }
 
 type Say struct {
@@ -54,6 +55,7 @@ type Option struct {
 	Pos   plexer.Position
 	Name  *Ident    `parser:"@@"`
 	Args  []*Arg    `parser:"( @@ ( \",\" @@ )* )?"`
+	Value *Expr     `parser:"( (?! \"every\" | \"{\") @@ )?"` // header NAME VALUE: a second value without a comma
 	Every *Dur      `parser:"( \"every\" @@ )?"`
 	Block *OptBlock `parser:"@@?"`
 }
@@ -137,5 +139,11 @@ type Leg struct {
 
 type Campaign struct {
 	Name *Expr     `parser:"\"campaign\" @@"`
+	Opts *OptBlock `parser:"@@"`
+}
+
+// Post is `post URL { json …  header NAME VALUE  timeout D  into VAR  else EXPR }`.
+type Post struct {
+	URL  *Expr     `parser:"\"post\" @@"`
 	Opts *OptBlock `parser:"@@"`
 }
