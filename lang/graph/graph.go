@@ -365,6 +365,14 @@ func stepLabel(s ast.Step) string {
 		return label
 	case *ast.Campaign:
 		return "campaign " + exprText(s.Name)
+	case *ast.Post:
+		// The URL and where the answer goes; never the headers, where
+		// secrets stand.
+		label := "post " + exprText(s.URL)
+		if s.Into != nil {
+			label += "\ninto " + identName(s.Into)
+		}
+		return label
 	}
 	return "step"
 }
