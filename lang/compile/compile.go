@@ -32,6 +32,9 @@ func Flow(u *check.Unit, info *check.Info, version string) *ir.Flow {
 	}
 	f.Index = prefixIndex(f.Rules)
 	f.Reads = reads(info)
+	for _, cx := range info.Exprs {
+		f.CallValues = f.CallValues || cx != nil && cx.Varies
+	}
 	for _, name := range exprs.BuiltinNames {
 		if f.Reads[name] {
 			f.Builtins = append(f.Builtins, name)

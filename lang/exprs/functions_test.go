@@ -52,7 +52,7 @@ func TestSpellIsCountedAgainstTheBudget(t *testing.T) {
 func TestRandomIsFixedBySeed(t *testing.T) {
 	draws := func(seed uint64) []any {
 		b := new(Budget)
-		b.Seed(seed)
+		b.SetCall(&CallValues{Seed: seed})
 		var out []any
 		for range 8 {
 			v, err := evalLine(t, `set x = «[random(1000), pick(["a", "b", "c", "d"])]»`, b)
@@ -125,12 +125,12 @@ func TestSecretAndEnvNeedLiteralNames(t *testing.T) {
 		t.Fatalf("varies %v, secrets %v, settings %v", c.Varies, c.Secrets, c.Settings)
 	}
 	b := new(Budget)
-	b.Load(NewLoaded(map[string]string{"CRM_TOKEN": "s3cr3t"}, map[string]string{"REGION": "vn"}))
+	b.SetCall(&CallValues{Loaded: NewLoaded(map[string]string{"CRM_TOKEN": "s3cr3t"}, map[string]string{"REGION": "vn"})})
 	v, err := Eval(c, map[string]any{BudgetName: b})
 	if err != nil || v != "Bearer s3cr3t vn" {
 		t.Fatalf("= %v, %v", v, err)
 	}
-	b.Load(NewLoaded(map[string]string{"CRM_TOKEN": "s3cr3t"}, nil))
+	b.SetCall(&CallValues{Loaded: NewLoaded(map[string]string{"CRM_TOKEN": "s3cr3t"}, nil)})
 	if v, _ := Eval(c, map[string]any{BudgetName: b}); v != "Bearer s3cr3t sg" {
 		t.Fatalf("env without a setting = %v, want its default", v)
 	}

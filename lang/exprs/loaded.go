@@ -39,6 +39,14 @@ func (l *Loaded) Secret(name string) (string, bool) {
 	return v, ok
 }
 
+func (l *Loaded) setting(name string) (string, bool) {
+	if l == nil {
+		return "", false
+	}
+	v, ok := l.settings[name]
+	return v, ok
+}
+
 // With is l with the secrets over laid on its own: a test's given secrets.
 func (l *Loaded) With(secrets map[string]string) *Loaded {
 	out := &Loaded{secrets: map[string]string{}, settings: map[string]string{}}
@@ -68,11 +76,12 @@ func (*Loaded) LogValue() slog.Value { return slog.StringValue("[hidden]") }
 // MarshalJSON hides the values from JSON.
 func (*Loaded) MarshalJSON() ([]byte, error) { return []byte(`"[hidden]"`), nil }
 
-// Load gives the evaluations this Budget serves the flow's loaded values.
-func (b *Budget) Load(l *Loaded) {
-	if b != nil {
-		b.loaded = l
+// loaded is what secret and env read through b, nil when nothing.
+func (b *Budget) loaded() *Loaded {
+	if b == nil || b.call == nil {
+		return nil
 	}
+	return b.call.Loaded
 }
 
 var loadFunctions = []*builtin.Function{
@@ -81,10 +90,11 @@ var loadFunctions = []*builtin.Function{
 		Func: func(args ...any) (any, error) {
 			b, _ := args[0].(*Budget)
 			name, _ := args[1].(string)
-			if b == nil || b.loaded == nil {
+			l := b.loaded()
+			if l == nil {
 				return nil, fmt.Errorf("secret %q is read only when a call runs", name)
 			}
-			v, ok := b.loaded.secrets[name]
+			v, ok := l.secrets[name]
 			if !ok {
 				return nil, fmt.Errorf("secret %q was not loaded", name)
 			}
@@ -97,10 +107,8 @@ var loadFunctions = []*builtin.Function{
 		Func: func(args ...any) (any, error) {
 			b, _ := args[0].(*Budget)
 			name, _ := args[1].(string)
-			if b != nil && b.loaded != nil {
-				if v, ok := b.loaded.settings[name]; ok {
-					return v, nil
-				}
+			if v, ok := b.loaded().setting(name); ok {
+				return v, nil
 			}
 			return args[2], nil
 		},

@@ -96,9 +96,7 @@ func CheckValue(v any) error {
 // value against MaxValue only.
 type Budget struct {
 	used int
-
-	seed, draws uint64  // random and pick (Seed)
-	loaded      *Loaded // secret and env (Load)
+	call *CallValues // what random, pick, secret and env read; nil: none
 }
 
 // Used is the bytes counted so far.

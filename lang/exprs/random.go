@@ -20,22 +20,30 @@ import (
 // platforms' variables do.
 const maxRandom = 1 << 31
 
-// Seed fixes the numbers random and pick draw for the rest of the
-// evaluations this Budget serves.
-func (b *Budget) Seed(seed uint64) {
+// CallValues are what random, pick, secret and env read during one
+// webhook. The runtime gives them to the Budget only for flows that call
+// those functions, so other webhooks pay nothing for them.
+type CallValues struct {
+	Seed   uint64  // random and pick draw a sequence fixed by it
+	Loaded *Loaded // secret and env
+	draws  uint64
+}
+
+// SetCall gives the evaluations this Budget serves v.
+func (b *Budget) SetCall(v *CallValues) {
 	if b != nil {
-		b.seed, b.draws = seed, 0
+		b.call = v
 	}
 }
 
 // draw is the next number of b's sequence: splitmix64 over the seed and a
 // counter, so each draw of a webhook differs and a webhook's draws repeat
-// exactly for the same seed. A nil Budget draws from seed 0.
+// exactly for the same seed. Without CallValues it draws from seed 0.
 func (b *Budget) draw() uint64 {
 	var seed, n uint64
-	if b != nil {
-		b.draws++
-		seed, n = b.seed, b.draws
+	if b != nil && b.call != nil {
+		b.call.draws++
+		seed, n = b.call.Seed, b.call.draws
 	}
 	z := seed + n*0x9e3779b97f4a7c15
 	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9

@@ -87,6 +87,9 @@ type Flow struct {
 	// Loaded holds the values of secret() and env(), read when the flow
 	// was loaded; it prints as a placeholder everywhere.
 	Loaded *exprs.Loaded
+	// CallValues says some expression calls random, pick, secret or env:
+	// the runtime gives those webhooks' evaluations exprs.CallValues.
+	CallValues bool
 
 	// Bundle holds the files Version hashes (the flow, its tests, its
 	// tables), so a store shared by several replicas can give this version
