@@ -57,7 +57,11 @@ func (c *call) send(r httpCall) (httpResult, error) {
 	if err := c.setHeaders(req, r); err != nil {
 		return httpResult{}, err
 	}
-	resp, err := c.e.client.Do(req)
+	client := c.e.client
+	if r.method == http.MethodPost {
+		client = c.e.postClient
+	}
+	resp, err := client.Do(req)
 	if err != nil {
 		if ctx.Err() != nil {
 			return httpResult{}, fmt.Errorf("%w after %s", errLookupTimeout, timeout.Round(time.Millisecond))
@@ -66,6 +70,9 @@ func (c *call) send(r httpCall) (httpResult, error) {
 	}
 	defer resp.Body.Close()
 	res := httpResult{status: resp.StatusCode}
+	if resp.StatusCode >= 300 && resp.StatusCode <= 399 && r.method == http.MethodPost {
+		return res, fmt.Errorf("HTTP %d: a post follows no redirect", resp.StatusCode)
+	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		return res, fmt.Errorf("HTTP %d", resp.StatusCode)
 	}
@@ -123,4 +130,13 @@ func validHeaderValue(v string) bool {
 		}
 	}
 	return true
+}
+
+// noRedirects is a copy of client that follows no redirect: a post is a
+// side effect, and following one would send it again elsewhere (307 and
+// 308 keep the body) or turn it into a GET (301, 302, 303).
+func noRedirects(client *http.Client) *http.Client {
+	c := *client
+	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	return &c
 }
