@@ -15,6 +15,13 @@ const (
 	givenPost   = "post "
 )
 
+// GivenSecret is the Request.Given key that gives secret(name) a value.
+func GivenSecret(name string) string { return givenSecret + name }
+
+// GivenPost is the Request.Given key that answers a post to url, which is
+// then not sent.
+func GivenPost(url string) string { return givenPost + url }
+
 // callValues are what random, pick, secret and env read in this webhook:
 // draws seeded by the call's session and time, so a test (whose call has
 // both fixed) hears the same on every run; the flow's loaded secrets, with

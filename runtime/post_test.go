@@ -253,7 +253,7 @@ func TestPostGivenSendsNothing(t *testing.T) {
 	eng := newEngine(t, prog)
 	body := webhook(t, "tencent", platform.Call{Session: "fb-given", Caller: "+8613166668888", Callee: "+8675500000001"})
 	res := serve(t, eng, &runtime.Request{Platform: "tencent", Body: body,
-		Given: map[string]any{"post " + srv.URL + "/feedback/+8613166668888": map[string]any{"id": "stub"}}})
+		Given: map[string]any{runtime.GivenPost(srv.URL + "/feedback/+8613166668888"): map[string]any{"id": "stub"}}})
 	if !bytes.Contains(res.Reply.Body, []byte(`"Value":"stub"`)) || len(rec.sent()) != 0 {
 		t.Errorf("answer %s after %d posts, want the stub and none", res.Reply.Body, len(rec.sent()))
 	}

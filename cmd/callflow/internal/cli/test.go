@@ -62,7 +62,7 @@ func (c *testCmd) Run(e *env) error {
 	var rep flowtest.Report
 	if len(names) > 0 {
 		sources := source.Files{}
-		prog, ds := lang.CompileFiles(fsys, names, lang.WithSources(sources))
+		prog, ds := lang.CompileFiles(fsys, names, lang.WithSources(sources), lang.WithPlaceholderSecrets())
 		if ds.HasErrors() || prog == nil {
 			var errs diag.Diagnostics
 			for _, d := range ds {
