@@ -258,3 +258,76 @@ func TestPostGivenSendsNothing(t *testing.T) {
 		t.Errorf("answer %s after %d posts, want the stub and none", res.Reply.Body, len(rec.sent()))
 	}
 }
+
+// A lookup sends its headers, secrets and settings read when the flow
+// loaded; header values never reach the trace or the log.
+func TestLookupSendsItsHeaders(t *testing.T) {
+	var mu sync.Mutex
+	var got http.Header
+	srv := newCRM(t, func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		got = r.Header.Clone()
+		mu.Unlock()
+		jsonHandler(`{"vip": true}`)(w, r)
+	})
+	prog := compileWith(t, "crm.flow", `flow crm
+target tencent
+number "+8675500000000"
+lookup customer = get "`+srv.URL+`/c/${caller}" {
+  header "Authorization" "Bearer ${secret("CRM_TOKEN")}"
+  header "x-region"      env("REGION", "sg")
+  header "X-Caller"      caller
+  timeout 500ms
+  else   {vip: false}
+}
+when customer.vip -> vip
+otherwise -> other
+handler vip { agent 1 }
+handler other { agent 2 }
+`, lang.WithSecrets(secrets(map[string]string{"CRM_TOKEN": feedbackToken})))
+	var logs logLines
+	eng := newEngine(t, prog, runtime.WithLogger(logs.logger()))
+	body := webhook(t, "tencent", platform.Call{Session: "hdr", Caller: "+8613166668888", Callee: "+8675500000000"})
+	res := serve(t, eng, &runtime.Request{Platform: "tencent", Body: body, Trace: true})
+	if !bytes.Contains(res.Reply.Body, []byte(`"OverrideAIAgentId":1`)) {
+		t.Fatalf("answer %s, want agent 1 from the CRM's answer", res.Reply.Body)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	for k, want := range map[string]string{"Authorization": "Bearer " + feedbackToken, "X-Region": "sg", "X-Caller": "+8613166668888", "Accept": "application/json"} {
+		if got.Get(k) != want {
+			t.Errorf("header %s = %q, want %q", k, got.Get(k), want)
+		}
+	}
+	if strings.Contains(res.Trace.String(), feedbackToken) || strings.Contains(logs.String(), feedbackToken) {
+		t.Errorf("the trace or log holds the secret")
+	}
+}
+
+// A header value that would split the request (a caller's data holding a
+// line break) fails the lookup: its else value, logged.
+func TestHeaderValueWithLineBreakFails(t *testing.T) {
+	srv := newCRM(t, jsonHandler(`{"vip": true}`))
+	prog := compile(t, "crm.flow", `flow crm
+target callback
+lookup customer = get "`+srv.URL+`/c" {
+  header "X-Note" data.note
+  else   {vip: false}
+}
+when customer.vip -> now
+otherwise -> later
+handler now { callback { leg A to caller from "+6561112222"; leg B to "+6561112222" from caller } }
+handler later {}
+`)
+	var logs logLines
+	eng := newEngine(t, prog, runtime.WithLogger(logs.logger()))
+	body := webhook(t, "callback", platform.Call{Session: "nl", Caller: "+6591234567", Data: map[string]any{"note": "a\r\nX-Injected: 1"}})
+	serve(t, eng, &runtime.Request{Platform: "callback", Flow: "crm", Body: body})
+	if srv.hits.Load() != 0 {
+		t.Errorf("the request was sent")
+	}
+	recs := logs.lines(t, lookupFailed)
+	if len(recs) != 1 || !strings.Contains(recs[0]["cause"].(string), "line break") {
+		t.Errorf("log %s, want the lookup failed for a line break", logs.String())
+	}
+}
