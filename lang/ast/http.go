@@ -2,9 +2,10 @@ package ast
 
 import "github.com/callflow/callflow/lang/source"
 
-// Header is `header NAME VALUE` in a lookup or post block.
+// Header is `header NAME VALUE` in a lookup or post block: a view of the
+// header option (its first argument and its value), not a node of its own,
+// so walking the options meets each expression once.
 type Header struct {
-	Base
 	Name  *Expr // a string literal
 	Value *Expr
 }

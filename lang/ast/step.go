@@ -33,6 +33,7 @@ type Capture struct {
 	Base
 	Var     *Ident
 	Options []*Option
+	Close   source.Span // the closing brace
 }
 
 // MakeCall is `makeCall EXPR [from EXPR] [record]`.
@@ -93,6 +94,7 @@ type Switch struct {
 	Value *Expr
 	Cases []*Case
 	Else  *Block
+	Close source.Span // the closing brace
 }
 
 // Case is `case V[, V…] { … }`.
@@ -105,7 +107,8 @@ type Case struct {
 // Callback is `callback { leg A to EXPR from EXPR  leg B to EXPR from EXPR }`.
 type Callback struct {
 	Base
-	Legs []*Leg
+	Legs  []*Leg
+	Close source.Span // the closing brace
 }
 
 // Leg is one leg of a two-leg call.
@@ -121,6 +124,7 @@ type Campaign struct {
 	Base
 	Name    *Expr
 	Options []*Option
+	Close   source.Span // the closing brace
 }
 
 // Option is one line of a capture or campaign block: a word, its values, an
@@ -135,7 +139,7 @@ type Option struct {
 	Close source.Span // the nested block's closing brace, when there is one
 }
 
-// Arg is an option value: *Expr, *Duration or *Range.
+// Arg is an option value: *Expr, *Duration, *Range, or *Ident (into VAR).
 type Arg interface {
 	Node
 	arg()
@@ -158,6 +162,7 @@ func (*Campaign) step() {}
 func (*Expr) arg()     {}
 func (*Duration) arg() {}
 func (*Range) arg()    {}
+func (*Ident) arg()    {} // the variable of a post's into
 
 // Keyword is the word a step is written with: say, capture, makeCall, ….
 func Keyword(s Step) string {

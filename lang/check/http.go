@@ -127,8 +127,11 @@ func (c *checker) postRules(p *ast.Post) {
 
 func optionText(o *ast.Option) string {
 	if len(o.Args) > 0 {
-		if x, ok := o.Args[0].(*ast.Expr); ok {
-			return x.Text
+		switch a := o.Args[0].(type) {
+		case *ast.Ident:
+			return a.Name
+		case *ast.Expr:
+			return a.Text
 		}
 	}
 	return "the variable"

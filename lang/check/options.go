@@ -145,6 +145,10 @@ func (c *checker) optionArg(name string, a ast.Arg, k argKind) {
 		}
 	case *ast.Expr:
 		c.optionExpr(name, a, k)
+	case *ast.Ident:
+		if k != argVar {
+			c.report(diag.Errorf(diag.TypeMismatch, a.At, "%s takes %s, not a variable name", name, argWords[k]).Do("Write %s.", argWords[k]))
+		}
 	}
 }
 

@@ -47,7 +47,9 @@ func (l *lowerer) post(b ast.Base, p *g.Post) *ast.Post {
 	}
 	if o := firstOption(n.Options, "into"); o != nil {
 		if x, ok := firstArg(o).(*ast.Expr); ok {
-			n.Into = l.varName(x)
+			if n.Into = l.varName(x); n.Into != nil {
+				o.Args[0] = n.Into // a name, not an expression
+			}
 		}
 	}
 	if o := firstOption(n.Options, "else"); o != nil {
@@ -77,7 +79,7 @@ func headers(opts []*ast.Option) []*ast.Header {
 			continue
 		}
 		if name, ok := o.Args[0].(*ast.Expr); ok {
-			out = append(out, &ast.Header{Base: o.Base, Name: name, Value: o.Value})
+			out = append(out, &ast.Header{Name: name, Value: o.Value})
 		}
 	}
 	return out
