@@ -67,7 +67,11 @@ func (c *call) resume() error {
 	in := c.flow.Handlers[sess.Handler].Code[sess.PC].(*ir.Capture)
 	c.handler = sess.Handler
 	c.last = in.Position()
-	value, retry := c.entry(in)
+	accept, err := c.acceptList(in)
+	if err != nil {
+		return err
+	}
+	value, retry := c.entry(in, accept)
 	if retry {
 		return c.retry(in)
 	}
@@ -126,7 +130,7 @@ func sameString(a, b string) bool {
 
 // entry applies accept and tries to what the caller entered: the value to
 // store, or retry when a wrong entry leaves attempts.
-func (c *call) entry(in *ir.Capture) (string, bool) {
+func (c *call) entry(in *ir.Capture, accept []string) (string, bool) {
 	if c.ev.Digits == nil {
 		return "", false // the platform spent every attempt on silence
 	}
@@ -134,7 +138,7 @@ func (c *call) entry(in *ir.Capture) (string, bool) {
 	if in.End != "" {
 		d = strings.TrimSuffix(d, in.End) // the key that ended entry is not part of it
 	}
-	if len(in.Accept) == 0 || slices.Contains(in.Accept, d) {
+	if len(accept) == 0 || slices.Contains(accept, d) {
 		return d, false
 	}
 	if c.trace != nil {
@@ -196,4 +200,32 @@ func CheckSession(f *ir.Flow, s *Session) error {
 		return &SessionError{"pc", fmt.Sprintf("instruction %d of handler %s is not a capture", s.PC, s.Handler)}
 	}
 	return nil
+}
+
+// acceptList is what a capture accepts: its accept strings, or the list
+// its accept expression yields now, which must hold only strings (a run
+// time type error otherwise: the safe fallback, at the accept value).
+func (c *call) acceptList(in *ir.Capture) ([]string, error) {
+	if in.AcceptList == nil {
+		return in.Accept, nil
+	}
+	v, err := c.eval(in.AcceptList)
+	if err != nil {
+		return nil, err
+	}
+	out := append([]string(nil), in.Accept...) // strings written beside the list
+	switch list := v.(type) {
+	case []string:
+		return append(out, list...), nil
+	case []any:
+		for _, x := range list {
+			s, ok := x.(string)
+			if !ok {
+				return nil, c.typeError(in.AcceptList, "a list of strings", v)
+			}
+			out = append(out, s)
+		}
+		return out, nil
+	}
+	return nil, c.typeError(in.AcceptList, "a list of strings", v)
 }

@@ -25,6 +25,7 @@ const (
 	argList                    // a list
 	argAny                     // any value
 	argVar                     // a variable name: into
+	argAccept                  // "1", "2", … or one list of strings: accept
 )
 
 type optSpec struct {
@@ -39,7 +40,7 @@ type optSpec struct {
 var captureOptions = map[string]optSpec{
 	"prompt": {arg: argText, required: true}, "digits": {arg: argDigits}, "end": {arg: argString},
 	"timeout": {arg: argDuration}, "digit_timeout": {arg: argDuration}, "tries": {arg: argInt},
-	"accept": {arg: argStrings}, "success": {arg: argText}, "failure": {arg: argText},
+	"accept": {arg: argAccept}, "success": {arg: argText}, "failure": {arg: argText},
 	"voice": {arg: argString}, "speed": {arg: argNumber},
 }
 
@@ -122,7 +123,7 @@ func (c *checker) optionArgs(o *ast.Option, s optSpec) {
 			Do("Write `%s VALUE`.", o.Name.Name))
 		return
 	}
-	if len(o.Args) > 1 && s.arg != argStrings {
+	if len(o.Args) > 1 && s.arg != argStrings && s.arg != argAccept {
 		c.report(diag.Errorf(diag.Syntax, o.Args[1].Span(), "%s takes one value", o.Name.Name).Do("Remove the extra values."))
 	}
 	for _, a := range o.Args {
@@ -155,7 +156,7 @@ func (c *checker) optionArg(name string, a ast.Arg, k argKind) {
 var argWords = map[argKind]string{
 	argText: "a text", argString: "a string", argNumber: "a number", argInt: "an integer", argDuration: "a duration such as 10s",
 	argDigits: "a digit count or range such as 4..10", argStrings: "strings", argMap: "a map", argList: "a list", argAny: "a value",
-	argVar: "a variable name",
+	argVar: "a variable name", argAccept: "strings or a list of strings",
 }
 
 func (c *checker) optionExpr(name string, x *ast.Expr, k argKind) {
@@ -173,6 +174,8 @@ func (c *checker) optionExpr(name string, x *ast.Expr, k argKind) {
 		c.expect(x, wantMap, what)
 	case argList:
 		c.expect(x, wantList, what)
+	case argAccept:
+		c.acceptValue(x)
 	case argVar:
 		if !isVarName(x.Text) {
 			c.report(diag.Errorf(diag.Syntax, x.At, "%s takes a variable name, not an expression", name).

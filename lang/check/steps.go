@@ -25,10 +25,6 @@ func (c *checker) checkSteps() {
 				c.knownNow(x, "a called number")
 				c.e164(x, "number")
 			}
-		case *ast.Voice:
-			c.knownNow(d.Value, "the file's voice")
-		case *ast.Speed:
-			c.knownNow(d.Value, "the file's speed")
 		case *ast.Lookup:
 			c.lookupLimits(d)
 		}

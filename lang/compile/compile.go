@@ -85,8 +85,14 @@ func (l *lowerer) decl(f *ir.Flow, d ast.Decl) {
 			}
 		}
 	case *ast.Voice:
+		if _, known := l.info.Values[d.Value]; !known {
+			f.VoiceExpr = l.expr(d.Value)
+		}
 		f.Voice, _ = l.info.Values[d.Value].(string)
 	case *ast.Speed:
+		if _, known := l.info.Values[d.Value]; !known {
+			f.SpeedExpr = l.expr(d.Value)
+		}
 		if v, ok := asFloat(l.info.Values[d.Value]); ok {
 			f.Speed = &v
 		}

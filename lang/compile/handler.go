@@ -144,8 +144,16 @@ func (l *lowerer) captureOption(c *ir.Capture, o *ast.Option) {
 		c.Tries, _ = first().Const.(int)
 	case "accept":
 		for _, a := range o.Args {
-			if v, ok := l.info.Values[a.(*ast.Expr)].(string); ok {
+			x, _ := a.(*ast.Expr)
+			switch v := l.info.Values[x].(type) {
+			case string:
 				c.Accept = append(c.Accept, v)
+			case []any: // a const list: checked to hold strings
+				for _, s := range v {
+					c.Accept = append(c.Accept, s.(string))
+				}
+			default: // a list computed from the call
+				c.AcceptList = l.expr(x)
 			}
 		}
 	case "success":

@@ -48,6 +48,7 @@ type Capture struct {
 	Timeout, DigitTimeout time.Duration
 	Tries                 int
 	Accept                []string // valid entries; empty accepts any
+	AcceptList            *Expr    // accept from a list computed from the call, checked when the entry comes; nil when Accept says it all
 	Success, Failure      *Expr
 	Voice, Speed          *Expr
 }

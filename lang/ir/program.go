@@ -59,6 +59,11 @@ type Flow struct {
 
 	Voice string   // default voice, "" when none
 	Speed *float64 // default speed, nil when none
+	// VoiceExpr and SpeedExpr are the file's voice and speed when they are
+	// computed from the call (`voice lang == "fr" ? "fr-FR-…" : "en-US-…"`):
+	// evaluated for each step without its own. Nil when known at compile
+	// time (Voice, Speed).
+	VoiceExpr, SpeedExpr *Expr
 
 	Consts  map[string]any
 	Tables  map[string]*Table
