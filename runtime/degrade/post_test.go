@@ -111,4 +111,3 @@ func TestPostOncePerDeliveryDegradedOrNot(t *testing.T) {
 		})
 	}
 }
-
