@@ -128,15 +128,18 @@ type Campaign struct {
 }
 
 // Option is one line of a capture or campaign block: a word, its values, an
-// optional `every D`, and for `contact` a nested block.
+// optional `every D`, and for `contact` a nested block. An `on OUTCOME { … }`
+// block of a capture is an Option named on, with Outcome and Body.
 type Option struct {
 	Base
-	Name  *Ident
-	Args  []Arg
-	Value *Expr // a second value without a comma: header NAME VALUE
-	Every *Duration
-	Block []*Option
-	Close source.Span // the nested block's closing brace, when there is one
+	Name    *Ident
+	Args    []Arg
+	Value   *Expr // a second value without a comma: header NAME VALUE
+	Every   *Duration
+	Block   []*Option
+	Close   source.Span // the nested block's closing brace, when there is one
+	Outcome *Ident      // on blocks: noinput or nomatch
+	Body    *Block      // on blocks: the steps
 }
 
 // Arg is an option value: *Expr, *Duration, *Range, or *Ident (into VAR).
@@ -193,6 +196,12 @@ func Keyword(s Step) string {
 		return "callback"
 	case *Campaign:
 		return "campaign"
+	case *Do:
+		return "do"
+	case *Return:
+		return "return"
+	case *On:
+		return "on"
 	case *Post:
 		return "post"
 	}

@@ -147,6 +147,15 @@ func walkStep(v Visitor, n Node) bool {
 		Walk(v, n.Value)
 		Walk(v, n.Every)
 		walkList(v, n.Block)
+		Walk(v, n.Outcome)
+		Walk(v, n.Body)
+	case *Do:
+		Walk(v, n.Handler)
+	case *Return:
+		Walk(v, n.Value)
+	case *On:
+		Walk(v, n.Outcome)
+		Walk(v, n.Body)
 	default:
 		return false
 	}
@@ -171,6 +180,7 @@ func walkTestStmt(v Visitor, n Node) bool {
 		Walk(v, n.Kind)
 		Walk(v, n.Var)
 		walkList(v, n.Args)
+		Walk(v, n.Fields)
 		Walk(v, n.From)
 		walkList(v, n.Legs)
 	default:

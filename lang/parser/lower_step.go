@@ -57,6 +57,12 @@ func (l *lowerer) step(s *g.Step) ast.Step {
 		return n
 	case s.Campaign != nil:
 		return &ast.Campaign{Base: b, Name: l.expr(s.Campaign.Name), Options: l.options(s.Campaign.Opts), Close: l.closing(s.Campaign.Opts.Close)}
+	case s.Do != nil:
+		return &ast.Do{Base: b, Handler: l.ident(s.Do.Handler)}
+	case s.Return != nil:
+		return &ast.Return{Base: b, Value: l.expr(s.Return.Value)}
+	case s.On != nil:
+		return &ast.On{Base: b, Outcome: l.ident(s.On.Outcome), Body: l.block(s.On.Body)}
 	case s.Post != nil:
 		return l.post(b, s.Post)
 	}
@@ -109,6 +115,11 @@ func (l *lowerer) options(b *g.OptBlock) []*ast.Option {
 	out := make([]*ast.Option, 0, len(b.Options))
 	for _, o := range b.Options {
 		l.separated(o.Pos)
+		if o.On != nil {
+			out = append(out, &ast.Option{Base: l.kw(o.Pos), Name: &ast.Ident{Base: l.kw(o.Pos), Name: "on"},
+				Outcome: l.ident(o.On.Outcome), Body: l.block(o.On.Body)})
+			continue
+		}
 		n := &ast.Option{Base: l.kw(o.Pos), Name: l.ident(o.Name), Every: l.duration(o.Every), Value: l.expr(o.Value)}
 		for _, a := range o.Args {
 			n.Args = append(n.Args, l.arg(a))
@@ -166,7 +177,7 @@ func (l *lowerer) expect(b ast.Base, w *g.ExpectWhat) *ast.Expect {
 		return &ast.Expect{Base: b, Kind: &ast.Ident{Base: b, Name: "var"}, Var: l.ident(w.Var.Name), Args: []*ast.Expr{l.expr(w.Var.Value)}}
 	}
 	st := w.Step
-	n := &ast.Expect{Base: b, Kind: l.ident(st.Kind), Args: l.exprs(st.Args), From: l.expr(st.From), Record: st.Record}
+	n := &ast.Expect{Base: b, Kind: l.ident(st.Kind), Args: l.exprs(st.Args), Fields: l.expr(st.Fields), From: l.expr(st.From), Record: st.Record}
 	for _, leg := range st.Legs {
 		n.Legs = append(n.Legs, l.leg(leg))
 	}

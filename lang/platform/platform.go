@@ -29,6 +29,8 @@ const (
 	Switch   Step = "switch"
 	Callback Step = "callback"
 	Campaign Step = "campaign"
+	Do       Step = "do"
+	Return   Step = "return"
 	Post     Step = "post" // sent by the server, so every platform has it
 )
 
@@ -37,13 +39,44 @@ type Platform struct {
 	Name    string
 	Vendor  string // what the platform is, for messages
 	Trigger bool   // a trigger API (callback, callbot) rather than a phone webhook
-	Steps   []Step // what a handler may contain
+	// KeepsBound is true where reaching the end of a handler keeps the
+	// route the called number is bound to (tencent's agent or IVR), so a
+	// test may `expect keep`.
+	KeepsBound bool
+	Steps      []Step // what a handler may contain
 
 	// Budget is the default time the runtime has to answer a webhook, lookups
 	// included; MaxBudget is the most an operator may configure.
 	Budget, MaxBudget time.Duration
 
 	Limits Limits
+
+	// Retry is what the platform's own capture retry loop can do; the
+	// runtime asks for one try at a time where it falls short.
+	Retry RetryLoop
+}
+
+// RetryLoop is what a platform's own capture retry loop can do (8x8's
+// noOfTries). The zero value is no loop: the runtime asks for each try.
+type RetryLoop struct {
+	Retries       bool // the platform repeats a failed try itself
+	VariesPrompt  bool // with another prompt and message on each try
+	TellsOutcomes bool // and says whether the last try was silent or wrong
+	ChecksValues  bool // and checks an entry against a list of valid values
+}
+
+// CaptureNeeds is what a capture asks of a retry loop (language.md 8.1).
+type CaptureNeeds struct {
+	VariesPrompt  bool // several prompt or message values, or noinput/nomatch messages
+	TellsOutcomes bool // noinput/nomatch messages or on blocks
+	ChecksValues  bool // an accept list
+}
+
+// Covers reports whether the loop can run every try of a capture with
+// these needs, so that the caller gets exactly its tries.
+func (l RetryLoop) Covers(n CaptureNeeds) bool {
+	return l.Retries && (l.VariesPrompt || !n.VariesPrompt) &&
+		(l.TellsOutcomes || !n.TellsOutcomes) && (l.ChecksValues || !n.ChecksValues)
 }
 
 // Limits are value ranges a platform enforces. A zero range means no limit;
@@ -73,11 +106,12 @@ type Limits struct {
 // Supports reports whether the platform can express step s.
 func (p *Platform) Supports(s Step) bool { return slices.Contains(p.Steps, s) }
 
-var control = []Step{Set, Goto, If, Switch, Post}
+// control steps happen on the server, so every platform has them.
+var control = []Step{Set, Goto, If, Switch, Do, Return, Post}
 
 var all = []*Platform{
 	{
-		Name: "tencent", Vendor: "Tencent Cloud Contact Center inbound routing",
+		Name: "tencent", Vendor: "Tencent Cloud Contact Center inbound routing", KeepsBound: true,
 		Steps:  append([]Step{Agent, IVR, Hangup}, control...),
 		Budget: 3 * time.Second, MaxBudget: 4500 * time.Millisecond,
 		Limits: Limits{IDs: [2]int64{1, 0}}, // OverrideAIAgentId and OverrideIvrId are positive
@@ -95,6 +129,10 @@ var all = []*Platform{
 			EndKeys:    []string{"#"}, // completeOnHash is the only end key 8x8 has
 			NeedsVoice: true, PlayExts: []string{".wav", ".mp3"}, E164Dial: true,
 		},
+		// noOfTries repeats one prompt and one failureMessage, checks only
+		// the entry's length, and ends with dtmf null however the last try
+		// failed.
+		Retry: RetryLoop{Retries: true},
 	},
 	{
 		Name: "callback", Vendor: "two-leg callback API", Trigger: true,
@@ -147,6 +185,18 @@ func MustLookup(name string) *Platform {
 		panic("lang/platform does not declare " + name)
 	}
 	return p
+}
+
+// KeepingBound lists the platforms where the end of a handler keeps the
+// number's bound route (Platform.KeepsBound).
+func KeepingBound() []string {
+	var out []string
+	for _, p := range all {
+		if p.KeepsBound {
+			out = append(out, p.Name)
+		}
+	}
+	return out
 }
 
 // Supporting lists the platforms that can express step s.
