@@ -5,9 +5,11 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/callflow/callflow/lang"
 	"github.com/callflow/callflow/lang/ir"
@@ -329,5 +331,24 @@ handler later {}
 	recs := logs.lines(t, lookupFailed)
 	if len(recs) != 1 || !strings.Contains(recs[0]["cause"].(string), "line break") {
 		t.Errorf("log %s, want the lookup failed for a line break", logs.String())
+	}
+}
+
+// A post whose timeout is longer than what is left of the answer budget
+// gives up in time to answer: the budget less the margin kept for the
+// answer, logged, with the else value.
+func TestPostGivesUpWithinTheBudget(t *testing.T) {
+	srv := newCRM(t, func(w http.ResponseWriter, r *http.Request) { io.Copy(io.Discard, r.Body); <-r.Context().Done() })
+	prog := compileWith(t, "feedback.flow", feedbackFlow(srv.URL, "2s"), lang.WithSecrets(secrets(map[string]string{"CRM_TOKEN": "t"})))
+	var logs logLines
+	eng := newEngine(t, prog, runtime.WithLogger(logs.logger()), runtime.WithBudget("tencent", 300*time.Millisecond))
+	body := webhook(t, "tencent", platform.Call{Session: "fb-budget", Caller: "+8613166668888", Callee: "+8675500000001"})
+	res := serve(t, eng, &runtime.Request{Platform: "tencent", Body: body})
+	if res.Outcome != runtime.Answered || !bytes.Contains(res.Reply.Body, []byte(`"Value":"none"`)) {
+		t.Fatalf("%s %s, want the else value", res.Outcome, res.Reply.Body)
+	}
+	recs := logs.lines(t, "post failed")
+	if len(recs) != 1 || !regexp.MustCompile(`^timed out after 1?\d\dms$`).MatchString(recs[0]["cause"].(string)) {
+		t.Errorf("log %s, want the post timed out after the 200ms the budget left", logs.String())
 	}
 }
