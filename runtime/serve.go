@@ -18,7 +18,7 @@ type Request struct {
 	Body     []byte
 	Header   http.Header
 	Now      time.Time      // the call's time; zero means the engine's clock
-	Given    map[string]any // stubs: lookup values and table rows, no HTTP
+	Given    map[string]any // stubs: lookup values and table rows, secrets (GivenSecret) and post answers (GivenPost); no HTTP for them
 	Trace    bool
 }
 
