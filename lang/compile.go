@@ -66,7 +66,7 @@ func CompileFile(name string, src []byte, opts ...Option) (*ir.Program, diag.Dia
 // relative to their flow's folder.
 func CompileFiles(fsys fs.FS, paths []string, opts ...Option) (*ir.Program, diag.Diagnostics) {
 	cfg := newConfig(opts)
-	b := &build{fsys: fsys, files: source.Files{}, parsed: map[string]*ast.File{}, disable: cfg.disable}
+	b := &build{fsys: fsys, files: source.Files{}, parsed: map[string]*ast.File{}, disable: cfg.disable, secrets: cfg.secrets}
 	b.parseAll(paths)
 	prog := b.compile()
 	if !cfg.keepQuiet {
@@ -96,6 +96,8 @@ type build struct {
 	diags  diag.Diagnostics
 	// disable are the warning codes silenced in every unit.
 	disable []diag.Code
+	// secrets reads the values of secret() and env() (WithSecrets).
+	secrets SecretReader
 }
 
 // parseAll reads and parses files on every core; results are registered in
@@ -230,11 +232,18 @@ func (b *build) compile() *ir.Program {
 	parallel(len(units), func(i int) {
 		info, ds := check.Check(units[i])
 		diags[i] = ds
-		if !ds.HasErrors() {
-			bun := bundleOf(units[i], info)
-			flows[i] = compile.Flow(units[i], info, bun.Version())
-			flows[i].Bundle = bun
+		if ds.HasErrors() {
+			return
 		}
+		loaded, ds := load(info, units[i].Files, b.secrets)
+		diags[i] = append(diags[i], ds...)
+		if ds.HasErrors() {
+			return
+		}
+		bun := bundleOf(units[i], info)
+		flows[i] = compile.Flow(units[i], info, bun.Version())
+		flows[i].Bundle = bun
+		flows[i].Loaded = loaded
 	})
 	prog := &ir.Program{}
 	for i, u := range units {

@@ -25,10 +25,11 @@ type config struct {
 	disable   []diag.Code
 	keepQuiet bool
 	partial   bool
+	secrets   SecretReader
 }
 
 func newConfig(opts []Option) *config {
-	c := &config{maxErrors: 0}
+	c := &config{maxErrors: 0, secrets: EnvSecrets}
 	for _, o := range opts {
 		o(c)
 	}

@@ -46,6 +46,7 @@ type Engine struct {
 	signer     *token.Signer
 	secret     []byte
 	client     *http.Client
+	postClient *http.Client // client, following no redirect
 	log        *slog.Logger
 	now        func() time.Time // the call's time; nil: the time the webhook arrived (WithClock sets it)
 	budgets    map[string]time.Duration
@@ -89,6 +90,7 @@ func New(opts ...Option) (*Engine, error) {
 	if !e.unguarded {
 		e.client = guardClient(e.client)
 	}
+	e.postClient = noRedirects(e.client)
 	e.mem, _ = e.store.(*MemoryStore)
 	if e.mem != nil {
 		e.mem.observe(e.evicted)

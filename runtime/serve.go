@@ -24,7 +24,7 @@ type Request struct {
 	Method    string
 	URL, Base *url.URL
 	Now       time.Time      // the call's time; zero means the engine's clock
-	Given     map[string]any // stubs: lookup values and table rows, no HTTP
+	Given     map[string]any // stubs: lookup values and table rows, secrets (GivenSecret) and post answers (GivenPost); no HTTP for them
 	Trace     bool
 }
 

@@ -87,6 +87,7 @@ func (c *checkCmd) Run(e *env) error {
 			lang.WithSuppressed(diag.Format(c.Format) == diag.FormatSARIF),
 			lang.WithStrict(c.Strict),
 			lang.WithSources(sources),
+			lang.WithPlaceholderSecrets(), // check needs only the names
 		)
 	}
 	if display != nil {

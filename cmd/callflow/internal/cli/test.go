@@ -70,7 +70,7 @@ func (c *testCmd) Run(e *env) error {
 	var errs diag.Diagnostics
 	if len(names) > 0 {
 		sources := source.Files{}
-		prog, ds := lang.CompileFiles(fsys, names, lang.WithSources(sources), lang.WithPartial(true))
+		prog, ds := lang.CompileFiles(fsys, names, lang.WithSources(sources), lang.WithPartial(true), lang.WithPlaceholderSecrets())
 		if ds.HasErrors() {
 			for _, d := range ds {
 				if d.Severity == diag.Error {
