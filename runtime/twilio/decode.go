@@ -32,6 +32,8 @@ func (a *Adapter) Decode(body []byte, header http.Header) (*platform.Event, erro
 // A request carrying a resume parameter (the action URL of a <Gather> this
 // adapter rendered) is capture input: Digits, nil when empty or absent,
 // and the token in Event.Resume; its delivery id is CallSid and the token.
+// A <Dial>'s or <Record>'s action (DialCallStatus, RecordingUrl) keeps its
+// parameters in Event.Raw and no Digits.
 // A CallStatus of a call that is over (completed, busy, failed, no-answer,
 // canceled) is the call's end; another status callback (one with
 // CallbackSource) is information only. Anything else is a new call, whose
@@ -61,7 +63,9 @@ func (*Adapter) DecodeRequest(in *platform.Inbound) (*platform.Event, error) {
 		return nil, &platform.DecodeError{Field: "CallSid", Msg: "is missing: a Twilio voice webhook names its call"}
 	case resume != "":
 		ev.Kind, ev.Resume, ev.Delivery = platform.Input, resume, ev.Session+"|"+resume
-		if digits != "" {
+		if f.Has("DialCallStatus") || f.Has("RecordingUrl") {
+			digits = "" // a <Dial>'s or <Record>'s action: Digits is the key that ended a recording, or "hangup"
+		} else if digits != "" {
 			ev.Digits = &digits
 		}
 	case ended[status]:
