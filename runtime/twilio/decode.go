@@ -31,7 +31,9 @@ func (a *Adapter) Decode(body []byte, header http.Header) (*platform.Event, erro
 //
 // A request carrying a resume parameter (the action URL of a <Gather> this
 // adapter rendered) is capture input: Digits, nil when empty or absent,
-// and the token in Event.Resume; its delivery id is CallSid and the token.
+// and the token in Event.Resume; its delivery id is CallSid and the
+// parameter, the token and the nonce of the answer that rendered it (see
+// actionURL), so each try of a capture is its own delivery.
 // A <Dial>'s or <Record>'s action (DialCallStatus, RecordingUrl) keeps its
 // parameters in Event.Raw and no Digits.
 // A CallStatus of a call that is over (completed, busy, failed, no-answer,
@@ -62,7 +64,8 @@ func (*Adapter) DecodeRequest(in *platform.Inbound) (*platform.Event, error) {
 	case ev.Session == "":
 		return nil, &platform.DecodeError{Field: "CallSid", Msg: "is missing: a Twilio voice webhook names its call"}
 	case resume != "":
-		ev.Kind, ev.Resume, ev.Delivery = platform.Input, resume, ev.Session+"|"+resume
+		ev.Kind, ev.Delivery = platform.Input, ev.Session+"|"+resume
+		ev.Resume, _, _ = strings.Cut(resume, ".") // the token, without the step's nonce
 		if f.Has("DialCallStatus") || f.Has("RecordingUrl") {
 			digits = "" // a <Dial>'s or <Record>'s action: Digits is the key that ended a recording, or "hangup"
 		} else if digits != "" {

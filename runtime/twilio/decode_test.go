@@ -43,7 +43,7 @@ func TestDecodeRequest(t *testing.T) {
 	}{
 		{"a new call", hook, "call.form", platform.CallStarted, sid, nil, ""},
 		{"a Gather's action", hook + "?resume=tok1", "gather.form", platform.Input, sid + "|tok1", &digits, "tok1"},
-		{"a Gather's action, nothing entered", hook + "?resume=tok1", "gather_empty.form", platform.Input, sid + "|tok1", nil, "tok1"},
+		{"a Gather's action, nothing entered", hook + "?resume=tok1.n2", "gather_empty.form", platform.Input, sid + "|tok1.n2", nil, "tok1"},
 		{"a Dial's action", hook + "?resume=tok2", "dial.form", platform.Input, sid + "|tok2", nil, "tok2"},
 		{"a Record's action", hook + "?resume=tok3", "record.form", platform.Input, sid + "|tok3", nil, "tok3"},
 		{"the call completed", hook, "status_completed.form", platform.CallEnded, "", nil, ""},

@@ -2,6 +2,8 @@ package twilio
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/base64"
 	"encoding/xml"
 	"fmt"
 	"math"
@@ -215,8 +217,15 @@ func gatherVerb(ev *platform.Event, c platform.Capture, resume string) (gather, 
 // GET's parameters are not carried on). Without the request (`callflow
 // run` and `callflow test`) it is relative, "?resume=…", which Twilio
 // resolves against the URL it requested.
+//
+// The parameter is the token, a dot and a nonce derived from the request
+// being answered, so the action of each answer differs even where the
+// token does not (two tries of a capture whose token expires in the same
+// second): Twilio repeats a request to the same URL only when the
+// connection failed, and the decoder's delivery id, CallSid and the
+// parameter, then tells a repeat from the next try.
 func actionURL(ev *platform.Event, resume string) string {
-	q := url.Values{ResumeParam: {resume}}
+	q := url.Values{ResumeParam: {resume + "." + nonce(ev)}}
 	if ev == nil || ev.Request == nil || ev.Request.URL == nil {
 		return "?" + q.Encode()
 	}
@@ -260,4 +269,15 @@ func (*Adapter) Fallback(ev *platform.Event, opts platform.FallbackOptions) plat
 	enc.Encode(hangup{})
 	buf.WriteString(tail)
 	return reply(buf.Bytes())
+}
+
+// nonce names the request being answered: its delivery id (CallSid, and
+// the previous action's parameter), hashed short.
+func nonce(ev *platform.Event) string {
+	var id string
+	if ev != nil {
+		id = ev.Session + "\x00" + ev.Delivery
+	}
+	sum := sha256.Sum256([]byte(id))
+	return base64.RawURLEncoding.EncodeToString(sum[:6])
 }

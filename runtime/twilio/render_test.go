@@ -75,12 +75,18 @@ func TestRenderGolden(t *testing.T) {
 func TestGatherActionURL(t *testing.T) {
 	in := post("https://calls.example.com/cf/hooks/twilio/menu?CallSid=CA1&To=%2B1", nil)
 	in.Base.Path = "/cf"
-	got := actionURL(&platform.Event{Request: in}, "a+b/c")
-	if want := "https://calls.example.com/cf/hooks/twilio/menu?resume=a%2Bb%2Fc"; got != want {
+	ev := &platform.Event{Request: in, Session: "CA1", Delivery: "CA1"}
+	got := actionURL(ev, "a+b/c")
+	if want := "https://calls.example.com/cf/hooks/twilio/menu?resume=a%2Bb%2Fc." + nonce(ev); got != want {
 		t.Errorf("action URL %s, want %s", got, want)
 	}
-	if got := actionURL(&platform.Event{}, "tok"); got != "?resume=tok" {
+	if got := actionURL(&platform.Event{}, "tok"); !strings.HasPrefix(got, "?resume=tok.") {
 		t.Errorf("without a request: %s", got)
+	}
+	// The next try's action differs, though its token may not.
+	next := &platform.Event{Request: in, Session: "CA1", Delivery: "CA1|a+b/c." + nonce(ev)}
+	if actionURL(next, "a+b/c") == got {
+		t.Errorf("two answers with one token have one action URL: %s", got)
 	}
 }
 

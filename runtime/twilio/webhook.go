@@ -21,7 +21,9 @@ import (
 // CallStatus ringing; capture input is in-progress with Digits (omitted
 // when nothing was entered) and the token in the resume parameter: Twilio
 // carries it in the action URL's query, but a webhook built without a URL
-// carries it in the form, which the decoder reads alike. c.Data's entries
+// carries it in the form, which the decoder reads alike, with c.Delivery,
+// else a random nonce, as the step's nonce (two builds are two
+// deliveries). c.Data's entries
 // are added as parameters (formatted with %v) where they do not replace
 // one set here. Delivery, At and Bound are not used: Twilio's requests
 // carry no delivery id or time.
@@ -50,10 +52,20 @@ func (*Adapter) Webhook(c platform.Call) ([]byte, error) {
 	}
 	if input {
 		f.Set("CallStatus", "in-progress")
-		f.Set(ResumeParam, c.Resume)
+		f.Set(ResumeParam, c.Resume+"."+stepNonce(c.Delivery))
 		if c.Digits != nil && *c.Digits != "" && !c.NoInput {
 			f.Set("Digits", *c.Digits)
 		}
 	}
 	return []byte(f.Encode()), nil
+}
+
+// stepNonce is the nonce of a built action parameter: delivery, else random.
+func stepNonce(delivery string) string {
+	if delivery != "" {
+		return delivery
+	}
+	var b [6]byte
+	rand.Read(b[:])
+	return hex.EncodeToString(b[:])
 }
