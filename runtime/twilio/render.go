@@ -182,17 +182,18 @@ func loop(verb string, repeat int) (int, *LimitError) {
 
 // gatherVerb is a capture: one try of DTMF entry with the prompt nested,
 // posting to the action URL even when nothing was entered. timeout is
-// Twilio's wait for the next key, whole seconds rounded up: the capture's
-// digit_timeout, else its timeout, else 5 s. numDigits is the most digits
+// Twilio's one wait, for the first key as for each next one, whole
+// seconds rounded up: the capture's timeout (a caller needs it to start),
+// else its digit_timeout, else 5 s. numDigits is the most digits
 // (entry ends there); finishOnKey the end key, "" for none.
 func gatherVerb(ev *platform.Event, c platform.Capture, resume string) (gather, *LimitError) {
 	g := gather{Input: "dtmf", NumDigits: c.MaxDigits, FinishOnKey: c.End, Action: actionURL(ev, resume),
 		Method: http.MethodPost, ActionOnEmptyResult: true}
 	wait := DefaultTimeout
-	if c.DigitTimeout > 0 {
-		wait = c.DigitTimeout
-	} else if c.Timeout > 0 {
+	if c.Timeout > 0 {
 		wait = c.Timeout
+	} else if c.DigitTimeout > 0 {
+		wait = c.DigitTimeout
 	}
 	g.Timeout = int((wait + time.Second - 1) / time.Second)
 	if c.End != "" && (len(c.End) != 1 || !strings.Contains(keys, c.End)) {
