@@ -93,6 +93,9 @@ type build struct {
 	diags  diag.Diagnostics
 	// disable are the warning codes silenced in every unit.
 	disable []diag.Code
+	// analysis, when set, receives each flow's check results, and nothing
+	// is lowered (Analyze).
+	analysis *Analysis
 }
 
 // parseAll reads and parses files on every core; results are registered in
@@ -222,11 +225,18 @@ func (b *build) compile() *ir.Program {
 		names[u.Main.Flow.Name] = u.Main
 		units = append(units, u)
 	}
+	if b.analysis != nil {
+		b.analysis.Flows = make([]*FlowAnalysis, len(units))
+	}
 	flows := make([]*ir.Flow, len(units))
 	diags := make([]diag.Diagnostics, len(units))
 	parallel(len(units), func(i int) {
 		info, ds := check.Check(units[i])
 		diags[i] = ds
+		if b.analysis != nil {
+			b.analysis.Flows[i] = &FlowAnalysis{Unit: units[i], Info: info}
+			return
+		}
 		if !ds.HasErrors() {
 			bun := bundleOf(units[i], info)
 			flows[i] = compile.Flow(units[i], info, bun.Version())
