@@ -1,0 +1,124 @@
+package lsp
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+
+	"go.lsp.dev/protocol"
+	"go.lsp.dev/uri"
+
+	"github.com/callflow/callflow/lang/ast"
+	"github.com/callflow/callflow/lang/diag"
+	"github.com/callflow/callflow/lang/source"
+)
+
+// CodeAction offers quick fixes for the diagnostics in the range that have
+// an obvious fix: the did-you-mean name, `tries` for a capture without
+// one, `else` for a lookup without one, and a handler for a name no handler
+// has.
+func (s *server) CodeAction(ctx context.Context, p *protocol.CodeActionParams) ([]protocol.CommandOrCodeAction, error) {
+	out := []protocol.CommandOrCodeAction{}
+	d := s.doc(p.TextDocument.URI)
+	if d == nil {
+		return out, nil
+	}
+	a := s.analysis(d)
+	start, end := s.offset(a.file, p.Range.Start), s.offset(a.file, p.Range.End)
+	for _, dg := range a.diags {
+		if dg.Subject.End.Offset < start || dg.Subject.Start.Offset > end {
+			continue
+		}
+		for _, fix := range s.fixes(a, dg) {
+			out = append(out, fix)
+		}
+	}
+	return out, nil
+}
+
+// fixes are the quick fixes of one diagnostic.
+func (s *server) fixes(a *analysis, dg *diag.Diagnostic) []*protocol.CodeAction {
+	var out []*protocol.CodeAction
+	add := func(title string, start, end int, text string) {
+		kind := protocol.CodeActionKindQuickFix
+		yes := true
+		out = append(out, &protocol.CodeAction{
+			Title: title, Kind: &kind, IsPreferred: &yes,
+			Diagnostics: []protocol.Diagnostic{s.diagnostic(a, dg)},
+			Edit: &protocol.WorkspaceEdit{Changes: map[uri.URI][]protocol.TextEdit{
+				a.doc.uri: {{Range: s.rangeOf(a.file, start, end), NewText: text}},
+			}},
+		})
+	}
+	if sp, name, ok := dg.Fix(source.Files{a.file.Name: a.file}); ok {
+		add(fmt.Sprintf("Change to %q", name), sp.Start.Offset, sp.End.Offset, name)
+	}
+	switch dg.Code {
+	case diag.MissingTries:
+		if c := nodeAt[*ast.Capture](a.tree, dg.Subject.Start.Offset); c != nil {
+			at, text := closingInsert(a.file.Src, c.At.End.Offset, "tries 3")
+			add("Add `tries 3`", at, at, text)
+		}
+	case diag.BadLookup:
+		if l := nodeAt[*ast.Lookup](a.tree, dg.Subject.Start.Offset); l != nil && l.Else == nil {
+			add("Add `else {}`", l.At.End.Offset, l.At.End.Offset, " else {}")
+		}
+	case diag.UnknownHandler:
+		if name := nameIn(a.file.Src, dg.Subject); name != "" {
+			n := len(a.file.Src)
+			text := fmt.Sprintf("\nhandler %s {\n  hangup\n}\n", name)
+			if n > 0 && a.file.Src[n-1] != '\n' {
+				text = "\n" + text
+			}
+			add(fmt.Sprintf("Declare handler %s", name), n, n, text)
+		}
+	}
+	return out
+}
+
+// nodeAt is the innermost node of type T whose span holds off.
+func nodeAt[T ast.Node](tree *ast.File, off int) T {
+	var found T
+	if tree == nil {
+		return found
+	}
+	inspect(tree, func(n ast.Node) {
+		if t, ok := n.(T); ok && n.Span().Start.Offset <= off && off < n.Span().End.Offset {
+			found = t
+		}
+	})
+	return found
+}
+
+// closingInsert is where and what to write to add an option line to the
+// block whose closing brace ends at end: on its own line, indented as the
+// block's first option, when the brace is on a line of its own; else before
+// the brace, after a `;`.
+func closingInsert(src []byte, end int, option string) (int, string) {
+	brace := end - 1
+	if brace < 0 || brace >= len(src) || src[brace] != '}' {
+		return end, " " + option
+	}
+	lineStart := bytes.LastIndexByte(src[:brace], '\n') + 1
+	if len(bytes.TrimSpace(src[lineStart:brace])) == 0 {
+		indent := string(src[lineStart:brace]) + "  "
+		return lineStart, indent + option + "\n"
+	}
+	at := brace
+	for at > 0 && (src[at-1] == ' ' || src[at-1] == '\t') {
+		at--
+	}
+	return at, "; " + option
+}
+
+// nameIn is the name a diagnostic's span covers, or "".
+func nameIn(src []byte, sp source.Span) string {
+	if sp.Start.Offset < 0 || sp.End.Offset > len(src) || sp.Start.Offset >= sp.End.Offset {
+		return ""
+	}
+	name := string(src[sp.Start.Offset:sp.End.Offset])
+	if !isIdent(name) {
+		return ""
+	}
+	return name
+}

@@ -1,0 +1,62 @@
+package lsp
+
+import (
+	plexer "github.com/alecthomas/participle/v2/lexer"
+
+	"github.com/callflow/callflow/lang/lexer"
+)
+
+// word is one name written in an expression, with its byte range in the
+// file, inside ${…} interpolations too.
+type word struct {
+	text       string
+	start, end int
+	field      bool // after a dot: a field of a table row, a lookup or a map
+	call       bool // before "(": a function
+}
+
+// words lexes the expression text src[start:end] and calls fn for each
+// name in it. Text that does not lex yields the names before the problem.
+func words(src []byte, start, end int, fn func(word)) {
+	wordsDepth(src, start, end, fn, 0)
+}
+
+func wordsDepth(src []byte, start, end int, fn func(word), depth int) {
+	if start < 0 || end > len(src) || start >= end || depth > lexer.MaxInterpolationDepth {
+		return
+	}
+	toks, _ := lexer.Tokens("", src[start:end])
+	for i, t := range toks {
+		at := start + t.Pos.Offset
+		switch t.Type {
+		case lexer.Ident:
+			if lexer.IsOperatorWord(t.Value) {
+				continue
+			}
+			fn(word{
+				text: t.Value, start: at, end: at + len(t.Value),
+				field: i > 0 && isPunct(toks[i-1], ".", "?."),
+				call:  i+1 < len(toks) && isPunct(toks[i+1], "("),
+			})
+		case lexer.String:
+			parts, _ := lexer.StringParts(src[at : at+len(t.Value)])
+			for _, p := range parts {
+				if p.Interp {
+					wordsDepth(src, at+p.Start, at+p.End, fn, depth+1)
+				}
+			}
+		}
+	}
+}
+
+func isPunct(t plexer.Token, values ...string) bool {
+	if t.Type != lexer.Punct {
+		return false
+	}
+	for _, v := range values {
+		if t.Value == v {
+			return true
+		}
+	}
+	return false
+}
