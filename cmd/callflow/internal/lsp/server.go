@@ -20,8 +20,8 @@ type server struct {
 	log     *slog.Logger
 	now     func() time.Time
 	version string
-	client protocol.Client
-	cancel context.CancelFunc
+	client  protocol.Client
+	cancel  context.CancelFunc
 
 	docs  *store
 	diags *publisher
