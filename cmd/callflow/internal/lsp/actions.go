@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"reflect"
 
 	"go.lsp.dev/protocol"
 	"go.lsp.dev/uri"
@@ -56,12 +57,16 @@ func (s *server) fixes(a *analysis, dg *diag.Diagnostic) []*protocol.CodeAction 
 	switch dg.Code {
 	case diag.MissingTries:
 		if c := nodeAt[*ast.Capture](a.tree, dg.Subject.Start.Offset); c != nil {
-			at, text := closingInsert(a.file.Src, c.At.End.Offset, "tries 3")
+			at, text := closingInsert(a.file.Src, blockEnd(a.file.Src, c), "tries 3")
 			add("Add `tries 3`", at, at, text)
 		}
 	case diag.BadLookup:
-		if l := nodeAt[*ast.Lookup](a.tree, dg.Subject.Start.Offset); l != nil && l.Else == nil {
-			add("Add `else {}`", l.At.End.Offset, l.At.End.Offset, " else {}")
+		if l := nodeAt[*ast.Lookup](a.tree, dg.Subject.Start.Offset); l != nil && l.Else == nil && l.URL != nil {
+			end := l.URL.At.End.Offset
+			if l.Timeout != nil {
+				end = max(end, l.Timeout.At.End.Offset)
+			}
+			add("Add `else {}`", end, end, " else {}")
 		}
 	case diag.UnknownHandler:
 		if name := nameIn(a.file.Src, dg.Subject); name != "" {
@@ -76,18 +81,57 @@ func (s *server) fixes(a *analysis, dg *diag.Diagnostic) []*protocol.CodeAction 
 	return out
 }
 
-// nodeAt is the innermost node of type T whose span holds off.
+// nodeAt is the node of type T that starts at off, or whose name does: a
+// diagnostic's span is the one or the other.
 func nodeAt[T ast.Node](tree *ast.File, off int) T {
 	var found T
 	if tree == nil {
 		return found
 	}
 	inspect(tree, func(n ast.Node) {
-		if t, ok := n.(T); ok && n.Span().Start.Offset <= off && off < n.Span().End.Offset {
+		t, ok := n.(T)
+		if !ok {
+			return
+		}
+		if n.Span().Start.Offset == off {
 			found = t
+		}
+		if f := reflect.ValueOf(n).Elem().FieldByName("Name"); f.IsValid() {
+			if id, ok := f.Interface().(*ast.Ident); ok && id != nil && id.At.Start.Offset == off {
+				found = t
+			}
 		}
 	})
 	return found
+}
+
+// blockEnd is the offset just past the closing brace of a capture's block:
+// the first } after its last option (or after its opening brace).
+func blockEnd(src []byte, c *ast.Capture) int {
+	from := c.At.End.Offset
+	if c.Var != nil {
+		from = c.Var.At.End.Offset
+	}
+	if n := len(c.Options); n > 0 {
+		last := c.Options[n-1]
+		from = max(from, last.At.End.Offset, last.Close.End.Offset)
+		for _, arg := range last.Args {
+			from = max(from, arg.Span().End.Offset)
+		}
+	} else if i := bytes.IndexByte(src[min(from, len(src)):], '{'); i >= 0 {
+		from += i + 1
+	}
+	for i := from; i < len(src); i++ {
+		switch src[i] {
+		case '#':
+			for i < len(src) && src[i] != '\n' {
+				i++
+			}
+		case '}':
+			return i + 1
+		}
+	}
+	return len(src)
 }
 
 // closingInsert is where and what to write to add an option line to the

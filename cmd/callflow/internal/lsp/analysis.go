@@ -32,8 +32,27 @@ type analysis struct {
 
 // analysis returns d's analysis, computing it once.
 func (s *server) analysis(d *document) *analysis {
-	d.once.Do(func() { d.an = s.analyze(d) })
+	d.once.Do(func() {
+		d.an = s.analyze(d)
+		if d.an.tree != nil {
+			s.docs.parsed(d.uri, d.an)
+		}
+	})
 	return d.an
+}
+
+// understood is d's analysis when d parses, else the analysis of the last
+// version that did: while the author types, the text at the cursor rarely
+// parses, and completion still needs the flow's names and targets.
+func (s *server) understood(d *document) *analysis {
+	a := s.analysis(d)
+	if a.tree != nil {
+		return a
+	}
+	if last := s.docs.lastParsed(d.uri); last != nil {
+		return last
+	}
+	return a
 }
 
 // analyze checks d as `callflow check` checks the file on disk, reading its

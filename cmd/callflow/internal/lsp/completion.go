@@ -31,8 +31,8 @@ func (s *server) Completion(ctx context.Context, p *protocol.CompletionParams) (
 	if d == nil {
 		return items, nil
 	}
-	a := s.analysis(d)
-	c := completionContext(a.file.Src, s.offset(a.file, p.Position))
+	c := completionContext(d.file.Src, s.offset(d.file, p.Position))
+	a := s.understood(d)
 	switch c.what {
 	case wantDecl:
 		items = keywordItems(declWords, nil)

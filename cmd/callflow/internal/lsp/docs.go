@@ -27,13 +27,31 @@ type document struct {
 	an   *analysis
 }
 
-// store holds the open documents.
+// store holds the open documents, and the last analysis of each that
+// parsed.
 type store struct {
 	mu   sync.Mutex
 	docs map[uri.URI]*document
+	good map[uri.URI]*analysis
 }
 
-func newStore() *store { return &store{docs: map[uri.URI]*document{}} }
+func newStore() *store { return &store{docs: map[uri.URI]*document{}, good: map[uri.URI]*analysis{}} }
+
+// parsed records an analysis of an open document that parsed.
+func (st *store) parsed(u uri.URI, a *analysis) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if st.docs[u] != nil {
+		st.good[u] = a
+	}
+}
+
+// lastParsed is the last analysis of u that parsed, or nil.
+func (st *store) lastParsed(u uri.URI) *analysis {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	return st.good[u]
+}
 
 func newDocument(u uri.URI, version int32, text []byte) *document {
 	dir, name := "", path.Base(u.Path())
@@ -64,6 +82,7 @@ func (st *store) remove(u uri.URI) {
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	delete(st.docs, u)
+	delete(st.good, u)
 }
 
 // inDir returns the open documents in dir, by name, for the overlay a

@@ -116,5 +116,9 @@ func lineEdits(f *source.File, formatted []byte) []lineEdit {
 		}
 	}
 	flush()
+	n := f.LineCount()
+	if len(old) != len(f.Src) && (len(out) == 0 || out[len(out)-1].to < n) {
+		out = append(out, lineEdit{from: n, to: n, text: "\n"})
+	}
 	return out
 }

@@ -223,10 +223,10 @@ func wordAt(src []byte, off int) (word, bool) {
 	return w, true
 }
 
-// isNameByte reports whether c can be part of a name; bytes of multi-byte
-// characters count, as names may be written in any script.
+// isNameByte reports whether c can be part of a name (ASCII letters,
+// digits and _).
 func isNameByte(c byte) bool {
-	return c == '_' || c >= 0x80 || ('0' <= c && c <= '9') || ('a' <= c && c <= 'z') || ('A' <= c && c <= 'Z')
+	return c == '_' || ('0' <= c && c <= '9') || ('a' <= c && c <= 'z') || ('A' <= c && c <= 'Z')
 }
 
 // optionAt is the option whose word is at off, and the block holding it:

@@ -3,8 +3,6 @@ package lsp
 import (
 	"context"
 	"fmt"
-	"unicode"
-	"unicode/utf8"
 
 	"go.lsp.dev/jsonrpc2"
 	"go.lsp.dev/protocol"
@@ -104,7 +102,7 @@ func (s *server) Rename(ctx context.Context, p *protocol.RenameParams) (*protoco
 // checkNewName refuses a rename the checker would reject.
 func (s *server) checkNewName(a *analysis, o *occurrence, name string) error {
 	if !isIdent(name) {
-		return renameError("%q is not a name: use letters, digits and _, starting with a letter or _", name)
+		return renameError("%q is not a name: use ASCII letters, digits and _, starting with a letter or _", name)
 	}
 	if lexer.IsKeyword(name) {
 		return renameError("%q is a keyword; choose another name", name)
@@ -132,15 +130,12 @@ func renameError(format string, args ...any) error {
 	return jsonrpc2.NewError(jsonrpc2.InvalidParams, fmt.Sprintf(format, args...))
 }
 
-// isIdent reports whether s is written as a name.
+// isIdent reports whether s is written as a name: [A-Za-z_][A-Za-z0-9_]*.
 func isIdent(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i, r := range s {
-		if r == utf8.RuneError || !(r == '_' || unicode.IsLetter(r) || (i > 0 && unicode.IsDigit(r))) {
+	for i := 0; i < len(s); i++ {
+		if !isNameByte(s[i]) || (i == 0 && '0' <= s[i] && s[i] <= '9') {
 			return false
 		}
 	}
-	return true
+	return s != ""
 }

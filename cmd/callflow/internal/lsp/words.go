@@ -1,6 +1,9 @@
 package lsp
 
 import (
+	"errors"
+	"unicode/utf8"
+
 	plexer "github.com/alecthomas/participle/v2/lexer"
 
 	"github.com/callflow/callflow/lang/lexer"
@@ -25,9 +28,9 @@ func wordsDepth(src []byte, start, end int, fn func(word), depth int) {
 	if start < 0 || end > len(src) || start >= end || depth > lexer.MaxInterpolationDepth {
 		return
 	}
-	toks, _ := lexer.Tokens("", src[start:end])
+	toks := tokensOf(src, start, end)
 	for i, t := range toks {
-		at := start + t.Pos.Offset
+		at := t.Pos.Offset
 		switch t.Type {
 		case lexer.Ident:
 			if lexer.IsOperatorWord(t.Value) {
@@ -47,6 +50,33 @@ func wordsDepth(src []byte, start, end int, fn func(word), depth int) {
 			}
 		}
 	}
+}
+
+// tokensOf lexes src[start:end], with offsets into src. Where the lexer
+// stops on a character it does not know, the character is skipped and
+// lexing goes on, so one stray byte does not hide the rest of the file.
+func tokensOf(src []byte, start, end int) []plexer.Token {
+	var out []plexer.Token
+	for start < end {
+		toks, err := lexer.Tokens("", src[start:end])
+		for _, t := range toks {
+			if t.Type != lexer.EOF {
+				t.Pos.Offset += start
+				out = append(out, t)
+			}
+		}
+		var lerr *plexer.Error
+		if !errors.As(err, &lerr) {
+			return out
+		}
+		next := start + max(lerr.Pos.Offset, 0)
+		_, size := utf8.DecodeRune(src[next:end])
+		if next+size <= start {
+			return out
+		}
+		start = next + max(size, 1)
+	}
+	return out
 }
 
 func isPunct(t plexer.Token, values ...string) bool {
