@@ -2,8 +2,8 @@ package lsp
 
 import (
 	"encoding/json"
-	"sort"
 	"slices"
+	"sort"
 	"strings"
 	"testing"
 	"time"
