@@ -190,7 +190,7 @@ func (c *checker) compileExprs() {
 		}
 	}
 	for _, h := range c.handlers {
-		walkSteps(h.Body.Steps, c.stepExprs)
+		walkSteps(h.Body, c.stepExprs)
 	}
 }
 

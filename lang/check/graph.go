@@ -36,7 +36,7 @@ func (c *checker) reachability() {
 			return
 		}
 		reached[name] = true
-		walkSteps(h.Body.Steps, func(s ast.Step) {
+		walkSteps(h.Body, func(s ast.Step) {
 			if g, ok := s.(*ast.Goto); ok {
 				visit(g.Handler.Name)
 			}
@@ -53,14 +53,29 @@ func (c *checker) reachability() {
 	}
 }
 
-// deadSteps warns about steps after one that ends the handler. An agent
-// followed by an ivr (or the reverse) is an error of its own: a call goes to
-// one of them, never both.
-func (c *checker) deadSteps(b *ast.Block) {
-	for i, s := range b.Steps {
-		for _, inner := range innerBlocks(s) {
-			c.deadSteps(inner)
+// deadSteps warns about steps after one that ends the handler, in every
+// block of body. An agent followed by an ivr (or the reverse) is an error of
+// its own: a call goes to one of them, never both. Blocks inside a step
+// reported as never running are not looked into.
+func (c *checker) deadSteps(body *ast.Block) {
+	dead := map[ast.Step]bool{}
+	ast.Inspect(body, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case ast.Step:
+			return !dead[n]
+		case *ast.Block:
+			for _, s := range c.deadAfterEnd(n) {
+				dead[s] = true
+			}
 		}
+		return true
+	})
+}
+
+// deadAfterEnd reports the first step of b that follows one ending the
+// handler, and returns the steps that never run.
+func (c *checker) deadAfterEnd(b *ast.Block) []ast.Step {
+	for i, s := range b.Steps {
 		if !ends(s) || i == len(b.Steps)-1 {
 			continue
 		}
@@ -73,8 +88,9 @@ func (c *checker) deadSteps(b *ast.Block) {
 			c.report(diag.Warningf(diag.UnreachableStep, next.Span(), "%s never runs: %s ends the handler", ast.Keyword(next), ast.Keyword(s)).
 				Do("Remove the steps after %s, or move them before it.", ast.Keyword(s)).Also(s.Span(), "the handler ends here"))
 		}
-		return
+		return b.Steps[i+1:]
 	}
+	return nil
 }
 
 func handsOff(s ast.Step) bool {
@@ -91,7 +107,7 @@ func (c *checker) gotoCycles() {
 	edges := map[string][]*ast.Goto{}
 	captures := map[string]bool{}
 	for _, h := range c.handlers {
-		walkSteps(h.Body.Steps, func(s ast.Step) {
+		walkSteps(h.Body, func(s ast.Step) {
 			switch s := s.(type) {
 			case *ast.Goto:
 				edges[h.Name.Name] = append(edges[h.Name.Name], s)

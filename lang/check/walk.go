@@ -2,42 +2,21 @@ package check
 
 import "github.com/callflow/callflow/lang/ast"
 
-// walkSteps calls fn for every step in steps, entering if and switch blocks.
-func walkSteps(steps []ast.Step, fn func(ast.Step)) {
-	for _, s := range steps {
-		fn(s)
-		for _, b := range innerBlocks(s) {
-			walkSteps(b.Steps, fn)
+// walkSteps calls fn for every step in b, in source order, nested blocks
+// included: whatever block a step kind holds, the walker enters it.
+func walkSteps(b *ast.Block, fn func(ast.Step)) {
+	ast.Inspect(b, func(n ast.Node) bool {
+		if s, ok := n.(ast.Step); ok {
+			fn(s)
 		}
-	}
-}
-
-// innerBlocks lists the blocks nested in a step.
-func innerBlocks(s ast.Step) []*ast.Block {
-	var out []*ast.Block
-	switch s := s.(type) {
-	case *ast.If:
-		for _, b := range s.Branches {
-			out = append(out, b.Body)
-		}
-		if s.Else != nil {
-			out = append(out, s.Else)
-		}
-	case *ast.Switch:
-		for _, cs := range s.Cases {
-			out = append(out, cs.Body)
-		}
-		if s.Else != nil {
-			out = append(out, s.Else)
-		}
-	}
-	return out
+		return true
+	})
 }
 
 // forSteps walks every step of every handler.
 func (c *checker) forSteps(fn func(h *ast.Handler, s ast.Step)) {
 	for _, h := range c.handlers {
-		walkSteps(h.Body.Steps, func(s ast.Step) { fn(h, s) })
+		walkSteps(h.Body, func(s ast.Step) { fn(h, s) })
 	}
 }
 

@@ -11,7 +11,6 @@ import (
 var (
 	spanType    = reflect.TypeFor[source.Span]()
 	commentType = reflect.TypeFor[ast.Comment]()
-	exprType    = reflect.TypeFor[ast.Expr]()
 )
 
 // Diff compares two syntax trees, ignoring positions and the trailing
@@ -90,34 +89,4 @@ func describe(v reflect.Value) string {
 		return fmt.Sprintf("%q", v.String())
 	}
 	return fmt.Sprint(v.Interface())
-}
-
-// walkExprs calls fn for every expression in f.
-func walkExprs(f *ast.File, fn func(*ast.Expr)) {
-	var walk func(v reflect.Value)
-	walk = func(v reflect.Value) {
-		switch v.Kind() {
-		case reflect.Pointer, reflect.Interface:
-			if v.IsNil() {
-				return
-			}
-			if e, ok := v.Interface().(*ast.Expr); ok {
-				fn(e)
-				return
-			}
-			walk(v.Elem())
-		case reflect.Struct:
-			if v.Type() == spanType || v.Type() == exprType {
-				return
-			}
-			for i := range v.NumField() {
-				walk(v.Field(i))
-			}
-		case reflect.Slice:
-			for i := range v.Len() {
-				walk(v.Index(i))
-			}
-		}
-	}
-	walk(reflect.ValueOf(f))
 }

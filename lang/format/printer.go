@@ -52,8 +52,11 @@ func newPrinter(f *ast.File, src []byte) *printer {
 	if len(f.Comments) > 0 {
 		// Expressions never nest, so their spans are disjoint.
 		var spans [][2]int
-		walkExprs(f, func(e *ast.Expr) {
-			spans = append(spans, [2]int{e.At.Start.Offset, e.At.End.Offset})
+		ast.Inspect(f, func(n ast.Node) bool {
+			if e, ok := n.(*ast.Expr); ok {
+				spans = append(spans, [2]int{e.At.Start.Offset, e.At.End.Offset})
+			}
+			return true
 		})
 		sort.Slice(spans, func(i, j int) bool { return spans[i][0] < spans[j][0] })
 		for i, c := range f.Comments {

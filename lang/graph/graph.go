@@ -473,9 +473,12 @@ func outcomes(f *ast.File) outcome {
 				}
 			}
 		case *ast.Handler:
-			if d.Body != nil {
-				walk(d.Body.Steps, func(s ast.Step) { used[platform.Step(ast.Keyword(s))] = true })
-			}
+			ast.Inspect(d.Body, func(n ast.Node) bool {
+				if s, ok := n.(ast.Step); ok {
+					used[platform.Step(ast.Keyword(s))] = true
+				}
+				return true
+			})
 		}
 	}
 	if len(names) == 0 {
@@ -532,22 +535,4 @@ func platformEnd(name string, noRule bool) string {
 		return "keep bound agent/IVR"
 	}
 	return "hang up"
-}
-
-func walk(steps []ast.Step, fn func(ast.Step)) {
-	for _, s := range steps {
-		fn(s)
-		switch s := s.(type) {
-		case *ast.If:
-			for _, br := range s.Branches {
-				walk(blockSteps(br.Body), fn)
-			}
-			walk(blockSteps(s.Else), fn)
-		case *ast.Switch:
-			for _, cs := range s.Cases {
-				walk(blockSteps(cs.Body), fn)
-			}
-			walk(blockSteps(s.Else), fn)
-		}
-	}
 }

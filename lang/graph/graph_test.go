@@ -160,10 +160,11 @@ func TestStructure(t *testing.T) {
 			// exactly those of the dashed edges.
 			want := map[[2]string]bool{}
 			for _, h := range handlers {
-				walk(h.Body.Steps, func(s ast.Step) {
-					if gt, ok := s.(*ast.Goto); ok {
+				ast.Inspect(h.Body, func(n ast.Node) bool {
+					if gt, ok := n.(*ast.Goto); ok {
 						want[[2]string{h.Name.Name, gt.Handler.Name}] = true
 					}
+					return true
 				})
 			}
 			got := map[[2]string]bool{}
