@@ -208,38 +208,12 @@ func (n *names) definition(o *occurrence) *occurrence {
 	return nil
 }
 
-// inspect calls fn for every node of the tree, parents before children. It
-// walks the tree's fields by reflection, so steps added to lang/ast are
-// visited without a change here.
+// inspect calls fn for every node of the tree, parents before children.
 func inspect(root ast.Node, fn func(ast.Node)) {
-	inspectValue(reflect.ValueOf(root), fn)
-}
-
-var nodeType = reflect.TypeFor[ast.Node]()
-
-func inspectValue(v reflect.Value, fn func(ast.Node)) {
-	switch v.Kind() {
-	case reflect.Interface:
-		if !v.IsNil() {
-			inspectValue(v.Elem(), fn)
+	ast.Inspect(root, func(n ast.Node) bool {
+		if n != nil {
+			fn(n)
 		}
-	case reflect.Pointer:
-		if v.IsNil() || v.Elem().Kind() != reflect.Struct {
-			return
-		}
-		if v.Type().Implements(nodeType) {
-			fn(v.Interface().(ast.Node))
-		}
-		inspectValue(v.Elem(), fn)
-	case reflect.Struct:
-		for i := range v.NumField() {
-			if f := v.Type().Field(i); f.IsExported() && !f.Anonymous {
-				inspectValue(v.Field(i), fn)
-			}
-		}
-	case reflect.Slice:
-		for i := range v.Len() {
-			inspectValue(v.Index(i), fn)
-		}
-	}
+		return true
+	})
 }
