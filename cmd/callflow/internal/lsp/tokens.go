@@ -9,6 +9,7 @@ import (
 
 	"github.com/callflow/callflow/lang/ast"
 	"github.com/callflow/callflow/lang/lexer"
+	"github.com/callflow/callflow/lang/parser"
 	"github.com/callflow/callflow/lang/platform"
 	"github.com/callflow/callflow/lang/source"
 )
@@ -62,6 +63,9 @@ func (s *server) SemanticTokensFull(ctx context.Context, p *protocol.SemanticTok
 	d := s.doc(p.TextDocument.URI)
 	if d == nil {
 		return out, nil
+	}
+	if len(d.file.Src) > parser.MaxFileSize {
+		return out, nil // the compiler refuses the file; the editor's grammar still colours it
 	}
 	a := s.analysis(d)
 	byStart := map[int]*occurrence{}
