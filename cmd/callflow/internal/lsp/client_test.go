@@ -30,7 +30,7 @@ const wait = 10 * time.Second
 // client is a real JSON-RPC client talking to an in-process server over a
 // pipe. It records a transcript of what it asked and was answered.
 type client struct {
-	t    *testing.T
+	t    testing.TB
 	conn jsonrpc2.Conn
 	dir  string // the workspace folder, $DIR in transcripts
 	unit source.Unit
@@ -47,7 +47,7 @@ type client struct {
 
 // newClient starts a server and a client connected to it, with the files
 // given copied into a fresh workspace folder.
-func newClient(t *testing.T, files map[string]string, opts ...Option) *client {
+func newClient(t testing.TB, files map[string]string, opts ...Option) *client {
 	t.Helper()
 	dir := t.TempDir()
 	for name, text := range files {
