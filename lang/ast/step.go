@@ -33,6 +33,7 @@ type Capture struct {
 	Base
 	Var     *Ident
 	Options []*Option
+	Close   source.Span // the closing brace
 }
 
 // MakeCall is `makeCall EXPR [from EXPR] [record]`.
@@ -93,6 +94,7 @@ type Switch struct {
 	Value *Expr
 	Cases []*Case
 	Else  *Block
+	Close source.Span // the closing brace
 }
 
 // Case is `case V[, V…] { … }`.
@@ -105,7 +107,8 @@ type Case struct {
 // Callback is `callback { leg A to EXPR from EXPR  leg B to EXPR from EXPR }`.
 type Callback struct {
 	Base
-	Legs []*Leg
+	Legs  []*Leg
+	Close source.Span // the closing brace
 }
 
 // Leg is one leg of a two-leg call.
@@ -121,6 +124,7 @@ type Campaign struct {
 	Base
 	Name    *Expr
 	Options []*Option
+	Close   source.Span // the closing brace
 }
 
 // Option is one line of a capture or campaign block: a word, its values, an

@@ -51,19 +51,15 @@ func (c *checker) collectDecls() {
 	var otherwise *ast.Rule
 	conds := map[string]*ast.Rule{}
 	for _, d := range c.u.Main.Decls {
+		if id, k, ok := Declared(d); ok {
+			c.declare(id, k.String())
+		}
 		switch d := d.(type) {
-		case *ast.Const:
-			c.declare(d.Name, "const")
-		case *ast.Table:
-			c.declare(d.Name, "table")
 		case *ast.Lookup:
-			c.declare(d.Name, "lookup")
 			if d.Else == nil {
 				c.report(diag.Errorf(diag.BadLookup, d.Name.At, "lookup %q has no else value", d.Name.Name).
 					Do("Add `else VALUE`: it is used when the lookup times out, fails or answers bad JSON."))
 			}
-		case *ast.Hours:
-			c.declare(d.Name, "hours")
 		case *ast.Handler:
 			c.declareHandler(d)
 		case *ast.Target:
@@ -116,14 +112,14 @@ func (c *checker) collectTargets(t *ast.Target) {
 	}
 }
 
-// resolveRefs checks that every rule and goto names a handler.
+// resolveRefs checks that every rule and step naming a handler names one.
 func (c *checker) resolveRefs() {
 	for _, r := range c.rules {
 		c.handlerRef(r.Handler)
 	}
 	c.forSteps(func(_ *ast.Handler, s ast.Step) {
-		if g, ok := s.(*ast.Goto); ok {
-			c.handlerRef(g.Handler)
+		if id := HandlerRef(s); id != nil {
+			c.handlerRef(id)
 		}
 	})
 }

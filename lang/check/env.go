@@ -83,12 +83,11 @@ func sampleOf(t reflect.Type) any {
 func (c *checker) defineVars() {
 	env := c.info.Env
 	c.forSteps(func(_ *ast.Handler, s ast.Step) {
-		switch s := s.(type) {
-		case *ast.Set:
-			c.addVar(s.Var)
-		case *ast.Capture:
-			c.addVar(s.Var)
-			c.varTypes[s.Var.Name] = append(c.varTypes[s.Var.Name], "")
+		if id, k, ok := Declared(s); ok && k == exprs.VarName {
+			c.addVar(id)
+		}
+		if cp, ok := s.(*ast.Capture); ok {
+			c.varTypes[cp.Var.Name] = append(c.varTypes[cp.Var.Name], "")
 		}
 	})
 	for _, v := range c.info.Vars {

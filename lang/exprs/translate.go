@@ -3,7 +3,6 @@ package exprs
 import (
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/callflow/callflow/lang/lexer"
 )
@@ -164,20 +163,6 @@ func (t *translation) str(lit string, src int) error {
 // srcOffset maps a rune offset in the generated source back to a byte offset
 // in the expression's text.
 func (t *translation) srcOffset(runeOff int) int {
-	out := t.out.String()
-	b := 0
-	for i := 0; i < runeOff && b < len(out); i++ {
-		_, n := utf8.DecodeRuneInString(out[b:])
-		b += n
-	}
-	for i := len(t.segs) - 1; i >= 0; i-- {
-		s := t.segs[i]
-		if b >= s.out {
-			if s.exact && b-s.out <= s.n {
-				return s.src + (b - s.out)
-			}
-			return s.src
-		}
-	}
-	return 0
+	off, _ := t.exactOffset(runeOff)
+	return off
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/callflow/callflow/lang/ast"
 	"github.com/callflow/callflow/lang/diag"
 	g "github.com/callflow/callflow/lang/internal/grammar"
+	"github.com/callflow/callflow/lang/source"
 )
 
 func (l *lowerer) step(s *g.Step) ast.Step {
@@ -31,7 +32,7 @@ func (l *lowerer) step(s *g.Step) ast.Step {
 		}
 		return n
 	case s.Capture != nil:
-		return &ast.Capture{Base: b, Var: l.name(s.Capture.Var, "variable"), Options: l.options(s.Capture.Opts)}
+		return &ast.Capture{Base: b, Var: l.name(s.Capture.Var, "variable"), Options: l.options(s.Capture.Opts), Close: l.closing(s.Capture.Opts.Close)}
 	case s.MakeCall != nil:
 		return &ast.MakeCall{Base: b, Number: l.expr(s.MakeCall.Number), From: l.expr(s.MakeCall.From), Record: s.MakeCall.Record}
 	case s.Agent != nil:
@@ -49,13 +50,13 @@ func (l *lowerer) step(s *g.Step) ast.Step {
 	case s.Switch != nil:
 		return l.switchStep(b, s.Switch)
 	case s.Callback != nil:
-		n := &ast.Callback{Base: b}
+		n := &ast.Callback{Base: b, Close: l.closing(s.Callback.Close)}
 		for _, leg := range s.Callback.Legs {
 			n.Legs = append(n.Legs, l.leg(leg))
 		}
 		return n
 	case s.Campaign != nil:
-		return &ast.Campaign{Base: b, Name: l.expr(s.Campaign.Name), Options: l.options(s.Campaign.Opts)}
+		return &ast.Campaign{Base: b, Name: l.expr(s.Campaign.Name), Options: l.options(s.Campaign.Opts), Close: l.closing(s.Campaign.Opts.Close)}
 	}
 	panic("parser: grammar produced an empty step")
 }
@@ -85,7 +86,7 @@ func (l *lowerer) ifStep(b ast.Base, s *g.If) *ast.If {
 }
 
 func (l *lowerer) switchStep(b ast.Base, s *g.Switch) *ast.Switch {
-	n := &ast.Switch{Base: b, Value: l.expr(s.Value)}
+	n := &ast.Switch{Base: b, Value: l.expr(s.Value), Close: l.closing(s.Close)}
 	for _, c := range s.Cases {
 		n.Cases = append(n.Cases, &ast.Case{Base: l.kw(c.Pos), Values: l.exprs(c.Values), Body: l.block(c.Body)})
 	}
@@ -112,7 +113,7 @@ func (l *lowerer) options(b *g.OptBlock) []*ast.Option {
 		}
 		if o.Block != nil {
 			n.Block = l.options(o.Block)
-			n.Close = l.at(o.Block.Close.Pos, 1).At
+			n.Close = l.closing(o.Block.Close)
 		}
 		out = append(out, n)
 	}
@@ -134,7 +135,7 @@ func (l *lowerer) arg(a *g.Arg) ast.Arg {
 }
 
 func (l *lowerer) test(b ast.Base, t *g.Test) *ast.Test {
-	n := &ast.Test{Base: b, Name: l.str(t.Name), Close: l.at(t.Close.Pos, 1).At}
+	n := &ast.Test{Base: b, Name: l.str(t.Name), Close: l.closing(t.Close)}
 	for _, s := range t.Stmts {
 		n.Stmts = append(n.Stmts, l.testStmt(s))
 	}
@@ -168,4 +169,12 @@ func (l *lowerer) expect(b ast.Base, w *g.ExpectWhat) *ast.Expect {
 		n.Legs = append(n.Legs, l.leg(leg))
 	}
 	return n
+}
+
+// closing is the span of a closing brace.
+func (l *lowerer) closing(b *g.Brace) source.Span {
+	if b == nil {
+		return source.Span{}
+	}
+	return l.at(b.Pos, 1).At
 }
