@@ -1,36 +1,31 @@
 package lsp
 
 import (
-	"reflect"
 	"slices"
 	"sort"
 
 	"github.com/callflow/callflow/lang/ast"
-	"github.com/callflow/callflow/lang/exprs"
+	"github.com/callflow/callflow/lang/symbols"
 )
 
-// This file is the table of definitions and uses the navigation features
-// read (definition, references, rename, hover and semantic tokens of
-// names). It is built here from the tree until lang has such a table; the
-// features only use names, occurrence and the methods below.
+// This file adapts lang/symbols, the compiler's table of definitions and
+// uses, to what the navigation features read (definition, references,
+// rename, hover and semantic tokens of names), across the files of a flow:
+// a test file reads the variables and lookups its flow declares.
 
 // nameKind is what a name denotes.
-type nameKind uint8
+type nameKind = symbols.Kind
 
 const (
-	kindNone nameKind = iota
-	kindHandler
-	kindConst
-	kindTable
-	kindLookup
-	kindHours
-	kindVar
-	kindBuiltin
+	kindNone    = symbols.UnknownName
+	kindHandler = symbols.HandlerName
+	kindConst   = symbols.ConstName
+	kindTable   = symbols.TableName
+	kindLookup  = symbols.LookupName
+	kindHours   = symbols.HoursName
+	kindVar     = symbols.VarName
+	kindBuiltin = symbols.BuiltinName
 )
-
-func (k nameKind) String() string {
-	return [...]string{"", "handler", "const", "table", "lookup", "hours", "variable", "built-in"}[k]
-}
 
 // occurrence is one place a name is written.
 type occurrence struct {
@@ -38,7 +33,7 @@ type occurrence struct {
 	kind       nameKind
 	file       string // the file's name in its folder
 	start, end int    // bytes
-	def        bool   // a declaration or an assignment
+	def        bool   // a declaration, or a variable's first assignment
 	decl       ast.Node
 }
 
@@ -61,15 +56,24 @@ func (a *analysis) namesOf() *names {
 		trees = []*ast.File{a.tree}
 	}
 	n := &names{}
-	kinds := map[string]nameKind{}
-	for _, b := range exprs.BuiltinNames {
-		kinds[b] = kindBuiltin
-	}
-	for _, t := range trees {
-		n.defs(t, kinds)
-	}
-	for _, t := range trees {
-		n.uses(a, t, kinds)
+	declared := map[string]nameKind{} // by the flow's file, for its tests
+	for i, t := range trees {
+		tab := symbols.Resolve(t)
+		for _, d := range tab.Defs {
+			if i == 0 {
+				declared[d.Name] = d.Kind
+			}
+			n.occs = append(n.occs, occurrence{name: d.Name, kind: d.Kind, file: t.Name, start: d.Span.Start.Offset, end: d.Span.End.Offset, def: true, decl: d.Node})
+		}
+		for _, u := range tab.Uses {
+			k := u.Kind
+			if k == kindNone && i > 0 {
+				k = declared[u.Name]
+			}
+			if k != kindNone {
+				n.occs = append(n.occs, occurrence{name: u.Name, kind: k, file: t.Name, start: u.Span.Start.Offset, end: u.Span.End.Offset})
+			}
+		}
 	}
 	sort.SliceStable(n.occs, func(i, j int) bool {
 		x, y := n.occs[i], n.occs[j]
@@ -80,89 +84,6 @@ func (a *analysis) namesOf() *names {
 	})
 	a.names = n
 	return n
-}
-
-// defs records declarations and assignments, and the kind of each name.
-func (n *names) defs(t *ast.File, kinds map[string]nameKind) {
-	add := func(id *ast.Ident, k nameKind, decl ast.Node) {
-		if id == nil || id.Name == "" {
-			return
-		}
-		if _, known := kinds[id.Name]; !known || k != kindVar {
-			kinds[id.Name] = k
-		}
-		n.occs = append(n.occs, occurrence{name: id.Name, kind: k, file: t.Name, start: id.At.Start.Offset, end: id.At.End.Offset, def: true, decl: decl})
-	}
-	inspect(t, func(node ast.Node) {
-		switch d := node.(type) {
-		case *ast.Const:
-			add(d.Name, kindConst, d)
-		case *ast.Table:
-			add(d.Name, kindTable, d)
-		case *ast.Lookup:
-			add(d.Name, kindLookup, d)
-		case *ast.Hours:
-			add(d.Name, kindHours, d)
-		case *ast.Handler:
-			add(d.Name, kindHandler, d)
-		case ast.Step:
-			for _, id := range assigned(d) {
-				add(id, kindVar, d)
-			}
-		}
-	})
-}
-
-// assigned are the variables a step sets: set and capture, and any step
-// whose Var or Into names one (record … into, for steps added later).
-func assigned(s ast.Step) []*ast.Ident {
-	v := reflect.ValueOf(s).Elem()
-	var out []*ast.Ident
-	for _, f := range []string{"Var", "Into"} {
-		if fv := v.FieldByName(f); fv.IsValid() {
-			if id, ok := fv.Interface().(*ast.Ident); ok && id != nil {
-				out = append(out, id)
-			}
-		}
-	}
-	return out
-}
-
-// uses records the names rules, gotos, tests and expressions refer to.
-func (n *names) uses(a *analysis, t *ast.File, kinds map[string]nameKind) {
-	src := t.Name
-	f, _, ok := a.fileOf(src)
-	if !ok {
-		return
-	}
-	use := func(name string, start, end int) {
-		if k := kinds[name]; k != kindNone {
-			n.occs = append(n.occs, occurrence{name: name, kind: k, file: src, start: start, end: end})
-		}
-	}
-	ident := func(id *ast.Ident) {
-		if id != nil {
-			use(id.Name, id.At.Start.Offset, id.At.End.Offset)
-		}
-	}
-	inspect(t, func(node ast.Node) {
-		switch d := node.(type) {
-		case *ast.Rule:
-			ident(d.Handler)
-		case *ast.Goto:
-			ident(d.Handler)
-		case *ast.Given:
-			ident(d.Name)
-		case *ast.Expect:
-			ident(d.Var)
-		case *ast.Expr:
-			words(f.Src, d.At.Start.Offset, d.At.End.Offset, func(w word) {
-				if !w.field && !w.call {
-					use(w.text, w.start, w.end)
-				}
-			})
-		}
-	})
 }
 
 // at returns the occurrence of a name at offset in file, or nil.

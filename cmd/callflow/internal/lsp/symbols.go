@@ -7,6 +7,8 @@ import (
 	"go.lsp.dev/protocol"
 
 	"github.com/callflow/callflow/lang/ast"
+	"github.com/callflow/callflow/lang/check"
+	"github.com/callflow/callflow/lang/exprs"
 	"github.com/callflow/callflow/lang/source"
 )
 
@@ -68,7 +70,7 @@ func (s *server) symbol(f *source.File, decl ast.Decl) (protocol.DocumentSymbol,
 		h := sym(d.Name.Name, protocol.SymbolKindMethod, d.Name.At)
 		inspect(d, func(n ast.Node) {
 			if st, ok := n.(ast.Step); ok {
-				for _, id := range assigned(st) {
+				if id, k, ok := check.Declared(st); ok && k == exprs.VarName {
 					h.Children = append(h.Children, protocol.DocumentSymbol{
 						Name: id.Name, Kind: protocol.SymbolKindVariable,
 						Range: s.spanRange(f, st.Span()), SelectionRange: s.spanRange(f, id.At),

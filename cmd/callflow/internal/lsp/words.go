@@ -18,40 +18,6 @@ type word struct {
 	call       bool // before "(": a function
 }
 
-// words lexes the expression text src[start:end] and calls fn for each
-// name in it. Text that does not lex yields the names before the problem.
-func words(src []byte, start, end int, fn func(word)) {
-	wordsDepth(src, start, end, fn, 0)
-}
-
-func wordsDepth(src []byte, start, end int, fn func(word), depth int) {
-	if start < 0 || end > len(src) || start >= end || depth > lexer.MaxInterpolationDepth {
-		return
-	}
-	toks := tokensOf(src, start, end)
-	for i, t := range toks {
-		at := t.Pos.Offset
-		switch t.Type {
-		case lexer.Ident:
-			if lexer.IsOperatorWord(t.Value) {
-				continue
-			}
-			fn(word{
-				text: t.Value, start: at, end: at + len(t.Value),
-				field: i > 0 && isPunct(toks[i-1], ".", "?."),
-				call:  i+1 < len(toks) && isPunct(toks[i+1], "("),
-			})
-		case lexer.String:
-			parts, _ := lexer.StringParts(src[at : at+len(t.Value)])
-			for _, p := range parts {
-				if p.Interp {
-					wordsDepth(src, at+p.Start, at+p.End, fn, depth+1)
-				}
-			}
-		}
-	}
-}
-
 // tokensOf lexes src[start:end], with offsets into src. Where the lexer
 // stops on a character it does not know, the character is skipped and
 // lexing goes on, so one stray byte does not hide the rest of the file.
