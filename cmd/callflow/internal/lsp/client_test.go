@@ -284,7 +284,7 @@ func (c *client) golden(name string) {
 }
 
 // shipped reads a flow of the repository's flows folder.
-func shipped(t *testing.T, name string) string {
+func shipped(t testing.TB, name string) string {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join("..", "..", "..", "..", "flows", name))
 	if err != nil {
