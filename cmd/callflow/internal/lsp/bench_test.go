@@ -43,4 +43,3 @@ func BenchmarkP10(b *testing.B) {
 		})
 	}
 }
-
