@@ -158,14 +158,15 @@ func (c *classifier) identType(toks []plexer.Token, i, at int) (typ, mods int, o
 		}
 		return typ, mods, true
 	}
+	// A platform after target or call, even `callback`, which is also a step.
+	if _, isPlatform := platform.Lookup(t.Value); isPlatform && i > 0 && (toks[i-1].Value == "target" || toks[i-1].Value == "call" || isPunct(toks[i-1], ",")) {
+		return tokEnumMember, 0, true
+	}
 	switch {
 	case lexer.IsKeyword(t.Value) || lexer.IsOperatorWord(t.Value):
 		return tokKeyword, 0, true
 	case i+1 < len(toks) && isPunct(toks[i+1], "("):
 		return tokFunction, modDefaultLibrary, true
-	}
-	if _, isPlatform := platform.Lookup(t.Value); isPlatform && i > 0 && (toks[i-1].Value == "target" || toks[i-1].Value == "call" || isPunct(toks[i-1], ",")) {
-		return tokEnumMember, 0, true
 	}
 	if c.options[at] {
 		return tokProperty, 0, true
