@@ -181,3 +181,23 @@ func (s *server) changed(d *document) {
 // doc returns the open document at u, or nil: requests on a document the
 // client never opened get empty answers.
 func (s *server) doc(u uri.URI) *document { return s.docs.get(u) }
+
+// DidChangeWatchedFiles checks again the open documents in the folders of
+// files that changed on disk: a table file, or a flow or test file the
+// editor does not hold open.
+func (s *server) DidChangeWatchedFiles(ctx context.Context, p *protocol.DidChangeWatchedFilesParams) error {
+	dirs := map[string]bool{}
+	for _, c := range p.Changes {
+		if c.URI.IsFile() {
+			dirs[filepath.Dir(filepath.FromSlash(c.URI.Path()))] = true
+		}
+	}
+	for dir := range dirs {
+		for _, d := range s.docs.inDir(dir) {
+			d2 := newDocument(d.uri, d.version, d.file.Src) // a new analysis: the folder changed
+			s.docs.put(d2)
+			s.diags.schedule(d2.uri)
+		}
+	}
+	return nil
+}

@@ -2,6 +2,8 @@ package lsp
 
 import (
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"slices"
 	"sort"
 	"strings"
@@ -355,4 +357,40 @@ func decodeTokens(t *testing.T, text string, raw []byte, unit source.Unit) []str
 		out = append(out, s)
 	}
 	return out
+}
+
+// A table file written on disk while its flow is open: the editor's file
+// watcher says so, and the flow's diagnostics follow.
+func TestWatchedTableFile(t *testing.T) {
+	c := newClient(t, nil)
+	c.initialize(false)
+	text := "flow f\ntarget tencent\ntable vips from \"vips.csv\"\nwhen caller in vips -> a\notherwise -> a\nhandler a { hangup }\n"
+	c.open("f.flow", text)
+	if got := string(c.diagnosticsFor("f.flow", 1)); !strings.Contains(got, "bad-table") {
+		t.Fatalf("without vips.csv: %s", got)
+	}
+	c.mu.Lock()
+	before := len(c.diags[c.uri("f.flow")])
+	c.mu.Unlock()
+	if err := os.WriteFile(filepath.Join(c.dir, "vips.csv"), []byte("number,name\n+6591234567,Ann\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c.notify("workspace/didChangeWatchedFiles", map[string]any{"changes": []any{map[string]any{"uri": c.uri("vips.csv"), "type": 1}}})
+	deadline := time.After(wait)
+	for {
+		c.mu.Lock()
+		list := c.diags[c.uri("f.flow")]
+		c.mu.Unlock()
+		if len(list) > before {
+			if last := string(list[len(list)-1]); strings.Contains(last, "bad-table") {
+				t.Fatalf("with vips.csv written: %s", last)
+			}
+			return
+		}
+		select {
+		case <-c.notified:
+		case <-deadline:
+			t.Fatal("no diagnostics after the table file changed")
+		}
+	}
 }

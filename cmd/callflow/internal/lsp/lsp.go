@@ -62,10 +62,10 @@ func serve(ctx context.Context, rw io.ReadWriteCloser, ready chan<- *server, opt
 	for _, o := range opts {
 		o(cfg)
 	}
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
 	conn := jsonrpc2.NewConn(jsonrpc2.NewStream(rw), jsonrpc2.WithCodec(codec{}))
-	s := newServer(cfg, protocol.ClientDispatcher(conn), cancel)
+	// exit closes the connection gracefully: the answers to requests still
+	// being handled are written first.
+	s := newServer(cfg, protocol.ClientDispatcher(conn), func() { go conn.Close() })
 	defer s.stop()
 	if ready != nil {
 		ready <- s

@@ -21,7 +21,7 @@ type server struct {
 	now     func() time.Time
 	version string
 	client  protocol.Client
-	cancel  context.CancelFunc
+	exit    func() // ends the session once the answers in flight are written
 
 	docs  *store
 	diags *publisher
@@ -31,8 +31,8 @@ type server struct {
 	panics atomic.Int64 // handlers that panicked, recovered
 }
 
-func newServer(cfg *config, client protocol.Client, cancel context.CancelFunc) *server {
-	s := &server{log: cfg.log, now: cfg.now, version: cfg.version, client: client, cancel: cancel, docs: newStore()}
+func newServer(cfg *config, client protocol.Client, exit func()) *server {
+	s := &server{log: cfg.log, now: cfg.now, version: cfg.version, client: client, exit: exit, docs: newStore()}
 	s.diags = newPublisher(s, cfg.debounce)
 	return s
 }
@@ -84,7 +84,8 @@ func (s *server) Shutdown(context.Context) error {
 
 // Exit ends the session.
 func (s *server) Exit(context.Context) error {
-	s.cancel()
+	s.diags.stop()
+	s.exit()
 	return nil
 }
 
