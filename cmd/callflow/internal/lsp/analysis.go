@@ -41,6 +41,19 @@ func (s *server) analysis(d *document) *analysis {
 	return d.an
 }
 
+// parsedDoc is the analysis of the open document at u when it parsed; nil
+// when it is not open or has no tree.
+func (s *server) parsedDoc(u uri.URI) *analysis {
+	d := s.doc(u)
+	if d == nil {
+		return nil
+	}
+	if a := s.analysis(d); a.tree != nil {
+		return a
+	}
+	return nil
+}
+
 // understood is d's analysis when d parses, else the analysis of the last
 // version that did: while the author types, the text at the cursor rarely
 // parses, and completion still needs the flow's names and targets.

@@ -314,7 +314,10 @@ func TestSemanticTokens(t *testing.T) {
 		text := "flow f # 流程 😀\ntarget 8x8\nvoice \"v\"\nconst greeting = \"你好 😀\"\notherwise -> menu\nhandler menu {\n  say \"${greeting} ${caller}\"\n  capture pin { prompt \"😀\"; timeout 10s; tries 2 }\n  hangup\n}\n"
 		c.open("f.flow", text)
 		res := c.call("textDocument/semanticTokens/full", map[string]any{"textDocument": c.doc("f.flow")})
-		got := decodeTokens(t, text, res, c.unit)
+		var got []string
+		for _, tk := range decodeTokens(t, text, res, c.unit) {
+			got = append(got, tk.text+"="+tk.class)
+		}
 		for _, w := range []string{
 			"# 流程 😀=comment", "8x8=enumMember", "greeting=variable+declaration+readonly", "\"你好 😀\"=string",
 			"menu=function", "${=operator", "greeting=variable+readonly", "caller=variable+readonly+defaultLibrary",
@@ -332,15 +335,22 @@ func TestSemanticTokens(t *testing.T) {
 	}
 }
 
-// decodeTokens turns encoded semantic tokens back into "text=type+mods".
-func decodeTokens(t *testing.T, text string, raw []byte, unit source.Unit) []string {
+// decodedToken is one semantic token read back: where it is, its text and
+// its class ("type+modifier…").
+type decodedToken struct {
+	line, col, n int
+	text, class  string
+}
+
+// decodeTokens reads encoded semantic tokens back.
+func decodeTokens(t *testing.T, text string, raw []byte, unit source.Unit) []decodedToken {
 	t.Helper()
 	var res struct{ Data []int }
 	if err := json.Unmarshal(raw, &res); err != nil {
 		t.Fatal(err)
 	}
 	f := source.NewFile("", []byte(text))
-	var out []string
+	var out []decodedToken
 	line, col := 0, 0
 	for i := 0; i+4 < len(res.Data); i += 5 {
 		d := res.Data[i : i+5]
@@ -350,13 +360,13 @@ func decodeTokens(t *testing.T, text string, raw []byte, unit source.Unit) []str
 		line, col = line+d[0], col+d[1]
 		start := f.Offset(source.Point{Line: line, Col: col}, unit)
 		end := f.Offset(source.Point{Line: line, Col: col + d[2]}, unit)
-		s := text[start:end] + "=" + tokenTypes[d[3]]
+		class := tokenTypes[d[3]]
 		for b, m := range tokenModifiers {
 			if d[4]&(1<<b) != 0 {
-				s += "+" + m
+				class += "+" + m
 			}
 		}
-		out = append(out, s)
+		out = append(out, decodedToken{line, col, d[2], text[start:end], class})
 	}
 	return out
 }

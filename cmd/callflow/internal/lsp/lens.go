@@ -44,12 +44,8 @@ func (r *testResults) set(u uri.URI, name, outcome string) {
 // CodeLens puts "run test" over each test block, with the last outcome.
 func (s *server) CodeLens(ctx context.Context, p *protocol.CodeLensParams) ([]protocol.CodeLens, error) {
 	out := []protocol.CodeLens{}
-	d := s.doc(p.TextDocument.URI)
-	if d == nil {
-		return out, nil
-	}
-	a := s.analysis(d)
-	if a.tree == nil {
+	a := s.parsedDoc(p.TextDocument.URI)
+	if a == nil {
 		return out, nil
 	}
 	for _, decl := range a.tree.Decls {
@@ -62,7 +58,7 @@ func (s *server) CodeLens(ctx context.Context, p *protocol.CodeLensParams) ([]pr
 			continue
 		}
 		title := "▶ run test"
-		switch last := s.tests.get(d.uri, name); last {
+		switch last := s.tests.get(a.doc.uri, name); last {
 		case "":
 		case "passed":
 			title = "✓ passed — run test"
@@ -71,7 +67,7 @@ func (s *server) CodeLens(ctx context.Context, p *protocol.CodeLensParams) ([]pr
 		}
 		out = append(out, protocol.CodeLens{
 			Range:   s.spanRange(a.file, t.At),
-			Command: protocol.Command{Title: title, Command: runTestCommand, Arguments: []protocol.LSPAny{jsonValue(string(d.uri)), jsonValue(name)}},
+			Command: protocol.Command{Title: title, Command: runTestCommand, Arguments: []protocol.LSPAny{jsonValue(string(a.doc.uri)), jsonValue(name)}},
 		})
 	}
 	return out, nil

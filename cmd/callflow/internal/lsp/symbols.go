@@ -16,12 +16,8 @@ import (
 // (with the variables they capture and set) and tests.
 func (s *server) DocumentSymbol(ctx context.Context, p *protocol.DocumentSymbolParams) (protocol.DocumentSymbolResult, error) {
 	out := protocol.DocumentSymbolSlice{}
-	d := s.doc(p.TextDocument.URI)
-	if d == nil {
-		return out, nil
-	}
-	a := s.analysis(d)
-	if a.tree == nil {
+	a := s.parsedDoc(p.TextDocument.URI)
+	if a == nil {
 		return out, nil
 	}
 	for _, decl := range a.tree.Decls {

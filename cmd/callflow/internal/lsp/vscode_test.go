@@ -2,7 +2,6 @@ package lsp
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
@@ -67,7 +66,7 @@ func TestGrammarAgreesWithServer(t *testing.T) {
 		name := filepath.Base(p)
 		c.open(name, string(b))
 		res := c.call("textDocument/semanticTokens/full", map[string]any{"textDocument": c.doc(name)})
-		test := grammarTest(name, string(b), decodeTokens(t, string(b), res, source.UTF16), res, t)
+		test := grammarTest(name, string(b), decodeTokens(t, string(b), res, source.UTF16))
 		if err := os.WriteFile(filepath.Join(dir, name+".test"), []byte(test), 0o644); err != nil {
 			t.Fatal(err)
 		}
@@ -120,28 +119,10 @@ func scopeOf(text, class string) string {
 
 // grammarTest writes text as a vscode-tmgrammar-test file: each line, then
 // one assertion line per classified token on it.
-func grammarTest(name, text string, classes []string, raw []byte, t *testing.T) string {
-	t.Helper()
-	f := source.NewFile(name, []byte(text))
-	type tok struct{ line, col, n int }
-	var toks []tok
-	var res struct{ Data []int }
-	if err := json.Unmarshal(raw, &res); err != nil {
-		t.Fatal(err)
-	}
-	line, col := 0, 0
-	for i := 0; i+4 < len(res.Data); i += 5 {
-		d := res.Data[i : i+5]
-		if d[0] > 0 {
-			col = 0
-		}
-		line, col = line+d[0], col+d[1]
-		toks = append(toks, tok{line, col, d[2]})
-	}
+func grammarTest(name, text string, toks []decodedToken) string {
 	asserts := map[int][]string{}
-	for i, tk := range toks {
-		text, class, _ := strings.Cut(classes[i], "=")
-		scope := scopeOf(text, class)
+	for _, tk := range toks {
+		scope := scopeOf(tk.text, tk.class)
 		if scope == "" {
 			continue
 		}
@@ -153,6 +134,7 @@ func grammarTest(name, text string, classes []string, raw []byte, t *testing.T) 
 		}
 		asserts[tk.line] = append(asserts[tk.line], a)
 	}
+	f := source.NewFile(name, []byte(text))
 	var b strings.Builder
 	fmt.Fprintf(&b, "# SYNTAX TEST \"source.flow\" %q\n", name)
 	for i := 0; i < f.LineCount(); i++ {
