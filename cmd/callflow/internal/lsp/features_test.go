@@ -75,6 +75,7 @@ func TestHover(t *testing.T) {
 		{"open(office)", 6, "open"},
 		{"capture choice", 1, "digits 1..25"},
 		{"tries   3", 1, "Attempts in all"},
+		{"digits  1", 1, "**8x8**: digits 1..25"},
 		{"${order_no}", 3, "variable"},
 		{"open(office)", 1, "open(hours, time) bool"},
 		{"\n\nhandler menu", 1, "null"},

@@ -111,10 +111,23 @@ func (s *server) describeWord(a *analysis, w word, off int) string {
 		return ""
 	}
 	if block, opt := optionAt(a.tree, off); opt != nil && opt.Name.Name == w.text {
-		if m, ok := optionMeaning[block][w.text]; ok {
-			return fmt.Sprintf("**%s** — %s option\n\n%s", w.text, block, m)
+		m, ok := optionMeaning[block][w.text]
+		if !ok {
+			return ""
 		}
-		return ""
+		text := fmt.Sprintf("**%s** — %s option\n\n%s", w.text, block, m)
+		step := platform.Step(block)
+		if block == "contact" {
+			step = platform.Campaign
+		}
+		for _, p := range targets(a) {
+			for _, l := range limits(step, p.Limits) {
+				if optionLimited(w.text, l) {
+					text += fmt.Sprintf("\n\n- **%s**: %s", p.Name, l)
+				}
+			}
+		}
+		return text
 	}
 	m, ok := stepMeaning[w.text]
 	if !ok || !lexer.IsKeyword(w.text) {
@@ -254,4 +267,20 @@ func optionAt(tree *ast.File, off int) (string, *ast.Option) {
 		}
 	})
 	return block, found
+}
+
+// optionLimited reports whether a platform limit, as limits words it, bears
+// on an option.
+func optionLimited(option, limit string) bool {
+	prefixes := map[string][]string{
+		"prompt": {"text"}, "success": {"text"}, "failure": {"text"},
+		"digits": {"digits "}, "timeout": {"timeout "}, "digit_timeout": {"digit_timeout "}, "end": {"end key"},
+		"voice": {"a voice", "voices"}, "speed": {"speed "}, "contact": {"at least one contact", "numbers"}, "contacts": {"at least one contact"},
+	}
+	for _, p := range prefixes[option] {
+		if strings.HasPrefix(limit, p) {
+			return true
+		}
+	}
+	return false
 }
