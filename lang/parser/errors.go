@@ -19,7 +19,7 @@ var statementWords = []string{
 	"flow", "target", "number", "voice", "speed", "const", "table", "lookup", "hours",
 	"when", "otherwise", "handler", "test",
 	"say", "play", "capture", "makeCall", "agent", "ivr", "set", "hangup", "goto",
-	"if", "switch", "callback", "campaign",
+	"if", "switch", "callback", "campaign", "do", "return",
 	"call", "given", "press", "expect",
 }
 
@@ -105,6 +105,8 @@ func readable(expect string) string {
 		return "a duration"
 	case "Brace":
 		return `"}"`
+	case "Block":
+		return `"{"`
 	}
 	return r.Replace(expect)
 }

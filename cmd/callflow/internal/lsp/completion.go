@@ -22,8 +22,8 @@ var testWords = []string{"call", "given", "press", "expect"}
 
 // Completion offers what may be written at the cursor: declarations at the
 // top level, the steps the file's targets support in a handler, option
-// words in capture, campaign and contact blocks, handler names after goto
-// and ->, platforms after target and call, and names and functions in
+// words in capture, campaign and contact blocks, handler names after goto,
+// do and ->, platforms after target and call, and names and functions in
 // expressions and ${…}.
 func (s *server) Completion(ctx context.Context, p *protocol.CompletionParams) (protocol.CompletionResult, error) {
 	items := protocol.CompletionItemSlice{}
@@ -76,7 +76,8 @@ func (s *server) stepItems(a *analysis) protocol.CompletionItemSlice {
 	ts := targets(a)
 	var words []string
 	for _, st := range []platform.Step{platform.Say, platform.Play, platform.Capture, platform.MakeCall, platform.Agent, platform.IVR,
-		platform.Set, platform.Hangup, platform.Goto, platform.If, platform.Switch, platform.Callback, platform.Campaign} {
+		platform.Set, platform.Hangup, platform.Goto, platform.If, platform.Switch, platform.Callback, platform.Campaign,
+		platform.Do, platform.Return} {
 		if !slices.ContainsFunc(ts, func(p *platform.Platform) bool { return !p.Supports(st) }) {
 			words = append(words, string(st))
 		}
@@ -230,7 +231,7 @@ func contextOf(blocks []string, stmt []plexer.Token) cursorContext {
 	}
 	last := stmt[len(stmt)-1]
 	switch {
-	case last.Value == "goto" || isPunct(last, "->"):
+	case last.Value == "goto" || last.Value == "do" || isPunct(last, "->"):
 		return cursorContext{what: wantHandler}
 	case stmt[0].Value == "target" || last.Value == "call":
 		return cursorContext{what: wantPlatform}

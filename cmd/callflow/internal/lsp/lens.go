@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strconv"
 	"sync"
+	"time"
 
 	"go.lsp.dev/protocol"
 	"go.lsp.dev/uri"
@@ -95,7 +96,7 @@ func (s *server) ExecuteCommand(ctx context.Context, p *protocol.ExecuteCommandP
 		typ = protocol.MessageTypeError
 	}
 	_ = s.client.ShowMessage(ctx, &protocol.ShowMessageParams{Type: typ, Message: msg})
-	_ = s.client.CodeLensRefresh(ctx)
+	go s.refreshLenses()
 	return jsonValue(map[string]any{"test": name, "passed": outcome == "passed", "message": msg}), nil
 }
 
@@ -132,4 +133,16 @@ func (s *server) runTest(ctx context.Context, d *document, name string) string {
 		return "no such test"
 	}
 	return "passed"
+}
+
+// refreshLenses asks the client to ask for the lenses again, so they show
+// the outcome. It is a request to the client, answered on the reading
+// goroutine: it is sent apart from the command's answer, and given up after
+// a while if the client never answers.
+func (s *server) refreshLenses() {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := s.client.CodeLensRefresh(ctx); err != nil {
+		s.log.Info("code lens refresh", "err", err)
+	}
 }

@@ -62,10 +62,10 @@ func serve(ctx context.Context, rw io.ReadWriteCloser, ready chan<- *server, opt
 	for _, o := range opts {
 		o(cfg)
 	}
-	conn := jsonrpc2.NewConn(jsonrpc2.NewStream(rw), jsonrpc2.WithCodec(codec{}))
-	// exit closes the connection gracefully: the answers to requests still
-	// being handled are written first.
-	s := newServer(cfg, protocol.ClientDispatcher(conn), func() { go conn.Close() })
+	stream := &answered{Stream: jsonrpc2.NewStream(rw)}
+	conn := jsonrpc2.NewConn(stream, jsonrpc2.WithCodec(codec{}))
+	s := newServer(cfg, protocol.ClientDispatcher(conn), func() { conn.Close() })
+	stream.inflight = &s.inflight
 	defer s.stop()
 	if ready != nil {
 		ready <- s

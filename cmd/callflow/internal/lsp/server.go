@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"slices"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -27,8 +28,9 @@ type server struct {
 	diags *publisher
 	unit  atomic.Uint32 // source.Unit of positions, set by initialize
 
-	tests  testResults
-	panics atomic.Int64 // handlers that panicked, recovered
+	tests    testResults
+	inflight sync.WaitGroup // requests not yet answered; exit waits for them
+	panics   atomic.Int64   // handlers that panicked, recovered
 }
 
 func newServer(cfg *config, client protocol.Client, exit func()) *server {
@@ -82,10 +84,13 @@ func (s *server) Shutdown(context.Context) error {
 	return nil
 }
 
-// Exit ends the session.
+// Exit ends the session once every request read before it is answered.
 func (s *server) Exit(context.Context) error {
 	s.diags.stop()
-	s.exit()
+	go func() {
+		s.inflight.Wait()
+		s.exit()
+	}()
 	return nil
 }
 
