@@ -33,7 +33,7 @@ type FlowAnalysis struct {
 func Analyze(fsys fs.FS, paths []string, opts ...Option) *Analysis {
 	cfg := newConfig(opts)
 	a := &Analysis{}
-	b := &build{fsys: fsys, files: source.Files{}, parsed: map[string]*ast.File{}, disable: cfg.disable, analysis: a}
+	b := &build{fsys: fsys, files: source.Files{}, parsed: map[string]*ast.File{}, disable: cfg.disable, secrets: cfg.secrets, analysis: a}
 	b.parseAll(paths)
 	b.compile()
 	if !cfg.keepQuiet {

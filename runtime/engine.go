@@ -13,11 +13,7 @@ import (
 
 	"github.com/callflow/callflow/lang/ir"
 	lplatform "github.com/callflow/callflow/lang/platform"
-	"github.com/callflow/callflow/runtime/callback"
-	"github.com/callflow/callflow/runtime/callbot"
-	"github.com/callflow/callflow/runtime/eightbyeight"
 	"github.com/callflow/callflow/runtime/platform"
-	"github.com/callflow/callflow/runtime/tencent"
 	"github.com/callflow/callflow/runtime/token"
 )
 
@@ -32,8 +28,14 @@ const (
 type Engine struct {
 	cur      atomic.Pointer[installed] // the program new calls use
 	versions sync.Map                  // "flow@version" → *pinned: every version a call may be pinned to
+	// answerers holds, by *ir.Flow, its answerers by handler name
+	// (answerer): shared by the answers that version gives.
+	answerers sync.Map
 
 	adapters   map[string]platform.Adapter
+	decls      []*platform.Declaration        // the platforms a server routes, registry first (WithPlatform adds)
+	facts      map[string]*lplatform.Platform // each adapter's compile-time facts; nil for an adapter lang/platform does not declare
+	ends       map[string]platform.Action     // what the end of a handler adds on each platform; nil: nothing
 	store      SessionStore
 	mem        *MemoryStore // store, when it is the in-memory one, which does no I/O
 	answers    AnswerStore
@@ -44,6 +46,7 @@ type Engine struct {
 	signer     *token.Signer
 	secret     []byte
 	client     *http.Client
+	postClient *http.Client // client, following no redirect
 	log        *slog.Logger
 	now        func() time.Time // the call's time; nil: the time the webhook arrived (WithClock sets it)
 	budgets    map[string]time.Duration
@@ -62,17 +65,24 @@ type Engine struct {
 func New(opts ...Option) (*Engine, error) {
 	e := &Engine{
 		adapters: map[string]platform.Adapter{},
+		facts:    map[string]*lplatform.Platform{},
 		client:   &http.Client{},
 		log:      slog.New(slog.DiscardHandler),
 		budgets:  map[string]time.Duration{},
 		ttl:      2 * time.Hour,
 	}
-	for _, a := range []platform.Adapter{tencent.New(), eightbyeight.New(), callback.New(), callbot.New()} {
-		e.adapters[a.Name()] = a
+	for _, d := range registry {
+		e.declare(d)
 	}
 	e.install(nil)
 	for _, o := range opts {
 		o(e)
+	}
+	e.ends = make(map[string]platform.Action, len(e.adapters))
+	for name := range e.adapters {
+		if p := e.facts[name]; p != nil {
+			e.ends[name] = endAction(p.End)
+		}
 	}
 	if e.store == nil {
 		e.store = NewMemoryStore(MemoryBudget(e.sessionMemory))
@@ -80,6 +90,7 @@ func New(opts ...Option) (*Engine, error) {
 	if !e.unguarded {
 		e.client = guardClient(e.client)
 	}
+	e.postClient = noRedirects(e.client)
 	e.mem, _ = e.store.(*MemoryStore)
 	if e.mem != nil {
 		e.mem.observe(e.evicted)
@@ -153,9 +164,29 @@ func (e *Engine) install(p *ir.Program) {
 	e.versions.Range(func(k, v any) bool {
 		if !current[k.(string)] && now-v.(*pinned).used.Load() > int64(e.ttl) {
 			e.versions.Delete(k)
+			e.answerers.Delete(v.(*pinned).flow)
 		}
 		return true
 	})
+}
+
+// answerer is who answers with handler (or before one ran, "") of f:
+// one per handler of a version, made on its first answer.
+func (e *Engine) answerer(f *ir.Flow, handler string) *platform.Answerer {
+	v, ok := e.answerers.Load(f)
+	if !ok {
+		by := make(map[string]*platform.Answerer, len(f.Handlers)+1)
+		by[""] = &platform.Answerer{Flow: f.Name, Version: f.Version}
+		for name := range f.Handlers {
+			by[name] = &platform.Answerer{Flow: f.Name, Version: f.Version, Handler: name}
+		}
+		v, _ = e.answerers.LoadOrStore(f, by)
+	}
+	by := v.(map[string]*platform.Answerer)
+	if a := by[handler]; a != nil {
+		return a
+	}
+	return by[""]
 }
 
 // version returns a loaded flow version and marks it in use at now.
@@ -169,14 +200,41 @@ func (e *Engine) version(name, version string, now time.Time) *ir.Flow {
 	return p.flow
 }
 
+// declare adds (or replaces) platform d.
+func (e *Engine) declare(d *platform.Declaration) {
+	name := d.Name()
+	e.adapters[name] = d.Adapter
+	if e.facts == nil {
+		e.facts = map[string]*lplatform.Platform{}
+	}
+	e.facts[name] = d.Facts
+	for i, old := range e.decls {
+		if old.Name() == name {
+			e.decls[i] = d
+			return
+		}
+	}
+	e.decls = append(e.decls, d)
+}
+
+// Platforms returns the declarations of the platforms the engine answers
+// and a server routes: the registry's (Platforms) and WithPlatform's. An
+// adapter added with WithAdapter has none: it is reached through Serve.
+func (e *Engine) Platforms() []*platform.Declaration { return e.decls }
+
+// Budget is the time the engine gives a webhook of platformName to be
+// answered, lookups included: WithBudget's, within the platform's bound.
+func (e *Engine) Budget(platformName string) time.Duration { return e.budget(platformName) }
+
 // budget is the platform's answer budget: WithBudget's, capped at the
-// platform's maximum, else the platform's default. A platform lang/platform
-// does not declare (an adapter added with WithAdapter) gets WithBudget's or
-// one second.
+// platform's maximum, else the platform's default. A platform without
+// facts (an adapter added with WithAdapter that lang/platform does not
+// declare) gets WithBudget's or one second.
 func (e *Engine) budget(name string) time.Duration {
 	d, set := e.budgets[name]
 	set = set && d > 0
-	p, known := lplatform.Lookup(name)
+	p := e.facts[name]
+	known := p != nil
 	switch {
 	case known && set:
 		return min(d, p.MaxBudget)

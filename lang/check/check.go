@@ -64,6 +64,9 @@ type checker struct {
 	// reads them is not evaluated, and not reported again.
 	failed       map[*ast.Expr]bool
 	failedConsts map[string]bool
+	// inHeader says the expression being compiled is a header value, the
+	// one place secret() may stand.
+	inHeader bool
 }
 
 // stages run in this order. Later stages rely on earlier ones: expressions

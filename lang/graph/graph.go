@@ -395,6 +395,14 @@ func stepLabel(s ast.Step) string {
 		return "campaign " + exprText(s.Name)
 	case *ast.Do:
 		return "do " + identName(s.Handler)
+	case *ast.Post:
+		// The URL and where the answer goes; never the headers, where
+		// secrets stand.
+		label := "post " + exprText(s.URL)
+		if s.Into != nil {
+			label += "\ninto " + identName(s.Into)
+		}
+		return label
 	}
 	return "step"
 }
@@ -559,10 +567,6 @@ func platformEnd(name string, noRule bool) string {
 		return "platform default"
 	case p.Trigger && noRule:
 		return "send nothing"
-	case p.Trigger:
-		return "nothing more to send"
-	case p.Name == "tencent":
-		return "keep bound agent/IVR"
 	}
-	return "hang up"
+	return p.End.String()
 }

@@ -45,6 +45,9 @@ type Event struct {
 	Raw   map[string]any
 	Body  []byte
 	Bound Bound // tencent: what the number is bound to now
+	// Request is the HTTP request, for an adapter that decoded it with
+	// DecodeRequest and renders action URLs from it; nil otherwise.
+	Request *Inbound
 }
 
 // RawJSON returns the whole webhook as a map, decoding Body on first use
@@ -159,6 +162,17 @@ type Response struct {
 type Reply struct {
 	Status int
 	Body   []byte // nil for no body (204)
+	// By is who gave the reply. It is kept with a delivery's answer, so a
+	// copy answered from the store is logged with the flow, version and
+	// handler of the first; nil when no flow answered (an ack, a refusal).
+	By *Answerer
+}
+
+// Answerer is the flow version, and the handler in it, that answered a
+// webhook. The engine makes one per handler of a loaded version and
+// shares it among the answers it gave.
+type Answerer struct {
+	Flow, Version, Handler string
 }
 
 // Adapter is one platform.

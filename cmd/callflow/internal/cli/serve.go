@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"errors"
@@ -27,6 +28,7 @@ import (
 	"github.com/callflow/callflow/runtime/degrade"
 	"github.com/callflow/callflow/runtime/dispatch"
 	"github.com/callflow/callflow/runtime/flowtest"
+	"github.com/callflow/callflow/runtime/platform"
 	"github.com/callflow/callflow/runtime/redisstore"
 	"github.com/callflow/callflow/runtime/reload"
 	"github.com/callflow/callflow/runtime/server"
@@ -40,7 +42,10 @@ type serveCmd struct {
 	LogLevel      string        `default:"info" enum:"debug,info,warn,error" env:"CALLFLOW_LOG_LEVEL" placeholder:"LEVEL" help:"Least severe log level: debug, info, warn or error (default ${default})."`
 	MaskNumbers   bool          `default:"true" negatable:"" env:"CALLFLOW_MASK_NUMBERS" help:"Mask phone numbers in logs, all but the last 4 digits (--no-mask-numbers logs them whole)."`
 	RequireTests  bool          `env:"CALLFLOW_REQUIRE_TESTS" help:"Activate a changed flow only when its test blocks pass; until then its last good version serves."`
-	TencentBudget time.Duration `default:"3s" env:"CALLFLOW_TENCENT_BUDGET" placeholder:"D" help:"Time to answer a Tencent webhook, lookups included; at most 4.5s (default ${default})."`
+	Budget        []string      `env:"CALLFLOW_BUDGET" placeholder:"PLATFORM=D" help:"Time to answer a platform's webhooks, lookups included, such as 8x8=5s; repeat the flag (or separate with commas) for several platforms. Defaults and bounds: ${budgets}."`
+	TencentBudget time.Duration `env:"CALLFLOW_TENCENT_BUDGET" placeholder:"D" help:"The same as --budget tencent=D (kept for older scripts)."`
+	StartupTable  string        `default:"auto" enum:"auto,always,never" env:"CALLFLOW_STARTUP_TABLE" placeholder:"WHEN" help:"When to print, once the flows are loaded, where serve listens and the table of flows on stdout: auto (when stdout is a terminal), always or never; the log lines on stderr say the same (default ${default})."`
+	AllowOn       []string      `name:"allow-on" sep:"none" placeholder:"NAME=CIDR,…" help:"Networks allowed on platform NAME's routes, instead of --allow, for any platform. Repeatable."`
 	Allow         []string      `env:"CALLFLOW_ALLOW" placeholder:"CIDR" help:"Accept webhooks only from these networks (CIDRs or addresses, comma-separated); default anyone."`
 	AllowTencent  []string      `name:"allow-tencent" env:"CALLFLOW_ALLOW_TENCENT" placeholder:"CIDR" help:"Networks allowed on the tencent routes, instead of --allow."`
 	Allow8x8      []string      `name:"allow-8x8" env:"CALLFLOW_ALLOW_8X8" placeholder:"CIDR" help:"Networks allowed on the 8x8 routes, instead of --allow."`
@@ -55,6 +60,7 @@ type serveCmd struct {
 	Store         string        `env:"CALLFLOW_STORE" placeholder:"URL" help:"Keep the state of calls (sessions, answers to deliveries, dispatched triggers, flow versions) in this Redis, shared by every replica: redis://[USER@]HOST:PORT/DB, rediss://… (TLS), redis+sentinel://HOST:PORT?master_name=NAME, redis+cluster://HOST:PORT?addr=HOST:PORT. The password comes from $CALLFLOW_STORE_PASSWORD or $CALLFLOW_STORE_PASSWORD_FILE. Default: in this process's memory."`
 	StorePrefix   string        `default:"callflow" env:"CALLFLOW_STORE_PREFIX" placeholder:"PREFIX" help:"Start of every key in --store (default ${default}); replicas sharing calls share it, two deployments on one Redis must not."`
 	Grace         time.Duration `name:"shutdown-timeout" default:"25s" env:"CALLFLOW_SHUTDOWN_TIMEOUT" placeholder:"D" help:"On SIGINT or SIGTERM, how long in-flight webhooks may take to finish (default ${default})."`
+	PublicURL     string        `name:"public-url" env:"CALLFLOW_PUBLIC_URL" placeholder:"URL" help:"The server's public base URL behind a proxy, such as https://calls.example.com/callflow: signatures over the request URL are checked against it, and action URLs that continue a call start with it. Default: the scheme and host each request came to."`
 	Unguarded     bool          `name:"unguarded-lookups" env:"CALLFLOW_UNGUARDED_LOOKUPS" help:"Let lookups follow redirects to other hosts and connect to link-local and cloud metadata addresses (169.254.0.0/16, fe80::/10, fd00:ec2::254, 100.100.100.200), which are refused by default."`
 
 	CallbackURL        string        `name:"callback-url" env:"CALLFLOW_CALLBACK_URL" placeholder:"URL" help:"Dispatch callback triggers to DataTechLabs at this base URL and answer with its reply. Credentials come from $CALLFLOW_CALLBACK_TOKEN (a bearer token), or $CALLFLOW_CALLBACK_AUTH (a header value, see --callback-auth-header), or their _FILE."`
@@ -81,8 +87,8 @@ func (c *serveCmd) Validate() error {
 	if c.Poll < 0 {
 		return fmt.Errorf("--poll must be 0 or more, not %s", c.Poll)
 	}
-	if c.TencentBudget <= 0 || c.TencentBudget > 4500*time.Millisecond {
-		return fmt.Errorf("--tencent-budget must be more than 0 and at most 4.5s, not %s", c.TencentBudget)
+	if _, err := c.budgets(); err != nil {
+		return err
 	}
 	if c.SessionMemory <= 0 || c.SessionMemory > 1<<30 {
 		return fmt.Errorf("--session-memory-mib must be 1 to %d, not %d", 1<<30, c.SessionMemory)
@@ -99,10 +105,25 @@ func (c *serveCmd) Validate() error {
 	if c.DispatchTimeout <= 0 {
 		return fmt.Errorf("--dispatch-timeout must be more than 0, not %s", c.DispatchTimeout)
 	}
+	if _, err := c.publicURL(); err != nil {
+		return err
+	}
 	if err := redisstore.CheckPrefix(c.StorePrefix); err != nil {
 		return fmt.Errorf("--store-prefix %w", err)
 	}
 	return nil
+}
+
+// publicURL is --public-url parsed; nil when not set.
+func (c *serveCmd) publicURL() (*url.URL, error) {
+	if c.PublicURL == "" {
+		return nil, nil
+	}
+	u, err := url.Parse(c.PublicURL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
+		return nil, fmt.Errorf("--public-url must be an http or https URL with a host and no query, such as https://calls.example.com/callflow, not %q", c.PublicURL)
+	}
+	return u, nil
 }
 
 func (c *serveCmd) Run(e *env) error {
@@ -169,14 +190,20 @@ func (c *serveCmd) serve(ctx context.Context, e *env, hooks *serveHooks) error {
 	if c.MaskNumbers {
 		engineLog = slog.New(server.MaskingHandler(logger.Handler())).With("component", "engine")
 	}
+	budgets, err := c.budgets()
+	if err != nil {
+		return fail(exitUsage, "%v", err)
+	}
 	opts := []runtime.Option{
 		runtime.WithLogger(engineLog),
 		runtime.WithSecret(secret),
-		runtime.WithBudget("tencent", c.TencentBudget),
 		runtime.WithLookupObserver(metrics.ObserveLookup),
 		runtime.WithEvictionObserver(metrics.ObserveEviction),
 		runtime.WithSessionMemory(c.SessionMemory << 20),
 		runtime.WithHTTPClient(lookupClient()),
+	}
+	for name, d := range budgets {
+		opts = append(opts, runtime.WithBudget(name, d))
 	}
 	if c.Apology != "" {
 		opts = append(opts, runtime.WithApology(c.Apology, c.ApologyVoice))
@@ -223,7 +250,10 @@ func (c *serveCmd) serve(ctx context.Context, e *env, hooks *serveHooks) error {
 	if guard != nil {
 		sopts = append(sopts, server.WithStoreGuard(guard))
 	}
-	writeTimeout := serveMaxBudget(c.TencentBudget) + serveWriteMargin
+	if u, _ := c.publicURL(); u != nil {
+		sopts = append(sopts, server.WithPublicURL(u))
+	}
+	writeTimeout := serveMaxBudget(budgets) + serveWriteMargin
 	if dispatcher != nil {
 		sopts = append(sopts, server.WithDispatcher(dispatcher), server.WithDispatchTimeout(c.DispatchTimeout))
 		writeTimeout += c.DispatchTimeout
@@ -249,14 +279,18 @@ func (c *serveCmd) serve(ctx context.Context, e *env, hooks *serveHooks) error {
 	if hooks.shutdown != nil {
 		hs.RegisterOnShutdown(hooks.shutdown)
 	}
-	fmt.Fprintf(e.stdout, "callflow serve: listening on %s (%s), flows from %s\n", serveURL(ln.Addr()), ln.Addr(), c.Dir)
-	logger.Info("listening", "addr", ln.Addr().String(), "dir", c.Dir)
+	// What a person reads is written to stdout in one piece once the flows
+	// are loaded, after the log lines of the start (serveTable), so the
+	// two never interleave on a terminal that shows both.
+	var table bytes.Buffer
+	fmt.Fprintf(&table, "callflow serve: listening on %s (%s), flows from %s\n", serveURL(ln.Addr()), ln.Addr(), c.Dir)
+	logger.Info("listening", "addr", ln.Addr().String(), "dir", c.Dir, serveBudgets(eng))
 	if store != nil {
-		fmt.Fprintf(e.stdout, "state of calls in %s, keys %s:…\n", redisstore.Redact(c.Store), c.StorePrefix)
+		fmt.Fprintf(&table, "state of calls in %s, keys %s:…\n", redisstore.Redact(c.Store), c.StorePrefix)
 		logger.Info("store", "url", redisstore.Redact(c.Store), "prefix", c.StorePrefix)
 	}
 	for _, d := range dispatchTo {
-		fmt.Fprintf(e.stdout, "dispatching %s triggers to %s (%s; %d retries, %s timeout)\n", d.platform, d.host, d.auth, c.DispatchRetries, c.DispatchTimeout)
+		fmt.Fprintf(&table, "dispatching %s triggers to %s (%s; %d retries, %s timeout)\n", d.platform, d.host, d.auth, c.DispatchRetries, c.DispatchTimeout)
 		logger.Info("dispatching", "platform", d.platform, "to", d.host, "auth", d.auth, "retries", c.DispatchRetries, "timeout", c.DispatchTimeout)
 	}
 	if dispatcher != nil && c.DispatchTimeout >= c.Grace {
@@ -295,7 +329,10 @@ func (c *serveCmd) serve(ctx context.Context, e *env, hooks *serveHooks) error {
 
 	select {
 	case ev := <-first:
-		servePrintLoad(e.stdout, c.Dir, ev)
+		if c.printTable(e.stdout) {
+			servePrintLoad(&table, c.Dir, ev)
+			e.stdout.Write(table.Bytes())
+		}
 		if store != nil { // the versions this replica serves, fetchable by the others before its first call
 			bctx, cancel := context.WithTimeout(ctx, serveStoreTimeout)
 			if err := eng.StoreBundles(bctx); err != nil {
@@ -331,44 +368,60 @@ func (c *serveCmd) serve(ctx context.Context, e *env, hooks *serveHooks) error {
 	return nil
 }
 
-// serveMaxBudget is the longest answer budget of any platform.
-func serveMaxBudget(tencent time.Duration) time.Duration {
-	d := tencent
-	for _, p := range lplatform.All() {
-		d = max(d, p.Budget)
-	}
-	return d
-}
-
 func (c *serveCmd) logger(w io.Writer) (*slog.Logger, error) {
 	var level slog.Level
 	if err := level.UnmarshalText([]byte(c.LogLevel)); err != nil {
 		return nil, fmt.Errorf("--log-level: %v", err)
 	}
-	opts := &slog.HandlerOptions{Level: level}
+	opts := &slog.HandlerOptions{Level: level, ReplaceAttr: durationText}
 	if c.LogFormat == "text" {
 		return slog.New(slog.NewTextHandler(w, opts)), nil
 	}
 	return slog.New(slog.NewJSONHandler(w, opts)), nil
 }
 
+// printTable says whether the table of the start goes to stdout: always,
+// never, or (auto) when stdout is a terminal, where a person reads it;
+// elsewhere (a container's log, a file) the log lines say the same and a
+// table among them would only be noise.
+func (c *serveCmd) printTable(stdout io.Writer) bool {
+	switch c.StartupTable {
+	case "always":
+		return true
+	case "never":
+		return false
+	}
+	return isTerminal(stdout)
+}
+
+// serveBudgets is the answer budget eng gives each platform, for the log.
+func serveBudgets(eng *runtime.Engine) slog.Attr {
+	var budgets []any
+	for _, p := range lplatform.All() {
+		budgets = append(budgets, slog.Duration(p.Name, eng.Budget(p.Name)))
+	}
+	return slog.Group("budgets", budgets...)
+}
+
+// durationText writes a duration as people read it ("41.25ms", "20s"),
+// as the text handler does, in JSON too, where slog writes nanoseconds.
+func durationText(_ []string, a slog.Attr) slog.Attr {
+	if a.Value.Kind() == slog.KindDuration {
+		a.Value = slog.StringValue(a.Value.Duration().String())
+	}
+	return a
+}
+
 // auth reads the route secrets from the environment (NAME, or a file named
 // by NAME_FILE) and the allow-lists from the flags.
 func (c *serveCmd) auth() (server.Auth, error) {
-	a := server.Auth{EightByEightHeader: c.AuthHeader, AllowRoute: map[string][]netip.Prefix{}}
-	for _, s := range []struct {
-		env string
-		to  *server.Secret
-	}{
-		{"CALLFLOW_8X8_AUTH", &a.EightByEight},
-		{"CALLFLOW_TRIGGER_TOKEN", &a.Trigger},
-		{"CALLFLOW_TENCENT_SECRET", &a.Tencent},
-	} {
-		v, err := serveSecretFromEnv(s.env)
+	a := server.Auth{EightByEightHeader: c.AuthHeader, AllowRoute: map[string][]netip.Prefix{}, Secrets: map[string]server.Secret{}}
+	for _, spec := range serveSecretSpecs() {
+		v, err := serveSecretFromEnv(spec.Env)
 		if err != nil {
 			return a, err
 		}
-		*s.to = server.NewSecret(v)
+		a.Secrets[spec.Name] = server.NewSecret(v)
 	}
 	var err error
 	if a.Allow, err = server.ParsePrefixes(c.Allow); err != nil {
@@ -382,7 +435,34 @@ func (c *serveCmd) auth() (server.Auth, error) {
 			return a, fmt.Errorf("--allow-%s: %v", route, err)
 		}
 	}
+	for _, arg := range c.AllowOn {
+		name, list, _ := strings.Cut(arg, "=")
+		if _, ok := runtime.LookupPlatform(name); !ok {
+			return a, fmt.Errorf("--allow-on %s: no platform %q; the platforms are %s", arg, name, orList(runtime.PlatformNames()))
+		}
+		p, err := server.ParsePrefixes([]string{list})
+		if err != nil {
+			return a, fmt.Errorf("--allow-on %s: %v", arg, err)
+		}
+		a.AllowRoute[name] = append(a.AllowRoute[name], p...)
+	}
 	return a, nil
+}
+
+// serveSecretSpecs are the secrets the platforms' authentication needs,
+// each once (callback and callbot share theirs), in the registry's order.
+func serveSecretSpecs() []platform.SecretSpec {
+	var out []platform.SecretSpec
+	seen := map[string]bool{}
+	for _, d := range runtime.Platforms() {
+		for _, spec := range d.Secrets {
+			if !seen[spec.Name] {
+				seen[spec.Name] = true
+				out = append(out, spec)
+			}
+		}
+	}
+	return out
 }
 
 // serveDispatch is one platform that dispatch is on for, as printed at start.
@@ -667,16 +747,20 @@ func serveURL(addr net.Addr) string {
 	return "http://" + net.JoinHostPort(host, port)
 }
 
-// Help is shown under the flags by `callflow serve --help`.
+// Help is shown under the flags by `callflow serve --help`: the routes and
+// secrets come from the platforms' declarations.
 func (c *serveCmd) Help() string {
-	return `Routes: POST /hooks/tencent[/{flow}], /hooks/tencent/s/{secret}[/{flow}], /hooks/8x8[/{flow}],
-/hooks/callback/{flow}, /hooks/callbot/{flow}; GET /healthz, /readyz, /v1/flows, /v1/status, /metrics.
-
-Secrets come only from the environment, or from a file named by NAME_FILE:
-  CALLFLOW_8X8_AUTH        the httpAuthHeader value 8x8 sends (see --8x8-auth-header)
-  CALLFLOW_TRIGGER_TOKEN   the bearer token of callback and callbot triggers
-  CALLFLOW_TENCENT_SECRET  the secret path segment or header token of tencent webhooks
-  CALLFLOW_SECRET          the key that signs 8x8 resume tokens (or --secret-file)
+	var b strings.Builder
+	b.WriteString("Routes:")
+	for _, d := range runtime.Platforms() {
+		fmt.Fprintf(&b, "\n  %-9s %s", d.AllowHeader(), routePaths(d))
+	}
+	b.WriteString("\n  GET       /healthz, /readyz, /v1/flows, /v1/status, /metrics.\n")
+	b.WriteString("\nSecrets come only from the environment, or from a file named by NAME_FILE:\n")
+	for _, spec := range serveSecretSpecs() {
+		fmt.Fprintf(&b, "  %-24s %s\n", spec.Env, spec.Help)
+	}
+	b.WriteString(`  CALLFLOW_SECRET          the key that signs resume tokens (or --secret-file)
   CALLFLOW_CALLBACK_TOKEN  with --callback-url: the bearer token sent to DataTechLabs
   CALLFLOW_CALLBACK_AUTH   with --callback-url: instead, a header value (see --callback-auth-header)
   CALLFLOW_CALLBOT_API_KEY with --callbot-url: OMICall's API key
@@ -684,7 +768,17 @@ Secrets come only from the environment, or from a file named by NAME_FILE:
 
 SIGHUP rescans the folder. SIGINT or SIGTERM stops accepting, finishes the
 webhooks in flight, and exits 0.
-See docs/server.md.`
+See docs/server.md and docs/platforms.md.`)
+	return b.String()
+}
+
+// routePaths lists d's route paths.
+func routePaths(d *platform.Declaration) string {
+	paths := make([]string, len(d.Routes))
+	for i, r := range d.Routes {
+		paths[i] = r.Path
+	}
+	return strings.Join(paths, ", ")
 }
 
 // lookupClient is the client lookups use. http.DefaultTransport keeps two
