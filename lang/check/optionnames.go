@@ -14,11 +14,13 @@ type OptionWord struct {
 	Block    bool // it opens a nested block of options (contact)
 }
 
-// OptionWords lists the options of a block — "capture", "campaign" or
-// "contact" — sorted by name; nil for any other block.
+// OptionWords lists the options of a block — "capture", "campaign",
+// "contact", "post" or "lookup" (its block form) — sorted by name; nil for
+// any other block.
 func OptionWords(block string) []OptionWord {
 	spec := map[string]map[string]optSpec{
 		"capture": captureOptions, "campaign": campaignOptions, "contact": contactOptions,
+		"post": postOptions, "lookup": lookupBlockOptions,
 	}[block]
 	var out []OptionWord
 	for _, name := range slices.Sorted(maps.Keys(spec)) {

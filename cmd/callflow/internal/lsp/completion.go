@@ -71,14 +71,16 @@ func keywordItems(words []string, meaning map[string]string) protocol.Completion
 	return out
 }
 
-// stepItems are the steps every target of the flow supports.
+// stepItems are the steps every target of the flow supports, in the
+// order lang/platform declares them.
 func (s *server) stepItems(a *analysis) protocol.CompletionItemSlice {
 	ts := targets(a)
 	var words []string
-	for _, st := range []platform.Step{platform.Say, platform.Play, platform.Capture, platform.MakeCall, platform.Agent, platform.IVR,
-		platform.Set, platform.Hangup, platform.Goto, platform.If, platform.Switch, platform.Callback, platform.Campaign,
-		platform.Do, platform.Return} {
-		if !slices.ContainsFunc(ts, func(p *platform.Platform) bool { return !p.Supports(st) }) {
+	for _, p := range platform.All() {
+		for _, st := range p.Steps {
+			if slices.Contains(words, string(st)) || slices.ContainsFunc(ts, func(p *platform.Platform) bool { return !p.Supports(st) }) {
+				continue
+			}
 			words = append(words, string(st))
 		}
 	}
@@ -218,7 +220,7 @@ func contextOf(blocks []string, stmt []plexer.Token) cursorContext {
 		switch inner {
 		case "":
 			return cursorContext{what: wantDecl}
-		case "capture", "campaign", "contact":
+		case "capture", "campaign", "contact", "post", "lookup":
 			return cursorContext{what: wantOption, block: inner}
 		case "switch":
 			return cursorContext{what: wantCase}

@@ -243,7 +243,7 @@ func isNameByte(c byte) bool {
 }
 
 // optionAt is the option whose word is at off, and the block holding it:
-// "capture", "campaign" or "contact".
+// "capture", "campaign", "contact", "post" or "lookup".
 func optionAt(tree *ast.File, off int) (string, *ast.Option) {
 	if tree == nil {
 		return "", nil
@@ -264,6 +264,10 @@ func optionAt(tree *ast.File, off int) (string, *ast.Option) {
 			visit("capture", n.Options)
 		case *ast.Campaign:
 			visit("campaign", n.Options)
+		case *ast.Post:
+			visit("post", n.Options)
+		case *ast.Lookup:
+			visit("lookup", n.Options)
 		}
 	})
 	return block, found

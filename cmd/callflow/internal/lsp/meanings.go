@@ -15,6 +15,7 @@ var stepMeaning = map[string]string{
 	"hangup":   "`hangup` — ends the call.",
 	"goto":     "`goto HANDLER` — continues in another handler; ends this one.",
 	"do":       "`do HANDLER` — runs another handler as a subroutine, then comes back after this step when it returns.",
+	"post":     "`post URL { json …  into VAR  else … }` — sends JSON to URL, keeping the answer in VAR if asked.",
 	"return":   "`return` — ends a handler run with `do` and goes back to the step after the `do`.",
 	"if":       "`if COND { … } else if COND { … } else { … }` — runs the first block whose condition holds.",
 	"switch":   "`switch EXPR { case V { … } else { … } }` — runs the case equal to the value.",
@@ -50,6 +51,18 @@ var optionMeaning = map[string]map[string]string{
 		"auto_pause": "A flag, written alone.",
 		"contact":    "`contact PHONE { email …  code …  vars … }` — one contact; may repeat.",
 		"contacts":   "A list of maps with `phone`, `email`, `code`, `vars`; may repeat.",
+	},
+	"post": {
+		"json":    "The body, sent as JSON: a map. Default: an empty object.",
+		"header":  "`header NAME VALUE` — an HTTP header; may repeat; the one place a secret may stand.",
+		"timeout": "How long the post may take, within the platform's answer budget.",
+		"into":    "A variable that keeps the answer (needs `else`).",
+		"else":    "The value kept when the post fails or times out.",
+	},
+	"lookup": {
+		"header":  "`header NAME VALUE` — an HTTP header; may repeat; the one place a secret may stand.",
+		"timeout": "How long the lookup may take, within the platform's answer budget.",
+		"else":    "The value used when the lookup fails, times out or answers bad JSON. Required.",
 	},
 	"contact": {
 		"email": "The contact's e-mail address (text).",
