@@ -164,7 +164,7 @@ func (s *server) DidClose(ctx context.Context, p *protocol.DidCloseTextDocumentP
 	s.diags.closed(p.TextDocument.URI)
 	if d != nil {
 		for _, o := range s.docs.partners(d) {
-			s.diags.schedule(o.uri)
+			s.recheck(o)
 		}
 	}
 	return nil
@@ -174,8 +174,17 @@ func (s *server) DidClose(ctx context.Context, p *protocol.DidCloseTextDocumentP
 func (s *server) changed(d *document) {
 	s.diags.schedule(d.uri)
 	for _, o := range s.docs.partners(d) {
-		s.diags.schedule(o.uri)
+		s.recheck(o)
 	}
+}
+
+// recheck checks an open document again although its text is the same:
+// something it reads changed. The analysis is kept with the document, so
+// a fresh copy of the document stands for it.
+func (s *server) recheck(d *document) {
+	fresh := newDocument(d.uri, d.version, d.file.Src)
+	s.docs.put(fresh)
+	s.diags.schedule(fresh.uri)
 }
 
 // doc returns the open document at u, or nil: requests on a document the
@@ -194,9 +203,7 @@ func (s *server) DidChangeWatchedFiles(ctx context.Context, p *protocol.DidChang
 	}
 	for dir := range dirs {
 		for _, d := range s.docs.inDir(dir) {
-			d2 := newDocument(d.uri, d.version, d.file.Src) // a new analysis: the folder changed
-			s.docs.put(d2)
-			s.diags.schedule(d2.uri)
+			s.recheck(d)
 		}
 	}
 	return nil

@@ -407,3 +407,35 @@ func TestWatchedTableFile(t *testing.T) {
 		}
 	}
 }
+
+// A flow and its test file are checked together: a change to the flow
+// that breaks its tests shows in the open test file at once.
+func TestPartnerDiagnostics(t *testing.T) {
+	c := newClient(t, supportFiles(t))
+	c.initialize(false)
+	c.open("support.flow")
+	c.open("support_test.flow")
+	c.diagnosticsFor("support.flow", 1)
+	if got := string(c.diagnosticsFor("support_test.flow", 1)); !strings.Contains(got, `"diagnostics":[]`) {
+		t.Fatalf("the shipped tests do not check clean: %s", got)
+	}
+	c.mu.Lock()
+	before := len(c.diags[c.uri("support_test.flow")])
+	c.mu.Unlock()
+	text := strings.ReplaceAll(shipped(t, "support.flow"), "choice", "pick")
+	c.change("support.flow", 2, text)
+	deadline := time.After(wait)
+	for {
+		c.mu.Lock()
+		list := c.diags[c.uri("support_test.flow")]
+		c.mu.Unlock()
+		if len(list) > before && strings.Contains(string(list[len(list)-1]), "choice") {
+			return
+		}
+		select {
+		case <-c.notified:
+		case <-deadline:
+			t.Fatalf("the test file's diagnostics did not follow the flow: %s", list[len(list)-1])
+		}
+	}
+}
