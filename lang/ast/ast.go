@@ -31,6 +31,9 @@ type File struct {
 	VerAt    source.Span // the version number, when written
 	Decls    []Decl      // declarations in source order
 	Comments []*Comment  // every comment, in source order
+	// Partial says syntax errors left parts of the source out of the
+	// tree: what is absent (a hangup, a goto) may have been written.
+	Partial bool
 }
 
 // Comment is a `#` comment; Text includes the `#`.

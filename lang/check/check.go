@@ -83,6 +83,7 @@ var stages = []struct {
 	{"steps", (*checker).checkSteps},
 	{"graph", (*checker).checkGraph},
 	{"tests", (*checker).checkTests},
+	{"partial", (*checker).quietPartial},
 	// suppress runs last, over everything found above.
 	{"suppress", (*checker).suppress},
 }
@@ -118,4 +119,30 @@ func (c *checker) checkVersion() {
 		c.report(diag.Errorf(diag.BadVersion, c.u.Main.VerAt, "language version %d is not supported", v).
 			Do("This callflow understands version 1: write `flow %s` without a version.", c.u.Main.Flow.Name))
 	}
+}
+
+// quietPartial drops the warnings of a flow whose files had syntax errors:
+// a warning about what is absent (no hangup, nothing reaching a handler)
+// may be about what the parser left out. Errors stay: they are about what
+// is there.
+func (c *checker) quietPartial() {
+	if !c.partial() {
+		return
+	}
+	kept := c.diags[:0]
+	for _, d := range c.diags {
+		if d.Severity == diag.Error {
+			kept = append(kept, d)
+		}
+	}
+	c.diags = kept
+}
+
+func (c *checker) partial() bool {
+	for _, f := range append([]*ast.File{c.u.Main}, c.u.Tests...) {
+		if f.Partial {
+			return true
+		}
+	}
+	return false
 }

@@ -1,0 +1,261 @@
+package parser
+
+import (
+	"errors"
+
+	"github.com/alecthomas/participle/v2"
+	plexer "github.com/alecthomas/participle/v2/lexer"
+
+	"github.com/callflow/callflow/lang/diag"
+	g "github.com/callflow/callflow/lang/internal/grammar"
+	"github.com/callflow/callflow/lang/lexer"
+	"github.com/callflow/callflow/lang/source"
+)
+
+// MaxSyntaxErrors is how many syntax errors one file reports; past it the
+// parser stops, as a file that broken is not worth reading on.
+const MaxSyntaxErrors = 100
+
+// parts parses a file statement by statement, so a syntax error costs the
+// statement it is in: the file is split at top-level newlines and `;` (the
+// tokens are balanced, so a block stays whole), each declaration is parsed
+// on its own, and a handler or test whose body does not parse is parsed
+// again one body statement at a time.
+type parts struct {
+	f     *source.File
+	diags diag.Diagnostics
+}
+
+// file parses toks, balanced and without comments, into the grammar's
+// File; nil when the header does not parse.
+func (p *parts) file(toks []plexer.Token) *g.File {
+	stmts := statements(toks)
+	gf := &g.File{}
+	headerOK := false
+	if len(stmts) > 0 && stmts[0][0].Value == "flow" {
+		h, err := parseTokens(g.HeaderParser, stmts[0])
+		if err != nil {
+			p.fail(err, stmts[0], "")
+		} else {
+			gf.Flow, gf.Version, headerOK = h.Flow, h.Version, true
+		}
+		stmts = stmts[1:]
+	} else {
+		// The error the header's grammar gives, from the file's start.
+		_, err := parseTokens(g.HeaderParser, toks)
+		p.report(err)
+	}
+	for _, s := range stmts {
+		if p.full() {
+			break
+		}
+		gf.Decls = append(gf.Decls, p.decls(s)...)
+	}
+	if !headerOK {
+		return nil
+	}
+	return gf
+}
+
+func (p *parts) full() bool { return len(p.diags) >= MaxSyntaxErrors }
+
+// fail reports the error a statement failed with, unless it lies at or
+// after a bracket balance added: that bracket's diagnostic says it all,
+// and the statement around it cannot be kept (its text lacks the bracket).
+func (p *parts) fail(err error, stmt []plexer.Token, first string) {
+	var pe participle.Error
+	if errors.As(err, &pe) {
+		for _, t := range stmt {
+			if t.Type == lexer.Mended && pe.Position().Offset >= t.Pos.Offset {
+				return
+			}
+		}
+	}
+	if p.full() {
+		return
+	}
+	var ute *participle.UnexpectedTokenError
+	if !errors.As(err, &ute) || expectation(ute) != "" {
+		p.report(err)
+		return
+	}
+	// The statement parsed no further than a token that cannot follow
+	// it: what was wanted is the statement's end, or at its first
+	// token, a statement.
+	expect := `end of line or ";"`
+	if ute.Unexpected.Pos.Offset == stmt[0].Pos.Offset {
+		expect = first
+	}
+	p.diags = append(p.diags, unexpected(p.f, ute.Unexpected, expect))
+}
+
+func (p *parts) report(err error) {
+	if err == nil || p.full() {
+		return
+	}
+	p.diags = append(p.diags, syntaxError(p.f, err))
+	if p.full() {
+		p.diags = append(p.diags, diag.Errorf(diag.Syntax, p.diags[len(p.diags)-1].Subject, "too many syntax errors; the rest of the file is not read").
+			Do("Fix the errors above first."))
+	}
+}
+
+// decls parses one top-level statement.
+func (p *parts) decls(s []plexer.Token) []*g.Decl {
+	ds, err := parseTokens(g.DeclsParser, s)
+	if err == nil {
+		return ds.Decls
+	}
+	before := len(p.diags)
+	var out []*g.Decl
+	switch s[0].Value {
+	case "handler":
+		out = p.handler(s)
+	case "test":
+		out = p.test(s)
+	}
+	if len(p.diags) == before {
+		// Nothing recovered, or the pieces parse alone and the
+		// error lies between them: report the declaration's own.
+		p.fail(err, s, "a declaration")
+	}
+	return out
+}
+
+// handler recovers `handler NAME { … }`: the steps that parse are kept.
+func (p *parts) handler(s []plexer.Token) []*g.Decl {
+	end, ok := body(s, lexer.Ident)
+	if !ok {
+		return nil
+	}
+	var steps []*g.Step
+	for _, st := range statements(s[3:end]) {
+		if p.full() {
+			break
+		}
+		if parsed, err := parseTokens(g.StepsParser, st); err != nil {
+			p.fail(err, st, "a step")
+		} else {
+			steps = append(steps, parsed.Steps...)
+		}
+	}
+	h := &g.Handler{
+		Name: &g.Ident{Pos: s[1].Pos, Name: s[1].Value},
+		Body: &g.Block{Pos: s[2].Pos, Steps: steps, Close: &g.Brace{Pos: s[end].Pos, V: "}"}},
+	}
+	return append([]*g.Decl{{Pos: s[0].Pos, Handler: h}}, p.rest(s[end+1:])...)
+}
+
+// test recovers `test "NAME" { … }`: the statements that parse are kept.
+func (p *parts) test(s []plexer.Token) []*g.Decl {
+	end, ok := body(s, lexer.String)
+	if !ok {
+		return nil
+	}
+	var stmts []*g.TestStmt
+	for _, st := range statements(s[3:end]) {
+		if p.full() {
+			break
+		}
+		if parsed, err := parseTokens(g.TestStmtsParser, st); err != nil {
+			p.fail(err, st, "a test statement")
+		} else {
+			stmts = append(stmts, parsed.Stmts...)
+		}
+	}
+	t := &g.Test{Name: &g.Str{Pos: s[1].Pos, Value: s[1].Value}, Stmts: stmts, Close: &g.Brace{Pos: s[end].Pos, V: "}"}}
+	return append([]*g.Decl{{Pos: s[0].Pos, Test: t}}, p.rest(s[end+1:])...)
+}
+
+// rest parses what follows a recovered block on its line.
+func (p *parts) rest(s []plexer.Token) []*g.Decl {
+	if len(s) == 0 || s[0].Type == lexer.Newline || s[0].Value == ";" {
+		return nil
+	}
+	return p.decls(s)
+}
+
+// body checks that s is KEYWORD NAME { … } with NAME of the given token
+// type, and returns the index of the closing brace.
+func body(s []plexer.Token, name plexer.TokenType) (int, bool) {
+	if len(s) < 4 || s[1].Type != name || s[2].Value != "{" {
+		return 0, false
+	}
+	depth := 0
+	for i := 2; i < len(s); i++ {
+		switch {
+		case opens(s[i]):
+			depth++
+		case closes(s[i]):
+			if depth--; depth == 0 {
+				return i, s[i].Value == "}"
+			}
+		}
+	}
+	return 0, false
+}
+
+// statements splits balanced tokens at newlines and `;` outside brackets.
+// Each statement starts with a token that is neither and keeps its
+// terminator, so it parses as it would in place.
+func statements(toks []plexer.Token) [][]plexer.Token {
+	var out [][]plexer.Token
+	depth, start := 0, -1
+	for i, t := range toks {
+		sep := t.Type == lexer.Newline || t.Type == lexer.Punct && t.Value == ";"
+		switch {
+		case t.EOF():
+			if start >= 0 {
+				out = append(out, toks[start:i])
+			}
+			return out
+		case start < 0 && !sep:
+			start = i
+		}
+		switch {
+		case opens(t):
+			depth++
+		case closes(t):
+			depth--
+		}
+		if sep && depth == 0 && start >= 0 {
+			out = append(out, toks[start:i+1])
+			start = -1
+		}
+	}
+	if start >= 0 {
+		out = append(out, toks[start:])
+	}
+	return out
+}
+
+// parseTokens runs one of the grammar's parsers over toks, which end
+// there: the parser sees the end of the file after them.
+func parseTokens[T any](parser *participle.Parser[T], toks []plexer.Token) (*T, error) {
+	end := plexer.Position{}
+	if n := len(toks); n > 0 {
+		last := toks[n-1]
+		end = last.Pos
+		end.Offset += len(last.Value)
+	}
+	peek, err := plexer.Upgrade(&replay{toks: toks, eof: plexer.EOFToken(end)})
+	if err != nil {
+		return nil, err
+	}
+	return parser.ParseFromLexer(peek)
+}
+
+// replay is a participle lexer over tokens already lexed, then EOF.
+type replay struct {
+	toks []plexer.Token
+	eof  plexer.Token
+	i    int
+}
+
+func (r *replay) Next() (plexer.Token, error) {
+	if r.i == len(r.toks) {
+		return r.eof, nil
+	}
+	r.i++
+	return r.toks[r.i-1], nil
+}
