@@ -27,13 +27,14 @@ type Press struct {
 	Digits *Expr
 }
 
-// Expect is `expect KIND [ARGS] [from EXPR] [record] [legs]`, or
+// Expect is `expect KIND [ARGS] [FIELDS] [from EXPR] [record] [legs]`, or
 // `expect var NAME == EXPR` when Var is set.
 type Expect struct {
 	Base
 	Kind   *Ident // say, play, capture, makeCall, agent, ivr, hangup, callback, campaign, json, var
 	Var    *Ident // for `expect var`
 	Args   []*Expr
+	Fields *Expr // campaign: a map of the fields to match after the name; nil when absent
 	From   *Expr
 	Record bool
 	Legs   []*Leg

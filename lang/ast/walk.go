@@ -161,6 +161,7 @@ func walkTestStmt(v Visitor, n Node) bool {
 		Walk(v, n.Kind)
 		Walk(v, n.Var)
 		walkList(v, n.Args)
+		Walk(v, n.Fields)
 		Walk(v, n.From)
 		walkList(v, n.Legs)
 	default:

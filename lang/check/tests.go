@@ -11,7 +11,7 @@ import (
 	"github.com/callflow/callflow/lang/platform"
 )
 
-var expectKinds = []string{"say", "play", "capture", "makeCall", "agent", "ivr", "hangup", "callback", "campaign", "nothing", "json", "var"}
+var expectKinds = []string{"say", "play", "capture", "makeCall", "agent", "ivr", "hangup", "callback", "campaign", "keep", "nothing", "json", "var"}
 
 // checkTests checks test blocks in the flow file and its test files: test
 // files hold only tests of this flow, calls use a platform the flow compiles
@@ -39,18 +39,34 @@ func (c *checker) checkTests() {
 }
 
 func (c *checker) test(t *ast.Test) {
+	called := "" // the platform of the latest call
 	for _, s := range t.Stmts {
 		switch s := s.(type) {
 		case *ast.Call:
 			c.testCall(s)
+			called = s.Platform.Name
 		case *ast.Given:
 			c.given(s)
 		case *ast.Press:
 			c.expect(s.Digits, wantString, "press")
 		case *ast.Expect:
 			c.testExpect(s)
+			c.expectOnPlatform(s, called)
 		}
 	}
+}
+
+// expectOnPlatform reports an expect that means nothing on the platform of
+// the test's latest call: `expect keep` where the end of a handler does not
+// keep a bound route.
+func (c *checker) expectOnPlatform(s *ast.Expect, called string) {
+	p, ok := platform.Lookup(called)
+	if !ok || s.Kind.Name != "keep" || p.KeepsBound {
+		return
+	}
+	where := platform.KeepingBound()
+	c.report(diag.Errorf(diag.Unsupported, s.Kind.At, "expect keep: a call on %s has no bound route to keep", called).
+		Do("Keeping the number's bound route happens only on %s; on %s expect what the handler does instead.", strings.Join(where, ", "), called))
 }
 
 func (c *checker) testCall(s *ast.Call) {
@@ -100,12 +116,48 @@ func (c *checker) testExpect(s *ast.Expect) {
 		}
 		return
 	}
-	for _, a := range s.Args {
-		c.compile(a)
+	for i, a := range s.Args {
+		cx := c.compile(a)
+		if i == 0 && s.Kind.Name == "json" {
+			c.expectJSONArg(a, cx)
+		}
 	}
+	if s.Kind.Name == "json" && len(s.Args) == 0 {
+		c.report(diag.Errorf(diag.Syntax, s.Kind.At, "expect json needs a golden file's name or the JSON the reply holds").
+			Do(`Write expect json "FILE.json", or expect json {…} with the fields the reply must hold.`))
+	}
+	c.expectFields(s)
 	c.compile(s.From)
 	for _, l := range s.Legs {
+		if l.Name.Name != "A" && l.Name.Name != "B" {
+			c.report(diag.Errorf(diag.Syntax, l.Name.At, "a callback has no leg %q", l.Name.Name).
+				Do("Name leg A or leg B."))
+		}
 		c.compile(l.To)
 		c.compile(l.From)
 	}
+}
+
+// expectFields checks the fields map after an expected step's name: only
+// `expect campaign "NAME" {…}` has one.
+func (c *checker) expectFields(s *ast.Expect) {
+	if s.Fields == nil {
+		return
+	}
+	if s.Kind.Name != "campaign" {
+		c.report(diag.Errorf(diag.Syntax, s.Fields.At, "expect %s takes no fields", s.Kind.Name).
+			Do("Only expect campaign takes a map of fields after its name; write one value after expect %s.", s.Kind.Name))
+		return
+	}
+	c.expect(s.Fields, wantMap, "the campaign's fields")
+}
+
+// expectJSONArg reports an `expect json` value that is neither a golden
+// file's name (a string) nor the JSON the reply holds (a map or list).
+func (c *checker) expectJSONArg(x *ast.Expr, cx *exprs.Compiled) {
+	if cx == nil || cx.Type == nil || fits(cx.Type, wantString) || fits(cx.Type, wantMap) || fits(cx.Type, wantList) {
+		return
+	}
+	c.report(diag.Errorf(diag.TypeMismatch, x.At, "expect json takes a golden file's name or a map or list, but this is %s", typeName(cx.Type)).
+		Do(`Write expect json "FILE.json", or expect json {…} with the fields the reply must hold.`))
 }

@@ -720,6 +720,9 @@ func (p *printer) testStmt(s ast.TestStmt, indent int) {
 		if len(s.Args) > 0 {
 			p.text(" ", exprList(s.Args))
 		}
+		if s.Fields != nil {
+			p.text(" ", expr(s.Fields))
+		}
 		if s.From != nil {
 			p.text(" from ", s.From.Text)
 		}

@@ -36,7 +36,11 @@ type Platform struct {
 	Name    string
 	Vendor  string // what the platform is, for messages
 	Trigger bool   // a trigger API (callback, callbot) rather than a phone webhook
-	Steps   []Step // what a handler may contain
+	// KeepsBound is true where reaching the end of a handler keeps the
+	// route the called number is bound to (tencent's agent or IVR), so a
+	// test may `expect keep`.
+	KeepsBound bool
+	Steps      []Step // what a handler may contain
 
 	// Budget is the default time the runtime has to answer a webhook, lookups
 	// included; MaxBudget is the most an operator may configure.
@@ -76,7 +80,7 @@ var control = []Step{Set, Goto, If, Switch}
 
 var all = []*Platform{
 	{
-		Name: "tencent", Vendor: "Tencent Cloud Contact Center inbound routing",
+		Name: "tencent", Vendor: "Tencent Cloud Contact Center inbound routing", KeepsBound: true,
 		Steps:  append([]Step{Agent, IVR, Hangup}, control...),
 		Budget: 3 * time.Second, MaxBudget: 4500 * time.Millisecond,
 		Limits: Limits{IDs: [2]int64{1, 0}}, // OverrideAIAgentId and OverrideIvrId are positive
@@ -146,6 +150,18 @@ func MustLookup(name string) *Platform {
 		panic("lang/platform does not declare " + name)
 	}
 	return p
+}
+
+// KeepingBound lists the platforms where the end of a handler keeps the
+// number's bound route (Platform.KeepsBound).
+func KeepingBound() []string {
+	var out []string
+	for _, p := range all {
+		if p.KeepsBound {
+			out = append(out, p.Name)
+		}
+	}
+	return out
 }
 
 // Supporting lists the platforms that can express step s.

@@ -1,14 +1,8 @@
 package flowtest
 
 import (
-	"bytes"
-	"encoding/json"
-	"errors"
 	"fmt"
-	"io/fs"
-	"path"
 	"reflect"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -41,6 +35,7 @@ func (t *tester) expect(s *ast.Expect) *Failure {
 		return fail("expect %s: %v", kind, err)
 	}
 	acts := t.actions()
+	t.why = ""
 	for i := t.matched; i < len(acts); i++ {
 		if match(acts[i]) {
 			t.matched, t.prev = i+1, describeAction(acts[i], t.captureVar())
@@ -51,7 +46,11 @@ func (t *tester) expect(s *ast.Expect) *Failure {
 	if t.prev != "" {
 		msg += " after " + t.prev
 	}
-	return fail("%s, got %s", msg, describeActions(acts, t.captureVar()))
+	msg += ", got " + describeActions(acts, t.captureVar())
+	if t.why != "" {
+		msg += " (" + t.why + ")"
+	}
+	return fail("%s", msg)
 }
 
 // matcher returns what matches the expected step, and the step as text.
@@ -71,7 +70,9 @@ func (t *tester) matcher(s *ast.Expect) (func(platform.Action) bool, string, err
 		return exprs.Text(v), true, err
 	}
 	switch kind {
-	case "say", "play", "campaign":
+	case "campaign":
+		return t.campaignMatcher(s)
+	case "say", "play":
 		want, ok, err := textArg()
 		if err != nil {
 			return nil, "", err
@@ -93,11 +94,6 @@ func (t *tester) matcher(s *ast.Expect) (func(platform.Action) bool, string, err
 					return false
 				}
 				got = a.URL
-			case platform.Campaign:
-				if kind != "campaign" {
-					return false
-				}
-				got = a.Name
 			default:
 				return false
 			}
@@ -165,6 +161,8 @@ func (t *tester) matcher(s *ast.Expect) (func(platform.Action) bool, string, err
 		}, desc, nil
 	case "hangup":
 		return func(a platform.Action) bool { _, ok := a.(platform.Hangup); return ok }, "hangup", nil
+	case "keep":
+		return func(a platform.Action) bool { _, ok := a.(platform.KeepBound); return ok }, "keep", nil
 	case "callback":
 		type leg struct {
 			name     string
@@ -199,7 +197,12 @@ func (t *tester) matcher(s *ast.Expect) (func(platform.Action) bool, string, err
 				if l.name == "B" {
 					got = cb.B
 				}
-				if got.To != l.to || (l.hasFrom && got.From != l.from) {
+				switch {
+				case got.To != l.to:
+					t.why = fmt.Sprintf("leg %s to: want %q, got %q", l.name, l.to, got.To)
+					return false
+				case l.hasFrom && got.From != l.from:
+					t.why = fmt.Sprintf("leg %s from: want %q, got %q", l.name, l.from, got.From)
 					return false
 				}
 			}
@@ -232,147 +235,6 @@ func (t *tester) expectVar(s *ast.Expect) *Failure {
 		return &Failure{At: s.At, Msg: fmt.Sprintf("expected %s, got %s", desc, formatValue(got))}
 	}
 	return nil
-}
-
-func (t *tester) expectJSON(s *ast.Expect) *Failure {
-	fail := func(format string, args ...any) *Failure {
-		return &Failure{At: s.At, Msg: fmt.Sprintf(format, args...)}
-	}
-	if len(s.Args) == 0 {
-		return fail("expect json: name the golden file")
-	}
-	name, err := t.env.text(s.Args[0])
-	if err != nil {
-		return fail("expect json: %v", err)
-	}
-	file := path.Join(path.Dir(t.file.Name), name)
-	body := t.last.Reply.Body
-	got := "no body (HTTP " + strconv.Itoa(t.last.Reply.Status) + ")"
-	if len(body) > 0 {
-		var b bytes.Buffer
-		if json.Compact(&b, body) == nil {
-			got = b.String()
-		} else {
-			got = string(body)
-		}
-	}
-	golden, err := fs.ReadFile(t.cfg.fsys, file)
-	if err != nil {
-		return fail("expect json: cannot read %q beside %s: %v; the reply is %s", name, path.Base(t.file.Name), unwrapPath(err), got)
-	}
-	if len(bytes.TrimSpace(golden)) == 0 && len(body) == 0 {
-		return nil // an empty golden file is a reply without a body
-	}
-	var want, have any
-	if err := json.Unmarshal(golden, &want); err != nil {
-		return fail("expect json: %q is not JSON: %v", name, err)
-	}
-	if len(body) == 0 {
-		return fail("expected json %q, got %s", name, got)
-	}
-	if err := json.Unmarshal(body, &have); err != nil {
-		return fail("expected json %q, got %s (not JSON: %v)", name, got, err)
-	}
-	opaqueToken(want, have)
-	if where := diff("", want, have); where != "" {
-		return fail("expected json %q, got %s (%s)", name, got, where)
-	}
-	return nil
-}
-
-// unwrapPath drops the path an fs error repeats.
-func unwrapPath(err error) error {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	return err
-}
-
-// opaqueToken makes the 8x8 clientActionId count for its presence only: it
-// is a signed token naming the flow's version, which changes with every
-// edit of the flow or its tests.
-func opaqueToken(want, have any) {
-	w, ok1 := want.(map[string]any)
-	h, ok2 := have.(map[string]any)
-	if !ok1 || !ok2 {
-		return
-	}
-	_, wok := w["clientActionId"].(string)
-	_, hok := h["clientActionId"].(string)
-	if wok && hok {
-		w["clientActionId"], h["clientActionId"] = "", ""
-	}
-}
-
-// diff describes the first difference between two JSON values, "" when
-// they are equal.
-func diff(at string, want, have any) string {
-	name := at
-	if name == "" {
-		name = "the reply"
-	}
-	switch w := want.(type) {
-	case map[string]any:
-		h, ok := have.(map[string]any)
-		if !ok {
-			return fmt.Sprintf("%s is %s, want an object", name, compact(have))
-		}
-		keys := make([]string, 0, len(w)+len(h))
-		for k := range w {
-			keys = append(keys, k)
-		}
-		for k := range h {
-			if _, ok := w[k]; !ok {
-				keys = append(keys, k)
-			}
-		}
-		slices.Sort(keys)
-		for _, k := range keys {
-			sub := k
-			if at != "" {
-				sub = at + "." + k
-			}
-			wv, wok := w[k]
-			hv, hok := h[k]
-			switch {
-			case !hok:
-				return fmt.Sprintf("%s is missing, want %s", sub, compact(wv))
-			case !wok:
-				return fmt.Sprintf("%s is %s, want no such field", sub, compact(hv))
-			}
-			if d := diff(sub, wv, hv); d != "" {
-				return d
-			}
-		}
-		return ""
-	case []any:
-		h, ok := have.([]any)
-		if !ok {
-			return fmt.Sprintf("%s is %s, want a list", name, compact(have))
-		}
-		for i := range min(len(w), len(h)) {
-			if d := diff(fmt.Sprintf("%s[%d]", at, i), w[i], h[i]); d != "" {
-				return d
-			}
-		}
-		if len(w) != len(h) {
-			return fmt.Sprintf("%s has %d items, want %d", name, len(h), len(w))
-		}
-		return ""
-	}
-	if !reflect.DeepEqual(want, have) {
-		return fmt.Sprintf("%s is %s, want %s", name, compact(have), compact(want))
-	}
-	return ""
-}
-
-func compact(v any) string {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return fmt.Sprint(v)
-	}
-	return string(b)
 }
 
 // describeActions lists actions compactly on one line; captureVar names
@@ -409,7 +271,7 @@ func describeAction(a platform.Action, captureVar string) string {
 	case platform.Hangup:
 		return "hangup"
 	case platform.KeepBound:
-		return "keep the bound route"
+		return "keep"
 	case platform.Callback:
 		return fmt.Sprintf("callback leg A to %q from %q leg B to %q from %q", a.A.To, a.A.From, a.B.To, a.B.From)
 	case platform.Campaign:

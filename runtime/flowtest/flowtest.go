@@ -3,7 +3,10 @@
 //
 // Each test runs on a fresh runtime.Engine holding the whole program. A
 // `call` builds a real-shaped webhook with the platform adapter's Webhook
-// and serves it; `press` answers the pending capture with the 8x8
+// and serves it, routed as the server routes it (by the called number when
+// the flow declares numbers); `press` is one try at the pending capture,
+// judged first as the platform judges it (the adapter's platform.Keypad),
+// and answered, when the platform would post, with the 8x8
 // ACTION_COMPLETED webhook carrying the previous reply's clientActionId;
 // `expect` checks the neutral actions, the session variables or the platform
 // JSON of the latest reply. Lookups are never fetched: a `given` stubs them,
@@ -42,9 +45,11 @@ var DefaultTime = time.Date(2026, 1, 5, 10, 0, 0, 0, time.FixedZone("+08:00", 8*
 type Option func(*config)
 
 type config struct {
-	fsys fs.FS
-	run  *regexp.Regexp
-	now  time.Time
+	fsys    fs.FS
+	run     *regexp.Regexp
+	now     time.Time
+	update  func(name string, data []byte) error
+	updated []string // golden files update wrote, in the order written
 }
 
 // WithFS sets the file system golden files (`expect json "FILE"`) are read
@@ -58,10 +63,21 @@ func WithRun(re *regexp.Regexp) Option { return func(c *config) { c.run = re } }
 // WithTime sets the time of calls without `at` (default DefaultTime).
 func WithTime(t time.Time) Option { return func(c *config) { c.now = t } }
 
+// WithUpdate makes `expect json "FILE"` write the reply to FILE, through
+// write, when FILE is missing or differs from the reply, instead of failing
+// the test: `callflow test --update`. name is the file's name in the
+// WithFS file system. The reply is written as JSON indented by two spaces
+// (an empty file for a reply without a body). Inline `expect json {…}` is
+// never rewritten.
+func WithUpdate(write func(name string, data []byte) error) Option {
+	return func(c *config) { c.update = write }
+}
+
 // Report is the outcome of a run.
 type Report struct {
 	Tests    []Result       // in flow order, then source order
 	Coverage []FlowCoverage // one per flow of the program, by flow name
+	Updated  []string       // golden files WithUpdate wrote, by their names in the WithFS file system
 }
 
 // Result is the outcome of one test.
@@ -137,7 +153,7 @@ func Run(ctx context.Context, prog *ir.Program, opts ...Option) Report {
 					continue
 				}
 				if ctx.Err() != nil {
-					rep.Coverage = cov.report()
+					rep.Coverage, rep.Updated = cov.report(), cfg.updated
 					return rep
 				}
 				start := time.Now()
@@ -146,7 +162,7 @@ func Run(ctx context.Context, prog *ir.Program, opts ...Option) Report {
 			}
 		}
 	}
-	rep.Coverage = cov.report()
+	rep.Coverage, rep.Updated = cov.report(), cfg.updated
 	return rep
 }
 

@@ -284,7 +284,7 @@ test "missing" {
 		t.Errorf("menu: %v", r.Failure)
 	}
 	r := result(t, rep, "wrong")
-	if r.Passed() || !strings.Contains(r.Failure.Msg, `callflow[0].params.destination is "+6587654321", want "+6500000000"`) {
+	if r.Passed() || !strings.Contains(r.Failure.Msg, `(callflow[0].params.destination: want "+6500000000", got "+6587654321")`) {
 		t.Errorf("wrong: %v", r.Failure)
 	}
 	r = result(t, rep, "missing")

@@ -65,6 +65,13 @@ type tester struct {
 	last    *runtime.Result // the reply to the latest webhook
 	matched int             // actions of last.Response an expect has matched: later expects look after them
 	prev    string          // the action matched last, for messages
+	why     string          // how the nearest action differed from the expected one, for messages
+
+	// failed counts the tries the platform itself judged failed since
+	// last (platform.Keypad); again is what it did meanwhile: the
+	// capture's failure message and the prompt again. nil after a webhook.
+	failed int
+	again  []platform.Action
 }
 
 // callState is a call a test started.
@@ -75,6 +82,7 @@ type callState struct {
 	caller   string
 	callee   string
 	at       time.Time
+	route    string // the flow named in the webhook's URL; "" routes by the called number
 }
 
 // webhook is a webhook waiting to be sent.
@@ -172,7 +180,7 @@ func (t *tester) call(s *ast.Call) *Failure {
 	}
 	t.calls++
 	c := &callState{platform: ad.Name(), ad: ad, session: sessionID(t.flow.Name, t.name, t.calls),
-		caller: from, callee: to, at: at}
+		caller: from, callee: to, at: at, route: t.route(ad.Name())}
 	w := platform.Call{Session: c.session, Caller: from, Callee: to, At: at, Data: data}
 	if c.platform == tencent.Name {
 		// Tencent has no data: it names the route the number is bound to,
@@ -223,15 +231,38 @@ func (t *tester) press(s *ast.Press) *Failure {
 	if _, ok := t.pendingCapture(); !ok {
 		return fail("no capture is waiting for digits; the last reply holds %s", describeActions(t.actions(), t.captureVar()))
 	}
-	token := clientActionID(t.last)
-	w := platform.Call{Session: t.cur.session, Caller: t.cur.caller, Callee: t.cur.callee, At: t.cur.at, Resume: token}
-	if digits == "" {
-		w.NoInput = true // nothing entered before the timeout: dtmf null
-	} else {
-		w.Digits = &digits
+	kp, ok := t.cur.ad.(platform.Keypad)
+	if !ok {
+		return fail("%s collects no digits", t.cur.platform)
 	}
+	entry, err := kp.Press(t.last.Reply.Body, t.failed, digits)
+	if err != nil {
+		return fail("%v", err)
+	}
+	if !entry.Post {
+		// The platform judged the try failed and prompts again itself:
+		// no webhook; expects see its failure message and the prompt.
+		t.failed++
+		t.again, t.matched, t.prev = t.platformRetry(entry.Says), 0, ""
+		return nil
+	}
+	token := clientActionID(t.last)
+	w := platform.Call{Session: t.cur.session, Caller: t.cur.caller, Callee: t.cur.callee, At: t.cur.at, Resume: token,
+		Digits: entry.Digits, NoInput: entry.Digits == nil}
 	t.pending = &webhook{at: s.At, what: "press", call: w}
 	return nil
+}
+
+// platformRetry is what a platform does when it judges a try failed with
+// tries left: it says says, if anything, in the capture's voice, and
+// prompts again.
+func (t *tester) platformRetry(says string) []platform.Action {
+	acts := t.last.Response.Actions
+	c := acts[len(acts)-1].(platform.Capture) // pendingCapture made sure
+	if says == "" {
+		return []platform.Action{c}
+	}
+	return []platform.Action{platform.Say{Text: says, Voice: c.Voice, Speed: c.Speed}, c}
 }
 
 // clientActionID is the resume token the last reply carries.
@@ -259,12 +290,15 @@ func (t *tester) flush() *Failure {
 	if err != nil {
 		return &Failure{At: w.at, Msg: fmt.Sprintf("%s: cannot build the webhook: %v", w.what, err)}
 	}
-	res, err := t.eng.Serve(t.ctx, &runtime.Request{Platform: t.cur.platform, Flow: t.flow.Name, Body: body,
+	res, err := t.eng.Serve(t.ctx, &runtime.Request{Platform: t.cur.platform, Flow: t.cur.route, Body: body,
 		Now: t.cur.at, Given: maps.Clone(t.given), Trace: true})
+	if fail := t.routed(w, res, err); fail != nil {
+		return fail
+	}
 	if res != nil {
 		t.cov.record(t.flow, res.Trace)
 	}
-	t.last, t.matched, t.prev = res, 0, ""
+	t.last, t.matched, t.prev, t.failed, t.again = res, 0, "", 0, nil
 	switch {
 	case res == nil:
 		return &Failure{At: w.at, Msg: fmt.Sprintf("%s: no answer: %v", w.what, err)}
@@ -278,6 +312,9 @@ func (t *tester) flush() *Failure {
 
 // actions are the neutral actions of the last reply.
 func (t *tester) actions() []platform.Action {
+	if t.again != nil {
+		return t.again
+	}
 	if t.last == nil || t.last.Response == nil {
 		return nil
 	}

@@ -52,6 +52,7 @@ type ExpectVar struct {
 type ExpectStep struct {
 	Kind   *Ident  `parser:"@@"`
 	Args   []*Expr `parser:"( @@ ( \",\" @@ )* )?"`
+	Fields *Expr   `parser:"@@?"` // expect campaign "NAME" {FIELDS}: the map after the name
 	From   *Expr   `parser:"( \"from\" @@ )?"`
 	Record bool    `parser:"@\"record\"?"`
 	Legs   []*Leg  `parser:"@@*"`

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -23,6 +24,7 @@ type testCmd struct {
 	Coverage bool     `help:"Print the share of rules, handlers and steps the tests exercised, and which were not."`
 	Format   string   `default:"text" enum:"text,json,junit" placeholder:"FORMAT" help:"Output format: text, json (one object per test) or junit (JUnit XML for CI) (default ${default})."`
 	CoverOut string   `name:"coverage-out" placeholder:"FILE" type:"path" help:"Write what the tests exercised, rule by rule, handler by handler and step by step with hit counts, to FILE as JSON."`
+	Update   bool     `help:"Rewrite the golden files of expect json \"FILE\" that are missing or differ from the reply, and say which on stderr."`
 	Paths    []string `arg:"" name:"path" help:"Flow files, or folders searched recursively for *.flow (hidden folders are skipped). The NAME_test.flow beside a NAME.flow is always included."`
 
 	run *regexp.Regexp
@@ -55,6 +57,10 @@ func (c *testCmd) Run(e *env) error {
 	if err != nil {
 		return fail(exitUsage, "%v", err)
 	}
+	root := cwd // the folder fsys reads: cwd, or the volume's root when a path lies outside cwd
+	if display != nil {
+		root = filepath.VolumeName(cwd) + string(filepath.Separator)
+	}
 	if display == nil {
 		display = func(s string) string { return s }
 	}
@@ -81,7 +87,13 @@ func (c *testCmd) Run(e *env) error {
 		if c.run != nil {
 			opts = append(opts, flowtest.WithRun(c.run))
 		}
+		if c.Update {
+			opts = append(opts, flowtest.WithUpdate(goldenWriter(root)))
+		}
 		rep = flowtest.Run(context.Background(), prog, opts...)
+		for _, name := range rep.Updated {
+			fmt.Fprintf(e.stderr, "callflow test: wrote %s\n", display(name))
+		}
 	}
 
 	if c.CoverOut != "" {
@@ -113,6 +125,18 @@ func (c *testCmd) Run(e *env) error {
 		return &exitError{code: exitProblems}
 	}
 	return nil
+}
+
+// goldenWriter writes a golden file flowtest names, a slash-separated
+// path below dir, creating its folder.
+func goldenWriter(dir string) func(name string, data []byte) error {
+	return func(name string, data []byte) error {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			return err
+		}
+		return os.WriteFile(p, data, 0o644)
+	}
 }
 
 // withTestFiles adds the NAME_test.flow beside each NAME.flow, so testing
