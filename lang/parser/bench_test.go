@@ -2,6 +2,7 @@ package parser_test
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 	"syscall"
 	"testing"
@@ -67,6 +68,27 @@ func BenchmarkParse1MiB(b *testing.B) {
 	for b.Loop() {
 		if _, ds := parser.ParseFile("big.flow", src); ds.HasErrors() {
 			b.Fatal(ds)
+		}
+	}
+}
+
+// BenchmarkParse1MiBBroken is BenchmarkParse1MiB with a syntax error in
+// every hundredth handler: the recovery an editor relies on while typing.
+func BenchmarkParse1MiBBroken(b *testing.B) {
+	src := bigFlow(parser.MaxFileSize)
+	n := 0
+	broken := regexp.MustCompile(`(?m)^  agent 12$`).ReplaceAllFunc(src, func(m []byte) []byte {
+		if n++; n%100 == 0 {
+			return []byte("  agent 12)")
+		}
+		return m
+	})
+	b.SetBytes(int64(len(broken)))
+	defer reportCPU(b)()
+	for b.Loop() {
+		f, ds := parser.ParseFile("big.flow", broken)
+		if f == nil || len(ds) != n/100 {
+			b.Fatalf("%d errors, want %d", len(ds), n/100)
 		}
 	}
 }

@@ -35,7 +35,10 @@ func closes(t plexer.Token) bool {
 // statements around a stray bracket still parse. Well-paired input comes
 // back unchanged.
 func balance(f *source.File, toks []plexer.Token) ([]plexer.Token, diag.Diagnostics) {
-	b := balancer{f: f, out: make([]plexer.Token, 0, len(toks))}
+	if paired(toks) {
+		return toks, nil
+	}
+	b := balancer{f: f, out: make([]plexer.Token, 0, len(toks)+8)}
 	for i, t := range toks {
 		switch {
 		case t.EOF() || t.Type == lexer.Ident && declWords[t.Value] && startsLine(toks, i):
@@ -120,4 +123,27 @@ func (b *balancer) closeTo(depth int, report bool) {
 // startsLine reports whether toks[i] is the first token of its line.
 func startsLine(toks []plexer.Token, i int) bool {
 	return i == 0 || toks[i-1].Type == lexer.Newline
+}
+
+// paired reports whether every bracket in toks is closed by its own kind
+// before the end and before a declaration word starts a line: then balance
+// has nothing to mend and need not copy the tokens.
+func paired(toks []plexer.Token) bool {
+	var open []byte
+	for i, t := range toks {
+		switch {
+		case t.Type == lexer.Ident && declWords[t.Value] && startsLine(toks, i):
+			if len(open) > 0 {
+				return false
+			}
+		case opens(t):
+			open = append(open, pair[t.Value][0])
+		case closes(t):
+			if len(open) == 0 || open[len(open)-1] != t.Value[0] {
+				return false
+			}
+			open = open[:len(open)-1]
+		}
+	}
+	return len(open) == 0
 }

@@ -48,7 +48,6 @@ func Parse(f *source.File) (*ast.File, diag.Diagnostics) {
 		}
 		return nil, diag.Diagnostics{d}
 	}
-	toks = withoutComments(toks)
 	p := &parts{f: f, diags: diags}
 	g := p.file(toks)
 	if g == nil {
@@ -59,18 +58,6 @@ func Parse(f *source.File) (*ast.File, diag.Diagnostics) {
 	file.Comments = comments(f, lexed)
 	file.Partial = len(p.diags) > 0
 	return file, l.diags
-}
-
-// withoutComments drops comment tokens, which the grammar elides anyway:
-// recovery looks at a statement's first tokens.
-func withoutComments(toks []plexer.Token) []plexer.Token {
-	out := make([]plexer.Token, 0, len(toks))
-	for _, t := range toks {
-		if t.Type != lexer.Comment {
-			out = append(out, t)
-		}
-	}
-	return out
 }
 
 func comments(f *source.File, toks []plexer.Token) []*ast.Comment {

@@ -26,16 +26,17 @@ type parts struct {
 	diags diag.Diagnostics
 }
 
-// file parses toks, balanced and without comments, into the grammar's
-// File; nil when the header does not parse.
+// file parses toks, balanced, into the grammar's File; nil when the header
+// does not parse.
 func (p *parts) file(toks []plexer.Token) *g.File {
 	stmts := statements(toks)
 	gf := &g.File{}
 	headerOK := false
-	if len(stmts) > 0 && stmts[0][0].Value == "flow" {
-		h, err := parseTokens(g.HeaderParser, stmts[0])
+	if len(stmts) > 0 && toks[stmts[0].lo].Value == "flow" {
+		header := stmts[0].of(toks)
+		h, err := parseTokens(g.HeaderParser, header)
 		if err != nil {
-			p.fail(err, stmts[0], "")
+			p.fail(err, header, "")
 		} else {
 			gf.Flow, gf.Version, headerOK = h.Flow, h.Version, true
 		}
@@ -45,11 +46,10 @@ func (p *parts) file(toks []plexer.Token) *g.File {
 		_, err := parseTokens(g.HeaderParser, toks)
 		p.report(err)
 	}
-	for _, s := range stmts {
-		if p.full() {
-			break
-		}
-		gf.Decls = append(gf.Decls, p.decls(s)...)
+	for len(stmts) > 0 && !p.full() {
+		n := min(batch, len(stmts))
+		gf.Decls = append(gf.Decls, p.batch(toks, stmts[:n])...)
+		stmts = stmts[n:]
 	}
 	if !headerOK {
 		return nil
@@ -100,6 +100,31 @@ func (p *parts) report(err error) {
 	}
 }
 
+// batch is how many top-level statements are parsed at once: one
+// participle call per statement would cost as much again as the parse of a
+// file of one-line rules, and a batch that fails is parsed again one
+// statement at a time.
+const batch = 64
+
+// batch parses consecutive top-level statements, which are one run of
+// tokens, in one go, or when that fails one by one.
+func (p *parts) batch(toks []plexer.Token, stmts []stmtRange) []*g.Decl {
+	if len(stmts) > 1 {
+		run := toks[stmts[0].lo:stmts[len(stmts)-1].hi]
+		if ds, err := parseTokens(g.DeclsParser, run); err == nil {
+			return ds.Decls
+		}
+	}
+	var out []*g.Decl
+	for _, r := range stmts {
+		if p.full() {
+			break
+		}
+		out = append(out, p.decls(r.of(toks))...)
+	}
+	return out
+}
+
 // decls parses one top-level statement.
 func (p *parts) decls(s []plexer.Token) []*g.Decl {
 	ds, err := parseTokens(g.DeclsParser, s)
@@ -129,7 +154,9 @@ func (p *parts) handler(s []plexer.Token) []*g.Decl {
 		return nil
 	}
 	var steps []*g.Step
-	for _, st := range statements(s[3:end]) {
+	inner := s[3:end]
+	for _, r := range statements(inner) {
+		st := r.of(inner)
 		if p.full() {
 			break
 		}
@@ -153,7 +180,9 @@ func (p *parts) test(s []plexer.Token) []*g.Decl {
 		return nil
 	}
 	var stmts []*g.TestStmt
-	for _, st := range statements(s[3:end]) {
+	inner := s[3:end]
+	for _, r := range statements(inner) {
+		st := r.of(inner)
 		if p.full() {
 			break
 		}
@@ -195,18 +224,21 @@ func body(s []plexer.Token, name plexer.TokenType) (int, bool) {
 	return 0, false
 }
 
-// statements splits balanced tokens at newlines and `;` outside brackets.
-// Each statement starts with a token that is neither and keeps its
+// statements splits balanced tokens at newlines and `;` outside brackets,
+// returning the index range of each statement in toks. Each statement
+// starts with a token that is neither nor a comment, and keeps its
 // terminator, so it parses as it would in place.
-func statements(toks []plexer.Token) [][]plexer.Token {
-	var out [][]plexer.Token
+func statements(toks []plexer.Token) []stmtRange {
+	var out []stmtRange
 	depth, start := 0, -1
 	for i, t := range toks {
 		sep := t.Type == lexer.Newline || t.Type == lexer.Punct && t.Value == ";"
 		switch {
+		case t.Type == lexer.Comment:
+			continue // elided by the grammar; never a statement's first token
 		case t.EOF():
 			if start >= 0 {
-				out = append(out, toks[start:i])
+				out = append(out, stmtRange{start, i})
 			}
 			return out
 		case start < 0 && !sep:
@@ -219,15 +251,20 @@ func statements(toks []plexer.Token) [][]plexer.Token {
 			depth--
 		}
 		if sep && depth == 0 && start >= 0 {
-			out = append(out, toks[start:i+1])
+			out = append(out, stmtRange{start, i + 1})
 			start = -1
 		}
 	}
 	if start >= 0 {
-		out = append(out, toks[start:])
+		out = append(out, stmtRange{start, len(toks)})
 	}
 	return out
 }
+
+// stmtRange is a statement's tokens, toks[lo:hi].
+type stmtRange struct{ lo, hi int }
+
+func (r stmtRange) of(toks []plexer.Token) []plexer.Token { return toks[r.lo:r.hi] }
 
 // parseTokens runs one of the grammar's parsers over toks, which end
 // there: the parser sees the end of the file after them.
@@ -238,7 +275,7 @@ func parseTokens[T any](parser *participle.Parser[T], toks []plexer.Token) (*T, 
 		end = last.Pos
 		end.Offset += len(last.Value)
 	}
-	peek, err := plexer.Upgrade(&replay{toks: toks, eof: plexer.EOFToken(end)})
+	peek, err := plexer.Upgrade(&replay{toks: toks, eof: plexer.EOFToken(end)}, lexer.Comment)
 	if err != nil {
 		return nil, err
 	}
