@@ -64,6 +64,8 @@ type checker struct {
 	// reads them is not evaluated, and not reported again.
 	failed       map[*ast.Expr]bool
 	failedConsts map[string]bool
+	// lostHandlers are handlers whose declaration had a syntax error.
+	lostHandlers map[string]bool
 }
 
 // stages run in this order. Later stages rely on earlier ones: expressions
@@ -99,7 +101,7 @@ func Check(u *Unit) (*Info, diag.Diagnostics) {
 		},
 		decls:    map[string]ast.Node{},
 		varTypes: map[string][]any{},
-		failed:   map[*ast.Expr]bool{}, failedConsts: map[string]bool{},
+		failed:   map[*ast.Expr]bool{}, failedConsts: map[string]bool{}, lostHandlers: map[string]bool{},
 	}
 	for _, s := range stages {
 		s.run(c)

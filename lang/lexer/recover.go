@@ -3,6 +3,7 @@ package lexer
 import (
 	"bytes"
 	"errors"
+	"slices"
 
 	plexer "github.com/alecthomas/participle/v2/lexer"
 )
@@ -10,8 +11,8 @@ import (
 // TokensAll lexes all of src like Tokens, but goes on after an error: the
 // line that does not lex loses its tokens (from its start to the end of the
 // line the error is on) and lexing resumes at the next line, so a parser
-// that recovers sees the rest of the file. It returns every error, in order;
-// the last token is always EOF.
+// that recovers sees the rest of the file. It returns every error, in order,
+// each a *LineError; the last token is always EOF.
 func TokensAll(filename string, src []byte) ([]plexer.Token, []error) {
 	s := New(filename, src)
 	var toks []plexer.Token
@@ -19,8 +20,10 @@ func TokensAll(filename string, src []byte) ([]plexer.Token, []error) {
 	for {
 		t, err := s.Next()
 		if err != nil {
-			errs = append(errs, err)
-			toks = dropLine(toks)
+			kept := dropLine(toks)
+			// A copy: appending to kept reuses the dropped tokens' room.
+			errs = append(errs, &LineError{Err: err, Dropped: slices.Clone(toks[len(kept):])})
+			toks = kept
 			s.skipLine(errorOffset(err, s.off))
 			continue
 		}
@@ -30,6 +33,16 @@ func TokensAll(filename string, src []byte) ([]plexer.Token, []error) {
 		}
 	}
 }
+
+// LineError is an error TokensAll went on after, with the tokens of its
+// line that it dropped (those before the error).
+type LineError struct {
+	Err     error
+	Dropped []plexer.Token
+}
+
+func (e *LineError) Error() string { return e.Err.Error() }
+func (e *LineError) Unwrap() error { return e.Err }
 
 // dropLine removes the tokens after the last newline.
 func dropLine(toks []plexer.Token) []plexer.Token {

@@ -105,6 +105,8 @@ func readable(expect string) string {
 		return "a duration"
 	case "Brace":
 		return `"}"`
+	case "Block", "OptBlock":
+		return `"{"`
 	}
 	return r.Replace(expect)
 }

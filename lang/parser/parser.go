@@ -36,19 +36,22 @@ func Parse(f *source.File) (*ast.File, diag.Diagnostics) {
 		return nil, diag.Diagnostics{d}
 	}
 	lexed, errs := lexer.TokensAll(f.Name, f.Src)
-	var diags diag.Diagnostics
+	p := &parts{f: f}
 	for _, err := range errs {
-		diags = append(diags, syntaxError(f, err))
+		p.diags = append(p.diags, syntaxError(f, err))
+		var le *lexer.LineError
+		if errors.As(err, &le) {
+			p.lose(le.Dropped, lineDeclaring)
+		}
 	}
 	toks, mended := balance(f, lexed)
-	diags = append(diags, mended...)
+	p.diags = append(p.diags, mended...)
 	if d := checkTokens(f, toks); d != nil {
-		if d.Code == diag.EmptyFile && len(diags) > 0 {
-			return nil, diags // the lines that did not lex were the file
+		if d.Code == diag.EmptyFile && len(p.diags) > 0 {
+			return nil, p.diags // the lines that did not lex were the file
 		}
 		return nil, diag.Diagnostics{d}
 	}
-	p := &parts{f: f, diags: diags}
 	g := p.file(toks)
 	if g == nil {
 		return nil, p.diags
@@ -57,6 +60,7 @@ func Parse(f *source.File) (*ast.File, diag.Diagnostics) {
 	file := l.file(g)
 	file.Comments = comments(f, lexed)
 	file.Partial = len(p.diags) > 0
+	file.Lost = p.lost
 	return file, l.diags
 }
 

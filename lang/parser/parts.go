@@ -6,6 +6,7 @@ import (
 	"github.com/alecthomas/participle/v2"
 	plexer "github.com/alecthomas/participle/v2/lexer"
 
+	"github.com/callflow/callflow/lang/ast"
 	"github.com/callflow/callflow/lang/diag"
 	g "github.com/callflow/callflow/lang/internal/grammar"
 	"github.com/callflow/callflow/lang/lexer"
@@ -24,6 +25,23 @@ const MaxSyntaxErrors = 100
 type parts struct {
 	f     *source.File
 	diags diag.Diagnostics
+	lost  []*ast.Lost
+}
+
+// Statements whose names are kept as lost when they do not parse: at the
+// top level, and in a handler's body.
+var (
+	declaring     = map[string]bool{"const": true, "table": true, "lookup": true, "hours": true, "handler": true}
+	stepDeclaring = map[string]bool{"set": true, "capture": true}
+)
+
+// lose records the name a skipped statement declares, when it starts
+// with one of words and a name.
+func (p *parts) lose(stmt []plexer.Token, words map[string]bool) {
+	if len(stmt) < 2 || !words[stmt[0].Value] || stmt[1].Type != lexer.Ident || lexer.IsKeyword(stmt[1].Value) {
+		return
+	}
+	p.lost = append(p.lost, &ast.Lost{Keyword: stmt[0].Value, Name: &ast.Ident{Base: ast.Base{At: span(p.f, stmt[1])}, Name: stmt[1].Value}})
 }
 
 // file parses toks, balanced, into the grammar's File; nil when the header
@@ -144,6 +162,9 @@ func (p *parts) decls(s []plexer.Token) []*g.Decl {
 		// error lies between them: report the declaration's own.
 		p.fail(err, s, "a declaration")
 	}
+	if len(out) == 0 {
+		p.lose(s, declaring)
+	}
 	return out
 }
 
@@ -162,6 +183,7 @@ func (p *parts) handler(s []plexer.Token) []*g.Decl {
 		}
 		if parsed, err := parseTokens(g.StepsParser, st); err != nil {
 			p.fail(err, st, "a step")
+			p.lose(st, stepDeclaring)
 		} else {
 			steps = append(steps, parsed.Steps...)
 		}
@@ -296,3 +318,7 @@ func (r *replay) Next() (plexer.Token, error) {
 	r.i++
 	return r.toks[r.i-1], nil
 }
+
+// lineDeclaring are the words whose names a line that does not lex keeps
+// as lost: a declaration's or a step's.
+var lineDeclaring = map[string]bool{"const": true, "table": true, "lookup": true, "hours": true, "handler": true, "set": true, "capture": true}

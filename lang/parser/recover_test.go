@@ -152,3 +152,20 @@ func TestRecoveredStepsAsWhole(t *testing.T) {
 		t.Errorf("recovered handler differs (-whole +recovered):\n%s", diff)
 	}
 }
+
+// TestRecoveryLost: the names declared by statements a syntax error
+// skipped, a line that does not lex included, are kept with their spans,
+// for the checker to take as declared.
+func TestRecoveryLost(t *testing.T) {
+	src := "flow x\nconst prefix = \"+65\nhandler main {\n  set tier == 1\n  capture = 2\n}\nhandler helper x {\n}\nlookup = 1\n"
+	f, _ := parser.ParseFile("t.flow", []byte(src))
+	var got []string
+	for _, l := range f.Lost {
+		got = append(got, fmt.Sprintf("%s %s@%d", l.Keyword, l.Name.Name, l.Name.At.Start.Offset))
+	}
+	want := fmt.Sprintf("const prefix@%d, set tier@%d, handler helper@%d",
+		strings.Index(src, "prefix"), strings.Index(src, "tier"), strings.Index(src, "helper"))
+	if g := strings.Join(got, ", "); g != want {
+		t.Errorf("lost %s, want %s", g, want)
+	}
+}
