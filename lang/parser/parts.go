@@ -35,13 +35,18 @@ var (
 	stepDeclaring = map[string]bool{"set": true, "capture": true}
 )
 
-// lose records the name a skipped statement declares, when it starts
-// with one of words and a name.
+// lose records the names a skipped statement declares: its own, when it
+// starts with one of words and a name, and those of the set and capture
+// steps in blocks inside it (an if skipped whole).
 func (p *parts) lose(stmt []plexer.Token, words map[string]bool) {
-	if len(stmt) < 2 || !words[stmt[0].Value] || stmt[1].Type != lexer.Ident || lexer.IsKeyword(stmt[1].Value) {
-		return
+	for i := 0; i+1 < len(stmt); i++ {
+		first := i == 0 || stmt[i-1].Type == lexer.Newline || stmt[i-1].Value == ";" || stmt[i-1].Value == "{"
+		kw, name := stmt[i], stmt[i+1]
+		if !first || name.Type != lexer.Ident || lexer.IsKeyword(name.Value) || !(i == 0 && words[kw.Value] || stepDeclaring[kw.Value]) {
+			continue
+		}
+		p.lost = append(p.lost, &ast.Lost{Keyword: kw.Value, Name: &ast.Ident{Base: ast.Base{At: span(p.f, name)}, Name: name.Value}})
 	}
-	p.lost = append(p.lost, &ast.Lost{Keyword: stmt[0].Value, Name: &ast.Ident{Base: ast.Base{At: span(p.f, stmt[1])}, Name: stmt[1].Value}})
 }
 
 // file parses toks, balanced, into the grammar's File; nil when the header
