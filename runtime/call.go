@@ -153,14 +153,18 @@ func (c *call) rules() (string, error) {
 }
 
 // run executes instructions from handler name at pc until the handler ends,
-// a capture suspends the call, or the step limit is reached.
+// a capture suspends the call, or the step limit is reached. The end of a
+// handler, or a return, goes back to the innermost do (the session's
+// frames); a goto stays in the frame it is in.
 func (c *call) run(name string, pc int) error {
-	c.handler = name
-	h := c.flow.Handlers[name]
-	c.traceHandler(h)
+	h := c.enter(name)
 	for ; ; c.steps++ {
-		if pc >= len(h.Code) {
-			return nil // reaching the end of a handler is not a step
+		for pc >= len(h.Code) { // reaching the end of a handler is not a step
+			f, ok := c.sess.pop()
+			if !ok {
+				return nil
+			}
+			h, pc = c.enter(f.Handler), f.PC
 		}
 		if c.steps >= MaxSteps {
 			break
@@ -174,14 +178,29 @@ func (c *call) run(name string, pc int) error {
 		if c.ended || c.suspended {
 			return nil
 		}
-		if g, ok := in.(*ir.Goto); ok {
-			c.handler = g.Handler
-			h = c.flow.Handlers[g.Handler]
-			c.traceHandler(h)
+		switch in := in.(type) {
+		case *ir.Goto:
+			h = c.enter(in.Handler)
+		case *ir.Do:
+			h = c.enter(in.Handler)
+		case *ir.Return:
+			f, ok := c.sess.pop()
+			if !ok {
+				return nil // outside any do: the end of the handler
+			}
+			h, next = c.enter(f.Handler), f.PC
 		}
 		pc = next
 	}
 	return &Error{Code: "step-limit", Msg: "the webhook ran 1,000 steps without reaching a capture or an end", At: c.lastAt(), Flow: c.flow.Name, Handler: c.handler}
+}
+
+// enter makes name the handler running.
+func (c *call) enter(name string) *ir.Handler {
+	c.handler = name
+	h := c.flow.Handlers[name]
+	c.traceHandler(h)
+	return h
 }
 
 // exec runs one instruction and returns the next pc.
@@ -201,6 +220,10 @@ func (c *call) exec(in ir.Instr, pc int) (int, error) {
 		c.setVar(in.Var, v)
 	case *ir.Goto:
 		return 0, nil
+	case *ir.Do:
+		return 0, c.pushFrame(in, pc)
+	case *ir.Return:
+		return 0, nil
 	case *ir.Branch:
 		ok, err := c.evalBool(in.Cond)
 		if err != nil || !ok {
@@ -211,7 +234,7 @@ func (c *call) exec(in ir.Instr, pc int) (int, error) {
 	case *ir.SwitchJump:
 		return c.switchJump(in)
 	case *ir.Capture:
-		return pc, c.capture(in, pc, in.Tries)
+		return pc, c.capture(in, pc, 1)
 	default:
 		a, ends, err := c.action(in)
 		if err != nil {

@@ -3,8 +3,6 @@ package runtime
 import (
 	"errors"
 	"fmt"
-	"slices"
-	"strings"
 	"time"
 
 	"github.com/callflow/callflow/lang/ir"
@@ -12,27 +10,35 @@ import (
 	"github.com/callflow/callflow/runtime/token"
 )
 
-// capture prompts and suspends the call; tries is the attempts left, which
-// the platform spends on timeouts and wrong lengths itself.
-func (c *call) capture(in *ir.Capture, pc, tries int) error {
+// capture prompts for try (from 1) and suspends the call. Where the
+// platform's own retry loop covers what the capture needs (ownLoop), the
+// platform makes every try; otherwise it is asked for this one try, with
+// any length up to the most digits, and resume judges the entry.
+func (c *call) capture(in *ir.Capture, pc, try int) error {
 	a := platform.Capture{MinDigits: in.MinDigits, MaxDigits: in.MaxDigits, End: in.End,
-		Timeout: in.Timeout, DigitTimeout: in.DigitTimeout, Tries: tries}
+		Timeout: in.Timeout, DigitTimeout: in.DigitTimeout, Tries: in.Tries}
 	var err error
-	if a.Prompt, err = c.evalText(in.Prompt); err != nil {
+	if a.Prompt, err = c.evalText(ir.Nth(in.Prompts, try)); err != nil {
 		return err
 	}
-	if a.Success, err = c.evalText(in.Success); err != nil {
-		return err
-	}
-	if a.Failure, err = c.evalText(in.Failure); err != nil {
-		return err
+	if c.ownLoop(in) {
+		if a.Success, err = c.evalText(in.Success); err != nil {
+			return err
+		}
+		if a.Failure, err = c.evalText(ir.Nth(in.Failures, 1)); err != nil {
+			return err
+		}
+	} else {
+		// One try; a wrong length must reach resume as a no match, not
+		// come back as no input after the platform rejected it.
+		a.Tries, a.MinDigits = 1, min(in.MinDigits, 1)
 	}
 	if a.Voice, a.Speed, err = c.voice(in.Voice, in.Speed); err != nil {
 		return err
 	}
 	c.emit(in, a)
 	c.suspended = true
-	c.sess.Handler, c.sess.PC, c.sess.Tries = c.handler, pc, tries
+	c.sess.Handler, c.sess.PC, c.sess.Try = c.handler, pc, try
 	expires := c.now.Add(c.e.ttl)
 	c.resp.Resume = c.e.signer.Encode(token.Token{Flow: c.flow.Name, Version: c.flow.Version,
 		Handler: c.handler, PC: pc, Session: c.ev.Session, Expires: expires})
@@ -67,15 +73,7 @@ func (c *call) resume() error {
 	in := c.flow.Handlers[sess.Handler].Code[sess.PC].(*ir.Capture)
 	c.handler = sess.Handler
 	c.last = in.Position()
-	value, retry := c.entry(in)
-	if retry {
-		return c.retry(in)
-	}
-	if c.trace != nil {
-		c.traceNote(in.At, "capture "+in.Var+" = "+quote(value))
-	}
-	c.setVar(in.Var, value)
-	return c.run(sess.Handler, sess.PC+1)
+	return c.answered(in)
 }
 
 // fetchVersion returns the flow version sess is pinned to from the bundle
@@ -124,43 +122,6 @@ func sameString(a, b string) bool {
 	return diff == 0
 }
 
-// entry applies accept and tries to what the caller entered: the value to
-// store, or retry when a wrong entry leaves attempts.
-func (c *call) entry(in *ir.Capture) (string, bool) {
-	if c.ev.Digits == nil {
-		return "", false // the platform spent every attempt on silence
-	}
-	d := *c.ev.Digits
-	if in.End != "" {
-		d = strings.TrimSuffix(d, in.End) // the key that ended entry is not part of it
-	}
-	if len(in.Accept) == 0 || slices.Contains(in.Accept, d) {
-		return d, false
-	}
-	if c.trace != nil {
-		c.traceNote(in.At, "entry "+quote(d)+" is not accepted")
-	}
-	return "", c.sess.Tries > 1
-}
-
-// retry says the failure message and prompts again with one attempt fewer.
-func (c *call) retry(in *ir.Capture) error {
-	if in.Failure != nil {
-		text, err := c.evalText(in.Failure)
-		if err != nil {
-			return err
-		}
-		voice, speed, err := c.voice(in.Voice, in.Speed)
-		if err != nil {
-			return err
-		}
-		if text != "" { // no failure message to say
-			c.emit(in, platform.Say{Text: text, Voice: voice, Speed: speed})
-		}
-	}
-	return c.capture(in, c.sess.PC, c.sess.Tries-1)
-}
-
 func tokenReason(err error) string {
 	switch {
 	case errors.Is(err, token.ErrExpired):
@@ -192,8 +153,12 @@ func CheckSession(f *ir.Flow, s *Session) error {
 	if s.PC < 0 || s.PC >= len(h.Code) {
 		return &SessionError{"pc", fmt.Sprintf("instruction %d is out of range: handler %s has %d", s.PC, s.Handler, len(h.Code))}
 	}
-	if _, ok := h.Code[s.PC].(*ir.Capture); !ok {
+	in, ok := h.Code[s.PC].(*ir.Capture)
+	if !ok {
 		return &SessionError{"pc", fmt.Sprintf("instruction %d of handler %s is not a capture", s.PC, s.Handler)}
 	}
-	return nil
+	if s.Try < 0 || s.Try > in.Tries {
+		return &SessionError{"try", fmt.Sprintf("try %d is out of range: the capture makes %d", s.Try, in.Tries)}
+	}
+	return checkFrames(f, s.Frames)
 }

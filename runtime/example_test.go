@@ -187,7 +187,7 @@ func ExampleEngine_Handle_eightByEight() {
 	}
 	fmt.Println(string(reply.Body))
 	// Output:
-	// answered {"clientActionId":"<token>","callflow":[{"action":"say","params":{"text":"Welcome to ACME.","voiceProfile":"en-US-ZiraRUS","repetition":1,"speed":1.0}},{"action":"sayAndCapture","params":{"promptMessage":"Press 1 for sales or 2 for support.","voiceProfile":"en-US-ZiraRUS","speed":1.0,"minDigits":1,"maxDigits":1,"completeOnHash":false,"digitTimeout":5000,"overallTimeout":10000,"noOfTries":2}}]}
+	// answered {"clientActionId":"<token>","callflow":[{"action":"say","params":{"text":"Welcome to ACME.","voiceProfile":"en-US-ZiraRUS","repetition":1,"speed":1.0}},{"action":"sayAndCapture","params":{"promptMessage":"Press 1 for sales or 2 for support.","voiceProfile":"en-US-ZiraRUS","speed":1.0,"minDigits":1,"maxDigits":1,"completeOnHash":false,"digitTimeout":5000,"overallTimeout":10000,"noOfTries":1}}]}
 	// {"callflow":[{"action":"say","params":{"text":"You pressed 2. Goodbye.","voiceProfile":"en-US-ZiraRUS","repetition":1,"speed":1.0}},{"action":"hangup"}]}
 }
 

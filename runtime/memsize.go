@@ -19,6 +19,9 @@ func SessionSize(key string, s *Session) int64 {
 	if s.Order != nil {
 		n += allocBytes(cap(s.Order) * stringHeader)
 	}
+	if s.Frames != nil { // handler names are the flow's strings
+		n += allocBytes(cap(s.Frames) * int(unsafe.Sizeof(Frame{})))
+	}
 	return int64(n)
 }
 

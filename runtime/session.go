@@ -16,9 +16,12 @@ type Session struct {
 	ID       string `json:"id"`
 	Flow     string `json:"f"`
 	Version  string `json:"v"`
-	Handler  string `json:"h"`           // where the pending capture is
-	PC       int    `json:"pc"`          // the capture's instruction
-	Tries    int    `json:"t,omitempty"` // attempts left for the capture
+	Handler  string `json:"h"`             // where the pending capture is
+	PC       int    `json:"pc"`            // the capture's instruction
+	Try      int    `json:"try,omitempty"` // the capture's try the caller is answering, from 1
+	// Frames are the return points of the do steps the call is inside,
+	// innermost last (at most ir.MaxFrames).
+	Frames []Frame `json:"do,omitempty"`
 	// Resume is the clientActionId issued with the pending capture, and
 	// ResumeExpires when it stops being accepted: the next webhook that
 	// brings it back is checked by comparing, not by verifying its MAC again.
@@ -30,6 +33,24 @@ type Session struct {
 	Caller        string         `json:"from,omitempty"`
 	Callee        string         `json:"to,omitempty"`
 	Started       time.Time      `json:"at"`
+}
+
+// Frame is where a do returns to: the instruction after it.
+type Frame struct {
+	Handler string `json:"h"`
+	PC      int    `json:"pc"`
+}
+
+// pop removes and returns the innermost return point; false when the
+// call is inside no do.
+func (s *Session) pop() (Frame, bool) {
+	n := len(s.Frames)
+	if n == 0 {
+		return Frame{}, false
+	}
+	f := s.Frames[n-1]
+	s.Frames = s.Frames[:n-1]
+	return f, true
 }
 
 // set assigns a variable, remembering the order variables were first set.
@@ -110,6 +131,7 @@ func (s *Session) clone() *Session {
 	c := *s
 	c.Vars = maps.Clone(s.Vars)
 	c.Order = slices.Clone(s.Order)
+	c.Frames = slices.Clone(s.Frames)
 	c.Lookups = maps.Clone(s.Lookups)
 	return &c
 }

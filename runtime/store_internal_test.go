@@ -42,7 +42,7 @@ func TestMemoryStoreCompareAndSet(t *testing.T) {
 	if _, err := m.CompareAndSet(ctx, "k", 3, &Session{ID: "x"}, time.Hour); !errors.Is(err, ErrConflict) {
 		t.Errorf("CAS of a missing key at rev 3: %v, want ErrConflict", err)
 	}
-	r1, err := m.CompareAndSet(ctx, "k", 0, &Session{ID: "s", Flow: "support", Tries: 3}, time.Hour)
+	r1, err := m.CompareAndSet(ctx, "k", 0, &Session{ID: "s", Flow: "support", Try: 3}, time.Hour)
 	if err != nil || r1 == 0 {
 		t.Fatalf("create: rev %d err %v", r1, err)
 	}
@@ -50,10 +50,10 @@ func TestMemoryStoreCompareAndSet(t *testing.T) {
 		t.Errorf("a second create: %v, want ErrConflict", err)
 	}
 	s, rev, err := m.Get(ctx, "k")
-	if err != nil || rev != r1 || s.ID != "s" || s.Flow != "support" || s.Tries != 3 {
+	if err != nil || rev != r1 || s.ID != "s" || s.Flow != "support" || s.Try != 3 {
 		t.Fatalf("Get: %+v rev %d err %v, want the created session at rev %d", s, rev, err, r1)
 	}
-	s.Tries = 2
+	s.Try = 2
 	r2, err := m.CompareAndSet(ctx, "k", r1, s, time.Hour)
 	if err != nil || r2 <= r1 {
 		t.Fatalf("update at rev %d: rev %d err %v", r1, r2, err)
@@ -61,14 +61,14 @@ func TestMemoryStoreCompareAndSet(t *testing.T) {
 	if _, err := m.CompareAndSet(ctx, "k", r1, &Session{ID: "stale"}, time.Hour); !errors.Is(err, ErrConflict) {
 		t.Errorf("update at the stale rev %d: %v, want ErrConflict", r1, err)
 	}
-	if s, rev, _ := m.Get(ctx, "k"); rev != r2 || s.Tries != 2 || s.ID != "s" {
+	if s, rev, _ := m.Get(ctx, "k"); rev != r2 || s.Try != 2 || s.ID != "s" {
 		t.Errorf("after the conflict: %+v rev %d, want the rev %d session untouched", s, rev, r2)
 	}
 	// Sessions are copies: changing what Get returned changes nothing.
 	s1, _, _ := m.Get(ctx, "k")
-	s1.Tries = 42
+	s1.Try = 42
 	s1.set("x", "y")
-	if s2, _, _ := m.Get(ctx, "k"); s2.Tries != 2 || s2.Vars["x"] != nil {
+	if s2, _, _ := m.Get(ctx, "k"); s2.Try != 2 || s2.Vars["x"] != nil {
 		t.Errorf("a returned session aliases the store: %+v", s2)
 	}
 	if err := m.Delete(ctx, "k"); err != nil {
@@ -85,7 +85,7 @@ func TestMemoryStoreCompareAndSet(t *testing.T) {
 func TestMemoryStoreRoundTrip(t *testing.T) {
 	ctx := context.Background()
 	m, _ := storeAt()
-	in := &Session{Platform: "8x8", ID: "s", Flow: "support", Version: "v1", Handler: "menu", PC: 4, Tries: 2,
+	in := &Session{Platform: "8x8", ID: "s", Flow: "support", Version: "v1", Handler: "menu", PC: 4, Try: 2,
 		Lookups: map[string]any{"account": map[string]any{"name": "Ana"}}, Caller: "+6591234567", Callee: "+6512345678",
 		Started: time.Date(2026, 11, 23, 2, 0, 0, 0, time.UTC)}
 	in.set("choice", "9")
@@ -249,7 +249,7 @@ func TestMemoryStoreConcurrent(t *testing.T) {
 						t.Error(err)
 						return
 					}
-					s.Tries++
+					s.Try++
 					if _, err := m.CompareAndSet(ctx, "shared", rev, s, time.Hour); err == nil {
 						break
 					} else if !errors.Is(err, ErrConflict) {
@@ -258,7 +258,7 @@ func TestMemoryStoreConcurrent(t *testing.T) {
 					}
 				}
 				_, rev, _ := m.Get(ctx, own)
-				if _, err := m.CompareAndSet(ctx, own, rev, &Session{ID: own, Tries: i + 1}, time.Hour); err != nil {
+				if _, err := m.CompareAndSet(ctx, own, rev, &Session{ID: own, Try: i + 1}, time.Hour); err != nil {
 					t.Errorf("%s: %v", own, err)
 					return
 				}
@@ -270,11 +270,11 @@ func TestMemoryStoreConcurrent(t *testing.T) {
 	}
 	wg.Wait()
 	s, _, err := m.Get(ctx, "shared")
-	if err != nil || s.Tries != workers*rounds {
+	if err != nil || s.Try != workers*rounds {
 		t.Errorf("shared counter %v (%v), want %d", s, err, workers*rounds)
 	}
 	for w := range workers {
-		if s, _, err := m.Get(ctx, fmt.Sprintf("own-%d", w)); err != nil || s.Tries != rounds {
+		if s, _, err := m.Get(ctx, fmt.Sprintf("own-%d", w)); err != nil || s.Try != rounds {
 			t.Errorf("own-%d: %+v %v, want %d", w, s, err, rounds)
 		}
 	}
@@ -422,7 +422,7 @@ func TestMemoryStoreDefaultHoldsLiveCalls(t *testing.T) {
 	const calls = 110_000
 	for i := range calls {
 		id := fmt.Sprintf("a4fad4b3-b388-12ee-b217-%012d", i)
-		s := &Session{Platform: "8x8", ID: id, Flow: "support", Version: "3f9a1c0d7e2b", Handler: "menu", PC: 4, Tries: 3,
+		s := &Session{Platform: "8x8", ID: id, Flow: "support", Version: "3f9a1c0d7e2b", Handler: "menu", PC: 4, Try: 3,
 			Resume: strings.Repeat("A", 72), Caller: "+6591234567", Callee: "+6512345678"}
 		if _, err := m.CompareAndSet(ctx, "8x8|"+id, 0, s, 2*time.Hour); err != nil {
 			t.Fatal(err)

@@ -1,5 +1,5 @@
 // Command callflow checks, formats, runs, tests and serves .flow call flows.
-// See docs/tooling.md, or run `callflow --help`.
+// See docs/authoring.md, or run `callflow --help`.
 package main
 
 import (

@@ -128,14 +128,17 @@ type Campaign struct {
 }
 
 // Option is one line of a capture or campaign block: a word, its values, an
-// optional `every D`, and for `contact` a nested block.
+// optional `every D`, and for `contact` a nested block. An `on OUTCOME { … }`
+// block of a capture is an Option named on, with Outcome and Body.
 type Option struct {
 	Base
-	Name  *Ident
-	Args  []Arg
-	Every *Duration
-	Block []*Option
-	Close source.Span // the nested block's closing brace, when there is one
+	Name    *Ident
+	Args    []Arg
+	Every   *Duration
+	Block   []*Option
+	Close   source.Span // the nested block's closing brace, when there is one
+	Outcome *Ident      // on blocks: noinput or nomatch
+	Body    *Block      // on blocks: the steps
 }
 
 // Arg is an option value: *Expr, *Duration or *Range.
@@ -191,6 +194,12 @@ func Keyword(s Step) string {
 		return "callback"
 	case *Campaign:
 		return "campaign"
+	case *Do:
+		return "do"
+	case *Return:
+		return "return"
+	case *On:
+		return "on"
 	}
 	return ""
 }

@@ -138,6 +138,15 @@ func walkStep(v Visitor, n Node) bool {
 		walkList(v, n.Args)
 		Walk(v, n.Every)
 		walkList(v, n.Block)
+		Walk(v, n.Outcome)
+		Walk(v, n.Body)
+	case *Do:
+		Walk(v, n.Handler)
+	case *Return:
+		Walk(v, n.Value)
+	case *On:
+		Walk(v, n.Outcome)
+		Walk(v, n.Body)
 	default:
 		return false
 	}

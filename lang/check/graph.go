@@ -18,8 +18,9 @@ func (c *checker) checkGraph() {
 	c.gotoCycles()
 	c.lookupCycles()
 	if slices.Contains(c.info.Platforms, "8x8") {
+		called := c.doTargets()
 		for _, h := range c.handlers {
-			if !blockEnds(h.Body) {
+			if !blockEnds(h.Body) && !called[h.Name.Name] { // a subroutine ends by returning
 				c.report(diag.Warningf(diag.NoHangup, h.Name.At, "handler %q can end without hangup on 8x8", h.Name.Name).
 					Do("End every path with hangup, makeCall or goto; 8x8 hangs up anyway, but say so."))
 			}
@@ -37,8 +38,8 @@ func (c *checker) reachability() {
 		}
 		reached[name] = true
 		walkSteps(h.Body, func(s ast.Step) {
-			if g, ok := s.(*ast.Goto); ok {
-				visit(g.Handler.Name)
+			if t := jumpTarget(s); t != "" {
+				visit(t)
 			}
 		})
 	}
@@ -101,15 +102,17 @@ func handsOff(s ast.Step) bool {
 	return false
 }
 
-// gotoCycles finds handlers that goto each other in a loop with no capture
-// in any of them: such a call would spin until the step limit.
+// gotoCycles finds handlers that goto or do each other in a loop where no
+// handler captures, nor does a handler off the loop that captures: such a
+// call would spin until the step limit, or nest do frames past the limit.
+// A loop of gotos alone is a goto-cycle; one with a do, a do-cycle.
 func (c *checker) gotoCycles() {
-	edges := map[string][]*ast.Goto{}
+	edges := map[string][]ast.Step{} // *ast.Goto and *ast.Do
 	captures := map[string]bool{}
 	for _, h := range c.handlers {
 		walkSteps(h.Body, func(s ast.Step) {
-			switch s := s.(type) {
-			case *ast.Goto:
+			switch s.(type) {
+			case *ast.Goto, *ast.Do:
 				edges[h.Name.Name] = append(edges[h.Name.Name], s)
 			case *ast.Capture:
 				captures[h.Name.Name] = true
@@ -122,22 +125,74 @@ func (c *checker) gotoCycles() {
 	}
 	targets := func(from string) []string {
 		out := make([]string, len(edges[from]))
-		for i, g := range edges[from] {
-			out[i] = g.Handler.Name
+		for i, s := range edges[from] {
+			out[i] = jumpTarget(s)
 		}
 		return out
 	}
+	waits := reachesCapture(names, targets, captures)
 	for _, scc := range components(names, targets) {
-		if slices.ContainsFunc(scc, func(n string) bool { return captures[n] }) {
+		if slices.ContainsFunc(scc, func(n string) bool { return captures[n] || doesWaiting(edges[n], scc, waits) }) {
 			continue
 		}
-		g := firstGotoInto(scc, edges)
-		if g == nil {
+		s := firstJumpInto(scc, edges)
+		if s == nil {
 			continue
 		}
-		c.report(diag.Errorf(diag.GotoCycle, g.At, "handlers %s goto each other without a capture", joinQuoted(scc)).
+		if d := firstDoInto(scc, edges); d != nil {
+			c.report(diag.Errorf(diag.DoCycle, d.At, "handlers %s do each other without a capture", joinQuoted(scc)).
+				Do("Break the cycle, or capture input on it: a call may nest at most 16 do frames."))
+			continue
+		}
+		c.report(diag.Errorf(diag.GotoCycle, s.Span(), "handlers %s goto each other without a capture", joinQuoted(scc)).
 			Do("Break the cycle, or capture input on it so the caller can leave."))
 	}
+}
+
+// jumpTarget is the handler a goto or do names.
+func jumpTarget(s ast.Step) string {
+	switch s := s.(type) {
+	case *ast.Goto:
+		return s.Handler.Name
+	case *ast.Do:
+		return s.Handler.Name
+	}
+	return ""
+}
+
+// reachesCapture says, for each handler, whether a capture is in it or in
+// a handler it can goto or do.
+func reachesCapture(names []string, next func(string) []string, captures map[string]bool) map[string]bool {
+	memo := map[string]bool{}
+	var visit func(string, map[string]bool) bool
+	visit = func(n string, seen map[string]bool) bool {
+		if v, ok := memo[n]; ok {
+			return v
+		}
+		if captures[n] {
+			return true
+		}
+		if seen[n] {
+			return false
+		}
+		seen[n] = true
+		return slices.ContainsFunc(next(n), func(m string) bool { return visit(m, seen) })
+	}
+	for _, n := range names {
+		memo[n] = visit(n, map[string]bool{})
+	}
+	return memo
+}
+
+// doesWaiting reports whether one of steps does a handler off the cycle
+// that reaches a capture: the call waits for the caller each time round.
+func doesWaiting(steps []ast.Step, scc []string, waits map[string]bool) bool {
+	for _, s := range steps {
+		if d, ok := s.(*ast.Do); ok && !slices.Contains(scc, d.Handler.Name) && waits[d.Handler.Name] {
+			return true
+		}
+	}
+	return false
 }
 
 // components returns the strongly connected components of the graph of
@@ -187,11 +242,22 @@ func components(nodes []string, next func(string) []string) [][]string {
 	return out
 }
 
-func firstGotoInto(scc []string, edges map[string][]*ast.Goto) *ast.Goto {
+func firstJumpInto(scc []string, edges map[string][]ast.Step) ast.Step {
 	for _, from := range scc {
-		for _, g := range edges[from] {
-			if slices.Contains(scc, g.Handler.Name) {
-				return g
+		for _, s := range edges[from] {
+			if slices.Contains(scc, jumpTarget(s)) {
+				return s
+			}
+		}
+	}
+	return nil
+}
+
+func firstDoInto(scc []string, edges map[string][]ast.Step) *ast.Do {
+	for _, from := range scc {
+		for _, s := range edges[from] {
+			if d, ok := s.(*ast.Do); ok && slices.Contains(scc, d.Handler.Name) {
+				return d
 			}
 		}
 	}

@@ -12,13 +12,16 @@ import (
 
 func (c *checker) captureLimits(p *platform.Platform, s *ast.Capture) {
 	l := p.Limits
-	if x := optionExpr(s.Options, "prompt"); x != nil {
-		c.text(p, x, "the prompt")
-		c.nonEmpty(p, x, "the prompt")
-	}
-	for _, name := range []string{"success", "failure"} {
-		if o := findOption(s.Options, name); o != nil && len(o.Args) > 0 {
-			if x, ok := o.Args[0].(*ast.Expr); ok {
+	for _, name := range []string{"prompt", "success", "failure", "noinput", "nomatch"} {
+		o := findOption(s.Options, name)
+		if o == nil {
+			continue
+		}
+		for _, a := range o.Args { // every value: try n says the n-th
+			if x, ok := a.(*ast.Expr); ok && name == "prompt" {
+				c.text(p, x, "the prompt")
+				c.nonEmpty(p, x, "the prompt")
+			} else if ok {
 				c.text(p, x, name)
 			}
 		}

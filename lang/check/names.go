@@ -29,12 +29,15 @@ func Declared(n ast.Node) (name *ast.Ident, kind exprs.Kind, ok bool) {
 }
 
 // HandlerRef is the handler n names, when n is a rule or a step that goes
-// to a handler; handlers have a namespace of their own.
+// to a handler (goto) or runs one (do); handlers have a namespace of their
+// own.
 func HandlerRef(n ast.Node) *ast.Ident {
 	switch n := n.(type) {
 	case *ast.Rule:
 		return n.Handler
 	case *ast.Goto:
+		return n.Handler
+	case *ast.Do:
 		return n.Handler
 	}
 	return nil

@@ -30,14 +30,16 @@ type optSpec struct {
 	arg      argKind
 	required bool
 	many     bool // may appear more than once (contact)
+	values   bool // takes several values: try n uses the n-th (prompt, noinput, …)
 	every    bool // takes `every D`
 	block    map[string]optSpec
 }
 
 var captureOptions = map[string]optSpec{
-	"prompt": {arg: argText, required: true}, "digits": {arg: argDigits}, "end": {arg: argString},
+	"prompt": {arg: argText, required: true, values: true}, "digits": {arg: argDigits}, "end": {arg: argString},
 	"timeout": {arg: argDuration}, "digit_timeout": {arg: argDuration}, "tries": {arg: argInt},
-	"accept": {arg: argStrings}, "success": {arg: argText}, "failure": {arg: argText},
+	"accept": {arg: argStrings}, "success": {arg: argText}, "failure": {arg: argText, values: true},
+	"noinput": {arg: argText, values: true}, "nomatch": {arg: argText, values: true},
 	"voice": {arg: argString}, "speed": {arg: argNumber},
 }
 
@@ -56,6 +58,10 @@ var campaignOptions = map[string]optSpec{
 func (c *checker) options(opts []*ast.Option, spec map[string]optSpec, block string) {
 	seen := map[string]*ast.Option{}
 	for _, o := range opts {
+		if o.Body != nil { // on OUTCOME { … }
+			c.onBlock(o, block, seen)
+			continue
+		}
 		s, ok := spec[o.Name.Name]
 		if !ok {
 			c.report(diag.Errorf(diag.UnknownOption, o.Name.At, "%s has no option %q", block, o.Name.Name).
@@ -112,7 +118,7 @@ func (c *checker) optionArgs(o *ast.Option, s optSpec) {
 			Do("Write `%s VALUE`.", o.Name.Name))
 		return
 	}
-	if len(o.Args) > 1 && s.arg != argStrings {
+	if len(o.Args) > 1 && s.arg != argStrings && !s.values {
 		c.report(diag.Errorf(diag.Syntax, o.Args[1].Span(), "%s takes one value", o.Name.Name).Do("Remove the extra values."))
 	}
 	for _, a := range o.Args {

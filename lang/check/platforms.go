@@ -15,6 +15,9 @@ import (
 func (c *checker) checkPlatforms() {
 	used := map[platform.Step]ast.Step{}
 	c.forSteps(func(_ *ast.Handler, s ast.Step) {
+		if _, misplaced := s.(*ast.On); misplaced {
+			return // on-outside-capture, not a step of its own
+		}
 		k := platform.Step(ast.Keyword(s))
 		if _, ok := used[k]; !ok {
 			used[k] = s
@@ -47,6 +50,9 @@ func (c *checker) checkPlatforms() {
 }
 
 func (c *checker) supported(s ast.Step) {
+	if _, misplaced := s.(*ast.On); misplaced {
+		return // on-outside-capture, not a step of its own
+	}
 	k := platform.Step(ast.Keyword(s))
 	for _, name := range c.info.Platforms {
 		p, _ := platform.Lookup(name)

@@ -38,12 +38,17 @@ func (c *checker) checkSteps() {
 		case *ast.Capture:
 			c.missingOptions(s, s.Options, captureOptions, "capture")
 			c.captureRules(s)
+			c.messageValues(s)
 			if findOption(s.Options, "tries") == nil {
 				c.report(diag.Warningf(diag.MissingTries, s.At, "capture %q has no tries", s.Var.Name).
 					Do("Add `tries N` to say how many attempts the caller gets."))
 			}
 		case *ast.Switch:
 			c.caseTypes(s)
+		case *ast.On:
+			c.onStep(s)
+		case *ast.Return:
+			c.returnValue(s)
 		case *ast.Campaign:
 			c.missingOptions(s, s.Options, campaignOptions, "campaign")
 			c.campaignRules(s)

@@ -23,7 +23,7 @@ func (c *checker) forSteps(fn func(h *ast.Handler, s ast.Step)) {
 // ends reports whether a step ends its handler.
 func ends(s ast.Step) bool {
 	switch s := s.(type) {
-	case *ast.Hangup, *ast.MakeCall, *ast.Agent, *ast.IVR, *ast.Goto:
+	case *ast.Hangup, *ast.MakeCall, *ast.Agent, *ast.IVR, *ast.Goto, *ast.Return:
 		return true
 	case *ast.If:
 		if s.Else == nil || !blockEnds(s.Else) {

@@ -25,7 +25,7 @@ func (l *lowerer) step(code []ir.Instr, s ast.Step) []ir.Instr {
 	case *ast.Play:
 		return append(code, &ir.Play{Pos: pos, URL: l.expr(s.URL), Repeat: l.expr(s.Repeat)})
 	case *ast.Capture:
-		return append(code, l.capture(pos, s))
+		return l.captureStep(code, pos, s)
 	case *ast.MakeCall:
 		return append(code, &ir.MakeCall{Pos: pos, Number: l.expr(s.Number), From: l.expr(s.From), Record: s.Record})
 	case *ast.Agent:
@@ -54,6 +54,10 @@ func (l *lowerer) step(code []ir.Instr, s ast.Step) []ir.Instr {
 		return append(code, cb)
 	case *ast.Campaign:
 		return append(code, l.campaign(pos, s))
+	case *ast.Do:
+		return append(code, &ir.Do{Pos: pos, Handler: s.Handler.Name})
+	case *ast.Return:
+		return append(code, &ir.Return{Pos: pos})
 	}
 	panic("compile: unknown step")
 }
@@ -109,7 +113,7 @@ func (l *lowerer) end(code []ir.Instr, elseBody *ast.Block, jumps []*ir.Jump) []
 
 func (l *lowerer) capture(pos ir.Pos, s *ast.Capture) *ir.Capture {
 	c := &ir.Capture{Pos: pos, Var: s.Var.Name, MinDigits: check.DefaultMinDigits, MaxDigits: check.DefaultMaxDigits, Tries: 1,
-		Timeout: 10 * time.Second, DigitTimeout: 5 * time.Second}
+		Timeout: 10 * time.Second, DigitTimeout: 5 * time.Second, OnNoInput: -1, OnNoMatch: -1}
 	for _, o := range s.Options {
 		l.captureOption(c, o)
 	}
@@ -123,7 +127,11 @@ func (l *lowerer) captureOption(c *ir.Capture, o *ast.Option) {
 	first := func() *ir.Expr { x, _ := o.Args[0].(*ast.Expr); return l.expr(x) }
 	switch o.Name.Name {
 	case "prompt":
-		c.Prompt = first()
+		c.Prompts = l.values(o)
+	case "noinput":
+		c.NoInput = l.values(o)
+	case "nomatch":
+		c.NoMatch = l.values(o)
 	case "digits":
 		switch a := o.Args[0].(type) {
 		case *ast.Range:
@@ -149,7 +157,7 @@ func (l *lowerer) captureOption(c *ir.Capture, o *ast.Option) {
 	case "success":
 		c.Success = first()
 	case "failure":
-		c.Failure = first()
+		c.Failures = l.values(o)
 	case "voice":
 		c.Voice = first()
 	case "speed":

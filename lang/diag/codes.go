@@ -25,11 +25,18 @@ const (
 const (
 	DuplicateName   Code = "duplicate-name"   // two declarations share a name
 	DuplicateNumber Code = "duplicate-number" // two flows claim one number for one platform
-	UnknownHandler  Code = "unknown-handler"  // a rule or goto names no handler
+	UnknownHandler  Code = "unknown-handler"  // a rule, goto or do names no handler
 	UnknownName     Code = "unknown-name"     // an expression names no variable, const, table, lookup or hours
 	UnknownFunction Code = "unknown-function" // an expression calls a function that does not exist
 	UnknownPlatform Code = "unknown-platform" // target or call names no platform
 	OtherwiseTwice  Code = "otherwise-twice"  // more than one otherwise rule
+	UnknownOutcome  Code = "unknown-outcome"  // an on block names an outcome the step does not have
+)
+
+// Steps in the wrong place.
+const (
+	OnOutsideCapture Code = "on-outside-capture" // an on block that no capture holds
+	ReturnValue      Code = "return-value"       // return with a value: subroutines return none
 )
 
 // Types and expressions.
@@ -54,6 +61,7 @@ const (
 	BadTable    Code = "bad-table"    // missing or malformed table file
 	BadLookup   Code = "bad-lookup"   // lookup URL or timeout out of bounds
 	GotoCycle   Code = "goto-cycle"   // handlers that goto each other without a capture
+	DoCycle     Code = "do-cycle"     // handlers that do (or goto) each other without a capture
 	BadDuration Code = "bad-duration" // a duration or count out of range
 )
 
@@ -67,6 +75,7 @@ const (
 	MissingTries       Code = "missing-tries"       // a capture without tries
 	NeverMatches       Code = "never-matches"       // an accept value no entry can equal
 	CaseType           Code = "case-type"           // a case value of another type than the switch value
+	UnusedValue        Code = "unused-value"        // a message value for a try the capture never makes
 )
 
 // Suppressions (all warnings: a comment never decides whether a flow loads).
@@ -133,6 +142,11 @@ var Rules = []Rule{
 	{MissingReason, Warning, "The suppression gives no reason", "Say after the codes why the finding is acceptable; a suppression without a reason silences nothing."},
 	{UnknownCode, Warning, "The suppression names no code callflow has", "Name a code listed in docs/language.md section 9."},
 	{UnusedSuppression, Warning, "The suppression silences nothing", "Remove the suppression, or the codes in it that no longer occur."},
+	{UnknownOutcome, Error, "The on block names an outcome the step does not have", "A capture has `on noinput { … }` and `on nomatch { … }`."},
+	{OnOutsideCapture, Error, "An on block outside a capture", "Move the block inside the braces of the capture whose outcome it handles."},
+	{ReturnValue, Error, "return takes no value", "Write `return` alone and pass results in variables set before it."},
+	{DoCycle, Error, "Handlers do each other without waiting for the caller", "Break the cycle, or put a capture on it; at run time a call may nest at most 16 do frames."},
+	{UnusedValue, Warning, "A message value is never said: the capture makes fewer tries", "Remove the extra values, or raise tries."},
 }
 
 // RuleFor returns the rule of a code.

@@ -208,6 +208,16 @@ func (g *writer) play() {
 	g.step("play %s%s", g.lit(url), rep)
 }
 
+// perTry is one to three values of a message said per try (prompt,
+// noinput, nomatch), each a literal or a const.
+func (g *writer) perTry() string {
+	vals := []string{g.lit(g.value(texts))}
+	for range g.c.IntN(3) {
+		vals = append(vals, g.lit(g.value(texts)))
+	}
+	return strings.Join(vals, ", ")
+}
+
 // captureOptions are a capture's optional lines and their values.
 var captureOptions = []struct {
 	name string
@@ -227,7 +237,24 @@ var captureOptions = []struct {
 
 func (g *writer) capture() {
 	g.step("capture c {")
-	g.step("  prompt %s", g.lit(g.value(texts)))
+	g.step("  prompt %s", g.perTry())
+	for _, word := range []string{"noinput", "nomatch"} {
+		if g.maybe() {
+			g.step("  %s %s", word, g.perTry())
+		}
+	}
+	for _, outcome := range []string{"noinput", "nomatch"} {
+		if g.c.IntN(4) == 0 {
+			g.step("  on %s {", outcome)
+			if g.maybe() {
+				g.say()
+			}
+			if g.maybe() {
+				g.step("    hangup")
+			}
+			g.step("  }")
+		}
+	}
 	for _, o := range captureOptions {
 		if g.maybe() {
 			v := g.value(o.vals)

@@ -437,6 +437,8 @@ func (p *printer) stepInline(s ast.Step) bool {
 		return false
 	case *ast.Capture:
 		return p.optsInline(s.Var.At.End.Offset, s.Options)
+	case *ast.On:
+		return p.blockInline(s.Body)
 	case *ast.Campaign:
 		return p.optsInline(s.Name.At.End.Offset, s.Options)
 	case *ast.Callback:
@@ -459,6 +461,9 @@ func (p *printer) optsInline(after int, opts []*ast.Option) bool {
 	open, close := p.braces(after)
 	if !p.sameLine(open, close) || len(opts) > 1 {
 		return false
+	}
+	if len(opts) == 1 && opts[0].Body != nil {
+		return p.blockInline(opts[0].Body)
 	}
 	return len(opts) == 0 || !hasBlock(opts[0]) || p.optsInline(optBlockAfter(opts[0]), opts[0].Block)
 }
@@ -602,7 +607,25 @@ func (p *printer) step(s ast.Step, indent int) {
 		p.begin(off, indent, "")
 		p.text("campaign ", expr(s.Name))
 		p.options(s.Options, s.Name.At.End.Offset, indent)
+	case *ast.Do:
+		p.begin(off, indent, "")
+		p.text("do ", name(s.Handler))
+	case *ast.Return:
+		p.begin(off, indent, "")
+		p.text("return")
+		if s.Value != nil {
+			p.text(" ", expr(s.Value))
+		}
+	case *ast.On:
+		p.begin(off, indent, "")
+		p.onBlock(s.Outcome, s.Body, indent)
 	}
+}
+
+// onBlock prints `on OUTCOME { … }` on the current line.
+func (p *printer) onBlock(outcome *ast.Ident, body *ast.Block, indent int) {
+	p.text("on ", name(outcome))
+	p.block(body, indent, p.blockInline(body))
 }
 
 func modOffset(e *ast.Expr) int {
@@ -640,6 +663,11 @@ func (p *printer) options(opts []*ast.Option, after, indent int) {
 }
 
 func (p *printer) option(o *ast.Option, indent int) {
+	if o.Body != nil { // on OUTCOME { … }: steps, not a value to align
+		p.begin(o.At.Start.Offset, indent, "")
+		p.onBlock(o.Outcome, o.Body, indent)
+		return
+	}
 	p.begin(o.At.Start.Offset, indent, keyOption)
 	p.text(name(o.Name))
 	var rest []string

@@ -8,7 +8,9 @@
 // "no" edge to the next rule, `otherwise` as the last "no"), then one cluster
 // per handler holding the handler node and its steps. if and switch are
 // decisions with an edge per branch or case; goto is a dashed edge to the
-// named handler's node; steps that end the handler (hangup, makeCall, agent,
+// named handler's node, and so is do (labelled "do"), whose step goes on
+// with a "return" edge; a capture's on blocks hang off it by their
+// outcome; steps that end the handler (hangup, makeCall, agent,
 // ivr) are leaves, and so is falling off the end of a handler, labelled with
 // what the target platforms do then.
 //
@@ -259,11 +261,37 @@ func (b *builder) step(c *Cluster, s ast.Step, in []exit) []exit {
 	case *ast.Capture:
 		n := b.node(c, Capture, stepLabel(s), s.Span())
 		b.connect(in, n)
-		return []exit{{from: n}}
+		return b.onBlocks(c, n, s.Options)
+	case *ast.Do:
+		n := b.node(c, Step, stepLabel(s), s.Span())
+		b.connect(in, n)
+		b.edge(n, b.target(s.Handler), "do", true)
+		return []exit{{from: n, label: "return"}}
+	case *ast.Return:
+		n := b.node(c, Terminal, "return", s.Span())
+		b.connect(in, n)
+		return nil
+	case *ast.On: // outside a capture: the checker rejects it; drawn as written
+		return b.block(c, blockSteps(s.Body), in)
 	}
 	n := b.node(c, Step, stepLabel(s), s.Span())
 	b.connect(in, n)
 	return []exit{{from: n}}
+}
+
+// onBlocks draws a capture's on blocks, each entered by an edge labelled
+// with its outcome, and returns the exits on: the entry's (labelled
+// "entry" when there are blocks) and what falls out of each block.
+func (b *builder) onBlocks(c *Cluster, capture *Node, opts []*ast.Option) []exit {
+	out := []exit{{from: capture}}
+	for _, o := range opts {
+		if o.Body == nil {
+			continue
+		}
+		out[0].label = "entry"
+		out = append(out, b.block(c, o.Body.Steps, []exit{{from: capture, label: "on " + identName(o.Outcome)}})...)
+	}
+	return out
 }
 
 // ifStep draws one decision per condition: "yes" into its block, "no" to the
@@ -365,6 +393,8 @@ func stepLabel(s ast.Step) string {
 		return label
 	case *ast.Campaign:
 		return "campaign " + exprText(s.Name)
+	case *ast.Do:
+		return "do " + identName(s.Handler)
 	}
 	return "step"
 }

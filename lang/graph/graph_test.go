@@ -366,6 +366,35 @@ func TestBuildCases(t *testing.T) {
 			},
 		},
 		{
+			name: "do is a dashed edge to the subroutine and goes on by return; return is a leaf",
+			src: "flow f\ntarget tencent\notherwise -> h\nhandler h {\n  do sub\n  ivr 2\n}\n" +
+				"handler sub {\n  if caller == \"1\" { return }\n  set x = 1\n}\n",
+			want: []string{
+				"call -otherwise-> handler h",
+				"handler h --> do sub",
+				"do sub =do=> handler sub",
+				"do sub -return-> ivr 2",
+				"handler sub --> if caller == \"1\"",
+				"if caller == \"1\" -yes-> return",
+				"if caller == \"1\" -no-> set x = 1",
+				"set x = 1 --> end: keep bound agent/IVR",
+			},
+		},
+		{
+			name: "a capture's on blocks hang off it by outcome and rejoin after it",
+			src: "flow f\ntarget 8x8\nvoice \"v\"\notherwise -> h\nhandler h {\n  capture c {\n    prompt \"p\"\n    tries 2\n" +
+				"    on noinput { hangup }\n    on nomatch { say \"again\" }\n  }\n  say \"ok\"\n}\n",
+			want: []string{
+				"call -otherwise-> handler h",
+				"handler h --> capture c\n\"p\"",
+				"capture c\n\"p\" -on noinput-> hangup",
+				"capture c\n\"p\" -on nomatch-> say \"again\"",
+				"capture c\n\"p\" -entry-> say \"ok\"",
+				"say \"again\" --> say \"ok\"",
+				"say \"ok\" --> end: hang up",
+			},
+		},
+		{
 			name: "multi-line expressions are squashed, long labels cut",
 			src: "flow f\ntarget tencent\notherwise -> h\nhandler h {\n  set m = {\n    a: 1,\n    b: 2\n  }\n" +
 				"  set long = \"" + strings.Repeat("x", 80) + "\"\n}\n",

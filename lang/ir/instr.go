@@ -3,6 +3,7 @@ package ir
 import (
 	"time"
 
+	"github.com/callflow/callflow/lang/platform"
 	"github.com/callflow/callflow/lang/source"
 )
 
@@ -39,17 +40,38 @@ type Play struct {
 }
 
 // Capture prompts for digits and suspends the call until they arrive.
+//
+// Prompts, Failures, NoInput and NoMatch hold one value per try: try n
+// says the n-th (Nth), the last repeats. OnNoInput and OnNoMatch are the
+// first instruction of the on block that runs when the tries are spent
+// with that outcome, -1 when there is none (the call then continues at the
+// next instruction with Var set to "").
 type Capture struct {
 	Pos
 	Var                   string
-	Prompt                *Expr
+	Prompts               []*Expr
 	MinDigits, MaxDigits  int
 	End                   string // a key that finishes entry, "" for none
 	Timeout, DigitTimeout time.Duration
 	Tries                 int
 	Accept                []string // valid entries; empty accepts any
-	Success, Failure      *Expr
+	Success               *Expr
+	Failures              []*Expr // said after a failed try that NoInput or NoMatch does not cover
+	NoInput, NoMatch      []*Expr
+	OnNoInput, OnNoMatch  int
 	Voice, Speed          *Expr
+	// Needs is what a platform's own retry loop must do to run every try
+	// of this capture (platform.RetryLoop.Covers).
+	Needs platform.CaptureNeeds
+}
+
+// Nth is the value of a per-try option for try n (1-based): the n-th, or
+// the last when there are fewer; nil when the option is not given.
+func Nth(values []*Expr, n int) *Expr {
+	if len(values) == 0 {
+		return nil
+	}
+	return values[min(max(n, 1), len(values))-1]
 }
 
 // MakeCall bridges the call to a number; it ends the handler.

@@ -2,8 +2,9 @@ package lexer
 
 // keywords are reserved: they cannot name variables, consts, tables, lookups,
 // hours or handlers, and an expression ends where one begins. Option words
-// inside capture and campaign blocks (prompt, digits, script, …) are not here:
-// they are keywords only in that position.
+// inside capture and campaign blocks (prompt, digits, noinput, script, …),
+// `on` and the outcome names after it are not here: they are keywords only
+// in that position, so `set noinput = 1` is a variable.
 var keywords = map[string]bool{
 	"flow": true, "target": true, "number": true, "voice": true, "const": true,
 	"table": true, "from": true, "lookup": true, "get": true, "timeout": true,
@@ -13,6 +14,8 @@ var keywords = map[string]bool{
 	"hangup": true, "goto": true, "if": true, "switch": true, "case": true,
 	"callback": true, "leg": true, "campaign": true, "contact": true, "test": true,
 	"call": true, "at": true, "given": true, "expect": true, "press": true,
+	// Step words of language.md section 8.
+	"do": true, "return": true, "post": true, "pause": true,
 }
 
 // IsKeyword reports whether name is a reserved word.

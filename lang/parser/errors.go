@@ -19,7 +19,7 @@ var statementWords = []string{
 	"flow", "target", "number", "voice", "speed", "const", "table", "lookup", "hours",
 	"when", "otherwise", "handler", "test",
 	"say", "play", "capture", "makeCall", "agent", "ivr", "set", "hangup", "goto",
-	"if", "switch", "callback", "campaign",
+	"if", "switch", "callback", "campaign", "do", "return",
 	"call", "given", "press", "expect",
 }
 

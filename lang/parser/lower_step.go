@@ -57,6 +57,12 @@ func (l *lowerer) step(s *g.Step) ast.Step {
 		return n
 	case s.Campaign != nil:
 		return &ast.Campaign{Base: b, Name: l.expr(s.Campaign.Name), Options: l.options(s.Campaign.Opts), Close: l.closing(s.Campaign.Opts.Close)}
+	case s.Do != nil:
+		return &ast.Do{Base: b, Handler: l.ident(s.Do.Handler)}
+	case s.Return != nil:
+		return &ast.Return{Base: b, Value: l.expr(s.Return.Value)}
+	case s.On != nil:
+		return &ast.On{Base: b, Outcome: l.ident(s.On.Outcome), Body: l.block(s.On.Body)}
 	}
 	panic("parser: grammar produced an empty step")
 }
@@ -107,6 +113,11 @@ func (l *lowerer) options(b *g.OptBlock) []*ast.Option {
 	out := make([]*ast.Option, 0, len(b.Options))
 	for _, o := range b.Options {
 		l.separated(o.Pos)
+		if o.On != nil {
+			out = append(out, &ast.Option{Base: l.kw(o.Pos), Name: &ast.Ident{Base: l.kw(o.Pos), Name: "on"},
+				Outcome: l.ident(o.On.Outcome), Body: l.block(o.On.Body)})
+			continue
+		}
 		n := &ast.Option{Base: l.kw(o.Pos), Name: l.ident(o.Name), Every: l.duration(o.Every)}
 		for _, a := range o.Args {
 			n.Args = append(n.Args, l.arg(a))

@@ -385,6 +385,8 @@ func TestSyntaxErrors(t *testing.T) {
 		{"flow x\nconst a = § 1\n", 2, 11, `unexpected character '§' outside a string`, ""},
 		{"target tencent\n", 1, 1, `expected "flow", found keyword "target"`, ""},
 		{"flow\n", 1, 5, `expected a name, found end of line`, ""},
+		{"flow x\nhandler h {\n  capture c { prompt \"p\"; on noinput }\n}\n", 3, 38, `expected "{", found "}"`, ""},
+		{"flow x\nhandler h {\n  retrun\n}\n", 3, 3, `unknown statement "retrun"`, "return"},
 	} {
 		f, ds := parser.ParseFile("t.flow", []byte(tc.src))
 		if headerOK := !strings.HasPrefix(tc.src, "flow\n") && strings.HasPrefix(tc.src, "flow"); (f != nil) != headerOK || len(ds) != 1 {

@@ -29,6 +29,8 @@ const (
 	Switch   Step = "switch"
 	Callback Step = "callback"
 	Campaign Step = "campaign"
+	Do       Step = "do"
+	Return   Step = "return"
 )
 
 // Platform is one target's capabilities and limits.
@@ -47,6 +49,33 @@ type Platform struct {
 	Budget, MaxBudget time.Duration
 
 	Limits Limits
+
+	// Retry is what the platform's own capture retry loop can do; the
+	// runtime asks for one try at a time where it falls short.
+	Retry RetryLoop
+}
+
+// RetryLoop is what a platform's own capture retry loop can do (8x8's
+// noOfTries). The zero value is no loop: the runtime asks for each try.
+type RetryLoop struct {
+	Retries       bool // the platform repeats a failed try itself
+	VariesPrompt  bool // with another prompt and message on each try
+	TellsOutcomes bool // and says whether the last try was silent or wrong
+	ChecksValues  bool // and checks an entry against a list of valid values
+}
+
+// CaptureNeeds is what a capture asks of a retry loop (language.md 8.1).
+type CaptureNeeds struct {
+	VariesPrompt  bool // several prompt or message values, or noinput/nomatch messages
+	TellsOutcomes bool // noinput/nomatch messages or on blocks
+	ChecksValues  bool // an accept list
+}
+
+// Covers reports whether the loop can run every try of a capture with
+// these needs, so that the caller gets exactly its tries.
+func (l RetryLoop) Covers(n CaptureNeeds) bool {
+	return l.Retries && (l.VariesPrompt || !n.VariesPrompt) &&
+		(l.TellsOutcomes || !n.TellsOutcomes) && (l.ChecksValues || !n.ChecksValues)
 }
 
 // Limits are value ranges a platform enforces. A zero range means no limit;
@@ -76,7 +105,8 @@ type Limits struct {
 // Supports reports whether the platform can express step s.
 func (p *Platform) Supports(s Step) bool { return slices.Contains(p.Steps, s) }
 
-var control = []Step{Set, Goto, If, Switch}
+// control steps happen on the server, so every platform has them.
+var control = []Step{Set, Goto, If, Switch, Do, Return}
 
 var all = []*Platform{
 	{
@@ -98,6 +128,10 @@ var all = []*Platform{
 			EndKeys:    []string{"#"}, // completeOnHash is the only end key 8x8 has
 			NeedsVoice: true, PlayExts: []string{".wav", ".mp3"}, E164Dial: true,
 		},
+		// noOfTries repeats one prompt and one failureMessage, checks only
+		// the entry's length, and ends with dtmf null however the last try
+		// failed.
+		Retry: RetryLoop{Retries: true},
 	},
 	{
 		Name: "callback", Vendor: "two-leg callback API", Trigger: true,

@@ -216,6 +216,10 @@ func stepName(in ir.Instr) (string, bool) {
 		return "callback", true
 	case *ir.Campaign:
 		return "campaign", true
+	case *ir.Do:
+		return "do", true
+	case *ir.Return:
+		return "return", true
 	}
 	return "", false
 }

@@ -275,8 +275,7 @@ test "missing" {
 		"golden/menu.json": {Data: []byte(`{"clientActionId": "any token", "callflow": [
   {"action": "say", "params": {"text": "Welcome.", "voiceProfile": "en-US-ZiraRUS", "repetition": 1, "speed": 1.0}},
   {"action": "sayAndCapture", "params": {"promptMessage": "Press 1 or 2.", "voiceProfile": "en-US-ZiraRUS", "speed": 1.0,
-    "minDigits": 1, "maxDigits": 1, "completeOnHash": false, "digitTimeout": 5000, "overallTimeout": 10000, "noOfTries": 2,
-    "failureMessage": "Sorry, that is not an option."}}]}`)},
+    "minDigits": 1, "maxDigits": 1, "completeOnHash": false, "digitTimeout": 5000, "overallTimeout": 10000, "noOfTries": 1}}]}`)},
 		"golden/wrong.json": {Data: []byte(`{"callflow": [{"action": "makeCall", "params": {"source": "+6512345678", "destination": "+6500000000"}}]}`)},
 	}
 	rep := run(t, fsys)

@@ -18,7 +18,7 @@ func TestExpectJSONInline(t *testing.T) {
 
 test "a subset" {
   call 8x8 from "+6591234567" to "+6512345678"
-  expect json {callflow: [{action: "say", params: {text: "Welcome."}}, {action: "sayAndCapture", params: {maxDigits: 1.0, noOfTries: 2}}]}
+  expect json {callflow: [{action: "say", params: {text: "Welcome."}}, {action: "sayAndCapture", params: {maxDigits: 1.0, noOfTries: 1}}]}
 }
 
 test "a multi-line object with a const" {
@@ -46,7 +46,7 @@ test "too few actions" {
 
 test "a number is not its text" {
   call 8x8 from "+6591234567" to "+6512345678"
-  expect json {callflow: [{}, {params: {noOfTries: "2"}}]}
+  expect json {callflow: [{}, {params: {noOfTries: "1"}}]}
 }
 
 `,
@@ -57,7 +57,7 @@ test "a number is not its text" {
 		{"a wrong text", `menu_test.flow:18:3: expected json {callflow: [{params: {text: "Hi"}}, {}]} to hold callflow[0].params.text: want "Hi", got "Welcome."; the reply is {`},
 		{"a field the reply lacks", `callflow[0].params.loop: want true, got no such field`},
 		{"too few actions", `callflow: want 1 item, got 2`},
-		{"a number is not its text", `callflow[1].params.noOfTries: want "2", got 2`},
+		{"a number is not its text", `callflow[1].params.noOfTries: want "1", got 1`},
 	})
 }
 

@@ -91,7 +91,8 @@ func (s *sessions) missing(key string) bool {
 // session is a plain session of a call at a capture.
 func session(id string) *runtime.Session {
 	return &runtime.Session{Platform: "8x8", ID: id, Flow: "menu", Version: "0123456789ab",
-		Handler: "main", PC: 3, Tries: 2, Caller: "+6590001111", Callee: "+6580002222",
+		Handler: "main", PC: 3, Try: 2, Caller: "+6590001111", Callee: "+6580002222",
+		Frames:  []runtime.Frame{{Handler: "main", PC: 7}, {Handler: "verify", PC: 0}}, // the do return stack
 		Started: time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)}
 }
 
@@ -290,6 +291,8 @@ func sessionCopy(t *testing.T, s *sessions) {
 	got.Order = append(got.Order, "extra")
 	got.Lookups["crm2"] = "x"
 	got.PC = 42
+	got.Frames[0].PC = 42 // a return stack popped and pushed in place
+	got.Frames = append(got.Frames[:1], runtime.Frame{Handler: "other", PC: 1})
 	again, _ := s.get("8x8|c1")
 	want := session("c1")
 	want.Vars = map[string]any{"pin": "1234"}

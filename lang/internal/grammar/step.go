@@ -18,6 +18,9 @@ type Step struct {
 	Switch   *Switch   `parser:"| @@"`
 	Callback *Callback `parser:"| @@"`
 	Campaign *Campaign `parser:"| @@"`
+	Do       *Do       `parser:"| @@"`
+	Return   *Return   `parser:"| @@"`
+	On       *On       `parser:"| @@"` // only valid inside a capture; parsed here to say so
 }
 
 type Say struct {
@@ -49,13 +52,15 @@ type OptBlock struct {
 	Close   *Brace    `parser:"@@"`
 }
 
-// Option is `word [value, …] [every D] [{ … }]`.
+// Option is `word [value, …] [every D] [{ … }]`, or an `on OUTCOME { … }`
+// block of steps.
 type Option struct {
 	Pos   plexer.Position
-	Name  *Ident    `parser:"@@"`
-	Args  []*Arg    `parser:"( @@ ( \",\" @@ )* )?"`
-	Every *Dur      `parser:"( \"every\" @@ )?"`
-	Block *OptBlock `parser:"@@?"`
+	On    *On       `parser:"( @@"`
+	Name  *Ident    `parser:"| @@"`
+	Args  []*Arg    `parser:"  ( @@ ( \",\" @@ )* )?"`
+	Every *Dur      `parser:"  ( \"every\" @@ )?"`
+	Block *OptBlock `parser:"  @@? )"`
 }
 
 // Arg is an option value.
