@@ -79,7 +79,7 @@ func BenchmarkParse1MiBBroken(b *testing.B) {
 	n := 0
 	broken := regexp.MustCompile(`(?m)^  agent 12$`).ReplaceAllFunc(src, func(m []byte) []byte {
 		if n++; n%100 == 0 {
-			return []byte("  agent 12)")
+			return []byte("  agent 12 now")
 		}
 		return m
 	})

@@ -63,14 +63,17 @@ type balancer struct {
 }
 
 // closeWith pops the opener t closes, closing any opened after it first.
-// A closer no opener wants closes the innermost instead, and one with no
-// opener at all is dropped (closeWith reports false).
+// A closer no opener wants closes the innermost instead when that opened
+// on its line (`[1, 2)`), and is dropped otherwise (closeWith reports
+// false).
 func (b *balancer) closeWith(t *plexer.Token) bool {
 	k := len(b.open) - 1
 	for k >= 0 && pair[b.open[k].Value] != t.Value {
 		k--
 	}
-	if k < 0 && len(b.open) == 0 {
+	if k < 0 && (len(b.open) == 0 || b.open[len(b.open)-1].Pos.Line != t.Pos.Line) {
+		// No opener wants it, and the innermost is not on its line to be
+		// what it mistypes the closer of: a stray one.
 		b.diags = append(b.diags, diag.Errorf(diag.Syntax, span(b.f, *t), "%q has no matching %q", t.Value, pair[t.Value]).
 			Do("Remove it, or add the opening %q.", pair[t.Value]))
 		return false

@@ -186,12 +186,7 @@ func (p *parts) handler(s []plexer.Token) []*g.Decl {
 		if p.full() {
 			break
 		}
-		if parsed, err := parseTokens(g.StepsParser, st); err != nil {
-			p.fail(err, st, "a step")
-			p.lose(st, stepDeclaring)
-		} else {
-			steps = append(steps, parsed.Steps...)
-		}
+		steps = append(steps, p.step(st)...)
 	}
 	h := &g.Handler{
 		Name: &g.Ident{Pos: s[1].Pos, Name: s[1].Value},

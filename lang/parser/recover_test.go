@@ -101,6 +101,16 @@ func TestRecovery(t *testing.T) {
 		errors:  []string{`2:13 unknown statement "sya"`, `2:19 expected end of line or ";" before "const"`},
 		outline: "handler a{}; const k",
 	}, {
+		name:    "a broken step inside an if",
+		src:     "flow x\nhandler a {\n  if true {\n    sya \"x\"\n    hangup\n  } else {\n    goto a\n  }\n  say \"after\"\n}\n",
+		errors:  []string{`4:5 unknown statement "sya"`},
+		outline: "handler a{if hangup goto say}",
+	}, {
+		name:    "broken steps in switch cases and a capture's on block",
+		src:     "flow x\nhandler a {\n  capture c {\n    tries 1\n    on noinput {\n      hangup now\n      goto a\n    }\n  }\n  switch c {\n    case \"1\" { hangup now }\n    case \"2\" {\n      if true { sya } else { goto a }\n    }\n  }\n}\n",
+		errors:  []string{`6:14 expected end of line or ";", found "now"`, `11:23 expected end of line or ";", found "now"`, `13:17 unknown statement "sya"`},
+		outline: "handler a{capture goto switch if goto}",
+	}, {
 		name:    "no header: errors, no file",
 		src:     "handler a {\n  sya\n}\n",
 		errors:  []string{`1:1 expected "flow", found keyword "handler"`, `2:3 unknown statement "sya"`},
@@ -168,5 +178,23 @@ func TestRecoveryLost(t *testing.T) {
 		strings.Index(src, "prefix"), strings.Index(src, "tier"), strings.Index(src, "inner"), strings.Index(src, "helper"))
 	if g := strings.Join(got, ", "); g != want {
 		t.Errorf("lost %s, want %s", g, want)
+	}
+}
+
+// TestRecoveredNestedAsWhole: a block of steps cleaned of a broken step
+// holds the very steps, spans included, the file gives without it.
+func TestRecoveredNestedAsWhole(t *testing.T) {
+	broken := "flow x\nhandler a {\n  if caller == \"1\" {\n    say \"1\"\n    hangup now\n    goto a\n  } else { hangup }\n}\n"
+	fixed := strings.Replace(broken, "    hangup now\n", "    hangup    \n", 1)
+	fb, ds := parser.ParseFile("t.flow", []byte(broken))
+	if len(ds) != 1 {
+		t.Fatalf("want one error: %v", ds)
+	}
+	ff, _ := parser.ParseFile("t.flow", []byte(fixed))
+	want := ff.Decls[0].(*ast.Handler).Body.Steps[0].(*ast.If)
+	body := want.Branches[0].Body
+	body.Steps = append(body.Steps[:1], body.Steps[2:]...)
+	if diff := cmp.Diff(want, fb.Decls[0].(*ast.Handler).Body.Steps[0]); diff != "" {
+		t.Errorf("recovered if differs (-whole +recovered):\n%s", diff)
 	}
 }
