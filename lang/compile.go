@@ -66,7 +66,7 @@ func CompileFile(name string, src []byte, opts ...Option) (*ir.Program, diag.Dia
 // relative to their flow's folder.
 func CompileFiles(fsys fs.FS, paths []string, opts ...Option) (*ir.Program, diag.Diagnostics) {
 	cfg := newConfig(opts)
-	b := &build{fsys: fsys, files: source.Files{}, parsed: map[string]*ast.File{}, disable: cfg.disable}
+	b := &build{fsys: fsys, files: source.Files{}, parsed: map[string]*ast.File{}, disable: cfg.disable, secrets: cfg.secrets}
 	b.parseAll(paths)
 	prog := b.compile()
 	if !cfg.keepQuiet {
@@ -79,7 +79,10 @@ func CompileFiles(fsys fs.FS, paths []string, opts ...Option) (*ir.Program, diag
 		}
 	}
 	errs, warns := b.diags.Count()
-	if errs > 0 || (cfg.strict && warns > 0) {
+	switch {
+	case cfg.partial && (errs > 0 || (cfg.strict && warns > 0)):
+		prog = withoutFailed(prog, b.diags, cfg.strict)
+	case errs > 0 || (cfg.strict && warns > 0):
 		prog = nil
 	}
 	return prog, b.diags.Limit(cfg.maxErrors)
@@ -93,6 +96,8 @@ type build struct {
 	diags  diag.Diagnostics
 	// disable are the warning codes silenced in every unit.
 	disable []diag.Code
+	// secrets reads the values of secret() and env() (WithSecrets).
+	secrets SecretReader
 }
 
 // parseAll reads and parses files on every core; results are registered in
@@ -227,11 +232,18 @@ func (b *build) compile() *ir.Program {
 	parallel(len(units), func(i int) {
 		info, ds := check.Check(units[i])
 		diags[i] = ds
-		if !ds.HasErrors() {
-			bun := bundleOf(units[i], info)
-			flows[i] = compile.Flow(units[i], info, bun.Version())
-			flows[i].Bundle = bun
+		if ds.HasErrors() {
+			return
 		}
+		loaded, ds := load(info, units[i].Files, b.secrets)
+		diags[i] = append(diags[i], ds...)
+		if ds.HasErrors() {
+			return
+		}
+		bun := bundleOf(units[i], info)
+		flows[i] = compile.Flow(units[i], info, bun.Version())
+		flows[i].Bundle = bun
+		flows[i].Loaded = loaded
 	})
 	prog := &ir.Program{}
 	for i, u := range units {
@@ -293,4 +305,29 @@ func numberSpan(f *ir.Flow, n string) source.Span {
 		}
 	}
 	return f.Syntax[0].Flow.At
+}
+
+// withoutFailed is prog without the flows that one of ds (an error, or a
+// warning when strict) is about: in their source, tests or tables. Nil
+// when no flow is left.
+func withoutFailed(prog *ir.Program, ds diag.Diagnostics, strict bool) *ir.Program {
+	failed := map[string]bool{}
+	for _, d := range ds {
+		if d.Suppressed == nil && (d.Severity == diag.Error || (strict && d.Severity == diag.Warning)) {
+			failed[d.Subject.File] = true
+			if main, ok := strings.CutSuffix(d.Subject.File, TestSuffix); ok {
+				failed[main+".flow"] = true // tests that do not parse are in no bundle
+			}
+		}
+	}
+	kept := &ir.Program{}
+	for _, f := range prog.Flows {
+		if !failed[f.File] && (f.Bundle == nil || !slices.ContainsFunc(slices.Collect(maps.Keys(f.Bundle.Files)), func(n string) bool { return failed[n] })) {
+			kept.Flows = append(kept.Flows, f)
+		}
+	}
+	if len(kept.Flows) == 0 {
+		return nil
+	}
+	return kept
 }

@@ -5,8 +5,9 @@
 //	prog, diags := lang.CompileDir(os.DirFS("flows"))
 //	if diags.HasErrors() { … }
 //
-// The program is nil when there are errors; the diagnostics are always
-// returned, sorted by file and position.
+// The program is nil when there are errors (WithPartial keeps the flows
+// without any); the diagnostics are always returned, sorted by file and
+// position.
 package lang
 
 import (
@@ -23,10 +24,12 @@ type config struct {
 	sources   source.Files
 	disable   []diag.Code
 	keepQuiet bool
+	partial   bool
+	secrets   SecretReader
 }
 
 func newConfig(opts []Option) *config {
-	c := &config{maxErrors: 0}
+	c := &config{maxErrors: 0, secrets: EnvSecrets}
 	for _, o := range opts {
 		o(c)
 	}
@@ -57,3 +60,10 @@ func WithDisabled(codes ...diag.Code) Option {
 // field, for output such as SARIF that records them. By default they are
 // left out. They never count as problems either way.
 func WithSuppressed(keep bool) Option { return func(c *config) { c.keepQuiet = keep } }
+
+// WithPartial returns a program even when some flows have errors: it holds
+// the flows none of whose files (flow, tests, tables) has an error, so a
+// tool can run the flow it was asked for while an unrelated one in the
+// folder is being fixed. The diagnostics still report every error; the
+// program is nil only when no flow is left.
+func WithPartial(on bool) Option { return func(c *config) { c.partial = on } }

@@ -57,11 +57,18 @@ func (c *call) say(in *ir.Say) (platform.Action, bool, error) {
 	return platform.Say{Text: t, Voice: voice, Speed: speed, Repeat: rep}, false, err
 }
 
-// voice is the step's voice and speed, else the file's.
+// voice is the step's voice and speed, else the file's, which are
+// evaluated now when they are computed from the call.
 func (c *call) voice(vx, sx *ir.Expr) (string, float64, error) {
 	voice, speed := c.flow.Voice, 0.0
 	if c.flow.Speed != nil {
 		speed = *c.flow.Speed
+	}
+	if vx == nil {
+		vx = c.flow.VoiceExpr
+	}
+	if sx == nil {
+		sx = c.flow.SpeedExpr
 	}
 	if vx != nil {
 		v, err := c.evalString(vx, "a voice")

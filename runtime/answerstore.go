@@ -93,14 +93,18 @@ const answerMargin = 100 * time.Millisecond
 //
 // With a CallStore, the claim of a capture's answer reads the call's
 // session in the same round trip (pre); else pre is nil.
-func (e *Engine) claim(ctx context.Context, ev *platform.Event, arrived, deadline time.Time) (cl Claim, pre *SessionRead, err error) {
+//
+// A delivery is keyed by platform, the flow named in the URL (flow; ""
+// when routed by number) and its id: an id reused on another flow's route
+// is another delivery.
+func (e *Engine) claim(ctx context.Context, ev *platform.Event, flow string, arrived, deadline time.Time) (cl Claim, pre *SessionRead, err error) {
 	ttl := deadline.Sub(arrived)
 	until := deadline.Add(-answerMargin)
 	if m := e.memAnswers; m != nil {
-		cl, err = m.claim(ctx, ev.Platform+"|"+ev.Delivery, ttl, arrived, until)
+		cl, err = m.claim(ctx, ev.Platform+"|"+escapeKeyPart(flow)+"|"+ev.Delivery, ttl, arrived, until)
 		return cl, nil, err
 	}
-	key := AnswerKey(ev.Platform, ev.Session, ev.Delivery)
+	key := AnswerKey(ev.Platform, flow, ev.Session, ev.Delivery)
 	wctx, cancel := context.WithDeadline(ctx, until)
 	defer cancel()
 	if e.calls != nil && ev.Kind == platform.Input {

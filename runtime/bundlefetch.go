@@ -132,6 +132,13 @@ func (e *Engine) fetchVersion(ctx context.Context, name, version string, now tim
 	}
 	f, busy := e.fetches.pending[version]
 	if !busy {
+		// A fetch that ended since the caller missed the version stored
+		// it before leaving pending: it is loaded now, not to be fetched
+		// again.
+		if fl := e.version(name, version, now); fl != nil {
+			e.fetches.mu.Unlock()
+			return fl, nil
+		}
 		f = &fetching{done: make(chan struct{})}
 		e.fetches.pending[version] = f
 	}

@@ -235,6 +235,8 @@ func (c *call) exec(in ir.Instr, pc int) (int, error) {
 		return c.switchJump(in)
 	case *ir.Capture:
 		return pc, c.capture(in, pc, 1)
+	case *ir.Post:
+		return pc + 1, c.post(in)
 	default:
 		a, ends, err := c.action(in)
 		if err != nil {

@@ -63,33 +63,47 @@ type SessionWrite struct {
 // AnswerKey is the key under which an AnswerStore other than the default
 // keeps the answer to a delivery: "platform|session" when the delivery's id
 // is its session's (a tencent SessionId, a trigger id), else
-// "platform|session|delivery" (an 8x8 eventId). The session is written with
-// '%' and '|' escaped (%25, %7C), so SplitAnswerKey finds it whatever the
+// "platform|session|delivery" (an 8x8 eventId). A delivery to a flow named
+// in the URL has "platform/flow" in place of the platform: the same id
+// sent to another flow's route is another delivery, never answered with
+// the first one's answer. The session and the flow are written with '%'
+// and '|' escaped (%25, %7C), so SplitAnswerKey finds them whatever the
 // ids hold, and a store can keep the answer next to its call's session
 // (Redis: in the same Cluster slot).
-func AnswerKey(platformName, session, delivery string) string {
+func AnswerKey(platformName, flow, session, delivery string) string {
+	p := platformName
+	if flow != "" {
+		p += "/" + escapeKeyPart(flow)
+	}
 	s := escapeKeyPart(session)
 	if delivery == session {
-		return platformName + "|" + s
+		return p + "|" + s
 	}
-	return platformName + "|" + s + "|" + delivery
+	return p + "|" + s + "|" + delivery
 }
 
-// SplitAnswerKey returns the platform, session and delivery ids AnswerKey
-// joined; ok is false for a key it did not make.
-func SplitAnswerKey(key string) (platformName, session, delivery string, ok bool) {
-	platformName, rest, ok := strings.Cut(key, "|")
-	if !ok || platformName == "" {
-		return "", "", "", false
+// SplitAnswerKey returns the platform, flow ("" when the delivery was
+// routed by number), session and delivery ids AnswerKey joined; ok is
+// false for a key it did not make.
+func SplitAnswerKey(key string) (platformName, flow, session, delivery string, ok bool) {
+	p, rest, ok := strings.Cut(key, "|")
+	if !ok || p == "" {
+		return "", "", "", "", false
+	}
+	platformName, f, hasFlow := strings.Cut(p, "/")
+	if hasFlow {
+		if flow, ok = unescapeKeyPart(f); !ok || flow == "" || platformName == "" {
+			return "", "", "", "", false
+		}
 	}
 	s, delivery, three := strings.Cut(rest, "|")
 	if session, ok = unescapeKeyPart(s); !ok {
-		return "", "", "", false
+		return "", "", "", "", false
 	}
 	if !three {
 		delivery = session
 	}
-	return platformName, session, delivery, true
+	return platformName, flow, session, delivery, true
 }
 
 var keyEscaper = strings.NewReplacer("%", "%25", "|", "%7C")

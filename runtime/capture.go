@@ -162,3 +162,31 @@ func CheckSession(f *ir.Flow, s *Session) error {
 	}
 	return checkFrames(f, s.Frames)
 }
+
+// acceptList is what a capture accepts: its accept strings, or the list
+// its accept expression yields now, which must hold only strings (a run
+// time type error otherwise: the safe fallback, at the accept value).
+func (c *call) acceptList(in *ir.Capture) ([]string, error) {
+	if in.AcceptList == nil {
+		return in.Accept, nil
+	}
+	v, err := c.eval(in.AcceptList)
+	if err != nil {
+		return nil, err
+	}
+	out := append([]string(nil), in.Accept...) // strings written beside the list
+	switch list := v.(type) {
+	case []string:
+		return append(out, list...), nil
+	case []any:
+		for _, x := range list {
+			s, ok := x.(string)
+			if !ok {
+				return nil, c.typeError(in.AcceptList, "a list of strings", v)
+			}
+			out = append(out, s)
+		}
+		return out, nil
+	}
+	return nil, c.typeError(in.AcceptList, "a list of strings", v)
+}

@@ -32,6 +32,9 @@ const (
 type Engine struct {
 	cur      atomic.Pointer[installed] // the program new calls use
 	versions sync.Map                  // "flow@version" → *pinned: every version a call may be pinned to
+	// answerers holds, by *ir.Flow, its answerers by handler name
+	// (answerer): shared by the answers that version gives.
+	answerers sync.Map
 
 	adapters   map[string]platform.Adapter
 	store      SessionStore
@@ -44,6 +47,7 @@ type Engine struct {
 	signer     *token.Signer
 	secret     []byte
 	client     *http.Client
+	postClient *http.Client // client, following no redirect
 	log        *slog.Logger
 	now        func() time.Time // the call's time; nil: the time the webhook arrived (WithClock sets it)
 	budgets    map[string]time.Duration
@@ -80,6 +84,7 @@ func New(opts ...Option) (*Engine, error) {
 	if !e.unguarded {
 		e.client = guardClient(e.client)
 	}
+	e.postClient = noRedirects(e.client)
 	e.mem, _ = e.store.(*MemoryStore)
 	if e.mem != nil {
 		e.mem.observe(e.evicted)
@@ -153,9 +158,29 @@ func (e *Engine) install(p *ir.Program) {
 	e.versions.Range(func(k, v any) bool {
 		if !current[k.(string)] && now-v.(*pinned).used.Load() > int64(e.ttl) {
 			e.versions.Delete(k)
+			e.answerers.Delete(v.(*pinned).flow)
 		}
 		return true
 	})
+}
+
+// answerer is who answers with handler (or before one ran, "") of f:
+// one per handler of a version, made on its first answer.
+func (e *Engine) answerer(f *ir.Flow, handler string) *platform.Answerer {
+	v, ok := e.answerers.Load(f)
+	if !ok {
+		by := make(map[string]*platform.Answerer, len(f.Handlers)+1)
+		by[""] = &platform.Answerer{Flow: f.Name, Version: f.Version}
+		for name := range f.Handlers {
+			by[name] = &platform.Answerer{Flow: f.Name, Version: f.Version, Handler: name}
+		}
+		v, _ = e.answerers.LoadOrStore(f, by)
+	}
+	by := v.(map[string]*platform.Answerer)
+	if a := by[handler]; a != nil {
+		return a
+	}
+	return by[""]
 }
 
 // version returns a loaded flow version and marks it in use at now.
@@ -168,6 +193,10 @@ func (e *Engine) version(name, version string, now time.Time) *ir.Flow {
 	e.touch(p, now.UnixNano())
 	return p.flow
 }
+
+// Budget is the time the engine gives a webhook of platformName to be
+// answered, lookups included: WithBudget's, within the platform's bound.
+func (e *Engine) Budget(platformName string) time.Duration { return e.budget(platformName) }
 
 // budget is the platform's answer budget: WithBudget's, capped at the
 // platform's maximum, else the platform's default. A platform lang/platform

@@ -116,6 +116,9 @@ func (c *call) eval(x *ir.Expr) (any, error) {
 		// The first expression of the webhook that builds values: the
 		// rest (comparisons, names) never read the budget.
 		env[exprs.BudgetName], c.budgeted = &c.mem, true
+		if c.flow.CallValues {
+			c.mem.SetCall(c.callValues())
+		}
 	}
 	for _, name := range x.Lookups {
 		if err := c.resolve(name); err != nil {

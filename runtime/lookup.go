@@ -1,12 +1,10 @@
 package runtime
 
 import (
-	"context"
 	"crypto/sha256"
 	"encoding/base64"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"math"
 	"net/http"
@@ -15,7 +13,6 @@ import (
 	"time"
 
 	"github.com/callflow/callflow/lang/ir"
-	"github.com/callflow/callflow/runtime/platform"
 )
 
 // lookupMargin is kept from the budget for rendering the answer after a
@@ -176,54 +173,10 @@ func (c *call) fetch(l *ir.Lookup, u string, urlErr error) any {
 // the answer budget.
 var errLookupTimeout = errors.New("timed out")
 
-// get does the HTTP GET of lookup l at u, under the lookup's timeout and
-// the webhook's deadline. Its errors never quote the URL (net/http's do):
-// the log line gives it without secrets.
+// get does the HTTP GET of lookup l at u, with its headers.
 func (c *call) get(l *ir.Lookup, u string) (any, error) {
-	timeout := min(l.Timeout, time.Until(c.deadline())-lookupMargin)
-	if timeout <= 0 {
-		return nil, fmt.Errorf("%w: no time left in the answer budget", errLookupTimeout)
-	}
-	ctx, cancel := context.WithTimeout(c.io(), timeout)
-	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
-	if err != nil {
-		return nil, unwrapURLError(err)
-	}
-	if !c.e.unguarded {
-		if err := refuseUnsafeHost(req.URL.Hostname()); err != nil {
-			return nil, err
-		}
-	}
-	req.Header.Set("Accept", "application/json")
-	resp, err := c.e.client.Do(req)
-	if err != nil {
-		if ctx.Err() != nil {
-			return nil, fmt.Errorf("%w after %s", errLookupTimeout, timeout.Round(time.Millisecond))
-		}
-		return nil, unwrapURLError(err)
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return nil, fmt.Errorf("HTTP %d", resp.StatusCode)
-	}
-	body, err := io.ReadAll(io.LimitReader(resp.Body, maxLookupBody+1))
-	if err != nil {
-		if ctx.Err() != nil {
-			return nil, fmt.Errorf("%w after %s, reading the body", errLookupTimeout, timeout.Round(time.Millisecond))
-		}
-		return nil, fmt.Errorf("reading the body: %v", err)
-	}
-	if len(body) > maxLookupBody {
-		return nil, fmt.Errorf("the body is over %d bytes", maxLookupBody)
-	}
-	// Numbers are decoded exactly, as webhooks' are: a CRM id beyond 2^53
-	// stays the id it was, not the nearest float64.
-	v, err := platform.DecodeJSON(body)
-	if err != nil {
-		return nil, fmt.Errorf("bad JSON: %v", err)
-	}
-	return v, nil
+	res, err := c.send(httpCall{method: http.MethodGet, url: u, headers: l.Headers, timeout: l.Timeout, decode: true})
+	return res.value, err
 }
 
 // unwrapURLError drops the method and URL net/http puts in front of its

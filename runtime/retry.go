@@ -32,7 +32,11 @@ func (c *call) ownLoop(in *ir.Capture) bool {
 // the outcome (else the next step with the variable "").
 func (c *call) answered(in *ir.Capture) error {
 	own := c.ownLoop(in)
-	value, out := c.judge(in)
+	accept, err := c.acceptList(in)
+	if err != nil {
+		return err
+	}
+	value, out := c.judge(in, accept)
 	if out == valid {
 		if !own { // the platform cannot know the entry was good
 			if err := c.sayMessage(in, in.Success); err != nil {
@@ -65,9 +69,9 @@ func (c *call) answered(in *ir.Capture) error {
 }
 
 // judge classifies the webhook's entry for in: nil or nothing is no input;
-// a length outside digits or a value not in accept is no match. The end
-// key is not part of the entry.
-func (c *call) judge(in *ir.Capture) (string, outcome) {
+// a length outside digits or a value not in accept (acceptList) is no
+// match. The end key is not part of the entry.
+func (c *call) judge(in *ir.Capture, accept []string) (string, outcome) {
 	if c.ev.Digits == nil || *c.ev.Digits == "" {
 		c.traceOutcome(in, "no input")
 		return "", noInput
@@ -80,7 +84,7 @@ func (c *call) judge(in *ir.Capture) (string, outcome) {
 		c.traceOutcome(in, "entry "+quote(d)+" has the wrong length")
 		return "", noMatch
 	}
-	if len(in.Accept) > 0 && !slices.Contains(in.Accept, d) {
+	if len(accept) > 0 && !slices.Contains(accept, d) {
 		c.traceOutcome(in, "entry "+quote(d)+" is not accepted")
 		return "", noMatch
 	}

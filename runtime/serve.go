@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/callflow/callflow/lang/ir"
 	"github.com/callflow/callflow/runtime/platform"
 )
 
@@ -19,7 +18,7 @@ type Request struct {
 	Body     []byte
 	Header   http.Header
 	Now      time.Time      // the call's time; zero means the engine's clock
-	Given    map[string]any // stubs: lookup values and table rows, no HTTP
+	Given    map[string]any // stubs: lookup values and table rows, secrets (GivenSecret) and post answers (GivenPost); no HTTP for them
 	Trace    bool
 }
 
@@ -81,7 +80,7 @@ func (e *Engine) Serve(ctx context.Context, req *Request) (*Result, error) {
 		res := e.answer(ctx, req, ev, ad, now, arrived, deadline, nil)
 		return res, res.Err
 	}
-	cl, pre, err := e.claim(ctx, ev, arrived, deadline)
+	cl, pre, err := e.claim(ctx, ev, req.Flow, arrived, deadline)
 	switch {
 	case err != nil:
 		res := &Result{Reply: ad.Fallback(ev, e.fallback), Event: ev, Outcome: Fallback,
@@ -90,7 +89,7 @@ func (e *Engine) Serve(ctx context.Context, req *Request) (*Result, error) {
 			attrString("platform", ev.Platform), attrString("error", res.Err.Error()))
 		return res, res.Err
 	case cl.Answered:
-		return &Result{Reply: cl.Reply, Event: ev, Outcome: Duplicate}, nil
+		return duplicate(cl.Reply, ev), nil
 	}
 	settled := false
 	defer func() { // a panic must not leave the claim for its copies to wait on
@@ -108,6 +107,16 @@ func (e *Engine) Serve(ctx context.Context, req *Request) (*Result, error) {
 	return res, res.Err
 }
 
+// duplicate is the result of a copy of a delivery answered before: the
+// stored reply, and who gave it, for the copy's log line.
+func duplicate(reply platform.Reply, ev *platform.Event) *Result {
+	res := &Result{Reply: reply, Event: ev, Outcome: Duplicate}
+	if by := reply.By; by != nil {
+		res.Flow, res.Version, res.Handler = by.Flow, by.Version, by.Handler
+	}
+	return res
+}
+
 // answer runs the flow for one understood webhook; dl is its claim when
 // the store is a CallStore, to keep the answer with the session.
 func (e *Engine) answer(ctx context.Context, req *Request, ev *platform.Event, ad platform.Adapter, now, arrived, deadline time.Time, dl *delivery) *Result {
@@ -120,6 +129,9 @@ func (e *Engine) answer(ctx context.Context, req *Request, ev *platform.Event, a
 	res := c.serve()
 	if ev.Kind == platform.Trigger && res.Outcome == Fallback {
 		res.Reply = triggerFailure(res.Err, res.Reply)
+		if res.Reply.Status == http.StatusNotFound { // no such flow: the trigger was not routable
+			res.Outcome = Rejected
+		}
 	}
 	return res
 }
@@ -159,13 +171,9 @@ func (c *call) sessionKey() string {
 // start runs a new call: pick the flow, run the rules, run the handler.
 func (c *call) start() error {
 	cur := c.e.cur.Load()
-	var f *ir.Flow
-	if c.req.Flow != "" {
-		if f = cur.prog.Flow(c.req.Flow); f == nil {
-			return &Error{Code: "no-flow", Msg: fmt.Sprintf("no flow named %q is loaded", platform.Clip(c.req.Flow))}
-		}
-	} else if f = cur.prog.ForNumber(c.ev.Platform, c.ev.Callee); f == nil {
-		return &Error{Code: "no-flow", Msg: fmt.Sprintf("no flow answers %s on %s", platform.Clip(c.ev.Callee), c.ev.Platform)}
+	f, err := pick(cur.prog, c.req.Flow, c.ev)
+	if err != nil {
+		return err
 	}
 	c.e.touch(cur.pins[f], c.arrived.UnixNano()) // the version is in use: the call is pinned to it
 	if !f.Targets(c.ev.Platform) {
@@ -194,6 +202,9 @@ func (c *call) finish(runErr error) *Result {
 		}
 	}
 	res.Reply, res.Response, res.Outcome, res.Err = c.ad.Fallback(c.ev, c.e.fallback), nil, Fallback, runErr
+	if c.flow != nil {
+		res.Reply.By = c.e.answerer(c.flow, c.handler)
+	}
 	c.e.log.LogAttrs(c.ctx, levelFor(runErr), "answered with the safe fallback",
 		attrString("platform", c.ev.Platform), attrString("flow", res.Flow), attrString("error", platform.Clip(runErr.Error())))
 	return res
@@ -216,6 +227,9 @@ func (c *call) render(res *Result) error {
 	reply, err := c.ad.Render(c.ev, &c.resp)
 	if err != nil {
 		return &Error{Code: "render", Msg: err.Error(), At: c.renderedAt(err), Flow: res.Flow, Handler: c.handler, Err: err}
+	}
+	if c.flow != nil {
+		reply.By = c.e.answerer(c.flow, c.handler)
 	}
 	res.Reply, res.Response, res.Outcome = reply, &c.resp, Answered
 	return nil

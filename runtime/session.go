@@ -30,6 +30,7 @@ type Session struct {
 	Vars          map[string]any `json:"vars,omitempty"`
 	Order         []string       `json:"order,omitempty"` // variables in order first set
 	Lookups       map[string]any `json:"l,omitempty"`     // results by lookup and URL (lookupKey), each fetched at most once
+	Posts         int            `json:"po,omitempty"`    // posts sent in this call: the attempt of the next one's Idempotency-Key
 	Caller        string         `json:"from,omitempty"`
 	Callee        string         `json:"to,omitempty"`
 	Started       time.Time      `json:"at"`

@@ -617,11 +617,13 @@ func (r *r1) runCall(p *poster, t *tracker, session string) (int, error) {
 		return 0, nil
 	}
 	r.started.Add(1)
-	h := 0
+	// The hash wraps; unsigned, so every key is 1..9 (a signed one went
+	// negative, and "-5" is no key a caller can press).
+	var h uint
 	for _, c := range session {
-		h = h*31 + int(c)
+		h = h*31 + uint(c)
 	}
-	digits := [3]string{strconv.Itoa(1 + h%9), strconv.Itoa(1 + (h/9)%9), strconv.Itoa(1 + (h/81)%9)}
+	digits := [3]string{strconv.Itoa(int(1 + h%9)), strconv.Itoa(int(1 + (h/9)%9)), strconv.Itoa(int(1 + (h/81)%9))}
 	want := [3]struct {
 		text string
 		acts []string

@@ -44,7 +44,7 @@ type ClusterConfig struct {
 	Replicas int    // how many (at least 1)
 	Dir      string // a folder the cluster owns: each replica's flows and logs
 	FlowsDir string // the shipped flows (reception.flow, vips.csv)
-	// TencentBudget is --tencent-budget (default serve's, 3 s); a delivery
+	// TencentBudget is --budget tencent=… (default serve's, 3 s); a delivery
 	// claimed by a replica that died is taken over after it.
 	TencentBudget time.Duration
 }
@@ -127,12 +127,14 @@ var (
 // Start starts r's process (again, after Kill or Stop) and waits until it
 // has loaded its flows and answers /readyz with 200.
 func (c *Cluster) Start(ctx context.Context, r *Replica) error {
-	args := []string{"serve", "--addr", "127.0.0.1:0", "--dir", r.Dir, "--callback-url", c.Platform.URL + "/dtl",
+	// The table of the start (where it listens, the flows loaded) is what
+	// Start waits for; stdout is a pipe here, so it must be asked for.
+	args := []string{"serve", "--startup-table", "always", "--addr", "127.0.0.1:0", "--dir", r.Dir, "--callback-url", c.Platform.URL + "/dtl",
 		"--dispatch-retries", "0", "--shutdown-timeout", "10s"}
 	if c.cfg.Store != "" {
 		args = append(args, "--store", c.cfg.Store, "--store-prefix", c.prefix)
 	}
-	args = append(args, "--tencent-budget", c.TencentBudget().String())
+	args = append(args, "--budget", "tencent="+c.TencentBudget().String())
 	// A binary built with -race (the test binary of `make test`) sleeps a
 	// second at exit for late reports; a race still fails its exit status.
 	env := []string{"CALLFLOW_SECRET=" + replicaSecret, "CALLFLOW_CALLBACK_TOKEN=" + replicaDTLToken, "GORACE=atexit_sleep_ms=0"}
@@ -178,7 +180,7 @@ func (c *Cluster) Start(ctx context.Context, r *Replica) error {
 	return nil
 }
 
-// TencentBudget is the replicas' --tencent-budget.
+// TencentBudget is the replicas' tencent --budget.
 func (c *Cluster) TencentBudget() time.Duration {
 	if c.cfg.TencentBudget > 0 {
 		return c.cfg.TencentBudget

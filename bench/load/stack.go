@@ -26,7 +26,7 @@ const (
 	serveWriteMargin       = 5 * time.Second
 	serveIdleTimeout       = 120 * time.Second
 	serveMaxHeaderBytes    = 64 << 10
-	serveTencentBudget     = 3 * time.Second // --tencent-budget's default
+	serveTencentBudget     = 3 * time.Second // serve's tencent budget by default
 )
 
 // serveWriteTimeout is serve's WriteTimeout: the longest answer budget of

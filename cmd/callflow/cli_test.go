@@ -48,6 +48,7 @@ func TestScripts(t *testing.T) {
 			"sarifok":   cmdSarifok,
 			"mksteps":   cmdMksteps,
 			"jsonset":   cmdJSONSet,
+			"serveonce": cmdServeOnce,
 		},
 	})
 }

@@ -42,7 +42,7 @@ type File struct {
 // error. The checker takes it as declared, its type unknown, so its uses
 // are not reported as unknown names while the statement is broken.
 type Lost struct {
-	Keyword string // const, table, lookup, hours, handler, set or capture
+	Keyword string // const, table, lookup, hours, handler, set, capture or into (a post's)
 	Name    *Ident
 }
 

@@ -46,13 +46,19 @@ type Table struct {
 	Path *Expr // a string literal
 }
 
-// Lookup is `lookup NAME = get "URL" [timeout D] else EXPR`.
+// Lookup is `lookup NAME = get "URL" [timeout D] else EXPR`, or its block
+// form `lookup NAME = get "URL" { header NAME VALUE  timeout D  else EXPR }`.
 type Lookup struct {
 	Base
 	Name    *Ident
 	URL     *Expr
 	Timeout *Duration // nil means the default
 	Else    *Expr     // nil is an error the checker reports
+	Headers []*Header
+	// Options is the block form as written, for the formatter; nil for the
+	// one-line form. Timeout, Else and Headers are read from it.
+	Options []*Option
+	Close   source.Span // the block's closing brace
 }
 
 // Hours is `hours NAME "SPEC" tz "IANA" [except "DATE[..DATE]", …]`.

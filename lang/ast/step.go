@@ -134,6 +134,7 @@ type Option struct {
 	Base
 	Name    *Ident
 	Args    []Arg
+	Value   *Expr // a second value without a comma: header NAME VALUE
 	Every   *Duration
 	Block   []*Option
 	Close   source.Span // the nested block's closing brace, when there is one
@@ -141,7 +142,7 @@ type Option struct {
 	Body    *Block      // on blocks: the steps
 }
 
-// Arg is an option value: *Expr, *Duration or *Range.
+// Arg is an option value: *Expr, *Duration, *Range, or *Ident (into VAR).
 type Arg interface {
 	Node
 	arg()
@@ -164,6 +165,7 @@ func (*Campaign) step() {}
 func (*Expr) arg()     {}
 func (*Duration) arg() {}
 func (*Range) arg()    {}
+func (*Ident) arg()    {} // the variable of a post's into
 
 // Keyword is the word a step is written with: say, capture, makeCall, ….
 func Keyword(s Step) string {
@@ -200,6 +202,8 @@ func Keyword(s Step) string {
 		return "return"
 	case *On:
 		return "on"
+	case *Post:
+		return "post"
 	}
 	return ""
 }

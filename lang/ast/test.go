@@ -14,11 +14,15 @@ type Call struct {
 	At, Data *Expr // nil when absent
 }
 
-// Given is `given NAME = EXPR`.
+// Given is `given NAME = EXPR` (a lookup or table row), `given secret
+// NAME = EXPR` (Secret) or `given post "URL" = EXPR` (Post, the URL as a
+// string literal; Name is nil).
 type Given struct {
 	Base
-	Name  *Ident
-	Value *Expr
+	Name   *Ident
+	Value  *Expr
+	Secret bool
+	Post   *Expr
 }
 
 // Press is `press "DIGITS"`.

@@ -62,6 +62,10 @@ func walkDecl(v Visitor, n Node) bool {
 	case *Lookup:
 		Walk(v, n.Name)
 		Walk(v, n.URL)
+		if n.Options != nil { // the block form: Timeout and Else are its options' values
+			walkList(v, n.Options)
+			break
+		}
 		Walk(v, n.Timeout)
 		Walk(v, n.Else)
 	case *Hours:
@@ -133,9 +137,14 @@ func walkStep(v Visitor, n Node) bool {
 	case *Campaign:
 		Walk(v, n.Name)
 		walkList(v, n.Options)
+	case *Post:
+		// JSON, Timeout, Into and Else are its options' values.
+		Walk(v, n.URL)
+		walkList(v, n.Options)
 	case *Option:
 		Walk(v, n.Name)
 		walkList(v, n.Args)
+		Walk(v, n.Value)
 		Walk(v, n.Every)
 		walkList(v, n.Block)
 		Walk(v, n.Outcome)
@@ -163,6 +172,7 @@ func walkTestStmt(v Visitor, n Node) bool {
 		Walk(v, n.Data)
 	case *Given:
 		Walk(v, n.Name)
+		Walk(v, n.Post)
 		Walk(v, n.Value)
 	case *Press:
 		Walk(v, n.Digits)

@@ -2,6 +2,7 @@ package check
 
 import (
 	"fmt"
+	"reflect"
 	"strings"
 	"unicode/utf8"
 
@@ -41,7 +42,11 @@ func (c *checker) captureRules(s *ast.Capture) {
 	}
 	if o := findOption(s.Options, "accept"); o != nil {
 		for _, a := range o.Args {
-			if x, ok := a.(*ast.Expr); ok && c.knownNow(x, "accept values") {
+			x, ok := a.(*ast.Expr)
+			if !ok || c.acceptsList(x) {
+				continue // a list is checked when the entry comes
+			}
+			if c.knownNow(x, "accept values") {
 				c.acceptable(x, lo, hi, end)
 			}
 		}
@@ -92,4 +97,36 @@ func keyCount(lo, hi int) string {
 		return fmt.Sprintf("%d keys", lo)
 	}
 	return fmt.Sprintf("%d to %d keys", lo, hi)
+}
+
+// acceptValue checks one accept value: a string, or a list of strings
+// (computed from the call, or a const list). A value that can be neither
+// is a type error, never ignored.
+func (c *checker) acceptValue(x *ast.Expr) {
+	cx := c.compile(x)
+	if cx == nil || cx.Type == nil {
+		return // known at run time: checked when the entry comes
+	}
+	switch {
+	case fits(cx.Type, wantString):
+	case cx.Type.Kind() == reflect.Slice || cx.Type.Kind() == reflect.Array:
+		list, _ := c.info.Values[x].([]any)
+		for _, v := range list {
+			if _, ok := v.(string); !ok {
+				c.report(diag.Errorf(diag.TypeMismatch, x.At, "accept lists strings, but this list holds %v", v).
+					Do("Write keys as strings, such as [\"1\", \"2\"]."))
+				return
+			}
+		}
+	default:
+		c.report(diag.Errorf(diag.TypeMismatch, x.At, "accept takes strings or a list of strings, but this is %s", typeName(cx.Type)).
+			Do("Write accept \"1\", \"2\", or a list such as [\"1\", \"2\"]."))
+	}
+}
+
+// acceptsList reports whether an accept value is a list (or only known at
+// run time), not a string.
+func (c *checker) acceptsList(x *ast.Expr) bool {
+	cx := c.info.Exprs[x]
+	return cx != nil && (cx.Type == nil || !fits(cx.Type, wantString))
 }

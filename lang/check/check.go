@@ -66,6 +66,9 @@ type checker struct {
 	failedConsts map[string]bool
 	// lostHandlers are handlers whose declaration had a syntax error.
 	lostHandlers map[string]bool
+	// inHeader says the expression being compiled is a header value, the
+	// one place secret() may stand.
+	inHeader bool
 }
 
 // stages run in this order. Later stages rely on earlier ones: expressions

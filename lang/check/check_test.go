@@ -158,7 +158,7 @@ func TestCheckExpectations(t *testing.T) {
 	for _, paths := range units(t, fsys) {
 		t.Run(strings.Join(paths, "+"), func(t *testing.T) {
 			files := source.Files{}
-			_, ds := lang.CompileFiles(fsys, paths, lang.WithSources(files))
+			_, ds := lang.CompileFiles(fsys, paths, lang.WithSources(files), lang.WithPlaceholderSecrets())
 			var wants []*expectation
 			for _, name := range slices.Sorted(mapKeys(files)) {
 				if strings.HasSuffix(name, ".flow") {

@@ -40,7 +40,7 @@ func (c *checker) buildEnv() {
 // lostKinds are the kinds of names a statement the parser skipped declares.
 var lostKinds = map[string]exprs.Kind{
 	"const": exprs.ConstName, "table": exprs.TableName, "lookup": exprs.LookupName, "hours": exprs.HoursName,
-	"set": exprs.VarName, "capture": exprs.VarName,
+	"set": exprs.VarName, "capture": exprs.VarName, "into": exprs.VarName,
 }
 
 // defineLost takes the names of statements the parser skipped as declared,
@@ -124,13 +124,24 @@ func (c *checker) defineVars() {
 	}
 	probe := env.Clone()
 	c.forSteps(func(_ *ast.Handler, s ast.Step) {
-		if set, ok := s.(*ast.Set); ok && set.Value != nil {
-			var sample any
-			if cx, d := probe.Compile(c.file(set.Value.At.File), set.Value); d == nil && cx.Type != nil {
+		var v *ast.Ident
+		var x *ast.Expr
+		switch s := s.(type) {
+		case *ast.Set:
+			v, x = s.Var, s.Value
+		case *ast.Post: // into VAR holds the JSON answer, typed by the else value
+			v, x = s.Into, s.Else
+		}
+		if v == nil {
+			return
+		}
+		var sample any
+		if x != nil {
+			if cx, d := probe.Compile(c.file(x.At.File), x); d == nil && cx.Type != nil {
 				sample = sampleOf(cx.Type)
 			}
-			c.varTypes[set.Var.Name] = append(c.varTypes[set.Var.Name], sample)
 		}
+		c.varTypes[v.Name] = append(c.varTypes[v.Name], sample)
 	})
 	for _, v := range c.info.Vars {
 		env.Define(v, unify(c.varTypes[v]), exprs.VarName)

@@ -42,6 +42,10 @@ func (c *checker) compile(x *ast.Expr) *exprs.Compiled {
 		return nil
 	}
 	c.info.Exprs[x] = cx
+	c.secretPlace(x, cx)
+	if cx.Varies {
+		return cx // random, pick, secret or env: known only when a call runs
+	}
 	vals := map[string]any{exprs.BudgetName: &c.mem}
 	for _, r := range cx.Refs {
 		k, _ := c.info.Env.Kind(r)
@@ -179,6 +183,10 @@ func (c *checker) compileExprs() {
 			c.expect(d.Cond, wantBool, "a when condition")
 		case *ast.Lookup:
 			c.lookupURL(d.URL)
+			if d.Options != nil {
+				c.options(d.Options, lookupBlockOptions, "lookup")
+				c.headers(d.Headers)
+			}
 		case *ast.Number:
 			for _, n := range d.Numbers {
 				c.expect(n, wantString, "a number")
@@ -234,6 +242,10 @@ func (c *checker) stepExprs(s ast.Step) {
 	case *ast.Campaign:
 		c.compile(s.Name)
 		c.options(s.Options, campaignOptions, "campaign")
+	case *ast.Post:
+		c.lookupURL(s.URL)
+		c.options(s.Options, postOptions, "post")
+		c.headers(s.Headers)
 	}
 }
 
@@ -255,6 +267,7 @@ func (c *checker) lookupURL(x *ast.Expr) {
 		return
 	}
 	c.info.Exprs[x] = cx
+	c.secretPlace(x, cx)
 	if cx.Type != nil && !fits(cx.Type, wantString) {
 		c.report(diag.Errorf(diag.TypeMismatch, x.At, "a lookup URL must be a string, but this is %s", typeName(cx.Type)).
 			Do("Write the URL as a string literal, with ${…} for values."))

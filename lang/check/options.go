@@ -24,6 +24,8 @@ const (
 	argMap                     // a map
 	argList                    // a list
 	argAny                     // any value
+	argVar                     // a variable name: into
+	argAccept                  // "1", "2", … or one list of strings: accept
 )
 
 type optSpec struct {
@@ -32,13 +34,14 @@ type optSpec struct {
 	many     bool // may appear more than once (contact)
 	values   bool // takes several values: try n uses the n-th (prompt, noinput, …)
 	every    bool // takes `every D`
+	pair     bool // takes NAME VALUE without a comma: header
 	block    map[string]optSpec
 }
 
 var captureOptions = map[string]optSpec{
 	"prompt": {arg: argText, required: true, values: true}, "digits": {arg: argDigits}, "end": {arg: argString},
 	"timeout": {arg: argDuration}, "digit_timeout": {arg: argDuration}, "tries": {arg: argInt},
-	"accept": {arg: argStrings}, "success": {arg: argText}, "failure": {arg: argText, values: true},
+	"accept": {arg: argAccept}, "success": {arg: argText}, "failure": {arg: argText, values: true},
 	"noinput": {arg: argText, values: true}, "nomatch": {arg: argText, values: true},
 	"voice": {arg: argString}, "speed": {arg: argNumber},
 }
@@ -91,6 +94,14 @@ func (c *checker) missingOptions(at ast.Node, opts []*ast.Option, spec map[strin
 }
 
 func (c *checker) optionExtras(o *ast.Option, s optSpec) {
+	switch {
+	case o.Value != nil && !s.pair:
+		c.report(diag.Errorf(diag.Syntax, o.Value.At, "%s takes one value", o.Name.Name).
+			Do("Separate values with commas, or remove the extra value."))
+	case s.pair && o.Value == nil && len(o.Args) > 0:
+		c.report(diag.Errorf(diag.MissingOption, o.Name.At, "%s needs a name and a value", o.Name.Name).
+			Do("Write `%s \"NAME\" VALUE`, such as `header \"Authorization\" \"Bearer ${secret(\"CRM_TOKEN\")}\"`.", o.Name.Name))
+	}
 	if o.Every != nil && !s.every {
 		c.report(diag.Errorf(diag.Syntax, o.Every.At, "%s takes no every", o.Name.Name).Do("Remove `every …`."))
 	}
@@ -118,7 +129,7 @@ func (c *checker) optionArgs(o *ast.Option, s optSpec) {
 			Do("Write `%s VALUE`.", o.Name.Name))
 		return
 	}
-	if len(o.Args) > 1 && s.arg != argStrings && !s.values {
+	if len(o.Args) > 1 && s.arg != argStrings && s.arg != argAccept && !s.values {
 		c.report(diag.Errorf(diag.Syntax, o.Args[1].Span(), "%s takes one value", o.Name.Name).Do("Remove the extra values."))
 	}
 	for _, a := range o.Args {
@@ -141,12 +152,17 @@ func (c *checker) optionArg(name string, a ast.Arg, k argKind) {
 		}
 	case *ast.Expr:
 		c.optionExpr(name, a, k)
+	case *ast.Ident:
+		if k != argVar {
+			c.report(diag.Errorf(diag.TypeMismatch, a.At, "%s takes %s, not a variable name", name, argWords[k]).Do("Write %s.", argWords[k]))
+		}
 	}
 }
 
 var argWords = map[argKind]string{
 	argText: "a text", argString: "a string", argNumber: "a number", argInt: "an integer", argDuration: "a duration such as 10s",
 	argDigits: "a digit count or range such as 4..10", argStrings: "strings", argMap: "a map", argList: "a list", argAny: "a value",
+	argVar: "a variable name", argAccept: "strings or a list of strings",
 }
 
 func (c *checker) optionExpr(name string, x *ast.Expr, k argKind) {
@@ -164,6 +180,13 @@ func (c *checker) optionExpr(name string, x *ast.Expr, k argKind) {
 		c.expect(x, wantMap, what)
 	case argList:
 		c.expect(x, wantList, what)
+	case argAccept:
+		c.acceptValue(x)
+	case argVar:
+		if !isVarName(x.Text) {
+			c.report(diag.Errorf(diag.Syntax, x.At, "%s takes a variable name, not an expression", name).
+				Do("Write a name such as `into receipt`."))
+		}
 	default:
 		c.compile(x)
 	}

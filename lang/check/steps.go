@@ -25,14 +25,15 @@ func (c *checker) checkSteps() {
 				c.knownNow(x, "a called number")
 				c.e164(x, "number")
 			}
-		case *ast.Voice:
-			c.knownNow(d.Value, "the file's voice")
-		case *ast.Speed:
-			c.knownNow(d.Value, "the file's speed")
 		case *ast.Lookup:
 			c.lookupLimits(d)
 		}
 	}
+	c.forSteps(func(_ *ast.Handler, s ast.Step) {
+		if p, ok := s.(*ast.Post); ok {
+			c.postRules(p)
+		}
+	})
 	c.forSteps(func(_ *ast.Handler, s ast.Step) {
 		switch s := s.(type) {
 		case *ast.Capture:
@@ -284,21 +285,27 @@ func (c *checker) lookupLimits(l *ast.Lookup) {
 		c.report(diag.Errorf(diag.BadLookup, l.URL.At, "lookup %q must use an http:// or https:// URL", l.Name.Name).
 			Do("Write the URL as a string starting with https://."))
 	}
+	c.httpTimeout(diag.BadLookup, "lookup", l.Timeout, l.Name)
+}
+
+// httpTimeout checks that the timeout of a lookup or post (at, when it
+// is not written: the default 1s) fits every target's answer budget,
+// which the request shares.
+func (c *checker) httpTimeout(code diag.Code, what string, t *ast.Duration, at ast.Node) {
 	timeout := int64(1000)
-	at := ast.Node(l.Name)
-	if l.Timeout != nil {
-		timeout, at = l.Timeout.Millis, l.Timeout
+	if t != nil {
+		timeout, at = t.Millis, t
 	}
 	if timeout < 0 {
 		return // too long: the parser reported it
 	}
 	if timeout == 0 {
-		c.report(diag.Errorf(diag.BadLookup, at.Span(), "lookup timeout must be more than 0").Do("Use a timeout such as 1500ms."))
+		c.report(diag.Errorf(code, at.Span(), "%s timeout must be more than 0", what).Do("Use a timeout such as 1500ms."))
 	}
 	for _, p := range c.targets() {
 		if budget := p.Budget.Milliseconds(); timeout > budget {
-			c.report(diag.Errorf(diag.BadLookup, at.Span(), "lookup timeout %dms is over the %s answer budget of %dms", timeout, p.Name, budget).
-				Do("Use a timeout under %dms: the lookup and the answer share the budget.", budget))
+			c.report(diag.Errorf(code, at.Span(), "%s timeout %dms is over the %s answer budget of %dms", what, timeout, p.Name, budget).
+				Do("Use a timeout under %dms: the %s and the answer share the budget.", budget, what))
 		}
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/callflow/callflow/lang/exprs"
 	"github.com/callflow/callflow/lang/internal/suggest"
 	"github.com/callflow/callflow/lang/platform"
+	"github.com/callflow/callflow/lang/source"
 )
 
 var expectKinds = []string{"say", "play", "capture", "makeCall", "agent", "ivr", "hangup", "callback", "campaign", "keep", "nothing", "json", "var"}
@@ -84,6 +85,15 @@ func (c *checker) testCall(s *ast.Call) {
 }
 
 func (c *checker) given(s *ast.Given) {
+	switch {
+	case s.Secret:
+		c.givenSecret(s)
+		return
+	case s.Post != nil:
+		c.expect(s.Post, wantString, "a post URL")
+		c.compile(s.Value)
+		return
+	}
 	k, ok := c.info.Env.Kind(s.Name.Name)
 	if !ok || (k != exprs.LookupName && k != exprs.TableName) {
 		var names []string
@@ -92,10 +102,17 @@ func (c *checker) given(s *ast.Given) {
 				names = append(names, n)
 			}
 		}
-		c.report(diag.Errorf(diag.UnknownName, s.Name.At, "given %q: no lookup or table has this name", s.Name.Name).
-			Do("Stub a lookup or a table row declared in the flow.").Maybe(suggest.Nearest(s.Name.Name, names)))
+		c.report(UnknownGiven(s.Name.At, s.Name.Name, names))
 	}
 	c.compile(s.Value)
+}
+
+// UnknownGiven is the error for a stub of a name no lookup or table of the
+// flow declares (declared are those that do): a test's `given`, and
+// `callflow run --given`, which report it alike.
+func UnknownGiven(at source.Span, name string, declared []string) *diag.Diagnostic {
+	return diag.Errorf(diag.UnknownName, at, "given %q: no lookup or table has this name", name).
+		Do("Stub a lookup or a table row declared in the flow.").Maybe(suggest.Nearest(name, declared))
 }
 
 func (c *checker) testExpect(s *ast.Expect) {
@@ -160,4 +177,32 @@ func (c *checker) expectJSONArg(x *ast.Expr, cx *exprs.Compiled) {
 	}
 	c.report(diag.Errorf(diag.TypeMismatch, x.At, "expect json takes a golden file's name or a map or list, but this is %s", typeName(cx.Type)).
 		Do(`Write expect json "FILE.json", or expect json {…} with the fields the reply must hold.`))
+}
+
+// givenSecret checks `given secret NAME = "…"`: the flow reads NAME with
+// secret(), and the value is a string.
+func (c *checker) givenSecret(s *ast.Given) {
+	names := c.secretNames()
+	if !slices.Contains(names, s.Name.Name) {
+		c.report(diag.Errorf(diag.UnknownName, s.Name.At, "given secret %q: the flow reads no such secret", s.Name.Name).
+			Do("Give a secret the flow reads with secret(\"NAME\").").Maybe(suggest.Nearest(s.Name.Name, names)))
+	}
+	c.expect(s.Value, wantString, "a secret")
+}
+
+// secretNames are the names the flow reads with secret(), sorted.
+func (c *checker) secretNames() []string {
+	var names []string
+	for _, cx := range c.info.Exprs {
+		if cx == nil {
+			continue
+		}
+		for _, n := range cx.Secrets {
+			if !slices.Contains(names, n) {
+				names = append(names, n)
+			}
+		}
+	}
+	slices.Sort(names)
+	return names
 }

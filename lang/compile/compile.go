@@ -32,6 +32,9 @@ func Flow(u *check.Unit, info *check.Info, version string) *ir.Flow {
 	}
 	f.Index = prefixIndex(f.Rules)
 	f.Reads = reads(info)
+	for _, cx := range info.Exprs {
+		f.CallValues = f.CallValues || cx != nil && cx.Varies
+	}
 	for _, name := range exprs.BuiltinNames {
 		if f.Reads[name] {
 			f.Builtins = append(f.Builtins, name)
@@ -82,8 +85,14 @@ func (l *lowerer) decl(f *ir.Flow, d ast.Decl) {
 			}
 		}
 	case *ast.Voice:
+		if _, known := l.info.Values[d.Value]; !known {
+			f.VoiceExpr = l.expr(d.Value)
+		}
 		f.Voice, _ = l.info.Values[d.Value].(string)
 	case *ast.Speed:
+		if _, known := l.info.Values[d.Value]; !known {
+			f.SpeedExpr = l.expr(d.Value)
+		}
 		if v, ok := asFloat(l.info.Values[d.Value]); ok {
 			f.Speed = &v
 		}
@@ -96,7 +105,7 @@ func (l *lowerer) decl(f *ir.Flow, d ast.Decl) {
 			timeout = time.Duration(d.Timeout.Millis) * time.Millisecond
 		}
 		f.Lookups[d.Name.Name] = &ir.Lookup{Name: d.Name.Name, URL: l.expr(d.URL), Timeout: timeout, Else: l.expr(d.Else), At: d.At,
-			URLVaries: l.varies(d.URL)}
+			URLVaries: l.varies(d.URL), Headers: l.headers(d.Headers)}
 	case *ast.Rule:
 		r := &ir.Rule{Handler: d.Handler.Name, At: d.At, Pos: d.At.String()}
 		if d.Cond != nil {
@@ -112,7 +121,7 @@ func (l *lowerer) decl(f *ir.Flow, d ast.Decl) {
 // while one webhook runs.
 func (l *lowerer) varies(x *ast.Expr) bool {
 	cx := l.info.Exprs[x]
-	if cx == nil {
+	if cx == nil || cx.Varies {
 		return true
 	}
 	for _, r := range cx.Refs {

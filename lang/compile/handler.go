@@ -58,6 +58,8 @@ func (l *lowerer) step(code []ir.Instr, s ast.Step) []ir.Instr {
 		return append(code, &ir.Do{Pos: pos, Handler: s.Handler.Name})
 	case *ast.Return:
 		return append(code, &ir.Return{Pos: pos})
+	case *ast.Post:
+		return append(code, l.post(pos, s))
 	}
 	panic("compile: unknown step")
 }
@@ -150,8 +152,16 @@ func (l *lowerer) captureOption(c *ir.Capture, o *ast.Option) {
 		c.Tries, _ = first().Const.(int)
 	case "accept":
 		for _, a := range o.Args {
-			if v, ok := l.info.Values[a.(*ast.Expr)].(string); ok {
+			x, _ := a.(*ast.Expr)
+			switch v := l.info.Values[x].(type) {
+			case string:
 				c.Accept = append(c.Accept, v)
+			case []any: // a const list: checked to hold strings
+				for _, s := range v {
+					c.Accept = append(c.Accept, s.(string))
+				}
+			default: // a list computed from the call
+				c.AcceptList = l.expr(x)
 			}
 		}
 	case "success":

@@ -57,6 +57,6 @@ func needs(c *ir.Capture) platform.CaptureNeeds {
 	return platform.CaptureNeeds{
 		VariesPrompt:  len(c.Prompts) > 1 || len(c.Failures) > 1 || perOutcome,
 		TellsOutcomes: perOutcome || c.OnNoInput >= 0 || c.OnNoMatch >= 0,
-		ChecksValues:  len(c.Accept) > 0,
+		ChecksValues:  len(c.Accept) > 0 || c.AcceptList != nil,
 	}
 }

@@ -86,6 +86,15 @@ const (
 	UnusedSuppression Code = "unused-suppression" // a suppression that silences nothing
 )
 
+// HTTP: lookups with headers and secrets, and post (language.md §8.3, §8.4).
+const (
+	SecretName    Code = "secret-name"    // secret() or env() whose name is not a string literal
+	SecretPlace   Code = "secret-place"   // secret() outside a header value
+	MissingSecret Code = "missing-secret" // a secret the server could not read when it loaded the flow
+	BadHeader     Code = "bad-header"     // a header name that is not an HTTP token, or one callflow sets itself
+	BadPost       Code = "bad-post"       // a post URL or timeout out of bounds, or into without else
+)
+
 // Rule describes a code for documentation and SARIF.
 type Rule struct {
 	Code     Code
@@ -147,6 +156,11 @@ var Rules = []Rule{
 	{ReturnValue, Error, "return takes no value", "Write `return` alone and pass results in variables set before it."},
 	{DoCycle, Error, "Handlers do each other without waiting for the caller", "Break the cycle, or put a capture on it; at run time a call may nest at most 16 do frames."},
 	{UnusedValue, Warning, "A message value is never said: the capture makes fewer tries", "Remove the extra values, or raise tries."},
+	{SecretName, Error, "A secret or env name is not a string literal", "Write the name in quotes, such as secret(\"CRM_TOKEN\"): the server reads it when it loads the flow."},
+	{SecretPlace, Error, "secret() is used outside a header value", "Use secrets only in `header` values of a lookup or post, which callflow never logs or traces."},
+	{MissingSecret, Error, "A secret could not be read when the flow loaded", "Set the environment variable NAME, or NAME_FILE to a file that holds the value, and load the flow again."},
+	{BadHeader, Error, "The header is not valid", "Use a header name made of letters, digits and - (an HTTP token), other than the ones callflow sets itself."},
+	{BadPost, Error, "The post is not valid", "Use an http(s) URL, a timeout within the platform's answer budget, and give else whenever into is given."},
 }
 
 // RuleFor returns the rule of a code.

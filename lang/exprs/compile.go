@@ -43,6 +43,13 @@ type Compiled struct {
 	// each value against MaxValue only). Expressions that build nothing
 	// (comparisons, lookups of names) need none.
 	Budgeted bool
+	// Varies says it calls random, pick, secret or env: its value is not
+	// known when the flow compiles, even if it reads no name.
+	Varies bool
+	// Secrets are the names it reads with secret(), Settings those it
+	// reads with env() and their defaults: the loader reads them.
+	Secrets  []string
+	Settings map[string]string
 
 	trans *translation // maps expr-lang positions back to the .flow text
 }
@@ -87,7 +94,7 @@ func (e *Env) compileWith(f *source.File, x *ast.Expr, isURL bool) (*Compiled, *
 	if err := t.translate(x.Text, 0); err != nil {
 		return nil, diag.Errorf(diag.BadExpr, x.At, "%v", err)
 	}
-	prog, err := e.compile(t.out.String())
+	prog, loads, err := e.compile(t.out.String())
 	if err == nil {
 		err = noEnvAccess(prog.Node())
 	}
@@ -95,7 +102,8 @@ func (e *Env) compileWith(f *source.File, x *ast.Expr, isURL bool) (*Compiled, *
 		return nil, e.mapError(f, x, &t, err)
 	}
 	refs, budgeted := e.refs(prog.Node())
-	return &Compiled{Program: prog, Type: staticType(prog.Node()), Refs: refs, Budgeted: budgeted, trans: &t}, nil
+	return &Compiled{Program: prog, Type: staticType(prog.Node()), Refs: refs, Budgeted: budgeted,
+		Varies: loads.varies, Secrets: loads.secrets, Settings: loads.settings, trans: &t}, nil
 }
 
 // base holds the parts of expr-lang's configuration every flow shares: the
@@ -103,6 +111,7 @@ func (e *Env) compileWith(f *source.File, x *ast.Expr, isURL bool) (*Compiled, *
 var base = sync.OnceValue(func() *conf.Config {
 	opts := append([]expr.Option{expr.DisableAllBuiltins()}, functions...)
 	opts = append(opts, urlFunctions...)
+	opts = append(opts, wordFunctions...)
 	for _, b := range builtins {
 		opts = append(opts, expr.EnableBuiltin(b))
 	}
@@ -119,6 +128,13 @@ var base = sync.OnceValue(func() *conf.Config {
 	for _, f := range opFunctions {
 		cfg.Functions[f.Name] = f
 	}
+	for _, f := range randomFunctions {
+		cfg.Functions[f.Name] = f
+	}
+	for _, f := range loadFunctions {
+		cfg.Functions[f.Name] = f
+	}
+	cfg.Functions["spell"] = bounded(cfg.Functions["spell"], spellSize, "spell")
 	cfg.Functions[textFunc] = bounded(cfg.Functions[textFunc], printSize, "${…}")
 	cfg.Functions[urlFunc] = bounded(cfg.Functions[urlFunc], escapeSize, "${…}")
 	cfg.Functions[urlQueryFunc] = bounded(cfg.Functions[urlQueryFunc], escapeSize, "${…}")
@@ -142,24 +158,33 @@ func (e *Env) config() *conf.Config {
 	return cfg
 }
 
-// compile is expr.Compile with the cached configuration.
-func (e *Env) compile(src string) (*vm.Program, error) {
+// compile is expr.Compile with the cached configuration. It also returns
+// the calls whose values are not known when the flow compiles.
+func (e *Env) compile(src string) (*vm.Program, *loadCalls, error) {
 	cfg := e.config()
 	tree, err := checker.ParseCheck(src, cfg)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
+	}
+	loads := &loadCalls{}
+	exprast.Walk(&tree.Node, loads)
+	if loads.err != nil {
+		var fe *file.Error
+		errors.As(loads.err, &fe)
+		return nil, nil, fe.Bind(tree.Source)
 	}
 	if err := patchMemory(tree, cfg); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if err := optimizer.Optimize(&tree.Node, cfg); err != nil {
 		var fe *file.Error
 		if errors.As(err, &fe) {
-			return nil, fe.Bind(tree.Source)
+			return nil, nil, fe.Bind(tree.Source)
 		}
-		return nil, err
+		return nil, nil, err
 	}
-	return compiler.Compile(tree, cfg)
+	prog, err := compiler.Compile(tree, cfg)
+	return prog, loads, err
 }
 
 // exprEnv is the environment as expr-lang types. A nil sample, a type known
@@ -248,6 +273,9 @@ func (e *Env) mapError(f *source.File, x *ast.Expr, t *translation, err error) *
 	at := f.Span(start, end)
 	msg := fe.Message
 	switch {
+	case strings.Contains(msg, errLoadName.Error()):
+		return diag.Errorf(diag.SecretName, at, "%s", msg).
+			Do("Write the name in quotes, such as secret(\"CRM_TOKEN\"): the server reads it when it loads the flow.")
 	case strings.HasPrefix(msg, "unknown name "):
 		name := strings.TrimPrefix(msg, "unknown name ")
 		return e.unknownName(at, name, f.Src, end)

@@ -43,7 +43,8 @@ var functions = []expr.Option{
 }
 
 // FunctionNames lists the functions a flow may call, for did-you-mean.
-var FunctionNames = append([]string{"open", "pattern", "e164", "national", "region"}, builtins...)
+var FunctionNames = append([]string{"open", "pattern", "e164", "national", "region",
+	"random", "pick", "ordinal", "spell", "secret", "env"}, builtins...)
 
 // builtins is the allow-list of expr-lang's own functions: string, number,
 // collection and time helpers that cannot loop without bound or do I/O.

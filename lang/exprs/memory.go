@@ -94,7 +94,10 @@ func CheckValue(v any) error {
 // Budget counts the bytes builtins build during one webhook or while one
 // flow compiles. The zero value is a full budget. A nil *Budget checks each
 // value against MaxValue only.
-type Budget struct{ used int }
+type Budget struct {
+	used int
+	call *CallValues // what random, pick, secret and env read; nil: none
+}
 
 // Used is the bytes counted so far.
 func (b *Budget) Used() int {

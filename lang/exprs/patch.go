@@ -62,7 +62,13 @@ func isInteger(n exprast.Node) bool { _, ok := n.(*exprast.IntegerNode); return 
 
 // budgeted are the functions whose first argument is the Budget.
 var budgeted = func() map[string]bool {
-	m := map[string]bool{textFunc: true, urlFunc: true, urlQueryFunc: true, "toJSON": true}
+	m := map[string]bool{textFunc: true, urlFunc: true, urlQueryFunc: true, "toJSON": true, "spell": true}
+	for _, f := range randomFunctions {
+		m[f.Name] = true
+	}
+	for _, f := range loadFunctions {
+		m[f.Name] = true
+	}
 	for name := range sizers {
 		m[name] = true
 	}

@@ -388,6 +388,10 @@ func (p *printer) decl(d ast.Decl) {
 	case *ast.Lookup:
 		p.begin(off, 0, "")
 		p.text("lookup ", name(d.Name), " = get ", expr(d.URL))
+		if d.Options != nil {
+			p.options(d.Options, d.URL.At.End.Offset, 0)
+			return
+		}
 		if d.Timeout != nil {
 			p.text(" timeout ", d.Timeout.Text)
 		}
@@ -441,6 +445,8 @@ func (p *printer) stepInline(s ast.Step) bool {
 		return p.blockInline(s.Body)
 	case *ast.Campaign:
 		return p.optsInline(s.Name.At.End.Offset, s.Options)
+	case *ast.Post:
+		return p.optsInline(s.URL.At.End.Offset, s.Options)
 	case *ast.Callback:
 		open, close := p.braces(s.At.End.Offset)
 		return p.sameLine(open, close) && len(s.Legs) <= 1
@@ -478,6 +484,9 @@ func optBlockAfter(o *ast.Option) int {
 	}
 	if o.Every != nil {
 		off = max(off, o.Every.At.End.Offset)
+	}
+	if o.Value != nil {
+		off = max(off, o.Value.At.End.Offset)
 	}
 	return off
 }
@@ -619,6 +628,10 @@ func (p *printer) step(s ast.Step, indent int) {
 	case *ast.On:
 		p.begin(off, indent, "")
 		p.onBlock(s.Outcome, s.Body, indent)
+	case *ast.Post:
+		p.begin(off, indent, "")
+		p.text("post ", expr(s.URL))
+		p.options(s.Options, s.URL.At.End.Offset, indent)
 	}
 }
 
@@ -678,6 +691,9 @@ func (p *printer) option(o *ast.Option, indent int) {
 		}
 		rest = append(rest, strings.Join(args, ", "))
 	}
+	if o.Value != nil {
+		rest = append(rest, o.Value.Text)
+	}
 	if o.Every != nil {
 		rest = append(rest, "every "+o.Every.Text)
 	}
@@ -697,6 +713,8 @@ func (p *printer) arg(a ast.Arg) string {
 		return a.Text
 	case *ast.Range:
 		return p.slice(a.At.Start.Offset, a.At.End.Offset)
+	case *ast.Ident:
+		return a.Name
 	}
 	return ""
 }
@@ -733,7 +751,14 @@ func (p *printer) testStmt(s ast.TestStmt, indent int) {
 			p.text(" data ", s.Data.Text)
 		}
 	case *ast.Given:
-		p.text("given ", name(s.Name), " = ", expr(s.Value))
+		switch {
+		case s.Secret:
+			p.text("given secret ", name(s.Name), " = ", expr(s.Value))
+		case s.Post != nil:
+			p.text("given post ", expr(s.Post), " = ", expr(s.Value))
+		default:
+			p.text("given ", name(s.Name), " = ", expr(s.Value))
+		}
 	case *ast.Press:
 		p.text("press ", expr(s.Digits))
 	case *ast.Expect:

@@ -395,6 +395,14 @@ func stepLabel(s ast.Step) string {
 		return "campaign " + exprText(s.Name)
 	case *ast.Do:
 		return "do " + identName(s.Handler)
+	case *ast.Post:
+		// The URL and where the answer goes; never the headers, where
+		// secrets stand.
+		label := "post " + exprText(s.URL)
+		if s.Into != nil {
+			label += "\ninto " + identName(s.Into)
+		}
+		return label
 	}
 	return "step"
 }

@@ -55,6 +55,7 @@ type Capture struct {
 	Timeout, DigitTimeout time.Duration
 	Tries                 int
 	Accept                []string // valid entries; empty accepts any
+	AcceptList            *Expr    // accept from a list computed from the call, checked when the entry comes; nil when Accept says it all
 	Success               *Expr
 	Failures              []*Expr // said after a failed try that NoInput or NoMatch does not cover
 	NoInput, NoMatch      []*Expr

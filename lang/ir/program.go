@@ -9,6 +9,7 @@ package ir
 
 import (
 	"reflect"
+	"slices"
 	"sort"
 	"time"
 
@@ -16,6 +17,7 @@ import (
 
 	"github.com/callflow/callflow/lang/ast"
 	"github.com/callflow/callflow/lang/bundle"
+	"github.com/callflow/callflow/lang/exprs"
 	"github.com/callflow/callflow/lang/hours"
 	"github.com/callflow/callflow/lang/source"
 )
@@ -58,6 +60,11 @@ type Flow struct {
 
 	Voice string   // default voice, "" when none
 	Speed *float64 // default speed, nil when none
+	// VoiceExpr and SpeedExpr are the file's voice and speed when they are
+	// computed from the call (`voice lang == "fr" ? "fr-FR-…" : "en-US-…"`):
+	// evaluated for each step without its own. Nil when known at compile
+	// time (Voice, Speed).
+	VoiceExpr, SpeedExpr *Expr
 
 	Consts  map[string]any
 	Tables  map[string]*Table
@@ -83,10 +90,31 @@ type Flow struct {
 
 	Syntax []*ast.File // the parsed files (flow and tests), for tools
 
+	// Loaded holds the values of secret() and env(), read when the flow
+	// was loaded; it prints as a placeholder everywhere.
+	Loaded *exprs.Loaded
+	// CallValues says some expression calls random, pick, secret or env:
+	// the runtime gives those webhooks' evaluations exprs.CallValues.
+	CallValues bool
+
 	// Bundle holds the files Version hashes (the flow, its tests, its
 	// tables), so a store shared by several replicas can give this version
 	// to one that never loaded it. Nil for a flow not compiled from files.
 	Bundle *bundle.Bundle
+}
+
+// Stubs lists, sorted, the names a test or `callflow run` may stub with a
+// given value: the flow's lookups and tables.
+func (f *Flow) Stubs() []string {
+	out := make([]string, 0, len(f.Lookups)+len(f.Tables))
+	for n := range f.Lookups {
+		out = append(out, n)
+	}
+	for n := range f.Tables {
+		out = append(out, n)
+	}
+	slices.Sort(out)
+	return out
 }
 
 // Targets reports whether the flow compiles for platform.
@@ -113,6 +141,7 @@ type Lookup struct {
 	URL     *Expr // yields the URL; each ${…} value is escaped for where it stands (path, query or fragment)
 	Timeout time.Duration
 	Else    *Expr
+	Headers []Header
 	At      source.Span
 	// URLVaries says the URL reads a variable or another lookup, so it may
 	// change while a webhook runs (a PIN captured again); otherwise it is

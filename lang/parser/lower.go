@@ -167,9 +167,7 @@ func (l *lowerer) decl(d *g.Decl) ast.Decl {
 	case d.Table != nil:
 		return &ast.Table{Base: b, Name: l.name(d.Table.Name, "table"), Path: l.str(d.Table.Path)}
 	case d.Lookup != nil:
-		lk := d.Lookup
-		return &ast.Lookup{Base: b, Name: l.name(lk.Name, "lookup"), URL: l.expr(lk.URL),
-			Timeout: l.duration(lk.Timeout), Else: l.expr(lk.Else)}
+		return l.lookup(b, d.Lookup)
 	case d.Hours != nil:
 		h := d.Hours
 		return &ast.Hours{Base: b, Name: l.name(h.Name, "hours"), Spec: l.str(h.Spec), TZ: l.str(h.TZ), Except: l.strs(h.Except)}

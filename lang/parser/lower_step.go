@@ -63,6 +63,8 @@ func (l *lowerer) step(s *g.Step) ast.Step {
 		return &ast.Return{Base: b, Value: l.expr(s.Return.Value)}
 	case s.On != nil:
 		return &ast.On{Base: b, Outcome: l.ident(s.On.Outcome), Body: l.block(s.On.Body)}
+	case s.Post != nil:
+		return l.post(b, s.Post)
 	}
 	panic("parser: grammar produced an empty step")
 }
@@ -118,7 +120,7 @@ func (l *lowerer) options(b *g.OptBlock) []*ast.Option {
 				Outcome: l.ident(o.On.Outcome), Body: l.block(o.On.Body)})
 			continue
 		}
-		n := &ast.Option{Base: l.kw(o.Pos), Name: l.ident(o.Name), Every: l.duration(o.Every)}
+		n := &ast.Option{Base: l.kw(o.Pos), Name: l.ident(o.Name), Every: l.duration(o.Every), Value: l.expr(o.Value)}
 		for _, a := range o.Args {
 			n.Args = append(n.Args, l.arg(a))
 		}
@@ -161,7 +163,7 @@ func (l *lowerer) testStmt(s *g.TestStmt) ast.TestStmt {
 		c := s.Call
 		return &ast.Call{Base: b, Platform: l.ident(c.Platform), From: l.expr(c.From), To: l.expr(c.To), At: l.expr(c.At), Data: l.expr(c.Data)}
 	case s.Given != nil:
-		return &ast.Given{Base: b, Name: l.ident(s.Given.Name), Value: l.expr(s.Given.Value)}
+		return l.given(b, s.Given)
 	case s.Press != nil:
 		return &ast.Press{Base: b, Digits: l.expr(s.Press.Digits)}
 	case s.Expect != nil:

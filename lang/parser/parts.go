@@ -36,13 +36,13 @@ var (
 )
 
 // lose records the names a skipped statement declares: its own, when it
-// starts with one of words and a name, and those of the set and capture
-// steps in blocks inside it (an if skipped whole).
+// starts with one of words and a name, those of the set and capture steps
+// in blocks inside it (an if skipped whole), and a post's `into` variable.
 func (p *parts) lose(stmt []plexer.Token, words map[string]bool) {
 	for i := 0; i+1 < len(stmt); i++ {
 		first := i == 0 || stmt[i-1].Type == lexer.Newline || stmt[i-1].Value == ";" || stmt[i-1].Value == "{"
 		kw, name := stmt[i], stmt[i+1]
-		if !first || name.Type != lexer.Ident || lexer.IsKeyword(name.Value) || !(i == 0 && words[kw.Value] || stepDeclaring[kw.Value]) {
+		if !first || name.Type != lexer.Ident || lexer.IsKeyword(name.Value) || !(i == 0 && words[kw.Value] || stepDeclaring[kw.Value] || i > 0 && kw.Value == "into") {
 			continue
 		}
 		p.lost = append(p.lost, &ast.Lost{Keyword: kw.Value, Name: &ast.Ident{Base: ast.Base{At: span(p.f, name)}, Name: name.Value}})

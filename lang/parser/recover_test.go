@@ -168,14 +168,14 @@ func TestRecoveredStepsAsWhole(t *testing.T) {
 // included, are kept with their spans, for the checker to take as
 // declared.
 func TestRecoveryLost(t *testing.T) {
-	src := "flow x\nconst prefix = \"+65\nhandler main {\n  set tier == 1\n  capture = 2\n  if true {\n    set inner = 1\n  } junk\n}\nhandler helper x {\n}\nlookup = 1\n"
+	src := "flow x\nconst prefix = \"+65\nhandler main {\n  set tier == 1\n  capture = 2\n  if true {\n    set inner = 1\n  } junk\n  post \"https://a.example\" {\n    json {a: 1}\n    into answer\n    else {}\n  } junk\n}\nhandler helper x {\n}\nlookup = 1\n"
 	f, _ := parser.ParseFile("t.flow", []byte(src))
 	var got []string
 	for _, l := range f.Lost {
 		got = append(got, fmt.Sprintf("%s %s@%d", l.Keyword, l.Name.Name, l.Name.At.Start.Offset))
 	}
-	want := fmt.Sprintf("const prefix@%d, set tier@%d, set inner@%d, handler helper@%d",
-		strings.Index(src, "prefix"), strings.Index(src, "tier"), strings.Index(src, "inner"), strings.Index(src, "helper"))
+	want := fmt.Sprintf("const prefix@%d, set tier@%d, set inner@%d, into answer@%d, handler helper@%d",
+		strings.Index(src, "prefix"), strings.Index(src, "tier"), strings.Index(src, "inner"), strings.Index(src, "answer"), strings.Index(src, "helper"))
 	if g := strings.Join(got, ", "); g != want {
 		t.Errorf("lost %s, want %s", g, want)
 	}

@@ -31,6 +31,7 @@ const (
 	Campaign Step = "campaign"
 	Do       Step = "do"
 	Return   Step = "return"
+	Post     Step = "post" // sent by the server, so every platform has it
 )
 
 // Platform is one target's capabilities and limits.
@@ -106,7 +107,7 @@ type Limits struct {
 func (p *Platform) Supports(s Step) bool { return slices.Contains(p.Steps, s) }
 
 // control steps happen on the server, so every platform has them.
-var control = []Step{Set, Goto, If, Switch, Do, Return}
+var control = []Step{Set, Goto, If, Switch, Do, Return, Post}
 
 var all = []*Platform{
 	{

@@ -96,7 +96,7 @@ func (r *resolver) assign(s ast.Node) {
 // declares (ast.Lost).
 var lostKinds = map[string]Kind{
 	"const": ConstName, "table": TableName, "lookup": LookupName, "hours": HoursName,
-	"handler": HandlerName, "set": VarName, "capture": VarName,
+	"handler": HandlerName, "set": VarName, "capture": VarName, "into": VarName,
 }
 
 // lost defines a name whose declaring statement has a syntax error, as the

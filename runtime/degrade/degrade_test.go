@@ -337,7 +337,7 @@ func TestDuplicateWaitMetered(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		r := newRig(t, false)
 		ctx := context.Background()
-		other, err := r.f.Claim(ctx, runtime.AnswerKey("tencent", "dup-wait", "dup-wait"), time.Minute) // another replica's copy
+		other, err := r.f.Claim(ctx, runtime.AnswerKey("tencent", "", "dup-wait", "dup-wait"), time.Minute) // another replica's copy
 		if err != nil {
 			t.Fatal(err)
 		}

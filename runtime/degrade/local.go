@@ -39,7 +39,7 @@ func (g *Guard) holdsCall(answerKey string) bool {
 	if g.local.Len() == 0 {
 		return false
 	}
-	p, session, _, ok := runtime.SplitAnswerKey(answerKey)
+	p, _, session, _, ok := runtime.SplitAnswerKey(answerKey)
 	if !ok {
 		return false
 	}

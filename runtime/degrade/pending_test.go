@@ -25,7 +25,7 @@ func TestWaitForSlowCopyIsNoFailure(t *testing.T) {
 	}
 	defer store.Close()
 	g := degrade.New(degrade.WithFailures(1))
-	key := runtime.AnswerKey("tencent", "slow", "slow")
+	key := runtime.AnswerKey("tencent", "", "slow", "slow")
 	if _, err := store.Claim(ctx, key, time.Minute); err != nil { // the copy being answered, elsewhere
 		t.Fatal(err)
 	}

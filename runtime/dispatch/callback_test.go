@@ -44,7 +44,7 @@ func TestCallbackSuccess(t *testing.T) {
 		t.Fatal(err)
 	}
 	env := callbackEnvelope(t)
-	res, err := c.Dispatch(testContext(t), "callback", "t-1", env)
+	res, err := c.Dispatch(testContext(t), "callback", "flow", "t-1", env)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -89,7 +89,7 @@ func TestCallbackCredentials(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			p := newFakePlatform(t, map[string]answer{callbackPath: always(200, accepted)})
 			c := New(WithCallback(p.URL, tt.cr))
-			if _, err := c.Dispatch(testContext(t), "callback", "t-1", callbackEnvelope(t)); err != nil {
+			if _, err := c.Dispatch(testContext(t), "callback", "flow", "t-1", callbackEnvelope(t)); err != nil {
 				t.Fatal(err)
 			}
 			if v := p.requests(callbackPath)[0].Header.Get(tt.header); v != tt.is {
@@ -108,7 +108,7 @@ func TestCallbackRetried(t *testing.T) {
 	}})
 	clk := newFakeClock(true)
 	c := New(WithCallback(p.URL, Bearer("s3cret")), WithClock(clk), WithRetry(3, time.Second))
-	res, err := c.Dispatch(testContext(t), "callback", "t-1", callbackEnvelope(t))
+	res, err := c.Dispatch(testContext(t), "callback", "flow", "t-1", callbackEnvelope(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -122,7 +122,7 @@ func TestCallbackRetried(t *testing.T) {
 		t.Errorf("backoffs %v, want one in [0.5s, 1s]", w)
 	}
 	// Reported once: a duplicate replays it.
-	again, err := c.Dispatch(testContext(t), "callback", "t-1", callbackEnvelope(t))
+	again, err := c.Dispatch(testContext(t), "callback", "flow", "t-1", callbackEnvelope(t))
 	if err != nil || !again.Replayed || again.Attempts != 2 {
 		t.Errorf("duplicate: %+v, %v; want the replayed first result", again, err)
 	}
@@ -135,7 +135,7 @@ func TestCallbackRetriesExhausted(t *testing.T) {
 	p := newFakePlatform(t, map[string]answer{callbackPath: always(502, `{"error":{"message":"upstream down"}}`)})
 	clk := newFakeClock(true)
 	c := New(WithCallback(p.URL, Bearer("s3cret")), WithClock(clk), WithRetry(4, 100*time.Millisecond))
-	res, err := c.Dispatch(testContext(t), "callback", "t-1", callbackEnvelope(t))
+	res, err := c.Dispatch(testContext(t), "callback", "flow", "t-1", callbackEnvelope(t))
 	var de *Error
 	if !errors.As(err, &de) || de.Status != 502 || de.Message != "upstream down" || de.Err != nil {
 		t.Fatalf("err = %#v, want a 502 *Error with the platform's message", err)
@@ -160,7 +160,7 @@ func TestNetworkFailure(t *testing.T) {
 	p.Close() // nothing listens: every attempt is refused
 	clk := newFakeClock(true)
 	c := New(WithCallback(p.URL, Bearer("s3cret")), WithClock(clk), WithRetry(3, time.Millisecond))
-	res, err := c.Dispatch(testContext(t), "callback", "t-1", callbackEnvelope(t))
+	res, err := c.Dispatch(testContext(t), "callback", "flow", "t-1", callbackEnvelope(t))
 	var de *Error
 	if !errors.As(err, &de) || de.Err == nil || de.Status != 0 {
 		t.Fatalf("err = %v, want an *Error with a network cause", err)
@@ -172,7 +172,7 @@ func TestNetworkFailure(t *testing.T) {
 		t.Errorf("error %q does not name the URL", err)
 	}
 	// Nothing reached the platform: not remembered, so it is tried again.
-	res, _ = c.Dispatch(testContext(t), "callback", "t-1", callbackEnvelope(t))
+	res, _ = c.Dispatch(testContext(t), "callback", "flow", "t-1", callbackEnvelope(t))
 	if res.Replayed || res.Attempts != 3 {
 		t.Errorf("second dispatch: Replayed %v, Attempts %d; want a new try of 3", res.Replayed, res.Attempts)
 	}
@@ -187,13 +187,13 @@ func TestLostAnswerRemembered(t *testing.T) {
 	defer close(release)
 	c := New(WithCallback(p.URL, Bearer("s3cret")), WithClock(newFakeClock(true)), WithRetry(2, time.Millisecond),
 		WithHTTPClient(&http.Client{Timeout: 50 * time.Millisecond}))
-	res, err := c.Dispatch(testContext(t), "callback", "t-1", callbackEnvelope(t))
+	res, err := c.Dispatch(testContext(t), "callback", "flow", "t-1", callbackEnvelope(t))
 	var de *Error
 	if !errors.As(err, &de) || de.Err == nil || res.Attempts != 2 {
 		t.Fatalf("err = %v, Attempts %d; want a network error after 2 attempts", err, res.Attempts)
 	}
 	// The request went out and may have been acted on: never sent again.
-	again, err2 := c.Dispatch(testContext(t), "callback", "t-1", callbackEnvelope(t))
+	again, err2 := c.Dispatch(testContext(t), "callback", "flow", "t-1", callbackEnvelope(t))
 	if !again.Replayed || err2 == nil || len(p.requests(callbackPath)) != 2 {
 		t.Errorf("duplicate: Replayed %v, err %v, requests %d; want the stored failure", again.Replayed, err2, len(p.requests(callbackPath)))
 	}
@@ -203,7 +203,7 @@ func TestClientErrorNotRetried(t *testing.T) {
 	p := newFakePlatform(t, map[string]answer{callbackPath: always(400, `{"code":12,"message":"leg_B.to is not a number"}`)})
 	clk := newFakeClock(true)
 	c := New(WithCallback(p.URL, Bearer("s3cret")), WithClock(clk), WithRetry(5, time.Millisecond))
-	res, err := c.Dispatch(testContext(t), "callback", "t-1", callbackEnvelope(t))
+	res, err := c.Dispatch(testContext(t), "callback", "flow", "t-1", callbackEnvelope(t))
 	var de *Error
 	if !errors.As(err, &de) || de.Status != 400 || de.Message != "leg_B.to is not a number" {
 		t.Fatalf("err = %v, want the 400 with its message", err)
@@ -215,7 +215,7 @@ func TestClientErrorNotRetried(t *testing.T) {
 		t.Errorf("Attempts %d, requests %d, backoffs %v; want 1, 1, none", res.Attempts, len(p.requests(callbackPath)), clk.Waits())
 	}
 	// The refusal is the outcome: a duplicate gets it again without sending.
-	again, err2 := c.Dispatch(testContext(t), "callback", "t-1", callbackEnvelope(t))
+	again, err2 := c.Dispatch(testContext(t), "callback", "flow", "t-1", callbackEnvelope(t))
 	if !again.Replayed || err2 != error(de) || len(p.requests(callbackPath)) != 1 {
 		t.Errorf("duplicate: Replayed %v, err %v, requests %d; want the stored refusal", again.Replayed, err2, len(p.requests(callbackPath)))
 	}
@@ -229,7 +229,7 @@ func TestTooManyRequestsRetried(t *testing.T) {
 		return 201, accepted
 	}})
 	c := New(WithCallback(p.URL, Bearer("s3cret")), WithClock(newFakeClock(true)), WithRetry(2, time.Millisecond))
-	if res, err := c.Dispatch(testContext(t), "callback", "t-1", callbackEnvelope(t)); err != nil || res.Attempts != 2 {
+	if res, err := c.Dispatch(testContext(t), "callback", "flow", "t-1", callbackEnvelope(t)); err != nil || res.Attempts != 2 {
 		t.Fatalf("Attempts %d, err %v; want success on the second", res.Attempts, err)
 	}
 }
@@ -238,17 +238,17 @@ func TestDuplicateSentOnce(t *testing.T) {
 	p := newFakePlatform(t, map[string]answer{callbackPath: always(200, accepted)})
 	c := New(WithCallback(p.URL, Bearer("s3cret")))
 	ctx := testContext(t)
-	first, err := c.Dispatch(ctx, "callback", "t-1", callbackEnvelope(t))
+	first, err := c.Dispatch(ctx, "callback", "flow", "t-1", callbackEnvelope(t))
 	if err != nil {
 		t.Fatal(err)
 	}
 	for range 3 {
-		res, err := c.Dispatch(ctx, "callback", "t-1", callbackEnvelope(t))
+		res, err := c.Dispatch(ctx, "callback", "flow", "t-1", callbackEnvelope(t))
 		if err != nil || !res.Replayed || res.Request.URL != first.Request.URL || res.Response.Status != 200 {
 			t.Fatalf("duplicate: %+v, %v; want the first result replayed", res, err)
 		}
 	}
-	if _, err := c.Dispatch(ctx, "callback", "t-2", callbackEnvelope(t)); err != nil {
+	if _, err := c.Dispatch(ctx, "callback", "flow", "t-2", callbackEnvelope(t)); err != nil {
 		t.Fatal(err)
 	}
 	if n := len(p.requests(callbackPath)); n != 2 {
@@ -274,7 +274,7 @@ func TestConcurrentDuplicatesSentOnce(t *testing.T) {
 	var wg sync.WaitGroup
 	run := func() {
 		defer wg.Done()
-		res, err := c.Dispatch(ctx, "callback", "t-1", callbackEnvelope(t))
+		res, err := c.Dispatch(ctx, "callback", "flow", "t-1", callbackEnvelope(t))
 		if err != nil {
 			t.Error(err)
 		}
@@ -291,7 +291,7 @@ func TestConcurrentDuplicatesSentOnce(t *testing.T) {
 	for range dups {
 		select {
 		case key := <-waiting:
-			if key != "callback:t-1" {
+			if key != Key("callback", "flow", "t-1") {
 				t.Errorf("waiting on %q", key)
 			}
 		case <-time.After(10 * time.Second):
@@ -329,7 +329,7 @@ func TestCancelledDuringBackoff(t *testing.T) {
 	}
 	out := make(chan outcome, 1)
 	go func() {
-		res, err := c.Dispatch(ctx, "callback", "t-1", callbackEnvelope(t))
+		res, err := c.Dispatch(ctx, "callback", "flow", "t-1", callbackEnvelope(t))
 		out <- outcome{res, err}
 	}()
 	select {
@@ -365,13 +365,13 @@ func TestCancelledWhileWaitingForDuplicate(t *testing.T) {
 	defer close(release)
 	waiting := make(chan string, 2)
 	c := New(WithCallback(p.URL, Bearer("s3cret")), WithOutcomeStore(claimHook{NewMemoryOutcomes(0), waiting}))
-	go c.Dispatch(context.Background(), "callback", "t-1", callbackEnvelope(t))
+	go c.Dispatch(context.Background(), "callback", "flow", "t-1", callbackEnvelope(t))
 	within(t, arrived, "the first request")
 	<-waiting // the first's own claim
 	ctx, cancel := context.WithCancel(testContext(t))
 	errc := make(chan error, 1)
 	go func() {
-		_, err := c.Dispatch(ctx, "callback", "t-1", callbackEnvelope(t))
+		_, err := c.Dispatch(ctx, "callback", "flow", "t-1", callbackEnvelope(t))
 		errc <- err
 	}()
 	<-waiting
@@ -396,7 +396,7 @@ func TestSecretsNotLogged(t *testing.T) {
 	}})
 	c := New(WithCallback(p.URL, Header("X-Key", "hunter2")), WithLogger(logs.logger()),
 		WithClock(newFakeClock(true)), WithRetry(2, time.Millisecond))
-	_, err := c.Dispatch(testContext(t), "callback", "t-1", callbackEnvelope(t))
+	_, err := c.Dispatch(testContext(t), "callback", "flow", "t-1", callbackEnvelope(t))
 	if err == nil {
 		t.Fatal("want an error")
 	}
@@ -435,7 +435,7 @@ func TestConfiguration(t *testing.T) {
 			t.Errorf("%s: no error", name)
 			continue
 		}
-		if _, err := c.Dispatch(context.Background(), "callback", "t", callbackEnvelope(t)); err != c.Err() {
+		if _, err := c.Dispatch(context.Background(), "callback", "flow", "t", callbackEnvelope(t)); err != c.Err() {
 			t.Errorf("%s: Dispatch = %v, want %v", name, err, c.Err())
 		}
 		if strings.Contains(c.Err().Error(), "p@") {
@@ -446,13 +446,13 @@ func TestConfiguration(t *testing.T) {
 	if !c.Handles("callback") || c.Handles("callbot") {
 		t.Error("Handles: want callback only")
 	}
-	if _, err := c.Dispatch(context.Background(), "callbot", "t", callbackEnvelope(t)); err == nil {
+	if _, err := c.Dispatch(context.Background(), "callbot", "flow", "t", callbackEnvelope(t)); err == nil {
 		t.Error("dispatch to an unconfigured platform: no error")
 	}
-	if _, err := c.Dispatch(context.Background(), "callback", "", callbackEnvelope(t)); err == nil {
+	if _, err := c.Dispatch(context.Background(), "callback", "flow", "", callbackEnvelope(t)); err == nil {
 		t.Error("dispatch without a trigger id: no error")
 	}
-	if _, err := c.Dispatch(context.Background(), "callback", "t", Envelope{Method: "POST", Path: "//evil.example/x", Body: json.RawMessage(`{}`)}); err == nil {
+	if _, err := c.Dispatch(context.Background(), "callback", "flow", "t", Envelope{Method: "POST", Path: "//evil.example/x", Body: json.RawMessage(`{}`)}); err == nil {
 		t.Error("dispatch to a path with a host: no error")
 	}
 }

@@ -16,10 +16,11 @@ import (
 // implementation; the interface lets a server be tested with a fake.
 type Dispatcher interface {
 	// Dispatch sends env to platform ("callback" or "callbot") for the
-	// trigger triggerID, at most once per platform and trigger id (see the
-	// package doc). Every failure to send or to be accepted is an *Error;
-	// the Result then still holds what was sent and the last answer.
-	Dispatch(ctx context.Context, platform, triggerID string, env Envelope) (Result, error)
+	// trigger triggerID that flow answered, at most once per platform, flow
+	// and trigger id (see the package doc). Every failure to send or to be
+	// accepted is an *Error; the Result then still holds what was sent and
+	// the last answer.
+	Dispatch(ctx context.Context, platform, flow, triggerID string, env Envelope) (Result, error)
 }
 
 var _ Dispatcher = (*Client)(nil)
@@ -175,7 +176,7 @@ func (c *Client) fail(err error) {
 
 // Dispatch sends env to platform for the trigger triggerID, once: see
 // [Dispatcher] and the package doc.
-func (c *Client) Dispatch(ctx context.Context, platform, triggerID string, env Envelope) (Result, error) {
+func (c *Client) Dispatch(ctx context.Context, platform, flow, triggerID string, env Envelope) (Result, error) {
 	if c.err != nil {
 		return Result{}, c.err
 	}
@@ -190,8 +191,8 @@ func (c *Client) Dispatch(ctx context.Context, platform, triggerID string, env E
 		return Result{}, fmt.Errorf("dispatch %s: envelope: %w", platform, err)
 	}
 	j := job{platform: platform, trigger: triggerID, env: env}
-	key := Key(platform, triggerID)
-	attrs := []slog.Attr{slog.String("platform", platform), slog.String("trigger", triggerID)}
+	key := Key(platform, flow, triggerID)
+	attrs := []slog.Attr{slog.String("platform", platform), slog.String("flow", flow), slog.String("trigger", triggerID)}
 	cl, err := c.store.Claim(ctx, key, claimTTL(ctx))
 	switch {
 	case err != nil && ctx.Err() != nil:
@@ -270,8 +271,15 @@ func (o Outcome) result(replayed bool) (Result, error) {
 	return r, o.Err
 }
 
-// Key is the key under which a trigger's dispatch is kept in an OutcomeStore.
-func Key(platform, triggerID string) string { return platform + ":" + triggerID }
+// Key is the key under which a trigger's dispatch is kept in an
+// OutcomeStore: "platform:flow:trigger id", the flow written with '%' and
+// ':' escaped (%25, %3A) so the three parts are found again. A trigger id
+// reused on another flow's route is another trigger.
+func Key(platform, flow, triggerID string) string {
+	return platform + ":" + keyEscaper.Replace(flow) + ":" + triggerID
+}
+
+var keyEscaper = strings.NewReplacer("%", "%25", ":", "%3A")
 
 // Error is a dispatch that failed: the platform refused the request, or
 // could not be reached, or ctx ended.

@@ -10,10 +10,10 @@
 //
 // Guarantees:
 //
-//   - Once per trigger. A trigger's platform and id are claimed in an
-//     [OutcomeStore] before anything is sent (in memory by default; give
+//   - Once per trigger. A trigger's platform, flow and id are claimed in
+//     an [OutcomeStore] before anything is sent (in memory by default; give
 //     every replica one shared store and this holds across them). A later
-//     Dispatch of the same pair sends nothing and returns the first one's
+//     Dispatch of the same three sends nothing and returns the first one's
 //     Result and error, with Result.Replayed set; a concurrent one waits
 //     for the first and does the same. An accepted dispatch is kept for
 //     [OutcomeTTL] (24 h); a failed one (refused, or no answer after every

@@ -41,7 +41,7 @@ func ExampleClient_Dispatch() {
 	if err != nil {
 		panic(err)
 	}
-	res, err := client.Dispatch(context.Background(), "callbot", "t-42", env)
+	res, err := client.Dispatch(context.Background(), "callbot", "flow", "t-42", env)
 	if err != nil {
 		fmt.Println(err) // an *dispatch.Error; res still holds what was sent and answered
 		return
@@ -49,7 +49,7 @@ func ExampleClient_Dispatch() {
 	res.Request.URL = "…" + res.Request.URL[len(omicall.URL):] // the test server's address varies
 	json.NewEncoder(os.Stdout).Encode(res)
 
-	again, _ := client.Dispatch(context.Background(), "callbot", "t-42", env)
+	again, _ := client.Dispatch(context.Background(), "callbot", "flow", "t-42", env)
 	fmt.Println("sent again:", !again.Replayed)
 	// Output:
 	// {"request":{"method":"POST","url":"…/api/call_bot/execute_by_phone?cid=842499950291","body":{"bot_script_id":"653b155db0f794","speed":0,"cid":"842499950291","num_retry":0,"distance_retry":0,"ext_session_id":"t-42","auto_pause":false,"contact_info":[{"phone":"0988888888"}]}},"response":{"status":200,"body":{"status_code":9999,"payload":{"autocall_id":"6552de1891be25"}}}}

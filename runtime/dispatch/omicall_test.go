@@ -78,7 +78,7 @@ func TestOMICallTokenFetchedOnce(t *testing.T) {
 	c := omicallClient(t, p, WithClock(newFakeClock(true)))
 	env := callbotEnvelope(t)
 	for i := range 3 {
-		res, err := c.Dispatch(testContext(t), "callbot", fmt.Sprint("t-", i), env)
+		res, err := c.Dispatch(testContext(t), "callbot", "flow", fmt.Sprint("t-", i), env)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -116,7 +116,7 @@ func TestOMICallConcurrentSendsShareToken(t *testing.T) {
 	var wg sync.WaitGroup
 	for i := range 10 {
 		wg.Go(func() {
-			if _, err := c.Dispatch(testContext(t), "callbot", fmt.Sprint("t-", i), callbotEnvelope(t)); err != nil {
+			if _, err := c.Dispatch(testContext(t), "callbot", "flow", fmt.Sprint("t-", i), callbotEnvelope(t)); err != nil {
 				t.Error(err)
 			}
 		})
@@ -133,7 +133,7 @@ func TestOMICallTokenRefreshedBeforeExpiry(t *testing.T) {
 	c := omicallClient(t, p, WithClock(clk))
 	send := func(id string) {
 		t.Helper()
-		if _, err := c.Dispatch(testContext(t), "callbot", id, callbotEnvelope(t)); err != nil {
+		if _, err := c.Dispatch(testContext(t), "callbot", "flow", id, callbotEnvelope(t)); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -164,7 +164,7 @@ func TestOMICallJWTExpiry(t *testing.T) {
 	c := omicallClient(t, p, WithClock(clk))
 	for i, step := range []time.Duration{0, 54 * time.Minute, 2 * time.Minute} {
 		clk.Advance(step)
-		if _, err := c.Dispatch(testContext(t), "callbot", fmt.Sprint("t-", i), callbotEnvelope(t)); err != nil {
+		if _, err := c.Dispatch(testContext(t), "callbot", "flow", fmt.Sprint("t-", i), callbotEnvelope(t)); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -185,14 +185,14 @@ func TestOMICallTokenRefreshedOn401(t *testing.T) {
 		executePath: executeWith(func(tok string) bool { return tok != "tok-1" }, always(200, executed)),
 	})
 	c := omicallClient(t, p)
-	res, err := c.Dispatch(testContext(t), "callbot", "t-1", callbotEnvelope(t))
+	res, err := c.Dispatch(testContext(t), "callbot", "flow", "t-1", callbotEnvelope(t))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if n, m := len(p.requests(authPath)), len(p.requests(executePath)); n != 2 || m != 2 || res.Attempts != 2 {
 		t.Errorf("%d token, %d execute requests, Attempts %d; want 2, 2, 2", n, m, res.Attempts)
 	}
-	if _, err := c.Dispatch(testContext(t), "callbot", "t-2", callbotEnvelope(t)); err != nil {
+	if _, err := c.Dispatch(testContext(t), "callbot", "flow", "t-2", callbotEnvelope(t)); err != nil {
 		t.Fatal(err)
 	}
 	if n := len(p.requests(authPath)); n != 2 {
@@ -206,7 +206,7 @@ func TestOMICall401Twice(t *testing.T) {
 		executePath: executeWith(func(string) bool { return false }, always(200, executed)),
 	})
 	c := omicallClient(t, p)
-	_, err := c.Dispatch(testContext(t), "callbot", "t-1", callbotEnvelope(t))
+	_, err := c.Dispatch(testContext(t), "callbot", "flow", "t-1", callbotEnvelope(t))
 	var de *Error
 	if !errors.As(err, &de) || de.Status != 401 {
 		t.Fatalf("err = %v, want the 401", err)
@@ -222,7 +222,7 @@ func TestOMICallStatusCode(t *testing.T) {
 		executePath: executeWith(anyToken, always(200, `{"instance_id":"stg","status_code":-9999,"message":"Kịch bản không tồn tại"}`)),
 	})
 	c := omicallClient(t, p)
-	res, err := c.Dispatch(testContext(t), "callbot", "t-1", callbotEnvelope(t))
+	res, err := c.Dispatch(testContext(t), "callbot", "flow", "t-1", callbotEnvelope(t))
 	var de *Error
 	if !errors.As(err, &de) || de.Code != -9999 || de.Status != 200 || de.Message != "Kịch bản không tồn tại" {
 		t.Fatalf("err = %#v, want status_code -9999 with the message", err)
@@ -236,14 +236,14 @@ func TestOMICallStatusCode(t *testing.T) {
 	if n := len(p.requests(executePath)); n != 1 {
 		t.Errorf("%d execute requests, want 1: not retried", n)
 	}
-	if again, err := c.Dispatch(testContext(t), "callbot", "t-1", callbotEnvelope(t)); !again.Replayed || !errors.As(err, &de) {
+	if again, err := c.Dispatch(testContext(t), "callbot", "flow", "t-1", callbotEnvelope(t)); !again.Replayed || !errors.As(err, &de) {
 		t.Errorf("duplicate: Replayed %v, err %v; want the stored failure", again.Replayed, err)
 	}
 }
 
 func TestOMICallNoStatusCode(t *testing.T) {
 	p := newFakePlatform(t, map[string]answer{authPath: tokens, executePath: executeWith(anyToken, always(200, `{"ok":true}`))})
-	_, err := omicallClient(t, p).Dispatch(testContext(t), "callbot", "t-1", callbotEnvelope(t))
+	_, err := omicallClient(t, p).Dispatch(testContext(t), "callbot", "flow", "t-1", callbotEnvelope(t))
 	if err == nil || !strings.Contains(err.Error(), "no status_code") {
 		t.Errorf("err = %v, want no status_code", err)
 	}
@@ -253,7 +253,7 @@ func TestOMICallTokenFailure(t *testing.T) {
 	var logs logBuffer
 	p := newFakePlatform(t, map[string]answer{authPath: tokens, executePath: executeWith(anyToken, always(200, executed))})
 	c := New(WithCallbot(p.URL, "wrong-key"), WithLogger(logs.logger()))
-	_, err := c.Dispatch(testContext(t), "callbot", "t-1", callbotEnvelope(t))
+	_, err := c.Dispatch(testContext(t), "callbot", "flow", "t-1", callbotEnvelope(t))
 	var de *Error
 	if !errors.As(err, &de) || de.Code != -9999 || !strings.Contains(de.Message, "API key không hợp lệ") {
 		t.Fatalf("err = %v, want the token refusal", err)
@@ -262,7 +262,7 @@ func TestOMICallTokenFailure(t *testing.T) {
 		t.Errorf("%d execute requests without a token", n)
 	}
 	// Nothing was sent: a later dispatch of the trigger tries again.
-	c.Dispatch(testContext(t), "callbot", "t-1", callbotEnvelope(t))
+	c.Dispatch(testContext(t), "callbot", "flow", "t-1", callbotEnvelope(t))
 	if n := len(p.requests(authPath)); n != 2 {
 		t.Errorf("%d token requests, want 2", n)
 	}
@@ -276,7 +276,7 @@ func TestOMICallSecretsNotLeaked(t *testing.T) {
 	p := newFakePlatform(t, nil)
 	p.Close() // the token request fails on the network: its URL holds the key
 	c := New(WithCallbot(p.URL, apiKey), WithLogger(logs.logger()), WithRetry(2, time.Millisecond))
-	_, err := c.Dispatch(testContext(t), "callbot", "t-1", callbotEnvelope(t))
+	_, err := c.Dispatch(testContext(t), "callbot", "flow", "t-1", callbotEnvelope(t))
 	if err == nil {
 		t.Fatal("want an error")
 	}
@@ -292,7 +292,7 @@ func TestOMICallSecretsNotLeaked(t *testing.T) {
 	logs = logBuffer{}
 	q := newFakePlatform(t, map[string]answer{authPath: tokens, executePath: executeWith(anyToken, always(503, `{}`))})
 	c = New(WithCallbot(q.URL, apiKey), WithLogger(logs.logger()), WithRetry(2, time.Millisecond))
-	res, err := c.Dispatch(testContext(t), "callbot", "t-1", callbotEnvelope(t))
+	res, err := c.Dispatch(testContext(t), "callbot", "flow", "t-1", callbotEnvelope(t))
 	b, _ := json.Marshal(Outcome{Result: res, Err: err.(*Error)})
 	for _, s := range []string{logs.String(), err.Error(), string(b)} {
 		if strings.Contains(s, apiKey) || strings.Contains(s, "tok-1") {
@@ -312,11 +312,11 @@ func TestOMICallCancelledWaitingForToken(t *testing.T) {
 	}, executePath: executeWith(anyToken, always(200, executed))})
 	defer close(release)
 	c := omicallClient(t, p)
-	go c.Dispatch(context.Background(), "callbot", "t-1", callbotEnvelope(t))
+	go c.Dispatch(context.Background(), "callbot", "flow", "t-1", callbotEnvelope(t))
 	within(t, arrived, "the token request")
 	ctx, cancel := context.WithCancel(testContext(t))
 	cancel()
-	_, err := c.Dispatch(ctx, "callbot", "t-2", callbotEnvelope(t))
+	_, err := c.Dispatch(ctx, "callbot", "flow", "t-2", callbotEnvelope(t))
 	if !errors.Is(err, context.Canceled) {
 		t.Errorf("err = %v, want context.Canceled", err)
 	}

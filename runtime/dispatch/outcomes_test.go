@@ -53,7 +53,9 @@ func TestOutcomeTTLs(t *testing.T) {
 	}})
 	clk := newFakeClock(true)
 	c := New(WithCallback(p.URL, Bearer("s3cret")), WithClock(clk))
-	send := func() (Result, error) { return c.Dispatch(testContext(t), "callback", "t-1", callbackEnvelope(t)) }
+	send := func() (Result, error) {
+		return c.Dispatch(testContext(t), "callback", "flow", "t-1", callbackEnvelope(t))
+	}
 	if _, err := send(); err == nil {
 		t.Fatal("the 400 is not an error")
 	}
@@ -90,7 +92,7 @@ func (failingStore) Claim(context.Context, string, time.Duration) (Claim, error)
 func TestOutcomeStoreUnavailable(t *testing.T) {
 	p := newFakePlatform(t, map[string]answer{callbackPath: always(200, accepted)})
 	c := New(WithCallback(p.URL, Bearer("s3cret")), WithOutcomeStore(failingStore{}))
-	if _, err := c.Dispatch(testContext(t), "callback", "t-1", callbackEnvelope(t)); !errors.Is(err, errStoreDown) {
+	if _, err := c.Dispatch(testContext(t), "callback", "flow", "t-1", callbackEnvelope(t)); !errors.Is(err, errStoreDown) {
 		t.Errorf("err = %v, want the store's error", err)
 	}
 	if n := len(p.requests(callbackPath)); n != 0 {
@@ -107,13 +109,13 @@ func TestUnreachedReleasesClaim(t *testing.T) {
 	c := New(WithCallback(p.URL, Bearer("s3cret")), WithOutcomeStore(store))
 	dead, cancel := context.WithCancel(ctx)
 	cancel()
-	if _, err := c.Dispatch(dead, "callback", "t-1", callbackEnvelope(t)); !errors.Is(err, context.Canceled) {
+	if _, err := c.Dispatch(dead, "callback", "flow", "t-1", callbackEnvelope(t)); !errors.Is(err, context.Canceled) {
 		t.Fatalf("err = %v, want context.Canceled", err)
 	}
 	if store.Len() != 0 {
 		t.Errorf("%d triggers held after a dispatch that sent nothing", store.Len())
 	}
-	if res, err := c.Dispatch(ctx, "callback", "t-1", callbackEnvelope(t)); err != nil || res.Replayed {
+	if res, err := c.Dispatch(ctx, "callback", "flow", "t-1", callbackEnvelope(t)); err != nil || res.Replayed {
 		t.Errorf("retry: %+v, %v; want it sent", res, err)
 	}
 }
@@ -171,7 +173,7 @@ func TestOneSendAcrossReplicas(t *testing.T) {
 	results := make(chan error, copies)
 	for i := range copies {
 		go func() {
-			_, err := clients[i%3].Dispatch(testContext(t), "callback", "t-1", callbackEnvelope(t))
+			_, err := clients[i%3].Dispatch(testContext(t), "callback", "flow", "t-1", callbackEnvelope(t))
 			results <- err
 		}()
 	}

@@ -124,12 +124,7 @@ func (t *tester) stmt(s ast.TestStmt) *Failure {
 	case *ast.Call:
 		return t.call(s)
 	case *ast.Given:
-		v, err := t.env.eval(s.Value)
-		if err != nil {
-			return &Failure{At: s.Value.At, Msg: fmt.Sprintf("given %s: %v", s.Name.Name, err)}
-		}
-		t.given[s.Name.Name] = v
-		return nil
+		return t.givenStmt(s)
 	case *ast.Press:
 		return t.press(s)
 	case *ast.Expect:
@@ -362,4 +357,29 @@ func sessionID(flow, test string, n int) string {
 	b[6] = b[6]&0x0f | 0x40
 	b[8] = b[8]&0x3f | 0x80
 	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
+}
+
+// givenStmt keeps a given for the next webhook: a lookup or table row by
+// its name, a secret and a post's answer by runtime.GivenSecret and
+// runtime.GivenPost.
+func (t *tester) givenStmt(s *ast.Given) *Failure {
+	key, what := "", ""
+	switch {
+	case s.Secret:
+		key, what = runtime.GivenSecret(s.Name.Name), "secret "+s.Name.Name
+	case s.Post != nil:
+		u, err := t.env.eval(s.Post)
+		if err != nil {
+			return &Failure{At: s.Post.At, Msg: fmt.Sprintf("given post: %v", err)}
+		}
+		key, what = runtime.GivenPost(fmt.Sprint(u)), "post"
+	default:
+		key, what = s.Name.Name, s.Name.Name
+	}
+	v, err := t.env.eval(s.Value)
+	if err != nil {
+		return &Failure{At: s.Value.At, Msg: fmt.Sprintf("given %s: %v", what, err)}
+	}
+	t.given[key] = v
+	return nil
 }

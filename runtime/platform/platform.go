@@ -159,6 +159,17 @@ type Response struct {
 type Reply struct {
 	Status int
 	Body   []byte // nil for no body (204)
+	// By is who gave the reply. It is kept with a delivery's answer, so a
+	// copy answered from the store is logged with the flow, version and
+	// handler of the first; nil when no flow answered (an ack, a refusal).
+	By *Answerer
+}
+
+// Answerer is the flow version, and the handler in it, that answered a
+// webhook. The engine makes one per handler of a loaded version and
+// shares it among the answers it gave.
+type Answerer struct {
+	Flow, Version, Handler string
 }
 
 // Adapter is one platform.

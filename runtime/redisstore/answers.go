@@ -198,22 +198,34 @@ func newToken() uint64 {
 func marker(token uint64) string { return "p " + strconv.FormatUint(token, 10) }
 
 // encodeReply is a reply as stored: 'a' (a body) or 'n' (none, nil), the
-// status, a space, the body byte for byte.
+// status, a space, the body byte for byte. A reply a flow gave is 'A' or
+// 'N', the status, and its flow, version and handler (names without
+// spaces; the handler may be empty), each followed by a space, before the
+// body.
 func encodeReply(r platform.Reply) []byte {
 	kind := byte('a')
 	if r.Body == nil {
 		kind = 'n'
 	}
-	b := make([]byte, 0, len(r.Body)+6)
+	size := len(r.Body) + 6
+	if r.By != nil {
+		kind -= 'a' - 'A'
+		size += len(r.By.Flow) + len(r.By.Version) + len(r.By.Handler) + 3
+	}
+	b := make([]byte, 0, size)
 	b = append(b, kind)
 	b = strconv.AppendInt(b, int64(r.Status), 10)
 	b = append(b, ' ')
+	if r.By != nil {
+		b = append(append(append(b, r.By.Flow...), ' '), r.By.Version...)
+		b = append(append(append(b, ' '), r.By.Handler...), ' ')
+	}
 	return append(b, r.Body...)
 }
 
 // decodeReply reads what encodeReply wrote.
 func decodeReply(v []byte) (platform.Reply, error) {
-	if len(v) == 0 || (v[0] != 'a' && v[0] != 'n') {
+	if len(v) == 0 || !bytes.ContainsRune([]byte("anAN"), rune(v[0])) {
 		return platform.Reply{}, errors.New("the value under the answer's key is not an answer")
 	}
 	st, body, ok := bytes.Cut(v[1:], []byte(" "))
@@ -222,7 +234,16 @@ func decodeReply(v []byte) (platform.Reply, error) {
 		return platform.Reply{}, errors.New("the value under the answer's key is not an answer (no status)")
 	}
 	r := platform.Reply{Status: status}
-	if v[0] == 'a' {
+	if v[0] == 'A' || v[0] == 'N' {
+		var by [3][]byte
+		for i := range by {
+			if by[i], body, ok = bytes.Cut(body, []byte(" ")); !ok {
+				return platform.Reply{}, errors.New("the value under the answer's key is not an answer (no flow, version and handler)")
+			}
+		}
+		r.By = &platform.Answerer{Flow: string(by[0]), Version: string(by[1]), Handler: string(by[2])}
+	}
+	if v[0] == 'a' || v[0] == 'A' {
 		r.Body = bytes.Clone(body)
 	}
 	return r, nil

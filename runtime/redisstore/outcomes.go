@@ -13,7 +13,7 @@ import (
 
 // Outcomes keeps the outcomes of dispatched triggers in the store's Redis
 // (dispatch.OutcomeStore), so a trigger is sent once across every replica:
-// PREFIX:{platform:TRIGGER}:d, in the same slot as the trigger's answer.
+// PREFIX:{platform:TRIGGER}:d/FLOW, in the same slot as the trigger's answer.
 // It holds "p TOKEN" while claimed, then "o JSON".
 type Outcomes struct{ s *Store }
 
@@ -22,13 +22,19 @@ var _ dispatch.OutcomeStore = Outcomes{}
 // Outcomes is the dispatch outcome store on s's connection and prefix.
 func (s *Store) Outcomes() Outcomes { return Outcomes{s} }
 
-// outcomeKey is the Redis key of dispatch.Key(platform, trigger id).
+// outcomeKey is the Redis key of dispatch.Key(platform, flow, trigger
+// id): PREFIX:{platform:TRIGGER}:d/FLOW (the flow as Key escapes it), in
+// the trigger's slot. A key Key did not make is tagged whole.
 func (o Outcomes) outcomeKey(key string) string {
-	p, id, ok := strings.Cut(key, ":")
+	p, rest, ok := strings.Cut(key, ":")
 	if !ok {
-		p, id = "", key
+		return o.s.tagged("", key, ":d")
 	}
-	return o.s.tagged(p, id, ":d")
+	flow, id, ok := strings.Cut(rest, ":")
+	if !ok {
+		return o.s.tagged("", key, ":d")
+	}
+	return o.s.tagged(p, id, ":d/"+flow)
 }
 
 // Claim claims key for ttl, or returns the outcome stored under it,

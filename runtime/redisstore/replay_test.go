@@ -46,11 +46,11 @@ func TestClaimReplayedIsHeld(t *testing.T) {
 	s, _ := open(t, redisstore.WithHook(replayer{}))
 	claims := map[string]func(context.Context) (uint64, bool, error){
 		"claim": func(ctx context.Context) (uint64, bool, error) {
-			c, err := s.Claim(ctx, runtime.AnswerKey("tencent", "replayed", "replayed"), time.Minute)
+			c, err := s.Claim(ctx, runtime.AnswerKey("tencent", "", "replayed", "replayed"), time.Minute)
 			return c.Token, c.Answered, err
 		},
 		"claim with session": func(ctx context.Context) (uint64, bool, error) {
-			c, read, err := s.ClaimSession(ctx, runtime.AnswerKey("8x8", "replayed", "e1"), time.Minute, "8x8|replayed")
+			c, read, err := s.ClaimSession(ctx, runtime.AnswerKey("8x8", "", "replayed", "e1"), time.Minute, "8x8|replayed")
 			if read.Err != runtime.ErrNotFound {
 				t.Errorf("session read with the claim: %v, want ErrNotFound", read.Err)
 			}
@@ -79,7 +79,7 @@ func TestSaveAndFillReplayedSucceeds(t *testing.T) {
 	s, _ := open(t, redisstore.WithHook(replayer{}))
 	ctx := ctxFor(t)
 	reply := platform.Reply{Status: 200, Body: []byte(`{"menu":1}`)}
-	c, _, err := s.ClaimSession(ctx, runtime.AnswerKey("8x8", "replayed", "e1"), time.Minute, "8x8|replayed")
+	c, _, err := s.ClaimSession(ctx, runtime.AnswerKey("8x8", "", "replayed", "e1"), time.Minute, "8x8|replayed")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -92,7 +92,7 @@ func TestSaveAndFillReplayedSucceeds(t *testing.T) {
 		t.Fatalf("the answer after a replayed write: %+v", d)
 	}
 	// The call ends at its next step: the session is deleted at revision 1.
-	c, _, err = s.ClaimSession(ctx, runtime.AnswerKey("8x8", "replayed", "e2"), time.Minute, "8x8|replayed")
+	c, _, err = s.ClaimSession(ctx, runtime.AnswerKey("8x8", "", "replayed", "e2"), time.Minute, "8x8|replayed")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -100,7 +100,7 @@ func TestSaveAndFillReplayedSucceeds(t *testing.T) {
 		t.Fatalf("deletion replayed: revision %d, %v; want 0", rev, err)
 	}
 	// A real conflict is still one: nothing written by this claim.
-	c, _, _ = s.ClaimSession(ctx, runtime.AnswerKey("8x8", "other", "e1"), time.Minute, "8x8|other")
+	c, _, _ = s.ClaimSession(ctx, runtime.AnswerKey("8x8", "", "other", "e1"), time.Minute, "8x8|other")
 	if _, err := s.SaveAndFill(ctx, runtime.SessionWrite{Key: "8x8|other", Rev: 4, Session: session("other"), TTL: time.Hour}, c, reply, time.Hour); !errors.Is(err, runtime.ErrConflict) {
 		t.Fatalf("write at a revision that is not stored: %v, want ErrConflict", err)
 	}
@@ -115,7 +115,7 @@ func TestSaveAndFillFailsBeforeWriting(t *testing.T) {
 	if err := s.Client().RPush(ctx, "callflow:{8x8:typed}:a:e1", "not a string").Err(); err != nil {
 		t.Fatal(err)
 	}
-	c := runtime.Claim{Key: runtime.AnswerKey("8x8", "typed", "e1"), Token: 7}
+	c := runtime.Claim{Key: runtime.AnswerKey("8x8", "", "typed", "e1"), Token: 7}
 	w := runtime.SessionWrite{Key: "8x8|typed", Session: session("typed"), TTL: time.Hour}
 	if _, err := s.SaveAndFill(ctx, w, c, platform.Reply{Status: 200, Body: []byte("{}")}, time.Hour); err == nil {
 		t.Fatal("SaveAndFill over a list: no error")

@@ -89,18 +89,26 @@ func (s *Store) sessionKey(key string) string {
 
 // answerKey is the Redis key of the answer under the engine's key
 // (runtime.AnswerKey): PREFIX:{platform:session}:a, and :DELIVERY when the
-// delivery id is not the session's. A key AnswerKey did not make is
-// tagged whole.
+// delivery id is not the session's; a delivery to a flow named in the URL
+// has :a/FLOW in place of :a (FLOW with '%' and ':' escaped, %25 and %3A),
+// in the call's slot still. A key AnswerKey did not make is tagged whole.
 func (s *Store) answerKey(key string) string {
-	p, session, delivery, ok := runtime.SplitAnswerKey(key)
-	switch {
-	case !ok:
+	p, flow, session, delivery, ok := runtime.SplitAnswerKey(key)
+	if !ok {
 		return s.tagged("", key, ":a")
-	case delivery == session:
-		return s.tagged(p, session, ":a")
 	}
-	return s.tagged(p, session, ":a:"+delivery)
+	suffix := ":a"
+	if flow != "" {
+		suffix += "/" + flowEscaper.Replace(flow)
+	}
+	if delivery != session {
+		suffix += ":" + delivery
+	}
+	return s.tagged(p, session, suffix)
 }
+
+// flowEscaper writes a flow name in a key suffix, where ':' separates.
+var flowEscaper = strings.NewReplacer("%", "%25", ":", "%3A")
 
 // tagged is PREFIX:{platform:id}suffix. In id, '%' and '}' are escaped
 // (%25, %7D): a '}' would end the hash tag, and the escape keeps two ids

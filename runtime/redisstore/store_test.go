@@ -165,7 +165,7 @@ func TestCorruptValues(t *testing.T) {
 		t.Fatalf("Get of a session that is not JSON: %v", err)
 	}
 	rdb.Set(ctx, "callflow:{tencent:x}:a", "zzz", time.Hour)
-	if _, err := s.Claim(ctx, runtime.AnswerKey("tencent", "x", "x"), time.Second); err == nil || !strings.Contains(err.Error(), "not an answer") {
+	if _, err := s.Claim(ctx, runtime.AnswerKey("tencent", "", "x", "x"), time.Second); err == nil || !strings.Contains(err.Error(), "not an answer") {
 		t.Fatalf("Claim over a corrupted answer: %v", err)
 	}
 }
@@ -173,7 +173,7 @@ func TestCorruptValues(t *testing.T) {
 func TestClaimFillDuplicateWaits(t *testing.T) {
 	s, _ := open(t)
 	ctx := ctxFor(t)
-	key := runtime.AnswerKey("8x8", "call-1", "event-1")
+	key := runtime.AnswerKey("8x8", "", "call-1", "event-1")
 	c, err := s.Claim(ctx, key, 3*time.Second)
 	if err != nil || c.Answered || c.Token == 0 {
 		t.Fatalf("first claim: %+v, %v", c, err)
@@ -209,7 +209,7 @@ func TestClaimFillDuplicateWaits(t *testing.T) {
 		t.Fatalf("after a stranger's fill: %+v", d)
 	}
 	// A reply without a body comes back without one.
-	k2 := runtime.AnswerKey("tencent", "s2", "s2")
+	k2 := runtime.AnswerKey("tencent", "", "s2", "s2")
 	c2, _ := s.Claim(ctx, k2, time.Second)
 	s.Fill(ctx, c2, platform.Reply{Status: 204}, time.Hour)
 	if d, _ := s.Claim(ctx, k2, time.Second); !d.Answered || d.Reply.Status != 204 || d.Reply.Body != nil {
@@ -220,7 +220,7 @@ func TestClaimFillDuplicateWaits(t *testing.T) {
 func TestClaimReleaseAndExpiry(t *testing.T) {
 	s, _ := open(t)
 	ctx := ctxFor(t)
-	key := runtime.AnswerKey("tencent", "s1", "s1")
+	key := runtime.AnswerKey("tencent", "", "s1", "s1")
 	c, _ := s.Claim(ctx, key, time.Hour)
 	if err := s.Release(ctx, c); err != nil {
 		t.Fatal(err)
@@ -231,7 +231,7 @@ func TestClaimReleaseAndExpiry(t *testing.T) {
 	}
 	// An abandoned claim expires (its TTL is the answer budget), and the
 	// next copy claims the key; the first claim can no longer fill it.
-	key3 := runtime.AnswerKey("tencent", "s3", "s3")
+	key3 := runtime.AnswerKey("tencent", "", "s3", "s3")
 	c3, _ := s.Claim(ctx, key3, 300*time.Millisecond)
 	c4, err := s.Claim(ctx, key3, time.Second) // waits for the claim to expire
 	if err != nil || c4.Answered || c4.Token == c3.Token {
@@ -243,7 +243,7 @@ func TestClaimReleaseAndExpiry(t *testing.T) {
 		t.Fatalf("answer %q, want the live claim's", d.Reply.Body)
 	}
 	// A copy waiting on a claim stops when its context ends.
-	key5 := runtime.AnswerKey("tencent", "s5", "s5")
+	key5 := runtime.AnswerKey("tencent", "", "s5", "s5")
 	s.Claim(ctx, key5, time.Hour)
 	wctx, cancel := context.WithTimeout(ctx, 50*time.Millisecond)
 	defer cancel()
@@ -255,7 +255,7 @@ func TestClaimReleaseAndExpiry(t *testing.T) {
 func TestConcurrentDeliveriesOneRuns(t *testing.T) {
 	s, _ := open(t)
 	ctx := ctxFor(t)
-	key := runtime.AnswerKey("8x8", "c", "e")
+	key := runtime.AnswerKey("8x8", "", "c", "e")
 	var ran atomic.Int32
 	var wg sync.WaitGroup
 	answers := make(chan string, 20)
@@ -296,7 +296,7 @@ func TestClaimSessionAndSaveAndFill(t *testing.T) {
 	s, _ := open(t)
 	ctx := ctxFor(t)
 	rev, _ := s.CompareAndSet(ctx, "8x8|call", 0, session("call"), time.Hour)
-	key := runtime.AnswerKey("8x8", "call", "ev2")
+	key := runtime.AnswerKey("8x8", "", "call", "ev2")
 	c, read, err := s.ClaimSession(ctx, key, 3*time.Second, "8x8|call")
 	if err != nil || c.Answered || read.Err != nil || read.Rev != rev || read.Session.Vars["n"] != 41 {
 		t.Fatalf("ClaimSession: %+v %+v %v", c, read, err)
@@ -315,7 +315,7 @@ func TestClaimSessionAndSaveAndFill(t *testing.T) {
 		t.Fatalf("duplicate: %+v %+v", d, read)
 	}
 	// A conflict writes nothing: neither the session nor the answer.
-	key3 := runtime.AnswerKey("8x8", "call", "ev3")
+	key3 := runtime.AnswerKey("8x8", "", "call", "ev3")
 	c3, _, _ := s.ClaimSession(ctx, key3, 3*time.Second, "8x8|call")
 	if _, err := s.SaveAndFill(ctx, runtime.SessionWrite{Key: "8x8|call", Rev: rev, Session: next, TTL: time.Hour}, c3, reply, time.Hour); !errors.Is(err, runtime.ErrConflict) {
 		t.Fatalf("stale SaveAndFill: %v, want ErrConflict", err)
@@ -333,7 +333,7 @@ func TestClaimSessionAndSaveAndFill(t *testing.T) {
 	// The platform says the call ended: deleted whatever its revision.
 	s.CompareAndSet(ctx, "8x8|ended", 0, session("ended"), time.Hour)
 	s.CompareAndSet(ctx, "8x8|ended", 1, session("ended"), time.Hour)
-	ce, _, _ := s.ClaimSession(ctx, runtime.AnswerKey("8x8", "ended", "summary"), time.Second, "8x8|ended")
+	ce, _, _ := s.ClaimSession(ctx, runtime.AnswerKey("8x8", "", "ended", "summary"), time.Second, "8x8|ended")
 	if _, err := s.SaveAndFill(ctx, runtime.SessionWrite{Key: "8x8|ended"}, ce, reply, time.Hour); err != nil {
 		t.Fatalf("SaveAndFill deleting at any revision: %v", err)
 	}
@@ -341,7 +341,7 @@ func TestClaimSessionAndSaveAndFill(t *testing.T) {
 		t.Fatalf("the session of an ended call: %v", err)
 	}
 	// A claim on a call with no session reads ErrNotFound.
-	_, read, _ = s.ClaimSession(ctx, runtime.AnswerKey("8x8", "none", "e"), time.Second, "8x8|none")
+	_, read, _ = s.ClaimSession(ctx, runtime.AnswerKey("8x8", "", "none", "e"), time.Second, "8x8|none")
 	if !errors.Is(read.Err, runtime.ErrNotFound) {
 		t.Fatalf("ClaimSession of no session: %v", read.Err)
 	}
@@ -354,9 +354,9 @@ func TestKeysTaggedAndExpiring(t *testing.T) {
 	ctx := ctxFor(t)
 	id := "we}ird|id%"
 	rev, _ := s.CompareAndSet(ctx, "8x8|"+id, 0, session(id), time.Hour)
-	c, _, _ := s.ClaimSession(ctx, runtime.AnswerKey("8x8", id, "ev|1"), time.Second, "8x8|"+id)
+	c, _, _ := s.ClaimSession(ctx, runtime.AnswerKey("8x8", "", id, "ev|1"), time.Second, "8x8|"+id)
 	s.SaveAndFill(ctx, runtime.SessionWrite{Key: "8x8|" + id, Rev: rev, Session: session(id), TTL: time.Hour}, c, platform.Reply{Status: 200}, time.Hour)
-	s.Claim(ctx, runtime.AnswerKey("8x8", id, "ev2"), time.Second)
+	s.Claim(ctx, runtime.AnswerKey("8x8", "", id, "ev2"), time.Second)
 	oc, _ := s.Outcomes().Claim(ctx, "callback:trig}", time.Minute)
 	s.Outcomes().Release(ctx, oc)
 	s.Outcomes().Claim(ctx, "callback:trig2", time.Minute)

@@ -36,7 +36,7 @@ handler main {
 	for _, f := range w.Status().Flows {
 		fmt.Printf("%s (%s): %s, serving %v\n", f.Name, f.File, f.Status, f.Serving)
 		for _, d := range f.Diagnostics {
-			fmt.Printf("  %s:%d:%d: %s[%s]\n", d.File, d.Line, d.Col, d.Severity, d.Code)
+			fmt.Printf("  %s:%d:%d: %s[%s]\n", d.File, d.Line, d.Column, d.Severity, d.Code)
 		}
 	}
 	fmt.Println("new calls use:", eng.Program().Flows[0].Name)

@@ -260,7 +260,7 @@ func (w *Watcher) log(ev Event) {
 		var errs []string
 		for _, d := range f.Diagnostics {
 			if d.Severity == "error" {
-				errs = append(errs, fmt.Sprintf("%s:%d:%d: %s[%s]: %s", d.File, d.Line, d.Col, d.Severity, d.Code, d.Message))
+				errs = append(errs, fmt.Sprintf("%s:%d:%d: %s[%s]: %s", d.File, d.Line, d.Column, d.Severity, d.Code, d.Message))
 			}
 		}
 		w.cfg.log.Error("flow failed to load", "flow", f.Name, "file", f.File,

@@ -53,15 +53,23 @@ type FlowStatus struct {
 }
 
 // Diagnostic is one problem the compiler (or the tests, or a clash with
-// another flow) found in a flow's latest content.
+// another flow) found in a flow's latest content. Its fields are named as
+// in `callflow check --format json`; columns count code points.
 type Diagnostic struct {
-	Severity string `json:"severity"` // error or warning
-	Code     string `json:"code"`
-	Message  string `json:"message"`
-	Hint     string `json:"hint,omitempty"`
-	File     string `json:"file"`
-	Line     int    `json:"line"`
-	Col      int    `json:"col"`
+	Severity  string `json:"severity"` // error or warning
+	Code      string `json:"code"`
+	Message   string `json:"message"`
+	Hint      string `json:"hint,omitempty"`
+	File      string `json:"file"`
+	Line      int    `json:"line"`
+	Column    int    `json:"column"`
+	EndLine   int    `json:"end_line"`
+	EndColumn int    `json:"end_column"` // the column after the last character
+	// Col is Column, under the name /v1/flows used before it was named as
+	// check names it; kept for the clients that read it.
+	//
+	// Deprecated: use Column.
+	Col int `json:"col"`
 }
 
 // maxDiagnostics bounds what one flow's status holds.
@@ -73,14 +81,21 @@ func toDiagnostics(ds diag.Diagnostics) []Diagnostic {
 		if len(out) == maxDiagnostics {
 			break
 		}
+		end := d.Subject.End
+		if !end.IsValid() { // as check --format json: an unknown end repeats the start
+			end = d.Subject.Start
+		}
 		out = append(out, Diagnostic{
-			Severity: d.Severity.String(),
-			Code:     string(d.Code),
-			Message:  d.Summary,
-			Hint:     d.Hint(),
-			File:     d.Subject.File,
-			Line:     d.Subject.Start.Line,
-			Col:      d.Subject.Start.Col,
+			Severity:  d.Severity.String(),
+			Code:      string(d.Code),
+			Message:   d.Summary,
+			Hint:      d.Hint(),
+			File:      d.Subject.File,
+			Line:      d.Subject.Start.Line,
+			Column:    d.Subject.Start.Col,
+			EndLine:   end.Line,
+			EndColumn: end.Col,
+			Col:       d.Subject.Start.Col,
 		})
 	}
 	return out

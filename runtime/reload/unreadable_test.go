@@ -362,7 +362,7 @@ func TestTableLinks(t *testing.T) {
 			continue
 		}
 		d := st.Diagnostics[0]
-		if d.Code != "bad-table" || d.File != file || d.Line != 6 || d.Col != 17 ||
+		if d.Code != "bad-table" || d.File != file || d.Line != 6 || d.Column != 17 ||
 			!strings.Contains(d.Message, "leads outside the folder: "+link+" is a symbolic link to "+outside) {
 			t.Errorf("%s: %+v; want bad-table at 6:17 naming the link %s", file, d, link)
 		}

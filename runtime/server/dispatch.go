@@ -104,7 +104,7 @@ func (s *Server) dispatch(w http.ResponseWriter, r *http.Request, h *hook, id st
 	// is remembered, and a cancelled one would be a stored failure.
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), s.dispatchTimeout)
 	defer cancel()
-	res, err := s.dispatcher.Dispatch(ctx, h.platform, id, env)
+	res, err := s.dispatcher.Dispatch(ctx, h.platform, r.PathValue("flow"), id, env)
 	d.attempts, d.replayed, d.err = res.Attempts, res.Replayed, err
 	if res.Response != nil {
 		d.status = res.Response.Status

@@ -564,7 +564,7 @@ func TestDispatchOutlivesTheSender(t *testing.T) {
 // fakeDispatcher fails every dispatch with a given error.
 type fakeDispatcher struct{ err error }
 
-func (f fakeDispatcher) Dispatch(ctx context.Context, platform, id string, env dispatch.Envelope) (dispatch.Result, error) {
+func (f fakeDispatcher) Dispatch(ctx context.Context, platform, flow, id string, env dispatch.Envelope) (dispatch.Result, error) {
 	return dispatch.Result{}, f.err
 }
 
@@ -579,5 +579,28 @@ func TestDispatchOtherErrors(t *testing.T) {
 		if status != 502 || body != `{"error":{"code":"dispatch_failed","message":"dispatch: store unavailable"},"request":null,"response":null}`+"\n" {
 			t.Errorf("%s: %d %s", route, status, body)
 		}
+	}
+}
+
+// One trigger id sent to two flows' routes is two triggers: each flow
+// runs and each dispatch is sent (the outcome is kept by platform, flow
+// and id), neither is a replay of the other. A copy on the same route is.
+func TestDispatchKeyedByFlow(t *testing.T) {
+	dtl := dataTechLabs(t, func(int) (int, string) { return 200, dtlAccepted })
+	ds := newDispatchServer(t, dispatcher(dispatch.WithCallback(dtl.URL, dispatch.Bearer(callbackToken))), nil)
+	for _, route := range []string{"/hooks/callback/callme", "/hooks/callback/maybe", "/hooks/callback/maybe"} {
+		if status, body := ds.trigger(t, route, "shared-1", `{"call":true}`); status != 200 {
+			t.Fatalf("%s: %d %s", route, status, body)
+		}
+	}
+	if n := len(dtl.calls(callbackPath)); n != 2 {
+		t.Errorf("DataTechLabs got %d requests, want 2: one per flow", n)
+	}
+	var got []any
+	for _, l := range ds.dispatchLines(t) {
+		got = append(got, l["dispatch"])
+	}
+	if fmt.Sprint(got) != "[ok ok replayed]" {
+		t.Errorf("dispatch outcomes %v, want [ok ok replayed]", got)
 	}
 }

@@ -158,7 +158,7 @@ func TestReloadCases(t *testing.T) {
 					t.Fatalf("status %+v; want the last good version %s serving, and diagnostics", st, v1)
 				}
 				d := st.Diagnostics[0]
-				if d.Severity != "error" || d.Code == "" || d.Message == "" || d.File != "hello.flow" || d.Line != 9 || d.Col == 0 {
+				if d.Severity != "error" || d.Code == "" || d.Message == "" || d.File != "hello.flow" || d.Line != 9 || d.Column == 0 {
 					t.Errorf("diagnostic %+v, want an error at hello.flow:9", d)
 				}
 				if got := s.tencent(hello); got != 1 {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"sync"
 	"testing"
 	"time"
@@ -33,6 +34,8 @@ func Answers(t *testing.T, open func(t *testing.T, clock *Clock) runtime.AnswerS
 	run("Release", answerRelease)
 	run("AnswerExpires", answerExpires)
 	run("KeysApart", answerKeysApart)
+	run("FlowsApart", answerFlowsApart)
+	run("KeepsWhoAnswered", answerKeepsWhoAnswered)
 }
 
 type answers struct {
@@ -335,5 +338,51 @@ func answerKeysApart(t *testing.T, a *answers) {
 	}
 	for i, k := range keys {
 		a.answered(k, reply(i))
+	}
+}
+
+// answerFlowsApart: one delivery id on the routes of two flows, and routed
+// by number, is three deliveries with three answers (runtime.AnswerKey),
+// in every store; so is an 8x8 event whose flow name holds a separator.
+func answerFlowsApart(t *testing.T, a *answers) {
+	keys := []string{
+		runtime.AnswerKey("tencent", "", "s-1", "s-1"),
+		runtime.AnswerKey("tencent", "support", "s-1", "s-1"),
+		runtime.AnswerKey("tencent", "sales", "s-1", "s-1"),
+		runtime.AnswerKey("8x8", "", "c-1", "e-1"),
+		runtime.AnswerKey("8x8", "support", "c-1", "e-1"),
+		runtime.AnswerKey("8x8", "a:b", "c-1", "e-1"),
+		runtime.AnswerKey("8x8", "a", "c-1", "b:e-1"),
+	}
+	for i, k := range keys {
+		a.fill(a.claim(k, a.tl.claimTTL()), reply(i), a.tl.long())
+	}
+	for i, k := range keys {
+		a.answered(k, reply(i))
+	}
+}
+
+// answerKeepsWhoAnswered: the flow, version and handler that gave an
+// answer (Reply.By) come back with it, for the copy's log line; a reply
+// no flow gave comes back without.
+func answerKeepsWhoAnswered(t *testing.T, a *answers) {
+	by := &platform.Answerer{Flow: "support", Version: "0123456789ab", Handler: "menu"}
+	for i, r := range []platform.Reply{
+		{Status: 200, Body: []byte(`{"a":1}`), By: by},
+		{Status: 204, By: &platform.Answerer{Flow: "reminder", Version: "ba9876543210"}},
+		{Status: 200, Body: []byte(`{}`)},
+	} {
+		key := runtime.AnswerKey("8x8", "", "call-by", fmt.Sprint("e-", i))
+		a.fill(a.claim(key, a.tl.claimTTL()), r, a.tl.long())
+		c, err := a.store.Claim(a.ctx, key, a.tl.claimTTL())
+		switch {
+		case err != nil || !c.Answered:
+			t.Fatalf("%s: claimed again (%v), want the answer", key, err)
+		case r.By == nil && c.Reply.By != nil:
+			t.Errorf("%s: answered by %+v, want nobody", key, *c.Reply.By)
+		case r.By != nil && (c.Reply.By == nil || *c.Reply.By != *r.By):
+			t.Errorf("%s: answered by %v, want %+v", key, c.Reply.By, *r.By)
+		}
+		sameReply(t, c.Reply, r)
 	}
 }

@@ -32,6 +32,7 @@ func Dispatch(t *testing.T, open func(t *testing.T, clock *Clock) dispatch.Outco
 	run("AbandonedClaimExpires", outcomeAbandoned)
 	run("ReleaseLetsTheNextSend", outcomeRelease)
 	run("FailureExpiresFirst", outcomeTTLs)
+	run("FlowsApart", outcomeFlowsApart)
 }
 
 type outcomes struct {
@@ -137,7 +138,7 @@ func sameOutcome(t *testing.T, got, want dispatch.Outcome) {
 }
 
 func outcomeClaimThenFill(t *testing.T, d *outcomes) {
-	key := dispatch.Key("callbot", "t-1")
+	key := dispatch.Key("callbot", "flow", "t-1")
 	c := d.claim(key, d.tl.claimTTL())
 	d.fill(c, accepted(), dispatch.OutcomeTTL)
 	d.settled(key, accepted())
@@ -145,7 +146,7 @@ func outcomeClaimThenFill(t *testing.T, d *outcomes) {
 }
 
 func outcomeFailure(t *testing.T, d *outcomes) {
-	key := dispatch.Key("callback", "t-1")
+	key := dispatch.Key("callback", "flow", "t-1")
 	d.fill(d.claim(key, d.tl.claimTTL()), refused(), dispatch.FailedOutcomeTTL)
 	d.settled(key, refused())
 }
@@ -154,7 +155,7 @@ func outcomeFailure(t *testing.T, d *outcomes) {
 // them: exactly one claims it (sends, taking the window to), every other
 // gets its outcome.
 func outcomeRace(t *testing.T, d *outcomes) {
-	key := dispatch.Key("callback", "t-1")
+	key := dispatch.Key("callback", "flow", "t-1")
 	start := make(chan struct{})
 	var (
 		mu    sync.Mutex
@@ -202,7 +203,7 @@ func outcomeRace(t *testing.T, d *outcomes) {
 }
 
 func outcomeWaitBounded(t *testing.T, d *outcomes) {
-	key := dispatch.Key("callback", "t-1")
+	key := dispatch.Key("callback", "flow", "t-1")
 	d.claim(key, d.tl.long())
 	ctx, cancel := context.WithTimeout(d.ctx, 50*time.Millisecond)
 	defer cancel()
@@ -215,7 +216,7 @@ func outcomeWaitBounded(t *testing.T, d *outcomes) {
 // outcomeAbandoned: a replica died mid-dispatch: its claim expires, a copy
 // claims the trigger, and the dead claim's late Fill changes nothing.
 func outcomeAbandoned(t *testing.T, d *outcomes) {
-	key := dispatch.Key("callback", "t-1")
+	key := dispatch.Key("callback", "flow", "t-1")
 	ttl := d.tl.claimTTL()
 	mark := d.tl.mark()
 	old := d.claim(key, ttl)
@@ -241,7 +242,7 @@ func outcomeAbandoned(t *testing.T, d *outcomes) {
 // outcomeRelease: nothing reached the platform: the claim is released, a
 // copy waiting claims the trigger and sends.
 func outcomeRelease(t *testing.T, d *outcomes) {
-	key := dispatch.Key("callback", "t-1")
+	key := dispatch.Key("callback", "flow", "t-1")
 	c := d.claim(key, d.tl.long())
 	got := make(chan dispatch.Claim, 1)
 	errc := make(chan error, 1)
@@ -278,7 +279,7 @@ func outcomeTTLs(t *testing.T, d *outcomes) {
 	if d.tl.cfg.real {
 		failedTTL = d.tl.short()
 	}
-	ok, failed := dispatch.Key("callbot", "ok"), dispatch.Key("callback", "failed")
+	ok, failed := dispatch.Key("callbot", "flow", "ok"), dispatch.Key("callback", "flow", "failed")
 	okClaim, failedClaim := d.claim(ok, d.tl.claimTTL()), d.claim(failed, d.tl.claimTTL())
 	mark := d.tl.mark()
 	d.fill(okClaim, accepted(), dispatch.OutcomeTTL)
@@ -289,4 +290,19 @@ func outcomeTTLs(t *testing.T, d *outcomes) {
 	}
 	d.tl.pass(t, mark, failedTTL, "the failure expiring", func() bool { return d.free(failed) })
 	d.settled(ok, accepted())
+}
+
+// outcomeFlowsApart: one trigger id dispatched by two flows is two
+// triggers (dispatch.Key), each with its own outcome, in every store.
+func outcomeFlowsApart(t *testing.T, d *outcomes) {
+	support, sales := dispatch.Key("callback", "support", "t-1"), dispatch.Key("callback", "sales", "t-1")
+	d.fill(d.claim(support, d.tl.claimTTL()), accepted(), dispatch.OutcomeTTL)
+	d.fill(d.claim(sales, d.tl.claimTTL()), refused(), dispatch.OutcomeTTL)
+	d.settled(support, accepted())
+	d.settled(sales, refused())
+	odd, plain := dispatch.Key("callbot", "a:b", "c"), dispatch.Key("callbot", "a", "b:c")
+	d.fill(d.claim(odd, d.tl.claimTTL()), accepted(), dispatch.OutcomeTTL)
+	d.fill(d.claim(plain, d.tl.claimTTL()), refused(), dispatch.OutcomeTTL)
+	d.settled(odd, accepted())
+	d.settled(plain, refused())
 }

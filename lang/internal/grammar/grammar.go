@@ -67,6 +67,8 @@ type Lookup struct {
 	URL     *Expr  `parser:"@@"`
 	Timeout *Dur   `parser:"( \"timeout\" @@ )?"`
 	Else    *Expr  `parser:"( \"else\" @@ )?"`
+	// Opts is the block form: timeout, else and header as options.
+	Opts *OptBlock `parser:"@@?"`
 }
 
 type Hours struct {

@@ -21,6 +21,7 @@ type Step struct {
 	Do       *Do       `parser:"| @@"`
 	Return   *Return   `parser:"| @@"`
 	On       *On       `parser:"| @@"` // only valid inside a capture; parsed here to say so
+	Post     *Post     `parser:"| @@"`
 }
 
 type Say struct {
@@ -59,6 +60,7 @@ type Option struct {
 	On    *On       `parser:"( @@"`
 	Name  *Ident    `parser:"| @@"`
 	Args  []*Arg    `parser:"  ( @@ ( \",\" @@ )* )?"`
+	Value *Expr     `parser:"  ( (?! \"every\" | \"{\") @@ )?"` // header NAME VALUE: a second value without a comma
 	Every *Dur      `parser:"  ( \"every\" @@ )?"`
 	Block *OptBlock `parser:"  @@? )"`
 }
@@ -142,5 +144,11 @@ type Leg struct {
 
 type Campaign struct {
 	Name *Expr     `parser:"\"campaign\" @@"`
+	Opts *OptBlock `parser:"@@"`
+}
+
+// Post is `post URL { json …  header NAME VALUE  timeout D  into VAR  else EXPR }`.
+type Post struct {
+	URL  *Expr     `parser:"\"post\" @@"`
 	Opts *OptBlock `parser:"@@"`
 }

@@ -25,9 +25,13 @@ type Call struct {
 	Data     *Expr  `parser:"( \"data\" @@ )?"`
 }
 
+// Given is `given NAME = EXPR`, `given secret NAME = EXPR` or
+// `given post "URL" = EXPR`.
 type Given struct {
-	Name  *Ident `parser:"\"given\" @@ \"=\""`
-	Value *Expr  `parser:"@@"`
+	Secret *Ident `parser:"\"given\" ( \"secret\" @@ \"=\""`
+	Post   *Str   `parser:"  | \"post\" @@ \"=\""`
+	Name   *Ident `parser:"  | @@ \"=\" )"`
+	Value  *Expr  `parser:"@@"`
 }
 
 type Press struct {

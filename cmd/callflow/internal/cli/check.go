@@ -87,6 +87,7 @@ func (c *checkCmd) Run(e *env) error {
 			lang.WithSuppressed(diag.Format(c.Format) == diag.FormatSARIF),
 			lang.WithStrict(c.Strict),
 			lang.WithSources(sources),
+			lang.WithPlaceholderSecrets(), // check needs only the names
 		)
 	}
 	if display != nil {
@@ -276,7 +277,13 @@ func useColor(mode string, stdout io.Writer) bool {
 	if os.Getenv("NO_COLOR") != "" || os.Getenv("TERM") == "dumb" {
 		return false
 	}
-	f, ok := stdout.(*os.File)
+	return isTerminal(stdout)
+}
+
+// isTerminal reports whether w is a terminal (a character device), where
+// a person reads what is written.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
 	if !ok {
 		return false
 	}

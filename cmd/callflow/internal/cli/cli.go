@@ -127,6 +127,7 @@ func newParser(cli *app, stdout, stderr io.Writer) *kong.Kong {
 		kong.TypeMapper(reflect.TypeFor[int](), wholeNumber(strconv.IntSize)),
 		kong.TypeMapper(reflect.TypeFor[int64](), wholeNumber(64)),
 		kong.TypeMapper(reflect.TypeFor[time.Duration](), kong.MapperFunc(duration)),
+		kong.Vars{"budgets": budgetsHelp()},
 	)
 	if err != nil {
 		// The command tree is wrong: a bug, not a usage error.

@@ -78,7 +78,7 @@ func (c *graphCmd) draw(e *env, fsys fs.FS, names []string, display func(string)
 	// Compile with the flow's folder (tables, the _test.flow beside it), so
 	// the diagram is only drawn for a flow that checks.
 	sources := source.Files{}
-	_, ds := lang.CompileFiles(fsys, names, lang.WithSources(sources))
+	_, ds := lang.CompileFiles(fsys, names, lang.WithSources(sources), lang.WithPlaceholderSecrets())
 	file := sources[names[0]]
 	if ds.HasErrors() {
 		if display != nil {

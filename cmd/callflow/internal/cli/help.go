@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/alecthomas/kong"
@@ -33,7 +34,7 @@ func (c *helpCmd) Run(e *env, k *kong.Kong) error {
 // subcommand is the command of node called name, or nil.
 func subcommand(node *kong.Node, name string) *kong.Node {
 	for _, child := range node.Children {
-		if child.Type == kong.CommandNode && !child.Hidden && (child.Name == name || contains(child.Aliases, name)) {
+		if child.Type == kong.CommandNode && !child.Hidden && (child.Name == name || slices.Contains(child.Aliases, name)) {
 			return child
 		}
 	}

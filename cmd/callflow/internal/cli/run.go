@@ -7,14 +7,18 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/callflow/callflow/lang"
+	"github.com/callflow/callflow/lang/check"
 	"github.com/callflow/callflow/lang/diag"
 	"github.com/callflow/callflow/lang/ir"
+	lplatform "github.com/callflow/callflow/lang/platform"
 	"github.com/callflow/callflow/lang/source"
 	"github.com/callflow/callflow/runtime"
 )
@@ -22,9 +26,9 @@ import (
 type runCmd struct {
 	Platform string   `placeholder:"P" help:"Platform of the webhook: tencent, 8x8, callback or callbot (default: detected from the payload)."`
 	Flow     string   `placeholder:"NAME" help:"Run this flow instead of the one whose number the webhook calls."`
-	At       string   `placeholder:"TIME" help:"The call's time, such as 2026-11-23T10:00:00+08:00 or '2026-11-23 10:00 Asia/Singapore' (default: now)."`
-	State    string   `placeholder:"FILE" help:"Keep sessions and answers in FILE between runs, to walk a multi-step call one webhook at a time (FILE.lock is its lock)."`
-	Given    []string `sep:"none" placeholder:"NAME=JSON" help:"Stub a lookup (or table rows) with a JSON value; no HTTP is done for it."`
+	At       string   `placeholder:"TIME" help:"The call's time, such as 2026-11-23T10:00:00+08:00 or '2026-11-23 10:00 Asia/Singapore' (default: now, or with --state the call's clock, continued from the last --at)."`
+	State    string   `placeholder:"FILE" help:"Keep sessions, answers and the call's clock in FILE between runs, to walk a multi-step call one webhook at a time (FILE.lock is its lock)."`
+	Given    []string `sep:"none" placeholder:"NAME=JSON" help:"Stub a lookup (or table rows) of the flow with a JSON value; no HTTP is done for it."`
 	Trace    bool     `help:"Print on stderr each rule tried, the handler, the steps and lookups."`
 	Path     string   `arg:"" name:"path" predictor:"flows" help:"A flow file or a folder of flows; - reads the flow from standard input (then give the webhook as a file)."`
 	Webhook  string   `arg:"" optional:"" name:"webhook" help:"The webhook JSON file, or - for standard input (default)."`
@@ -52,9 +56,15 @@ func (c *runCmd) Run(e *env) error {
 	if err != nil {
 		return fail(exitUsage, "%v", err)
 	}
-	prog, display, err := compileForRun(c.Path, flowSrc, e.stderr)
+	prog, display, problems, err := compileForRun(c.Path, flowSrc, e.stderr)
 	if err != nil {
 		return err
+	}
+	flow := c.Flow
+	if flow == "" {
+		flow = fileFlow(c.Path, prog)
+	} else if prog.Flow(flow) == nil && problems != nil {
+		return problems // the flow asked for is one with errors
 	}
 	name := c.Platform
 	if name == "" {
@@ -77,17 +87,16 @@ func (c *runCmd) Run(e *env) error {
 	if err != nil {
 		return fail(exitUsage, "%v", err)
 	}
-	flow := c.Flow
-	if flow == "" && (name == "callback" || name == "callbot") {
+	at = st.callTime(at)
+	if flow == "" && isTrigger(name) {
 		flow = onlyFlowFor(prog, name) // a trigger names no number to route by
 	}
-	res, runErr := eng.Serve(context.Background(), &runtime.Request{Platform: name, Flow: flow, Body: body, Now: at, Given: given, Trace: c.Trace})
-	if c.Trace && res.Trace != nil {
-		for i := range res.Trace.Entries {
-			res.Trace.Entries[i].At.File = display(res.Trace.Entries[i].At.File)
-		}
-		fmt.Fprint(e.stderr, res.Trace.String())
+	req := &runtime.Request{Platform: name, Flow: flow, Body: body, Now: at, Given: given, Trace: c.Trace}
+	if err := checkGiven(eng, req, prog); err != nil {
+		return err
 	}
+	res, runErr := eng.Serve(context.Background(), req)
+	c.printTrace(e, res, display)
 	var re *runtime.Error
 	if errors.As(runErr, &re) {
 		re.At.File = display(re.At.File)
@@ -95,14 +104,72 @@ func (c *runCmd) Run(e *env) error {
 	if err := st.save(); err != nil {
 		return fail(exitUsage, "--state: %v", err)
 	}
-	return c.print(e, res, runErr)
+	if err := c.print(e, res, runErr); err != nil {
+		return err
+	}
+	if problems != nil {
+		return problems // another flow in the folder has errors
+	}
+	return nil
+}
+
+// fileFlow is the flow of a single flow file (or standard input) that
+// declares no number: the flow run was asked to run. A flow with numbers,
+// and a folder, route by the called number as the server does.
+func fileFlow(path string, prog *ir.Program) string {
+	if path != stdinArg {
+		if fi, err := os.Stat(path); err != nil || fi.IsDir() {
+			return ""
+		}
+	}
+	if len(prog.Flows) != 1 || len(prog.Flows[0].Numbers) > 0 {
+		return ""
+	}
+	return prog.Flows[0].Name
+}
+
+// checkGiven refuses, before anything runs, a --given for a name that the
+// flow req would run on does not stub (any flow loaded, when none would
+// run), with the error a test's `given` gets: a mistyped stub would
+// otherwise let the real lookup run.
+func checkGiven(eng *runtime.Engine, req *runtime.Request, prog *ir.Program) error {
+	if len(req.Given) == 0 {
+		return nil
+	}
+	var stubs []string
+	if f, _ := eng.Route(context.Background(), req); f != nil { // a webhook not understood is reported when it runs
+		stubs = f.Stubs()
+	} else {
+		for _, f := range prog.Flows {
+			stubs = append(stubs, f.Stubs()...)
+		}
+	}
+	for _, name := range slices.Sorted(maps.Keys(req.Given)) {
+		if !slices.Contains(stubs, name) {
+			d := check.UnknownGiven(source.Span{}, name, stubs)
+			return fail(exitUsage, "--given %s: %s[%s]: %s. %s", name, d.Severity, d.Code, d.Summary, d.Hint())
+		}
+	}
+	return nil
+}
+
+// printTrace prints the trace --trace asks for on stderr, with the file
+// names run prints.
+func (c *runCmd) printTrace(e *env, res *runtime.Result, display func(string) string) {
+	if !c.Trace || res.Trace == nil {
+		return
+	}
+	for i := range res.Trace.Entries {
+		res.Trace.Entries[i].At.File = display(res.Trace.Entries[i].At.File)
+	}
+	fmt.Fprint(e.stderr, res.Trace.String())
 }
 
 func (c *runCmd) print(e *env, res *runtime.Result, runErr error) error {
 	if errors.Is(runErr, runtime.ErrUnknownPlatform) {
 		return fail(exitUsage, "--platform: %v; use tencent, 8x8, callback or callbot", runErr)
 	}
-	if res.Outcome == runtime.Rejected {
+	if res.Outcome == runtime.Rejected && res.Event == nil { // not decoded; else understood, not routable
 		return fail(exitProblems, "the webhook cannot be understood: %v", runErr)
 	}
 	if len(res.Reply.Body) > 0 {
@@ -121,10 +188,12 @@ func (c *runCmd) print(e *env, res *runtime.Result, runErr error) error {
 }
 
 // compileForRun compiles PATH, or src for "-" (standard input, with the
-// working directory's tables); errors are printed as diagnostics. display
+// working directory's tables); errors are printed as diagnostics. The
+// flows without errors are returned even when others have some: problems
+// is then the error (exit 1) that says so, for after the run. display
 // maps the file names positions carry to what run prints: relative to the
 // working directory (absolute outside it), as check prints them.
-func compileForRun(path string, src []byte, stderr io.Writer) (*ir.Program, func(string) string, error) {
+func compileForRun(path string, src []byte, stderr io.Writer) (prog *ir.Program, display func(string) string, problems, err error) {
 	var fsys fs.FS
 	dir, files := path, []string(nil)
 	if path == stdinArg {
@@ -133,28 +202,30 @@ func compileForRun(path string, src []byte, stderr io.Writer) (*ir.Program, func
 	} else {
 		fi, err := os.Stat(path)
 		if err != nil {
-			return nil, nil, fail(exitUsage, "%v", err)
+			return nil, nil, nil, fail(exitUsage, "%v", err)
 		}
 		if !fi.IsDir() {
 			dir, files = filepath.Dir(path), []string{filepath.Base(path)}
 		}
 		fsys = os.DirFS(dir)
 	}
-	display := displayFrom(dir)
-	var err error
+	display = displayFrom(dir)
 	if files == nil {
 		if files, err = lang.FlowFiles(fsys, "."); err != nil {
-			return nil, nil, fail(exitUsage, "%v", err)
+			return nil, nil, nil, fail(exitUsage, "%v", err)
 		}
 	}
 	sources := source.Files{}
-	prog, ds := lang.CompileFiles(fsys, files, lang.WithSources(sources))
+	prog, ds := lang.CompileFiles(fsys, files, lang.WithSources(sources), lang.WithPartial(true))
 	if ds.HasErrors() {
 		sources = renameFiles(ds, sources, display)
 		diag.Write(stderr, diag.FormatText, ds, sources)
-		return nil, nil, fail(exitProblems, "%s", diag.Summary(ds, len(files)))
+		problems = fail(exitProblems, "%s", diag.Summary(ds, len(files)))
+		if prog == nil {
+			return nil, nil, nil, problems
+		}
 	}
-	return prog, display, nil
+	return prog, display, problems, nil
 }
 
 // displayFrom maps a name relative to dir to the name run prints.
@@ -206,7 +277,7 @@ func detectPlatform(body []byte, prog *ir.Program, flow string) (string, error) 
 			continue
 		}
 		for _, p := range f.Platforms {
-			if (p == "callback" || p == "callbot") && !contains(triggers, p) {
+			if isTrigger(p) && !slices.Contains(triggers, p) {
 				triggers = append(triggers, p)
 			}
 		}
@@ -232,13 +303,11 @@ func onlyFlowFor(prog *ir.Program, platform string) string {
 	return name
 }
 
-func contains(ss []string, s string) bool {
-	for _, x := range ss {
-		if x == s {
-			return true
-		}
-	}
-	return false
+// isTrigger says whether platform is a trigger API (lang/platform says
+// which), whose webhooks name no number to route by.
+func isTrigger(platform string) bool {
+	p, ok := lplatform.Lookup(platform)
+	return ok && p.Trigger
 }
 
 func parseGiven(args []string) (map[string]any, error) {

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"errors"
@@ -40,7 +41,9 @@ type serveCmd struct {
 	LogLevel      string        `default:"info" enum:"debug,info,warn,error" env:"CALLFLOW_LOG_LEVEL" placeholder:"LEVEL" help:"Least severe log level: debug, info, warn or error (default ${default})."`
 	MaskNumbers   bool          `default:"true" negatable:"" env:"CALLFLOW_MASK_NUMBERS" help:"Mask phone numbers in logs, all but the last 4 digits (--no-mask-numbers logs them whole)."`
 	RequireTests  bool          `env:"CALLFLOW_REQUIRE_TESTS" help:"Activate a changed flow only when its test blocks pass; until then its last good version serves."`
-	TencentBudget time.Duration `default:"3s" env:"CALLFLOW_TENCENT_BUDGET" placeholder:"D" help:"Time to answer a Tencent webhook, lookups included; at most 4.5s (default ${default})."`
+	Budget        []string      `env:"CALLFLOW_BUDGET" placeholder:"PLATFORM=D" help:"Time to answer a platform's webhooks, lookups included, such as 8x8=5s; repeat the flag (or separate with commas) for several platforms. Defaults and bounds: ${budgets}."`
+	TencentBudget time.Duration `env:"CALLFLOW_TENCENT_BUDGET" placeholder:"D" help:"The same as --budget tencent=D (kept for older scripts)."`
+	StartupTable  string        `default:"auto" enum:"auto,always,never" env:"CALLFLOW_STARTUP_TABLE" placeholder:"WHEN" help:"When to print, once the flows are loaded, where serve listens and the table of flows on stdout: auto (when stdout is a terminal), always or never; the log lines on stderr say the same (default ${default})."`
 	Allow         []string      `env:"CALLFLOW_ALLOW" placeholder:"CIDR" help:"Accept webhooks only from these networks (CIDRs or addresses, comma-separated); default anyone."`
 	AllowTencent  []string      `name:"allow-tencent" env:"CALLFLOW_ALLOW_TENCENT" placeholder:"CIDR" help:"Networks allowed on the tencent routes, instead of --allow."`
 	Allow8x8      []string      `name:"allow-8x8" env:"CALLFLOW_ALLOW_8X8" placeholder:"CIDR" help:"Networks allowed on the 8x8 routes, instead of --allow."`
@@ -81,8 +84,8 @@ func (c *serveCmd) Validate() error {
 	if c.Poll < 0 {
 		return fmt.Errorf("--poll must be 0 or more, not %s", c.Poll)
 	}
-	if c.TencentBudget <= 0 || c.TencentBudget > 4500*time.Millisecond {
-		return fmt.Errorf("--tencent-budget must be more than 0 and at most 4.5s, not %s", c.TencentBudget)
+	if _, err := c.budgets(); err != nil {
+		return err
 	}
 	if c.SessionMemory <= 0 || c.SessionMemory > 1<<30 {
 		return fmt.Errorf("--session-memory-mib must be 1 to %d, not %d", 1<<30, c.SessionMemory)
@@ -169,14 +172,20 @@ func (c *serveCmd) serve(ctx context.Context, e *env, hooks *serveHooks) error {
 	if c.MaskNumbers {
 		engineLog = slog.New(server.MaskingHandler(logger.Handler())).With("component", "engine")
 	}
+	budgets, err := c.budgets()
+	if err != nil {
+		return fail(exitUsage, "%v", err)
+	}
 	opts := []runtime.Option{
 		runtime.WithLogger(engineLog),
 		runtime.WithSecret(secret),
-		runtime.WithBudget("tencent", c.TencentBudget),
 		runtime.WithLookupObserver(metrics.ObserveLookup),
 		runtime.WithEvictionObserver(metrics.ObserveEviction),
 		runtime.WithSessionMemory(c.SessionMemory << 20),
 		runtime.WithHTTPClient(lookupClient()),
+	}
+	for name, d := range budgets {
+		opts = append(opts, runtime.WithBudget(name, d))
 	}
 	if c.Apology != "" {
 		opts = append(opts, runtime.WithApology(c.Apology, c.ApologyVoice))
@@ -223,7 +232,7 @@ func (c *serveCmd) serve(ctx context.Context, e *env, hooks *serveHooks) error {
 	if guard != nil {
 		sopts = append(sopts, server.WithStoreGuard(guard))
 	}
-	writeTimeout := serveMaxBudget(c.TencentBudget) + serveWriteMargin
+	writeTimeout := serveMaxBudget(budgets) + serveWriteMargin
 	if dispatcher != nil {
 		sopts = append(sopts, server.WithDispatcher(dispatcher), server.WithDispatchTimeout(c.DispatchTimeout))
 		writeTimeout += c.DispatchTimeout
@@ -249,14 +258,18 @@ func (c *serveCmd) serve(ctx context.Context, e *env, hooks *serveHooks) error {
 	if hooks.shutdown != nil {
 		hs.RegisterOnShutdown(hooks.shutdown)
 	}
-	fmt.Fprintf(e.stdout, "callflow serve: listening on %s (%s), flows from %s\n", serveURL(ln.Addr()), ln.Addr(), c.Dir)
-	logger.Info("listening", "addr", ln.Addr().String(), "dir", c.Dir)
+	// What a person reads is written to stdout in one piece once the flows
+	// are loaded, after the log lines of the start (serveTable), so the
+	// two never interleave on a terminal that shows both.
+	var table bytes.Buffer
+	fmt.Fprintf(&table, "callflow serve: listening on %s (%s), flows from %s\n", serveURL(ln.Addr()), ln.Addr(), c.Dir)
+	logger.Info("listening", "addr", ln.Addr().String(), "dir", c.Dir, serveBudgets(eng))
 	if store != nil {
-		fmt.Fprintf(e.stdout, "state of calls in %s, keys %s:…\n", redisstore.Redact(c.Store), c.StorePrefix)
+		fmt.Fprintf(&table, "state of calls in %s, keys %s:…\n", redisstore.Redact(c.Store), c.StorePrefix)
 		logger.Info("store", "url", redisstore.Redact(c.Store), "prefix", c.StorePrefix)
 	}
 	for _, d := range dispatchTo {
-		fmt.Fprintf(e.stdout, "dispatching %s triggers to %s (%s; %d retries, %s timeout)\n", d.platform, d.host, d.auth, c.DispatchRetries, c.DispatchTimeout)
+		fmt.Fprintf(&table, "dispatching %s triggers to %s (%s; %d retries, %s timeout)\n", d.platform, d.host, d.auth, c.DispatchRetries, c.DispatchTimeout)
 		logger.Info("dispatching", "platform", d.platform, "to", d.host, "auth", d.auth, "retries", c.DispatchRetries, "timeout", c.DispatchTimeout)
 	}
 	if dispatcher != nil && c.DispatchTimeout >= c.Grace {
@@ -295,7 +308,10 @@ func (c *serveCmd) serve(ctx context.Context, e *env, hooks *serveHooks) error {
 
 	select {
 	case ev := <-first:
-		servePrintLoad(e.stdout, c.Dir, ev)
+		if c.printTable(e.stdout) {
+			servePrintLoad(&table, c.Dir, ev)
+			e.stdout.Write(table.Bytes())
+		}
 		if store != nil { // the versions this replica serves, fetchable by the others before its first call
 			bctx, cancel := context.WithTimeout(ctx, serveStoreTimeout)
 			if err := eng.StoreBundles(bctx); err != nil {
@@ -331,25 +347,48 @@ func (c *serveCmd) serve(ctx context.Context, e *env, hooks *serveHooks) error {
 	return nil
 }
 
-// serveMaxBudget is the longest answer budget of any platform.
-func serveMaxBudget(tencent time.Duration) time.Duration {
-	d := tencent
-	for _, p := range lplatform.All() {
-		d = max(d, p.Budget)
-	}
-	return d
-}
-
 func (c *serveCmd) logger(w io.Writer) (*slog.Logger, error) {
 	var level slog.Level
 	if err := level.UnmarshalText([]byte(c.LogLevel)); err != nil {
 		return nil, fmt.Errorf("--log-level: %v", err)
 	}
-	opts := &slog.HandlerOptions{Level: level}
+	opts := &slog.HandlerOptions{Level: level, ReplaceAttr: durationText}
 	if c.LogFormat == "text" {
 		return slog.New(slog.NewTextHandler(w, opts)), nil
 	}
 	return slog.New(slog.NewJSONHandler(w, opts)), nil
+}
+
+// printTable says whether the table of the start goes to stdout: always,
+// never, or (auto) when stdout is a terminal, where a person reads it;
+// elsewhere (a container's log, a file) the log lines say the same and a
+// table among them would only be noise.
+func (c *serveCmd) printTable(stdout io.Writer) bool {
+	switch c.StartupTable {
+	case "always":
+		return true
+	case "never":
+		return false
+	}
+	return isTerminal(stdout)
+}
+
+// serveBudgets is the answer budget eng gives each platform, for the log.
+func serveBudgets(eng *runtime.Engine) slog.Attr {
+	var budgets []any
+	for _, p := range lplatform.All() {
+		budgets = append(budgets, slog.Duration(p.Name, eng.Budget(p.Name)))
+	}
+	return slog.Group("budgets", budgets...)
+}
+
+// durationText writes a duration as people read it ("41.25ms", "20s"),
+// as the text handler does, in JSON too, where slog writes nanoseconds.
+func durationText(_ []string, a slog.Attr) slog.Attr {
+	if a.Value.Kind() == slog.KindDuration {
+		a.Value = slog.StringValue(a.Value.Duration().String())
+	}
+	return a
 }
 
 // auth reads the route secrets from the environment (NAME, or a file named

@@ -41,12 +41,13 @@ func (l *serveBuffer) String() string {
 
 // startServe parses args as `callflow serve` would and runs it until the
 // returned cancel is called; it waits until the server listens and the
-// flows are loaded.
+// flows are loaded. The table of the start is printed (--startup-table
+// always: stdout is no terminal here).
 func startServe(t *testing.T, hooks *serveHooks, args ...string) (addr string, stdout, stderr *serveBuffer, cancel func(), done <-chan error) {
 	t.Helper()
 	stdout, stderr = &serveBuffer{}, &serveBuffer{}
 	var cli app
-	kctx, code, finished := parse(&cli, append([]string{"serve"}, args...), stdout, stderr)
+	kctx, code, finished := parse(&cli, append([]string{"serve", "--startup-table", "always"}, args...), stdout, stderr)
 	if finished {
 		t.Fatalf("callflow serve %q: exit %d: %s", args, code, stderr)
 	}
@@ -408,7 +409,7 @@ func TestServeSignal(t *testing.T) {
 	dir := t.TempDir()
 	os.WriteFile(filepath.Join(dir, "hello.flow"), []byte("flow hello\n\ntarget tencent\n\notherwise -> main\n\nhandler main {\n  agent 1\n}\n"), 0o644)
 	cmd := exec.Command(os.Args[0], "-test.run=^TestServeSignal$")
-	cmd.Env = append(os.Environ(), "CALLFLOW_SERVE_HELPER=1", "CALLFLOW_SERVE_ARGS=serve --addr 127.0.0.1:0 --dir "+dir)
+	cmd.Env = append(os.Environ(), "CALLFLOW_SERVE_HELPER=1", "CALLFLOW_SERVE_ARGS=serve --startup-table always --addr 127.0.0.1:0 --dir "+dir)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)

@@ -45,6 +45,44 @@ type state struct {
 	Sessions   map[string]stateEntry   `json:"sessions"`
 	Answers    map[string]stateAnswer  `json:"answers,omitempty"`
 	Dispatches map[string]stateOutcome `json:"dispatches,omitempty"`
+	Clock      stateClock              `json:"clock,omitzero"`
+}
+
+// stateClock is the call's clock: the time the last run gave the call
+// (its --at, or this clock) and the machine's time at that run. A run
+// without --at continues it, the call's time having moved on as much as
+// the machine's, so the clientActionId a step was given at the call's
+// time is still valid at the next one.
+type stateClock struct {
+	At      time.Time `json:"at"`
+	Machine time.Time `json:"machine"`
+}
+
+// Now is the call's time when the machine's is machine; zero when no run
+// gave the call a time.
+func (c *stateClock) Now(machine time.Time) time.Time {
+	if c.At.IsZero() {
+		return time.Time{}
+	}
+	return c.At.Add(machine.Sub(c.Machine))
+}
+
+// callTime is the call's time for this run: at (--at), else the time the
+// clock kept by an earlier run has reached; the clock is set to it.
+func (s *state) callTime(at time.Time) time.Time {
+	if at.IsZero() {
+		at = s.Clock.Now(s.now())
+	}
+	s.Clock.Set(at, s.now())
+	return at
+}
+
+// Set keeps at as the call's time at the machine's time machine; a zero
+// at (the machine's clock) keeps nothing.
+func (c *stateClock) Set(at, machine time.Time) {
+	if !at.IsZero() {
+		c.At, c.Machine = at, machine.Round(0)
+	}
 }
 
 type stateEntry struct {
@@ -59,8 +97,12 @@ type stateAnswer struct {
 	Status  int       `json:"status"`
 	Body    string    `json:"body,omitempty"` // text: the adapters answer JSON, so valid UTF-8
 	Expires time.Time `json:"expires"`
-	Pending bool      `json:"-"`
-	Token   uint64    `json:"-"`
+	// Flow, Version and Handler gave the answer (platform.Reply.By).
+	Flow    string `json:"flow,omitempty"`
+	Version string `json:"version,omitempty"`
+	Handler string `json:"handler,omitempty"`
+	Pending bool   `json:"-"`
+	Token   uint64 `json:"-"`
 }
 
 // stateOutcome is the outcome of a dispatched trigger, or a pending claim
@@ -136,6 +178,9 @@ func (s *state) close() { s.unlock() }
 func (s *state) check(prog *ir.Program) error {
 	if len(s.Secret) < 16 {
 		return fmt.Errorf("%s: secret: %d bytes, too short to sign resume tokens (at least 16); delete it to have one made", s.path, len(s.Secret))
+	}
+	if s.Clock.At.IsZero() != s.Clock.Machine.IsZero() {
+		return fmt.Errorf("%s: clock: needs both at and machine; delete it, and give --at", s.path)
 	}
 	for _, key := range slices.Sorted(maps.Keys(s.Sessions)) { // the first problem, the same every run
 		e := s.Sessions[key]

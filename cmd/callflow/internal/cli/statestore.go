@@ -84,6 +84,9 @@ func (s *state) Claim(ctx context.Context, key string, ttl time.Duration) (runti
 			if a.Body != "" {
 				r.Body = []byte(a.Body)
 			}
+			if a.Flow != "" {
+				r.By = &platform.Answerer{Flow: a.Flow, Version: a.Version, Handler: a.Handler}
+			}
 			return runtime.Claim{Key: key, Answered: true, Reply: r}, nil
 		}
 		token := s.token(a.Token)
@@ -99,7 +102,11 @@ func (s *state) Fill(_ context.Context, c runtime.Claim, r platform.Reply, ttl t
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if a, ok := s.Answers[c.Key]; ok && a.Pending && a.Token == c.Token {
-		s.Answers[c.Key] = stateAnswer{Status: r.Status, Body: string(r.Body), Expires: s.now().Add(ttl), Token: c.Token}
+		a := stateAnswer{Status: r.Status, Body: string(r.Body), Expires: s.now().Add(ttl), Token: c.Token}
+		if r.By != nil {
+			a.Flow, a.Version, a.Handler = r.By.Flow, r.By.Version, r.By.Handler
+		}
+		s.Answers[c.Key] = a
 		s.wake(c.Key)
 	}
 	return nil

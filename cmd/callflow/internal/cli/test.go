@@ -66,11 +66,12 @@ func (c *testCmd) Run(e *env) error {
 	}
 
 	var rep flowtest.Report
+	var problems error // flows with errors: reported, and exit 1, while the others' tests run
+	var errs diag.Diagnostics
 	if len(names) > 0 {
 		sources := source.Files{}
-		prog, ds := lang.CompileFiles(fsys, names, lang.WithSources(sources))
-		if ds.HasErrors() || prog == nil {
-			var errs diag.Diagnostics
+		prog, ds := lang.CompileFiles(fsys, names, lang.WithSources(sources), lang.WithPartial(true), lang.WithPlaceholderSecrets())
+		if ds.HasErrors() {
 			for _, d := range ds {
 				if d.Severity == diag.Error {
 					errs = append(errs, d)
@@ -78,10 +79,13 @@ func (c *testCmd) Run(e *env) error {
 			}
 			sources = renameFiles(errs, sources, display)
 			diag.Write(e.stderr, diag.FormatText, errs, sources)
+			problems = fail(exitProblems, "%s", diag.Summary(ds, len(names)))
+		}
+		if prog == nil {
 			if c.Format != "text" {
-				c.writeCompileErrors(e, errs)
+				c.writeCompileErrors(e, errs, flowtest.Report{}, display)
 			}
-			return fail(exitProblems, "%s", diag.Summary(ds, len(names)))
+			return problems
 		}
 		opts := []flowtest.Option{flowtest.WithFS(fsys)}
 		if c.run != nil {
@@ -102,6 +106,11 @@ func (c *testCmd) Run(e *env) error {
 		}
 	}
 	if c.Format != "text" {
+		if problems != nil {
+			c.writeCompileErrors(e, errs, rep, display)
+			fmt.Fprintf(e.stderr, "%d passed, %d failed\n", rep.Passed(), rep.Failed())
+			return problems
+		}
 		return c.writeReport(e, rep, display)
 	}
 	for _, t := range rep.Tests {
@@ -121,6 +130,9 @@ func (c *testCmd) Run(e *env) error {
 	}
 	// The results went to stdout; the summary goes to stderr, as check's.
 	fmt.Fprintf(e.stderr, "%d passed, %d failed\n", rep.Passed(), rep.Failed())
+	if problems != nil {
+		return problems
+	}
 	if !rep.OK() {
 		return &exitError{code: exitProblems}
 	}

@@ -35,13 +35,23 @@ func (c *testCmd) write(w io.Writer, rep flowtest.Report, display func(string) s
 	return flowtest.WriteJSON(w, rep, flowtest.WithPaths(display))
 }
 
-// writeCompileErrors writes, when the flows do not compile, a report in
-// which each error is a failed test named "compile" at the error's place:
-// a CI system that reads only the report then shows why no test ran,
-// instead of an empty or missing file. The errors' files are already the
-// names to show.
-func (c *testCmd) writeCompileErrors(e *env, errs diag.Diagnostics) {
+// writeCompileErrors writes the report of a run in which some flows did
+// not compile: each error is a failed test named "compile" at the error's
+// place, after the tests of the flows that did compile (ran, named as
+// display names them). A CI system that reads only the report then shows
+// why a flow's tests did not run, instead of an empty or missing file. The
+// errors' files are already the names to show.
+func (c *testCmd) writeCompileErrors(e *env, errs diag.Diagnostics, ran flowtest.Report, display func(string) string) {
 	var rep flowtest.Report
+	for _, t := range ran.Tests {
+		t.At.File = display(t.At.File)
+		if t.Failure != nil {
+			f := *t.Failure
+			f.At.File = display(f.At.File)
+			t.Failure = &f
+		}
+		rep.Tests = append(rep.Tests, t)
+	}
 	for _, d := range errs {
 		msg := fmt.Sprintf("error[%s]: %s", d.Code, d.Summary)
 		rep.Tests = append(rep.Tests, flowtest.Result{

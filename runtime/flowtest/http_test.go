@@ -1,0 +1,87 @@
+package flowtest_test
+
+import (
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"testing/fstest"
+)
+
+// Posts and authenticated lookups in tests: no request leaves the engine,
+// `given post` answers a post, `given secret` gives a secret, a failing
+// test never prints a secret, and random draws the same in every run.
+func TestGivenPostSecretAndRandom(t *testing.T) {
+	var hits atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		fmt.Fprint(w, `{"id": "from the network", "ok": true}`)
+	}))
+	defer srv.Close()
+	flow := `flow survey
+target tencent
+number "+8675566668888"
+lookup account = get "` + srv.URL + `/a/${caller}" {
+  header "Authorization" "Bearer ${secret("CRM_TOKEN")}"
+  else   {ok: false}
+}
+otherwise -> main
+handler main {
+  set lucky = random(1000)
+  post "` + srv.URL + `/feedback" {
+    json   {caller: caller, ok: account.ok}
+    header "Authorization" "Bearer ${secret("CRM_TOKEN")}"
+    into   receipt
+    else   {id: "none"}
+  }
+  set id = receipt.id
+  agent 1
+}
+`
+	fsys := fstest.MapFS{
+		"survey.flow": {Data: []byte(flow)},
+		"survey_test.flow": {Data: []byte(`flow survey
+
+test "a given post answers" {
+  call tencent from "+8613066668888" to "+8675566668888"
+  given post "` + srv.URL + `/feedback" = {id: "r-1"}
+  expect var id == "r-1"
+}
+
+test "no given: the else value" {
+  call tencent from "+8613066668888" to "+8675566668888"
+  expect var id == "none"
+}
+
+test "a failing test with a secret" {
+  given secret CRM_TOKEN = "zz-s3cret-zz"
+  call tencent from "+8613066668888" to "+8675566668888"
+  expect var id == "wrong"
+}
+
+test "random" {
+  call tencent from "+8613066668888" to "+8675566668888"
+  expect var lucky == -1
+}
+`)},
+	}
+	rep := run(t, fsys)
+	again := run(t, fsys)
+	for i, r := range rep.Tests {
+		wantPass := !strings.Contains(r.Name, "failing") && r.Name != "random"
+		if r.Passed() != wantPass {
+			t.Errorf("%q passed %v, want %v: %v", r.Name, r.Passed(), wantPass, r.Failure)
+		}
+		if r.Failure != nil && strings.Contains(r.Failure.Error(), "zz-s3cret-zz") {
+			t.Errorf("%q prints the secret: %v", r.Name, r.Failure)
+		}
+		if r.Name == "random" && (r.Failure == nil || again.Tests[i].Failure == nil || r.Failure.Msg != again.Tests[i].Failure.Msg) {
+			t.Errorf("random drew %v, then %v: want the same in every run", r.Failure, again.Tests[i].Failure)
+		}
+	}
+	if n := hits.Load(); n != 0 {
+		t.Errorf("the server got %d requests; tests must not reach the network", n)
+	}
+}

@@ -1,0 +1,142 @@
+package runtime
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"time"
+
+	"github.com/callflow/callflow/lang/ir"
+	"github.com/callflow/callflow/runtime/platform"
+)
+
+// httpCall is one request of a lookup (GET) or a post (POST with a JSON
+// body): the same client, guard, deadline and limits for both.
+type httpCall struct {
+	method  string
+	url     string
+	body    []byte      // nil for GET
+	headers []ir.Header // the flow's, evaluated when the request is made
+	extra   [][2]string // callflow's own: Idempotency-Key
+	timeout time.Duration
+	decode  bool // read and decode the JSON answer
+}
+
+// httpResult is what came back: the status, and the JSON when asked for.
+type httpResult struct {
+	status int
+	value  any
+}
+
+// send does r under its timeout and the webhook's deadline, keeping
+// lookupMargin of the budget for the answer. Its errors never quote the
+// URL or a header value (net/http's do): the log line gives the URL
+// without secrets.
+func (c *call) send(r httpCall) (httpResult, error) {
+	timeout := min(r.timeout, time.Until(c.deadline())-lookupMargin)
+	if timeout <= 0 {
+		return httpResult{}, fmt.Errorf("%w: no time left in the answer budget", errLookupTimeout)
+	}
+	ctx, cancel := context.WithTimeout(c.io(), timeout)
+	defer cancel()
+	var body io.Reader
+	if r.body != nil {
+		body = bytes.NewReader(r.body)
+	}
+	req, err := http.NewRequestWithContext(ctx, r.method, r.url, body)
+	if err != nil {
+		return httpResult{}, unwrapURLError(err)
+	}
+	if !c.e.unguarded {
+		if err := refuseUnsafeHost(req.URL.Hostname()); err != nil {
+			return httpResult{}, err
+		}
+	}
+	if err := c.setHeaders(req, r); err != nil {
+		return httpResult{}, err
+	}
+	client := c.e.client
+	if r.method == http.MethodPost {
+		client = c.e.postClient
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		if ctx.Err() != nil {
+			return httpResult{}, fmt.Errorf("%w after %s", errLookupTimeout, timeout.Round(time.Millisecond))
+		}
+		return httpResult{}, unwrapURLError(err)
+	}
+	defer resp.Body.Close()
+	res := httpResult{status: resp.StatusCode}
+	if resp.StatusCode >= 300 && resp.StatusCode <= 399 && r.method == http.MethodPost {
+		return res, fmt.Errorf("HTTP %d: a post follows no redirect", resp.StatusCode)
+	}
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		return res, fmt.Errorf("HTTP %d", resp.StatusCode)
+	}
+	if !r.decode {
+		return res, nil
+	}
+	data, err := io.ReadAll(io.LimitReader(resp.Body, maxLookupBody+1))
+	if err != nil {
+		if ctx.Err() != nil {
+			return res, fmt.Errorf("%w after %s, reading the body", errLookupTimeout, timeout.Round(time.Millisecond))
+		}
+		return res, fmt.Errorf("reading the body: %v", err)
+	}
+	if len(data) > maxLookupBody {
+		return res, fmt.Errorf("the body is over %d bytes", maxLookupBody)
+	}
+	// Numbers are decoded exactly, as webhooks' are: a CRM id beyond 2^53
+	// stays the id it was, not the nearest float64.
+	if res.value, err = platform.DecodeJSON(data); err != nil {
+		return res, fmt.Errorf("bad JSON: %v", err)
+	}
+	return res, nil
+}
+
+// setHeaders sets the flow's headers, evaluated now, then callflow's own.
+// A header value that cannot be evaluated fails the request; its error
+// names the header, never the value.
+func (c *call) setHeaders(req *http.Request, r httpCall) error {
+	for _, h := range r.headers {
+		v, err := c.evalString(h.Value, "a header value")
+		if err != nil {
+			return fmt.Errorf("header %s: %w", h.Name, err)
+		}
+		if !validHeaderValue(v) {
+			return fmt.Errorf("header %s: the value holds a line break or another control character", h.Name)
+		}
+		req.Header.Set(h.Name, v)
+	}
+	req.Header.Set("Accept", "application/json")
+	if r.body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	for _, kv := range r.extra {
+		req.Header.Set(kv[0], kv[1])
+	}
+	return nil
+}
+
+// validHeaderValue refuses what would split a header or be dropped by
+// net/http: a caller's data put in a header must not add another.
+func validHeaderValue(v string) bool {
+	for i := 0; i < len(v); i++ {
+		if b := v[i]; b < ' ' && b != '\t' || b == 0x7f {
+			return false
+		}
+	}
+	return true
+}
+
+// noRedirects is a copy of client that follows no redirect: a post is a
+// side effect, and following one would send it again elsewhere (307 and
+// 308 keep the body) or turn it into a GET (301, 302, 303).
+func noRedirects(client *http.Client) *http.Client {
+	c := *client
+	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	return &c
+}
