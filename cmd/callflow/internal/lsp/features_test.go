@@ -439,3 +439,28 @@ func TestPartnerDiagnostics(t *testing.T) {
 		}
 	}
 }
+
+// A syntax error in one handler leaves the rest of the file checked,
+// outlined and navigable.
+func TestSyntaxErrorLeavesTheRest(t *testing.T) {
+	c := newClient(t, nil)
+	c.initialize(false)
+	text := "flow f\ntarget 8x8\nvoice \"v\"\notherwise -> menu\n\nhandler broken {\n  say say say {\n}\n\nhandler menu {\n  goto closd\n}\n\nhandler closed { hangup }\n"
+	c.open("f.flow", text)
+	diags := string(c.diagnosticsFor("f.flow", 1))
+	for _, w := range []string{`"code":"syntax"`, `"code":"unknown-handler"`} {
+		if !strings.Contains(diags, w) {
+			t.Errorf("diagnostics %s lack %s", diags, w)
+		}
+	}
+	outline := string(c.call("textDocument/documentSymbol", map[string]any{"textDocument": c.doc("f.flow")}))
+	for _, w := range []string{`"name":"menu"`, `"name":"closed"`} {
+		if !strings.Contains(outline, w) {
+			t.Errorf("the outline %s lacks %s", outline, w)
+		}
+	}
+	def := string(c.call("textDocument/definition", map[string]any{"textDocument": c.doc("f.flow"), "position": c.at(text, "-> menu", 4)}))
+	if !strings.Contains(def, `"line":9`) {
+		t.Errorf("definition of menu: %s", def)
+	}
+}
