@@ -80,6 +80,11 @@ func TestDecodeGetAndBody(t *testing.T) {
 	if err != nil || ev.Kind != platform.CallStarted || ev.Caller != "+14158675309" {
 		t.Fatalf("Decode: %+v %v", ev, err)
 	}
+	// A form saved to a file ends in a line break, not part of To.
+	ev, err = New().Decode([]byte("CallSid=CA1&To=%2B1\r\n"), nil)
+	if err != nil || ev.Callee != "+1" {
+		t.Fatalf("a form ending in a line break: %+v %v", ev, err)
+	}
 	ev, err = New().Decode([]byte("CallSid=CA1&To=%2B1&Digits=12&resume=tok"), nil)
 	if err != nil || ev.Kind != platform.Input || ev.Resume != "tok" || *ev.Digits != "12" {
 		t.Fatalf("Decode of a built capture answer: %+v %v", ev, err)
