@@ -4,11 +4,13 @@ import (
 	"context"
 	"encoding/xml"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"os"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -57,6 +59,15 @@ func TestExampleFlowTests(t *testing.T) {
 // token, at 10:00 on a Monday in New York (the line is open).
 func twilioServer(t *testing.T) *httptest.Server {
 	t.Helper()
+	return twilioServerLogging(t, nil)
+}
+
+// twilioServerLogging is twilioServer logging to w (nowhere when nil).
+func twilioServerLogging(t *testing.T, w io.Writer) *httptest.Server {
+	t.Helper()
+	if w == nil {
+		w = io.Discard
+	}
 	at := time.Date(2026, 11, 23, 15, 0, 0, 0, time.UTC)
 	eng, err := runtime.New(runtime.WithFlows(program(t)), runtime.WithClock(func() time.Time { return at }),
 		runtime.WithApology("Sorry, something went wrong.", "Polly.Joanna"))
@@ -64,7 +75,7 @@ func twilioServer(t *testing.T) *httptest.Server {
 		t.Fatal(err)
 	}
 	u, _ := url.Parse(public)
-	srv, err := server.New(eng, server.WithPublicURL(u),
+	srv, err := server.New(eng, server.WithPublicURL(u), server.WithLogger(slog.New(slog.NewTextHandler(w, nil))),
 		server.WithAuth(server.Auth{Secrets: map[string]server.Secret{twilio.SecretName: server.NewSecret(authToken)}}))
 	if err != nil {
 		t.Fatal(err)
@@ -99,6 +110,24 @@ func callParams(extra ...string) url.Values {
 		v.Set(extra[i], extra[i+1])
 	}
 	return v
+}
+
+// syncBuffer is a log the server writes from its handlers' goroutines.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }
 
 type twiml struct {
@@ -160,7 +189,8 @@ func TestServerCall(t *testing.T) {
 // checked), a tampered parameter, and an action URL with a forged token
 // (the safe fallback: the apology and <Hangup/>).
 func TestServerRefusals(t *testing.T) {
-	ts := twilioServer(t)
+	var logs syncBuffer
+	ts := twilioServerLogging(t, &logs)
 	params := callParams()
 	req, _ := http.NewRequest(http.MethodPost, ts.URL+"/hooks/twilio", strings.NewReader(params.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
@@ -173,6 +203,9 @@ func TestServerRefusals(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusUnauthorized || !strings.Contains(string(b), public+"/hooks/twilio") || strings.Contains(string(b), authToken) {
 		t.Errorf("signed over another URL: %d %s", resp.StatusCode, b)
+	}
+	if l := logs.String(); !strings.Contains(l, "does not match a request to "+public+"/hooks/twilio") || strings.Contains(l, authToken) {
+		t.Errorf("the log does not say which URL was checked, or shows the token:\n%s", l)
 	}
 
 	req, _ = http.NewRequest(http.MethodPost, ts.URL+"/hooks/twilio", strings.NewReader(strings.Replace(params.Encode(), "ringing", "in-progress", 1)))
