@@ -22,7 +22,9 @@ func (c *checker) checkGraph() {
 	if on := hangsUpAtEnd(c.info.Platforms); on != "" {
 		called := c.doTargets()
 		for _, h := range c.handlers {
-			if !blockEnds(h.Body) && !called[h.Name.Name] { // a subroutine ends by returning
+			// A subroutine ends by returning; elsewhere a return is the
+			// end of the handler, as falling off it is.
+			if (!blockEnds(h.Body) || hasReturn(h.Body)) && !called[h.Name.Name] {
 				c.report(diag.Warningf(diag.NoHangup, h.Name.At, "handler %q can end without hangup on %s", h.Name.Name, on).
 					Do("End every path with hangup, makeCall or goto; %s hangs up anyway, but say so.", on))
 			}
