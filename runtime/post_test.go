@@ -208,6 +208,7 @@ func TestPostFailuresGiveElse(t *testing.T) {
 		{"500", func(w http.ResponseWriter, _ *http.Request) { http.Error(w, "down", 500) }, "HTTP 500"},
 		{"bad json", jsonHandler(`{"id": `), "bad JSON"},
 		{"wrong type", jsonHandler(`"ok"`), "the JSON is a string, the else value an object"},
+		{"too large", jsonHandler(oversizedJSON()), "the body is over 1048576 bytes"},
 		{"redirect elsewhere", func(w http.ResponseWriter, r *http.Request) {
 			http.Redirect(w, r, other.URL+"/x", http.StatusTemporaryRedirect)
 		}, "HTTP 307: a post follows no redirect"},
@@ -407,4 +408,9 @@ handler main {
 	if total > 600 {
 		t.Errorf("the lookup and posts waited %dms together, over the 600ms budget:\n%s", total, logs.String())
 	}
+}
+
+// oversizedJSON is valid JSON one byte over what a lookup or post reads.
+func oversizedJSON() string {
+	return `{"id": "` + strings.Repeat("a", 1<<20-9) + `"}`
 }
