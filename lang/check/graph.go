@@ -1,6 +1,7 @@
 package check
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 
@@ -156,11 +157,11 @@ func (c *checker) gotoCycles() {
 			continue
 		}
 		if d := firstDoInto(scc, edges); d != nil {
-			c.report(diag.Errorf(diag.DoCycle, d.At, "handlers %s do each other without a capture", joinQuoted(scc)).
+			c.report(diag.Errorf(diag.DoCycle, d.At, "%s", cycleSummary(scc, "does itself", "do each other")).
 				Do("Break the cycle, or capture input on it: a call may nest at most 16 do frames."))
 			continue
 		}
-		c.report(diag.Errorf(diag.GotoCycle, s.Span(), "handlers %s goto each other without a capture", joinQuoted(scc)).
+		c.report(diag.Errorf(diag.GotoCycle, s.Span(), "%s", cycleSummary(scc, "goes to itself", "goto each other")).
 			Do("Break the cycle, or capture input on it so the caller can leave."))
 	}
 }
@@ -289,4 +290,13 @@ func joinQuoted(names []string) string {
 		out += "\"" + n + "\""
 	}
 	return out
+}
+
+// cycleSummary says which handlers loop: one that jumps to itself (alone),
+// or several that jump to each other (each), with no capture on the way.
+func cycleSummary(scc []string, alone, each string) string {
+	if len(scc) == 1 {
+		return fmt.Sprintf("handler %q %s without a capture", scc[0], alone)
+	}
+	return fmt.Sprintf("handlers %s %s without a capture", joinQuoted(scc), each)
 }
