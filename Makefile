@@ -2,6 +2,7 @@
 # (.ci/run) and the README call; it needs nothing but Go.
 
 GO       ?= go
+# Where make run listens (make run ADDR=127.0.0.1:9090).
 ADDR     ?= :8080
 FUZZTIME ?= 10s
 # How long the fuzzer may minimize each new input, as a number of calls.
@@ -28,9 +29,9 @@ test:
 	$(GO) test -race ./...
 
 # flows/appointments.flow reads the secret CLINIC_CRM_TOKEN when it loads; a
-# fresh clone has none, so run gives it a demo value (the example CRM,
-# crm.example.com, answers nothing: its lookups and posts use their else
-# values). Set CLINIC_CRM_TOKEN, or CLINIC_CRM_TOKEN_FILE, to use your own.
+# fresh clone has none, so run gives it a demo value (crm.example.com is no
+# real CRM: the flow's lookups and posts fail and use their else values).
+# Set CLINIC_CRM_TOKEN, or CLINIC_CRM_TOKEN_FILE, to use your own.
 run:
 	@if [ -z "$${CLINIC_CRM_TOKEN+set}$${CLINIC_CRM_TOKEN_FILE+set}" ]; then \
 		export CLINIC_CRM_TOKEN=demo-token; \
