@@ -15,7 +15,7 @@ func (l *lowerer) makeCall(code []ir.Instr, pos ir.Pos, s *ast.MakeCall) []ir.In
 	m := &ir.MakeCall{Pos: pos, Number: l.expr(s.Number), From: l.expr(s.From), Record: s.Record,
 		Timeout: durationOf(s.Timeout), Limit: durationOf(s.Limit)}
 	if s.Kind != nil {
-		m.Kind = ir.DialKind(s.Kind.Name)
+		m.Kind = platform.DialTarget(s.Kind.Name)
 	}
 	code = append(code, m)
 	if s.Outcomes == nil {

@@ -91,7 +91,7 @@ func TestSteps86IR(t *testing.T) {
 		t.Errorf("record = %+v, want %+v", *r, want)
 	}
 	m := at(5).(*ir.MakeCall)
-	if m.Kind != ir.DialSIP || m.Timeout != 20*time.Second || m.Limit != time.Hour || !m.Continues() {
+	if m.Kind != platform.TargetSIP || m.Timeout != 20*time.Second || m.Limit != time.Hour || !m.Continues() {
 		t.Errorf("makeCall = %+v", *m)
 	}
 	next := 6
@@ -111,7 +111,7 @@ func TestSteps86IR(t *testing.T) {
 	if after, ok := at(j.To).(*ir.Say); !ok || after.Text.Const != nil {
 		t.Errorf("after the blocks comes %T, want the interpolated say", at(j.To))
 	}
-	if q := at(len(code) - 1).(*ir.MakeCall); q.Kind != ir.DialQueue || q.Continues() {
+	if q := at(len(code) - 1).(*ir.MakeCall); q.Kind != platform.TargetQueue || q.Continues() {
 		t.Errorf("last makeCall = %+v, want a queue that ends the handler", *q)
 	}
 }

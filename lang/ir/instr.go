@@ -88,7 +88,7 @@ func Nth(values []*Expr, n int) *Expr {
 // instruction when that outcome has no block.
 type MakeCall struct {
 	Pos
-	Kind         DialKind
+	Kind         platform.DialTarget
 	Number, From *Expr
 	Record       bool
 	Timeout      time.Duration // how long the target may ring; 0: the platform's default
@@ -106,16 +106,6 @@ func (m *MakeCall) Resume(o platform.DialOutcome, next int) int {
 	}
 	return next
 }
-
-// DialKind is what a makeCall's target is.
-type DialKind string
-
-const (
-	DialNumber DialKind = ""      // a phone number
-	DialSIP    DialKind = "sip"   // a SIP URI
-	DialUser   DialKind = "user"  // a registered user or client
-	DialQueue  DialKind = "queue" // a call queue
-)
 
 // Pause is silence on the line.
 type Pause struct {

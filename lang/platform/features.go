@@ -39,3 +39,14 @@ const (
 func DialOutcomes() []DialOutcome {
 	return []DialOutcome{DialBusy, DialNoAnswer, DialFailed, DialCompleted}
 }
+
+// DialTarget is what a makeCall calls: a phone number, or the SIP URI,
+// user or queue its target word names.
+type DialTarget string
+
+const (
+	TargetNumber DialTarget = ""      // a phone number
+	TargetSIP    DialTarget = "sip"   // a SIP URI: makeCall sip "sip:…"
+	TargetUser   DialTarget = "user"  // a registered user or client: makeCall user "alice"
+	TargetQueue  DialTarget = "queue" // a call queue: makeCall queue "support"
+)
