@@ -1,75 +1,17 @@
 package runtime_test
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
-	"net/http"
 	"reflect"
 	"testing"
 	"time"
 
 	lplatform "github.com/callflow/callflow/lang/platform"
 	"github.com/callflow/callflow/runtime"
+	"github.com/callflow/callflow/runtime/internal/testplatform"
 	"github.com/callflow/callflow/runtime/platform"
 )
-
-// waiter is a platform that exists only in these tests: declared in one
-// value, it expresses every step of language.md 8.6, so the engine's
-// handling of pause, record and makeCall outcomes is tested before any real
-// adapter renders them. Its webhooks are JSON platform.Call values; its
-// answers list the neutral actions.
-const waiterName = "waiter"
-
-var waiterFacts = &lplatform.Platform{
-	Name: waiterName, Vendor: "a test platform", End: lplatform.EndHangup,
-	Steps: []lplatform.Step{lplatform.Say, lplatform.Play, lplatform.Capture, lplatform.MakeCall, lplatform.Hangup,
-		lplatform.Set, lplatform.Goto, lplatform.If, lplatform.Switch, lplatform.Do, lplatform.Return, lplatform.Post,
-		lplatform.Pause, lplatform.Record, lplatform.DialOutcomeBlocks, lplatform.DialTimeout, lplatform.DialLimit,
-		lplatform.DialSIP, lplatform.DialUser, lplatform.DialQueue, lplatform.PromptAudio, lplatform.BargeIn, lplatform.SayLanguage},
-	Budget: 5 * time.Second, MaxBudget: 10 * time.Second,
-}
-
-type waiterAdapter struct{}
-
-func (waiterAdapter) Name() string { return waiterName }
-
-func (waiterAdapter) Decode(body []byte, _ http.Header) (*platform.Event, error) {
-	var c platform.Call
-	if err := json.Unmarshal(body, &c); err != nil {
-		return nil, &platform.DecodeError{Msg: err.Error()}
-	}
-	ev := &platform.Event{Kind: platform.CallStarted, Platform: waiterName, Session: c.Session, Delivery: c.Delivery,
-		Caller: c.Caller, Callee: c.Callee}
-	if c.Resume != "" {
-		ev.Kind, ev.Resume, ev.Digits = platform.Input, c.Resume, c.Digits
-		ev.DialOutcome, ev.RecordingURL = c.DialOutcome, c.RecordingURL
-	}
-	return ev, nil
-}
-
-func (waiterAdapter) Render(_ *platform.Event, r *platform.Response) (platform.Reply, error) {
-	b, err := json.Marshal(fmt.Sprint(r.Actions))
-	return platform.Reply{Status: http.StatusOK, Body: b}, err
-}
-
-func (waiterAdapter) Fallback(*platform.Event, platform.FallbackOptions) platform.Reply {
-	return platform.Reply{Status: http.StatusOK, Body: []byte(`"fallback"`)}
-}
-
-func (waiterAdapter) Webhook(c platform.Call) ([]byte, error) { return json.Marshal(c) }
-
-var waiterDeclaration = platform.Declaration{Facts: waiterFacts, Adapter: waiterAdapter{}}
-
-// addWaiter declares the waiter platform to the checker for one test.
-func addWaiter(t *testing.T) {
-	t.Helper()
-	remove, ok := lplatform.Add(waiterFacts)
-	if !ok {
-		t.Fatal("the waiter platform is declared already")
-	}
-	t.Cleanup(remove)
-}
 
 const voicemailFlow = `flow voicemail
 target waiter
@@ -112,11 +54,11 @@ func (c *waiterCall) send(pc platform.Call) *runtime.Result {
 	if c.n > 1 {
 		pc.Resume = c.resume
 	}
-	body, err := waiterAdapter{}.Webhook(pc)
+	body, err := testplatform.Adapter{}.Webhook(pc)
 	if err != nil {
 		c.t.Fatal(err)
 	}
-	res := serve(c.t, c.eng, &runtime.Request{Platform: waiterName, Flow: "voicemail", Body: body})
+	res := serve(c.t, c.eng, &runtime.Request{Platform: testplatform.Name, Flow: "voicemail", Body: body})
 	if res.Response != nil {
 		c.resume = res.Response.Resume
 	}
@@ -144,7 +86,7 @@ func sameActions(t *testing.T, step string, got, want []platform.Action) {
 // the recording's URL. Each path runs with the in-memory store and with a
 // store that keeps sessions as JSON, as a shared store does.
 func TestDialOutcomesAndRecord(t *testing.T) {
-	addWaiter(t)
+	testplatform.Add(t)
 	prog := compile(t, "voicemail.flow", voicemailFlow)
 	dial := platform.MakeCall{Number: "sip:desk@example.com", Target: lplatform.TargetSIP,
 		Timeout: 20 * time.Second, Limit: time.Hour, Continues: true}
@@ -155,7 +97,7 @@ func TestDialOutcomesAndRecord(t *testing.T) {
 		"json":   func() runtime.SessionStore { return newJSONStore() },
 	} {
 		t.Run(name, func(t *testing.T) {
-			eng := newEngine(t, prog, runtime.WithPlatform(&waiterDeclaration), runtime.WithStore(store()))
+			eng := newEngine(t, prog, runtime.WithPlatform(&testplatform.Declaration), runtime.WithStore(store()))
 			call := func(id string) *waiterCall {
 				c := &waiterCall{t: t, eng: eng, id: id}
 				sameActions(t, "start", actions(t, c.send(platform.Call{})), start)
@@ -189,8 +131,8 @@ func TestDialOutcomesAndRecord(t *testing.T) {
 // language does not have, gets the safe fallback with bad-event, and the
 // call still waits for a good one.
 func TestDialOutcomeMissing(t *testing.T) {
-	addWaiter(t)
-	eng := newEngine(t, compile(t, "voicemail.flow", voicemailFlow), runtime.WithPlatform(&waiterDeclaration))
+	testplatform.Add(t)
+	eng := newEngine(t, compile(t, "voicemail.flow", voicemailFlow), runtime.WithPlatform(&testplatform.Declaration))
 	c := &waiterCall{t: t, eng: eng, id: "bad"}
 	c.send(platform.Call{})
 	resume := c.resume
@@ -209,7 +151,7 @@ func TestDialOutcomeMissing(t *testing.T) {
 // A capture's audio prompt reaches the platform as a URL to play, with
 // bargein; the next try's text prompt as text.
 func TestCaptureAudioPrompt(t *testing.T) {
-	addWaiter(t)
+	testplatform.Add(t)
 	prog := compile(t, "voicemail.flow", `flow voicemail
 target waiter
 
@@ -225,7 +167,7 @@ handler main {
   hangup
 }
 `)
-	eng := newEngine(t, prog, runtime.WithPlatform(&waiterDeclaration))
+	eng := newEngine(t, prog, runtime.WithPlatform(&testplatform.Declaration))
 	c := &waiterCall{t: t, eng: eng, id: "menu"}
 	first := actions(t, c.send(platform.Call{}))
 	if a, ok := first[0].(platform.Capture); !ok || a.Prompt != "https://example.com/menu.wav" || !a.Audio || !a.BargeIn {
@@ -241,7 +183,7 @@ handler main {
 // A stored session may wait at a capture, a record or a makeCall with
 // outcome blocks, and nowhere else: CheckSession refuses any other step.
 func TestCheckSessionWaitingSteps(t *testing.T) {
-	addWaiter(t)
+	testplatform.Add(t)
 	f := compile(t, "voicemail.flow", voicemailFlow).Flow("voicemail")
 	for pc, in := range f.Handlers["main"].Code {
 		err := runtime.CheckSession(f, &runtime.Session{Handler: "main", PC: pc})

@@ -193,6 +193,10 @@ func walkTestStmt(v Visitor, n Node) bool {
 		Walk(v, n.Value)
 	case *Press:
 		Walk(v, n.Digits)
+	case *Dial:
+		Walk(v, n.Outcome)
+	case *Recorded:
+		Walk(v, n.URL)
 	case *Expect:
 		Walk(v, n.Kind)
 		Walk(v, n.Var)

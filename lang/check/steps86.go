@@ -56,10 +56,7 @@ func (c *checker) dialRules(s *ast.MakeCall) {
 	if s.Outcomes == nil {
 		return
 	}
-	names := make([]string, 0, 4)
-	for _, o := range platform.DialOutcomes() {
-		names = append(names, string(o))
-	}
+	names := dialOutcomeNames()
 	seen := map[string]*ast.Outcome{}
 	for _, o := range s.Outcomes.Outcomes {
 		name := o.Name.Name
@@ -102,4 +99,23 @@ func suspends(s ast.Step) bool {
 		return s.Outcomes != nil
 	}
 	return false
+}
+
+// testDial checks a test's `dial OUTCOME`: one of the makeCall outcomes.
+func (c *checker) testDial(s *ast.Dial) {
+	names := dialOutcomeNames()
+	if !slices.Contains(names, s.Outcome.Name) {
+		c.report(diag.Errorf(diag.UnknownOutcome, s.Outcome.At, "a bridged call has no outcome %q", s.Outcome.Name).
+			Do("Write `dial busy`, `dial noanswer`, `dial failed` or `dial completed`.").
+			Maybe(suggest.Nearest(s.Outcome.Name, names)))
+	}
+}
+
+// dialOutcomeNames are the outcome names of a makeCall, as written.
+func dialOutcomeNames() []string {
+	names := make([]string, 0, 4)
+	for _, o := range platform.DialOutcomes() {
+		names = append(names, string(o))
+	}
+	return names
 }

@@ -768,6 +768,10 @@ func (p *printer) testStmt(s ast.TestStmt, indent int) {
 		}
 	case *ast.Press:
 		p.text("press ", expr(s.Digits))
+	case *ast.Dial:
+		p.text("dial ", name(s.Outcome))
+	case *ast.Recorded:
+		p.text("recorded ", expr(s.URL))
 	case *ast.Expect:
 		if s.Var != nil {
 			p.text("expect var ", s.Var.Name, " == ")

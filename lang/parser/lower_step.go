@@ -174,6 +174,10 @@ func (l *lowerer) testStmt(s *g.TestStmt) ast.TestStmt {
 		return &ast.Press{Base: b, Digits: l.expr(s.Press.Digits)}
 	case s.Expect != nil:
 		return l.expect(b, s.Expect.What)
+	case s.Dial != nil:
+		return &ast.Dial{Base: b, Outcome: l.ident(s.Dial.Outcome)}
+	case s.Recorded != nil:
+		return &ast.Recorded{Base: b, URL: l.expr(s.Recorded.URL)}
 	}
 	panic("parser: grammar produced an empty test statement")
 }
