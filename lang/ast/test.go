@@ -62,6 +62,6 @@ type Recorded struct {
 func (*Dial) testStmt()     {}
 func (*Recorded) testStmt() {}
 func (*Call) testStmt()     {}
-func (*Given) testStmt()  {}
-func (*Press) testStmt()  {}
-func (*Expect) testStmt() {}
+func (*Given) testStmt()    {}
+func (*Press) testStmt()    {}
+func (*Expect) testStmt()   {}
