@@ -190,7 +190,9 @@ var all = []*Platform{
 		// timeout); the caller hears silence meanwhile, so the default is
 		// far shorter, and the most leaves a second for the network.
 		Name: "twilio", Vendor: "Twilio Programmable Voice (TwiML)",
-		Steps: append([]Step{Say, Play, Capture, MakeCall, Hangup}, control...), End: EndHangup,
+		Steps: append([]Step{Say, Play, Capture, MakeCall, Hangup, Pause, Record,
+			DialOutcomeBlocks, DialTimeout, DialLimit, DialSIP, DialUser, DialQueue,
+			PromptAudio, BargeIn, SayLanguage}, control...), End: EndHangup,
 		Budget: 5 * time.Second, MaxBudget: 14 * time.Second,
 		Limits: Limits{
 			// A TwiML document is at most 64 KB: no text longer than the

@@ -2,10 +2,12 @@ package twilio
 
 import (
 	"bytes"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
 
+	lplatform "github.com/callflow/callflow/lang/platform"
 	"github.com/callflow/callflow/runtime/platform"
 )
 
@@ -35,8 +37,11 @@ func (a *Adapter) Decode(body []byte, header http.Header) (*platform.Event, erro
 // and the token in Event.Resume; its delivery id is CallSid and the
 // parameter, the token and the nonce of the answer that rendered it (see
 // actionURL), so each try of a capture is its own delivery.
-// A <Dial>'s or <Record>'s action (DialCallStatus, RecordingUrl) keeps its
-// parameters in Event.Raw and no Digits.
+// A <Dial>'s action maps DialCallStatus onto Event.DialOutcome (completed
+// and answered: completed; busy; no-answer: noanswer; failed and
+// canceled: failed); a <Record>'s sets Event.RecordingURL from
+// RecordingUrl, and the <Redirect> after a <Record> that caught nothing
+// comes without one (RecordingURL ""). Neither has Digits.
 // A CallStatus of a call that is over (completed, busy, failed, no-answer,
 // canceled) is the call's end; another status callback (one with
 // CallbackSource) is information only. Anything else is a new call, whose
@@ -67,10 +72,22 @@ func (*Adapter) DecodeRequest(in *platform.Inbound) (*platform.Event, error) {
 	case resume != "":
 		ev.Kind, ev.Delivery = platform.Input, ev.Session+"|"+resume
 		ev.Resume, _, _ = strings.Cut(resume, ".") // the token, without the step's nonce
-		if f.Has("DialCallStatus") || f.Has("RecordingUrl") {
-			digits = "" // a <Dial>'s or <Record>'s action: Digits is the key that ended a recording, or "hangup"
-		} else if digits != "" {
+		switch {
+		case f.Has("DialCallStatus"):
+			st := p.get("DialCallStatus")
+			o, ok := outcomes[st]
+			if !ok && p.err == nil {
+				return nil, &platform.DecodeError{Field: "DialCallStatus", Msg: platform.Quote(st) + " is not a status Twilio reports (completed, answered, busy, no-answer, failed, canceled)"}
+			}
+			ev.DialOutcome, digits = o, ""
+		case f.Has("RecordingUrl"):
+			// Digits is the key that ended the recording, or "hangup".
+			ev.RecordingURL, digits = p.get("RecordingUrl"), ""
+		case digits != "":
 			ev.Digits = &digits
+		}
+		if p.err != nil {
+			return nil, p.err
 		}
 	case ended[status]:
 		ev.Kind = platform.CallEnded
@@ -106,6 +123,7 @@ func check(ev *platform.Event, digits string) error {
 		{"CallSid", ev.Session, platform.CheckID},
 		{ResumeParam, ev.Resume, platform.CheckID},
 		{"Digits", digits, platform.CheckID},
+		{"RecordingUrl", ev.RecordingURL, checkURL},
 		{"From", ev.Caller, platform.CheckNumber},
 		{"To", ev.Callee, platform.CheckNumber},
 	} {
@@ -117,6 +135,23 @@ func check(ev *platform.Event, digits string) error {
 		return &platform.DecodeError{Field: "Digits", Msg: platform.Quote(digits) + " holds a character no keypad has (0-9, *, #)"}
 	}
 	return nil
+}
+
+// outcomes maps Twilio's DialCallStatus onto the flow's outcome blocks.
+var outcomes = map[string]lplatform.DialOutcome{
+	"completed": lplatform.DialCompleted, "answered": lplatform.DialCompleted,
+	"busy": lplatform.DialBusy, "no-answer": lplatform.DialNoAnswer,
+	"failed": lplatform.DialFailed, "canceled": lplatform.DialFailed,
+}
+
+// maxURL is the longest RecordingUrl taken: Twilio's are about 120 bytes.
+const maxURL = 2048
+
+func checkURL(field, u string) error {
+	if len(u) <= maxURL {
+		return nil
+	}
+	return &platform.DecodeError{Field: field, Msg: fmt.Sprintf("is %d bytes long; URLs are at most %d bytes", len(u), maxURL)}
 }
 
 // keys are the keys of a phone's keypad.

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	lplatform "github.com/callflow/callflow/lang/platform"
 	"github.com/callflow/callflow/runtime/platform"
 )
 
@@ -40,14 +41,17 @@ func TestDecodeRequest(t *testing.T) {
 		delivery        string
 		digits          *string
 		resume          string
+		outcome         lplatform.DialOutcome
+		recording       string
 	}{
-		{"a new call", hook, "call.form", platform.CallStarted, sid, nil, ""},
-		{"a Gather's action", hook + "?resume=tok1", "gather.form", platform.Input, sid + "|tok1", &digits, "tok1"},
-		{"a Gather's action, nothing entered", hook + "?resume=tok1.n2", "gather_empty.form", platform.Input, sid + "|tok1.n2", nil, "tok1"},
-		{"a Dial's action", hook + "?resume=tok2", "dial.form", platform.Input, sid + "|tok2", nil, "tok2"},
-		{"a Record's action", hook + "?resume=tok3", "record.form", platform.Input, sid + "|tok3", nil, "tok3"},
-		{"the call completed", hook, "status_completed.form", platform.CallEnded, "", nil, ""},
-		{"a progress callback", hook, "status_ringing.form", platform.Status, "", nil, ""},
+		{"a new call", hook, "call.form", platform.CallStarted, sid, nil, "", "", ""},
+		{"a Gather's action", hook + "?resume=tok1", "gather.form", platform.Input, sid + "|tok1", &digits, "tok1", "", ""},
+		{"a Gather's action, nothing entered", hook + "?resume=tok1.n2", "gather_empty.form", platform.Input, sid + "|tok1.n2", nil, "tok1", "", ""},
+		{"a Dial's action", hook + "?resume=tok2", "dial.form", platform.Input, sid + "|tok2", nil, "tok2", lplatform.DialBusy, ""},
+		{"a Record's action", hook + "?resume=tok3", "record.form", platform.Input, sid + "|tok3", nil, "tok3", "",
+			"https://api.twilio.com/2010-04-01/Accounts/AC25e16e9a716a4a1786a7c83f58e30482/Recordings/RE557ce644e5ab84fa21cc21112e22c485"},
+		{"the call completed", hook, "status_completed.form", platform.CallEnded, "", nil, "", "", ""},
+		{"a progress callback", hook, "status_ringing.form", platform.Status, "", nil, "", "", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -61,6 +65,9 @@ func TestDecodeRequest(t *testing.T) {
 			}
 			if (ev.Digits == nil) != (tt.digits == nil) || ev.Digits != nil && *ev.Digits != *tt.digits {
 				t.Errorf("Digits %v, want %v", ev.Digits, tt.digits)
+			}
+			if ev.DialOutcome != tt.outcome || ev.RecordingURL != tt.recording {
+				t.Errorf("outcome %q recording %q, want %q %q", ev.DialOutcome, ev.RecordingURL, tt.outcome, tt.recording)
 			}
 			if ev.Raw["AccountSid"] != "AC25e16e9a716a4a1786a7c83f58e30482" {
 				t.Errorf("event.AccountSid is %v", ev.Raw["AccountSid"])
@@ -104,6 +111,8 @@ func TestDecodeErrors(t *testing.T) {
 		{"a token too long", "CallSid=CA1&To=%2B2&resume=" + long, "resume"},
 		{"a called number too long", "CallSid=CA1&To=" + long, "To"},
 		{"a malformed form", "CallSid=CA1&To=%zz", "body"},
+		{"a DialCallStatus Twilio has not", "CallSid=CA1&To=%2B2&resume=t&DialCallStatus=lost", "DialCallStatus"},
+		{"a RecordingUrl too long", "CallSid=CA1&To=%2B2&resume=t&RecordingUrl=" + strings.Repeat("u", 3000), "RecordingUrl"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -92,14 +92,31 @@ func (*Adapter) Render(ev *platform.Event, r *platform.Response) (platform.Reply
 			return platform.Reply{}, &LimitError{Index: i, Verb: verbName(a),
 				Msg: fmt.Sprintf("takes the TwiML document to %d bytes, over Twilio's limit of %d", buf.Len()+len(tail), lplatform.MaxTwiML)}
 		}
-		if _, ends := v.(gather); ends {
-			last = "Gather"
-		} else if _, ends := v.(hangup); ends {
-			last = "Hangup"
+		last = ends(v)
+		if rec, ok := v.(record); ok {
+			enc.Encode(redirect{Method: http.MethodPost, URL: rec.Action})
 		}
 	}
 	buf.WriteString(tail)
 	return reply(buf.Bytes()), nil
+}
+
+// ends is the verb v when nothing may follow it: a <Gather>, a <Record>
+// or a <Dial> that the call resumes after, and <Hangup>; "" otherwise.
+func ends(v any) string {
+	switch v := v.(type) {
+	case gather:
+		return "Gather"
+	case record:
+		return "Record"
+	case hangup:
+		return "Hangup"
+	case dial:
+		if v.Action != "" {
+			return "Dial"
+		}
+	}
+	return ""
 }
 
 func reply(b []byte) platform.Reply { return platform.Reply{Status: http.StatusOK, Body: b} }
@@ -117,6 +134,10 @@ func verbName(a platform.Action) string {
 		return "Dial"
 	case platform.Hangup, platform.KeepBound:
 		return "Hangup"
+	case platform.Pause:
+		return "Pause"
+	case platform.Record:
+		return "Record"
 	}
 	return platform.ActionName(a)
 }
@@ -125,21 +146,25 @@ func verbName(a platform.Action) string {
 func verb(ev *platform.Event, a platform.Action, resume string) (any, *LimitError) {
 	switch a := a.(type) {
 	case platform.Say:
-		return sayVerb(a.Text, a.Voice, a.Speed, a.Repeat)
+		return sayVerb(a.Text, a.Voice, a.Language, a.Speed, a.Repeat)
+	case platform.Pause:
+		return pauseVerb(a)
+	case platform.Record:
+		return recordVerb(ev, a, resume)
 	case platform.Play:
 		return playVerb(a.URL, a.Repeat)
 	case platform.Capture:
 		return gatherVerb(ev, a, resume)
 	case platform.MakeCall:
-		return dialVerb(a)
+		return dialVerb(ev, a, resume)
 	case platform.Hangup, platform.KeepBound: // Twilio has no bound route to keep
 		return hangup{}, nil
 	}
-	return nil, &LimitError{Verb: verbName(a), Msg: "not supported by Twilio (it has say, play, capture, makeCall and hangup)"}
+	return nil, &LimitError{Verb: verbName(a), Msg: "not supported by Twilio (it has say, play, pause, capture, record, makeCall and hangup)"}
 }
 
-func sayVerb(text, voice string, speed float64, repeat int) (say, *LimitError) {
-	s := say{Voice: voice, Text: text}
+func sayVerb(text, voice, language string, speed float64, repeat int) (say, *LimitError) {
+	s := say{Voice: voice, Language: language, Text: text}
 	var err *LimitError
 	if s.Loop, err = loop("Say", repeat); err != nil {
 		return s, err
@@ -188,7 +213,7 @@ func loop(verb string, repeat int) (int, *LimitError) {
 // (entry ends there); finishOnKey the end key, "" for none.
 func gatherVerb(ev *platform.Event, c platform.Capture, resume string) (gather, *LimitError) {
 	g := gather{Input: "dtmf", NumDigits: c.MaxDigits, FinishOnKey: c.End, Action: actionURL(ev, resume),
-		Method: http.MethodPost, ActionOnEmptyResult: true}
+		Method: http.MethodPost, ActionOnEmptyResult: true, BargeIn: c.BargeIn}
 	wait := DefaultTimeout
 	if c.Timeout > 0 {
 		wait = c.Timeout
@@ -202,8 +227,16 @@ func gatherVerb(ev *platform.Event, c platform.Capture, resume string) (gather, 
 	if c.MaxDigits < 0 {
 		return g, &LimitError{Verb: "Gather", Field: "numDigits", Msg: fmt.Sprintf("%d is not a number of digits", c.MaxDigits)}
 	}
-	if c.Prompt != "" {
-		p, err := sayVerb(c.Prompt, c.Voice, c.Speed, 0)
+	switch {
+	case c.Prompt != "" && c.Audio:
+		p, err := playVerb(c.Prompt, 0)
+		if err != nil {
+			err.Verb = "Gather/Play"
+			return g, err
+		}
+		g.Prompt = []any{p}
+	case c.Prompt != "":
+		p, err := sayVerb(c.Prompt, c.Voice, "", c.Speed, 0)
 		if err != nil {
 			err.Verb = "Gather/Say"
 			return g, err
@@ -238,18 +271,75 @@ func actionURL(ev *platform.Event, resume string) string {
 	return in.ActionURL(path, q)
 }
 
-func dialVerb(m platform.MakeCall) (dial, *LimitError) {
-	d := dial{CallerID: m.From, Number: &number{Text: m.Number}}
+// dialVerb bridges the call. With outcome blocks (Continues) its action URL
+// carries the resume token and Twilio requests it with DialCallStatus when
+// the bridged call ends; without, the document ends after it.
+func dialVerb(ev *platform.Event, m platform.MakeCall, resume string) (dial, *LimitError) {
+	d := dial{CallerID: m.From, Timeout: seconds(m.Timeout), TimeLimit: seconds(m.Limit)}
 	if m.Record {
 		d.Record = "record-from-answer"
 	}
-	if !phone.IsE164(m.Number) {
-		return d, &LimitError{Verb: "Dial", Field: "Number", Msg: platform.Quote(m.Number) + " is not an E.164 number (+ and 7 to 15 digits)"}
+	if m.Continues {
+		d.Action, d.Method = actionURL(ev, resume), http.MethodPost
+	}
+	var err *LimitError
+	if d.Noun, err = dialNoun(m); err != nil {
+		return d, err
+	}
+	if m.Timeout < 0 || m.Limit < 0 {
+		return d, &LimitError{Verb: "Dial", Msg: "a negative timeout or limit"}
 	}
 	if m.From != "" && !phone.IsE164(m.From) {
 		return d, &LimitError{Verb: "Dial", Field: "callerId", Msg: platform.Quote(m.From) + " is not an E.164 number (+ and 7 to 15 digits)"}
 	}
 	return d, nil
+}
+
+// dialNoun is the <Dial> noun of a makeCall's target.
+func dialNoun(m platform.MakeCall) (noun, *LimitError) {
+	switch m.Target {
+	case lplatform.TargetNumber:
+		if !phone.IsE164(m.Number) {
+			return noun{}, &LimitError{Verb: "Dial", Field: "Number", Msg: platform.Quote(m.Number) + " is not an E.164 number (+ and 7 to 15 digits)"}
+		}
+		return noun{XMLName: xml.Name{Local: "Number"}, Text: m.Number}, nil
+	case lplatform.TargetSIP:
+		if l := strings.ToLower(m.Number); !strings.HasPrefix(l, "sip:") && !strings.HasPrefix(l, "sips:") {
+			return noun{}, &LimitError{Verb: "Dial", Field: "Sip", Msg: platform.Quote(m.Number) + " is not a sip: URI"}
+		}
+		return noun{XMLName: xml.Name{Local: "Sip"}, Text: m.Number}, nil
+	case lplatform.TargetUser:
+		return noun{XMLName: xml.Name{Local: "Client"}, Text: m.Number}, nil
+	case lplatform.TargetQueue:
+		return noun{XMLName: xml.Name{Local: "Queue"}, Text: m.Number}, nil
+	}
+	return noun{}, &LimitError{Verb: "Dial", Msg: "target " + platform.Quote(string(m.Target)) + " is not one Twilio dials"}
+}
+
+// seconds is d in whole seconds, rounded up; 0 stays 0 (the default).
+func seconds(d time.Duration) int { return int((d + time.Second - 1) / time.Second) }
+
+// pauseVerb is silence, in whole seconds rounded up.
+func pauseVerb(p platform.Pause) (pause, *LimitError) {
+	if p.Length <= 0 {
+		return pause{}, &LimitError{Verb: "Pause", Field: "length", Msg: fmt.Sprintf("%v is not a length of silence", p.Length)}
+	}
+	return pause{Length: seconds(p.Length)}, nil
+}
+
+// recordVerb records the caller; its action URL carries the resume token,
+// and Render follows it with a <Redirect> to the same URL for a recording
+// that caught nothing.
+func recordVerb(ev *platform.Event, r platform.Record, resume string) (record, *LimitError) {
+	rec := record{MaxLength: seconds(r.Max), Timeout: seconds(r.Silence), FinishOnKey: r.End, PlayBeep: r.Beep,
+		Action: actionURL(ev, resume), Method: http.MethodPost}
+	if r.End != "" && (len(r.End) != 1 || !strings.Contains(keys, r.End)) {
+		return rec, &LimitError{Verb: "Record", Field: "finishOnKey", Msg: "end key " + platform.Quote(r.End) + " is not one key of 0-9, * or #"}
+	}
+	if r.Max < 0 || r.Silence < 0 {
+		return rec, &LimitError{Verb: "Record", Msg: "a negative max or silence"}
+	}
+	return rec, nil
 }
 
 // Fallback is the safe answer: the apology said, in the configured voice
@@ -263,7 +353,7 @@ func (*Adapter) Fallback(ev *platform.Event, opts platform.FallbackOptions) plat
 	buf.WriteString(head)
 	enc := xml.NewEncoder(&buf)
 	if opts.Apology != "" {
-		if s, err := sayVerb(opts.Apology, opts.Voice, 0, 0); err == nil {
+		if s, err := sayVerb(opts.Apology, opts.Voice, "", 0, 0); err == nil {
 			enc.Encode(s)
 		}
 	}

@@ -52,6 +52,17 @@ func TestRenderGolden(t *testing.T) {
 		{"makecall_record", []platform.Action{platform.Say{Text: "This call may be recorded."}, platform.MakeCall{Number: "+6587650000", Record: true}}, ""},
 		{"hangup", []platform.Action{platform.Say{Text: "Goodbye."}, platform.Hangup{}}, ""},
 		{"end_of_handler", nil, ""},
+		{"say_language", []platform.Action{platform.Say{Text: "Bonjour.", Voice: "Polly.Celine", Language: "fr-FR"}}, ""},
+		{"pause", []platform.Action{platform.Say{Text: "One moment."}, platform.Pause{Length: 1500 * time.Millisecond}}, ""},
+		{"capture_play_bargein", []platform.Action{platform.Capture{Prompt: "https://cdn.example.com/menu.mp3", Audio: true, BargeIn: true,
+			MaxDigits: 1, Timeout: 8 * time.Second}}, "TOKEN-4"},
+		{"record", []platform.Action{platform.Say{Text: "Leave a message after the beep."},
+			platform.Record{Max: 60 * time.Second, Silence: 5 * time.Second, End: "#", Beep: true}}, "TOKEN-5"},
+		{"record_defaults", []platform.Action{platform.Record{}}, "TOKEN-6"},
+		{"makecall_sip_outcomes", []platform.Action{platform.MakeCall{Number: "sip:desk@example.com", From: "+15005550006",
+			Target: lplatform.TargetSIP, Timeout: 20 * time.Second, Limit: time.Hour, Continues: true}}, "TOKEN-7"},
+		{"makecall_user", []platform.Action{platform.MakeCall{Number: "alice", Target: lplatform.TargetUser}}, ""},
+		{"makecall_queue", []platform.Action{platform.MakeCall{Number: "support", Target: lplatform.TargetQueue, Continues: true}}, "TOKEN-8"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -128,6 +139,12 @@ func TestRenderErrors(t *testing.T) {
 		{"a speed too fast", []platform.Action{platform.Say{Text: "x", Speed: 3}}, 0, "speed 3"},
 		{"a play URL that is not http", []platform.Action{platform.Play{URL: "file:///etc/passwd"}}, 0, "not an http"},
 		{"two end keys", []platform.Action{platform.Capture{End: "##"}}, 0, "finishOnKey"},
+		{"no pause", []platform.Action{platform.Pause{}}, 0, "not a length of silence"},
+		{"a record's two end keys", []platform.Action{platform.Record{End: "12"}}, 0, "finishOnKey"},
+		{"after a Record", []platform.Action{platform.Record{}, platform.Say{Text: "x"}}, 1, "after <Record>"},
+		{"after a Dial with outcomes", []platform.Action{platform.MakeCall{Number: "+15005550001", Continues: true}, platform.Hangup{}}, 1, "after <Dial>"},
+		{"a SIP target without sip:", []platform.Action{platform.MakeCall{Number: "desk@example.com", Target: lplatform.TargetSIP}}, 0, "not a sip: URI"},
+		{"an audio prompt not http", []platform.Action{platform.Capture{Prompt: "menu.mp3", Audio: true}}, 0, "not an http"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

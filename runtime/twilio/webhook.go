@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net/url"
 
+	lplatform "github.com/callflow/callflow/lang/platform"
 	"github.com/callflow/callflow/runtime/platform"
 )
 
@@ -28,7 +29,7 @@ import (
 // one set here. Delivery, At and Bound are not used: Twilio's requests
 // carry no delivery id or time.
 func (*Adapter) Webhook(c platform.Call) ([]byte, error) {
-	input := c.Digits != nil || c.NoInput
+	input := c.Digits != nil || c.NoInput || c.DialOutcome != "" || c.Recorded
 	sid := c.Session
 	if sid == "" {
 		if input {
@@ -56,8 +57,22 @@ func (*Adapter) Webhook(c platform.Call) ([]byte, error) {
 		if c.Digits != nil && *c.Digits != "" && !c.NoInput {
 			f.Set("Digits", *c.Digits)
 		}
+		if c.DialOutcome != "" {
+			f.Set("DialCallStatus", dialStatus[c.DialOutcome])
+			f.Set("DialCallSid", "CA"+hex.EncodeToString(acct[16:]))
+		}
+		if c.Recorded && c.RecordingURL != "" { // nothing recorded: the <Redirect>, without one
+			f.Set("RecordingUrl", c.RecordingURL)
+			f.Set("RecordingSid", "RE"+hex.EncodeToString(acct[16:]))
+		}
 	}
 	return []byte(f.Encode()), nil
+}
+
+// dialStatus is the DialCallStatus Twilio reports for each outcome.
+var dialStatus = map[lplatform.DialOutcome]string{
+	lplatform.DialBusy: "busy", lplatform.DialNoAnswer: "no-answer",
+	lplatform.DialFailed: "failed", lplatform.DialCompleted: "completed",
 }
 
 // stepNonce is the nonce of a built action parameter: delivery, else random.
