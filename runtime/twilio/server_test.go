@@ -245,3 +245,55 @@ func TestServerGet(t *testing.T) {
 		t.Errorf("GET: %d %s", resp.StatusCode, b)
 	}
 }
+
+// Voicemail through the server: the <Dial>'s action reports the desk
+// busy, the <Record>'s action brings the recording, and a <Record> that
+// caught nothing reaches the same URL through its <Redirect>.
+func TestServerVoicemail(t *testing.T) {
+	ts := twilioServer(t)
+	start := func(sid string) string {
+		t.Helper()
+		_, _, body := call(t, ts, public+"/hooks/twilio", callParams("CallSid", sid, "To", "+15005550007"))
+		var doc struct {
+			Dial struct {
+				Action string `xml:"action,attr"`
+				Sip    string
+			}
+		}
+		if err := xml.Unmarshal([]byte(body), &doc); err != nil || doc.Dial.Sip != "sip:desk@pbx.example.com" || doc.Dial.Action == "" {
+			t.Fatalf("the transfer: %v %s", err, body)
+		}
+		return doc.Dial.Action
+	}
+	record := func(body string) string {
+		t.Helper()
+		var doc struct {
+			Record struct {
+				Action string `xml:"action,attr"`
+			}
+			Redirect string
+		}
+		if err := xml.Unmarshal([]byte(body), &doc); err != nil || doc.Record.Action == "" || doc.Redirect != doc.Record.Action {
+			t.Fatalf("the recording: %v %s", err, body)
+		}
+		return doc.Record.Action
+	}
+
+	const sid = "CA00000000000000000000000000000001"
+	_, _, body := call(t, ts, start(sid), callParams("CallSid", sid, "To", "+15005550007", "CallStatus", "in-progress", "DialCallStatus", "busy"))
+	if !strings.Contains(body, "<Say voice=\"Polly.Amy\">The desk is busy.</Say><Record") {
+		t.Fatalf("after busy: %s", body)
+	}
+	_, _, body = call(t, ts, record(body), callParams("CallSid", sid, "To", "+15005550007", "CallStatus", "in-progress",
+		"RecordingUrl", "https://api.twilio.com/2010-04-01/Accounts/AC1/Recordings/RE1", "Digits", "#"))
+	if !strings.Contains(body, "Thank you, your message is saved.") {
+		t.Errorf("after the recording: %s", body)
+	}
+
+	const sid2 = "CA00000000000000000000000000000002"
+	_, _, body = call(t, ts, start(sid2), callParams("CallSid", sid2, "To", "+15005550007", "CallStatus", "in-progress", "DialCallStatus", "no-answer"))
+	_, _, body = call(t, ts, record(body), callParams("CallSid", sid2, "To", "+15005550007", "CallStatus", "in-progress"))
+	if !strings.Contains(body, "We did not get a message. Goodbye.") {
+		t.Errorf("after the redirect of an empty recording: %s", body)
+	}
+}
