@@ -182,7 +182,7 @@ func (c *serveCmd) serve(ctx context.Context, e *env, hooks *serveHooks) error {
 		runtime.WithLookupObserver(metrics.ObserveLookup),
 		runtime.WithEvictionObserver(metrics.ObserveEviction),
 		runtime.WithSessionMemory(c.SessionMemory << 20),
-		runtime.WithHTTPClient(lookupClient()),
+		runtime.WithHTTPClient(runtime.NewLookupClient()),
 	}
 	for name, d := range budgets {
 		opts = append(opts, runtime.WithBudget(name, d))
@@ -724,15 +724,4 @@ Secrets come only from the environment, or from a file named by NAME_FILE:
 SIGHUP rescans the folder. SIGINT or SIGTERM stops accepting, finishes the
 webhooks in flight, and exits 0.
 See docs/server.md.`
-}
-
-// lookupClient is the client lookups use. http.DefaultTransport keeps two
-// idle connections per host: with webhooks arriving concurrently, most
-// lookups to a CRM would open a new connection.
-func lookupClient() *http.Client {
-	t := http.DefaultTransport.(*http.Transport).Clone()
-	t.MaxIdleConns = 256
-	t.MaxIdleConnsPerHost = 64
-	t.DialContext = nil // the engine dials, refusing unsafe addresses unless --unguarded-lookups
-	return &http.Client{Transport: t}
 }
