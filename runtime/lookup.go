@@ -105,16 +105,11 @@ func (c *call) result(l *ir.Lookup, u string, urlErr error) any {
 // name, a space and a digest of the URL, so a session keeps no URL (which
 // may carry a caller's PIN) and no key grows with one.
 func lookupKey(name, url string) string {
-	sum := sha256.Sum256([]byte(url))
-	enc := base64.RawURLEncoding
-	var b strings.Builder
-	b.Grow(len(name) + 1 + enc.EncodedLen(16))
-	b.WriteString(name)
-	b.WriteByte(' ')
-	var digest [22]byte // enc.EncodedLen(16)
-	enc.Encode(digest[:], sum[:16])
-	b.Write(digest[:])
-	return b.String()
+	var scratch [256]byte // most URLs fit: the key is then one allocation, the string
+	digest := sha256.Sum256(append(scratch[:0], url...))
+	b := append(scratch[:0], name...)
+	b = append(b, ' ')
+	return string(base64.RawURLEncoding.AppendEncode(b, digest[:16]))
 }
 
 // stub resolves a lookup from the value the request gives for it.
