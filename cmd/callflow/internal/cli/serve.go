@@ -356,7 +356,7 @@ func (c *serveCmd) logger(w io.Writer) (*slog.Logger, error) {
 	if c.LogFormat == "text" {
 		return slog.New(slog.NewTextHandler(w, opts)), nil
 	}
-	return slog.New(slog.NewJSONHandler(w, opts)), nil
+	return slog.New(server.NewJSONHandler(w, opts)), nil
 }
 
 // printTable says whether the table of the start goes to stdout: always,
