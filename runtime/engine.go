@@ -13,11 +13,7 @@ import (
 
 	"github.com/callflow/callflow/lang/ir"
 	lplatform "github.com/callflow/callflow/lang/platform"
-	"github.com/callflow/callflow/runtime/callback"
-	"github.com/callflow/callflow/runtime/callbot"
-	"github.com/callflow/callflow/runtime/eightbyeight"
 	"github.com/callflow/callflow/runtime/platform"
-	"github.com/callflow/callflow/runtime/tencent"
 	"github.com/callflow/callflow/runtime/token"
 )
 
@@ -37,6 +33,9 @@ type Engine struct {
 	answerers sync.Map
 
 	adapters   map[string]platform.Adapter
+	decls      []*platform.Declaration        // the platforms a server routes, registry first (WithPlatform adds)
+	facts      map[string]*lplatform.Platform // each adapter's compile-time facts; nil for an adapter lang/platform does not declare
+	ends       map[string]platform.Action     // what the end of a handler adds on each platform; nil: nothing
 	store      SessionStore
 	mem        *MemoryStore // store, when it is the in-memory one, which does no I/O
 	answers    AnswerStore
@@ -66,17 +65,24 @@ type Engine struct {
 func New(opts ...Option) (*Engine, error) {
 	e := &Engine{
 		adapters: map[string]platform.Adapter{},
+		facts:    map[string]*lplatform.Platform{},
 		client:   &http.Client{},
 		log:      slog.New(slog.DiscardHandler),
 		budgets:  map[string]time.Duration{},
 		ttl:      2 * time.Hour,
 	}
-	for _, a := range []platform.Adapter{tencent.New(), eightbyeight.New(), callback.New(), callbot.New()} {
-		e.adapters[a.Name()] = a
+	for _, d := range registry {
+		e.declare(d)
 	}
 	e.install(nil)
 	for _, o := range opts {
 		o(e)
+	}
+	e.ends = make(map[string]platform.Action, len(e.adapters))
+	for name := range e.adapters {
+		if p := e.facts[name]; p != nil {
+			e.ends[name] = endAction(p.End)
+		}
 	}
 	if e.store == nil {
 		e.store = NewMemoryStore(MemoryBudget(e.sessionMemory))
@@ -194,18 +200,41 @@ func (e *Engine) version(name, version string, now time.Time) *ir.Flow {
 	return p.flow
 }
 
+// declare adds (or replaces) platform d.
+func (e *Engine) declare(d *platform.Declaration) {
+	name := d.Name()
+	e.adapters[name] = d.Adapter
+	if e.facts == nil {
+		e.facts = map[string]*lplatform.Platform{}
+	}
+	e.facts[name] = d.Facts
+	for i, old := range e.decls {
+		if old.Name() == name {
+			e.decls[i] = d
+			return
+		}
+	}
+	e.decls = append(e.decls, d)
+}
+
+// Platforms returns the declarations of the platforms the engine answers
+// and a server routes: the registry's (Platforms) and WithPlatform's. An
+// adapter added with WithAdapter has none: it is reached through Serve.
+func (e *Engine) Platforms() []*platform.Declaration { return e.decls }
+
 // Budget is the time the engine gives a webhook of platformName to be
 // answered, lookups included: WithBudget's, within the platform's bound.
 func (e *Engine) Budget(platformName string) time.Duration { return e.budget(platformName) }
 
 // budget is the platform's answer budget: WithBudget's, capped at the
-// platform's maximum, else the platform's default. A platform lang/platform
-// does not declare (an adapter added with WithAdapter) gets WithBudget's or
-// one second.
+// platform's maximum, else the platform's default. A platform without
+// facts (an adapter added with WithAdapter that lang/platform does not
+// declare) gets WithBudget's or one second.
 func (e *Engine) budget(name string) time.Duration {
 	d, set := e.budgets[name]
 	set = set && d > 0
-	p, known := lplatform.Lookup(name)
+	p := e.facts[name]
+	known := p != nil
 	switch {
 	case known && set:
 		return min(d, p.MaxBudget)

@@ -28,11 +28,17 @@ func WithLookupObserver(fn func(LookupEvent)) Option { return func(e *Engine) { 
 // own (a recovered panic). A body the platform's adapter cannot decode gets
 // the same 4xx JSON error as from Serve, and its error.
 func (e *Engine) Fallback(platformName string, body []byte, header http.Header) (platform.Reply, error) {
-	ad, ok := e.adapters[platformName]
+	return e.FallbackFor(&Request{Platform: platformName, Body: body, Header: header})
+}
+
+// FallbackFor is Fallback for a whole request: what an adapter that reads
+// the method or the URL (platform.RequestDecoder) needs to decode it.
+func (e *Engine) FallbackFor(req *Request) (platform.Reply, error) {
+	ad, ok := e.adapters[req.Platform]
 	if !ok {
-		return errorReply(http.StatusNotFound, "unknown_platform", ErrUnknownPlatform.Error()+" "+quote(platformName)), ErrUnknownPlatform
+		return errorReply(http.StatusNotFound, "unknown_platform", ErrUnknownPlatform.Error()+" "+quote(req.Platform)), ErrUnknownPlatform
 	}
-	ev, err := ad.Decode(body, header)
+	ev, err := decode(ad, req.Body, req)
 	if err != nil {
 		return errorReply(http.StatusBadRequest, "bad_webhook", err.Error()), err
 	}

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/callflow/callflow/lang/ir"
+	lplatform "github.com/callflow/callflow/lang/platform"
 	"github.com/callflow/callflow/runtime/platform"
 )
 
@@ -59,5 +60,18 @@ func WithApology(text, voice string) Option {
 	return func(e *Engine) { e.fallback = platform.FallbackOptions{Apology: text, Voice: voice} }
 }
 
-// WithAdapter adds or replaces a platform adapter.
-func WithAdapter(a platform.Adapter) Option { return func(e *Engine) { e.adapters[a.Name()] = a } }
+// WithAdapter adds or replaces a platform adapter, keeping the facts
+// lang/platform declares under its name (none for a name it does not
+// know). A server does not route it: use WithPlatform for that.
+func WithAdapter(a platform.Adapter) Option {
+	return func(e *Engine) {
+		p, _ := lplatform.Lookup(a.Name())
+		e.adapters[a.Name()], e.facts[a.Name()] = a, p
+	}
+}
+
+// WithPlatform adds or replaces a platform: its adapter for the engine,
+// and its routes, methods, body types and authentication for a server
+// built on the engine (Engine.Platforms). Platforms the runtime ships are
+// in the registry already (Platforms); this is for one of your own.
+func WithPlatform(d *platform.Declaration) Option { return func(e *Engine) { e.declare(d) } }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"time"
 
 	"github.com/callflow/callflow/runtime/platform"
@@ -17,9 +18,14 @@ type Request struct {
 	Flow     string // the flow named in the URL; "" routes by called number
 	Body     []byte
 	Header   http.Header
-	Now      time.Time      // the call's time; zero means the engine's clock
-	Given    map[string]any // stubs: lookup values and table rows, secrets (GivenSecret) and post answers (GivenPost); no HTTP for them
-	Trace    bool
+	// Method, URL and Base are the HTTP request, for adapters that read
+	// more than the body (platform.RequestDecoder): the method ("" is
+	// POST), the request's public URL and the server's public base URL.
+	Method    string
+	URL, Base *url.URL
+	Now       time.Time      // the call's time; zero means the engine's clock
+	Given     map[string]any // stubs: lookup values and table rows, secrets (GivenSecret) and post answers (GivenPost); no HTTP for them
+	Trace     bool
 }
 
 // Result is what Serve did with a webhook.
@@ -63,7 +69,7 @@ func (e *Engine) Serve(ctx context.Context, req *Request) (*Result, error) {
 		err := fmt.Errorf("%w %q", ErrUnknownPlatform, req.Platform)
 		return &Result{Reply: errorReply(http.StatusNotFound, "unknown_platform", err.Error()), Outcome: Rejected}, err
 	}
-	ev, err := ad.Decode(req.Body, req.Header)
+	ev, err := decode(ad, req.Body, req)
 	if err != nil {
 		return &Result{Reply: errorReply(http.StatusBadRequest, "bad_webhook", err.Error()), Outcome: Rejected}, err
 	}
@@ -105,6 +111,24 @@ func (e *Engine) Serve(ctx context.Context, req *Request) (*Result, error) {
 	e.settle(ctx, cl, res, arrived, deadline)
 	settled = true
 	return res, res.Err
+}
+
+// decode reads a webhook: with the whole request when the adapter wants it
+// (platform.RequestDecoder), else its body and header.
+func decode(ad platform.Adapter, body []byte, req *Request) (*platform.Event, error) {
+	rd, ok := ad.(platform.RequestDecoder)
+	if !ok {
+		return ad.Decode(body, req.Header)
+	}
+	method := req.Method
+	if method == "" {
+		method = http.MethodPost
+	}
+	header := req.Header
+	if header == nil {
+		header = http.Header{}
+	}
+	return rd.DecodeRequest(&platform.Inbound{Method: method, URL: req.URL, Base: req.Base, Header: header, Body: body})
 }
 
 // duplicate is the result of a copy of a delivery answered before: the
@@ -240,11 +264,8 @@ func (c *call) endOfHandler() {
 	if c.ended || c.suspended {
 		return
 	}
-	switch c.ev.Platform {
-	case "tencent":
-		c.resp.Actions = append(c.resp.Actions, platform.KeepBound{})
-	case "8x8":
-		c.resp.Actions = append(c.resp.Actions, platform.Hangup{})
+	if a := c.e.ends[c.ev.Platform]; a != nil {
+		c.resp.Actions = append(c.resp.Actions, a)
 	}
 }
 

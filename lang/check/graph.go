@@ -2,9 +2,11 @@ package check
 
 import (
 	"slices"
+	"strings"
 
 	"github.com/callflow/callflow/lang/ast"
 	"github.com/callflow/callflow/lang/diag"
+	"github.com/callflow/callflow/lang/platform"
 )
 
 // checkGraph looks at the flow as a graph of handlers: what nothing reaches,
@@ -17,15 +19,27 @@ func (c *checker) checkGraph() {
 	}
 	c.gotoCycles()
 	c.lookupCycles()
-	if slices.Contains(c.info.Platforms, "8x8") {
+	if on := hangsUpAtEnd(c.info.Platforms); on != "" {
 		called := c.doTargets()
 		for _, h := range c.handlers {
 			if !blockEnds(h.Body) && !called[h.Name.Name] { // a subroutine ends by returning
-				c.report(diag.Warningf(diag.NoHangup, h.Name.At, "handler %q can end without hangup on 8x8", h.Name.Name).
-					Do("End every path with hangup, makeCall or goto; 8x8 hangs up anyway, but say so."))
+				c.report(diag.Warningf(diag.NoHangup, h.Name.At, "handler %q can end without hangup on %s", h.Name.Name, on).
+					Do("End every path with hangup, makeCall or goto; %s hangs up anyway, but say so.", on))
 			}
 		}
 	}
+}
+
+// hangsUpAtEnd names the targets among names whose end of a handler hangs
+// up (platform.EndHangup), joined with " and "; "" when there are none.
+func hangsUpAtEnd(names []string) string {
+	var on []string
+	for _, n := range names {
+		if p, ok := platform.Lookup(n); ok && p.End == platform.EndHangup {
+			on = append(on, n)
+		}
+	}
+	return strings.Join(on, " and ")
 }
 
 func (c *checker) reachability() {

@@ -62,7 +62,7 @@ func (c *checker) test(t *ast.Test) {
 // keep a bound route.
 func (c *checker) expectOnPlatform(s *ast.Expect, called string) {
 	p, ok := platform.Lookup(called)
-	if !ok || s.Kind.Name != "keep" || p.KeepsBound {
+	if !ok || s.Kind.Name != "keep" || p.KeepsBound() {
 		return
 	}
 	where := platform.KeepingBound()

@@ -1,5 +1,11 @@
 package diag
 
+import (
+	"strings"
+
+	"github.com/callflow/callflow/lang/platform"
+)
+
 // Code is a stable identifier for a kind of diagnostic. Codes never change
 // meaning once released: CI configurations, SARIF rule ids and editor
 // integrations key on them. docs/language.md lists every code.
@@ -122,7 +128,7 @@ var Rules = []Rule{
 	{UnknownHandler, Error, "No handler has this name", "Declare the handler or fix the name."},
 	{UnknownName, Error, "No variable, const, table, lookup or hours has this name", "Declare it, set it, or fix the name."},
 	{UnknownFunction, Error, "No function has this name", "Use a function docs/language.md lists."},
-	{UnknownPlatform, Error, "No platform has this name", "Use tencent, 8x8, callback or callbot."},
+	{UnknownPlatform, Error, "No platform has this name", "Use " + platformList() + "."},
 	{OtherwiseTwice, Error, "More than one otherwise rule", "Keep a single otherwise, as the last rule."},
 	{TypeMismatch, Error, "A value has the wrong type", "Change the expression so it yields the type the message names."},
 	{BadExpr, Error, "The expression is not valid", "Fix the expression at the position shown."},
@@ -171,4 +177,13 @@ func RuleFor(c Code) (Rule, bool) {
 		}
 	}
 	return Rule{}, false
+}
+
+// platformList names every platform lang/platform declares, as "a, b or c".
+func platformList() string {
+	names := platform.Names()
+	if len(names) < 2 {
+		return strings.Join(names, "")
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1]
 }

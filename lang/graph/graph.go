@@ -567,10 +567,6 @@ func platformEnd(name string, noRule bool) string {
 		return "platform default"
 	case p.Trigger && noRule:
 		return "send nothing"
-	case p.Trigger:
-		return "nothing more to send"
-	case p.Name == "tencent":
-		return "keep bound agent/IVR"
 	}
-	return "hang up"
+	return p.End.String()
 }

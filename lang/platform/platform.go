@@ -39,11 +39,11 @@ type Platform struct {
 	Name    string
 	Vendor  string // what the platform is, for messages
 	Trigger bool   // a trigger API (callback, callbot) rather than a phone webhook
-	// KeepsBound is true where reaching the end of a handler keeps the
-	// route the called number is bound to (tencent's agent or IVR), so a
-	// test may `expect keep`.
-	KeepsBound bool
-	Steps      []Step // what a handler may contain
+	Steps   []Step // what a handler may contain
+
+	// End is what reaching the end of a handler that did not end the call
+	// means on the platform.
+	End End
 
 	// Budget is the default time the runtime has to answer a webhook, lookups
 	// included; MaxBudget is the most an operator may configure.
@@ -79,6 +79,32 @@ func (l RetryLoop) Covers(n CaptureNeeds) bool {
 		(l.TellsOutcomes || !n.TellsOutcomes) && (l.ChecksValues || !n.ChecksValues)
 }
 
+// End is what a platform does when a handler ends without ending the call
+// (language.md §5): the runtime adds it to the answer, the graph labels it
+// and the checker warns where a flow leaves it implicit.
+type End uint8
+
+const (
+	// EndNothing: nothing more is sent (a trigger's answer is complete).
+	EndNothing End = iota
+	// EndHangup: the runtime hangs up, and the checker warns about a
+	// handler that can end without saying so.
+	EndHangup
+	// EndKeepBound: the call keeps the agent or IVR its number is bound to.
+	EndKeepBound
+)
+
+// String says what the end of a handler does, for the graph's labels.
+func (e End) String() string {
+	switch e {
+	case EndHangup:
+		return "hang up"
+	case EndKeepBound:
+		return "keep bound agent/IVR"
+	}
+	return "nothing more to send"
+}
+
 // Limits are value ranges a platform enforces. A zero range means no limit;
 // in Timeout, DigitTimeout and IDs a zero bound is open on that side.
 type Limits struct {
@@ -103,6 +129,11 @@ type Limits struct {
 	NationalRegion string
 }
 
+// KeepsBound reports whether reaching the end of a handler keeps the route
+// the called number is bound to (tencent's agent or IVR), so a test may
+// `expect keep`.
+func (p *Platform) KeepsBound() bool { return p.End == EndKeepBound }
+
 // Supports reports whether the platform can express step s.
 func (p *Platform) Supports(s Step) bool { return slices.Contains(p.Steps, s) }
 
@@ -111,14 +142,14 @@ var control = []Step{Set, Goto, If, Switch, Do, Return, Post}
 
 var all = []*Platform{
 	{
-		Name: "tencent", Vendor: "Tencent Cloud Contact Center inbound routing", KeepsBound: true,
-		Steps:  append([]Step{Agent, IVR, Hangup}, control...),
+		Name: "tencent", Vendor: "Tencent Cloud Contact Center inbound routing",
+		Steps: append([]Step{Agent, IVR, Hangup}, control...), End: EndKeepBound,
 		Budget: 3 * time.Second, MaxBudget: 4500 * time.Millisecond,
 		Limits: Limits{IDs: [2]int64{1, 0}}, // OverrideAIAgentId and OverrideIvrId are positive
 	},
 	{
 		Name: "8x8", Vendor: "8x8 voice call actions",
-		Steps:  append([]Step{Say, Play, Capture, MakeCall, Hangup}, control...),
+		Steps: append([]Step{Say, Play, Capture, MakeCall, Hangup}, control...), End: EndHangup,
 		Budget: 4 * time.Second, MaxBudget: 8 * time.Second,
 		Limits: Limits{
 			MaxText: 3000, TextRequired: true, Repeat: [2]int{1, 3}, Speed: [2]float64{0.5, 2.0}, Digits: [2]int{1, 25},
@@ -192,7 +223,7 @@ func MustLookup(name string) *Platform {
 func KeepingBound() []string {
 	var out []string
 	for _, p := range all {
-		if p.KeepsBound {
+		if p.KeepsBound() {
 			out = append(out, p.Name)
 		}
 	}

@@ -14,11 +14,7 @@ import (
 	"github.com/callflow/callflow/lang/ir"
 	"github.com/callflow/callflow/lang/source"
 	"github.com/callflow/callflow/runtime"
-	"github.com/callflow/callflow/runtime/callback"
-	"github.com/callflow/callflow/runtime/callbot"
-	"github.com/callflow/callflow/runtime/eightbyeight"
 	"github.com/callflow/callflow/runtime/platform"
-	"github.com/callflow/callflow/runtime/tencent"
 )
 
 // secret signs 8x8 resume tokens in tests, so replies are reproducible.
@@ -31,16 +27,10 @@ type noNetwork struct{}
 
 func (noNetwork) RoundTrip(*http.Request) (*http.Response, error) { return nil, errNoNetwork }
 
+// adapter is the adapter of the platform the registry declares as name.
 func adapter(name string) platform.Adapter {
-	switch name {
-	case tencent.Name:
-		return tencent.New()
-	case eightbyeight.Name:
-		return eightbyeight.New()
-	case callback.Name:
-		return callback.New()
-	case callbot.Name:
-		return callbot.New()
+	if d, ok := runtime.LookupPlatform(name); ok {
+		return d.Adapter
 	}
 	return nil
 }
@@ -177,7 +167,7 @@ func (t *tester) call(s *ast.Call) *Failure {
 	c := &callState{platform: ad.Name(), ad: ad, session: sessionID(t.flow.Name, t.name, t.calls),
 		caller: from, callee: to, at: at, route: t.route(ad.Name())}
 	w := platform.Call{Session: c.session, Caller: from, Callee: to, At: at, Data: data}
-	if c.platform == tencent.Name {
+	if d, ok := runtime.LookupPlatform(c.platform); ok && d.Facts.KeepsBound() {
 		// Tencent has no data: it names the route the number is bound to,
 		// which the end of a handler keeps.
 		w.Data = nil
@@ -285,7 +275,11 @@ func (t *tester) flush() *Failure {
 	if err != nil {
 		return &Failure{At: w.at, Msg: fmt.Sprintf("%s: cannot build the webhook: %v", w.what, err)}
 	}
-	res, err := t.eng.Serve(t.ctx, &runtime.Request{Platform: t.cur.platform, Flow: t.cur.route, Body: body,
+	var header http.Header
+	if d, ok := runtime.LookupPlatform(t.cur.platform); ok {
+		header = d.WebhookHeader()
+	}
+	res, err := t.eng.Serve(t.ctx, &runtime.Request{Platform: t.cur.platform, Flow: t.cur.route, Body: body, Header: header,
 		Now: t.cur.at, Given: maps.Clone(t.given), Trace: true})
 	if fail := t.routed(w, res, err); fail != nil {
 		return fail

@@ -45,6 +45,9 @@ type Event struct {
 	Raw   map[string]any
 	Body  []byte
 	Bound Bound // tencent: what the number is bound to now
+	// Request is the HTTP request, for an adapter that decoded it with
+	// DecodeRequest and renders action URLs from it; nil otherwise.
+	Request *Inbound
 }
 
 // RawJSON returns the whole webhook as a map, decoding Body on first use

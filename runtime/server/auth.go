@@ -1,68 +1,53 @@
 package server
 
 import (
-	"crypto/sha256"
-	"crypto/subtle"
 	"fmt"
-	"log/slog"
 	"net"
 	"net/http"
 	"net/netip"
 	"strings"
+
+	"github.com/callflow/callflow/runtime/callback"
+	"github.com/callflow/callflow/runtime/callbot"
+	"github.com/callflow/callflow/runtime/eightbyeight"
+	"github.com/callflow/callflow/runtime/platform"
+	"github.com/callflow/callflow/runtime/tencent"
+	"github.com/callflow/callflow/runtime/trigger"
 )
 
-// Secret is a shared secret a request must present. Only its SHA-256 digest
-// is kept, compared in constant time, so neither its value nor its length
-// leaks through timing, and it cannot end up in a log: it prints as
+// Secret is a shared secret a request must present (platform.Secret): only
+// its SHA-256 digest is compared, in constant time, and it prints as
 // "[secret]".
-type Secret struct {
-	sum [sha256.Size]byte
-	set bool
-}
+type Secret = platform.Secret
 
 // NewSecret makes a secret of v; an empty v is no secret (the route is
 // open).
-func NewSecret(v string) Secret {
-	if v == "" {
-		return Secret{}
-	}
-	return Secret{sum: sha256.Sum256([]byte(v)), set: true}
-}
+func NewSecret(v string) Secret { return platform.NewSecret(v) }
 
-// IsSet reports whether the secret is configured.
-func (s Secret) IsSet() bool { return s.set }
-
-// Matches reports, in constant time, whether v is the secret. Anything
-// matches a secret that is not set.
-func (s Secret) Matches(v string) bool {
-	if !s.set {
-		return true
-	}
-	got := sha256.Sum256([]byte(v))
-	return subtle.ConstantTimeCompare(got[:], s.sum[:]) == 1
-}
-
-// String hides the secret.
-func (s Secret) String() string { return "[secret]" }
-
-// GoString hides the secret from %#v.
-func (s Secret) GoString() string { return "server.Secret{[secret]}" }
-
-// LogValue hides the secret from slog.
-func (s Secret) LogValue() slog.Value { return slog.StringValue("[secret]") }
-
-// Routes an allow-list can be set for.
+// Routes an allow-list can be set for: each platform's name, and RouteAdmin.
 const (
-	RouteTencent  = "tencent"
-	Route8x8      = "8x8"
-	RouteCallback = "callback"
-	RouteCallbot  = "callbot"
+	RouteTencent  = tencent.Name
+	Route8x8      = eightbyeight.Name
+	RouteCallback = callback.Name
+	RouteCallbot  = callbot.Name
 	RouteAdmin    = "admin" // GET /v1/flows, /v1/status and /metrics
 )
 
 // Auth is the optional protection of each route. Every secret is optional;
-// a route whose secret is not set is open (to the allow-list).
+// a route whose secret is not set is open (to the allow-list). Each
+// platform's declaration says which secrets it needs (SecretSpec) and
+// checks them (Authenticate).
 type Auth struct {
+	// Secrets are the platforms' secrets by SecretSpec name, such as
+	// tencent.SecretName; a secret set here wins over the fields below.
+	Secrets map[string]Secret
+	// Params are non-secret settings of authentication by name, such as
+	// eightbyeight.HeaderParam.
+	Params map[string]string
+
+	// The fields below name the seed platforms' secrets; they are read as
+	// Secrets and Params entries of the same meaning.
+
 	// EightByEight is the value 8x8 sends in EightByEightHeader (8x8's
 	// httpAuthHeader setting); the header defaults to Authorization.
 	EightByEight       Secret
@@ -141,66 +126,40 @@ func (a *Auth) allowed(route string, r *http.Request) bool {
 	return false
 }
 
-// bearer returns the token of an `Authorization: Bearer TOKEN` header.
-func bearer(r *http.Request) string {
-	h := r.Header.Get("Authorization")
-	if len(h) > 7 && strings.EqualFold(h[:7], "bearer ") {
-		return strings.TrimSpace(h[7:])
+// Secret is the configured secret called name: Secrets' entry, else the
+// named field of that meaning; an unset Secret when there is none.
+func (a *Auth) Secret(name string) Secret {
+	if s, ok := a.Secrets[name]; ok && s.IsSet() {
+		return s
+	}
+	switch name { // the named fields Auth had before Secrets
+	case eightbyeight.SecretName:
+		return a.EightByEight
+	case trigger.SecretName:
+		return a.Trigger
+	case tencent.SecretName:
+		return a.Tencent
+	}
+	return Secret{}
+}
+
+// Param is the setting called name: Params' entry, else the named field of
+// that meaning; "" when not set.
+func (a *Auth) Param(name string) string {
+	if v := a.Params[name]; v != "" {
+		return v
+	}
+	if name == eightbyeight.HeaderParam {
+		return a.EightByEightHeader
 	}
 	return ""
 }
 
-// check authenticates a webhook for platform; secretInPath is the path
-// segment of /hooks/tencent/s/{secret}, when the route has one. It returns
-// what is missing or wrong, or "".
-func (a *Auth) check(platform string, r *http.Request, secretInPath *string) string {
-	switch platform {
-	case "8x8":
-		if !a.EightByEight.IsSet() {
-			return ""
-		}
-		name := a.EightByEightHeader
-		if name == "" {
-			name = "Authorization"
-		}
-		v := r.Header.Get(name)
-		if v == "" {
-			return "the " + name + " header is missing"
-		}
-		if !a.EightByEight.Matches(v) {
-			return "the " + name + " header is wrong"
-		}
-	case "callback", "callbot":
-		if !a.Trigger.IsSet() {
-			return ""
-		}
-		t := bearer(r)
-		if t == "" {
-			return "an Authorization: Bearer token is required"
-		}
-		if !a.Trigger.Matches(t) {
-			return "the bearer token is wrong"
-		}
-	case "tencent":
-		if secretInPath != nil {
-			if !a.Tencent.Matches(*secretInPath) {
-				return "the secret in the path is wrong"
-			}
-			return ""
-		}
-		if !a.Tencent.IsSet() {
-			return ""
-		}
-		t := bearer(r)
-		if t == "" {
-			t = r.Header.Get("X-Callflow-Token")
-		}
-		if t == "" {
-			return "a secret is required: in the path (/hooks/tencent/s/SECRET) or a header token"
-		}
-		if !a.Tencent.Matches(t) {
-			return "the token is wrong"
-		}
+// check authenticates a webhook for d: what is missing or wrong, or "".
+func (a *Auth) check(d *platform.Declaration, ar platform.AuthRequest) string {
+	if d.Authenticate == nil {
+		return ""
 	}
-	return ""
+	ar.Config = a
+	return d.Authenticate(ar)
 }

@@ -8,8 +8,6 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/callflow/callflow/runtime/callback"
-	"github.com/callflow/callflow/runtime/callbot"
 	"github.com/callflow/callflow/runtime/dispatch"
 )
 
@@ -51,12 +49,10 @@ func WithDispatchTimeout(d time.Duration) Option {
 	}
 }
 
-// dispatchPlatforms are the platforms whose answers can be dispatched.
-var dispatchPlatforms = []string{callback.Name, callbot.Name}
-
-// dispatches says whether the trigger answers of platform are dispatched.
+// dispatches says whether the trigger answers of platform are dispatched:
+// trigger platforms' answers are requests to send.
 func (s *Server) dispatches(platform string) bool {
-	if s.dispatcher == nil || (platform != callback.Name && platform != callbot.Name) {
+	if s.dispatcher == nil || !s.trigger(platform) {
 		return false
 	}
 	if h, ok := s.dispatcher.(interface{ Handles(string) bool }); ok {
@@ -152,4 +148,14 @@ func (s *Server) dispatchAttrs(attrs []slog.Attr, d *dispatched) []slog.Attr {
 		attrs = append(attrs, slog.Int("dispatch_status", d.status))
 	}
 	return attrs
+}
+
+// trigger reports whether the platform named name is a trigger API.
+func (s *Server) trigger(name string) bool {
+	for _, d := range s.eng.Platforms() {
+		if d.Name() == name {
+			return d.Facts != nil && d.Facts.Trigger
+		}
+	}
+	return false
 }

@@ -2,6 +2,11 @@
 // every platform, health and readiness, the flows' status and Prometheus
 // metrics, as one http.Handler around a runtime.Engine.
 //
+// The webhook routes, their methods, body types, authentication and answer
+// type come from the declarations of the engine's platforms
+// (Engine.Platforms, runtime/platform.Declaration); the server names no
+// platform. With today's registry they are:
+//
 //	POST /hooks/tencent[/{flow}]            Tencent inbound webhook
 //	POST /hooks/tencent/s/{secret}[/{flow}] the same, with a secret path segment
 //	POST /hooks/8x8[/{flow}]                8x8 call actions, session summaries, call status
@@ -15,8 +20,9 @@
 //
 // A webhook that cannot be understood gets a 4xx JSON error
 // {"error":{"code":…,"message":…}}: 400 naming the bad field, 404 for an
-// unknown route or platform, 405, 413 over 64 KiB, 415 for a body that is
-// not JSON (a missing Content-Type is accepted). One that was understood
+// unknown route or platform, 405 for a method the platform does not
+// declare, 413 over 64 KiB, 415 for a body of a type it does not declare
+// (JSON by default, where a missing Content-Type is accepted). One that was understood
 // always gets the platform's answer, or its safe fallback when the flow
 // cannot run — even when the handler panics; a trigger is told 404 when
 // its flow is not loaded and 422 when its data made the flow fail, 503
@@ -39,8 +45,10 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"runtime/debug"
 	"slices"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -73,6 +81,8 @@ type Server struct {
 
 	guard *degrade.Guard // WithStoreGuard; nil when the state of calls is in memory
 
+	publicURL *url.URL // WithPublicURL; nil: the scheme and host each request came to
+
 	draining atomic.Bool
 }
 
@@ -98,6 +108,13 @@ func WithAuth(a Auth) Option { return func(s *Server) { s.auth = a } }
 // engine's lookups and the reloads can count in them too.
 func WithMetrics(m *Metrics) Option { return func(s *Server) { s.metrics = m } }
 
+// WithPublicURL sets the server's public base URL, such as
+// https://calls.example.com/callflow, for a server behind a proxy: the URL a
+// platform signs and the action URLs an answer gives (resume tokens
+// included) start with it, followed by the route's path. Without it they
+// start with the scheme and host each request came to.
+func WithPublicURL(u *url.URL) Option { return func(s *Server) { s.publicURL = u } }
+
 // New builds the handler around eng.
 func New(eng *runtime.Engine, opts ...Option) (*Server, error) {
 	if eng == nil {
@@ -110,9 +127,9 @@ func New(eng *runtime.Engine, opts ...Option) (*Server, error) {
 	if s.metrics == nil {
 		s.metrics = NewMetrics()
 	}
-	for _, p := range dispatchPlatforms {
-		if s.dispatches(p) {
-			s.metrics.initDispatch(p)
+	for _, d := range eng.Platforms() {
+		if s.dispatches(d.Name()) {
+			s.metrics.initDispatch(d.Name())
 		}
 	}
 	if s.guard != nil {
@@ -130,14 +147,11 @@ func New(eng *runtime.Engine, opts ...Option) (*Server, error) {
 
 func (s *Server) routes() {
 	m := http.NewServeMux()
-	m.Handle("/hooks/tencent", s.webhook("tencent", false))
-	m.Handle("/hooks/tencent/{flow}", s.webhook("tencent", false))
-	m.Handle("/hooks/tencent/s/{secret}", s.webhook("tencent", true))
-	m.Handle("/hooks/tencent/s/{secret}/{flow}", s.webhook("tencent", true))
-	m.Handle("/hooks/8x8", s.webhook("8x8", false))
-	m.Handle("/hooks/8x8/{flow}", s.webhook("8x8", false))
-	m.Handle("/hooks/callback/{flow}", s.webhook("callback", false))
-	m.Handle("/hooks/callbot/{flow}", s.webhook("callbot", false))
+	for _, d := range s.eng.Platforms() {
+		for _, r := range d.Routes {
+			m.Handle(r.Path, s.webhook(d, r))
+		}
+	}
 	m.HandleFunc("/healthz", s.get(s.healthz))
 	m.HandleFunc("/readyz", s.get(s.readyz))
 	m.HandleFunc("/v1/flows", s.get(s.admin(s.flowsStatus)))
@@ -251,29 +265,40 @@ func (s *Server) flowsStatus(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
-	writeError(w, http.StatusNotFound, "not_found", notFoundMessage(r.URL.Path))
+	writeError(w, http.StatusNotFound, "not_found", s.notFoundMessage(r.URL.Path))
 }
 
 // notFoundMessage explains a path no route takes.
-func notFoundMessage(p string) string {
+func (s *Server) notFoundMessage(p string) string {
 	const hooks = "/hooks/"
 	if len(p) > len(hooks) && p[:len(hooks)] == hooks {
-		platform := p[len(hooks):]
-		for i := 0; i < len(platform); i++ {
-			if platform[i] == '/' {
-				platform = platform[:i]
-				break
+		name, _, _ := strings.Cut(p[len(hooks):], "/")
+		var all []string
+		for _, d := range s.eng.Platforms() {
+			if d.Name() == name {
+				return "no such route: " + d.AllowHeader() + " " + routeList(d, " or ")
+			}
+			if len(d.Routes) > 0 {
+				all = append(all, d.Routes[0].Path)
 			}
 		}
-		switch platform {
-		case "callback", "callbot":
-			return "the " + platform + " route names its flow: POST /hooks/" + platform + "/{flow}"
-		case "tencent", "8x8":
-			return "no such route: POST /hooks/" + platform + " or /hooks/" + platform + "/{flow}"
+		if n := len(all); n > 1 {
+			all[n-2], all = all[n-2]+" and "+all[n-1], all[:n-1]
 		}
-		return "unknown platform; the webhook routes are /hooks/tencent, /hooks/8x8, /hooks/callback/{flow} and /hooks/callbot/{flow}"
+		return "unknown platform; the webhook routes are " + strings.Join(all, ", ")
 	}
 	return "no such route"
+}
+
+// routeList lists the routes of d that have no secret segment.
+func routeList(d *platform.Declaration, sep string) string {
+	var paths []string
+	for _, r := range d.Routes {
+		if r.Secret == "" {
+			paths = append(paths, r.Path)
+		}
+	}
+	return strings.Join(paths, sep)
 }
 
 // statusWriter remembers the status written, for logs, and whether the
@@ -318,9 +343,14 @@ var (
 )
 
 func writeBody(w http.ResponseWriter, status int, body []byte) {
+	writeTyped(w, status, hdrJSON, body)
+}
+
+// writeTyped answers body with the Content-Type ctype (when there is a body).
+func writeTyped(w http.ResponseWriter, status int, ctype []string, body []byte) {
 	h := w.Header()
 	if len(body) > 0 {
-		h["Content-Type"] = hdrJSON
+		h["Content-Type"] = ctype
 	}
 	h["Cache-Control"] = hdrNoStore
 	h["X-Content-Type-Options"] = hdrNoSniff

@@ -8,7 +8,9 @@ import (
 	"log/slog"
 	"mime"
 	"net/http"
+	"net/url"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"time"
 
@@ -32,57 +34,75 @@ type hook struct {
 	err      error
 	why      string      // why the server itself refused it
 	dispatch *dispatched // nil when nothing was dispatched
+
+	decl      *platform.Declaration
+	route     platform.Route
+	wantsURL  bool     // the adapter or the authentication reads the public URL
+	answer    []string // the Content-Type of answers
+	body      []byte   // nil until read
+	url, base *url.URL // the public URL and base URL, when wantsURL
 }
 
-// webhook is the handler of one platform's routes; secretInPath says the
-// route has a {secret} segment.
-func (s *Server) webhook(name string, secretInPath bool) http.Handler {
+// webhook is the handler of one route of platform d.
+func (s *Server) webhook(d *platform.Declaration, route platform.Route) http.Handler {
+	_, wantsURL := d.Adapter.(platform.RequestDecoder)
+	wantsURL = wantsURL || d.SignedBody
+	answer := []string{d.Answer}
+	if d.Answer == "" {
+		answer = hdrJSON
+	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
-		h := &hook{platform: name}
-		var body []byte
+		h := &hook{platform: d.Name(), decl: d, route: route, wantsURL: wantsURL, answer: answer}
 		defer func() {
 			if p := recover(); p != nil {
 				if p == http.ErrAbortHandler {
 					panic(p)
 				}
-				s.recovered(w, r, h, body, p)
+				s.recovered(w, r, h, p)
 			}
 			s.logHook(r, h, time.Since(start))
 		}()
-		s.serveHook(w, r, h, secretInPath, &body)
+		s.serveHook(w, r, h)
 	})
 }
 
-func (s *Server) serveHook(w http.ResponseWriter, r *http.Request, h *hook, secretInPath bool, body *[]byte) {
+func (s *Server) serveHook(w http.ResponseWriter, r *http.Request, h *hook) {
 	reject := func(status int, outcome, code, msg string) {
 		h.status, h.outcome, h.why = status, outcome, msg
 		writeError(w, status, code, msg)
 	}
-	if r.Method != http.MethodPost {
-		w.Header().Set("Allow", "POST")
-		reject(http.StatusMethodNotAllowed, string(runtime.Rejected), "method_not_allowed", r.Method+" is not allowed here; webhooks are POSTed")
+	d := h.decl
+	if !d.Takes(r.Method) {
+		w.Header().Set("Allow", d.AllowHeader())
+		reject(http.StatusMethodNotAllowed, string(runtime.Rejected), "method_not_allowed", r.Method+" is not allowed here; "+d.Name()+" webhooks use "+d.AllowHeader())
 		return
 	}
 	if !s.auth.allowed(h.platform, r) {
 		reject(http.StatusForbidden, outcomeForbidden, "forbidden", "this address may not send "+h.platform+" webhooks")
 		return
 	}
-	var segment *string
-	if secretInPath {
-		if !s.auth.Tencent.IsSet() {
-			reject(http.StatusNotFound, string(runtime.Rejected), "not_found", "no such route: no Tencent secret is configured")
+	ar := platform.AuthRequest{Request: r}
+	if h.route.Secret != "" {
+		if !s.auth.Secret(h.route.Secret).IsSet() {
+			reject(http.StatusNotFound, string(runtime.Rejected), "not_found", "no such route: no "+h.route.Secret+" secret is configured")
 			return
 		}
 		v := r.PathValue("secret")
-		segment = &v
+		ar.PathSecret = &v
 	}
-	if why := s.auth.check(h.platform, r, segment); why != "" {
-		reject(http.StatusUnauthorized, outcomeUnauthorized, "unauthorized", why)
-		return
+	if h.wantsURL {
+		h.url, h.base = s.publicURLs(r)
+		ar.URL = h.url.String()
 	}
-	if ct := r.Header.Get("Content-Type"); !jsonContent(ct) {
-		reject(http.StatusUnsupportedMediaType, string(runtime.Rejected), "unsupported_media_type", "the body must be JSON (Content-Type: application/json), not "+clip(ct, 80))
+	if !d.SignedBody {
+		if why := s.auth.check(d, ar); why != "" {
+			reject(http.StatusUnauthorized, outcomeUnauthorized, "unauthorized", why)
+			return
+		}
+	}
+	if ct := r.Header.Get("Content-Type"); !takesBody(d, r.Method, ct) {
+		reject(http.StatusUnsupportedMediaType, string(runtime.Rejected), "unsupported_media_type", "the body must be "+bodyTypes(d)+", not "+clip(ct, 80))
 		return
 	}
 	if r.ContentLength > runtime.MaxBody {
@@ -99,8 +119,15 @@ func (s *Server) serveHook(w http.ResponseWriter, r *http.Request, h *hook, secr
 		reject(http.StatusBadRequest, string(runtime.Rejected), "bad_body", "cannot read the body: "+err.Error())
 		return
 	}
-	*body = b
-	res, err := s.eng.Serve(r.Context(), &runtime.Request{Platform: h.platform, Flow: r.PathValue("flow"), Body: b, Header: r.Header})
+	h.body = b
+	if d.SignedBody {
+		ar.Body = b
+		if why := s.auth.check(d, ar); why != "" {
+			reject(http.StatusUnauthorized, outcomeUnauthorized, "unauthorized", why)
+			return
+		}
+	}
+	res, err := s.eng.Serve(r.Context(), h.request(r))
 	h.res, h.err, h.outcome = res, err, string(res.Outcome)
 	reply := res.Reply
 	if reply.Status == http.StatusOK && s.dispatches(h.platform) {
@@ -112,12 +139,69 @@ func (s *Server) serveHook(w http.ResponseWriter, r *http.Request, h *hook, secr
 		return
 	}
 	h.status = reply.Status
-	writeBody(w, reply.Status, reply.Body)
+	h.write(w, reply)
+}
+
+// request is the engine's request for the webhook r.
+func (h *hook) request(r *http.Request) *runtime.Request {
+	return &runtime.Request{Platform: h.platform, Flow: r.PathValue("flow"), Body: h.body, Header: r.Header,
+		Method: r.Method, URL: h.url, Base: h.base}
+}
+
+// write sends a reply from the engine: a 2xx answer with the platform's
+// content type (JSON unless it declares another), a refusal as JSON.
+func (h *hook) write(w http.ResponseWriter, reply platform.Reply) {
+	if reply.Status >= 300 || len(reply.Body) == 0 {
+		writeBody(w, reply.Status, reply.Body)
+		return
+	}
+	writeTyped(w, reply.Status, h.answer, reply.Body)
+}
+
+// publicURLs are the request's public URL and the server's public base URL:
+// WithPublicURL's, else the scheme and host r came to.
+func (s *Server) publicURLs(r *http.Request) (u, base *url.URL) {
+	if s.publicURL != nil {
+		base = s.publicURL
+	} else {
+		scheme := "http"
+		if r.TLS != nil {
+			scheme = "https"
+		}
+		base = &url.URL{Scheme: scheme, Host: r.Host}
+	}
+	u = new(url.URL)
+	*u = *base
+	u.Path = strings.TrimRight(base.Path, "/") + r.URL.Path
+	u.RawPath, u.RawQuery, u.Fragment = "", r.URL.RawQuery, ""
+	return u, base
+}
+
+// takesBody reports whether d's webhooks may have a body of Content-Type
+// ct: JSON (leniently) unless d declares its body types; a GET carries
+// none, so its Content-Type does not matter.
+func takesBody(d *platform.Declaration, method, ct string) bool {
+	if method == http.MethodGet {
+		return true
+	}
+	if len(d.Bodies) == 0 {
+		return jsonContent(ct)
+	}
+	mt, _, err := mime.ParseMediaType(ct)
+	return err == nil && slices.Contains(d.Bodies, mt)
+}
+
+// bodyTypes says what bodies d takes, for a 415.
+func bodyTypes(d *platform.Declaration) string {
+	if len(d.Bodies) == 0 {
+		return "JSON (Content-Type: application/json)"
+	}
+	return "Content-Type: " + strings.Join(d.Bodies, " or ")
 }
 
 // recovered answers after a panic: the platform's safe fallback when the
 // body can be decoded, else a 500 JSON error; and logs the stack.
-func (s *Server) recovered(w http.ResponseWriter, r *http.Request, h *hook, body []byte, p any) {
+func (s *Server) recovered(w http.ResponseWriter, r *http.Request, h *hook, p any) {
 	h.outcome, h.err = outcomePanic, fmt.Errorf("panic: %s", panicText(p))
 	s.log.Error("panic answering a webhook", "platform", h.platform, "route", r.Pattern,
 		"panic", s.maskText(platform.Clip(panicText(p))), "stack", string(debug.Stack()))
@@ -129,20 +213,20 @@ func (s *Server) recovered(w http.ResponseWriter, r *http.Request, h *hook, body
 		h.status = sw.status
 		return // too late to answer anything else
 	}
-	reply, ok := s.fallback(h.platform, body, r.Header)
+	reply, ok := s.fallback(h, r)
 	if !ok {
 		h.status = http.StatusInternalServerError
 		writeError(sw, http.StatusInternalServerError, "internal", "the server failed to answer; see its log")
 		return
 	}
 	h.status = reply.Status
-	writeBody(sw, reply.Status, reply.Body)
+	h.write(sw, reply)
 }
 
 // fallback is the platform's safe answer to body, unless working it out
 // fails too.
-func (s *Server) fallback(name string, body []byte, header http.Header) (reply platform.Reply, ok bool) {
-	if body == nil {
+func (s *Server) fallback(h *hook, r *http.Request) (reply platform.Reply, ok bool) {
+	if h.body == nil {
 		return reply, false
 	}
 	defer func() {
@@ -150,7 +234,7 @@ func (s *Server) fallback(name string, body []byte, header http.Header) (reply p
 			ok = false
 		}
 	}()
-	reply, err := s.eng.Fallback(name, body, header)
+	reply, err := s.eng.FallbackFor(h.request(r))
 	return reply, err == nil
 }
 

@@ -20,6 +20,8 @@ import (
 	"time"
 
 	"github.com/alecthomas/kong"
+
+	"github.com/callflow/callflow/runtime"
 )
 
 // Exit codes.
@@ -124,6 +126,7 @@ func newParser(cli *app, stdout, stderr io.Writer) *kong.Kong {
 		kong.Writers(stdout, stderr),
 		kong.Exit(func(code int) { panic(kongExit(code)) }),
 		kong.ConfigureHelp(kong.HelpOptions{Compact: true}),
+		kong.Vars{"platforms": orList(runtime.PlatformNames())}, // the registry's, in help texts
 		kong.TypeMapper(reflect.TypeFor[int](), wholeNumber(strconv.IntSize)),
 		kong.TypeMapper(reflect.TypeFor[int64](), wholeNumber(64)),
 		kong.TypeMapper(reflect.TypeFor[time.Duration](), kong.MapperFunc(duration)),

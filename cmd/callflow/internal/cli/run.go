@@ -8,6 +8,7 @@ import (
 	"io"
 	"io/fs"
 	"maps"
+	"net/http"
 	"os"
 	"path/filepath"
 	"slices"
@@ -21,10 +22,11 @@ import (
 	lplatform "github.com/callflow/callflow/lang/platform"
 	"github.com/callflow/callflow/lang/source"
 	"github.com/callflow/callflow/runtime"
+	"github.com/callflow/callflow/runtime/platform"
 )
 
 type runCmd struct {
-	Platform string   `placeholder:"P" help:"Platform of the webhook: tencent, 8x8, callback or callbot (default: detected from the payload)."`
+	Platform string   `placeholder:"P" help:"Platform of the webhook: ${platforms} (default: detected from the payload)."`
 	Flow     string   `placeholder:"NAME" help:"Run this flow instead of the one whose number the webhook calls."`
 	At       string   `placeholder:"TIME" help:"The call's time, such as 2026-11-23T10:00:00+08:00 or '2026-11-23 10:00 Asia/Singapore' (default: now, or with --state the call's clock, continued from the last --at)."`
 	State    string   `placeholder:"FILE" help:"Keep sessions, answers and the call's clock in FILE between runs, to walk a multi-step call one webhook at a time (FILE.lock is its lock)."`
@@ -91,7 +93,7 @@ func (c *runCmd) Run(e *env) error {
 	if flow == "" && isTrigger(name) {
 		flow = onlyFlowFor(prog, name) // a trigger names no number to route by
 	}
-	req := &runtime.Request{Platform: name, Flow: flow, Body: body, Now: at, Given: given, Trace: c.Trace}
+	req := &runtime.Request{Platform: name, Flow: flow, Body: body, Header: runHeader(name), Now: at, Given: given, Trace: c.Trace}
 	if err := checkGiven(eng, req, prog); err != nil {
 		return err
 	}
@@ -167,7 +169,7 @@ func (c *runCmd) printTrace(e *env, res *runtime.Result, display func(string) st
 
 func (c *runCmd) print(e *env, res *runtime.Result, runErr error) error {
 	if errors.Is(runErr, runtime.ErrUnknownPlatform) {
-		return fail(exitUsage, "--platform: %v; use tencent, 8x8, callback or callbot", runErr)
+		return fail(exitUsage, "--platform: %v; use %s", runErr, orList(runtime.PlatformNames()))
 	}
 	if res.Outcome == runtime.Rejected && res.Event == nil { // not decoded; else understood, not routable
 		return fail(exitProblems, "the webhook cannot be understood: %v", runErr)
@@ -256,36 +258,61 @@ func readWebhook(name string, stdin io.Reader) ([]byte, error) {
 
 var errNotJSON = errors.New("not a JSON object")
 
-// detectPlatform tells the platform from the payload's shape. A trigger is
-// callback or callbot: the flows loaded decide, or --platform must.
+// detectPlatform tells the platform from the payload's shape: the one
+// platform whose declaration recognizes it. When several do (callback and
+// callbot triggers), the flows loaded decide, or --platform must.
 func detectPlatform(body []byte, prog *ir.Program, flow string) (string, error) {
-	var m map[string]any
-	if err := json.Unmarshal(body, &m); err != nil {
-		return "", fmt.Errorf("%w: %v", errNotJSON, err)
-	}
-	switch {
-	case m["Event"] != nil || m["CallInBound"] != nil:
-		return "tencent", nil
-	case m["eventType"] != nil || m["payload"] != nil:
-		return "8x8", nil
-	case m["id"] == nil:
-		return "", errors.New("cannot tell the platform from the webhook; give --platform")
-	}
-	var triggers []string
-	for _, f := range prog.Flows {
-		if flow != "" && f.Name != flow {
-			continue
+	var found []*platform.Declaration
+	for _, d := range runtime.Platforms() {
+		if d.Recognize != nil && d.Recognize(body) {
+			found = append(found, d)
 		}
-		for _, p := range f.Platforms {
-			if isTrigger(p) && !slices.Contains(triggers, p) {
-				triggers = append(triggers, p)
+	}
+	switch len(found) {
+	case 0:
+		var m map[string]any
+		if err := json.Unmarshal(body, &m); err != nil {
+			return "", fmt.Errorf("%w: %v", errNotJSON, err)
+		}
+		return "", errors.New("cannot tell the platform from the webhook; give --platform")
+	case 1:
+		return found[0].Name(), nil
+	}
+	var targeted, names []string
+	trigger := true
+	for _, d := range found {
+		names = append(names, d.Name())
+		trigger = trigger && d.Facts.Trigger
+		for _, f := range prog.Flows {
+			if (flow == "" || f.Name == flow) && f.Targets(d.Name()) && !slices.Contains(targeted, d.Name()) {
+				targeted = append(targeted, d.Name())
 			}
 		}
 	}
-	if len(triggers) != 1 {
-		return "", errors.New("a trigger webhook can be callback or callbot; give --platform")
+	if len(targeted) != 1 {
+		what := "webhook"
+		if trigger {
+			what = "trigger webhook"
+		}
+		return "", fmt.Errorf("a %s can be %s; give --platform", what, orList(names))
 	}
-	return triggers[0], nil
+	return targeted[0], nil
+}
+
+// runHeader is what a webhook file's HTTP header would say.
+func runHeader(name string) http.Header {
+	if d, ok := runtime.LookupPlatform(name); ok {
+		return d.WebhookHeader()
+	}
+	return http.Header{}
+}
+
+// orList joins names as "a, b or c".
+func orList(names []string) string {
+	if len(names) < 2 {
+		return strings.Join(names, "")
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1]
 }
 
 // onlyFlowFor is the one flow that compiles for platform, or "" when there

@@ -28,6 +28,7 @@ import (
 	"github.com/callflow/callflow/runtime/degrade"
 	"github.com/callflow/callflow/runtime/dispatch"
 	"github.com/callflow/callflow/runtime/flowtest"
+	"github.com/callflow/callflow/runtime/platform"
 	"github.com/callflow/callflow/runtime/redisstore"
 	"github.com/callflow/callflow/runtime/reload"
 	"github.com/callflow/callflow/runtime/server"
@@ -44,6 +45,7 @@ type serveCmd struct {
 	Budget        []string      `env:"CALLFLOW_BUDGET" placeholder:"PLATFORM=D" help:"Time to answer a platform's webhooks, lookups included, such as 8x8=5s; repeat the flag (or separate with commas) for several platforms. Defaults and bounds: ${budgets}."`
 	TencentBudget time.Duration `env:"CALLFLOW_TENCENT_BUDGET" placeholder:"D" help:"The same as --budget tencent=D (kept for older scripts)."`
 	StartupTable  string        `default:"auto" enum:"auto,always,never" env:"CALLFLOW_STARTUP_TABLE" placeholder:"WHEN" help:"When to print, once the flows are loaded, where serve listens and the table of flows on stdout: auto (when stdout is a terminal), always or never; the log lines on stderr say the same (default ${default})."`
+	AllowOn       []string      `name:"allow-on" sep:"none" placeholder:"NAME=CIDR,…" help:"Networks allowed on platform NAME's routes, instead of --allow, for any platform. Repeatable."`
 	Allow         []string      `env:"CALLFLOW_ALLOW" placeholder:"CIDR" help:"Accept webhooks only from these networks (CIDRs or addresses, comma-separated); default anyone."`
 	AllowTencent  []string      `name:"allow-tencent" env:"CALLFLOW_ALLOW_TENCENT" placeholder:"CIDR" help:"Networks allowed on the tencent routes, instead of --allow."`
 	Allow8x8      []string      `name:"allow-8x8" env:"CALLFLOW_ALLOW_8X8" placeholder:"CIDR" help:"Networks allowed on the 8x8 routes, instead of --allow."`
@@ -58,6 +60,7 @@ type serveCmd struct {
 	Store         string        `env:"CALLFLOW_STORE" placeholder:"URL" help:"Keep the state of calls (sessions, answers to deliveries, dispatched triggers, flow versions) in this Redis, shared by every replica: redis://[USER@]HOST:PORT/DB, rediss://… (TLS), redis+sentinel://HOST:PORT?master_name=NAME, redis+cluster://HOST:PORT?addr=HOST:PORT. The password comes from $CALLFLOW_STORE_PASSWORD or $CALLFLOW_STORE_PASSWORD_FILE. Default: in this process's memory."`
 	StorePrefix   string        `default:"callflow" env:"CALLFLOW_STORE_PREFIX" placeholder:"PREFIX" help:"Start of every key in --store (default ${default}); replicas sharing calls share it, two deployments on one Redis must not."`
 	Grace         time.Duration `name:"shutdown-timeout" default:"25s" env:"CALLFLOW_SHUTDOWN_TIMEOUT" placeholder:"D" help:"On SIGINT or SIGTERM, how long in-flight webhooks may take to finish (default ${default})."`
+	PublicURL     string        `name:"public-url" env:"CALLFLOW_PUBLIC_URL" placeholder:"URL" help:"The server's public base URL behind a proxy, such as https://calls.example.com/callflow: signatures over the request URL are checked against it, and action URLs that continue a call start with it. Default: the scheme and host each request came to."`
 	Unguarded     bool          `name:"unguarded-lookups" env:"CALLFLOW_UNGUARDED_LOOKUPS" help:"Let lookups follow redirects to other hosts and connect to link-local and cloud metadata addresses (169.254.0.0/16, fe80::/10, fd00:ec2::254, 100.100.100.200), which are refused by default."`
 
 	CallbackURL        string        `name:"callback-url" env:"CALLFLOW_CALLBACK_URL" placeholder:"URL" help:"Dispatch callback triggers to DataTechLabs at this base URL and answer with its reply. Credentials come from $CALLFLOW_CALLBACK_TOKEN (a bearer token), or $CALLFLOW_CALLBACK_AUTH (a header value, see --callback-auth-header), or their _FILE."`
@@ -102,10 +105,25 @@ func (c *serveCmd) Validate() error {
 	if c.DispatchTimeout <= 0 {
 		return fmt.Errorf("--dispatch-timeout must be more than 0, not %s", c.DispatchTimeout)
 	}
+	if _, err := c.publicURL(); err != nil {
+		return err
+	}
 	if err := redisstore.CheckPrefix(c.StorePrefix); err != nil {
 		return fmt.Errorf("--store-prefix %w", err)
 	}
 	return nil
+}
+
+// publicURL is --public-url parsed; nil when not set.
+func (c *serveCmd) publicURL() (*url.URL, error) {
+	if c.PublicURL == "" {
+		return nil, nil
+	}
+	u, err := url.Parse(c.PublicURL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
+		return nil, fmt.Errorf("--public-url must be an http or https URL with a host and no query, such as https://calls.example.com/callflow, not %q", c.PublicURL)
+	}
+	return u, nil
 }
 
 func (c *serveCmd) Run(e *env) error {
@@ -231,6 +249,9 @@ func (c *serveCmd) serve(ctx context.Context, e *env, hooks *serveHooks) error {
 		server.WithFlows(watcher), server.WithAuth(auth), server.WithMetrics(metrics)}
 	if guard != nil {
 		sopts = append(sopts, server.WithStoreGuard(guard))
+	}
+	if u, _ := c.publicURL(); u != nil {
+		sopts = append(sopts, server.WithPublicURL(u))
 	}
 	writeTimeout := serveMaxBudget(budgets) + serveWriteMargin
 	if dispatcher != nil {
@@ -394,20 +415,13 @@ func durationText(_ []string, a slog.Attr) slog.Attr {
 // auth reads the route secrets from the environment (NAME, or a file named
 // by NAME_FILE) and the allow-lists from the flags.
 func (c *serveCmd) auth() (server.Auth, error) {
-	a := server.Auth{EightByEightHeader: c.AuthHeader, AllowRoute: map[string][]netip.Prefix{}}
-	for _, s := range []struct {
-		env string
-		to  *server.Secret
-	}{
-		{"CALLFLOW_8X8_AUTH", &a.EightByEight},
-		{"CALLFLOW_TRIGGER_TOKEN", &a.Trigger},
-		{"CALLFLOW_TENCENT_SECRET", &a.Tencent},
-	} {
-		v, err := serveSecretFromEnv(s.env)
+	a := server.Auth{EightByEightHeader: c.AuthHeader, AllowRoute: map[string][]netip.Prefix{}, Secrets: map[string]server.Secret{}}
+	for _, spec := range serveSecretSpecs() {
+		v, err := serveSecretFromEnv(spec.Env)
 		if err != nil {
 			return a, err
 		}
-		*s.to = server.NewSecret(v)
+		a.Secrets[spec.Name] = server.NewSecret(v)
 	}
 	var err error
 	if a.Allow, err = server.ParsePrefixes(c.Allow); err != nil {
@@ -421,7 +435,34 @@ func (c *serveCmd) auth() (server.Auth, error) {
 			return a, fmt.Errorf("--allow-%s: %v", route, err)
 		}
 	}
+	for _, arg := range c.AllowOn {
+		name, list, _ := strings.Cut(arg, "=")
+		if _, ok := runtime.LookupPlatform(name); !ok {
+			return a, fmt.Errorf("--allow-on %s: no platform %q; the platforms are %s", arg, name, orList(runtime.PlatformNames()))
+		}
+		p, err := server.ParsePrefixes([]string{list})
+		if err != nil {
+			return a, fmt.Errorf("--allow-on %s: %v", arg, err)
+		}
+		a.AllowRoute[name] = append(a.AllowRoute[name], p...)
+	}
 	return a, nil
+}
+
+// serveSecretSpecs are the secrets the platforms' authentication needs,
+// each once (callback and callbot share theirs), in the registry's order.
+func serveSecretSpecs() []platform.SecretSpec {
+	var out []platform.SecretSpec
+	seen := map[string]bool{}
+	for _, d := range runtime.Platforms() {
+		for _, spec := range d.Secrets {
+			if !seen[spec.Name] {
+				seen[spec.Name] = true
+				out = append(out, spec)
+			}
+		}
+	}
+	return out
 }
 
 // serveDispatch is one platform that dispatch is on for, as printed at start.
@@ -706,16 +747,20 @@ func serveURL(addr net.Addr) string {
 	return "http://" + net.JoinHostPort(host, port)
 }
 
-// Help is shown under the flags by `callflow serve --help`.
+// Help is shown under the flags by `callflow serve --help`: the routes and
+// secrets come from the platforms' declarations.
 func (c *serveCmd) Help() string {
-	return `Routes: POST /hooks/tencent[/{flow}], /hooks/tencent/s/{secret}[/{flow}], /hooks/8x8[/{flow}],
-/hooks/callback/{flow}, /hooks/callbot/{flow}; GET /healthz, /readyz, /v1/flows, /v1/status, /metrics.
-
-Secrets come only from the environment, or from a file named by NAME_FILE:
-  CALLFLOW_8X8_AUTH        the httpAuthHeader value 8x8 sends (see --8x8-auth-header)
-  CALLFLOW_TRIGGER_TOKEN   the bearer token of callback and callbot triggers
-  CALLFLOW_TENCENT_SECRET  the secret path segment or header token of tencent webhooks
-  CALLFLOW_SECRET          the key that signs 8x8 resume tokens (or --secret-file)
+	var b strings.Builder
+	b.WriteString("Routes:")
+	for _, d := range runtime.Platforms() {
+		fmt.Fprintf(&b, "\n  %-9s %s", d.AllowHeader(), routePaths(d))
+	}
+	b.WriteString("\n  GET       /healthz, /readyz, /v1/flows, /v1/status, /metrics.\n")
+	b.WriteString("\nSecrets come only from the environment, or from a file named by NAME_FILE:\n")
+	for _, spec := range serveSecretSpecs() {
+		fmt.Fprintf(&b, "  %-24s %s\n", spec.Env, spec.Help)
+	}
+	b.WriteString(`  CALLFLOW_SECRET          the key that signs resume tokens (or --secret-file)
   CALLFLOW_CALLBACK_TOKEN  with --callback-url: the bearer token sent to DataTechLabs
   CALLFLOW_CALLBACK_AUTH   with --callback-url: instead, a header value (see --callback-auth-header)
   CALLFLOW_CALLBOT_API_KEY with --callbot-url: OMICall's API key
@@ -723,5 +768,15 @@ Secrets come only from the environment, or from a file named by NAME_FILE:
 
 SIGHUP rescans the folder. SIGINT or SIGTERM stops accepting, finishes the
 webhooks in flight, and exits 0.
-See docs/server.md.`
+See docs/server.md and docs/platforms.md.`)
+	return b.String()
+}
+
+// routePaths lists d's route paths.
+func routePaths(d *platform.Declaration) string {
+	paths := make([]string, len(d.Routes))
+	for i, r := range d.Routes {
+		paths[i] = r.Path
+	}
+	return strings.Join(paths, ", ")
 }
