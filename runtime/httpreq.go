@@ -24,12 +24,14 @@ type httpCall struct {
 	extra   [][2]string // callflow's own: Idempotency-Key
 	timeout time.Duration
 	decode  bool // read and decode the JSON answer
+	keep    bool // and keep a copy of its bytes (httpResult.body), for the lookup cache
 }
 
 // httpResult is what came back: the status, and the JSON when asked for.
 type httpResult struct {
 	status int
 	value  any
+	body   []byte // the JSON as received, when asked to keep it
 }
 
 // send does r under its timeout and the webhook's deadline, keeping
@@ -85,7 +87,7 @@ func (c *call) send(r httpCall) (httpResult, error) {
 	if !r.decode {
 		return res, nil
 	}
-	res.value, err = readJSON(resp.Body)
+	res.value, res.body, err = readJSON(resp.Body, r.keep)
 	if errors.Is(err, errReadingBody) && ctx.Err() != nil {
 		return res, fmt.Errorf("%w after %s, reading the body", errLookupTimeout, timeout.Round(time.Millisecond))
 	}
@@ -110,9 +112,10 @@ const maxPooledAnswer = 64 << 10
 var errReadingBody = errors.New("reading the body")
 
 // readJSON reads an answer's JSON, at most maxLookupBody bytes, and decodes
-// it. Numbers are decoded exactly, as webhooks' are: a CRM id beyond 2^53
-// stays the id it was, not the nearest float64.
-func readJSON(body io.Reader) (any, error) {
+// it, with a copy of its bytes when keep is set. Numbers are decoded
+// exactly, as webhooks' are: a CRM id beyond 2^53 stays the id it was, not
+// the nearest float64.
+func readJSON(body io.Reader, keep bool) (any, []byte, error) {
 	ab := answerBuffers.Get().(*answerBuffer)
 	defer func() {
 		ab.limit.R = nil
@@ -123,16 +126,20 @@ func readJSON(body io.Reader) (any, error) {
 	}()
 	ab.limit = io.LimitedReader{R: body, N: maxLookupBody + 1}
 	if _, err := ab.buf.ReadFrom(&ab.limit); err != nil {
-		return nil, fmt.Errorf("%w: %v", errReadingBody, err)
+		return nil, nil, fmt.Errorf("%w: %v", errReadingBody, err)
 	}
 	if ab.buf.Len() > maxLookupBody {
-		return nil, fmt.Errorf("the body is over %d bytes", maxLookupBody)
+		return nil, nil, fmt.Errorf("the body is over %d bytes", maxLookupBody)
 	}
 	v, err := platform.DecodeJSON(ab.buf.Bytes())
 	if err != nil {
-		return nil, fmt.Errorf("bad JSON: %v", err)
+		return nil, nil, fmt.Errorf("bad JSON: %v", err)
 	}
-	return v, nil
+	var kept []byte
+	if keep {
+		kept = bytes.Clone(ab.buf.Bytes())
+	}
+	return v, kept, nil
 }
 
 // setHeaders sets the flow's headers, evaluated now, then callflow's own.
