@@ -119,6 +119,7 @@ type Limits struct {
 	NeedsVoice   bool             // say and capture need a voice profile
 	PlayExts     []string         // allowed audio file extensions
 	E164Dial     bool             // makeCall numbers must be E.164
+	NoDialRecord bool             // makeCall cannot record the bridged call
 	IDs          [2]int64         // agent and ivr ids
 	Voices       []string         // allowed voice names, when the platform has a fixed set
 	NeedsContact bool             // a campaign needs at least one contact
@@ -164,6 +165,18 @@ var all = []*Platform{
 		// the entry's length, and ends with dtmf null however the last try
 		// failed.
 		Retry: RetryLoop{Retries: true},
+	},
+	{
+		Name: "jambonz", Vendor: "jambonz voice application webhooks",
+		Steps: append([]Step{Say, Play, Capture, MakeCall, Hangup}, control...), End: EndHangup,
+		Budget: 4 * time.Second, MaxBudget: 10 * time.Second,
+		Limits: Limits{
+			// gather's timeout is whole seconds (rendered rounded up): an
+			// entry shorter than a second cannot be asked for.
+			Timeout: [2]time.Duration{time.Second, 0},
+			// dial has no recording attribute.
+			NoDialRecord: true,
+		},
 	},
 	{
 		Name: "callback", Vendor: "two-leg callback API", Trigger: true,

@@ -279,8 +279,12 @@ func (t *tester) flush() *Failure {
 	if d, ok := runtime.LookupPlatform(t.cur.platform); ok {
 		header = d.WebhookHeader()
 	}
-	res, err := t.eng.Serve(t.ctx, &runtime.Request{Platform: t.cur.platform, Flow: t.cur.route, Body: body, Header: header,
-		Now: t.cur.at, Given: maps.Clone(t.given), Trace: true})
+	req := &runtime.Request{Platform: t.cur.platform, Flow: t.cur.route, Body: body, Header: header,
+		Now: t.cur.at, Given: maps.Clone(t.given), Trace: true}
+	if wt, ok := t.cur.ad.(platform.WebhookTarget); ok {
+		req.URL = wt.WebhookURL(w.call) // an action URL with the resume token
+	}
+	res, err := t.eng.Serve(t.ctx, req)
 	if fail := t.routed(w, res, err); fail != nil {
 		return fail
 	}

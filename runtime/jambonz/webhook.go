@@ -1,0 +1,92 @@
+package jambonz
+
+import (
+	"crypto/rand"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"net/url"
+
+	"github.com/callflow/callflow/runtime/platform"
+)
+
+// callHook is a call hook or actionHook body as jambonz posts it.
+type callHook struct {
+	CallSID        string         `json:"call_sid"`
+	CallID         string         `json:"call_id"`
+	ApplicationSID string         `json:"application_sid"`
+	AccountSID     string         `json:"account_sid"`
+	Direction      string         `json:"direction"`
+	From           string         `json:"from"`
+	To             string         `json:"to"`
+	CallerName     string         `json:"caller_name"`
+	CallStatus     string         `json:"call_status"`
+	SIPStatus      int            `json:"sip_status"`
+	TraceID        string         `json:"trace_id"`
+	CustomerData   map[string]any `json:"customerData,omitempty"`
+	Reason         string         `json:"reason,omitempty"`
+	Digits         *string        `json:"digits,omitempty"`
+}
+
+// Webhook builds a webhook as jambonz would post it. Digits nil and not
+// NoInput is a new inbound call to the call hook (call_status trying);
+// otherwise it is a gather's actionHook: reason dtmfDetected with the
+// digits, or reason timeout when NoInput or the digits are "". The resume
+// token travels in the actionHook's URL (WebhookURL), not the body.
+// call_sid is c.Session (a new call without one gets a random id); c.Data
+// is customerData.
+func (*Adapter) Webhook(c platform.Call) ([]byte, error) {
+	input := c.Digits != nil || c.NoInput
+	sid := c.Session
+	if sid == "" {
+		if input {
+			return nil, errors.New("jambonz: a gather's actionHook needs the call's call_sid")
+		}
+		sid = randomUUID()
+	}
+	w := callHook{CallSID: sid, CallID: hashUUID("call_id\x00"+sid) + "@10.0.0.1",
+		ApplicationSID: hashUUID("application\x00" + c.Callee), AccountSID: hashUUID("account"),
+		Direction: "inbound", From: c.Caller, To: c.Callee, CallerName: c.Caller,
+		CallStatus: "trying", SIPStatus: 100, TraceID: fmt.Sprintf("%x", sha256.Sum256([]byte(sid)))[:32],
+		CustomerData: c.Data}
+	if input {
+		w.CallStatus, w.SIPStatus, w.Reason = "in-progress", 200, "timeout"
+		if !c.NoInput && c.Digits != nil && *c.Digits != "" {
+			w.Reason, w.Digits = ReasonDigits, c.Digits
+		}
+	}
+	b, err := platform.Marshal(w)
+	if err != nil {
+		return nil, fmt.Errorf("jambonz: %w", err)
+	}
+	return b, nil
+}
+
+// WebhookURL is where the webhook Webhook(c) built is sent: a gather's
+// actionHook carries the resume token; a new call goes to the call hook.
+func (*Adapter) WebhookURL(c platform.Call) *url.URL {
+	u := &url.URL{Path: hookPath}
+	if c.Resume != "" {
+		u.RawQuery = url.Values{ResumeParam: {c.Resume}}.Encode()
+	}
+	return u
+}
+
+// randomUUID is a version 4 UUID, as jambonz's call_sid.
+func randomUUID() string {
+	var b [16]byte
+	rand.Read(b[:])
+	return formatUUID(b)
+}
+
+// hashUUID is a UUID-shaped id derived from s.
+func hashUUID(s string) string {
+	sum := sha256.Sum256([]byte(s))
+	return formatUUID([16]byte(sum[:16]))
+}
+
+func formatUUID(b [16]byte) string {
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
+}
