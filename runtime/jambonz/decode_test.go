@@ -1,0 +1,192 @@
+package jambonz
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/callflow/callflow/runtime/internal/golden"
+	"github.com/callflow/callflow/runtime/platform"
+)
+
+const (
+	webhooks = "testdata/webhooks"
+	sid      = "b3b5c6e4-9b7e-4a0e-8f3e-2c6d1a7b9f10"
+)
+
+// inbound is a request to rawURL on https://calls.example.com.
+func inbound(method, rawURL string, body []byte) *platform.Inbound {
+	u, _ := url.Parse("https://calls.example.com" + rawURL)
+	base, _ := url.Parse("https://calls.example.com")
+	h := http.Header{}
+	if body != nil {
+		h.Set("Content-Type", "application/json")
+	}
+	return &platform.Inbound{Method: method, URL: u, Base: base, Header: h, Body: body}
+}
+
+func TestDecodeRealShaped(t *testing.T) {
+	cases := []struct {
+		file, url string
+		kind      platform.Kind
+		digits    *string
+		resume    string
+		delivery  string
+	}{
+		{"call_hook.json", "/hooks/jambonz/menu", platform.CallStarted, nil, "", sid},
+		{"gather_digits.json", "/hooks/jambonz/menu?resume=tok.1", platform.Input, ptr("1"), "tok.1", sid + "|tok.1"},
+		{"gather_timeout.json", "/hooks/jambonz?resume=tok.2", platform.Input, nil, "tok.2", sid + "|tok.2"},
+		{"status_ringing.json", StatusPath, platform.Status, nil, "", sid + "|status|ringing|180"},
+		{"status_completed.json", StatusPath, platform.CallEnded, nil, "", sid + "|status|completed|200"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.file, func(t *testing.T) {
+			ev, err := New().DecodeRequest(inbound("POST", tc.url, golden.Sample(t, webhooks, tc.file)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if ev.Kind != tc.kind || ev.Session != sid || ev.Caller != "+6591234567" || ev.Callee != "+6512345678" ||
+				ev.Resume != tc.resume || ev.Delivery != tc.delivery || !sameDigits(ev.Digits, tc.digits) {
+				t.Errorf("got kind %d session %q caller %q callee %q resume %q delivery %q digits %v",
+					ev.Kind, ev.Session, ev.Caller, ev.Callee, ev.Resume, ev.Delivery, show(ev.Digits))
+			}
+			if ev.RawJSON()["call_sid"] != sid || ev.Platform != Name || ev.Request == nil {
+				t.Errorf("event %+v lacks the raw webhook or the request", ev)
+			}
+		})
+	}
+}
+
+// A GET call hook carries the fields in the query; they are what flows see
+// as event, the resume token aside.
+func TestDecodeGet(t *testing.T) {
+	ev, err := New().DecodeRequest(inbound("GET", "/hooks/jambonz?call_sid=CS1&from=%2B6591234567&to=%2B6512345678&direction=inbound&call_status=trying", nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ev.Kind != platform.CallStarted || ev.Session != "CS1" || ev.Caller != "+6591234567" || ev.RawJSON()["direction"] != "inbound" {
+		t.Errorf("GET call hook: %+v", ev)
+	}
+	ev, err = New().DecodeRequest(inbound("GET", "/hooks/jambonz?call_sid=CS1&reason=dtmfDetected&digits=42&resume=tok", nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ev.Kind != platform.Input || show(ev.Digits) != "42" || ev.Resume != "tok" || ev.RawJSON()["resume"] != nil {
+		t.Errorf("GET actionHook: %+v", ev)
+	}
+}
+
+// Decode (the body alone, as callflow run has it) reads a call hook.
+func TestDecodeBodyAlone(t *testing.T) {
+	ev, err := New().Decode(golden.Sample(t, webhooks, "call_hook.json"), nil)
+	if err != nil || ev.Kind != platform.CallStarted || ev.Session != sid {
+		t.Fatalf("Decode: %+v %v", ev, err)
+	}
+}
+
+func TestDecodeErrors(t *testing.T) {
+	long := strings.Repeat("x", platform.MaxID+1)
+	cases := []struct {
+		method, url, body, field string
+	}{
+		{"POST", "/hooks/jambonz", `{"from":"+65"}`, "call_sid"},
+		{"POST", "/hooks/jambonz", `{"call_sid":7}`, "call_sid"},
+		{"POST", "/hooks/jambonz", `{"call_sid":"` + long + `"}`, "call_sid"},
+		{"POST", "/hooks/jambonz", `{"call_sid":"a","from":"` + strings.Repeat("1", platform.MaxNumber+1) + `"}`, "from"},
+		{"POST", "/hooks/jambonz", `{"call_sid":"a","to":["+65"]}`, "to"},
+		{"POST", "/hooks/jambonz?resume=t", `{"call_sid":"a"}`, "reason"},
+		{"POST", "/hooks/jambonz?resume=t", `{"call_sid":"a","reason":"dtmfDetected","digits":1}`, "digits"},
+		{"POST", "/hooks/jambonz?resume=" + long, `{"call_sid":"a","reason":"timeout"}`, "query.resume"},
+		{"POST", "/hooks/jambonz", `[]`, ""},
+		{"POST", "/hooks/jambonz", ``, ""},
+		{"POST", "/hooks/jambonz", `{"call_sid":"a"`, ""},
+		{"GET", "/hooks/jambonz?from=%2B65", ``, "call_sid"},
+		{"GET", "/hooks/jambonz?call_sid=%zz", ``, "query"},
+	}
+	for _, tc := range cases {
+		var body []byte
+		if tc.body != "" {
+			body = []byte(tc.body)
+		}
+		_, err := New().DecodeRequest(inbound(tc.method, tc.url, body))
+		var de *platform.DecodeError
+		if !errors.As(err, &de) || de.Field != tc.field {
+			t.Errorf("%s %s %s: %v, want a DecodeError naming %q", tc.method, tc.url, tc.body, err, tc.field)
+		}
+	}
+}
+
+// Webhook builds what Decode reads back: a call hook, then a gather's
+// actionHook at WebhookURL with the digits or a timeout.
+func TestWebhookRoundTrip(t *testing.T) {
+	a := New()
+	start, err := a.Webhook(platform.Call{Session: "S1", Caller: "+6591234567", Callee: "+6512345678", Data: map[string]any{"tier": "gold"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ev, err := a.DecodeRequest(&platform.Inbound{Method: "POST", URL: a.WebhookURL(platform.Call{}), Body: start})
+	if err != nil || ev.Kind != platform.CallStarted || ev.Session != "S1" || ev.Caller != "+6591234567" ||
+		ev.RawJSON()["customerData"].(map[string]any)["tier"] != "gold" {
+		t.Fatalf("call hook: %+v %v\n%s", ev, err, start)
+	}
+	for _, tc := range []struct {
+		call platform.Call
+		want *string
+	}{
+		{platform.Call{Session: "S1", Resume: "tok", Digits: ptr("12")}, ptr("12")},
+		{platform.Call{Session: "S1", Resume: "tok", Digits: ptr("")}, nil},
+		{platform.Call{Session: "S1", Resume: "tok", NoInput: true}, nil},
+	} {
+		body, err := a.Webhook(tc.call)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ev, err := a.DecodeRequest(&platform.Inbound{Method: "POST", URL: a.WebhookURL(tc.call), Body: body})
+		if err != nil || ev.Kind != platform.Input || ev.Resume != "tok" || !sameDigits(ev.Digits, tc.want) {
+			t.Errorf("actionHook %s: %+v %v", body, ev, err)
+		}
+	}
+	if _, err := a.Webhook(platform.Call{NoInput: true}); err == nil {
+		t.Error("an actionHook without a call_sid was built")
+	}
+}
+
+// DecodeRequest never panics; what it cannot read is a DecodeError.
+func FuzzDecode(f *testing.F) {
+	for _, name := range []string{"call_hook.json", "gather_digits.json", "gather_timeout.json", "status_completed.json"} {
+		f.Add("POST", "/hooks/jambonz?resume=t", golden.Sample(f, webhooks, name))
+	}
+	f.Add("GET", "/hooks/jambonz?call_sid=a&reason=dtmfDetected&digits=1&resume=x", []byte(nil))
+	f.Add("POST", StatusPath, []byte(`{"call_sid":"a","call_status":"completed","sip_status":1e400}`))
+	f.Add("POST", "/hooks/jambonz", []byte(`{"call_sid":"a","digits":null,"from":{}}`))
+	f.Fuzz(func(t *testing.T, method, target string, body []byte) {
+		u, err := url.Parse(target)
+		if err != nil {
+			return
+		}
+		ev, err := New().DecodeRequest(&platform.Inbound{Method: method, URL: u, Header: http.Header{}, Body: body})
+		if err != nil {
+			var de *platform.DecodeError
+			if !errors.As(err, &de) {
+				t.Fatalf("%v is not a DecodeError", err)
+			}
+			return
+		}
+		if ev.Session == "" || len(ev.Session) > platform.MaxID || len(ev.Resume) > platform.MaxID {
+			t.Fatalf("accepted %+v", ev)
+		}
+	})
+}
+
+func ptr(s string) *string { return &s }
+
+func sameDigits(a, b *string) bool { return (a == nil) == (b == nil) && (a == nil || *a == *b) }
+
+func show(d *string) string {
+	if d == nil {
+		return "<nil>"
+	}
+	return *d
+}
