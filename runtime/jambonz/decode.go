@@ -13,6 +13,10 @@ import (
 // engine's signed resume token.
 const ResumeParam = "resume"
 
+// AfterParam is the query parameter of an actionHook URL that tells the
+// tries of one gather apart (see actionURL).
+const AfterParam = "after"
+
 // Gather actionHook reasons (reference platforms.md section 7).
 const ReasonDigits = "dtmfDetected"
 
@@ -51,7 +55,10 @@ func (*Adapter) DecodeRequest(in *platform.Inbound) (*platform.Event, error) {
 		if err := platform.CheckID("query.resume", resume); err != nil {
 			return nil, err
 		}
-		ev.Kind, ev.Resume, ev.Delivery = platform.Input, resume, ev.Session+"|"+resume
+		if err := platform.CheckID("query."+AfterParam, q.Get(AfterParam)); err != nil {
+			return nil, err
+		}
+		ev.Kind, ev.Resume, ev.Delivery = platform.Input, resume, ev.Session+"|"+resume+"|"+q.Get(AfterParam)
 		return ev, input(f, ev)
 	case in.URL != nil && path.Base(in.URL.Path) == path.Base(StatusPath):
 		ev.Kind, ev.Delivery = platform.Status, ev.Session+"|status|"+status+"|"+f.str("sip_status")

@@ -36,8 +36,8 @@ func TestDecodeRealShaped(t *testing.T) {
 		delivery  string
 	}{
 		{"call_hook.json", "/hooks/jambonz/menu", platform.CallStarted, nil, "", sid},
-		{"gather_digits.json", "/hooks/jambonz/menu?resume=tok.1", platform.Input, ptr("1"), "tok.1", sid + "|tok.1"},
-		{"gather_timeout.json", "/hooks/jambonz?resume=tok.2", platform.Input, nil, "tok.2", sid + "|tok.2"},
+		{"gather_digits.json", "/hooks/jambonz/menu?resume=tok.1&after=0a1b", platform.Input, ptr("1"), "tok.1", sid + "|tok.1|0a1b"},
+		{"gather_timeout.json", "/hooks/jambonz?resume=tok.2", platform.Input, nil, "tok.2", sid + "|tok.2|"},
 		{"status_ringing.json", StatusPath, platform.Status, nil, "", sid + "|status|ringing|180"},
 		{"status_completed.json", StatusPath, platform.CallEnded, nil, "", sid + "|status|completed|200"},
 	}
@@ -119,17 +119,25 @@ func TestDecodeErrors(t *testing.T) {
 }
 
 // Webhook builds what Decode reads back: a call hook, then a gather's
-// actionHook at WebhookURL with the digits or a timeout.
+// actionHook, sent to the URL the rendered gather gave (WebhookURL).
 func TestWebhookRoundTrip(t *testing.T) {
 	a := New()
 	start, err := a.Webhook(platform.Call{Session: "S1", Caller: "+6591234567", Callee: "+6512345678", Data: map[string]any{"tier": "gold"}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	ev, err := a.DecodeRequest(&platform.Inbound{Method: "POST", URL: a.WebhookURL(platform.Call{}), Body: start})
+	u, err := a.WebhookURL(platform.Call{}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ev, err := a.DecodeRequest(&platform.Inbound{Method: "POST", URL: u, Body: start})
 	if err != nil || ev.Kind != platform.CallStarted || ev.Session != "S1" || ev.Caller != "+6591234567" ||
 		ev.RawJSON()["customerData"].(map[string]any)["tier"] != "gold" {
 		t.Fatalf("call hook: %+v %v\n%s", ev, err, start)
+	}
+	answer, err := a.Render(ev, &platform.Response{Actions: []platform.Action{platform.Capture{MinDigits: 1, MaxDigits: 2}}, Resume: "tok"})
+	if err != nil {
+		t.Fatal(err)
 	}
 	for _, tc := range []struct {
 		call platform.Call
@@ -143,13 +151,50 @@ func TestWebhookRoundTrip(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		ev, err := a.DecodeRequest(&platform.Inbound{Method: "POST", URL: a.WebhookURL(tc.call), Body: body})
-		if err != nil || ev.Kind != platform.Input || ev.Resume != "tok" || !sameDigits(ev.Digits, tc.want) {
-			t.Errorf("actionHook %s: %+v %v", body, ev, err)
+		u, err := a.WebhookURL(tc.call, answer.Body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		in, err := a.DecodeRequest(&platform.Inbound{Method: "POST", URL: u, Body: body})
+		if err != nil || in.Kind != platform.Input || in.Resume != "tok" || !sameDigits(in.Digits, tc.want) ||
+			in.Delivery != "S1|tok|"+after(ev.Delivery) {
+			t.Errorf("actionHook %s %s: %+v %v", u, body, in, err)
 		}
 	}
 	if _, err := a.Webhook(platform.Call{NoInput: true}); err == nil {
 		t.Error("an actionHook without a call_sid was built")
+	}
+	if _, err := a.WebhookURL(platform.Call{NoInput: true}, []byte(`[{"verb":"hangup"}]`)); err == nil {
+		t.Error("an actionHook was sent after an answer without a gather")
+	}
+}
+
+// Two tries of one gather carry one resume token but are two deliveries:
+// each actionHook URL names the delivery its answer answered.
+func TestTriesAreDistinctDeliveries(t *testing.T) {
+	a := New()
+	first := &platform.Event{Kind: platform.CallStarted, Session: "S1", Delivery: "S1"}
+	r := &platform.Response{Actions: []platform.Action{platform.Capture{MinDigits: 1, MaxDigits: 1}}, Resume: "tok"}
+	var deliveries []string
+	ev := first
+	for range 3 {
+		answer, err := a.Render(ev, r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		call := platform.Call{Session: "S1", Resume: "tok", NoInput: true}
+		u, err := a.WebhookURL(call, answer.Body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := a.Webhook(call)
+		if ev, err = a.DecodeRequest(&platform.Inbound{Method: "POST", URL: u, Body: body}); err != nil {
+			t.Fatal(err)
+		}
+		deliveries = append(deliveries, ev.Delivery)
+	}
+	if deliveries[0] == deliveries[1] || deliveries[1] == deliveries[2] || deliveries[0] == deliveries[2] {
+		t.Errorf("the tries share a delivery: %q", deliveries)
 	}
 }
 

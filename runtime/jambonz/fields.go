@@ -38,7 +38,7 @@ func fields(in *platform.Inbound) (webhookFields, map[string]any, error) {
 		}
 		raw := make(map[string]any, len(q))
 		for k, vs := range q {
-			if k != ResumeParam {
+			if k != ResumeParam && k != AfterParam {
 				raw[k] = vs[0]
 			}
 		}

@@ -1,6 +1,8 @@
 package jambonz
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"math"
@@ -121,10 +123,17 @@ const hookPath = "/hooks/jambonz"
 
 // actionURL is the URL jambonz posts a verb's result to: the path the
 // webhook came to (so a flow named in it stays named), below the server's
-// public base URL, with the resume token. Without a request (callflow run
-// and test) it is hookPath.
+// public base URL, with the resume token and, in AfterParam, a digest of
+// the delivery this answer answers. The token names the pending gather,
+// which is the same on every try; the digest tells two tries apart, so
+// each actionHook is its own delivery while a retried one (the same URL)
+// gets the same answer. Without a request (callflow run and test) the
+// path is hookPath.
 func actionURL(ev *platform.Event, resume string) string {
 	q := url.Values{ResumeParam: {resume}}
+	if ev != nil {
+		q.Set(AfterParam, after(ev.Delivery))
+	}
 	if ev == nil || ev.Request == nil {
 		return (&platform.Inbound{}).ActionURL(hookPath, q)
 	}
@@ -152,4 +161,10 @@ func (*Adapter) Fallback(ev *platform.Event, opts platform.FallbackOptions) plat
 	}
 	b, _ := platform.Marshal(append(verbs, hangup{Verb: "hangup"})) // strings always encode
 	return platform.Reply{Status: http.StatusOK, Body: b}
+}
+
+// after is the digest of a delivery id an actionHook URL carries.
+func after(delivery string) string {
+	sum := sha256.Sum256([]byte(delivery))
+	return hex.EncodeToString(sum[:8])
 }

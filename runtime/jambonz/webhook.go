@@ -2,6 +2,7 @@ package jambonz
 
 import (
 	"crypto/rand"
+	"encoding/json"
 	"crypto/sha256"
 	"errors"
 	"fmt"
@@ -62,14 +63,18 @@ func (*Adapter) Webhook(c platform.Call) ([]byte, error) {
 	return b, nil
 }
 
-// WebhookURL is where the webhook Webhook(c) built is sent: a gather's
-// actionHook carries the resume token; a new call goes to the call hook.
-func (*Adapter) WebhookURL(c platform.Call) *url.URL {
-	u := &url.URL{Path: hookPath}
-	if c.Resume != "" {
-		u.RawQuery = url.Values{ResumeParam: {c.Resume}}.Encode()
+// WebhookURL is where jambonz sends the webhook Webhook(c) built: a
+// new call goes to the call hook; a gather's result to the actionHook of
+// the gather that ends last, the answer jambonz last got.
+func (*Adapter) WebhookURL(c platform.Call, last []byte) (*url.URL, error) {
+	if c.Digits == nil && !c.NoInput {
+		return &url.URL{Path: hookPath}, nil
 	}
-	return u
+	var verbs []gather
+	if err := json.Unmarshal(last, &verbs); err != nil || len(verbs) == 0 || verbs[len(verbs)-1].Verb != "gather" {
+		return nil, errors.New("jambonz: the last answer does not end with a gather")
+	}
+	return url.Parse(verbs[len(verbs)-1].ActionHook)
 }
 
 // randomUUID is a version 4 UUID, as jambonz's call_sid.
