@@ -85,14 +85,14 @@ func TestActionHookURL(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := `"actionHook":"https://calls.example.com/cf/hooks/jambonz/menu?after=`+after("D1")+`&resume=a%2Bb%2Fc%3D"`; !strings.Contains(string(reply.Body), want) {
+	if want := `"actionHook":"https://calls.example.com/cf/hooks/jambonz/menu?after=` + after("D1") + `&resume=a%2Bb%2Fc%3D"`; !strings.Contains(string(reply.Body), want) {
 		t.Errorf("answer %s lacks %s", reply.Body, want)
 	}
 	reply, err = New().Render(&platform.Event{Kind: platform.CallStarted, Delivery: "D2"}, r)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := `"actionHook":"/hooks/jambonz?after=`+after("D2")+`&resume=a%2Bb%2Fc%3D"`; !strings.Contains(string(reply.Body), want) {
+	if want := `"actionHook":"/hooks/jambonz?after=` + after("D2") + `&resume=a%2Bb%2Fc%3D"`; !strings.Contains(string(reply.Body), want) {
 		t.Errorf("answer without a request %s lacks %s", reply.Body, want)
 	}
 }

@@ -2,8 +2,8 @@ package jambonz
 
 import (
 	"crypto/rand"
-	"encoding/json"
 	"crypto/sha256"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/url"
