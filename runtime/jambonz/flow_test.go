@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"os"
+	"regexp"
 	"testing"
 
 	"github.com/callflow/callflow/lang"
@@ -22,7 +23,7 @@ func TestExampleFlow(t *testing.T) {
 		t.Fatalf("desk.flow does not compile:\n%v", diags)
 	}
 	var opts []flowtest.Option
-	if f := flag.Lookup("update"); f != nil && f.Value.String() == "true" { // render_test.go's -update
+	if updating() {
 		opts = append(opts, flowtest.WithUpdate(func(name string, b []byte) error { return os.WriteFile("testdata/flows/"+name, b, 0o644) }))
 	}
 	rep := flowtest.Run(context.Background(), prog, append(opts, flowtest.WithFS(fsys))...)
@@ -40,3 +41,13 @@ func TestExampleFlow(t *testing.T) {
 		}
 	}
 }
+
+// updating reports render_test.go's -update flag.
+func updating() bool {
+	f := flag.Lookup("update")
+	return f != nil && f.Value.String() == "true"
+}
+
+// regexpActionHook matches an actionHook on the public URL of the server
+// tests, whose tokens differ on every run.
+var regexpActionHook = regexp.MustCompile(`"actionHook":"https://calls\.example\.com/cf/hooks/jambonz\?[^"]*"`)
