@@ -167,18 +167,6 @@ var all = []*Platform{
 		Retry: RetryLoop{Retries: true},
 	},
 	{
-		Name: "jambonz", Vendor: "jambonz voice application webhooks",
-		Steps: append([]Step{Say, Play, Capture, MakeCall, Hangup}, control...), End: EndHangup,
-		Budget: 4 * time.Second, MaxBudget: 10 * time.Second,
-		Limits: Limits{
-			// gather's timeout is whole seconds (rendered rounded up): an
-			// entry shorter than a second cannot be asked for.
-			Timeout: [2]time.Duration{time.Second, 0},
-			// dial has no recording attribute.
-			NoDialRecord: true,
-		},
-	},
-	{
 		Name: "callback", Vendor: "two-leg callback API", Trigger: true,
 		Steps:  append([]Step{Callback}, control...),
 		Budget: 10 * time.Second, MaxBudget: 30 * time.Second,
@@ -193,6 +181,18 @@ var all = []*Platform{
 			Voices:         []string{"northern_female_ngocanh", "southern_female_honganh", "southern_male_tienhuy"},
 			NeedsContact:   true,
 			NationalRegion: "VN", // OMICall's examples write 0988888888
+		},
+	},
+	{
+		Name: "jambonz", Vendor: "jambonz voice application webhooks",
+		Steps: append([]Step{Say, Play, Capture, MakeCall, Hangup}, control...), End: EndHangup,
+		Budget: 4 * time.Second, MaxBudget: 10 * time.Second,
+		Limits: Limits{
+			// gather's timeout is whole seconds (rendered rounded up): an
+			// entry shorter than a second cannot be asked for.
+			Timeout: [2]time.Duration{time.Second, 0},
+			// dial has no recording attribute.
+			NoDialRecord: true,
 		},
 	},
 }
