@@ -185,7 +185,10 @@ var all = []*Platform{
 	},
 	{
 		Name: "jambonz", Vendor: "jambonz voice application webhooks",
-		Steps: append([]Step{Say, Play, Capture, MakeCall, Hangup}, control...), End: EndHangup,
+		// Everything of §8.6 but record (jambonz has no recording verb)
+		// and queue targets (dial has none).
+		Steps: append([]Step{Say, Play, Capture, MakeCall, Hangup, Pause, DialOutcomeBlocks, DialTimeout, DialLimit,
+			DialSIP, DialUser, PromptAudio, BargeIn, SayLanguage}, control...), End: EndHangup,
 		Budget: 4 * time.Second, MaxBudget: 10 * time.Second,
 		Limits: Limits{
 			// gather's timeout is whole seconds (rendered rounded up): an

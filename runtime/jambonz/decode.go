@@ -81,12 +81,20 @@ func check(f webhookFields, ev *platform.Event) error {
 		platform.CheckID("sip_status", f.str("sip_status")))
 }
 
-// input reads a gather's actionHook: reason dtmfDetected with the digits,
-// or anything else (a timeout) as nothing entered.
+// input reads an actionHook: a dial's, with dial_call_status (the
+// outcome of the bridged call), or a gather's, with reason dtmfDetected
+// and the digits, or anything else (a timeout) for nothing entered.
 func input(f webhookFields, ev *platform.Event) error {
+	if status := f.str("dial_call_status"); status != "" {
+		if err := platform.CheckID("dial_call_status", status); err != nil {
+			return err
+		}
+		ev.DialOutcome = dialOutcome(status)
+		return nil
+	}
 	reason := f.str("reason")
 	if reason == "" {
-		return &platform.DecodeError{Field: "reason", Msg: "is missing; a gather's actionHook carries reason dtmfDetected or a timeout"}
+		return &platform.DecodeError{Field: "reason", Msg: "is missing; a gather's actionHook carries reason (dtmfDetected or a timeout), a dial's dial_call_status"}
 	}
 	if reason != ReasonDigits {
 		return nil

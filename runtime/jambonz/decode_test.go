@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	lplatform "github.com/callflow/callflow/lang/platform"
 	"github.com/callflow/callflow/runtime/internal/golden"
 	"github.com/callflow/callflow/runtime/platform"
 )
@@ -38,6 +39,7 @@ func TestDecodeRealShaped(t *testing.T) {
 		{"call_hook.json", "/hooks/jambonz/menu", platform.CallStarted, nil, "", sid},
 		{"gather_digits.json", "/hooks/jambonz/menu?resume=tok.1&after=0a1b", platform.Input, ptr("1"), "tok.1", sid + "|tok.1|0a1b"},
 		{"gather_timeout.json", "/hooks/jambonz?resume=tok.2", platform.Input, nil, "tok.2", sid + "|tok.2|"},
+		{"dial_busy.json", "/hooks/jambonz?resume=tok.3&after=0c", platform.Input, nil, "tok.3", sid + "|tok.3|0c"},
 		{"status_ringing.json", StatusPath, platform.Status, nil, "", sid + "|status|ringing|180"},
 		{"status_completed.json", StatusPath, platform.CallEnded, nil, "", sid + "|status|completed|200"},
 	}
@@ -234,4 +236,36 @@ func show(d *string) string {
 		return "<nil>"
 	}
 	return *d
+}
+
+// A dial's actionHook reports how the bridged call ended; every
+// dial_call_status maps onto an outcome, and Webhook builds each.
+func TestDialOutcomes(t *testing.T) {
+	ev, err := New().DecodeRequest(inbound("POST", "/hooks/jambonz?resume=t", golden.Sample(t, webhooks, "dial_busy.json")))
+	if err != nil || ev.DialOutcome != lplatform.DialBusy || ev.Digits != nil {
+		t.Fatalf("dial_busy.json: %+v %v", ev, err)
+	}
+	for status, want := range map[string]lplatform.DialOutcome{"completed": lplatform.DialCompleted, "busy": lplatform.DialBusy,
+		"no-answer": lplatform.DialNoAnswer, "failed": lplatform.DialFailed, "canceled": lplatform.DialFailed} {
+		ev, err := New().DecodeRequest(inbound("POST", "/hooks/jambonz?resume=t", []byte(`{"call_sid":"a","dial_call_status":"`+status+`"}`)))
+		if err != nil || ev.DialOutcome != want {
+			t.Errorf("dial_call_status %s: %+v %v, want %s", status, ev, err, want)
+		}
+	}
+	dialAnswer := []byte(`[{"verb":"dial","target":[{"type":"user","name":"alice"}],"actionHook":"/hooks/jambonz?after=1&resume=t"}]`)
+	for _, o := range lplatform.DialOutcomes() {
+		c := platform.Call{Session: "S1", Resume: "t", DialOutcome: o}
+		body, err := New().Webhook(c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		u, err := New().WebhookURL(c, dialAnswer)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ev, err := New().DecodeRequest(&platform.Inbound{Method: "POST", URL: u, Body: body})
+		if err != nil || ev.Kind != platform.Input || ev.DialOutcome != o || ev.Resume != "t" {
+			t.Errorf("%s: %s: %+v %v", o, body, ev, err)
+		}
+	}
 }

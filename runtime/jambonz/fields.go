@@ -48,7 +48,7 @@ func fields(in *platform.Inbound) (webhookFields, map[string]any, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	for _, name := range []string{"call_sid", "from", "to", "call_status", "reason", "digits"} {
+	for _, name := range []string{"call_sid", "from", "to", "call_status", "reason", "digits", "dial_call_status"} {
 		switch v := m[name].(type) {
 		case nil, string:
 		default:

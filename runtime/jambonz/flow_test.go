@@ -11,7 +11,9 @@ import (
 	"github.com/callflow/callflow/runtime/flowtest"
 )
 
-// The example flow testdata/flows/desk.flow runs its tests, as `callflow
+// The example flows testdata/flows/desk.flow and transfer.flow (the steps
+// of language.md §8.6: pause, say language, an audio prompt with bargein,
+// a SIP transfer with outcome blocks, a user target) run their tests, as `callflow
 // test` does, through the jambonz declaration: call hooks, gather
 // actionHooks carrying the resume token, every handler entered. Its golden
 // answers (desk_*.json) are checked against the verb schema with the
@@ -20,15 +22,15 @@ func TestExampleFlow(t *testing.T) {
 	fsys := os.DirFS("testdata/flows")
 	prog, diags := lang.CompileDir(fsys)
 	if diags.HasErrors() || prog == nil {
-		t.Fatalf("desk.flow does not compile:\n%v", diags)
+		t.Fatalf("the example flows do not compile:\n%v", diags)
 	}
 	var opts []flowtest.Option
 	if updating() {
 		opts = append(opts, flowtest.WithUpdate(func(name string, b []byte) error { return os.WriteFile("testdata/flows/"+name, b, 0o644) }))
 	}
 	rep := flowtest.Run(context.Background(), prog, append(opts, flowtest.WithFS(fsys))...)
-	if len(rep.Tests) < 7 {
-		t.Fatalf("%d tests ran, want the 7 of desk_test.flow", len(rep.Tests))
+	if len(rep.Tests) < 14 {
+		t.Fatalf("%d tests ran, want the 7 of desk_test.flow and the 7 of transfer_test.flow", len(rep.Tests))
 	}
 	for _, r := range rep.Tests {
 		if r.Failure != nil {

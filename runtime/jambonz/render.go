@@ -20,7 +20,8 @@ var ack = []byte("{}")
 // Render answers a webhook. A status event gets 200 {}. Otherwise each
 // action becomes a verb, in order: say, play, gather (a capture, always
 // the last, its actionHook a URL on this server carrying r.Resume), dial
-// (a makeCall to a phone number) and hangup. No actions at all is
+// (a makeCall to a phone number, a SIP URI or a user; with outcome blocks
+// the last, with an actionHook too), pause and hangup. No actions at all is
 // [hangup]; KeepBound, which jambonz cannot express, is a hangup. An
 // action jambonz has no verb for (agent, ivr, callback, campaign), a
 // makeCall that records, or any action after a gather or a hangup is a
@@ -44,9 +45,13 @@ func (*Adapter) Render(ev *platform.Event, r *platform.Response) (platform.Reply
 		if err != nil {
 			return platform.Reply{}, &platform.ActionError{Index: i, Err: fmt.Errorf("jambonz: %w", err)}
 		}
-		switch v.(type) {
+		switch v := v.(type) {
 		case gather, hangup:
 			last = platform.ActionName(a)
+		case dial:
+			if v.ActionHook != "" { // the flow goes on when the bridged call ends
+				last = platform.ActionName(a) + " with outcomes"
+			}
 		}
 		verbs = append(verbs, v)
 	}
@@ -64,16 +69,15 @@ func (*Adapter) Render(ev *platform.Event, r *platform.Response) (platform.Reply
 func verb(ev *platform.Event, a platform.Action, resume string) (any, error) {
 	switch a := a.(type) {
 	case platform.Say:
-		return say{Verb: "say", Text: a.Text, Synthesizer: synth(a.Voice), Loop: loop(a.Repeat)}, nil
+		return say{Verb: "say", Text: a.Text, Synthesizer: synth(a.Voice, a.Language), Loop: loop(a.Repeat)}, nil
 	case platform.Play:
 		return play{Verb: "play", URL: a.URL, Loop: loop(a.Repeat)}, nil
+	case platform.Pause:
+		return pause{Verb: "pause", Length: max(seconds(a.Length), 1)}, nil
 	case platform.Capture:
 		return renderGather(ev, a, resume)
 	case platform.MakeCall:
-		if a.Record {
-			return nil, errors.New("dial cannot record the call")
-		}
-		return dial{Verb: "dial", Target: []target{{Type: "phone", Number: a.Number}}, CallerID: a.From}, nil
+		return renderDial(ev, a, resume)
 	case platform.Hangup, platform.KeepBound:
 		return hangup{Verb: "hangup"}, nil
 	}
@@ -95,9 +99,13 @@ func renderGather(ev *platform.Event, c platform.Capture, resume string) (gather
 	} else {
 		g.MinDigits, g.MaxDigits = c.MinDigits, c.MaxDigits
 	}
-	if c.Prompt != "" {
-		g.Say = &say{Text: c.Prompt, Synthesizer: synth(c.Voice)}
+	switch {
+	case c.Audio:
+		g.Play = &play{URL: c.Prompt}
+	case c.Prompt != "":
+		g.Say = &say{Text: c.Prompt, Synthesizer: synth(c.Voice, "")}
 	}
+	g.DTMFBargein = c.BargeIn
 	return g, nil
 }
 

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	lplatform "github.com/callflow/callflow/lang/platform"
 	"github.com/callflow/callflow/runtime/internal/golden"
 	"github.com/callflow/callflow/runtime/platform"
 )
@@ -60,6 +61,16 @@ func TestRenderGolden(t *testing.T) {
 		{"nothing_hangs_up", nil},
 		{"menu", []platform.Action{platform.Say{Text: "Welcome to Acme."}, platform.Play{URL: "https://cdn.example.com/jingle.mp3"}, prompt}},
 		{"say_then_dial", []platform.Action{platform.Say{Text: "Connecting you."}, platform.MakeCall{Number: "+6561112222"}}},
+		// The steps of language.md §8.6.
+		{"pause", []platform.Action{platform.Say{Text: "One moment."}, platform.Pause{Length: 1500 * time.Millisecond}}},
+		{"say_language", []platform.Action{platform.Say{Text: "Bonjour.", Language: "fr-FR"}}},
+		{"say_language_over_voice", []platform.Action{platform.Say{Text: "Hello.", Voice: "google:en-US-Wavenet-C", Language: "en-AU"}}},
+		{"gather_play_bargein", []platform.Action{platform.Capture{Prompt: "https://cdn.example.com/menu.mp3", Audio: true, BargeIn: true,
+			MinDigits: 1, MaxDigits: 1, Timeout: 6 * time.Second, Tries: 1}}},
+		{"dial_sip_timeout_limit", []platform.Action{platform.MakeCall{Number: "sip:desk@pbx.example.com", Target: lplatform.TargetSIP,
+			From: "+6512345678", Timeout: 20 * time.Second, Limit: time.Hour}}},
+		{"dial_user_outcomes", []platform.Action{platform.Say{Text: "Connecting you."}, platform.MakeCall{Number: "alice", Target: lplatform.TargetUser,
+			Timeout: 15500 * time.Millisecond, Continues: true}}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -123,6 +134,9 @@ func TestRenderErrors(t *testing.T) {
 		{"after gather", []platform.Action{gather, platform.Say{Text: "late"}}, resumeTok, 1, "say comes after capture"},
 		{"after hangup", []platform.Action{platform.Hangup{}, platform.Hangup{}}, "", 1, "hangup comes after hangup"},
 		{"gather without token", []platform.Action{gather}, "", 0, "needs the resume token"},
+		{"queue", []platform.Action{platform.MakeCall{Number: "support", Target: lplatform.TargetQueue}}, "", 0, "dial has no queue target"},
+		{"dial outcomes without token", []platform.Action{platform.MakeCall{Number: "+6561112222", Continues: true}}, "", 0, "needs the resume token"},
+		{"after dial with outcomes", []platform.Action{platform.MakeCall{Number: "+6561112222", Continues: true}, platform.Hangup{}}, resumeTok, 1, "hangup comes after makeCall with outcomes"},
 	}
 	for _, tc := range cases {
 		_, err := New().Render(behindProxy(platform.CallStarted), &platform.Response{Actions: tc.actions, Resume: tc.resume})
@@ -152,7 +166,7 @@ func TestSynthesizer(t *testing.T) {
 		"cmn-CN-Wavenet-A":       "default cmn-CN cmn-CN-Wavenet-A",
 		":odd":                   "default  :odd",
 	} {
-		s := synth(voice)
+		s := synth(voice, "")
 		got := "<nil>"
 		if s != nil {
 			got = s.Vendor + " " + s.Language + " " + s.Voice

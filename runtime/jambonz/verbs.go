@@ -32,6 +32,7 @@ type gather struct {
 	FinishOnKey       string   `json:"finishOnKey,omitempty"`
 	Timeout           int      `json:"timeout,omitempty"`
 	InterDigitTimeout int      `json:"interDigitTimeout,omitempty"`
+	DTMFBargein       bool     `json:"dtmfBargein,omitempty"`
 	Say               *say     `json:"say,omitempty"`
 	Play              *play    `json:"play,omitempty"`
 	ActionHook        string   `json:"actionHook"`
@@ -41,12 +42,21 @@ type dial struct {
 	Verb       string   `json:"verb"`
 	Target     []target `json:"target"`
 	CallerID   string   `json:"callerId,omitempty"`
+	Timeout    int      `json:"timeout,omitempty"`
+	TimeLimit  int      `json:"timeLimit,omitempty"`
 	ActionHook string   `json:"actionHook,omitempty"`
 }
 
 type target struct {
 	Type   string `json:"type"`
-	Number string `json:"number,omitempty"`
+	Number string `json:"number,omitempty"` // phone
+	SIPURI string `json:"sipUri,omitempty"` // sip
+	Name   string `json:"name,omitempty"`   // user
+}
+
+type pause struct {
+	Verb   string `json:"verb"`
+	Length int    `json:"length"`
 }
 
 type hangup struct {

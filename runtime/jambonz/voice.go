@@ -15,8 +15,10 @@ import (
 //   - no voice: no synthesizer, so the application's vendor, language and
 //     voice.
 //
-// The language is the BCP 47 tag a voice name starts with ("en-US" of
-// "en-US-Wavenet-C"), when it starts with one; else jambonz's default.
+// The language is a say's `language`, else the BCP 47 tag a voice name
+// starts with ("en-US" of "en-US-Wavenet-C"), when it starts with one;
+// else jambonz's default. A say with a language and no voice gets the
+// application's vendor and voice in that language.
 
 // voiceLanguage matches a voice name that starts with a language tag.
 var voiceLanguage = regexp.MustCompile(`^[a-z]{2,3}-[A-Z]{2}\b`)
@@ -24,9 +26,10 @@ var voiceLanguage = regexp.MustCompile(`^[a-z]{2,3}-[A-Z]{2}\b`)
 // defaultVendor is the vendor jambonz reads as the application's own.
 const defaultVendor = "default"
 
-// synth is the synthesizer of a flow's voice; nil for none.
-func synth(voice string) *synthesizer {
-	if voice == "" {
+// synth is the synthesizer of a flow's voice and a say's language (which
+// wins over the voice's); nil for neither.
+func synth(voice, language string) *synthesizer {
+	if voice == "" && language == "" {
 		return nil
 	}
 	s := &synthesizer{Vendor: defaultVendor, Voice: voice}
@@ -34,5 +37,8 @@ func synth(voice string) *synthesizer {
 		s.Vendor, s.Voice = v, name
 	}
 	s.Language = voiceLanguage.FindString(s.Voice)
+	if language != "" {
+		s.Language = language
+	}
 	return s
 }

@@ -27,17 +27,22 @@ type callHook struct {
 	CustomerData   map[string]any `json:"customerData,omitempty"`
 	Reason         string         `json:"reason,omitempty"`
 	Digits         *string        `json:"digits,omitempty"`
+	DialCallStatus string         `json:"dial_call_status,omitempty"`
+	DialSIPStatus  int            `json:"dial_sip_status,omitempty"`
+	DialCallSID    string         `json:"dial_call_sid,omitempty"`
 }
 
-// Webhook builds a webhook as jambonz would post it. Digits nil and not
-// NoInput is a new inbound call to the call hook (call_status trying);
-// otherwise it is a gather's actionHook: reason dtmfDetected with the
-// digits, or reason timeout when NoInput or the digits are "". The resume
+// Webhook builds a webhook as jambonz would post it. A DialOutcome makes
+// it a dial's actionHook (dial_call_status busy, no-answer, failed or
+// completed, with its SIP status). Otherwise Digits nil and not NoInput
+// is a new inbound call to the call hook (call_status trying), and the
+// rest a gather's actionHook: reason dtmfDetected with the digits, or
+// reason timeout when NoInput or the digits are "". The resume
 // token travels in the actionHook's URL (WebhookURL), not the body.
 // call_sid is c.Session (a new call without one gets a random id); c.Data
 // is customerData.
 func (*Adapter) Webhook(c platform.Call) ([]byte, error) {
-	input := c.Digits != nil || c.NoInput
+	input := c.Digits != nil || c.NoInput || c.DialOutcome != ""
 	sid := c.Session
 	if sid == "" {
 		if input {
@@ -50,7 +55,12 @@ func (*Adapter) Webhook(c platform.Call) ([]byte, error) {
 		Direction: "inbound", From: c.Caller, To: c.Callee, CallerName: c.Caller,
 		CallStatus: "trying", SIPStatus: 100, TraceID: fmt.Sprintf("%x", sha256.Sum256([]byte(sid)))[:32],
 		CustomerData: c.Data}
-	if input {
+	switch {
+	case c.DialOutcome != "":
+		w.CallStatus, w.SIPStatus = "in-progress", 200
+		w.DialCallStatus, w.DialSIPStatus = dialStatus(c.DialOutcome)
+		w.DialCallSID = hashUUID("dial\x00" + sid + c.Resume)
+	case input:
 		w.CallStatus, w.SIPStatus, w.Reason = "in-progress", 200, "timeout"
 		if !c.NoInput && c.Digits != nil && *c.Digits != "" {
 			w.Reason, w.Digits = ReasonDigits, c.Digits
@@ -64,15 +74,18 @@ func (*Adapter) Webhook(c platform.Call) ([]byte, error) {
 }
 
 // WebhookURL is where jambonz sends the webhook Webhook(c) built: a
-// new call goes to the call hook; a gather's result to the actionHook of
-// the gather that ends last, the answer jambonz last got.
+// new call goes to the call hook; a gather's or a dial's result to the
+// actionHook of the verb that ends last, the answer jambonz last got.
 func (*Adapter) WebhookURL(c platform.Call, last []byte) (*url.URL, error) {
-	if c.Digits == nil && !c.NoInput {
+	if c.Digits == nil && !c.NoInput && c.DialOutcome == "" {
 		return &url.URL{Path: hookPath}, nil
 	}
-	var verbs []gather
-	if err := json.Unmarshal(last, &verbs); err != nil || len(verbs) == 0 || verbs[len(verbs)-1].Verb != "gather" {
-		return nil, errors.New("jambonz: the last answer does not end with a gather")
+	var verbs []struct {
+		Verb       string `json:"verb"`
+		ActionHook string `json:"actionHook"`
+	}
+	if err := json.Unmarshal(last, &verbs); err != nil || len(verbs) == 0 || verbs[len(verbs)-1].ActionHook == "" {
+		return nil, errors.New("jambonz: the last answer does not end with a gather or a dial with an actionHook")
 	}
 	return url.Parse(verbs[len(verbs)-1].ActionHook)
 }
