@@ -202,7 +202,7 @@ func TestTriesAreDistinctDeliveries(t *testing.T) {
 
 // DecodeRequest never panics; what it cannot read is a DecodeError.
 func FuzzDecode(f *testing.F) {
-	for _, name := range []string{"call_hook.json", "gather_digits.json", "gather_timeout.json", "status_completed.json"} {
+	for _, name := range []string{"call_hook.json", "gather_digits.json", "gather_timeout.json", "status_completed.json", "dial_busy.json"} {
 		f.Add("POST", "/hooks/jambonz?resume=t", golden.Sample(f, webhooks, name))
 	}
 	f.Add("GET", "/hooks/jambonz?call_sid=a&reason=dtmfDetected&digits=1&resume=x", []byte(nil))
