@@ -5,6 +5,7 @@ import (
 	"github.com/callflow/callflow/runtime/callback"
 	"github.com/callflow/callflow/runtime/callbot"
 	"github.com/callflow/callflow/runtime/eightbyeight"
+	"github.com/callflow/callflow/runtime/jambonz"
 	"github.com/callflow/callflow/runtime/platform"
 	"github.com/callflow/callflow/runtime/tencent"
 )
@@ -17,6 +18,7 @@ var registry = []*platform.Declaration{
 	&eightbyeight.Declaration,
 	&callback.Declaration,
 	&callbot.Declaration,
+	&jambonz.Declaration,
 }
 
 // Platforms returns the declaration of every platform the runtime speaks,
