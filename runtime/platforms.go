@@ -8,6 +8,7 @@ import (
 	"github.com/callflow/callflow/runtime/jambonz"
 	"github.com/callflow/callflow/runtime/platform"
 	"github.com/callflow/callflow/runtime/tencent"
+	"github.com/callflow/callflow/runtime/twilio"
 )
 
 // registry is every platform the runtime speaks, in the order the server,
@@ -19,6 +20,7 @@ var registry = []*platform.Declaration{
 	&callback.Declaration,
 	&callbot.Declaration,
 	&jambonz.Declaration,
+	&twilio.Declaration,
 }
 
 // Platforms returns the declaration of every platform the runtime speaks,
