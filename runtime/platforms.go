@@ -7,6 +7,7 @@ import (
 	"github.com/callflow/callflow/runtime/eightbyeight"
 	"github.com/callflow/callflow/runtime/platform"
 	"github.com/callflow/callflow/runtime/tencent"
+	"github.com/callflow/callflow/runtime/vonage"
 )
 
 // registry is every platform the runtime speaks, in the order the server,
@@ -17,6 +18,7 @@ var registry = []*platform.Declaration{
 	&eightbyeight.Declaration,
 	&callback.Declaration,
 	&callbot.Declaration,
+	&vonage.Declaration,
 }
 
 // Platforms returns the declaration of every platform the runtime speaks,

@@ -182,6 +182,19 @@ var all = []*Platform{
 			NationalRegion: "VN", // OMICall's examples write 0988888888
 		},
 	},
+	{
+		Name: "vonage", Vendor: "Vonage Voice API (NCCO)",
+		Steps: append([]Step{Say, Play, Capture, MakeCall, Hangup}, control...), End: EndHangup,
+		// The answer webhook's socket timeout is 1 to 5 s (the application's
+		// advanced settings): 3 s fits the usual setting, 5 s the most.
+		Budget: 3 * time.Second, MaxBudget: 5 * time.Second,
+		Limits: Limits{
+			MaxText: 1500, TextRequired: true, // talk text, SSML excluded
+			Digits: [2]int{1, 20}, Timeout: [2]time.Duration{0, 10 * time.Second}, // input dtmf maxDigits, timeOut
+			EndKeys:  []string{"#"}, // submitOnHash is Vonage's one end key
+			PlayExts: []string{".mp3", ".wav"}, E164Dial: true,
+		},
+	},
 }
 
 // All returns every platform, in a stable order.

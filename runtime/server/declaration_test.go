@@ -273,6 +273,9 @@ func TestDeclaredPlatformRefusals(t *testing.T) {
 func TestSeedPlatformsStillPostOnly(t *testing.T) {
 	ts := xmlServer(t, "")
 	for _, d := range runtime.Platforms() {
+		if d.Takes(http.MethodGet) {
+			continue // declared with GET webhooks (vonage)
+		}
 		path := strings.ReplaceAll(d.Routes[0].Path, "{flow}", "menu")
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, ts.URL+path, nil)
