@@ -98,6 +98,9 @@ type build struct {
 	disable []diag.Code
 	// secrets reads the values of secret() and env() (WithSecrets).
 	secrets SecretReader
+	// analysis, when set, receives each flow's check results, and nothing
+	// is lowered (Analyze).
+	analysis *Analysis
 }
 
 // parseAll reads and parses files on every core; results are registered in
@@ -227,11 +230,22 @@ func (b *build) compile() *ir.Program {
 		names[u.Main.Flow.Name] = u.Main
 		units = append(units, u)
 	}
+	if b.analysis != nil {
+		b.analysis.Flows = make([]*FlowAnalysis, len(units))
+	}
 	flows := make([]*ir.Flow, len(units))
 	diags := make([]diag.Diagnostics, len(units))
 	parallel(len(units), func(i int) {
 		info, ds := check.Check(units[i])
 		diags[i] = ds
+		if b.analysis != nil {
+			if !ds.HasErrors() {
+				_, lds := load(info, units[i].Files, b.secrets)
+				diags[i] = append(diags[i], lds...)
+			}
+			b.analysis.Flows[i] = &FlowAnalysis{Unit: units[i], Info: info}
+			return
+		}
 		if ds.HasErrors() {
 			return
 		}

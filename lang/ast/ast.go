@@ -31,6 +31,19 @@ type File struct {
 	VerAt    source.Span // the version number, when written
 	Decls    []Decl      // declarations in source order
 	Comments []*Comment  // every comment, in source order
+	// Partial says syntax errors left parts of the source out of the
+	// tree: what is absent (a hangup, a goto) may have been written.
+	Partial bool
+	// Lost are the names declared by statements left out that way.
+	Lost []*Lost
+}
+
+// Lost is a name a statement declares that the parser skipped for a syntax
+// error. The checker takes it as declared, its type unknown, so its uses
+// are not reported as unknown names while the statement is broken.
+type Lost struct {
+	Keyword string // const, table, lookup, hours, handler, set, capture or into (a post's)
+	Name    *Ident
 }
 
 // Comment is a `#` comment; Text includes the `#`.

@@ -1,6 +1,8 @@
 package ast
 
 import (
+	"reflect"
+
 	"github.com/callflow/callflow/lang/source"
 )
 
@@ -34,24 +36,20 @@ func Extent(n Node) source.Span {
 	return out
 }
 
-// closeOf is the closing brace of a node that records one.
+// closeOf is the closing brace of a node that records one: its Close
+// field, read by reflection so that a kind added with one counts at once.
 func closeOf(n Node) source.Span {
-	switch n := n.(type) {
-	case *Test:
-		return n.Close
-	case *Option:
-		return n.Close
-	case *Capture:
-		return n.Close
-	case *Switch:
-		return n.Close
-	case *Callback:
-		return n.Close
-	case *Campaign:
-		return n.Close
+	v := reflect.ValueOf(n)
+	if v.Kind() != reflect.Pointer || v.Elem().Kind() != reflect.Struct {
+		return source.Span{}
+	}
+	if f := v.Elem().FieldByName("Close"); f.IsValid() && f.Type() == spanType {
+		return f.Interface().(source.Span)
 	}
 	return source.Span{}
 }
+
+var spanType = reflect.TypeFor[source.Span]()
 
 // PathTo lists the nodes enclosing the byte offset, from the file down to
 // the innermost, by their extents, as golang.org/x/tools' PathEnclosingInterval

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/callflow/callflow/lang/ast"
+	"github.com/callflow/callflow/lang/source"
 )
 
 // kinds renders a path as its node types, "File Handler Block …".
@@ -109,5 +110,32 @@ func TestExtent(t *testing.T) {
 		if !strings.HasPrefix(text, "handler menu {") || !strings.HasSuffix(text, "}\n}") {
 			t.Errorf("extent of the handler is %q…%q", text[:20], text[len(text)-5:])
 		}
+	}
+}
+
+// TestExtentHoldsClosingBraces: every node that records its closing brace
+// (switch, capture, post, a block-form lookup, …) extends to it.
+func TestExtentHoldsClosingBraces(t *testing.T) {
+	n := 0
+	for name, f := range walkFiles(t) {
+		ast.Inspect(f, func(node ast.Node) bool {
+			if node == nil {
+				return false
+			}
+			c := reflect.ValueOf(node).Elem().FieldByName("Close")
+			if !c.IsValid() {
+				return true
+			}
+			if s := c.Interface().(source.Span); s.IsValid() {
+				n++
+				if e := ast.Extent(node); e.End.Offset < s.End.Offset {
+					t.Errorf("%s: %T at %s ends at %d, before its closing brace at %d", name, node, node.Span(), e.End.Offset, s.Start.Offset)
+				}
+			}
+			return true
+		})
+	}
+	if n < 5 {
+		t.Errorf("only %d nodes with a closing brace", n)
 	}
 }

@@ -64,6 +64,8 @@ type checker struct {
 	// reads them is not evaluated, and not reported again.
 	failed       map[*ast.Expr]bool
 	failedConsts map[string]bool
+	// lostHandlers are handlers whose declaration had a syntax error.
+	lostHandlers map[string]bool
 	// inHeader says the expression being compiled is a header value, the
 	// one place secret() may stand.
 	inHeader bool
@@ -86,6 +88,7 @@ var stages = []struct {
 	{"steps", (*checker).checkSteps},
 	{"graph", (*checker).checkGraph},
 	{"tests", (*checker).checkTests},
+	{"partial", (*checker).quietPartial},
 	// suppress runs last, over everything found above.
 	{"suppress", (*checker).suppress},
 }
@@ -101,7 +104,7 @@ func Check(u *Unit) (*Info, diag.Diagnostics) {
 		},
 		decls:    map[string]ast.Node{},
 		varTypes: map[string][]any{},
-		failed:   map[*ast.Expr]bool{}, failedConsts: map[string]bool{},
+		failed:   map[*ast.Expr]bool{}, failedConsts: map[string]bool{}, lostHandlers: map[string]bool{},
 	}
 	for _, s := range stages {
 		s.run(c)
@@ -121,4 +124,30 @@ func (c *checker) checkVersion() {
 		c.report(diag.Errorf(diag.BadVersion, c.u.Main.VerAt, "language version %d is not supported", v).
 			Do("This callflow understands version 1: write `flow %s` without a version.", c.u.Main.Flow.Name))
 	}
+}
+
+// quietPartial drops the warnings of a flow whose files had syntax errors:
+// a warning about what is absent (no hangup, nothing reaching a handler)
+// may be about what the parser left out. Errors stay: they are about what
+// is there.
+func (c *checker) quietPartial() {
+	if !c.partial() {
+		return
+	}
+	kept := c.diags[:0]
+	for _, d := range c.diags {
+		if d.Severity == diag.Error {
+			kept = append(kept, d)
+		}
+	}
+	c.diags = kept
+}
+
+func (c *checker) partial() bool {
+	for _, f := range append([]*ast.File{c.u.Main}, c.u.Tests...) {
+		if f.Partial {
+			return true
+		}
+	}
+	return false
 }

@@ -125,7 +125,7 @@ func (c *checker) resolveRefs() {
 }
 
 func (c *checker) handlerRef(id *ast.Ident) {
-	if _, ok := c.info.Handlers[id.Name]; ok {
+	if _, ok := c.info.Handlers[id.Name]; ok || c.lostHandlers[id.Name] {
 		return
 	}
 	names := make([]string, 0, len(c.handlers))

@@ -34,6 +34,35 @@ func (c *checker) buildEnv() {
 		}
 	}
 	c.defineVars()
+	c.defineLost()
+}
+
+// lostKinds are the kinds of names a statement the parser skipped declares.
+var lostKinds = map[string]exprs.Kind{
+	"const": exprs.ConstName, "table": exprs.TableName, "lookup": exprs.LookupName, "hours": exprs.HoursName,
+	"set": exprs.VarName, "capture": exprs.VarName, "into": exprs.VarName,
+}
+
+// defineLost takes the names of statements the parser skipped as declared,
+// of unknown type and without a value, so their uses are not reported as
+// unknown (the skipped statement's syntax error is). Handlers among them
+// are known to handlerRef.
+func (c *checker) defineLost() {
+	for _, l := range c.u.Main.Lost {
+		name := l.Name.Name
+		if l.Keyword == "handler" {
+			c.lostHandlers[name] = true
+			continue
+		}
+		if c.info.Env.Has(name) {
+			continue
+		}
+		k := lostKinds[l.Keyword]
+		c.info.Env.Define(name, nil, k)
+		if k == exprs.ConstName {
+			c.failedConsts[name] = true
+		}
+	}
 }
 
 func (c *checker) defineConst(k *ast.Const) {

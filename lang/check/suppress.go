@@ -39,10 +39,10 @@ type directive struct {
 // suppress marks the warnings the unit's suppression comments and the
 // disabled codes silence, and adds the diagnostics about the comments
 // themselves. Unused suppressions are reported only when the unit has no
-// errors: a check cut short by an error may not reach the warning a
-// suppression is for.
+// errors and no syntax errors: a check cut short by an error, or of a
+// partial tree, may not reach the warning a suppression is for.
 func (c *checker) suppress() {
-	complete := !c.diags.HasErrors()
+	complete := !c.diags.HasErrors() && !c.partial()
 	var dirs []*directive
 	for _, f := range append([]*ast.File{c.u.Main}, c.u.Tests...) {
 		if src := c.file(f.Name); src != nil {

@@ -147,19 +147,30 @@ func rdPositionOf(p source.Pos, file string, files source.Files) rdPosition {
 // syntax error's did-you-mean is a guess at a keyword, not a fix, so it
 // stays in the message only.
 func rdFix(d *Diagnostic, files source.Files) (rdSuggestion, bool) {
-	s := d.Subject
-	if d.Suggest == "" || d.Code == Syntax || !s.Start.IsValid() || s.End.Line != s.Start.Line || s.End.Col <= s.Start.Col {
-		return rdSuggestion{}, false
-	}
-	f := files[s.File]
-	if f == nil || s.Start.Offset < 0 || s.End.Offset > len(f.Src) || s.Start.Offset >= s.End.Offset {
-		return rdSuggestion{}, false
-	}
-	if !isName(f.Src[s.Start.Offset:s.End.Offset]) || !isName([]byte(d.Suggest)) {
+	s, text, ok := d.Fix(files)
+	if !ok {
 		return rdSuggestion{}, false
 	}
 	loc := rdLocationOf(s, files)
-	return rdSuggestion{Range: *loc.Range, Text: d.Suggest}, true
+	return rdSuggestion{Range: *loc.Range, Text: text}, true
+}
+
+// Fix is the edit a did-you-mean stands for: the misspelt name's span and
+// the name to write there. There is none for a syntax error, a span that is
+// not one name on one line, or a suggestion that is not a name.
+func (d *Diagnostic) Fix(files source.Files) (source.Span, string, bool) {
+	s := d.Subject
+	if d.Suggest == "" || d.Code == Syntax || !s.Start.IsValid() || s.End.Line != s.Start.Line || s.End.Col <= s.Start.Col {
+		return source.Span{}, "", false
+	}
+	f := files[s.File]
+	if f == nil || s.Start.Offset < 0 || s.End.Offset > len(f.Src) || s.Start.Offset >= s.End.Offset {
+		return source.Span{}, "", false
+	}
+	if !isName(f.Src[s.Start.Offset:s.End.Offset]) || !isName([]byte(d.Suggest)) {
+		return source.Span{}, "", false
+	}
+	return s, d.Suggest, true
 }
 
 // isName reports whether b is a name of the language: letters, digits and

@@ -115,3 +115,33 @@ func Rules(n int) (src string, lastCaller string) {
 	b.WriteString("handler fallback { hangup }\n")
 	return b.String(), fmt.Sprintf("+1%06d5555", n-1)
 }
+
+// Flow returns one flow of nearly size bytes, never more: the IVR of FlowSet with its
+// handlers copied under distinct names, each copy reached by rules of its
+// own, so the flow checks clean. It is the large single file an editor
+// re-checks on each change.
+func Flow(size int) string {
+	src := fmt.Sprintf(flowTemplate, 0)
+	head, body, _ := strings.Cut(src, "handler vip {")
+	body = "handler vip {" + body
+	head = strings.Replace(head, "-> vip", "-> vip0", 1)
+	head = strings.Replace(head, "-> closed", "-> closed0", 1)
+	head = strings.Replace(head, "-> menu", "-> menu0", 1)
+	var rules, handlers strings.Builder
+	for i := 0; ; i++ {
+		rule := fmt.Sprintf("when caller == \"+1%07d\" -> vip%d\nwhen callee == \"+1%07d\" -> closed%d\n", i, i, i, i)
+		copy := strings.NewReplacer(
+			"handler vip", fmt.Sprintf("handler vip%d", i), "goto menu", fmt.Sprintf("goto menu%d", i),
+			"handler menu", fmt.Sprintf("handler menu%d", i), "goto support_desk", fmt.Sprintf("goto support_desk%d", i),
+			"goto order", fmt.Sprintf("goto order%d", i), "handler order", fmt.Sprintf("handler order%d", i),
+			"handler support_desk", fmt.Sprintf("handler support_desk%d", i), "handler closed", fmt.Sprintf("handler closed%d", i),
+		).Replace(body)
+		if i > 0 && len(head)+rules.Len()+handlers.Len()+len(rule)+len(copy) > size {
+			break
+		}
+		rules.WriteString(rule)
+		handlers.WriteString(copy)
+	}
+	before, after, _ := strings.Cut(head, "otherwise")
+	return before + rules.String() + "otherwise" + after + handlers.String()
+}

@@ -28,11 +28,15 @@ const (
 	String                               // "text with ${expr}" or `raw`, quotes included
 	Punct                                // operators and brackets
 	Range                                // 4..10, a digit range
+	// Mended is a closing bracket the parser added where the source lacks
+	// one (package parser, balance); the lexer never produces it.
+	Mended
 )
 
 var symbols = map[string]plexer.TokenType{
 	"EOF": EOF, "Comment": Comment, "Newline": Newline, "Ident": Ident, "Int": Int,
 	"Float": Float, "Duration": Duration, "String": String, "Punct": Punct, "Range": Range,
+	"Mended": Mended,
 }
 
 // TypeName names a token type for messages.

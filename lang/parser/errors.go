@@ -105,7 +105,7 @@ func readable(expect string) string {
 		return "a duration"
 	case "Brace":
 		return `"}"`
-	case "Block":
+	case "Block", "OptBlock":
 		return `"{"`
 	}
 	return r.Replace(expect)

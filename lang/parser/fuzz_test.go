@@ -13,8 +13,10 @@ import (
 
 // FuzzParse checks, for any input: the parser never panics; every
 // diagnostic's span lies within the file (0 <= offsets <= len(src), line and
-// column agree with the offset); and when the parse yields a file, every span
-// in its tree does too. Seeds are the shipped flows and some broken ones, in
+// column agree with the offset); when the parse yields a file, every span
+// in its tree does too; and a file the whole-file parser (the parser before
+// recovery, ParseWhole) accepts parses to the very same tree with the same
+// diagnostics. Seeds are the shipped flows and some broken ones, in
 // testdata/fuzz-seeds.
 func FuzzParse(f *testing.F) {
 	seeds, err := filepath.Glob("testdata/fuzz-seeds/*.flow")
@@ -31,6 +33,11 @@ func FuzzParse(f *testing.F) {
 	f.Fuzz(func(t *testing.T, src []byte) {
 		file, ds := parser.ParseFile("f.flow", src)
 		sf := source.NewFile("f.flow", src)
+		if whole, wds := parser.ParseWhole("f.flow", src); whole != nil {
+			if !reflect.DeepEqual(file, whole) || !reflect.DeepEqual(ds, wds) {
+				t.Fatalf("a file the whole-file parser accepts parses differently:\n%v\nwant\n%v", ds, wds)
+			}
+		}
 		for _, d := range ds {
 			checkSpan(t, sf, d.Subject, "diagnostic "+d.Error())
 			for _, r := range d.Related {

@@ -49,56 +49,30 @@ func firstInvalid(b []byte) int {
 	return 0
 }
 
-// checkTokens rejects a file with no statement, one nested too deeply, and
-// unbalanced brackets, which it can name better than the grammar: the bracket
-// that opened and never closed.
+// checkTokens rejects a file with no statement, and one nested too deeply
+// for participle's recursion. toks are balanced.
 func checkTokens(f *source.File, toks []plexer.Token) *diag.Diagnostic {
-	var open []plexer.Token
+	depth := 0
 	empty := true
 	for _, t := range toks {
 		switch t.Type {
 		case lexer.Comment, lexer.Newline, lexer.EOF:
 			continue
-		case lexer.Punct:
-			switch t.Value {
-			case "(", "[", "{":
-				open = append(open, t)
-				if len(open) > MaxDepth {
-					return diag.Errorf(diag.TooDeep, span(f, t), "nesting deeper than %d", MaxDepth).
-						Do("Flatten the nesting: move inner blocks into handlers and use goto.")
-				}
-			case ")", "]", "}":
-				if d := closeBracket(f, open, t); d != nil {
-					return d
-				}
-				open = open[:len(open)-1]
+		}
+		switch {
+		case opens(t):
+			if depth++; depth > MaxDepth {
+				return diag.Errorf(diag.TooDeep, span(f, t), "nesting deeper than %d", MaxDepth).
+					Do("Flatten the nesting: move inner blocks into handlers and use goto.")
 			}
+		case closes(t):
+			depth--
 		}
 		empty = false
 	}
 	if empty {
 		return diag.Errorf(diag.EmptyFile, f.Span(0, 0), "file holds no flow").
 			Do("Start the file with `flow NAME`, then rules and handlers.")
-	}
-	if len(open) > 0 {
-		t := open[len(open)-1]
-		return diag.Errorf(diag.Syntax, span(f, t), "%q is never closed", t.Value).
-			Do("Add the matching %q.", pair[t.Value])
-	}
-	return nil
-}
-
-var pair = map[string]string{"(": ")", "[": "]", "{": "}", ")": "(", "]": "[", "}": "{"}
-
-func closeBracket(f *source.File, open []plexer.Token, t plexer.Token) *diag.Diagnostic {
-	if len(open) == 0 {
-		return diag.Errorf(diag.Syntax, span(f, t), "%q has no matching %q", t.Value, pair[t.Value]).
-			Do("Remove it, or add the opening %q.", pair[t.Value])
-	}
-	if o := open[len(open)-1]; pair[o.Value] != t.Value {
-		return diag.Errorf(diag.Syntax, span(f, t), "%q does not close %q", t.Value, o.Value).
-			Do("Close %q from line %d with %q first.", o.Value, o.Pos.Line, pair[o.Value]).
-			Also(span(f, o), "%q opened here", o.Value)
 	}
 	return nil
 }

@@ -2,8 +2,12 @@
 // guards size, encoding and nesting depth first, then runs the participle
 // grammar and lowers its structs into the hand-designed tree.
 //
-// A file gets at most one syntax error (participle does not recover); the
-// checker then collects every semantic problem.
+// It recovers from syntax errors at statement and block boundaries: a line
+// that does not lex is dropped, brackets are paired (see balance), and each
+// top-level declaration is parsed on its own, a broken handler or test one
+// body statement at a time. So one file reports every syntax error, and the
+// tree holds every declaration, rule, handler and step that parses, each
+// exactly as the whole file would give it; the checker then checks those.
 package parser
 
 import (
@@ -14,13 +18,14 @@ import (
 
 	"github.com/callflow/callflow/lang/ast"
 	"github.com/callflow/callflow/lang/diag"
-	"github.com/callflow/callflow/lang/internal/grammar"
 	"github.com/callflow/callflow/lang/lexer"
 	"github.com/callflow/callflow/lang/source"
 )
 
 // ParseFile parses one file. The file is nil only when the input could not be
-// parsed at all; the diagnostics then say why.
+// parsed at all (too large, not text, too deep, no flow header); the
+// diagnostics then say why. A file with syntax errors comes back with its
+// diagnostics and the tree of what parsed.
 func ParseFile(filename string, src []byte) (*ast.File, diag.Diagnostics) {
 	return Parse(source.NewFile(filename, src))
 }
@@ -30,24 +35,32 @@ func Parse(f *source.File) (*ast.File, diag.Diagnostics) {
 	if d := checkBytes(f); d != nil {
 		return nil, diag.Diagnostics{d}
 	}
-	toks, err := lexer.Tokens(f.Name, f.Src)
-	if err != nil {
-		return nil, diag.Diagnostics{syntaxError(f, err)}
+	lexed, errs := lexer.TokensAll(f.Name, f.Src)
+	p := &parts{f: f}
+	for _, err := range errs {
+		p.diags = append(p.diags, syntaxError(f, err))
+		var le *lexer.LineError
+		if errors.As(err, &le) {
+			p.lose(le.Dropped, lineDeclaring)
+		}
 	}
+	toks, mended := balance(f, lexed)
+	p.diags = append(p.diags, mended...)
 	if d := checkTokens(f, toks); d != nil {
+		if d.Code == diag.EmptyFile && len(p.diags) > 0 {
+			return nil, p.diags // the lines that did not lex were the file
+		}
 		return nil, diag.Diagnostics{d}
 	}
-	peek, err := plexer.Upgrade(lexer.NewReplay(toks), lexer.Comment)
-	if err != nil {
-		return nil, diag.Diagnostics{syntaxError(f, err)}
+	g := p.file(toks)
+	if g == nil {
+		return nil, p.diags
 	}
-	g, err := grammar.Parser.ParseFromLexer(peek)
-	if err != nil {
-		return nil, diag.Diagnostics{syntaxError(f, err)}
-	}
-	l := &lowerer{f: f, toks: toks}
+	l := &lowerer{f: f, toks: lexed, diags: p.diags}
 	file := l.file(g)
-	file.Comments = comments(f, toks)
+	file.Comments = comments(f, lexed)
+	file.Partial = len(p.diags) > 0
+	file.Lost = p.lost
 	return file, l.diags
 }
 

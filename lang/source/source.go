@@ -3,7 +3,9 @@
 //
 // A byte offset is the truth; line and column are derived for display. Columns
 // count runes starting at 1 (the unit participle, starlark and expr use), so a
-// caret lines up under UTF-8 text such as Vietnamese or Chinese.
+// caret lines up under UTF-8 text such as Vietnamese or Chinese. Editors
+// count otherwise: File.Point and File.Offset convert to and from zero-based
+// lines and columns in UTF-16 code units, bytes or runes (see Unit).
 package source
 
 import (

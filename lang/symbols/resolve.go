@@ -17,7 +17,8 @@ var kindOf = map[exprs.Kind]Kind{
 
 // resolver builds a Table in three passes, as the checker defines names:
 // declarations first (a rule may name a handler declared below it), then
-// variables in source order, then every use.
+// variables in source order and the names of statements a syntax error
+// skipped, then every use.
 type resolver struct {
 	t        *Table
 	handlers map[string]*Def
@@ -41,6 +42,9 @@ func Resolve(file *ast.File) *Table {
 		}
 		return true
 	})
+	for _, l := range file.Lost {
+		r.lost(l)
+	}
 	literal := map[*ast.Expr]bool{}
 	ast.Inspect(file, func(n ast.Node) bool {
 		for _, x := range literals(n) {
@@ -86,6 +90,26 @@ func (r *resolver) assign(s ast.Node) {
 		return
 	}
 	r.def(id, VarName, s, r.names)
+}
+
+// lostKinds are the kinds of the names a statement the parser skipped
+// declares (ast.Lost).
+var lostKinds = map[string]Kind{
+	"const": ConstName, "table": TableName, "lookup": LookupName, "hours": HoursName,
+	"handler": HandlerName, "set": VarName, "capture": VarName, "into": VarName,
+}
+
+// lost defines a name whose declaring statement has a syntax error, as the
+// checker takes it, unless it is defined already.
+func (r *resolver) lost(l *ast.Lost) {
+	k := lostKinds[l.Keyword]
+	in := r.names
+	if k == HandlerName {
+		in = r.handlers
+	}
+	if _, ok := in[l.Name.Name]; !ok && k != UnknownName {
+		r.def(l.Name, k, l.Name, in)
+	}
 }
 
 // use records the names n refers to: a handler, the names an expression

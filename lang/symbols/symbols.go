@@ -41,7 +41,7 @@ type Def struct {
 	Name string
 	Kind Kind
 	Span source.Span // the name itself
-	Node ast.Node    // the declaration, or the step that first assigns a variable
+	Node ast.Node    // the declaration, the step that first assigns a variable, or the name alone when its statement has a syntax error (ast.Lost)
 }
 
 // Use is a place a name is read, or for a variable assigned again.

@@ -133,3 +133,22 @@ func TestAt(t *testing.T) {
 		}
 	}
 }
+
+// TestResolvePartial: in a file with syntax errors, the names of skipped
+// statements are definitions, as the checker takes them, and the rest
+// resolves as usual.
+func TestResolvePartial(t *testing.T) {
+	src := "flow x\nconst greeting = \"Hi\nhandler main {\n  set tier == 1\n  say \"${greeting} ${tier}\"\n  goto main\n}\n"
+	f, ds := parser.ParseFile("t.flow", []byte(src))
+	if f == nil || len(ds) != 2 {
+		t.Fatalf("want a partial file with two errors: %v", ds)
+	}
+	tab := symbols.Resolve(f)
+	for _, name := range []string{"greeting", "tier", "main"} {
+		i := strings.LastIndex(src, name)
+		d, uses := tab.At(i)
+		if d == nil || d.Name != name || len(uses) != 1 || uses[0].Span.Start.Offset != i {
+			t.Errorf("%s: definition %v with uses %v", name, d, uses)
+		}
+	}
+}

@@ -43,6 +43,7 @@ handler main {
 	// Output:
 	// broken (broken.flow): error, serving false
 	//   broken.flow:3:9: error[syntax]
+	//   broken.flow:3:9: error[syntax]
 	// hello (hello.flow): ok, serving true
 	// new calls use: hello
 }

@@ -29,6 +29,15 @@ func (e *Expr) Parse(lex *plexer.PeekingLexer) error {
 		if t.EOF() {
 			break
 		}
+		if t.Type == lexer.Mended {
+			// A bracket the source lacks: it may end a block around the
+			// expression, but not close one the expression opened, whose
+			// text would not hold it.
+			if depth > 0 {
+				return participle.Errorf(t.Pos, "expression not closed: a bracket opened in it is never closed")
+			}
+			break
+		}
 		// After "." or "?." a word is a field name, even a keyword: data.from.
 		field := t.Type == lexer.Ident && last != nil && last.Type == lexer.Punct && (last.Value == "." || last.Value == "?.")
 		// A keyword where an operand must come (after an operator, or

@@ -41,6 +41,7 @@ type app struct {
 	Run        runCmd        `cmd:"" help:"Answer one webhook with the flows at PATH and print the platform JSON."`
 	Serve      serveCmd      `cmd:"" help:"Serve webhooks for the flows in a folder, reloading them as they change."`
 	Test       testCmd       `cmd:"" help:"Run the test blocks of flows (virtual clock, stubbed lookups, no network)."`
+	Lsp        lspCmd        `cmd:"" help:"Serve the Language Server Protocol on stdin and stdout, for editors."`
 	Version    versionCmd    `cmd:"" help:"Print the version, commit and Go version."`
 	Help       helpCmd       `cmd:"" help:"Print the help of callflow, or of a command."`
 	Completion completionCmd `cmd:"" help:"Print the script that makes bash, zsh or fish complete callflow's commands and flags."`
