@@ -21,24 +21,21 @@ import (
 const DefaultTimeOut = 3
 
 // LimitError is an action Vonage would reject, found when the response is
-// rendered: a value only known at run time is out of Vonage's limits. The
-// engine answers the safe fallback instead.
+// rendered: a value only known at run time is out of Vonage's limits.
+// Render returns it in a *platform.ActionError naming the action's index;
+// the engine answers the safe fallback instead.
 type LimitError struct {
-	Index  int    // position in Response.Actions
-	Action string // NCCO action: talk, stream, input, connect
+	Action string // NCCO action: talk, stream, input, connect, record
 	Field  string // its field, "" for the action as a whole
 	Msg    string
 }
-
-// ActionIndex is Index, for platform.FailedAction.
-func (e *LimitError) ActionIndex() int { return e.Index }
 
 func (e *LimitError) Error() string {
 	at := e.Action
 	if e.Field != "" {
 		at += "." + e.Field
 	}
-	return fmt.Sprintf("vonage: action %d, %s: %s", e.Index, at, e.Msg)
+	return "vonage: " + at + ": " + e.Msg
 }
 
 var empty = []byte("{}")
@@ -69,12 +66,14 @@ func (*Adapter) Render(ev *platform.Event, r *platform.Response) (platform.Reply
 		rd.resume = r.Resume
 	}
 	for i, a := range actions {
+		var err error
 		if rd.last != "" {
-			return platform.Reply{}, &LimitError{Index: i, Action: platform.ActionName(a), Msg: "comes after " + rd.last + ", which ends the NCCO"}
+			err = &LimitError{Action: platform.ActionName(a), Msg: "comes after " + rd.last + ", which ends the NCCO"}
+		} else if le := rd.action(a); le != nil {
+			err = le
 		}
-		if err := rd.action(a); err != nil {
-			err.Index = i
-			return platform.Reply{}, err
+		if err != nil {
+			return platform.Reply{}, &platform.ActionError{Index: i, Err: err}
 		}
 	}
 	b, err := platform.Marshal(rd.ncco)
@@ -92,7 +91,7 @@ type renderer struct {
 	last   string // what ended the NCCO: "hangup" or "input"; "" while open
 }
 
-// action appends one action; the error's Index is left to the caller.
+// action appends one action.
 func (rd *renderer) action(a platform.Action) *LimitError {
 	switch x := a.(type) {
 	case platform.Say:

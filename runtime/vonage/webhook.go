@@ -1,8 +1,6 @@
 package vonage
 
 import (
-	"crypto/rand"
-	"crypto/sha256"
 	"errors"
 	"fmt"
 	"time"
@@ -61,9 +59,9 @@ func (*Adapter) Webhook(c platform.Call) ([]byte, error) {
 		if input {
 			return nil, errors.New("vonage: an input result needs the call's uuid")
 		}
-		session = randomUUID()
+		session = platform.RandomUUID()
 	}
-	conv := "CON-" + hashUUID("conversation\x00"+session)
+	conv := "CON-" + platform.HashUUID("conversation\x00"+session)
 	var w any
 	if input {
 		in := inputHook{Speech: inputSpeech{Results: []any{}}, From: bare(c.Caller), To: bare(c.Callee),
@@ -87,23 +85,4 @@ func (*Adapter) Webhook(c platform.Call) ([]byte, error) {
 		return nil, fmt.Errorf("vonage: %w", err)
 	}
 	return b, nil
-}
-
-// randomUUID is a version 4 UUID.
-func randomUUID() string {
-	var b [16]byte
-	rand.Read(b[:])
-	return formatUUID(b)
-}
-
-// hashUUID is a UUID-shaped id derived from s.
-func hashUUID(s string) string {
-	sum := sha256.Sum256([]byte(s))
-	return formatUUID([16]byte(sum[:16]))
-}
-
-func formatUUID(b [16]byte) string {
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
 }
