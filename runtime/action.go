@@ -22,12 +22,9 @@ func (c *call) action(in ir.Instr) (platform.Action, bool, error) {
 		rep, err := c.optInt(in.Repeat)
 		return platform.Play{URL: url, Repeat: rep}, false, err
 	case *ir.MakeCall:
-		n, err := c.evalString(in.Number, "a number")
-		if err != nil {
-			return nil, true, err
-		}
-		from, err := c.evalString(in.From, "a number")
-		return platform.MakeCall{Number: n, From: from, Record: in.Record}, true, err
+		return c.makeCall(in)
+	case *ir.Pause:
+		return platform.Pause{Length: in.Length}, false, nil
 	case *ir.Agent:
 		id, err := c.evalInt(in.ID)
 		return platform.Agent{ID: id}, true, err
@@ -54,7 +51,11 @@ func (c *call) say(in *ir.Say) (platform.Action, bool, error) {
 		return nil, false, err
 	}
 	rep, err := c.optInt(in.Repeat)
-	return platform.Say{Text: t, Voice: voice, Speed: speed, Repeat: rep}, false, err
+	if err != nil {
+		return nil, false, err
+	}
+	lang, err := c.evalString(in.Language, "a language")
+	return platform.Say{Text: t, Voice: voice, Speed: speed, Repeat: rep, Language: lang}, false, err
 }
 
 // voice is the step's voice and speed, else the file's, which are

@@ -235,6 +235,11 @@ func (c *call) exec(in ir.Instr, pc int) (int, error) {
 		return c.switchJump(in)
 	case *ir.Capture:
 		return pc, c.capture(in, pc, 1)
+	case *ir.Record:
+		c.record(in, pc)
+		return pc, nil
+	case *ir.MakeCall:
+		return pc + 1, c.dial(in, pc)
 	case *ir.Post:
 		return pc + 1, c.post(in)
 	default:

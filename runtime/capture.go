@@ -18,9 +18,10 @@ func (c *call) capture(in *ir.Capture, pc, try int) error {
 	a := platform.Capture{MinDigits: in.MinDigits, MaxDigits: in.MaxDigits, End: in.End,
 		Timeout: in.Timeout, DigitTimeout: in.DigitTimeout, Tries: in.Tries}
 	var err error
-	if a.Prompt, err = c.evalText(ir.Nth(in.Prompts, try)); err != nil {
+	if a.Prompt, a.Audio, err = c.prompt(in, try); err != nil {
 		return err
 	}
+	a.BargeIn = in.BargeIn
 	if c.ownLoop(in) {
 		if a.Success, err = c.evalText(in.Success); err != nil {
 			return err
@@ -37,13 +38,20 @@ func (c *call) capture(in *ir.Capture, pc, try int) error {
 		return err
 	}
 	c.emit(in, a)
+	c.suspend(pc, try)
+	return nil
+}
+
+// suspend makes the call wait at instruction pc (a capture on try, a
+// record, a makeCall with outcome blocks): the session keeps where, and
+// the answer carries the signed token the next webhook brings back.
+func (c *call) suspend(pc, try int) {
 	c.suspended = true
 	c.sess.Handler, c.sess.PC, c.sess.Try = c.handler, pc, try
 	expires := c.now.Add(c.e.ttl)
 	c.resp.Resume = c.e.signer.Encode(token.Token{Flow: c.flow.Name, Version: c.flow.Version,
 		Handler: c.handler, PC: pc, Session: c.ev.Session, Expires: expires})
 	c.sess.Resume, c.sess.ResumeExpires = c.resp.Resume, expires.Truncate(time.Second) // tokens keep seconds
-	return nil
 }
 
 // resume continues a call whose capture the caller has answered.
@@ -70,10 +78,16 @@ func (c *call) resume() error {
 	if err := CheckSession(c.flow, sess); err != nil {
 		return &Error{Code: "bad-session", Msg: err.Error(), Flow: c.flow.Name, Err: err}
 	}
-	in := c.flow.Handlers[sess.Handler].Code[sess.PC].(*ir.Capture)
+	in := c.flow.Handlers[sess.Handler].Code[sess.PC]
 	c.handler = sess.Handler
 	c.last = in.Position()
-	return c.answered(in)
+	switch in := in.(type) {
+	case *ir.Record:
+		return c.recorded(in)
+	case *ir.MakeCall:
+		return c.dialed(in)
+	}
+	return c.answered(in.(*ir.Capture)) // CheckSession let nothing else through
 }
 
 // fetchVersion returns the flow version sess is pinned to from the bundle
@@ -143,8 +157,9 @@ type SessionError struct {
 func (e *SessionError) Error() string { return "session field " + e.Field + ": " + e.Msg }
 
 // CheckSession checks that a session, from any store, fits f, the flow
-// version it is pinned to: the pending capture it names must be there. A
-// stale or corrupted store entry is a *SessionError, never a panic.
+// version it is pinned to: the step it waits at (a capture, a record, a
+// makeCall with outcome blocks) must be there. A stale or corrupted store
+// entry is a *SessionError, never a panic.
 func CheckSession(f *ir.Flow, s *Session) error {
 	h := f.Handlers[s.Handler]
 	if h == nil {
@@ -153,11 +168,10 @@ func CheckSession(f *ir.Flow, s *Session) error {
 	if s.PC < 0 || s.PC >= len(h.Code) {
 		return &SessionError{"pc", fmt.Sprintf("instruction %d is out of range: handler %s has %d", s.PC, s.Handler, len(h.Code))}
 	}
-	in, ok := h.Code[s.PC].(*ir.Capture)
-	if !ok {
-		return &SessionError{"pc", fmt.Sprintf("instruction %d of handler %s is not a capture", s.PC, s.Handler)}
+	if !waits(h.Code[s.PC]) {
+		return &SessionError{"pc", fmt.Sprintf("instruction %d of handler %s is not a capture, record or makeCall with outcome blocks", s.PC, s.Handler)}
 	}
-	if s.Try < 0 || s.Try > in.Tries {
+	if in, ok := h.Code[s.PC].(*ir.Capture); ok && (s.Try < 0 || s.Try > in.Tries) {
 		return &SessionError{"try", fmt.Sprintf("try %d is out of range: the capture makes %d", s.Try, in.Tries)}
 	}
 	return checkFrames(f, s.Frames)

@@ -13,7 +13,7 @@ import (
 // the engine answers the platform's safe fallback and logs it with the .flow
 // position.
 type Error struct {
-	Code    string // no-flow, no-session, bad-session, bad-token, expr, memory, step-limit, render, conflict, timeout
+	Code    string // no-flow, no-session, bad-session, bad-token, bad-event, expr, memory, step-limit, render, conflict, timeout
 	Msg     string
 	At      source.Span
 	Flow    string

@@ -14,11 +14,12 @@ type Step interface {
 	step()
 }
 
-// Say is `say TEXT [voice V] [speed N] [repeat N]`.
+// Say is `say TEXT [voice V] [speed N] [repeat N] [language L]`.
 type Say struct {
 	Base
 	Text                 *Expr
 	Voice, Speed, Repeat *Expr // nil when absent
+	Language             *Expr // the TTS language, where a platform takes it apart from the voice; nil when absent
 }
 
 // Play is `play URL [repeat N]`.
@@ -36,12 +37,17 @@ type Capture struct {
 	Close   source.Span // the closing brace
 }
 
-// MakeCall is `makeCall EXPR [from EXPR] [record]`.
+// MakeCall is `makeCall [sip|user|queue] EXPR [from EXPR] [record]
+// [timeout D] [limit D] [{ on OUTCOME { … } … }]`.
 type MakeCall struct {
 	Base
-	Number *Expr
-	From   *Expr
-	Record bool
+	Kind     *Ident // sip, user or queue; nil when Number is a phone number
+	Number   *Expr  // the target: a number, SIP URI, user or queue name
+	From     *Expr
+	Record   bool
+	Timeout  *Duration     // how long the target may ring; nil: the platform's default
+	Limit    *Duration     // the longest the bridged call may last; nil: no limit
+	Outcomes *OutcomeBlock // nil: the makeCall ends the handler
 }
 
 // Agent is `agent EXPR`.
@@ -204,6 +210,10 @@ func Keyword(s Step) string {
 		return "on"
 	case *Post:
 		return "post"
+	case *Pause:
+		return "pause"
+	case *Record:
+		return "record"
 	}
 	return ""
 }

@@ -44,7 +44,24 @@ type Expect struct {
 	Legs   []*Leg
 }
 
-func (*Call) testStmt()   {}
-func (*Given) testStmt()  {}
-func (*Press) testStmt()  {}
-func (*Expect) testStmt() {}
+// Dial is `dial OUTCOME`: the platform reports that the bridged call of
+// the makeCall the call waits at ended with OUTCOME (busy, noanswer,
+// failed, completed).
+type Dial struct {
+	Base
+	Outcome *Ident
+}
+
+// Recorded is `recorded URL`: the platform reports that the record the
+// call waits at finished, its recording at URL ("" for none).
+type Recorded struct {
+	Base
+	URL *Expr
+}
+
+func (*Dial) testStmt()     {}
+func (*Recorded) testStmt() {}
+func (*Call) testStmt()     {}
+func (*Given) testStmt()    {}
+func (*Press) testStmt()    {}
+func (*Expect) testStmt()   {}

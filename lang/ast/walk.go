@@ -97,6 +97,7 @@ func walkStep(v Visitor, n Node) bool {
 		Walk(v, n.Voice)
 		Walk(v, n.Speed)
 		Walk(v, n.Repeat)
+		Walk(v, n.Language)
 	case *Play:
 		Walk(v, n.URL)
 		Walk(v, n.Repeat)
@@ -104,8 +105,24 @@ func walkStep(v Visitor, n Node) bool {
 		Walk(v, n.Var)
 		walkList(v, n.Options)
 	case *MakeCall:
+		Walk(v, n.Kind)
 		Walk(v, n.Number)
 		Walk(v, n.From)
+		Walk(v, n.Timeout)
+		Walk(v, n.Limit)
+		Walk(v, n.Outcomes)
+	case *OutcomeBlock:
+		walkList(v, n.Outcomes)
+	case *Outcome:
+		Walk(v, n.Name)
+		Walk(v, n.Body)
+	case *Pause:
+		Walk(v, n.Length)
+	case *Record:
+		Walk(v, n.Var)
+		walkList(v, n.Options)
+	case *Audio:
+		Walk(v, n.URL)
 	case *Agent:
 		Walk(v, n.ID)
 	case *IVR:
@@ -176,6 +193,10 @@ func walkTestStmt(v Visitor, n Node) bool {
 		Walk(v, n.Value)
 	case *Press:
 		Walk(v, n.Digits)
+	case *Dial:
+		Walk(v, n.Outcome)
+	case *Recorded:
+		Walk(v, n.URL)
 	case *Expect:
 		Walk(v, n.Kind)
 		Walk(v, n.Var)

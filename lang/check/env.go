@@ -119,8 +119,11 @@ func (c *checker) defineVars() {
 		if id, k, ok := Declared(s); ok && k == exprs.VarName {
 			c.addVar(id)
 		}
-		if cp, ok := s.(*ast.Capture); ok {
-			c.varTypes[cp.Var.Name] = append(c.varTypes[cp.Var.Name], "")
+		switch s := s.(type) {
+		case *ast.Capture: // the keys entered
+			c.varTypes[s.Var.Name] = append(c.varTypes[s.Var.Name], "")
+		case *ast.Record: // the recording's URL
+			c.varTypes[s.Var.Name] = append(c.varTypes[s.Var.Name], "")
 		}
 	})
 	for _, v := range c.info.Vars {

@@ -209,6 +209,7 @@ func (c *checker) stepExprs(s ast.Step) {
 		c.expect(s.Voice, wantString, "a voice")
 		c.expect(s.Speed, wantNumber, "speed")
 		c.expect(s.Repeat, wantInt, "repeat")
+		c.expect(s.Language, wantString, "a language")
 	case *ast.Play:
 		c.expect(s.URL, wantString, "a play URL")
 		c.expect(s.Repeat, wantInt, "repeat")
@@ -217,6 +218,8 @@ func (c *checker) stepExprs(s ast.Step) {
 	case *ast.MakeCall:
 		c.expect(s.Number, wantString, "the number to call")
 		c.expect(s.From, wantString, "the caller ID")
+	case *ast.Record:
+		c.options(s.Options, recordOptions, "record")
 	case *ast.Agent:
 		c.expect(s.ID, wantInt, "an agent id")
 	case *ast.IVR:

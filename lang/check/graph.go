@@ -131,8 +131,8 @@ func (c *checker) gotoCycles() {
 			switch s.(type) {
 			case *ast.Goto, *ast.Do:
 				edges[h.Name.Name] = append(edges[h.Name.Name], s)
-			case *ast.Capture:
-				captures[h.Name.Name] = true
+			default:
+				captures[h.Name.Name] = captures[h.Name.Name] || suspends(s)
 			}
 		})
 	}

@@ -24,6 +24,8 @@ func Declared(n ast.Node) (name *ast.Ident, kind exprs.Kind, ok bool) {
 		return n.Var, exprs.VarName, n.Var != nil
 	case *ast.Capture:
 		return n.Var, exprs.VarName, n.Var != nil
+	case *ast.Record:
+		return n.Var, exprs.VarName, n.Var != nil
 	case *ast.Post:
 		return n.Into, exprs.VarName, n.Into != nil
 	}

@@ -20,7 +20,7 @@ type OptionWord struct {
 func OptionWords(block string) []OptionWord {
 	spec := map[string]map[string]optSpec{
 		"capture": captureOptions, "campaign": campaignOptions, "contact": contactOptions,
-		"post": postOptions, "lookup": lookupBlockOptions,
+		"post": postOptions, "lookup": lookupBlockOptions, "record": recordOptions,
 	}[block]
 	var out []OptionWord
 	for _, name := range slices.Sorted(maps.Keys(spec)) {

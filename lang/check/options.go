@@ -43,7 +43,7 @@ var captureOptions = map[string]optSpec{
 	"timeout": {arg: argDuration}, "digit_timeout": {arg: argDuration}, "tries": {arg: argInt},
 	"accept": {arg: argAccept}, "success": {arg: argText}, "failure": {arg: argText, values: true},
 	"noinput": {arg: argText, values: true}, "nomatch": {arg: argText, values: true},
-	"voice": {arg: argString}, "speed": {arg: argNumber},
+	"voice": {arg: argString}, "speed": {arg: argNumber}, "bargein": {arg: argNone},
 }
 
 var contactOptions = map[string]optSpec{
@@ -152,6 +152,13 @@ func (c *checker) optionArg(name string, a ast.Arg, k argKind) {
 		}
 	case *ast.Expr:
 		c.optionExpr(name, a, k)
+	case *ast.Audio:
+		if name != "prompt" {
+			c.report(diag.Errorf(diag.TypeMismatch, a.At, "%s takes %s, not audio", name, argWords[k]).
+				Do("Only a capture's prompt plays audio: `prompt play URL`."))
+			return
+		}
+		c.expect(a.URL, wantString, "a prompt's audio URL")
 	case *ast.Ident:
 		if k != argVar {
 			c.report(diag.Errorf(diag.TypeMismatch, a.At, "%s takes %s, not a variable name", name, argWords[k]).Do("Write %s.", argWords[k]))

@@ -13,14 +13,12 @@ import (
 // steps a target cannot express. Without `target`, the flow compiles for
 // every platform that can run all its steps, and must fit at least one.
 func (c *checker) checkPlatforms() {
-	used := map[platform.Step]ast.Step{}
+	used := map[platform.Step]ast.Node{}
 	c.forSteps(func(_ *ast.Handler, s ast.Step) {
-		if _, misplaced := s.(*ast.On); misplaced {
-			return // on-outside-capture, not a step of its own
-		}
-		k := platform.Step(ast.Keyword(s))
-		if _, ok := used[k]; !ok {
-			used[k] = s
+		for _, n := range needs(s) {
+			if _, ok := used[n.step]; !ok {
+				used[n.step] = n.at
+			}
 		}
 	})
 	if c.targetsAt != nil {
@@ -38,8 +36,7 @@ func (c *checker) checkPlatforms() {
 	}
 	if len(c.info.Platforms) == 0 {
 		var kinds []string
-		for _, k := range []platform.Step{platform.Say, platform.Play, platform.Capture, platform.MakeCall,
-			platform.Agent, platform.IVR, platform.Callback, platform.Campaign} {
+		for _, k := range platformBound {
 			if _, ok := used[k]; ok {
 				kinds = append(kinds, fmt.Sprintf("%s (%s)", k, strings.Join(platform.Supporting(k), ", ")))
 			}
@@ -49,18 +46,23 @@ func (c *checker) checkPlatforms() {
 	}
 }
 
+// platformBound are the steps and features that tie a flow to the
+// platforms that have them, in the order a no-platform hint names them.
+var platformBound = []platform.Step{platform.Say, platform.Play, platform.Capture, platform.MakeCall,
+	platform.Agent, platform.IVR, platform.Callback, platform.Campaign,
+	platform.Pause, platform.Record, platform.DialOutcomeBlocks, platform.DialTimeout, platform.DialLimit,
+	platform.DialSIP, platform.DialUser, platform.DialQueue, platform.PromptAudio, platform.BargeIn, platform.SayLanguage}
+
 func (c *checker) supported(s ast.Step) {
-	if _, misplaced := s.(*ast.On); misplaced {
-		return // on-outside-capture, not a step of its own
-	}
-	k := platform.Step(ast.Keyword(s))
-	for _, name := range c.info.Platforms {
-		p, _ := platform.Lookup(name)
-		if p.Supports(k) {
-			continue
+	for _, n := range needs(s) {
+		for _, name := range c.info.Platforms {
+			p, _ := platform.Lookup(name)
+			if p.Supports(n.step) {
+				continue
+			}
+			c.report(diag.Errorf(diag.Unsupported, n.at.Span(), "%s cannot be used with target %s", n.step, name).
+				Do("%s (%s) supports %s; %s. Remove the step or the target.", name, p.Vendor, stepList(p.Steps), supporters(n.step)))
 		}
-		c.report(diag.Errorf(diag.Unsupported, s.Span(), "%s cannot be used with target %s", k, name).
-			Do("%s (%s) supports %s; remove the step or the target.", name, p.Vendor, stepList(p.Steps)))
 	}
 }
 

@@ -54,8 +54,15 @@ func (c *checker) checkSteps() {
 			c.missingOptions(s, s.Options, campaignOptions, "campaign")
 			c.campaignRules(s)
 		case *ast.MakeCall:
-			c.e164(s.Number, "makeCall number")
+			if s.Kind == nil {
+				c.e164(s.Number, "makeCall number")
+			}
 			c.e164(s.From, "makeCall caller ID")
+			c.dialRules(s)
+		case *ast.Record:
+			c.recordRules(s)
+		case *ast.Pause:
+			c.positive(s.Length, "pause")
 		case *ast.Callback:
 			for _, l := range s.Legs {
 				c.e164(l.To, "leg number")
@@ -113,7 +120,7 @@ func (c *checker) limits(p *platform.Platform, s ast.Step) {
 	case *ast.Capture:
 		c.captureLimits(p, s)
 	case *ast.MakeCall:
-		if l.E164Dial {
+		if l.E164Dial && s.Kind == nil {
 			c.dialable(p, s.Number)
 			c.dialable(p, s.From)
 		}

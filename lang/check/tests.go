@@ -12,7 +12,8 @@ import (
 	"github.com/callflow/callflow/lang/source"
 )
 
-var expectKinds = []string{"say", "play", "capture", "makeCall", "agent", "ivr", "hangup", "callback", "campaign", "keep", "nothing", "json", "var"}
+var expectKinds = []string{"say", "play", "capture", "makeCall", "agent", "ivr", "hangup", "callback", "campaign", "keep", "nothing", "json", "var",
+	"pause", "record"}
 
 // checkTests checks test blocks in the flow file and its test files: test
 // files hold only tests of this flow, calls use a platform the flow compiles
@@ -50,6 +51,10 @@ func (c *checker) test(t *ast.Test) {
 			c.given(s)
 		case *ast.Press:
 			c.expect(s.Digits, wantString, "press")
+		case *ast.Dial:
+			c.testDial(s)
+		case *ast.Recorded:
+			c.expect(s.URL, wantString, "a recording's URL")
 		case *ast.Expect:
 			c.testExpect(s)
 			c.expectOnPlatform(s, called)
@@ -124,8 +129,8 @@ func (c *checker) testExpect(s *ast.Expect) {
 		c.report(diag.Errorf(diag.UnknownName, s.Var.At, "no variable named %q", s.Var.Name).
 			Do("Name a variable the flow sets or captures.").Maybe(suggest.Nearest(s.Var.Name, c.info.Vars)))
 	}
-	if s.Kind.Name == "capture" && len(s.Args) == 1 {
-		// expect capture VAR names a variable, not a value.
+	if (s.Kind.Name == "capture" || s.Kind.Name == "record") && len(s.Args) == 1 {
+		// expect capture VAR and expect record VAR name a variable, not a value.
 		if name := s.Args[0].Text; !slices.Contains(c.info.Vars, name) {
 			c.report(diag.Errorf(diag.UnknownName, s.Args[0].At, "no variable named %q", name).
 				Do("Name the variable of a capture step.").Maybe(suggest.Nearest(name, c.info.Vars)))

@@ -23,8 +23,10 @@ func (c *checker) forSteps(fn func(h *ast.Handler, s ast.Step)) {
 // ends reports whether a step ends its handler.
 func ends(s ast.Step) bool {
 	switch s := s.(type) {
-	case *ast.Hangup, *ast.MakeCall, *ast.Agent, *ast.IVR, *ast.Goto, *ast.Return:
+	case *ast.Hangup, *ast.Agent, *ast.IVR, *ast.Goto, *ast.Return:
 		return true
+	case *ast.MakeCall:
+		return dialEnds(s)
 	case *ast.If:
 		if s.Else == nil || !blockEnds(s.Else) {
 			return false

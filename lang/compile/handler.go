@@ -21,13 +21,14 @@ func (l *lowerer) step(code []ir.Instr, s ast.Step) []ir.Instr {
 	pos := ir.Pos{At: s.Span()}
 	switch s := s.(type) {
 	case *ast.Say:
-		return append(code, &ir.Say{Pos: pos, Text: l.expr(s.Text), Voice: l.expr(s.Voice), Speed: l.expr(s.Speed), Repeat: l.expr(s.Repeat)})
+		return append(code, &ir.Say{Pos: pos, Text: l.expr(s.Text), Voice: l.expr(s.Voice), Speed: l.expr(s.Speed), Repeat: l.expr(s.Repeat),
+			Language: l.expr(s.Language)})
 	case *ast.Play:
 		return append(code, &ir.Play{Pos: pos, URL: l.expr(s.URL), Repeat: l.expr(s.Repeat)})
 	case *ast.Capture:
 		return l.captureStep(code, pos, s)
 	case *ast.MakeCall:
-		return append(code, &ir.MakeCall{Pos: pos, Number: l.expr(s.Number), From: l.expr(s.From), Record: s.Record})
+		return l.makeCall(code, pos, s)
 	case *ast.Agent:
 		return append(code, &ir.Agent{Pos: pos, ID: l.expr(s.ID)})
 	case *ast.IVR:
@@ -60,6 +61,10 @@ func (l *lowerer) step(code []ir.Instr, s ast.Step) []ir.Instr {
 		return append(code, &ir.Return{Pos: pos})
 	case *ast.Post:
 		return append(code, l.post(pos, s))
+	case *ast.Pause:
+		return append(code, &ir.Pause{Pos: pos, Length: durationOf(s.Length)})
+	case *ast.Record:
+		return append(code, l.record(pos, s))
 	}
 	panic("compile: unknown step")
 }
@@ -129,7 +134,9 @@ func (l *lowerer) captureOption(c *ir.Capture, o *ast.Option) {
 	first := func() *ir.Expr { x, _ := o.Args[0].(*ast.Expr); return l.expr(x) }
 	switch o.Name.Name {
 	case "prompt":
-		c.Prompts = l.values(o)
+		c.Prompts, c.PromptAudio = l.prompts(o)
+	case "bargein":
+		c.BargeIn = true
 	case "noinput":
 		c.NoInput = l.values(o)
 	case "nomatch":
@@ -177,6 +184,10 @@ func (l *lowerer) captureOption(c *ir.Capture, o *ast.Option) {
 
 func duration(a ast.Arg) time.Duration {
 	d, _ := a.(*ast.Duration)
+	return durationOf(d)
+}
+
+func durationOf(d *ast.Duration) time.Duration {
 	if d == nil {
 		return 0
 	}

@@ -157,7 +157,7 @@ var Rules = []Rule{
 	{MissingReason, Warning, "The suppression gives no reason", "Say after the codes why the finding is acceptable; a suppression without a reason silences nothing."},
 	{UnknownCode, Warning, "The suppression names no code callflow has", "Name a code listed in docs/language.md section 9."},
 	{UnusedSuppression, Warning, "The suppression silences nothing", "Remove the suppression, or the codes in it that no longer occur."},
-	{UnknownOutcome, Error, "The on block names an outcome the step does not have", "A capture has `on noinput { … }` and `on nomatch { … }`."},
+	{UnknownOutcome, Error, "The on block names an outcome the step does not have", "A capture has `on noinput { … }` and `on nomatch { … }`; a makeCall has `on busy`, `on noanswer`, `on failed` and `on completed`."},
 	{OnOutsideCapture, Error, "An on block outside a capture", "Move the block inside the braces of the capture whose outcome it handles."},
 	{ReturnValue, Error, "return takes no value", "Write `return` alone and pass results in variables set before it."},
 	{DoCycle, Error, "Handlers do each other without waiting for the caller", "Break the cycle, or put a capture on it; at run time a call may nest at most 16 do frames."},

@@ -441,6 +441,10 @@ func (p *printer) stepInline(s ast.Step) bool {
 		return false
 	case *ast.Capture:
 		return p.optsInline(s.Var.At.End.Offset, s.Options)
+	case *ast.Record:
+		return p.optsInline(s.Var.At.End.Offset, s.Options)
+	case *ast.MakeCall:
+		return s.Outcomes == nil || p.outcomesInline(s.Outcomes)
 	case *ast.On:
 		return p.blockInline(s.Body)
 	case *ast.Campaign:
@@ -521,7 +525,7 @@ func (p *printer) step(s ast.Step, indent int) {
 		mods := []struct {
 			word string
 			e    *ast.Expr
-		}{{"voice", s.Voice}, {"speed", s.Speed}, {"repeat", s.Repeat}}
+		}{{"voice", s.Voice}, {"speed", s.Speed}, {"repeat", s.Repeat}, {"language", s.Language}}
 		sort.SliceStable(mods, func(i, j int) bool {
 			return modOffset(mods[i].e) < modOffset(mods[j].e)
 		})
@@ -542,13 +546,7 @@ func (p *printer) step(s ast.Step, indent int) {
 		p.options(s.Options, s.Var.At.End.Offset, indent)
 	case *ast.MakeCall:
 		p.begin(off, indent, "")
-		p.text("makeCall ", expr(s.Number))
-		if s.From != nil {
-			p.text(" from ", s.From.Text)
-		}
-		if s.Record {
-			p.text(" record")
-		}
+		p.makeCall(s, indent)
 	case *ast.Agent:
 		p.begin(off, indent, "")
 		p.text("agent ", expr(s.ID))
@@ -632,6 +630,13 @@ func (p *printer) step(s ast.Step, indent int) {
 		p.begin(off, indent, "")
 		p.text("post ", expr(s.URL))
 		p.options(s.Options, s.URL.At.End.Offset, indent)
+	case *ast.Pause:
+		p.begin(off, indent, "")
+		p.text("pause ", s.Length.Text)
+	case *ast.Record:
+		p.begin(off, indent, "")
+		p.text("record ", name(s.Var))
+		p.options(s.Options, s.Var.At.End.Offset, indent)
 	}
 }
 
@@ -715,6 +720,8 @@ func (p *printer) arg(a ast.Arg) string {
 		return p.slice(a.At.Start.Offset, a.At.End.Offset)
 	case *ast.Ident:
 		return a.Name
+	case *ast.Audio:
+		return "play " + a.URL.Text
 	}
 	return ""
 }
@@ -761,6 +768,10 @@ func (p *printer) testStmt(s ast.TestStmt, indent int) {
 		}
 	case *ast.Press:
 		p.text("press ", expr(s.Digits))
+	case *ast.Dial:
+		p.text("dial ", name(s.Outcome))
+	case *ast.Recorded:
+		p.text("recorded ", expr(s.URL))
 	case *ast.Expect:
 		if s.Var != nil {
 			p.text("expect var ", s.Var.Name, " == ")

@@ -40,7 +40,7 @@ const (
 	Rule                 // a `when` condition of the rule chain
 	Handler              // a handler's entry, the target of rules and gotos
 	Step                 // say, play, set, callback, campaign
-	Capture              // capture VAR: waits for the caller's digits
+	Capture              // waits for the call: capture's digits, record's recording, makeCall's outcome
 	Decision             // an if condition or a switch value
 	Terminal             // a step that ends the handler: hangup, makeCall, agent, ivr
 	End                  // falling off the end of a handler, or no rule matching
@@ -259,7 +259,18 @@ func (b *builder) step(c *Cluster, s ast.Step, in []exit) []exit {
 		return b.ifStep(c, s, in)
 	case *ast.Switch:
 		return b.switchStep(c, s, in)
-	case *ast.Hangup, *ast.MakeCall, *ast.Agent, *ast.IVR:
+	case *ast.MakeCall:
+		if s.Outcomes != nil {
+			return b.dialOutcomes(c, s, in)
+		}
+		n := b.node(c, Terminal, stepLabel(s), s.Span())
+		b.connect(in, n)
+		return nil
+	case *ast.Record:
+		n := b.node(c, Capture, stepLabel(s), s.Span())
+		b.connect(in, n)
+		return []exit{{from: n}}
+	case *ast.Hangup, *ast.Agent, *ast.IVR:
 		n := b.node(c, Terminal, stepLabel(s), s.Span())
 		b.connect(in, n)
 		return nil
@@ -363,7 +374,7 @@ func (b *builder) finish() {
 func stepLabel(s ast.Step) string {
 	switch s := s.(type) {
 	case *ast.Say:
-		return "say " + exprText(s.Text) + mod("voice", s.Voice) + mod("speed", s.Speed) + mod("repeat", s.Repeat)
+		return "say " + exprText(s.Text) + mod("voice", s.Voice) + mod("speed", s.Speed) + mod("repeat", s.Repeat) + mod("language", s.Language)
 	case *ast.Play:
 		return "play " + exprText(s.URL) + mod("repeat", s.Repeat)
 	case *ast.Capture:
@@ -377,11 +388,11 @@ func stepLabel(s ast.Step) string {
 		}
 		return label
 	case *ast.MakeCall:
-		label := "makeCall " + exprText(s.Number) + mod("from", s.From)
-		if s.Record {
-			label += " record"
-		}
-		return label
+		return dialLabel(s)
+	case *ast.Pause:
+		return "pause " + s.Length.Text
+	case *ast.Record:
+		return "record " + identName(s.Var)
 	case *ast.Agent:
 		return "agent " + exprText(s.ID)
 	case *ast.IVR:

@@ -418,6 +418,35 @@ func TestBuildCases(t *testing.T) {
 			},
 		},
 		{
+			name: "a makeCall's outcome blocks hang off it by outcome; the outcomes without one go on after it",
+			src: "flow f\ntarget 8x8\nvoice \"v\"\notherwise -> h\nhandler h {\n  pause 1s\n" +
+				"  makeCall sip \"sip:a@b\" timeout 20s {\n    on busy { hangup }\n    on noanswer { record vm { max 60s } }\n  }\n  say \"bye\"\n}\n",
+			want: []string{
+				"call -otherwise-> handler h",
+				"handler h --> pause 1s",
+				"pause 1s --> makeCall sip \"sip:a@b\"",
+				"makeCall sip \"sip:a@b\" -on busy-> hangup",
+				"makeCall sip \"sip:a@b\" -on noanswer-> record vm",
+				"record vm --> say \"bye\"",
+				"makeCall sip \"sip:a@b\" -other outcomes-> say \"bye\"",
+				"say \"bye\" --> end: hang up",
+			},
+		},
+		{
+			name: "a makeCall whose every outcome has a block goes on only from the blocks",
+			src: "flow f\ntarget 8x8\notherwise -> h\nhandler h {\n  makeCall \"+1\" {\n    on busy { hangup }\n    on noanswer { hangup }\n" +
+				"    on failed { hangup }\n    on completed { set done = true }\n  }\n}\n",
+			want: []string{
+				"call -otherwise-> handler h",
+				"handler h --> makeCall \"+1\"",
+				"makeCall \"+1\" -on busy-> hangup",
+				"makeCall \"+1\" -on noanswer-> hangup",
+				"makeCall \"+1\" -on failed-> hangup",
+				"makeCall \"+1\" -on completed-> set done = true",
+				"set done = true --> end: hang up",
+			},
+		},
+		{
 			name: "multi-line expressions are squashed, long labels cut",
 			src: "flow f\ntarget tencent\notherwise -> h\nhandler h {\n  set m = {\n    a: 1,\n    b: 2\n  }\n" +
 				"  set long = \"" + strings.Repeat("x", 80) + "\"\n}\n",

@@ -30,6 +30,7 @@ type Say struct {
 	Pos
 	Text                 *Expr
 	Voice, Speed, Repeat *Expr
+	Language             *Expr // the TTS language, apart from the voice; nil when not given
 }
 
 // Play plays an audio file.
@@ -61,6 +62,11 @@ type Capture struct {
 	NoInput, NoMatch      []*Expr
 	OnNoInput, OnNoMatch  int
 	Voice, Speed          *Expr
+	// PromptAudio[i] says Prompts[i] is an audio URL to play (`prompt
+	// play URL`), not text to say; shorter than Prompts when the rest
+	// are text.
+	PromptAudio []bool
+	BargeIn     bool // a key interrupts the prompt
 	// Needs is what a platform's own retry loop must do to run every try
 	// of this capture (platform.RetryLoop.Covers).
 	Needs platform.CaptureNeeds
@@ -75,11 +81,48 @@ func Nth(values []*Expr, n int) *Expr {
 	return values[min(max(n, 1), len(values))-1]
 }
 
-// MakeCall bridges the call to a number; it ends the handler.
+// MakeCall bridges the call to Number: a phone number, or a SIP URI, user
+// or queue name as Kind says. Without outcome blocks (On is nil) it ends
+// the handler; with them the call suspends until the platform reports how
+// the bridged call ended, and resumes at On[outcome], or at the next
+// instruction when that outcome has no block.
 type MakeCall struct {
 	Pos
+	Kind         platform.DialTarget
 	Number, From *Expr
 	Record       bool
+	Timeout      time.Duration // how long the target may ring; 0: the platform's default
+	Limit        time.Duration // the longest the bridged call may last; 0: no limit
+	On           map[platform.DialOutcome]int
+}
+
+// Continues reports whether the call goes on after the bridged call ends.
+func (m *MakeCall) Continues() bool { return m.On != nil }
+
+// Resume is the instruction the call resumes at after outcome o.
+func (m *MakeCall) Resume(o platform.DialOutcome, next int) int {
+	if to, ok := m.On[o]; ok {
+		return to
+	}
+	return next
+}
+
+// Pause is silence on the line.
+type Pause struct {
+	Pos
+	Length time.Duration
+}
+
+// Record records the caller and suspends until the recording ends; Var
+// then holds the recording's URL and the call continues at the next
+// instruction. Zero durations and an empty End are the platform's
+// defaults.
+type Record struct {
+	Pos
+	Var          string
+	Max, Silence time.Duration // the longest recording; the silence that ends it
+	End          string        // a key that ends it, "" for none
+	Beep         bool          // a beep before recording starts
 }
 
 // Agent hands the call to an AI agent; it ends the handler.

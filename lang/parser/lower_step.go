@@ -17,24 +17,24 @@ func (l *lowerer) step(s *g.Step) ast.Step {
 	case s.Say != nil:
 		n := &ast.Say{Base: b, Text: l.expr(s.Say.Text)}
 		for _, m := range s.Say.Mods {
-			l.sayMod(m, &n.Voice, &n.Speed, &n.Repeat)
+			l.sayMod(m, &n.Voice, &n.Speed, &n.Repeat, &n.Language)
 		}
 		return n
 	case s.Play != nil:
 		n := &ast.Play{Base: b, URL: l.expr(s.Play.URL)}
-		var voice, speed *ast.Expr
+		var voice, speed, language *ast.Expr
 		for _, m := range s.Play.Mods {
-			l.sayMod(m, &voice, &speed, &n.Repeat)
+			l.sayMod(m, &voice, &speed, &n.Repeat, &language)
 		}
-		if voice != nil || speed != nil {
+		if voice != nil || speed != nil || language != nil {
 			l.diags = append(l.diags, diag.Errorf(diag.Syntax, l.kw(s.Play.Mods[0].Pos).At, "play takes only repeat").
-				Do("Remove voice and speed; they apply to say and capture."))
+				Do("Remove voice, speed and language; they apply to say and capture."))
 		}
 		return n
 	case s.Capture != nil:
 		return &ast.Capture{Base: b, Var: l.name(s.Capture.Var, "variable"), Options: l.options(s.Capture.Opts), Close: l.closing(s.Capture.Opts.Close)}
 	case s.MakeCall != nil:
-		return &ast.MakeCall{Base: b, Number: l.expr(s.MakeCall.Number), From: l.expr(s.MakeCall.From), Record: s.MakeCall.Record}
+		return l.makeCall(b, s.MakeCall)
 	case s.Agent != nil:
 		return &ast.Agent{Base: b, ID: l.expr(s.Agent.ID)}
 	case s.IVR != nil:
@@ -65,12 +65,16 @@ func (l *lowerer) step(s *g.Step) ast.Step {
 		return &ast.On{Base: b, Outcome: l.ident(s.On.Outcome), Body: l.block(s.On.Body)}
 	case s.Post != nil:
 		return l.post(b, s.Post)
+	case s.Pause != nil:
+		return &ast.Pause{Base: b, Length: l.duration(s.Pause.Length)}
+	case s.Record != nil:
+		return &ast.Record{Base: b, Var: l.name(s.Record.Var, "variable"), Options: l.options(s.Record.Opts), Close: l.closing(s.Record.Opts.Close)}
 	}
 	panic("parser: grammar produced an empty step")
 }
 
-func (l *lowerer) sayMod(m *g.SayMod, voice, speed, repeat **ast.Expr) {
-	dst := map[string]**ast.Expr{"voice": voice, "speed": speed, "repeat": repeat}[m.Key]
+func (l *lowerer) sayMod(m *g.SayMod, voice, speed, repeat, language **ast.Expr) {
+	dst := map[string]**ast.Expr{"voice": voice, "speed": speed, "repeat": repeat, "language": language}[m.Key]
 	if *dst != nil {
 		l.diags = append(l.diags, diag.Errorf(diag.DuplicateOption, l.kw(m.Pos).At, "%s is given twice", m.Key).
 			Do("Keep one %s.", m.Key))
@@ -135,6 +139,8 @@ func (l *lowerer) options(b *g.OptBlock) []*ast.Option {
 
 func (l *lowerer) arg(a *g.Arg) ast.Arg {
 	switch {
+	case a.Play != nil:
+		return &ast.Audio{Base: l.kw(a.Pos), URL: l.expr(a.Play)}
 	case a.Dur != nil:
 		return l.duration(a.Dur)
 	case a.Range != nil:
@@ -168,6 +174,10 @@ func (l *lowerer) testStmt(s *g.TestStmt) ast.TestStmt {
 		return &ast.Press{Base: b, Digits: l.expr(s.Press.Digits)}
 	case s.Expect != nil:
 		return l.expect(b, s.Expect.What)
+	case s.Dial != nil:
+		return &ast.Dial{Base: b, Outcome: l.ident(s.Dial.Outcome)}
+	case s.Recorded != nil:
+		return &ast.Recorded{Base: b, URL: l.expr(s.Recorded.URL)}
 	}
 	panic("parser: grammar produced an empty test statement")
 }

@@ -253,3 +253,18 @@ func Supporting(s Step) []string {
 	}
 	return out
 }
+
+// Add declares a platform outside this package: a test's platform, or an
+// embedder's. It returns a function that removes it again (for a test's
+// Cleanup), or ok false when a platform of that name exists. Call it
+// before flows compile (from TestMain or init): the list is read without
+// locks.
+func Add(p *Platform) (remove func(), ok bool) {
+	if _, dup := Lookup(p.Name); dup {
+		return nil, false
+	}
+	all = append(all, p)
+	return func() {
+		all = slices.DeleteFunc(all, func(q *Platform) bool { return q == p })
+	}, true
+}

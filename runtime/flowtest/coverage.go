@@ -220,6 +220,10 @@ func stepName(in ir.Instr) (string, bool) {
 		return "do", true
 	case *ir.Return:
 		return "return", true
+	case *ir.Pause:
+		return "pause", true
+	case *ir.Record:
+		return "record", true
 	}
 	return "", false
 }

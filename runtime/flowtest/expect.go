@@ -161,6 +161,10 @@ func (t *tester) matcher(s *ast.Expect) (func(platform.Action) bool, string, err
 		}, desc, nil
 	case "hangup":
 		return func(a platform.Action) bool { _, ok := a.(platform.Hangup); return ok }, "hangup", nil
+	case "pause":
+		return func(a platform.Action) bool { _, ok := a.(platform.Pause); return ok }, "pause", nil
+	case "record":
+		return t.recordMatcher(s)
 	case "keep":
 		return func(a platform.Action) bool { _, ok := a.(platform.KeepBound); return ok }, "keep", nil
 	case "callback":
@@ -276,6 +280,10 @@ func describeAction(a platform.Action, captureVar string) string {
 		return fmt.Sprintf("callback leg A to %q from %q leg B to %q from %q", a.A.To, a.A.From, a.B.To, a.B.From)
 	case platform.Campaign:
 		return "campaign " + strconv.Quote(a.Name)
+	case platform.Pause:
+		return "pause " + a.Length.String()
+	case platform.Record:
+		return "record"
 	}
 	return fmt.Sprintf("%T", a)
 }

@@ -34,6 +34,7 @@ import (
 	"github.com/callflow/callflow/lang/ast"
 	"github.com/callflow/callflow/lang/ir"
 	"github.com/callflow/callflow/lang/source"
+	"github.com/callflow/callflow/runtime/platform"
 )
 
 // DefaultTime is the time of a `call` without `at`: Monday 5 January 2026,
@@ -50,6 +51,14 @@ type config struct {
 	now     time.Time
 	update  func(name string, data []byte) error
 	updated []string // golden files update wrote, in the order written
+	extra   []*platform.Declaration
+}
+
+// WithPlatform lets tests call on a platform declared outside the
+// registry (runtime.Platforms): an embedder's, or a test's. Its facts must
+// be known to the compiler too (lang/platform.Add) for flows to target it.
+func WithPlatform(d *platform.Declaration) Option {
+	return func(c *config) { c.extra = append(c.extra, d) }
 }
 
 // WithFS sets the file system golden files (`expect json "FILE"`) are read

@@ -27,9 +27,20 @@ type noNetwork struct{}
 
 func (noNetwork) RoundTrip(*http.Request) (*http.Response, error) { return nil, errNoNetwork }
 
-// adapter is the adapter of the platform the registry declares as name.
-func adapter(name string) platform.Adapter {
-	if d, ok := runtime.LookupPlatform(name); ok {
+// declaration is the platform named name: the registry's, or one
+// WithPlatform gave.
+func (c *config) declaration(name string) (*platform.Declaration, bool) {
+	for _, d := range c.extra {
+		if d.Name() == name {
+			return d, true
+		}
+	}
+	return runtime.LookupPlatform(name)
+}
+
+// adapter is the adapter of the platform declared as name.
+func (c *config) adapter(name string) platform.Adapter {
+	if d, ok := c.declaration(name); ok {
 		return d.Adapter
 	}
 	return nil
@@ -83,12 +94,16 @@ type webhook struct {
 }
 
 func runTest(ctx context.Context, cfg *config, prog *ir.Program, f *ir.Flow, file *ast.File, t *ast.Test, name string, cov *coverage) *Failure {
-	eng, err := runtime.New(
+	opts := []runtime.Option{
 		runtime.WithFlows(prog),
 		runtime.WithSecret(secret),
 		runtime.WithClock(func() time.Time { return cfg.now }),
 		runtime.WithHTTPClient(&http.Client{Transport: noNetwork{}}),
-	)
+	}
+	for _, d := range cfg.extra {
+		opts = append(opts, runtime.WithPlatform(d))
+	}
+	eng, err := runtime.New(opts...)
 	if err != nil {
 		return &Failure{At: t.At, Msg: err.Error()}
 	}
@@ -119,6 +134,10 @@ func (t *tester) stmt(s ast.TestStmt) *Failure {
 		return t.press(s)
 	case *ast.Expect:
 		return t.expect(s)
+	case *ast.Dial:
+		return t.dial(s)
+	case *ast.Recorded:
+		return t.recorded(s)
 	}
 	return &Failure{At: s.Span(), Msg: fmt.Sprintf("unknown test statement %T", s)}
 }
@@ -127,7 +146,7 @@ func (t *tester) call(s *ast.Call) *Failure {
 	fail := func(format string, args ...any) *Failure {
 		return &Failure{At: s.Span(), Msg: "call: " + fmt.Sprintf(format, args...)}
 	}
-	ad := adapter(s.Platform.Name)
+	ad := t.cfg.adapter(s.Platform.Name)
 	if ad == nil {
 		return fail("unknown platform %q", s.Platform.Name)
 	}
@@ -167,7 +186,7 @@ func (t *tester) call(s *ast.Call) *Failure {
 	c := &callState{platform: ad.Name(), ad: ad, session: sessionID(t.flow.Name, t.name, t.calls),
 		caller: from, callee: to, at: at, route: t.route(ad.Name())}
 	w := platform.Call{Session: c.session, Caller: from, Callee: to, At: at, Data: data}
-	if d, ok := runtime.LookupPlatform(c.platform); ok && d.Facts.KeepsBound() {
+	if d, ok := t.cfg.declaration(c.platform); ok && d.Facts.KeepsBound() {
 		// Tencent has no data: it names the route the number is bound to,
 		// which the end of a handler keeps.
 		w.Data = nil
@@ -276,7 +295,7 @@ func (t *tester) flush() *Failure {
 		return &Failure{At: w.at, Msg: fmt.Sprintf("%s: cannot build the webhook: %v", w.what, err)}
 	}
 	var header http.Header
-	if d, ok := runtime.LookupPlatform(t.cur.platform); ok {
+	if d, ok := t.cfg.declaration(t.cur.platform); ok {
 		header = d.WebhookHeader()
 	}
 	res, err := t.eng.Serve(t.ctx, &runtime.Request{Platform: t.cur.platform, Flow: t.cur.route, Body: body, Header: header,
@@ -312,27 +331,39 @@ func (t *tester) actions() []platform.Action {
 
 // pendingCapture is the capture the last reply waits on.
 func (t *tester) pendingCapture() (*ir.Capture, bool) {
+	in, ok := t.waitingAt().(*ir.Capture)
+	return in, ok
+}
+
+// waitingAt is the step the last reply waits at (a capture, a record, a
+// makeCall with outcome blocks), nil when it waits at none.
+func (t *tester) waitingAt() ir.Instr {
 	if t.last == nil || t.last.Session == nil {
-		return nil, false
+		return nil
 	}
 	acts := t.actions()
 	if len(acts) == 0 {
-		return nil, false
+		return nil
 	}
-	if _, ok := acts[len(acts)-1].(platform.Capture); !ok {
-		return nil, false
+	switch a := acts[len(acts)-1].(type) {
+	case platform.Capture, platform.Record:
+	case platform.MakeCall:
+		if !a.Continues {
+			return nil
+		}
+	default:
+		return nil
 	}
 	s := t.last.Session
 	f := t.prog.Flow(s.Flow)
 	if f == nil {
-		return nil, false
+		return nil
 	}
 	h := f.Handlers[s.Handler]
 	if h == nil || s.PC < 0 || s.PC >= len(h.Code) {
-		return nil, false
+		return nil
 	}
-	in, ok := h.Code[s.PC].(*ir.Capture)
-	return in, ok
+	return h.Code[s.PC]
 }
 
 // captureVar is the variable the last reply's capture fills, "" if none.

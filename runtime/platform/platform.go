@@ -9,6 +9,8 @@ package platform
 import (
 	"net/http"
 	"time"
+
+	lplatform "github.com/callflow/callflow/lang/platform"
 )
 
 // Kind says what a webhook means.
@@ -16,7 +18,7 @@ type Kind uint8
 
 const (
 	CallStarted Kind = iota + 1 // a new inbound call: run the rules
-	Input                       // digits (or none) for a pending capture
+	Input                       // the answer to a pending capture, record or makeCall with outcome blocks
 	CallEnded                   // the call is over: free the session
 	Status                      // information only: acknowledge
 	Trigger                     // a callback/callbot request: run the rules
@@ -36,6 +38,17 @@ type Event struct {
 	Callee   string
 	Digits   *string // Input: the digits, nil when nothing was captured
 	Resume   string  // Input: the resume token the previous answer set
+	// DialOutcome is, on Input answering a MakeCall with Continues, how
+	// the bridged call ended: the adapter maps its platform's status
+	// (Twilio's DialCallStatus, jambonz's dial_call_status, a Vonage
+	// connect event) onto busy, noanswer, failed or completed. The engine
+	// resumes in that outcome's block; an Input for such a makeCall without
+	// one is an error (the safe fallback).
+	DialOutcome lplatform.DialOutcome
+	// RecordingURL is, on Input answering a Record, the recording's URL
+	// (Twilio's RecordingUrl, Vonage's recording_url); "" when nothing was
+	// recorded. The engine sets the record's variable to it.
+	RecordingURL string
 	// Data is what the event carries besides: a trigger's payload; 8x8's
 	// eventData without dtmf, which is Digits (nil when nothing else).
 	Data map[string]any
@@ -69,10 +82,11 @@ type Action interface{ action() }
 
 // Say speaks text.
 type Say struct {
-	Text   string
-	Voice  string
-	Speed  float64 // 0 means the platform's default
-	Repeat int     // 0 means once
+	Text     string
+	Voice    string
+	Speed    float64 // 0 means the platform's default
+	Repeat   int     // 0 means once
+	Language string  // the TTS language, such as "en-GB"; "" means the platform's default
 }
 
 // Play plays an audio file.
@@ -84,6 +98,8 @@ type Play struct {
 // Capture prompts for digits; it is always the last action of a response.
 type Capture struct {
 	Prompt                string
+	Audio                 bool // Prompt is the URL of audio to play, not text to say
+	BargeIn               bool // a key pressed during the prompt interrupts it
 	Voice                 string
 	Speed                 float64
 	MinDigits, MaxDigits  int
@@ -93,10 +109,33 @@ type Capture struct {
 	Success, Failure      string
 }
 
-// MakeCall bridges the call to a number.
+// MakeCall bridges the call to Number: a phone number, or the SIP URI,
+// user or queue name Target says.
 type MakeCall struct {
 	Number, From string
 	Record       bool
+	Target       lplatform.DialTarget
+	Timeout      time.Duration // how long the target may ring; 0: the platform's default
+	Limit        time.Duration // the longest the bridged call may last; 0: no limit
+	// Continues says the flow goes on after the bridged call ends: the
+	// action is the last of the response, Response.Resume is set, and the
+	// platform must tell how the call ended in an Input event carrying
+	// that token and Event.DialOutcome. Without it the makeCall ends the
+	// handler, as in version 1.
+	Continues bool
+}
+
+// Pause is silence on the line.
+type Pause struct{ Length time.Duration }
+
+// Record records the caller; it is always the last action of a response,
+// with Response.Resume set. The platform answers with an Input event
+// carrying that token and Event.RecordingURL. Zero durations and an empty
+// End are the platform's defaults.
+type Record struct {
+	Max, Silence time.Duration // the longest recording; the silence that ends it
+	End          string        // a key that ends it
+	Beep         bool          // a beep before recording
 }
 
 // Agent hands the call to an AI agent.
@@ -147,6 +186,8 @@ func (Hangup) action()    {}
 func (KeepBound) action() {}
 func (Callback) action()  {}
 func (Campaign) action()  {}
+func (Pause) action()     {}
+func (Record) action()    {}
 
 // Var is a session variable rendered for the platform (Tencent Variables).
 type Var struct{ Key, Value string }
@@ -205,9 +246,18 @@ type Call struct {
 	At                time.Time
 	Data              map[string]any
 	Bound             Bound
-	Resume            string  // the token of the pending capture
+	Resume            string  // the token of the pending capture, record or makeCall
 	Digits            *string // nil: a new call; non-nil: capture input ("" = none)
 	NoInput           bool    // capture input with nothing entered (dtmf null)
+	// DialOutcome, when set, makes the webhook the platform's report of
+	// how a bridged call ended (a Dial action's request), for the
+	// makeCall waiting with Resume.
+	DialOutcome lplatform.DialOutcome
+	// Recorded makes the webhook the end of a recording (a Record
+	// action's request) for the record waiting with Resume, with
+	// RecordingURL its URL ("" when nothing was recorded).
+	Recorded     bool
+	RecordingURL string
 }
 
 // DecodeError is a webhook that cannot be understood; it names the field.

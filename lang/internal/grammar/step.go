@@ -22,6 +22,8 @@ type Step struct {
 	Return   *Return   `parser:"| @@"`
 	On       *On       `parser:"| @@"` // only valid inside a capture; parsed here to say so
 	Post     *Post     `parser:"| @@"`
+	Pause    *Pause    `parser:"| @@"`
+	Record   *Record   `parser:"| @@"`
 }
 
 type Say struct {
@@ -29,10 +31,10 @@ type Say struct {
 	Mods []*SayMod `parser:"@@*"`
 }
 
-// SayMod is one of voice, speed and repeat after a say or play.
+// SayMod is one of voice, speed, repeat and language after a say or play.
 type SayMod struct {
 	Pos   plexer.Position
-	Key   string `parser:"@( \"voice\" | \"speed\" | \"repeat\" )"`
+	Key   string `parser:"@( \"voice\" | \"speed\" | \"repeat\" | \"language\" )"`
 	Value *Expr  `parser:"@@"`
 }
 
@@ -65,10 +67,11 @@ type Option struct {
 	Block *OptBlock `parser:"  @@? )"`
 }
 
-// Arg is an option value.
+// Arg is an option value; `play URL` is an audio prompt.
 type Arg struct {
 	Pos   plexer.Position
-	Dur   *Dur   `parser:"  @@"`
+	Play  *Expr  `parser:"  \"play\" @@"`
+	Dur   *Dur   `parser:"| @@"`
 	Range *Range `parser:"| @@"`
 	Expr  *Expr  `parser:"| @@"`
 }
@@ -78,10 +81,24 @@ type Range struct {
 	Text string `parser:"@Range"`
 }
 
+// MakeCall is `makeCall TARGET [from EXPR] [record] [timeout D] [limit D]
+// [{ on OUTCOME { … } … }]`.
 type MakeCall struct {
-	Number *Expr `parser:"\"makeCall\" @@"`
-	From   *Expr `parser:"( \"from\" @@ )?"`
-	Record bool  `parser:"@\"record\"?"`
+	Kind     *DialKind `parser:"\"makeCall\" @@?"`
+	Number   *Expr     `parser:"@@"`
+	From     *Expr     `parser:"( \"from\" @@ )?"`
+	Record   bool      `parser:"@\"record\"?"`
+	Timeout  *Dur      `parser:"( \"timeout\" @@ )?"`
+	Limit    *Dur      `parser:"( \"limit\" @@ )?"`
+	Outcomes *Block    `parser:"@@?"` // its steps must be on blocks; the parser says so
+}
+
+// DialKind is the word before a makeCall target that is not a number:
+// sip, user or queue, a keyword only when an operand follows it, so a
+// variable of that name can still be called: `makeCall queue`.
+type DialKind struct {
+	Pos  plexer.Position
+	Word string `parser:"(?= ( \"sip\" | \"user\" | \"queue\" ) (?! \"from\" | \"record\" | \"timeout\" | \"limit\") ( String | Ident | \"(\" ) ) @( \"sip\" | \"user\" | \"queue\" )"`
 }
 
 type Agent struct {

@@ -15,6 +15,20 @@ type TestStmt struct {
 	Given  *Given  `parser:"| @@"`
 	Press  *Press  `parser:"| @@"`
 	Expect *Expect `parser:"| @@"`
+	// dial and recorded are keywords only at the start of a test
+	// statement.
+	Dial     *Dial     `parser:"| @@"`
+	Recorded *Recorded `parser:"| @@"`
+}
+
+// Dial is `dial OUTCOME`: the bridged call of the waiting makeCall ended so.
+type Dial struct {
+	Outcome *Ident `parser:"\"dial\" @@"`
+}
+
+// Recorded is `recorded URL`: the waiting record finished with this URL.
+type Recorded struct {
+	URL *Expr `parser:"\"recorded\" @@"`
 }
 
 type Call struct {

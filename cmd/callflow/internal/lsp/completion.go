@@ -18,7 +18,7 @@ import (
 var declWords = []string{"target", "number", "voice", "speed", "const", "table", "lookup", "hours", "when", "otherwise", "handler", "test"}
 
 // testWords start a statement of a test block.
-var testWords = []string{"call", "given", "press", "expect"}
+var testWords = []string{"call", "given", "press", "expect", "dial", "recorded"}
 
 // Completion offers what may be written at the cursor: declarations at the
 // top level, the steps the file's targets support in a handler, option
@@ -220,7 +220,7 @@ func contextOf(blocks []string, stmt []plexer.Token) cursorContext {
 		switch inner {
 		case "":
 			return cursorContext{what: wantDecl}
-		case "capture", "campaign", "contact", "post", "lookup":
+		case "capture", "campaign", "contact", "post", "lookup", "record":
 			return cursorContext{what: wantOption, block: inner}
 		case "switch":
 			return cursorContext{what: wantCase}

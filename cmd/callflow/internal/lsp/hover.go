@@ -266,6 +266,8 @@ func optionAt(tree *ast.File, off int) (string, *ast.Option) {
 			visit("campaign", n.Options)
 		case *ast.Post:
 			visit("post", n.Options)
+		case *ast.Record:
+			visit("record", n.Options)
 		case *ast.Lookup:
 			visit("lookup", n.Options)
 		}

@@ -5,10 +5,12 @@ package lsp
 // lines an editor shows beside the code.
 
 var stepMeaning = map[string]string{
-	"say":      "`say TEXT [voice V] [speed N] [repeat N]` — speaks TEXT to the caller.",
+	"say":      "`say TEXT [voice V] [speed N] [repeat N] [language L]` — speaks TEXT to the caller.",
 	"play":     "`play URL [repeat N]` — plays the audio file at URL.",
 	"capture":  "`capture VAR { prompt … }` — prompts the caller and collects keys into VAR (a string); the call waits here.",
-	"makeCall": "`makeCall NUMBER [from NUMBER] [record]` — connects the caller to NUMBER; ends the handler.",
+	"makeCall": "`makeCall [sip|user|queue] TARGET [from NUMBER] [record] [timeout D] [limit D] [{ on busy {…} … }]` — connects the caller to TARGET; ends the handler unless outcome blocks follow.",
+	"pause":    "`pause D` — silence on the line for D.",
+	"record":   "`record VAR { max D  silence D  end \"#\"  beep }` — records the caller; VAR holds the recording's URL; the call waits here.",
 	"agent":    "`agent ID` — hands the call to the AI agent ID; ends the handler.",
 	"ivr":      "`ivr ID` — hands the call to the IVR ID; ends the handler.",
 	"set":      "`set VAR = EXPR` — stores a session variable.",
@@ -38,6 +40,13 @@ var optionMeaning = map[string]map[string]string{
 		"nomatch":       "Said when a try's entry is not accepted. Default: `failure`.",
 		"voice":         "TTS voice of the prompt and messages. Default: the file's `voice`.",
 		"speed":         "TTS speed. Default: the file's `speed`.",
+		"bargein":       "A flag: a key pressed during the prompt interrupts it.",
+	},
+	"record": {
+		"max":     "The longest recording. Default: the platform's.",
+		"silence": "This much silence ends the recording.",
+		"end":     "A key that ends the recording, such as `\"#\"`.",
+		"beep":    "A flag: a beep before recording starts.",
 	},
 	"campaign": {
 		"script":     "The bot script id. Required.",
