@@ -184,7 +184,8 @@ var all = []*Platform{
 	},
 	{
 		Name: "vonage", Vendor: "Vonage Voice API (NCCO)",
-		Steps: append([]Step{Say, Play, Capture, MakeCall, Hangup}, control...), End: EndHangup,
+		Steps: append([]Step{Say, Play, Capture, MakeCall, Hangup, Pause, Record, DialOutcomeBlocks, DialTimeout, DialLimit,
+			DialSIP, DialUser, PromptAudio, BargeIn, SayLanguage}, control...), End: EndHangup,
 		// The answer webhook's socket timeout is 1 to 5 s (the application's
 		// advanced settings): 3 s fits the usual setting, 5 s the most.
 		Budget: 3 * time.Second, MaxBudget: 5 * time.Second,

@@ -62,9 +62,14 @@ func (*Adapter) DecodeRequest(in *platform.Inbound) (*platform.Event, error) {
 	}
 	_, hasDTMF := p.raw["dtmf"]
 	_, hasSpeech := p.raw["speech"]
+	_, hasRecording := p.raw["recording_url"]
 	switch {
+	case status != "" && ev.Resume != "":
+		return dialEvent(ev, p, status)
 	case status != "":
 		return callEvent(ev, p, status)
+	case hasRecording && ev.Resume != "":
+		return recordEvent(ev, p)
 	case ev.Resume != "" || hasDTMF || hasSpeech:
 		return inputEvent(ev, p)
 	}
@@ -116,20 +121,62 @@ func (p *parameters) parties(ev *platform.Event) error {
 	return err
 }
 
-func inputEvent(ev *platform.Event, p *parameters) (*platform.Event, error) {
+// resumed fills what every webhook on an eventUrl has: the call, the
+// delivery id, the parties when it names them.
+func resumed(ev *platform.Event, p *parameters) error {
 	var err error
 	ev.Kind = platform.Input
-	if ev.Session, err = p.id("uuid", true); err != nil {
-		return nil, err
+	if ev.Session, err = p.session(); err != nil {
+		return err
 	}
 	if err := platform.CheckID(ResumeParam, ev.Resume); err != nil {
-		return nil, err
+		return err
 	}
 	if p.seq != "" {
 		if err := platform.CheckID(SeqParam, p.seq); err != nil {
-			return nil, err
+			return err
 		}
 		ev.Delivery = ev.Session + "|" + ev.Resume + "|" + p.seq
+	}
+	return nil
+}
+
+// dialEvent is an event of a connect's bridged leg, on its eventUrl: the
+// final one says how the bridged call ended; the others (started,
+// ringing, answered) are acknowledged.
+func dialEvent(ev *platform.Event, p *parameters, status string) (*platform.Event, error) {
+	if err := resumed(ev, p); err != nil {
+		return nil, err
+	}
+	o, final := dialOutcome(status)
+	if !final {
+		ev.Kind, ev.Delivery, ev.Resume = platform.Status, "", ""
+		return ev, nil
+	}
+	ev.DialOutcome = o
+	return ev, nil
+}
+
+// recordEvent is a finished recording, on its eventUrl: recording_url
+// ("" when nothing was recorded).
+func recordEvent(ev *platform.Event, p *parameters) (*platform.Event, error) {
+	if err := resumed(ev, p); err != nil {
+		return nil, err
+	}
+	var err error
+	ev.RecordingURL, err = p.str("recording_url")
+	if err != nil {
+		return nil, err
+	}
+	if len(ev.RecordingURL) > platform.MaxLogValue*4 {
+		return nil, &platform.DecodeError{Field: "recording_url", Msg: "is longer than a recording's URL can be"}
+	}
+	return ev, nil
+}
+
+func inputEvent(ev *platform.Event, p *parameters) (*platform.Event, error) {
+	if err := resumed(ev, p); err != nil {
+		return nil, err
 	}
 	if err := p.parties(ev); err != nil {
 		return nil, err

@@ -35,12 +35,13 @@ type dtmf struct {
 }
 
 type connect struct {
-	Action   string     `json:"action"` // "connect"
-	From     string     `json:"from,omitempty"`
-	Endpoint []endpoint `json:"endpoint"`
-	Timeout  int        `json:"timeout,omitempty"`
-	Limit    int        `json:"limit,omitempty"`
-	EventURL []string   `json:"eventUrl,omitempty"`
+	Action    string     `json:"action"` // "connect"
+	From      string     `json:"from,omitempty"`
+	Endpoint  []endpoint `json:"endpoint"`
+	Timeout   int        `json:"timeout,omitempty"` // seconds it may ring
+	Limit     int        `json:"limit,omitempty"`   // seconds the call may last
+	EventType string     `json:"eventType,omitempty"`
+	EventURL  []string   `json:"eventUrl,omitempty"`
 }
 
 type endpoint struct {
@@ -50,6 +51,19 @@ type endpoint struct {
 	User   string `json:"user,omitempty"`
 }
 
+// record is a makeCall's recording of the call: the record action alone.
 type record struct {
 	Action string `json:"action"` // "record"
+}
+
+// recordAction is a record step: it waits for the recording, whose URL
+// Vonage posts to eventUrl.
+type recordAction struct {
+	Action       string   `json:"action"` // "record"
+	EndOnSilence int      `json:"endOnSilence,omitempty"`
+	EndOnKey     string   `json:"endOnKey,omitempty"`
+	TimeOut      int      `json:"timeOut,omitempty"`
+	BeepStart    bool     `json:"beepStart,omitempty"`
+	EventURL     []string `json:"eventUrl"`
+	EventMethod  string   `json:"eventMethod"`
 }

@@ -13,6 +13,7 @@ import (
 type parameters struct {
 	raw    map[string]any // the webhook, the `event` of expressions
 	resume any            // the resume token: the query's, else the body's
+	call   any            // the call's uuid an eventUrl carries (CallParam), likewise
 	seq    string         // the eventUrl's sequence mark; "" without a URL
 }
 
@@ -35,12 +36,15 @@ func params(in *platform.Inbound) (*parameters, error) {
 		}
 		p.raw = m
 	}
-	p.resume = p.raw[ResumeParam]
+	p.resume, p.call = p.raw[ResumeParam], p.raw[CallParam]
 	if in.URL != nil {
-		// Over HTTP the token is the eventUrl's: a body cannot bring one.
-		p.resume = nil
+		// Over HTTP these are the eventUrl's: a body cannot bring them.
+		p.resume, p.call = nil, nil
 		if vs := q[ResumeParam]; len(vs) > 0 {
 			p.resume = vs[0]
+		}
+		if vs := q[CallParam]; len(vs) > 0 {
+			p.call = vs[0]
 		}
 		p.seq = q.Get(SeqParam)
 	}
@@ -79,6 +83,21 @@ func (p *parameters) id(name string, required bool) (string, error) {
 		return "", &platform.DecodeError{Field: name, Msg: "is missing"}
 	}
 	return s, platform.CheckID(name, s)
+}
+
+// session is the call an eventUrl's webhook is about: the uuid the URL
+// carries (a connect's events name the bridged leg, a recording's none;
+// the resume token is bound to this uuid, so another is refused), else
+// the webhook's own uuid.
+func (p *parameters) session() (string, error) {
+	call, err := str(CallParam, p.call)
+	if err != nil {
+		return "", err
+	}
+	if call == "" {
+		return p.id("uuid", true)
+	}
+	return call, platform.CheckID(CallParam, call)
 }
 
 // digits are an input result's keys: dtmf.digits (the current form), or

@@ -13,6 +13,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	lplatform "github.com/callflow/callflow/lang/platform"
 	"github.com/callflow/callflow/runtime/platform"
 )
 
@@ -99,7 +100,18 @@ func (rd *renderer) action(a platform.Action) *LimitError {
 		if err != nil {
 			return err
 		}
+		if x.Language != "" {
+			t.Language = x.Language
+		}
 		rd.ncco = append(rd.ncco, t)
+	case platform.Pause:
+		t, err := pauseTalk(x)
+		if err != nil {
+			return err
+		}
+		rd.ncco = append(rd.ncco, t)
+	case platform.Record:
+		return rd.record(x)
 	case platform.Play:
 		s, err := playStream(x.URL, x.Repeat)
 		if err != nil {
@@ -144,21 +156,32 @@ func playStream(u string, loop int) (stream, *LimitError) {
 	return s, err
 }
 
+// capture is the prompt, a talk or (prompt play) a stream, which a key
+// interrupts with bargein, and the input.
 func (rd *renderer) capture(c platform.Capture) *LimitError {
-	t, err := sayTalk("talk", c.Prompt, c.Voice, 0)
-	if err != nil {
-		err.Field = "text (the capture's prompt)"
-		return err
+	var prompt any
+	if c.Audio {
+		s, err := playStream(c.Prompt, 0)
+		if err != nil {
+			return err
+		}
+		s.BargeIn = c.BargeIn
+		prompt = s
+	} else {
+		t, err := sayTalk("talk", c.Prompt, c.Voice, 0)
+		if err != nil {
+			err.Field = "text (the capture's prompt)"
+			return err
+		}
+		t.BargeIn = c.BargeIn
+		prompt = t
 	}
-	q := url.Values{ResumeParam: {rd.resume}}
-	if rd.ev != nil && rd.ev.Delivery != "" {
-		q.Set(SeqParam, seqMark(rd.ev.Delivery))
-	}
-	in := input{Action: "input", Type: []string{"dtmf"}, EventMethod: http.MethodPost, EventURL: []string{rd.actionURL(q)}}
+	in := input{Action: "input", Type: []string{"dtmf"}, EventMethod: http.MethodPost, EventURL: []string{rd.actionURL(rd.resumeQuery(false))}}
+	var err *LimitError
 	if in.DTMF, err = dtmfOf(c); err != nil {
 		return err
 	}
-	rd.ncco = append(rd.ncco, t, in)
+	rd.ncco = append(rd.ncco, prompt, in)
 	rd.last = "input"
 	return nil
 }
@@ -190,23 +213,39 @@ func dtmfOf(c platform.Capture) (dtmf, *LimitError) {
 	return d, nil
 }
 
+// makeCall is a connect (after a record action when it records). With
+// outcome blocks (Continues) it is synchronous and its eventUrl, carrying
+// the resume token, gets the bridged leg's events: the final one tells the
+// outcome, and the NCCO answered to it continues the call.
 func (rd *renderer) makeCall(m platform.MakeCall) *LimitError {
 	const act = "connect"
+	ep, err := dialEndpoint(m)
+	if err != nil {
+		return err
+	}
 	from := m.From
-	if from == "" && rd.ev != nil {
+	if from == "" && rd.ev != nil && e164.MatchString(rd.ev.Callee) {
 		from = rd.ev.Callee // the Vonage number the caller dialled
 	}
-	if !e164.MatchString(m.Number) {
-		return &LimitError{Action: act, Field: "endpoint.number", Msg: platform.Quote(m.Number) + " is not an E.164 number (+ and 7 to 15 digits)"}
-	}
-	if !e164.MatchString(from) {
+	switch {
+	case from == "" && m.Target == lplatform.TargetNumber:
+		return &LimitError{Action: act, Field: "from", Msg: "missing: no from number and no called number to default to"}
+	case from != "" && !e164.MatchString(from):
 		return &LimitError{Action: act, Field: "from", Msg: platform.Quote(from) + " is not an E.164 number (+ and 7 to 15 digits); Vonage shows one of your numbers"}
+	}
+	c := connect{Action: act, From: bare(from), Endpoint: []endpoint{ep}, Timeout: seconds(m.Timeout)}
+	if m.Limit < 0 || m.Limit > maxCallLimit {
+		return &LimitError{Action: act, Field: "limit", Msg: fmt.Sprintf("%v is outside 0..%v", m.Limit, maxCallLimit)}
+	}
+	c.Limit = seconds(m.Limit)
+	if m.Continues {
+		c.EventType, c.EventURL = "synchronous", []string{rd.actionURL(rd.resumeQuery(true))}
+		rd.last = act
 	}
 	if m.Record {
 		rd.ncco = append(rd.ncco, record{Action: "record"}) // records the call until it ends
 	}
-	rd.ncco = append(rd.ncco, connect{Action: act, From: bare(from),
-		Endpoint: []endpoint{{Type: "phone", Number: bare(m.Number)}}})
+	rd.ncco = append(rd.ncco, c)
 	return nil
 }
 
