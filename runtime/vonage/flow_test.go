@@ -30,10 +30,10 @@ func TestHelplineFlow(t *testing.T) {
 		t.Fatal(ds)
 	}
 	rep := flowtest.Run(context.Background(), prog, flowtest.WithFS(fsys), flowtest.WithTime(time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)))
-	if len(rep.Tests) != 7 || !rep.OK() {
+	if len(rep.Tests) != 9 || !rep.OK() {
 		for _, f := range rep.Failures() {
 			t.Error(f.Failure)
 		}
-		t.Fatalf("%d tests, %d passed; want 7 passing", len(rep.Tests), rep.Passed())
+		t.Fatalf("%d tests, %d passed; want 9 passing", len(rep.Tests), rep.Passed())
 	}
 }
