@@ -42,18 +42,25 @@ func (e *LimitError) Error() string {
 var empty = []byte("{}")
 
 // Render answers a webhook. A call event gets 200 {}. Otherwise the
-// actions become an NCCO, in order: say a talk, play a stream, capture a
-// talk (its prompt) and an input whose eventUrl carries r.Resume, makeCall
-// a connect (after a record action when it records). Vonage ends the call
-// when the NCCO runs out, so hangup, and the end of a handler, end the
-// NCCO: nothing may follow it, nor an input. No actions at all is [].
+// actions become an NCCO, in order: say a talk, pause a talk of SSML
+// breaks, play a stream, capture its prompt (a talk, or a stream with
+// prompt play) and an input whose eventUrl carries r.Resume, record a
+// record action whose eventUrl does too, makeCall a connect (after a
+// record action when it records; synchronous, with an eventUrl, when the
+// flow waits for its outcome). Vonage ends the call when the NCCO runs
+// out, so hangup, and the end of a handler, end the NCCO; nothing may
+// follow them, nor an input, a record or a connect that waits. No actions
+// at all is [].
 //
 // Values Vonage would reject are a *LimitError naming the action and field
-// (lang/platform's limits, which the checker applies to what it knows):
-// text empty or over 1,500 characters, a negative repeat, a stream URL
-// that is not http(s) or not .mp3/.wav, an input timeOut over 10 s, an
-// end key other than "#", connect numbers that are not E.164, an action
-// Vonage does not have (agent, ivr, callback, campaign).
+// in a *platform.ActionError naming the action's index (lang/platform's
+// limits, which the checker applies to what it knows): text empty or over
+// 1,500 characters, a negative repeat, a stream URL that is not http(s) or
+// not .mp3/.wav, an input timeOut over 10 s, an end key other than "#",
+// connect numbers that are not E.164, a SIP target that is not a SIP URI, a
+// queue target, a limit over 2 h, a recording's timeOut outside 3 s..2 h or
+// endOnSilence outside 3..10 s, an action Vonage does not have (agent, ivr,
+// callback, campaign).
 func (*Adapter) Render(ev *platform.Event, r *platform.Response) (platform.Reply, error) {
 	if ev != nil && (ev.Kind == platform.CallEnded || ev.Kind == platform.Status) {
 		return platform.Reply{Status: http.StatusOK, Body: empty}, nil

@@ -12,7 +12,11 @@
 // (dtmf.digits and dtmf.timed_out, or the older top-level dtmf and
 // timed_out) and the NCCO answered replaces the rest of the call. Call
 // events (started, ringing, answered, completed, …) go to the
-// application's event URL and get 200 {}; completed frees the session.
+// application's event URL and get 200 {}; completed frees the session. A
+// record step and a makeCall with outcome blocks wait the same way, on the
+// eventUrl of a record action (recording_url) and of a synchronous connect
+// (the bridged leg's final status); those URLs also carry the call's uuid,
+// which their webhooks do not.
 //
 // Signed webhooks carry `Authorization: Bearer JWT`, signed HS256 with the
 // account's signature secret, whose payload_hash claim is the SHA-256 of
