@@ -195,3 +195,64 @@ func TestServerRefusesBadSignatures(t *testing.T) {
 		t.Errorf("PUT: %d, want 405", status)
 	}
 }
+
+const deskFlow = `flow desk
+
+target vonage
+
+otherwise -> main
+
+handler main {
+  makeCall sip "sip:desk@pbx.example.com" from "+447700900000" timeout 20s {
+    on busy { say "The desk is busy." }
+  }
+  say "Goodbye."
+  hangup
+}
+`
+
+// A makeCall with outcome blocks: the bridged leg's events come to the
+// connect's eventUrl, naming the other leg; the call's uuid in the URL
+// finds the session, ringing is acknowledged and busy continues the call.
+func TestServerDialOutcome(t *testing.T) {
+	fsys := fstest.MapFS{"desk.flow": {Data: []byte(deskFlow)}}
+	prog, ds := lang.CompileFiles(fsys, []string{"desk.flow"})
+	if ds.HasErrors() {
+		t.Fatal(ds)
+	}
+	eng, err := runtime.New(runtime.WithFlows(prog))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := server.New(eng)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(srv)
+	t.Cleanup(ts.Close)
+
+	_, _, ncco := do(t, http.MethodGet, ts.URL+"/hooks/vonage/desk?to=447700900000&from=447700900001&uuid=leg-5&conversation_uuid=CON-5", nil, "")
+	var actions []struct {
+		Action    string   `json:"action"`
+		EventType string   `json:"eventType"`
+		EventURL  []string `json:"eventUrl"`
+	}
+	if err := json.Unmarshal([]byte(ncco), &actions); err != nil || len(actions) != 1 || actions[0].EventType != "synchronous" || len(actions[0].EventURL) != 1 {
+		t.Fatalf("want one synchronous connect with an eventUrl: %s (%v)", ncco, err)
+	}
+	eventURL := actions[0].EventURL[0]
+	if !strings.HasPrefix(eventURL, ts.URL+"/hooks/vonage/desk?") || !strings.Contains(eventURL, "call=leg-5") {
+		t.Fatalf("eventUrl %q is not this route with the call's uuid", eventURL)
+	}
+	leg := func(status string) string {
+		body := []byte(`{"uuid":"leg-6","conversation_uuid":"CON-5","status":"` + status + `","direction":"outbound","timestamp":"2026-12-03T10:00:03.000Z"}`)
+		_, _, b := do(t, http.MethodPost, eventURL, body, "")
+		return b
+	}
+	if b := leg("ringing"); b != "{}" {
+		t.Errorf("ringing: %s, want {}", b)
+	}
+	if b, want := leg("busy"), `[{"action":"talk","text":"The desk is busy."},{"action":"talk","text":"Goodbye."}]`; b != want {
+		t.Errorf("busy: %s, want %s", b, want)
+	}
+}
