@@ -53,6 +53,8 @@ type Engine struct {
 	ttl        time.Duration
 	fallback   platform.FallbackOptions
 	onLookup   func(LookupEvent) // WithLookupObserver; nil when none
+	// lookupCache keeps the answers of lookups declared with `cache D`.
+	lookupCache *lookupCache
 
 	sessionMemory int64          // WithSessionMemory: the default store's budget
 	onEvict       func(Eviction) // WithEvictionObserver; nil when none
@@ -86,6 +88,9 @@ func New(opts ...Option) (*Engine, error) {
 	}
 	if e.store == nil {
 		e.store = NewMemoryStore(MemoryBudget(e.sessionMemory))
+	}
+	if e.lookupCache == nil {
+		e.lookupCache = newLookupCache(DefaultLookupCacheEntries, DefaultLookupCacheBytes)
 	}
 	if !e.unguarded {
 		e.client = guardClient(e.client)

@@ -3,9 +3,11 @@ package runtime
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/callflow/callflow/lang/ir"
@@ -22,24 +24,30 @@ type httpCall struct {
 	extra   [][2]string // callflow's own: Idempotency-Key
 	timeout time.Duration
 	decode  bool // read and decode the JSON answer
+	keep    bool // and keep a copy of its bytes (httpResult.body), for the lookup cache
 }
 
 // httpResult is what came back: the status, and the JSON when asked for.
 type httpResult struct {
 	status int
 	value  any
+	body   []byte // the JSON as received, when asked to keep it
 }
 
 // send does r under its timeout and the webhook's deadline, keeping
 // lookupMargin of the budget for the answer. Its errors never quote the
 // URL or a header value (net/http's do): the log line gives the URL
 // without secrets.
+//
+// One context with one timer bounds the request: the earlier of its own
+// timeout and the budget's end less the margin, set on the request's
+// context directly (the budget's context, io, is not made for it).
 func (c *call) send(r httpCall) (httpResult, error) {
 	timeout := min(r.timeout, time.Until(c.deadline())-lookupMargin)
 	if timeout <= 0 {
 		return httpResult{}, fmt.Errorf("%w: no time left in the answer budget", errLookupTimeout)
 	}
-	ctx, cancel := context.WithTimeout(c.io(), timeout)
+	ctx, cancel := context.WithTimeout(c.ctx, timeout)
 	defer cancel()
 	var body io.Reader
 	if r.body != nil {
@@ -79,22 +87,59 @@ func (c *call) send(r httpCall) (httpResult, error) {
 	if !r.decode {
 		return res, nil
 	}
-	data, err := io.ReadAll(io.LimitReader(resp.Body, maxLookupBody+1))
-	if err != nil {
-		if ctx.Err() != nil {
-			return res, fmt.Errorf("%w after %s, reading the body", errLookupTimeout, timeout.Round(time.Millisecond))
+	res.value, res.body, err = readJSON(resp.Body, r.keep)
+	if errors.Is(err, errReadingBody) && ctx.Err() != nil {
+		return res, fmt.Errorf("%w after %s, reading the body", errLookupTimeout, timeout.Round(time.Millisecond))
+	}
+	return res, err
+}
+
+// answerBuffer is a pooled buffer an answer's body is read into: the
+// decoded value copies what it keeps, so the buffer is reused.
+type answerBuffer struct {
+	buf   bytes.Buffer
+	limit io.LimitedReader
+}
+
+var answerBuffers = sync.Pool{New: func() any { return new(answerBuffer) }}
+
+// maxPooledAnswer is the largest buffer put back in the pool: a rare
+// megabyte answer is not kept for every later one.
+const maxPooledAnswer = 64 << 10
+
+// errReadingBody marks an answer whose body could not be read: after the
+// deadline, a timeout.
+var errReadingBody = errors.New("reading the body")
+
+// readJSON reads an answer's JSON, at most maxLookupBody bytes, and decodes
+// it, with a copy of its bytes when keep is set. Numbers are decoded
+// exactly, as webhooks' are: a CRM id beyond 2^53 stays the id it was, not
+// the nearest float64.
+func readJSON(body io.Reader, keep bool) (any, []byte, error) {
+	ab := answerBuffers.Get().(*answerBuffer)
+	defer func() {
+		ab.limit.R = nil
+		if ab.buf.Cap() <= maxPooledAnswer {
+			ab.buf.Reset()
+			answerBuffers.Put(ab)
 		}
-		return res, fmt.Errorf("reading the body: %v", err)
+	}()
+	ab.limit = io.LimitedReader{R: body, N: maxLookupBody + 1}
+	if _, err := ab.buf.ReadFrom(&ab.limit); err != nil {
+		return nil, nil, fmt.Errorf("%w: %v", errReadingBody, err)
 	}
-	if len(data) > maxLookupBody {
-		return res, fmt.Errorf("the body is over %d bytes", maxLookupBody)
+	if ab.buf.Len() > maxLookupBody {
+		return nil, nil, fmt.Errorf("the body is over %d bytes", maxLookupBody)
 	}
-	// Numbers are decoded exactly, as webhooks' are: a CRM id beyond 2^53
-	// stays the id it was, not the nearest float64.
-	if res.value, err = platform.DecodeJSON(data); err != nil {
-		return res, fmt.Errorf("bad JSON: %v", err)
+	v, err := platform.DecodeJSON(ab.buf.Bytes())
+	if err != nil {
+		return nil, nil, fmt.Errorf("bad JSON: %v", err)
 	}
-	return res, nil
+	var kept []byte
+	if keep {
+		kept = bytes.Clone(ab.buf.Bytes())
+	}
+	return v, kept, nil
 }
 
 // setHeaders sets the flow's headers, evaluated now, then callflow's own.
@@ -111,15 +156,23 @@ func (c *call) setHeaders(req *http.Request, r httpCall) error {
 		}
 		req.Header.Set(h.Name, v)
 	}
-	req.Header.Set("Accept", "application/json")
+	req.Header["Accept"] = acceptJSON
 	if r.body != nil {
-		req.Header.Set("Content-Type", "application/json")
+		req.Header["Content-Type"] = contentJSON
 	}
 	for _, kv := range r.extra {
 		req.Header.Set(kv[0], kv[1])
 	}
 	return nil
 }
+
+// The values of callflow's own headers, shared by every request (net/http
+// only reads them, and Client.Do copies the header map for redirects):
+// Header.Set would make a slice per request.
+var (
+	acceptJSON  = []string{"application/json"}
+	contentJSON = []string{"application/json"}
+)
 
 // validHeaderValue refuses what would split a header or be dropped by
 // net/http: a caller's data put in a header must not add another.

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/callflow/callflow/lang/ir"
+	"github.com/callflow/callflow/runtime/platform"
 )
 
 // lookupMargin is kept from the budget for rendering the answer after a
@@ -105,16 +106,11 @@ func (c *call) result(l *ir.Lookup, u string, urlErr error) any {
 // name, a space and a digest of the URL, so a session keeps no URL (which
 // may carry a caller's PIN) and no key grows with one.
 func lookupKey(name, url string) string {
-	sum := sha256.Sum256([]byte(url))
-	enc := base64.RawURLEncoding
-	var b strings.Builder
-	b.Grow(len(name) + 1 + enc.EncodedLen(16))
-	b.WriteString(name)
-	b.WriteByte(' ')
-	var digest [22]byte // enc.EncodedLen(16)
-	enc.Encode(digest[:], sum[:16])
-	b.Write(digest[:])
-	return b.String()
+	var scratch [256]byte // most URLs fit: the key is then one allocation, the string
+	digest := sha256.Sum256(append(scratch[:0], url...))
+	b := append(scratch[:0], name...)
+	b = append(b, ' ')
+	return string(base64.RawURLEncoding.AppendEncode(b, digest[:16]))
 }
 
 // stub resolves a lookup from the value the request gives for it.
@@ -132,7 +128,7 @@ func (c *call) stub(l *ir.Lookup, v any) {
 	if timed {
 		took = time.Since(start)
 	}
-	c.traceLookup(l, "given", "given", took)
+	c.traceLookup(l, "given", "", "given", took)
 }
 
 // fetch gets lookup l at u, or its else value when that fails (or when the
@@ -141,15 +137,24 @@ func (c *call) fetch(l *ir.Lookup, u string, urlErr error) any {
 	start := time.Now()
 	err := urlErr
 	var v any
+	var kept []byte // the answer's JSON, to cache once it proves of the right type
+	cache := ""     // hit or miss, for a lookup declared with cache
 	if err == nil {
-		v, err = c.get(l, u)
+		v, kept, cache, err = c.get(l, u)
 	}
 	if err == nil {
 		v, err = c.conform(l.Else, v)
 	}
 	if err == nil {
+		if kept != nil {
+			c.e.lookupCache.put(c.cacheKey(l, u), kept, c.now.Add(l.Cache))
+		}
 		took := time.Since(start)
-		c.traceLookup(l, "ok", "ok", took)
+		result := "ok"
+		if cache == "hit" {
+			result = "ok (cached)"
+		}
+		c.traceLookup(l, "ok", cache, result, took)
 		return v
 	}
 	cause := err.Error()
@@ -162,7 +167,7 @@ func (c *call) fetch(l *ir.Lookup, u string, urlErr error) any {
 	if errors.Is(err, errLookupTimeout) {
 		kind = "timeout"
 	}
-	c.traceLookup(l, kind, cause, took)
+	c.traceLookup(l, kind, cache, cause, took)
 	c.e.log.LogAttrs(c.ctx, slog.LevelWarn, "lookup failed, used its else value",
 		slog.String("flow", c.flow.Name), slog.String("lookup", l.Name), slog.String("at", l.At.String()),
 		slog.String("url", redactURL(u)), slog.String("cause", cause), slog.Duration("took", took))
@@ -173,10 +178,28 @@ func (c *call) fetch(l *ir.Lookup, u string, urlErr error) any {
 // the answer budget.
 var errLookupTimeout = errors.New("timed out")
 
-// get does the HTTP GET of lookup l at u, with its headers.
-func (c *call) get(l *ir.Lookup, u string) (any, error) {
-	res, err := c.send(httpCall{method: http.MethodGet, url: u, headers: l.Headers, timeout: l.Timeout, decode: true})
-	return res.value, err
+// get does the HTTP GET of lookup l at u, with its headers. For a lookup
+// declared with cache, an answer kept from another call (cache "hit") is
+// used instead; else (cache "miss") the answer's JSON comes back too, for
+// fetch to keep once it proves of the lookup's type. Failures are never
+// kept.
+func (c *call) get(l *ir.Lookup, u string) (v any, kept []byte, cache string, err error) {
+	if l.Cache > 0 {
+		if body, ok := c.e.lookupCache.get(c.cacheKey(l, u), c.now); ok {
+			v, err = platform.DecodeJSON(body) // it decoded when kept: a fresh copy for this call
+			return v, nil, "hit", err
+		}
+		cache = "miss"
+	}
+	res, err := c.send(httpCall{method: http.MethodGet, url: u, headers: l.Headers, timeout: l.Timeout, decode: true, keep: l.Cache > 0})
+	return res.value, res.body, cache, err
+}
+
+// cacheKey is the lookup cache's key for lookup l at u: the flow's name
+// and the session's key for the result (the lookup's name and a digest of
+// the URL), so the cache keeps no URL.
+func (c *call) cacheKey(l *ir.Lookup, u string) string {
+	return c.flow.Name + " " + lookupKey(l.Name, u)
 }
 
 // unwrapURLError drops the method and URL net/http puts in front of its

@@ -16,7 +16,10 @@ type LookupEvent struct {
 	// evaluated, or refused by the lookup guard); for the last two the else
 	// value was used. A URL the call fetched before makes no event.
 	Outcome string
-	Took    time.Duration
+	// Cache is, for a lookup declared with `cache D`, hit (the answer kept
+	// from another call was used) or miss (it was fetched); "" otherwise.
+	Cache string
+	Took  time.Duration
 }
 
 // WithLookupObserver calls fn after every lookup, on the webhook's

@@ -81,9 +81,9 @@ func (c *call) traceStep(in ir.Instr) {
 
 // traceLookup records a lookup resolved with outcome (ok, given, timeout or
 // error; see LookupEvent), result saying how (the cause of a failure).
-func (c *call) traceLookup(l *ir.Lookup, outcome, result string, took time.Duration) {
+func (c *call) traceLookup(l *ir.Lookup, outcome, cache, result string, took time.Duration) {
 	if c.e.onLookup != nil {
-		c.e.onLookup(LookupEvent{Flow: c.flow.Name, Lookup: l.Name, Outcome: outcome, Took: took})
+		c.e.onLookup(LookupEvent{Flow: c.flow.Name, Lookup: l.Name, Outcome: outcome, Cache: cache, Took: took})
 	}
 	c.add(TraceEntry{Kind: "lookup", At: l.At, Text: l.Name, Result: result, Took: took})
 }

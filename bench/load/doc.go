@@ -7,7 +7,11 @@
 //     (bench/handwritten) and encodes the same answer, both driven by the
 //     same load generator with the same keep-alive connections, in
 //     alternating stretches of the same run; reception.flow's CRM lookup
-//     goes, on both sides, to a loopback server that answers at once.
+//     goes, on both sides, to a loopback server that answers at once,
+//     through the same kind of client, pooled as `callflow serve` pools
+//     its lookups (runtime.NewLookupClient: 64 idle connections per host),
+//     so neither side opens a TCP connection per lookup. Targets: requests
+//     per second ≥ 0.9× the bare handler's, p99 ≤ 1.2× its p99.
 //   - P5: the time from a rename save of a flow to its new version
 //     answering a webhook.
 //   - R1: webhooks at full speed (tencent, and 8x8 calls of four webhooks)

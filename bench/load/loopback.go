@@ -8,6 +8,8 @@ import (
 	"net/netip"
 	"net/url"
 	"time"
+
+	"github.com/callflow/callflow/runtime"
 )
 
 // The load runs are aimed only at this machine's loopback interface: every
@@ -91,12 +93,13 @@ func LoadClient(conns int) *http.Client {
 	}
 }
 
-// lookupClient is the client of the lookups, configured as `callflow serve`
-// configures the engine's (http.DefaultTransport's settings), except that
-// it dials loopback only.
+// lookupClient is the client of the lookups on both sides of P3, pooled as
+// `callflow serve` pools the engine's (runtime.NewLookupClient), except that
+// it dials loopback only and ignores an environment proxy.
 func lookupClient() *http.Client {
-	t := http.DefaultTransport.(*http.Transport).Clone()
+	c := runtime.NewLookupClient()
+	t := c.Transport.(*http.Transport)
 	t.Proxy = nil // an environment proxy would leave loopback
 	t.DialContext = dialLoopback
-	return &http.Client{Transport: t}
+	return c
 }

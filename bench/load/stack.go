@@ -213,8 +213,9 @@ func (c *outcomeCounter) Failed() int64 {
 }
 
 // LogCounter is an slog.Handler that formats every record as serve's JSON
-// handler does (into io.Discard) and counts them: panics (a message naming
-// a panic), errors, and the first few error lines kept for reports.
+// handler (server.NewJSONHandler) does, into io.Discard, and counts them:
+// panics (a message naming a panic), errors, and the first few error lines
+// kept for reports.
 type LogCounter struct {
 	h     slog.Handler
 	state *logState
@@ -228,7 +229,7 @@ type logState struct {
 
 // NewLogCounter makes a counting handler at info level.
 func NewLogCounter() *LogCounter {
-	return &LogCounter{h: slog.NewJSONHandler(io.Discard, &slog.HandlerOptions{Level: slog.LevelInfo}), state: &logState{}}
+	return &LogCounter{h: server.NewJSONHandler(io.Discard, &slog.HandlerOptions{Level: slog.LevelInfo}), state: &logState{}}
 }
 
 func (c *LogCounter) Enabled(ctx context.Context, l slog.Level) bool { return c.h.Enabled(ctx, l) }

@@ -46,17 +46,19 @@ type Table struct {
 	Path *Expr // a string literal
 }
 
-// Lookup is `lookup NAME = get "URL" [timeout D] else EXPR`, or its block
-// form `lookup NAME = get "URL" { header NAME VALUE  timeout D  else EXPR }`.
+// Lookup is `lookup NAME = get "URL" [timeout D] [cache D] else EXPR`, or
+// its block form `lookup NAME = get "URL" { header NAME VALUE  timeout D
+// cache D  else EXPR }`.
 type Lookup struct {
 	Base
 	Name    *Ident
 	URL     *Expr
 	Timeout *Duration // nil means the default
+	Cache   *Duration // how long an answer is kept across calls; nil: not kept
 	Else    *Expr     // nil is an error the checker reports
 	Headers []*Header
 	// Options is the block form as written, for the formatter; nil for the
-	// one-line form. Timeout, Else and Headers are read from it.
+	// one-line form. Timeout, Cache, Else and Headers are read from it.
 	Options []*Option
 	Close   source.Span // the block's closing brace
 }

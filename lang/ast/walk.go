@@ -67,6 +67,7 @@ func walkDecl(v Visitor, n Node) bool {
 			break
 		}
 		Walk(v, n.Timeout)
+		Walk(v, n.Cache)
 		Walk(v, n.Else)
 	case *Hours:
 		Walk(v, n.Name)

@@ -13,7 +13,7 @@ import (
 var headerOption = optSpec{arg: argString, many: true, pair: true}
 
 var lookupBlockOptions = map[string]optSpec{
-	"header": headerOption, "timeout": {arg: argDuration}, "else": {arg: argAny},
+	"header": headerOption, "timeout": {arg: argDuration}, "cache": {arg: argDuration}, "else": {arg: argAny},
 }
 
 var postOptions = map[string]optSpec{

@@ -293,6 +293,10 @@ func (c *checker) lookupLimits(l *ast.Lookup) {
 			Do("Write the URL as a string starting with https://."))
 	}
 	c.httpTimeout(diag.BadLookup, "lookup", l.Timeout, l.Name)
+	if l.Cache != nil && l.Cache.Millis == 0 {
+		c.report(diag.Errorf(diag.BadLookup, l.Cache.At, "lookup cache must be more than 0").
+			Do("Use a duration such as 5m, or remove cache to fetch every call's answer."))
+	}
 }
 
 // httpTimeout checks that the timeout of a lookup or post (at, when it

@@ -106,6 +106,9 @@ func (l *lowerer) decl(f *ir.Flow, d ast.Decl) {
 		}
 		f.Lookups[d.Name.Name] = &ir.Lookup{Name: d.Name.Name, URL: l.expr(d.URL), Timeout: timeout, Else: l.expr(d.Else), At: d.At,
 			URLVaries: l.varies(d.URL), Headers: l.headers(d.Headers)}
+		if d.Cache != nil && d.Cache.Millis > 0 {
+			f.Lookups[d.Name.Name].Cache = time.Duration(d.Cache.Millis) * time.Millisecond
+		}
 	case *ast.Rule:
 		r := &ir.Rule{Handler: d.Handler.Name, At: d.At, Pos: d.At.String()}
 		if d.Cond != nil {

@@ -395,6 +395,9 @@ func (p *printer) decl(d ast.Decl) {
 		if d.Timeout != nil {
 			p.text(" timeout ", d.Timeout.Text)
 		}
+		if d.Cache != nil {
+			p.text(" cache ", d.Cache.Text)
+		}
 		if d.Else != nil {
 			p.text(" else ", expr(d.Else))
 		}

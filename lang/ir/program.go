@@ -140,6 +140,9 @@ type Lookup struct {
 	Name    string
 	URL     *Expr // yields the URL; each ${…} value is escaped for where it stands (path, query or fragment)
 	Timeout time.Duration
+	// Cache is how long an answer is kept across calls, by URL (`cache 5m`);
+	// 0: every call fetches its own.
+	Cache   time.Duration
 	Else    *Expr
 	Headers []Header
 	At      source.Span

@@ -15,20 +15,23 @@ import (
 
 func (l *lowerer) lookup(b ast.Base, lk *g.Lookup) *ast.Lookup {
 	n := &ast.Lookup{Base: b, Name: l.name(lk.Name, "lookup"), URL: l.expr(lk.URL),
-		Timeout: l.duration(lk.Timeout), Else: l.expr(lk.Else)}
+		Timeout: l.duration(lk.Timeout), Cache: l.duration(lk.Cache), Else: l.expr(lk.Else)}
 	if lk.Opts == nil {
 		return n
 	}
-	if n.Timeout != nil || n.Else != nil {
+	if n.Timeout != nil || n.Cache != nil || n.Else != nil {
 		at := l.kw(lk.Opts.Pos).At
 		l.diags = append(l.diags, diag.Errorf(diag.Syntax, at, "a lookup takes its options on the line or in a block, not both").
-			Do("Move timeout and else into the block."))
+			Do("Move timeout, cache and else into the block."))
 	}
 	n.Options = l.options(lk.Opts)
 	n.Close = l.at(lk.Opts.Close.Pos, 1).At
 	n.Headers = headers(n.Options)
 	if o := firstOption(n.Options, "timeout"); o != nil && n.Timeout == nil {
 		n.Timeout, _ = firstArg(o).(*ast.Duration)
+	}
+	if o := firstOption(n.Options, "cache"); o != nil && n.Cache == nil {
+		n.Cache, _ = firstArg(o).(*ast.Duration)
 	}
 	if o := firstOption(n.Options, "else"); o != nil && n.Else == nil {
 		n.Else, _ = firstArg(o).(*ast.Expr)

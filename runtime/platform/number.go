@@ -24,7 +24,19 @@ const maxExact = 1 << 53
 
 // DecodeJSON parses exactly one JSON value, with numbers as Number decodes
 // them. A number out of float64's range is a *DecodeError naming its path.
+//
+// Well-formed bodies take a fast path (decodeJSONFast) that gives the same
+// value; everything else, and every error, comes from the strict path.
 func DecodeJSON(body []byte) (any, error) {
+	if v, ok := decodeJSONFast(body); ok {
+		return v, nil
+	}
+	return decodeJSONStrict(body)
+}
+
+// decodeJSONStrict is DecodeJSON's strict path: encoding/json with
+// json.Number, then ExactNumbers.
+func decodeJSONStrict(body []byte) (any, error) {
 	v, err := DecodeJSONNumbers(body)
 	if err != nil {
 		return nil, err

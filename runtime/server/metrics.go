@@ -25,6 +25,7 @@ import (
 //	callflow_webhook_duration_seconds{platform}              histogram
 //	callflow_lookups_total{flow,lookup,outcome}              counter
 //	callflow_lookup_duration_seconds{flow,lookup,outcome}    histogram
+//	callflow_lookup_cache_total{flow,lookup,result}          counter
 //	callflow_reloads_total{result}                           counter
 //	callflow_reload_duration_seconds                         histogram
 //	callflow_last_reload_success_timestamp_seconds           gauge
@@ -54,6 +55,7 @@ type Metrics struct {
 	webhookDur  *prometheus.HistogramVec
 	lookups     *prometheus.CounterVec
 	lookupDur   *prometheus.HistogramVec
+	lookupCache *prometheus.CounterVec
 	reloads     *prometheus.CounterVec
 	reloadDur   prometheus.Histogram
 	lastSuccess prometheus.Gauge
@@ -88,6 +90,9 @@ func NewMetrics() *Metrics {
 		[]string{"flow", "lookup", "outcome"})
 	m.lookupDur = prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "callflow_lookup_duration_seconds",
 		Help: "Time a lookup took, by flow, lookup name and outcome.", Buckets: durationBuckets}, []string{"flow", "lookup", "outcome"})
+	m.lookupCache = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "callflow_lookup_cache_total",
+		Help: "Lookups declared with cache, by flow, lookup name and result (hit: an answer kept from another call was used; miss: it was fetched)."},
+		[]string{"flow", "lookup", "result"})
 	m.reloads = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "callflow_reloads_total",
 		Help: "Reloads of the flows folder, by result (ok, or error when some flow is in error or the folder could not be read)."}, []string{"result"})
 	m.reloadDur = prometheus.NewHistogram(prometheus.HistogramOpts{Name: "callflow_reload_duration_seconds",
@@ -119,7 +124,7 @@ func NewMetrics() *Metrics {
 		})
 	m.evictions = prometheus.NewCounter(prometheus.CounterOpts{Name: "callflow_sessions_evicted_total",
 		Help: "Live sessions the in-memory session store evicted to stay within its memory budget; each caller's next webhook got the safe fallback."})
-	m.reg.MustRegister(m.requests, m.webhookDur, m.lookups, m.lookupDur, m.reloads, m.reloadDur, m.lastSuccess, m.flows, m.problems, m.dispatches, sessions,
+	m.reg.MustRegister(m.requests, m.webhookDur, m.lookups, m.lookupDur, m.lookupCache, m.reloads, m.reloadDur, m.lastSuccess, m.flows, m.problems, m.dispatches, sessions,
 		storeBytes, m.evictions)
 	m.store.register(m.reg)
 	m.reg.MustRegister(
@@ -161,6 +166,9 @@ func (m *Metrics) observeDispatch(platform, outcome string) {
 func (m *Metrics) ObserveLookup(ev runtime.LookupEvent) {
 	m.lookups.WithLabelValues(ev.Flow, ev.Lookup, ev.Outcome).Inc()
 	m.lookupDur.WithLabelValues(ev.Flow, ev.Lookup, ev.Outcome).Observe(ev.Took.Seconds())
+	if ev.Cache != "" {
+		m.lookupCache.WithLabelValues(ev.Flow, ev.Lookup, ev.Cache).Inc()
+	}
 }
 
 // ObserveReload counts a reload; give it to reload.OnReload.

@@ -129,9 +129,10 @@ func TestReloadProblems(t *testing.T) {
 	if len(st.Problems) != 1 || st.Problems[0].Path != "root" || st.Problems[0].Error != "root is a symbolic link to /, outside the folder" {
 		t.Errorf("problems %+v", st.Problems)
 	}
-	if m := scrape(t, s.url); !strings.Contains(m, "callflow_flows_folder_problems 1") {
-		t.Errorf("metrics lack callflow_flows_folder_problems 1")
-	}
+	// The metrics are updated after the status is published: wait for them.
+	s.until("the metrics to count the problem", func() bool {
+		return strings.Contains(scrape(t, s.url), "callflow_flows_folder_problems 1")
+	})
 }
 
 func mustRemove(t *testing.T, name string) {

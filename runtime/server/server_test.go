@@ -527,7 +527,7 @@ func TestFlowsAndMetrics(t *testing.T) {
 target tencent
 number %q
 
-lookup crm = get "%s/agent/${caller}" timeout 1s else {agent: 5}
+lookup crm = get "%s/agent/${caller}" timeout 1s cache 1m else {agent: 5}
 
 otherwise -> main
 
@@ -537,8 +537,10 @@ handler main {
 `, world, lookups.URL))
 	s := newStack(t, dir)
 	s.tencent(hello)
-	if got := s.tencent(world); got != 77 {
-		t.Errorf("the lookup gave agent %d, want 77", got)
+	for range 2 { // the second call's answer is the cached one
+		if got := s.tencent(world); got != 77 {
+			t.Errorf("the lookup gave agent %d, want 77", got)
+		}
 	}
 	post(s.url+"/hooks/tencent", "application/json", "nope", nil)
 
@@ -567,12 +569,14 @@ handler main {
 		t.Errorf("Content-Type %q", ct)
 	}
 	for _, want := range []string{
-		`callflow_webhook_requests_total{outcome="answered",platform="tencent"} 2`,
+		`callflow_webhook_requests_total{outcome="answered",platform="tencent"} 3`,
 		`callflow_webhook_requests_total{outcome="rejected",platform="tencent"} 1`,
-		`callflow_webhook_duration_seconds_bucket{platform="tencent",le="+Inf"} 3`,
-		`callflow_webhook_duration_seconds_count{platform="tencent"} 3`,
-		`callflow_lookups_total{flow="looked",lookup="crm",outcome="ok"} 1`,
-		`callflow_lookup_duration_seconds_count{flow="looked",lookup="crm",outcome="ok"} 1`,
+		`callflow_webhook_duration_seconds_bucket{platform="tencent",le="+Inf"} 4`,
+		`callflow_webhook_duration_seconds_count{platform="tencent"} 4`,
+		`callflow_lookups_total{flow="looked",lookup="crm",outcome="ok"} 2`,
+		`callflow_lookup_duration_seconds_count{flow="looked",lookup="crm",outcome="ok"} 2`,
+		`callflow_lookup_cache_total{flow="looked",lookup="crm",result="miss"} 1`,
+		`callflow_lookup_cache_total{flow="looked",lookup="crm",result="hit"} 1`,
 		`callflow_reloads_total{result="error"} 1`,
 		`callflow_reloads_total{result="ok"} 0`,
 		`callflow_reload_duration_seconds_count 1`,

@@ -66,8 +66,9 @@ type Lookup struct {
 	Name    *Ident `parser:"\"lookup\" @@ \"=\" \"get\""`
 	URL     *Expr  `parser:"@@"`
 	Timeout *Dur   `parser:"( \"timeout\" @@ )?"`
+	Cache   *Dur   `parser:"( \"cache\" @@ )?"`
 	Else    *Expr  `parser:"( \"else\" @@ )?"`
-	// Opts is the block form: timeout, else and header as options.
+	// Opts is the block form: timeout, cache, else and header as options.
 	Opts *OptBlock `parser:"@@?"`
 }
 

@@ -200,7 +200,7 @@ func (c *serveCmd) serve(ctx context.Context, e *env, hooks *serveHooks) error {
 		runtime.WithLookupObserver(metrics.ObserveLookup),
 		runtime.WithEvictionObserver(metrics.ObserveEviction),
 		runtime.WithSessionMemory(c.SessionMemory << 20),
-		runtime.WithHTTPClient(lookupClient()),
+		runtime.WithHTTPClient(runtime.NewLookupClient()),
 	}
 	for name, d := range budgets {
 		opts = append(opts, runtime.WithBudget(name, d))
@@ -377,7 +377,7 @@ func (c *serveCmd) logger(w io.Writer) (*slog.Logger, error) {
 	if c.LogFormat == "text" {
 		return slog.New(slog.NewTextHandler(w, opts)), nil
 	}
-	return slog.New(slog.NewJSONHandler(w, opts)), nil
+	return slog.New(server.NewJSONHandler(w, opts)), nil
 }
 
 // printTable says whether the table of the start goes to stdout: always,
@@ -779,15 +779,4 @@ func routePaths(d *platform.Declaration) string {
 		paths[i] = r.Path
 	}
 	return strings.Join(paths, ", ")
-}
-
-// lookupClient is the client lookups use. http.DefaultTransport keeps two
-// idle connections per host: with webhooks arriving concurrently, most
-// lookups to a CRM would open a new connection.
-func lookupClient() *http.Client {
-	t := http.DefaultTransport.(*http.Transport).Clone()
-	t.MaxIdleConns = 256
-	t.MaxIdleConnsPerHost = 64
-	t.DialContext = nil // the engine dials, refusing unsafe addresses unless --unguarded-lookups
-	return &http.Client{Transport: t}
 }

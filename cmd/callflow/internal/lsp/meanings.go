@@ -71,6 +71,7 @@ var optionMeaning = map[string]map[string]string{
 	"lookup": {
 		"header":  "`header NAME VALUE` — an HTTP header; may repeat; the one place a secret may stand.",
 		"timeout": "How long the lookup may take, within the platform's answer budget.",
+		"cache":   "How long an answer is kept across calls, by URL (`cache 5m`); failures are never kept.",
 		"else":    "The value used when the lookup fails, times out or answers bad JSON. Required.",
 	},
 	"contact": {
