@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"path"
 	"regexp"
 	"slices"
 	"strings"
@@ -155,7 +154,7 @@ func sayTalk(act, text, voice string, loop int) (talk, *LimitError) {
 
 func playStream(u string, loop int) (stream, *LimitError) {
 	s := stream{Action: "stream", StreamURL: []string{u}}
-	if msg := checkURL(u); msg != "" {
+	if msg := platform.CheckAudioURL(u, limits.PlayExts); msg != "" {
 		return s, &LimitError{Action: "stream", Field: "streamUrl", Msg: msg}
 	}
 	var err *LimitError
@@ -316,24 +315,6 @@ func loopOf(act string, n int) (int, *LimitError) {
 		return 0, nil
 	}
 	return n, nil
-}
-
-// checkURL says what is wrong with a stream URL, or "".
-func checkURL(s string) string {
-	if s == "" {
-		return "missing"
-	}
-	u, err := url.Parse(s)
-	if err != nil {
-		return platform.Quote(s) + " is not a URL"
-	}
-	if u.Scheme != "http" && u.Scheme != "https" || u.Host == "" {
-		return platform.Quote(s) + " is not an http or https URL"
-	}
-	if ext := strings.ToLower(path.Ext(u.Path)); !slices.Contains(limits.PlayExts, ext) {
-		return platform.Quote(s) + " does not end in " + strings.Join(limits.PlayExts, " or ")
-	}
-	return ""
 }
 
 // Fallback is the safe answer: the apology as a talk when one is
