@@ -256,3 +256,67 @@ func TestServerDialOutcome(t *testing.T) {
 		t.Errorf("busy: %s, want %s", b, want)
 	}
 }
+
+const triesFlow = `flow tries
+
+target vonage
+
+otherwise -> main
+
+handler main {
+  capture choice {
+    prompt  "Press 1."
+    digits  1
+    accept  "1"
+    tries   2
+    failure "Wrong key."
+  }
+  say "Chose ${choice}."
+  hangup
+}
+`
+
+// Two tries at one capture carry the same resume token; the second is not
+// taken for a copy of the first, because each eventUrl is marked with the
+// delivery it answers.
+func TestServerSecondTryIsNotACopy(t *testing.T) {
+	fsys := fstest.MapFS{"tries.flow": {Data: []byte(triesFlow)}}
+	prog, ds := lang.CompileFiles(fsys, []string{"tries.flow"})
+	if ds.HasErrors() {
+		t.Fatal(ds)
+	}
+	eng, err := runtime.New(runtime.WithFlows(prog), runtime.WithClock(func() time.Time { return time.Date(2026, 12, 3, 10, 0, 0, 0, time.UTC) }))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := server.New(eng)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(srv)
+	t.Cleanup(ts.Close)
+	_, _, ncco := do(t, http.MethodGet, ts.URL+"/hooks/vonage/tries?to=447700900000&from=447700900001&uuid=leg-7&conversation_uuid=CON-7", nil, "")
+	url1 := lastEventURL(t, ncco)
+	_, _, again := do(t, http.MethodPost, url1, inputBody("leg-7", "9"), "")
+	if !strings.Contains(again, `"text":"Wrong key."`) {
+		t.Fatalf("a wrong key: %s", again)
+	}
+	url2 := lastEventURL(t, again)
+	if url2 == url1 {
+		t.Errorf("both tries have the eventUrl %s", url1)
+	}
+	if _, _, b := do(t, http.MethodPost, url2, inputBody("leg-7", "1"), ""); b != `[{"action":"talk","text":"Chose 1."}]` {
+		t.Errorf("the second try: %s, want Chose 1.", b)
+	}
+}
+
+func lastEventURL(t *testing.T, ncco string) string {
+	t.Helper()
+	var actions []struct {
+		EventURL []string `json:"eventUrl"`
+	}
+	if err := json.Unmarshal([]byte(ncco), &actions); err != nil || len(actions) == 0 || len(actions[len(actions)-1].EventURL) != 1 {
+		t.Fatalf("no eventUrl in %s (%v)", ncco, err)
+	}
+	return actions[len(actions)-1].EventURL[0]
+}
