@@ -17,6 +17,7 @@ import (
 	"github.com/callflow/callflow/runtime/callback"
 	"github.com/callflow/callflow/runtime/callbot"
 	"github.com/callflow/callflow/runtime/eightbyeight"
+	"github.com/callflow/callflow/runtime/jambonz"
 	"github.com/callflow/callflow/runtime/platform"
 	"github.com/callflow/callflow/runtime/tencent"
 )
@@ -72,6 +73,7 @@ var adapters = map[string]platform.Adapter{
 	"8x8":      eightbyeight.New(),
 	"callback": callback.New(),
 	"callbot":  callbot.New(),
+	"jambonz":  jambonz.New(),
 }
 
 // webhook builds a real-shaped webhook with the platform's adapter.

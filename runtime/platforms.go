@@ -5,6 +5,7 @@ import (
 	"github.com/callflow/callflow/runtime/callback"
 	"github.com/callflow/callflow/runtime/callbot"
 	"github.com/callflow/callflow/runtime/eightbyeight"
+	"github.com/callflow/callflow/runtime/jambonz"
 	"github.com/callflow/callflow/runtime/platform"
 	"github.com/callflow/callflow/runtime/tencent"
 	"github.com/callflow/callflow/runtime/vonage"
@@ -18,6 +19,7 @@ var registry = []*platform.Declaration{
 	&eightbyeight.Declaration,
 	&callback.Declaration,
 	&callbot.Declaration,
+	&jambonz.Declaration,
 	&vonage.Declaration,
 }
 

@@ -86,13 +86,20 @@ func compileAndRun(src, target string) (bool, error) {
 	}
 	call := platform.Call{Session: "s-1", Caller: "+84912345678", Callee: "+6512345678",
 		Data: map[string]any{"k": "v"}}
+	var last []byte // the answer the platform last got
 	for round := range 4 {
 		call.Delivery = fmt.Sprintf("d-%d", round)
 		body, err := adapters[target].Webhook(call)
 		if err != nil {
 			return true, err
 		}
-		res, err := eng.Serve(context.Background(), &runtime.Request{Platform: target, Flow: "g", Body: body})
+		req := &runtime.Request{Platform: target, Flow: "g", Body: body}
+		if wt, ok := adapters[target].(platform.WebhookTarget); ok { // a resume token in the last answer's action URL
+			if req.URL, err = wt.WebhookURL(call, last); err != nil {
+				return true, err
+			}
+		}
+		res, err := eng.Serve(context.Background(), req)
 		if res.Outcome != runtime.Answered {
 			return true, fmt.Errorf("outcome %s: %w", res.Outcome, errors.Join(err, res.Err))
 		}
@@ -102,6 +109,7 @@ func compileAndRun(src, target string) (bool, error) {
 		if _, waits := res.Response.Actions[len(res.Response.Actions)-1].(platform.Capture); !waits {
 			return true, nil
 		}
+		last = res.Reply.Body
 		digits := []string{"1", "12345", "", "*"}[round%4]
 		call.Digits, call.Resume = &digits, res.Response.Resume
 	}

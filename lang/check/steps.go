@@ -124,6 +124,10 @@ func (c *checker) limits(p *platform.Platform, s ast.Step) {
 			c.dialable(p, s.Number)
 			c.dialable(p, s.From)
 		}
+		if s.Record && l.NoDialRecord {
+			c.limitError(p, s, "makeCall cannot record the call").
+				Do("Remove record, or record the call in the platform's own settings.")
+		}
 	case *ast.Agent:
 		c.id(p, s.ID, "agent")
 	case *ast.IVR:

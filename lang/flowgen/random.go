@@ -31,7 +31,7 @@ func (b *Bytes) IntN(n int) int {
 
 // Targets are the platforms Random writes flows for, in the order its
 // target argument indexes them.
-var Targets = []string{"tencent", "8x8", "callback", "callbot"}
+var Targets = []string{"tencent", "8x8", "callback", "callbot", "jambonz"}
 
 // Random writes a flow named flowName for target that uses the target's
 // steps, each option present or not, with literal values drawn from pools
@@ -45,7 +45,7 @@ func Random(c Chooser, flowName, target string) string {
 	switch target {
 	case "tencent":
 		g.tencent()
-	case "8x8":
+	case "8x8", "jambonz": // the same steps; each checker keeps its own limits
 		g.eightByEight()
 	case "callback":
 		g.callback()

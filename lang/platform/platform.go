@@ -119,6 +119,7 @@ type Limits struct {
 	NeedsVoice   bool             // say and capture need a voice profile
 	PlayExts     []string         // allowed audio file extensions
 	E164Dial     bool             // makeCall numbers must be E.164
+	NoDialRecord bool             // makeCall cannot record the bridged call
 	IDs          [2]int64         // agent and ivr ids
 	Voices       []string         // allowed voice names, when the platform has a fixed set
 	NeedsContact bool             // a campaign needs at least one contact
@@ -180,6 +181,21 @@ var all = []*Platform{
 			Voices:         []string{"northern_female_ngocanh", "southern_female_honganh", "southern_male_tienhuy"},
 			NeedsContact:   true,
 			NationalRegion: "VN", // OMICall's examples write 0988888888
+		},
+	},
+	{
+		Name: "jambonz", Vendor: "jambonz voice application webhooks",
+		// Everything of §8.6 but record (jambonz has no recording verb)
+		// and queue targets (dial has none).
+		Steps: append([]Step{Say, Play, Capture, MakeCall, Hangup, Pause, DialOutcomeBlocks, DialTimeout, DialLimit,
+			DialSIP, DialUser, PromptAudio, BargeIn, SayLanguage}, control...), End: EndHangup,
+		Budget: 4 * time.Second, MaxBudget: 10 * time.Second,
+		Limits: Limits{
+			// gather's timeout is whole seconds (rendered rounded up): an
+			// entry shorter than a second cannot be asked for.
+			Timeout: [2]time.Duration{time.Second, 0},
+			// dial has no recording attribute.
+			NoDialRecord: true,
 		},
 	},
 	{

@@ -298,8 +298,18 @@ func (t *tester) flush() *Failure {
 	if d, ok := t.cfg.declaration(t.cur.platform); ok {
 		header = d.WebhookHeader()
 	}
-	res, err := t.eng.Serve(t.ctx, &runtime.Request{Platform: t.cur.platform, Flow: t.cur.route, Body: body, Header: header,
-		Now: t.cur.at, Given: maps.Clone(t.given), Trace: true})
+	req := &runtime.Request{Platform: t.cur.platform, Flow: t.cur.route, Body: body, Header: header,
+		Now: t.cur.at, Given: maps.Clone(t.given), Trace: true}
+	if wt, ok := t.cur.ad.(platform.WebhookTarget); ok {
+		var last []byte
+		if t.last != nil {
+			last = t.last.Reply.Body
+		}
+		if req.URL, err = wt.WebhookURL(w.call, last); err != nil { // an action URL of the last answer
+			return &Failure{At: w.at, Msg: fmt.Sprintf("%s: cannot tell where the webhook goes: %v", w.what, err)}
+		}
+	}
+	res, err := t.eng.Serve(t.ctx, req)
 	if fail := t.routed(w, res, err); fail != nil {
 		return fail
 	}

@@ -273,8 +273,8 @@ func TestDeclaredPlatformRefusals(t *testing.T) {
 func TestSeedPlatformsStillPostOnly(t *testing.T) {
 	ts := xmlServer(t, "")
 	for _, d := range runtime.Platforms() {
-		if d.Takes(http.MethodGet) {
-			continue // declared with GET webhooks (vonage)
+		if d.Methods != nil { // a platform that declares its methods (jambonz takes GET)
+			continue
 		}
 		path := strings.ReplaceAll(d.Routes[0].Path, "{flow}", "menu")
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)

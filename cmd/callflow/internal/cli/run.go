@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"maps"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
@@ -31,6 +32,7 @@ type runCmd struct {
 	At       string   `placeholder:"TIME" help:"The call's time, such as 2026-11-23T10:00:00+08:00 or '2026-11-23 10:00 Asia/Singapore' (default: now, or with --state the call's clock, continued from the last --at)."`
 	State    string   `placeholder:"FILE" help:"Keep sessions, answers and the call's clock in FILE between runs, to walk a multi-step call one webhook at a time (FILE.lock is its lock)."`
 	Given    []string `sep:"none" placeholder:"NAME=JSON" help:"Stub a lookup (or table rows) of the flow with a JSON value; no HTTP is done for it."`
+	URL      string   `name:"url" placeholder:"URL" help:"The URL the webhook was sent to, where the platform takes it from the last answer (a jambonz actionHook carrying the resume token)."`
 	Trace    bool     `help:"Print on stderr each rule tried, the handler, the steps and lookups."`
 	Path     string   `arg:"" name:"path" predictor:"flows" help:"A flow file or a folder of flows; - reads the flow from standard input (then give the webhook as a file)."`
 	Webhook  string   `arg:"" optional:"" name:"webhook" help:"The webhook JSON file, or - for standard input (default)."`
@@ -94,6 +96,11 @@ func (c *runCmd) Run(e *env) error {
 		flow = onlyFlowFor(prog, name) // a trigger names no number to route by
 	}
 	req := &runtime.Request{Platform: name, Flow: flow, Body: body, Header: runHeader(name), Now: at, Given: given, Trace: c.Trace}
+	if c.URL != "" {
+		if req.URL, err = url.Parse(c.URL); err != nil {
+			return fail(exitUsage, "--url: %v", err)
+		}
+	}
 	if err := checkGiven(eng, req, prog); err != nil {
 		return err
 	}
