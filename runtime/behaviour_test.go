@@ -601,7 +601,7 @@ func TestBodyTooLarge(t *testing.T) {
 
 func TestUnknownPlatform(t *testing.T) {
 	eng := newEngine(t, shipped(t))
-	res, err := eng.Serve(context.Background(), &runtime.Request{Platform: "twilio", Body: []byte(`{}`)})
+	res, err := eng.Serve(context.Background(), &runtime.Request{Platform: "nosuch", Body: []byte(`{}`)})
 	if !errors.Is(err, runtime.ErrUnknownPlatform) || res.Outcome != runtime.Rejected || res.Reply.Status != http.StatusNotFound {
 		t.Errorf("%s %d err %v, want rejected 404 ErrUnknownPlatform", res.Outcome, res.Reply.Status, err)
 	}

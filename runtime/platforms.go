@@ -8,6 +8,7 @@ import (
 	"github.com/callflow/callflow/runtime/jambonz"
 	"github.com/callflow/callflow/runtime/platform"
 	"github.com/callflow/callflow/runtime/tencent"
+	"github.com/callflow/callflow/runtime/twilio"
 	"github.com/callflow/callflow/runtime/vonage"
 )
 
@@ -20,6 +21,7 @@ var registry = []*platform.Declaration{
 	&callback.Declaration,
 	&callbot.Declaration,
 	&jambonz.Declaration,
+	&twilio.Declaration,
 	&vonage.Declaration,
 }
 

@@ -56,6 +56,9 @@ type Platform struct {
 	Retry RetryLoop
 }
 
+// MaxTwiML is the most bytes of a TwiML document Twilio takes.
+const MaxTwiML = 64 << 10
+
 // RetryLoop is what a platform's own capture retry loop can do (8x8's
 // noOfTries). The zero value is no loop: the runtime asks for each try.
 type RetryLoop struct {
@@ -196,6 +199,27 @@ var all = []*Platform{
 			Timeout: [2]time.Duration{time.Second, 0},
 			// dial has no recording attribute.
 			NoDialRecord: true,
+		},
+	},
+	{
+		// Twilio waits 15 s for a TwiML answer (its voice webhook
+		// timeout); the caller hears silence meanwhile, so the default is
+		// far shorter, and the most leaves a second for the network.
+		Name: "twilio", Vendor: "Twilio Programmable Voice (TwiML)",
+		Steps: append([]Step{Say, Play, Capture, MakeCall, Hangup, Pause, Record,
+			DialOutcomeBlocks, DialTimeout, DialLimit, DialSIP, DialUser, DialQueue,
+			PromptAudio, BargeIn, SayLanguage}, control...), End: EndHangup,
+		Budget: 5 * time.Second, MaxBudget: 14 * time.Second,
+		Limits: Limits{
+			// A TwiML document is at most 64 KB: no text longer than the
+			// smallest document around it can ever be sent.
+			MaxText: MaxTwiML - len("<Response><Say></Say></Response>"),
+			// Speed is SSML <prosody rate>, 20%..200%.
+			Speed: [2]float64{0.2, 2.0},
+			// Gather's timeout is whole seconds, at least 1.
+			Timeout: [2]time.Duration{time.Second, 0}, DigitTimeout: [2]time.Duration{time.Second, 0},
+			EndKeys:  []string{"#", "*", "0", "1", "2", "3", "4", "5", "6", "7", "8", "9"},
+			E164Dial: true,
 		},
 	},
 	{

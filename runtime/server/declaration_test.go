@@ -273,7 +273,7 @@ func TestDeclaredPlatformRefusals(t *testing.T) {
 func TestSeedPlatformsStillPostOnly(t *testing.T) {
 	ts := xmlServer(t, "")
 	for _, d := range runtime.Platforms() {
-		if d.Methods != nil { // a platform that declares its methods (jambonz takes GET)
+		if d.Methods != nil { // a platform that declares its methods (jambonz and twilio take GET)
 			continue
 		}
 		path := strings.ReplaceAll(d.Routes[0].Path, "{flow}", "menu")

@@ -125,7 +125,7 @@ func TestBadWebhooks(t *testing.T) {
 		{"form content type", "POST", "/hooks/tencent", "application/x-www-form-urlencoded", fmt.Sprintf(tencentCall, newSession()), 415, "unsupported_media_type", ""},
 		{"multipart", "POST", "/hooks/8x8", "multipart/form-data; boundary=x", "--x--", 415, "unsupported_media_type", ""},
 		{"garbled content type", "POST", "/hooks/8x8", "json;;;=", "{}", 415, "unsupported_media_type", ""},
-		{"unknown platform", "POST", "/hooks/twilio", "application/json", "{}", 404, "not_found", "unknown platform"},
+		{"unknown platform", "POST", "/hooks/nosuch", "application/json", "{}", 404, "not_found", "unknown platform"},
 		{"trigger without flow", "POST", "/hooks/callback", "application/json", fmt.Sprintf(trigger, newSession()), 404, "not_found", "/hooks/callback/{flow}"},
 		{"unknown trigger flow", "POST", "/hooks/callback/nosuch", "application/json", fmt.Sprintf(trigger, newSession()), 404, "unknown_flow", "nosuch"},
 		{"too deep a route", "POST", "/hooks/tencent/a/b/c", "application/json", "{}", 404, "not_found", ""},
