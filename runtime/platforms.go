@@ -9,6 +9,7 @@ import (
 	"github.com/callflow/callflow/runtime/platform"
 	"github.com/callflow/callflow/runtime/tencent"
 	"github.com/callflow/callflow/runtime/twilio"
+	"github.com/callflow/callflow/runtime/vonage"
 )
 
 // registry is every platform the runtime speaks, in the order the server,
@@ -21,6 +22,7 @@ var registry = []*platform.Declaration{
 	&callbot.Declaration,
 	&jambonz.Declaration,
 	&twilio.Declaration,
+	&vonage.Declaration,
 }
 
 // Platforms returns the declaration of every platform the runtime speaks,

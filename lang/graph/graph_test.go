@@ -363,9 +363,9 @@ func TestBuildCases(t *testing.T) {
 			want: []string{
 				"call --> true",
 				"true -yes-> handler h",
-				"true -no-> no rule:\ntencent: keep bound agent/IVR\n8x8, jambonz, twilio: hang up\ncallback, callbot: send nothing",
+				"true -no-> no rule:\ntencent: keep bound agent/IVR\n8x8, jambonz, twilio, vonage: hang up\ncallback, callbot: send nothing",
 				"handler h --> set x = 1",
-				"set x = 1 --> end:\ntencent: keep bound agent/IVR\n8x8, jambonz, twilio: hang up\ncallback, callbot: nothing more to send",
+				"set x = 1 --> end:\ntencent: keep bound agent/IVR\n8x8, jambonz, twilio, vonage: hang up\ncallback, callbot: nothing more to send",
 			},
 		},
 		{

@@ -222,6 +222,20 @@ var all = []*Platform{
 			E164Dial: true,
 		},
 	},
+	{
+		Name: "vonage", Vendor: "Vonage Voice API (NCCO)",
+		Steps: append([]Step{Say, Play, Capture, MakeCall, Hangup, Pause, Record, DialOutcomeBlocks, DialTimeout, DialLimit,
+			DialSIP, DialUser, PromptAudio, BargeIn, SayLanguage}, control...), End: EndHangup,
+		// The answer webhook's socket timeout is 1 to 5 s (the application's
+		// advanced settings): 3 s fits the usual setting, 5 s the most.
+		Budget: 3 * time.Second, MaxBudget: 5 * time.Second,
+		Limits: Limits{
+			MaxText: 1500, TextRequired: true, // talk text, SSML excluded
+			Digits: [2]int{1, 20}, Timeout: [2]time.Duration{0, 10 * time.Second}, // input dtmf maxDigits, timeOut
+			EndKeys:  []string{"#"}, // submitOnHash is Vonage's one end key
+			PlayExts: []string{".mp3", ".wav"}, E164Dial: true,
+		},
+	},
 }
 
 // All returns every platform, in a stable order.

@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"math"
 	"net/http"
-	"net/url"
-	"path"
 	"regexp"
 	"slices"
 	"strings"
@@ -202,7 +200,7 @@ func renderSay(b []byte, s platform.Say) ([]byte, *LimitError) {
 func renderPlay(b []byte, pl platform.Play) ([]byte, *LimitError) {
 	const act = "playFile"
 	p := playParams{FileURL: pl.URL}
-	if msg := checkURL(pl.URL); msg != "" {
+	if msg := platform.CheckAudioURL(pl.URL, limits.PlayExts); msg != "" {
 		return b, &LimitError{Action: act, Field: "fileUrl", Msg: msg}
 	}
 	var err *LimitError
@@ -350,24 +348,6 @@ func ttsSpeed(act string, s float64) (speed, *LimitError) {
 		return 0, &LimitError{Action: act, Field: "speed", Msg: fmt.Sprintf("%g is outside %g..%g", s, lo, hi)}
 	}
 	return speed(s), nil
-}
-
-// checkURL says what is wrong with a playFile URL, or "".
-func checkURL(s string) string {
-	if s == "" {
-		return "missing"
-	}
-	u, err := url.Parse(s)
-	if err != nil {
-		return platform.Quote(s) + " is not a URL"
-	}
-	if u.Scheme != "http" && u.Scheme != "https" || u.Host == "" {
-		return platform.Quote(s) + " is not an http or https URL"
-	}
-	if ext := strings.ToLower(path.Ext(u.Path)); !slices.Contains(limits.PlayExts, ext) {
-		return platform.Quote(s) + " does not end in " + strings.Join(limits.PlayExts, " or ")
-	}
-	return ""
 }
 
 // Fallback is the safe answer: the apology said with the voice when both

@@ -1,8 +1,6 @@
 package eightbyeight
 
 import (
-	"crypto/rand"
-	"crypto/sha256"
 	"errors"
 	"fmt"
 	"time"
@@ -55,7 +53,7 @@ func (*Adapter) Webhook(c platform.Call) ([]byte, error) {
 		if input {
 			return nil, errors.New("8x8: a capture answer needs the call's session id")
 		}
-		session = randomUUID()
+		session = platform.RandomUUID()
 	}
 	at := c.At
 	if at.IsZero() {
@@ -67,7 +65,7 @@ func (*Adapter) Webhook(c platform.Call) ([]byte, error) {
 		Description: "Action request of a call",
 		Payload: vcaPayload{
 			EventID:           c.Delivery,
-			CallID:            hashUUID("callId\x00" + session),
+			CallID:            platform.HashUUID("callId\x00" + session),
 			SessionID:         session,
 			CallStatus:        StatusCallReceived,
 			CallDirection:     "INBOUND",
@@ -80,7 +78,7 @@ func (*Adapter) Webhook(c platform.Call) ([]byte, error) {
 		},
 	}
 	if w.Payload.EventID == "" {
-		w.Payload.EventID = randomUUID()
+		w.Payload.EventID = platform.RandomUUID()
 	}
 	if len(c.Data) > 0 || input {
 		w.Payload.EventData = make(map[string]any, len(c.Data)+1)
@@ -102,23 +100,4 @@ func (*Adapter) Webhook(c platform.Call) ([]byte, error) {
 		return nil, fmt.Errorf("8x8: %w", err)
 	}
 	return b, nil
-}
-
-// randomUUID is a version 4 UUID.
-func randomUUID() string {
-	var b [16]byte
-	rand.Read(b[:])
-	return formatUUID(b)
-}
-
-// hashUUID is a UUID-shaped id derived from s.
-func hashUUID(s string) string {
-	sum := sha256.Sum256([]byte(s))
-	return formatUUID([16]byte(sum[:16]))
-}
-
-func formatUUID(b [16]byte) string {
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
 }
