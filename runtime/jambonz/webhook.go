@@ -1,7 +1,6 @@
 package jambonz
 
 import (
-	"crypto/rand"
 	"crypto/sha256"
 	"encoding/json"
 	"errors"
@@ -48,10 +47,10 @@ func (*Adapter) Webhook(c platform.Call) ([]byte, error) {
 		if input {
 			return nil, errors.New("jambonz: a gather's actionHook needs the call's call_sid")
 		}
-		sid = randomUUID()
+		sid = platform.RandomUUID()
 	}
-	w := callHook{CallSID: sid, CallID: hashUUID("call_id\x00"+sid) + "@10.0.0.1",
-		ApplicationSID: hashUUID("application\x00" + c.Callee), AccountSID: hashUUID("account"),
+	w := callHook{CallSID: sid, CallID: platform.HashUUID("call_id\x00"+sid) + "@10.0.0.1",
+		ApplicationSID: platform.HashUUID("application\x00" + c.Callee), AccountSID: platform.HashUUID("account"),
 		Direction: "inbound", From: c.Caller, To: c.Callee, CallerName: c.Caller,
 		CallStatus: "trying", SIPStatus: 100, TraceID: fmt.Sprintf("%x", sha256.Sum256([]byte(sid)))[:32],
 		CustomerData: c.Data}
@@ -59,7 +58,7 @@ func (*Adapter) Webhook(c platform.Call) ([]byte, error) {
 	case c.DialOutcome != "":
 		w.CallStatus, w.SIPStatus = "in-progress", 200
 		w.DialCallStatus, w.DialSIPStatus = dialStatus(c.DialOutcome)
-		w.DialCallSID = hashUUID("dial\x00" + sid + c.Resume)
+		w.DialCallSID = platform.HashUUID("dial\x00" + sid + c.Resume)
 	case input:
 		w.CallStatus, w.SIPStatus, w.Reason = "in-progress", 200, "timeout"
 		if !c.NoInput && c.Digits != nil && *c.Digits != "" {
@@ -88,23 +87,4 @@ func (*Adapter) WebhookURL(c platform.Call, last []byte) (*url.URL, error) {
 		return nil, errors.New("jambonz: the last answer does not end with a gather or a dial with an actionHook")
 	}
 	return url.Parse(verbs[len(verbs)-1].ActionHook)
-}
-
-// randomUUID is a version 4 UUID, as jambonz's call_sid.
-func randomUUID() string {
-	var b [16]byte
-	rand.Read(b[:])
-	return formatUUID(b)
-}
-
-// hashUUID is a UUID-shaped id derived from s.
-func hashUUID(s string) string {
-	sum := sha256.Sum256([]byte(s))
-	return formatUUID([16]byte(sum[:16]))
-}
-
-func formatUUID(b [16]byte) string {
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
 }
