@@ -17,7 +17,7 @@ func TestAnalyzeReportsWhatCompileReports(t *testing.T) {
 	}
 	paths := []string{"a.flow", "a_test.flow"}
 	_, want := lang.CompileFiles(fsys, paths)
-	a := lang.Analyze(fsys, paths)
+	a := lang.Analyze(fsys, paths, lang.WithPlaceholderSecrets())
 	if got, w := a.Diagnostics.String(), want.String(); got != w || w == "" {
 		t.Fatalf("Analyze diagnostics:\n%s\nCompileFiles:\n%s", got, w)
 	}
@@ -40,7 +40,7 @@ func TestAnalyzeShippedFlows(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a := lang.Analyze(fsys, paths)
+	a := lang.Analyze(fsys, paths, lang.WithPlaceholderSecrets())
 	if a.Diagnostics.HasErrors() || len(a.Flows) == 0 {
 		t.Fatalf("%d flows, diagnostics:\n%s", len(a.Flows), a.Diagnostics)
 	}

@@ -292,6 +292,7 @@ func TestLookupFailureIsLogged(t *testing.T) {
 		{"500", func(w http.ResponseWriter, _ *http.Request) { http.Error(w, "down", 500) }, "HTTP 500", "error"},
 		{"bad json", jsonHandler(`{"name": "Zh`), "bad JSON", "error"},
 		{"wrong type", jsonHandler(`["a list"]`), "the JSON is a list, the else value an object", "error"},
+		{"too large", jsonHandler(oversizedJSON()), "the body is over 1048576 bytes", "error"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			base := refused.URL

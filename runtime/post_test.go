@@ -3,6 +3,7 @@ package runtime_test
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"regexp"
@@ -207,6 +208,7 @@ func TestPostFailuresGiveElse(t *testing.T) {
 		{"500", func(w http.ResponseWriter, _ *http.Request) { http.Error(w, "down", 500) }, "HTTP 500"},
 		{"bad json", jsonHandler(`{"id": `), "bad JSON"},
 		{"wrong type", jsonHandler(`"ok"`), "the JSON is a string, the else value an object"},
+		{"too large", jsonHandler(oversizedJSON()), "the body is over 1048576 bytes"},
 		{"redirect elsewhere", func(w http.ResponseWriter, r *http.Request) {
 			http.Redirect(w, r, other.URL+"/x", http.StatusTemporaryRedirect)
 		}, "HTTP 307: a post follows no redirect"},
@@ -351,4 +353,64 @@ func TestPostGivesUpWithinTheBudget(t *testing.T) {
 	if len(recs) != 1 || !regexp.MustCompile(`^timed out after (1\d\d|200)ms$`).MatchString(recs[0]["cause"].(string)) {
 		t.Errorf("log %s, want the post timed out after the 200ms the budget left", logs.String())
 	}
+}
+
+// A lookup and two posts in one webhook, all to a server that never
+// answers, share one answer budget: each gives up within what the ones
+// before it left, so together they never outlast it, and the caller still
+// gets the else values.
+func TestLookupAndPostsShareTheBudget(t *testing.T) {
+	srv := newCRM(t, func(w http.ResponseWriter, r *http.Request) { io.Copy(io.Discard, r.Body); <-r.Context().Done() })
+	src := `flow shared
+target tencent
+number "+8675500000002"
+lookup crm = get "` + srv.URL + `/c/${caller}" timeout 1s else {name: "nobody"}
+otherwise -> main
+handler main {
+  set name = crm.name
+  post "` + srv.URL + `/one" {
+    json    {caller: caller}
+    timeout 1s
+  }
+  post "` + srv.URL + `/two" {
+    json    {caller: caller}
+    timeout 1s
+    into    receipt
+    else    {id: "none"}
+  }
+  set id = receipt.id
+  agent 1
+}
+`
+	var logs logLines
+	eng := newEngine(t, compile(t, "shared.flow", src), runtime.WithLogger(logs.logger()), runtime.WithBudget("tencent", 600*time.Millisecond))
+	body := webhook(t, "tencent", platform.Call{Session: "shared-budget", Caller: "+8613166668888", Callee: "+8675500000002"})
+	res := serve(t, eng, &runtime.Request{Platform: "tencent", Body: body})
+	if res.Outcome != runtime.Answered || !bytes.Contains(res.Reply.Body, []byte(`"Value":"nobody"`)) || !bytes.Contains(res.Reply.Body, []byte(`"Value":"none"`)) {
+		t.Fatalf("%s %s, want the else values", res.Outcome, res.Reply.Body)
+	}
+	took := regexp.MustCompile(`after (\d+)ms`)
+	total := 0
+	recs := append(logs.lines(t, lookupFailed), logs.lines(t, "post failed")...)
+	if len(recs) != 3 {
+		t.Fatalf("logged %s, want the lookup and both posts failed", logs.String())
+	}
+	for _, r := range recs {
+		cause, _ := r["cause"].(string)
+		m := took.FindStringSubmatch(cause)
+		if m == nil {
+			continue // gave up before sending: no time left
+		}
+		var ms int
+		fmt.Sscan(m[1], &ms)
+		total += ms
+	}
+	if total > 600 {
+		t.Errorf("the lookup and posts waited %dms together, over the 600ms budget:\n%s", total, logs.String())
+	}
+}
+
+// oversizedJSON is valid JSON one byte over what a lookup or post reads.
+func oversizedJSON() string {
+	return `{"id": "` + strings.Repeat("a", 1<<20-9) + `"}`
 }

@@ -283,7 +283,7 @@ func TestMemoryStoreConcurrent(t *testing.T) {
 // An idle call's session expires after the engine's TTL: the next webhook
 // gets the safe fallback.
 func TestEngineSessionExpires(t *testing.T) {
-	prog, ds := lang.CompileDir(os.DirFS("../flows"))
+	prog, ds := lang.CompileDir(os.DirFS("../flows"), lang.WithPlaceholderSecrets())
 	if ds.HasErrors() {
 		t.Fatal(ds)
 	}

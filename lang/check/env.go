@@ -7,6 +7,7 @@ import (
 	"github.com/callflow/callflow/lang/ast"
 	"github.com/callflow/callflow/lang/diag"
 	"github.com/callflow/callflow/lang/exprs"
+	"github.com/callflow/callflow/lang/source"
 )
 
 // buildEnv defines every name an expression may read: consts (evaluated now,
@@ -79,8 +80,11 @@ func (c *checker) defineConst(k *ast.Const) {
 		return
 	}
 	if !ok {
-		c.report(diag.Errorf(diag.BadConst, k.Value.At, "const %q depends on the call", k.Name.Name).
-			Do("Build consts only from literals and other consts; use set for values that depend on the call."))
+		c.report(constVaries(k.Name.Name, k.Value.At, cx))
+		// The const exists, without a value, so what reads it is not
+		// reported again as an unknown name.
+		c.failedConsts[k.Name.Name] = true
+		c.info.Env.Define(k.Name.Name, nil, exprs.ConstName)
 		return
 	}
 	c.info.Consts[k.Name.Name] = v
@@ -180,4 +184,23 @@ func unify(samples []any) any {
 		}
 	}
 	return samples[0]
+}
+
+// constVaries is bad-const for a const whose value is not known when the
+// flow compiles: it reads the call, or env() or secret() (known when the
+// flow loads), or draws with random() or pick().
+func constVaries(name string, at source.Span, cx *exprs.Compiled) *diag.Diagnostic {
+	switch {
+	case len(cx.Secrets) > 0:
+		return diag.Errorf(diag.BadConst, at, "const %q reads secret(), which is read when the flow loads, not when it compiles", name).
+			Do("Write the secret() call in the header value of the lookup or post that sends it.")
+	case len(cx.Settings) > 0:
+		return diag.Errorf(diag.BadConst, at, "const %q reads env(), which is read when the flow loads, not when it compiles", name).
+			Do("Write the env() call where the value is used (it may stand in any expression), or set a variable from it.")
+	case cx.Varies:
+		return diag.Errorf(diag.BadConst, at, "const %q draws a new value on each call", name).
+			Do("Use set for random() and pick(): a const is one value, known when the flow compiles.")
+	}
+	return diag.Errorf(diag.BadConst, at, "const %q depends on the call", name).
+		Do("Build consts only from literals and other consts; use set for values that depend on the call.")
 }

@@ -1,6 +1,7 @@
 package check
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 
@@ -22,7 +23,9 @@ func (c *checker) checkGraph() {
 	if on := hangsUpAtEnd(c.info.Platforms); on != "" {
 		called := c.doTargets()
 		for _, h := range c.handlers {
-			if !blockEnds(h.Body) && !called[h.Name.Name] { // a subroutine ends by returning
+			// A subroutine ends by returning; elsewhere a return is the
+			// end of the handler, as falling off it is.
+			if (!blockEnds(h.Body) || hasReturn(h.Body)) && !called[h.Name.Name] {
 				c.report(diag.Warningf(diag.NoHangup, h.Name.At, "handler %q can end without hangup on %s", h.Name.Name, on).
 					Do("End every path with hangup, makeCall or goto; %s hangs up anyway, but say so.", on))
 			}
@@ -154,11 +157,11 @@ func (c *checker) gotoCycles() {
 			continue
 		}
 		if d := firstDoInto(scc, edges); d != nil {
-			c.report(diag.Errorf(diag.DoCycle, d.At, "handlers %s do each other without a capture", joinQuoted(scc)).
+			c.report(diag.Errorf(diag.DoCycle, d.At, "%s", cycleSummary(scc, "does itself", "do each other")).
 				Do("Break the cycle, or capture input on it: a call may nest at most 16 do frames."))
 			continue
 		}
-		c.report(diag.Errorf(diag.GotoCycle, s.Span(), "handlers %s goto each other without a capture", joinQuoted(scc)).
+		c.report(diag.Errorf(diag.GotoCycle, s.Span(), "%s", cycleSummary(scc, "goes to itself", "goto each other")).
 			Do("Break the cycle, or capture input on it so the caller can leave."))
 	}
 }
@@ -287,4 +290,13 @@ func joinQuoted(names []string) string {
 		out += "\"" + n + "\""
 	}
 	return out
+}
+
+// cycleSummary says which handlers loop: one that jumps to itself (alone),
+// or several that jump to each other (each), with no capture on the way.
+func cycleSummary(scc []string, alone, each string) string {
+	if len(scc) == 1 {
+		return fmt.Sprintf("handler %q %s without a capture", scc[0], alone)
+	}
+	return fmt.Sprintf("handlers %s %s without a capture", joinQuoted(scc), each)
 }

@@ -15,12 +15,27 @@ func (c *checker) returnValue(s *ast.Return) {
 		Do("Set a variable before `return` (`set result = …`) and read it after the do."))
 }
 
-// doTargets lists the handlers some do runs as a subroutine.
+// doTargets lists the handlers that run inside a do frame: those some do
+// runs as a subroutine, and those they goto (a goto stays in the frame).
+// Their end, and a return in them, goes back to the do.
 func (c *checker) doTargets() map[string]bool {
 	out := map[string]bool{}
+	var visit func(name string)
+	visit = func(name string) {
+		h, ok := c.info.Handlers[name]
+		if !ok || out[name] {
+			return
+		}
+		out[name] = true
+		walkSteps(h.Body, func(s ast.Step) {
+			if t := jumpTarget(s); t != "" {
+				visit(t)
+			}
+		})
+	}
 	c.forSteps(func(_ *ast.Handler, s ast.Step) {
 		if d, ok := s.(*ast.Do); ok {
-			out[d.Handler.Name] = true
+			visit(d.Handler.Name)
 		}
 	})
 	return out

@@ -95,8 +95,7 @@ func (c *checker) given(s *ast.Given) {
 		c.givenSecret(s)
 		return
 	case s.Post != nil:
-		c.expect(s.Post, wantString, "a post URL")
-		c.compile(s.Value)
+		c.givenPost(s)
 		return
 	}
 	k, ok := c.info.Env.Kind(s.Name.Name)

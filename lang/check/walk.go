@@ -59,3 +59,15 @@ func blockEnds(b *ast.Block) bool {
 	}
 	return false
 }
+
+// hasReturn reports whether a return stands anywhere in b, on blocks
+// included.
+func hasReturn(b *ast.Block) bool {
+	found := false
+	walkSteps(b, func(s ast.Step) {
+		if _, ok := s.(*ast.Return); ok {
+			found = true
+		}
+	})
+	return found
+}

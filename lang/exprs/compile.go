@@ -1,6 +1,7 @@
 package exprs
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"maps"
@@ -274,10 +275,13 @@ func (e *Env) mapError(f *source.File, x *ast.Expr, t *translation, err error) *
 	msg := fe.Message
 	switch {
 	case strings.Contains(msg, errLoadName.Error()):
-		return diag.Errorf(diag.SecretName, at, "%s", msg).
-			Do("Write the name in quotes, such as secret(\"CRM_TOKEN\"): the server reads it when it loads the flow.")
+		return loadNameError(at, msg, strings.HasPrefix(msg, "env("), "")
 	case strings.HasPrefix(msg, "unknown name "):
 		name := strings.TrimPrefix(msg, "unknown name ")
+		if fn := loadCallee(f.Src[:start]); fn != "" {
+			// secret(CRM_TOKEN): the name was meant to be quoted.
+			return loadNameError(at, loadNameMessage(fn, "its name"), fn == "env", name)
+		}
 		return e.unknownName(at, name, f.Src, end)
 	case strings.Contains(msg, "exceeds maximum allowed nodes"):
 		return diag.Errorf(diag.BadExpr, x.At, "expression is too large (over %d nodes)", MaxNodes).
@@ -344,4 +348,38 @@ func Eval(c *Compiled, env map[string]any) (any, error) {
 		return nil, fmt.Errorf("%w", err)
 	}
 	return v, nil
+}
+
+// loadCallee is "secret" or "env" when before (the source up to a name)
+// ends in `secret(` or `env(`, so the name is that call's first argument;
+// else "".
+func loadCallee(before []byte) string {
+	b := bytes.TrimRight(before, " \t")
+	for _, fn := range []string{"secret", "env"} {
+		if rest, ok := bytes.CutSuffix(b, []byte(fn+"(")); ok && (len(rest) == 0 || !isNameByte(rest[len(rest)-1])) {
+			return fn
+		}
+	}
+	return ""
+}
+
+func isNameByte(c byte) bool {
+	return c == '_' || c >= '0' && c <= '9' || (c|0x20) >= 'a' && (c|0x20) <= 'z'
+}
+
+// loadNameError is secret-name: a secret or env call whose name or default
+// is not a string literal. name is what was written unquoted, if anything,
+// so the hint can show it quoted.
+func loadNameError(at source.Span, msg string, env bool, name string) *diag.Diagnostic {
+	example := `secret("CRM_TOKEN")`
+	if env {
+		example = `env("REGION", "sg")`
+	}
+	if name != "" && env {
+		example = fmt.Sprintf(`env(%q, "default")`, name)
+	} else if name != "" {
+		example = fmt.Sprintf(`secret(%q)`, name)
+	}
+	return diag.Errorf(diag.SecretName, at, "%s", msg).
+		Do("Write it in quotes, such as %s: the server reads it when it loads the flow.", example)
 }

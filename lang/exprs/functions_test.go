@@ -139,3 +139,32 @@ func TestSecretAndEnvNeedLiteralNames(t *testing.T) {
 func equalJSON(a, b any) bool { return fmtValue(a) == fmtValue(b) }
 
 func fmtValue(v any) string { return Text(v) }
+
+// A name written without quotes, the likeliest slip, is secret-name with
+// the quoted form in its hint, not "unknown name" (which would send the
+// author to declare a const, itself refused); the summary says once what
+// is wrong, and env's hint shows env.
+func TestSecretAndEnvNamesWithoutQuotes(t *testing.T) {
+	for _, tc := range []struct {
+		line, summary, hint string
+		col, end            int
+	}{
+		{`  header "A" «secret(API_KEY)»`, `secret() needs its name as a string literal, known when the flow loads`, `secret("API_KEY")`, 21, 28},
+		{`  header "A" «"Bearer ${secret( API_KEY )}"»`, `secret() needs its name as a string literal, known when the flow loads`, `secret("API_KEY")`, 32, 39},
+		{`  set x = «env(REGION, "sg")»`, `env() needs its name as a string literal, known when the flow loads`, `env("REGION", "default")`, 15, 21},
+		{`  set x = «env("REGION", caller)»`, `env() needs its default as a string literal, known when the flow loads`, `env("REGION", "sg")`, 25, 31},
+		{`  header "A" «secret(caller)»`, `secret() needs its name as a string literal, known when the flow loads`, `secret("CRM_TOKEN")`, 21, 27},
+	} {
+		_, d, _ := compileAt(t, testEnv(), tc.line)
+		if d == nil || d.Code != diag.SecretName {
+			t.Errorf("%s: %v, want secret-name", tc.line, d)
+			continue
+		}
+		if d.Summary != tc.summary || !strings.Contains(d.Detail, tc.hint) {
+			t.Errorf("%s:\n summary %q\n hint %q\nwant %q and a hint showing %s", tc.line, d.Summary, d.Detail, tc.summary, tc.hint)
+		}
+		if d.Subject.Start.Col != tc.col || d.Subject.End.Col != tc.end {
+			t.Errorf("%s: at %d-%d, want %d-%d", tc.line, d.Subject.Start.Col, d.Subject.End.Col, tc.col, tc.end)
+		}
+	}
+}

@@ -116,9 +116,15 @@ var loadFunctions = []*builtin.Function{
 	},
 }
 
-// errLoadName is the message of a secret or env call whose name is not a
-// string literal: the name must be known when the flow is loaded.
-var errLoadName = errors.New("needs its name as a string literal")
+// errLoadName ends the message of a secret or env call whose name (or
+// default) is not a string literal: it must be known when the flow loads.
+var errLoadName = errors.New("as a string literal, known when the flow loads")
+
+// loadNameMessage is the summary of a secret or env call whose argument
+// what ("its name", "its default") is not a string literal.
+func loadNameMessage(fn, what string) string {
+	return fn + "() needs " + what + " " + errLoadName.Error()
+}
 
 // loadCalls finds the secret and env calls of an expression: their names
 // (and env's defaults) must be string literals, read when the flow loads.
@@ -157,7 +163,7 @@ func (v *loadCalls) Visit(node *exprast.Node) {
 			if i == 1 {
 				what = "its default"
 			}
-			v.err = &file.Error{Location: a.Location(), Message: fmt.Sprintf("%s() %s: %s must be a string literal, known when the flow loads", id.Value, errLoadName, what)}
+			v.err = &file.Error{Location: a.Location(), Message: loadNameMessage(id.Value, what)}
 			return
 		}
 	}

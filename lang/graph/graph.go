@@ -142,6 +142,7 @@ func Build(f *ast.File) *Graph {
 	}
 
 	b.rules(rules)
+	returns := endReturns(rules, handlers)
 	for i, h := range handlers {
 		c := clusters[i]
 		var steps []ast.Step
@@ -150,7 +151,11 @@ func Build(f *ast.File) *Graph {
 		}
 		out := b.block(c, steps, []exit{{from: c.Handler}})
 		if len(out) > 0 {
-			end := b.node(c, End, b.outcomes.end, h.Span())
+			label := b.outcomes.end
+			if returns[identName(h.Name)] {
+				label = "end: return"
+			}
+			end := b.node(c, End, label, h.Span())
 			b.connect(out, end)
 		}
 	}

@@ -156,13 +156,16 @@ func TestStructure(t *testing.T) {
 				}
 			}
 
-			// Gotos: the (from handler, to handler) pairs of the tree are
-			// exactly those of the dashed edges.
+			// Gotos and dos: the (from handler, to handler) pairs of the
+			// tree are exactly those of the dashed edges.
 			want := map[[2]string]bool{}
 			for _, h := range handlers {
 				ast.Inspect(h.Body, func(n ast.Node) bool {
-					if gt, ok := n.(*ast.Goto); ok {
-						want[[2]string{h.Name.Name, gt.Handler.Name}] = true
+					switch s := n.(type) {
+					case *ast.Goto:
+						want[[2]string{h.Name.Name, s.Handler.Name}] = true
+					case *ast.Do:
+						want[[2]string{h.Name.Name, s.Handler.Name}] = true
 					}
 					return true
 				})
@@ -377,7 +380,27 @@ func TestBuildCases(t *testing.T) {
 				"handler sub --> if caller == \"1\"",
 				"if caller == \"1\" -yes-> return",
 				"if caller == \"1\" -no-> set x = 1",
-				"set x = 1 --> end: keep bound agent/IVR",
+				"set x = 1 --> end: return",
+			},
+		},
+		{
+			name: "the end of a handler only do reaches, or one it goes to, is a return; one a rule also reaches ends the call",
+			src: "flow f\ntarget 8x8\nwhen true -> h\notherwise -> both\nhandler h {\n  do sub\n  do both\n  hangup\n}\n" +
+				"handler sub {\n  goto next\n}\nhandler next {\n  set x = 1\n}\nhandler both {\n  set y = 1\n}\n",
+			want: []string{
+				"call --> true",
+				"true -yes-> handler h",
+				"true -no-> handler both",
+				"handler h --> do sub",
+				"do sub =do=> handler sub",
+				"do sub -return-> do both",
+				"do both =do=> handler both",
+				"do both -return-> hangup",
+				"handler sub =goto=> handler next",
+				"handler next --> set x = 1",
+				"set x = 1 --> end: return",
+				"handler both --> set y = 1",
+				"set y = 1 --> end: hang up",
 			},
 		},
 		{

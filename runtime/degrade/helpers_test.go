@@ -47,7 +47,7 @@ var (
 func shipped(t testing.TB) *ir.Program {
 	t.Helper()
 	progOnce.Do(func() {
-		p, ds := lang.CompileDir(os.DirFS("../../flows"))
+		p, ds := lang.CompileDir(os.DirFS("../../flows"), lang.WithPlaceholderSecrets())
 		if ds.HasErrors() {
 			panic(fmt.Sprint(ds))
 		}

@@ -13,7 +13,7 @@
 // and without one the engine's HTTP client fails at once ("no network in
 // tests"), so the lookup's `else` value is used.
 //
-//	prog, diags := lang.CompileDir(os.DirFS("flows"))
+//	prog, diags := lang.CompileDir(os.DirFS("flows"), lang.WithPlaceholderSecrets()) // as callflow test: secrets by name only
 //	report := flowtest.Run(ctx, prog, flowtest.WithFS(os.DirFS("flows")))
 //	for _, t := range report.Failures() { fmt.Println(t.Failure.At, t.Failure.Msg) }
 //

@@ -34,7 +34,7 @@ type degradedRig struct {
 
 func newDegradedRig(t *testing.T) *degradedRig {
 	t.Helper()
-	prog, ds := lang.CompileDir(os.DirFS("../../flows"))
+	prog, ds := lang.CompileDir(os.DirFS("../../flows"), lang.WithPlaceholderSecrets())
 	if ds.HasErrors() {
 		t.Fatal(ds)
 	}

@@ -41,7 +41,7 @@ func TestConcurrentRunsKeepEverySession(t *testing.T) {
 		}
 		wg.Go(func() {
 			cmd := exec.Command(os.Args[0], "run", "--state", statePath, "--at", "2026-11-23T10:00:00+08:00", flows, hook)
-			cmd.Env = append(os.Environ(), "CALLFLOW_CLI_TEST_MAIN=1")
+			cmd.Env = append(os.Environ(), "CALLFLOW_CLI_TEST_MAIN=1", "CLINIC_CRM_TOKEN=demo-token") // appointments.flow's secret, as make run sets it
 			var stderr bytes.Buffer
 			cmd.Stderr = &stderr
 			out, err := cmd.Output()

@@ -72,7 +72,7 @@ func (s *server) understood(d *document) *analysis {
 // folder (tables, the flow of a test file) through the open documents.
 func (s *server) analyze(d *document) *analysis {
 	fsys := s.folder(d)
-	all := lang.Analyze(fsys, s.unitPaths(fsys, d))
+	all := lang.Analyze(fsys, s.unitPaths(fsys, d), compileOptions...)
 	a := &analysis{doc: d, all: all, file: d.file, tree: all.Trees[d.name], flow: all.Flow(d.name)}
 	if f := all.Files[d.name]; f != nil {
 		a.file = f
@@ -148,3 +148,8 @@ func (o overlay) Open(name string) (fs.File, error) {
 	}
 	return o.disk.Open(name)
 }
+
+// compileOptions are how the server compiles, as `callflow check` and
+// `callflow test` do: secret() is a placeholder and env() its default, so
+// the editor's environment neither leaks into a flow nor fails one.
+var compileOptions = []lang.Option{lang.WithPlaceholderSecrets()}

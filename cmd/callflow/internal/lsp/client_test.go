@@ -24,8 +24,9 @@ import (
 var update = flag.Bool("update", false, "rewrite the golden transcripts in testdata")
 
 // wait bounds every wait for the server: a hang fails instead of blocking
-// the test run.
-const wait = 10 * time.Second
+// the test run. Generous, because make test runs with -race on two shared
+// cores, where checking a big flow takes seconds; a hang still fails.
+const wait = 60 * time.Second
 
 // client is a real JSON-RPC client talking to an in-process server over a
 // pipe. It records a transcript of what it asked and was answered.

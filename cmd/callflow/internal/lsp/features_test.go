@@ -464,3 +464,22 @@ func TestSyntaxErrorLeavesTheRest(t *testing.T) {
 		t.Errorf("definition of menu: %s", def)
 	}
 }
+
+// A lens runs a test as `callflow test` does: secret() is a placeholder
+// (or the test's given secret), never read from the editor's environment,
+// so a flow with a secret nobody set passes in the editor as in CI.
+func TestCodeLensNeedsNoSecret(t *testing.T) {
+	files := map[string]string{
+		"pin.flow": "flow pin\ntarget 8x8\nnumber \"+6512340001\"\nvoice \"en-US-ZiraRUS\"\n" +
+			"lookup account = get \"https://crm.example.com/a/${caller}\" {\n  header  \"Authorization\" \"Bearer ${secret(\"LSP_TEST_UNSET_TOKEN\")}\"\n  else    {ok: false}\n}\n" +
+			"otherwise -> main\nhandler main {\n  if account.ok {\n    say \"Welcome.\"\n  }\n  hangup\n}\n",
+		"pin_test.flow": "flow pin\n\ntest \"a known caller\" {\n  given account = {ok: true}\n  call 8x8 from \"+6591234567\" to \"+6512340001\"\n  expect say \"Welcome.\"\n}\n",
+	}
+	c := newClient(t, files)
+	c.initialize(false)
+	c.open("pin_test.flow")
+	got := string(c.call("workspace/executeCommand", map[string]any{"command": "callflow.runTest", "arguments": []any{c.uri("pin_test.flow"), "a known caller"}}))
+	if !strings.Contains(got, `"passed":true`) {
+		t.Errorf("a test of a flow with an unset secret, run from its lens: %s", got)
+	}
+}

@@ -118,7 +118,7 @@ func (s *server) runTest(ctx context.Context, d *document, name string) string {
 	for _, t := range a.flow.Unit.Tests {
 		paths = append(paths, t.Name)
 	}
-	prog, ds := lang.CompileFiles(fsys, paths)
+	prog, ds := lang.CompileFiles(fsys, paths, compileOptions...)
 	if prog == nil {
 		return fmt.Sprintf("the flow does not compile: %v", ds.Err())
 	}
