@@ -1,6 +1,7 @@
 package compile_test
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -114,4 +115,21 @@ func TestSteps86IR(t *testing.T) {
 	if q := at(len(code) - 1).(*ir.MakeCall); q.Kind != platform.TargetQueue || q.Continues() {
 		t.Errorf("last makeCall = %+v, want a queue that ends the handler", *q)
 	}
+}
+
+// On a target that cannot express a step of 8.6, unsupported-step names
+// the platforms that can.
+func TestUnsupportedNamesWhereItWorks(t *testing.T) {
+	addVoiceTest(t)
+	src := "flow f\ntarget 8x8\notherwise -> main\nhandler main {\n  pause 1s\n  hangup\n}\n"
+	_, ds := lang.CompileFile("f.flow", []byte(src))
+	for _, d := range ds {
+		if d.Code == "unsupported-step" {
+			if !strings.Contains(d.Detail, "voicetest can") {
+				t.Errorf("hint %q does not name voicetest", d.Detail)
+			}
+			return
+		}
+	}
+	t.Fatalf("no unsupported-step: %v", ds)
 }

@@ -493,6 +493,23 @@ func TestBuildKinds(t *testing.T) {
 			t.Errorf("capture choice is a %v", n.Kind)
 		}
 	}
+	// A record and a makeCall with outcome blocks wait for the call, as a
+	// capture does; a makeCall without them ends the handler.
+	waits := Build(parse(t, "w.flow", []byte("flow w\nhandler h {\n  record vm { beep }\n  makeCall \"+1\" { on busy { hangup } }\n  makeCall \"+2\"\n}\n")))
+	for label, want := range map[string]Kind{"record vm": Capture, `makeCall "+1"`: Capture, `makeCall "+2"`: Terminal} {
+		found := false
+		for _, n := range waits.Nodes {
+			if n.Label == label {
+				found = true
+				if n.Kind != want {
+					t.Errorf("%q is a %v, want %v", label, n.Kind, want)
+				}
+			}
+		}
+		if !found {
+			t.Errorf("no node %q", label)
+		}
+	}
 	if Build(nil) == nil || len(Build(nil).Nodes) != 0 {
 		t.Error("Build(nil) should be an empty graph")
 	}
