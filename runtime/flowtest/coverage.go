@@ -224,6 +224,8 @@ func stepName(in ir.Instr) (string, bool) {
 		return "pause", true
 	case *ir.Record:
 		return "record", true
+	case *ir.Post:
+		return "post", true
 	}
 	return "", false
 }
