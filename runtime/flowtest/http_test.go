@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -83,5 +84,42 @@ test "random" {
 	}
 	if n := hits.Load(); n != 0 {
 		t.Errorf("the server got %d requests; tests must not reach the network", n)
+	}
+}
+
+// A post is a step for --coverage: one no test reaches is listed as missed,
+// so a flow whose posts were never exercised cannot read 100%.
+func TestCoverageCountsPosts(t *testing.T) {
+	fsys := fstest.MapFS{
+		"survey.flow": {Data: []byte(`flow survey
+target tencent
+number "+8675566668888"
+otherwise -> main
+handler main {
+  if caller == "+8613000000000" {
+    post "https://crm.example.com/vip" { json {caller: caller} }
+  }
+  agent 1
+}
+`)},
+		"survey_test.flow": {Data: []byte(`flow survey
+
+test "an ordinary caller" {
+  call tencent from "+8613066668888" to "+8675566668888"
+  expect agent 1
+}
+`)},
+	}
+	rep := run(t, fsys)
+	if len(rep.Coverage) != 1 {
+		t.Fatalf("coverage of %d flows, want 1", len(rep.Coverage))
+	}
+	cov := rep.Coverage[0]
+	var missed []string
+	for _, it := range cov.Missed {
+		missed = append(missed, it.Name)
+	}
+	if cov.Steps.Total != 2 || cov.Steps.Hit != 1 || !slices.Contains(missed, "post") {
+		t.Errorf("steps %d/%d, missed %v; want 1/2 with the post missed", cov.Steps.Hit, cov.Steps.Total, missed)
 	}
 }
