@@ -14,6 +14,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/callflow/callflow/runtime/internal/logbuf"
+
 	"github.com/callflow/callflow/lang"
 	"github.com/callflow/callflow/lang/ir"
 	"github.com/callflow/callflow/runtime"
@@ -255,23 +257,8 @@ func (r *recorder) stateList() []degrade.State {
 	return append([]degrade.State(nil), r.states...)
 }
 
-// logBuffer is a log destination safe for concurrent writes.
-type logBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *logBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *logBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
+// logBuffer is a log destination the server writes from its goroutines.
+type logBuffer struct{ logbuf.Buffer }
 
 // lines counts the log lines holding s.
 func (l *logBuffer) lines(s string) int { return strings.Count(l.String(), s) }

@@ -1,7 +1,6 @@
 package server_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -18,6 +17,8 @@ import (
 	"testing/fstest"
 	"time"
 
+	"github.com/callflow/callflow/runtime/internal/logbuf"
+
 	"github.com/callflow/callflow/lang"
 	"github.com/callflow/callflow/lang/ir"
 	"github.com/callflow/callflow/runtime"
@@ -25,23 +26,8 @@ import (
 	"github.com/callflow/callflow/runtime/server"
 )
 
-// syncBuffer is a log sink safe for concurrent writes.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
+// syncBuffer is a log destination the server writes from its goroutines.
+type syncBuffer struct{ logbuf.Buffer }
 
 // lines decodes the JSON log lines whose msg is msg.
 func (s *syncBuffer) lines(t *testing.T, msg string) []map[string]any {

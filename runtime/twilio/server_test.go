@@ -10,9 +10,10 @@ import (
 	"net/url"
 	"os"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/callflow/callflow/runtime/internal/logbuf"
 
 	"github.com/callflow/callflow/lang"
 	"github.com/callflow/callflow/lang/ir"
@@ -112,23 +113,8 @@ func callParams(extra ...string) url.Values {
 	return v
 }
 
-// syncBuffer is a log the server writes from its handlers' goroutines.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
+// syncBuffer is a log destination the server writes from its goroutines.
+type syncBuffer struct{ logbuf.Buffer }
 
 type twiml struct {
 	Say    []string `xml:"Say"`
