@@ -63,7 +63,7 @@ func CompileFile(name string, src []byte, opts ...Option) (*ir.Program, diag.Dia
 // relative to their flow's folder.
 func CompileFiles(fsys fs.FS, paths []string, opts ...Option) (*ir.Program, diag.Diagnostics) {
 	cfg := newConfig(opts)
-	b := &build{fsys: fsys, files: cfg.sources, disable: cfg.disable, secrets: cfg.secrets}
+	b := &build{fsys: fsys, files: cfg.sources, disable: cfg.disable, secrets: cfg.secrets, noProgram: cfg.noProgram}
 	prog := b.run(paths)
 	if !cfg.keepQuiet {
 		b.diags = b.diags.Reported()
@@ -73,7 +73,7 @@ func CompileFiles(fsys fs.FS, paths []string, opts ...Option) (*ir.Program, diag
 	switch {
 	case cfg.partial && (errs > 0 || (cfg.strict && warns > 0)):
 		prog = withoutFailed(prog, b.diags, cfg.strict)
-	case errs > 0 || (cfg.strict && warns > 0):
+	case errs > 0 || (cfg.strict && warns > 0) || cfg.noProgram:
 		prog = nil
 	}
 	return prog, b.diags.Limit(cfg.maxErrors)
@@ -94,6 +94,9 @@ type build struct {
 	// analysis, when set, receives each flow's check results, and nothing
 	// is lowered (Analyze).
 	analysis *Analysis
+	// noProgram keeps of each flow only what the checks across flows
+	// read (WithoutProgram).
+	noProgram bool
 }
 
 // run reads, parses, checks and lowers the flows at paths one unit (a flow

@@ -173,4 +173,9 @@ func (b *build) check(r *unitResult, u *check.Unit) {
 	r.flow = compile.Flow(u, info, bun.Version())
 	r.flow.Bundle = bun
 	r.flow.Loaded = loaded
+	if b.noProgram {
+		// What checkNumbers reads; the bundle's bytes are the source
+		// the diagnostics quote anyway.
+		r.flow = &ir.Flow{Name: r.flow.Name, File: r.flow.File, Platforms: r.flow.Platforms, Numbers: r.flow.Numbers, Bundle: bun}
+	}
 }
