@@ -7,14 +7,15 @@
 // cancels out. `make bench` runs it from the module root:
 //
 //	go run ./bench/cmd/benchtable [-count N] [-o FILE] [-json FILE] [-figures P1,P3]
-//	go run ./bench/cmd/benchtable -from FILE [-count N]
+//	go run ./bench/cmd/benchtable -from FILE [-figures P1,P3]
 //
 // The benchmarks' own output (what `go test -bench` prints) goes to
 // standard error as it comes, and to FILE with -o, for benchstat; the
-// table goes to standard output. -json keeps the go command's events;
-// -from prints the table of events kept so, without running anything. With -count N every benchmark runs N
+// table goes to standard output. With -count N every benchmark runs N
 // times; the table shows the median and the spread (min–max), and judges
-// the median. It exits 1 when a figure misses its target.
+// the median. -json keeps the go command's events; -from prints the table
+// of events kept so, without running anything. It exits 1 when a figure
+// misses its target.
 package main
 
 import (
@@ -34,7 +35,7 @@ func main() {
 	rawPath := flag.String("o", "", "also write the benchmark output, as go test prints it, to `FILE` (for benchstat)")
 	only := flag.String("figures", "", "only these figures, comma-separated (P1,P3); all when empty")
 	jsonPath := flag.String("json", "", "also write the events of go test -json to `FILE`")
-	from := flag.String("from", "", "print the table of the events in `FILE` (written by -json) instead of running the benchmarks; -count is the runs they hold")
+	from := flag.String("from", "", "print the table of the events in `FILE` (written by -json) instead of running the benchmarks")
 	goCmd := flag.String("go", "go", "the go command")
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)

@@ -101,3 +101,13 @@ func TestRawOutputIsGoTests(t *testing.T) {
 		t.Errorf("%d results in the raw output, %d in the results", n, want)
 	}
 }
+
+// A line of go test -json that is not an event is an error naming it; a
+// line outside JSON (the go command's own notes) is passed over.
+func TestReadBadEvent(t *testing.T) {
+	rs := NewResults(module)
+	err := rs.Read(strings.NewReader("go: downloading example.com/x v1.0.0\n{\"Action\":\"output\",\n"), &strings.Builder{})
+	if err == nil || !strings.Contains(err.Error(), `go test -json: unexpected end of JSON input: {"Action":"output",`) {
+		t.Errorf("a cut event: %v", err)
+	}
+}
