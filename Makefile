@@ -43,8 +43,9 @@ run:
 # (bench/cmd/benchtable; docs/embedding.md §11 tells how to read it). The
 # benchmarks' own output scrolls by first and is kept in BENCHOUT for
 # benchstat. BENCHCOUNT=3 runs each benchmark three times and shows the
-# spread. It fails when a figure misses its target. About 5 minutes per
-# run on 2 cores, and P6 holds about a GiB.
+# spread. It fails when a figure misses its target. One run takes about 4
+# minutes on 2 cores, BENCHCOUNT=3 took 13 on a busy machine; P6 holds
+# about a GiB.
 BENCHCOUNT ?= 1
 BENCHOUT   ?= bench.out
 bench:
