@@ -26,6 +26,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	goruntime "runtime"
 	"slices"
 	"strings"
 )
@@ -74,7 +75,7 @@ func run1(ctx context.Context, o options) (int, error) {
 		err = readEvents(o.from, rs)
 		meta.Runs = rs.runs()
 	} else {
-		meta.Load = loadAverage()
+		meta.Load, meta.Cores = loadAverage(), goruntime.NumCPU()
 		err = runAll(ctx, o, figs, rs)
 	}
 	if err != nil {

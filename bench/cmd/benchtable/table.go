@@ -3,15 +3,17 @@ package main
 import (
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 )
 
 // Meta describes the runs above the table, so a reader can tell a quiet
 // machine from a busy one.
 type Meta struct {
-	Runs int    // -count
-	CPU  string // from go test's cpu: line
-	Load string // the load average when the runs started, if known
+	Runs  int    // -count
+	CPU   string // from go test's cpu: line
+	Load  string // the load average when the runs started, if known
+	Cores int    // the machine's, to judge the load by
 }
 
 // WriteTable writes the rows as a Markdown table (it reads as well in a
@@ -26,6 +28,9 @@ func WriteTable(w io.Writer, meta Meta, rows []Row) error {
 	}
 	if meta.Load != "" {
 		fmt.Fprintf(&b, ", load average %s at the start", meta.Load)
+		if l, err := strconv.ParseFloat(meta.Load, 64); err == nil && meta.Cores > 0 && l > float64(meta.Cores) {
+			fmt.Fprintf(&b, " (more than its %d cores: a busy machine, read the ratios, not the absolute times)", meta.Cores)
+		}
 	}
 	b.WriteString("\n\n")
 	spread := meta.Runs > 1

@@ -111,3 +111,24 @@ func TestReadBadEvent(t *testing.T) {
 		t.Errorf("a cut event: %v", err)
 	}
 }
+
+// The first line says how many runs, on what, and whether the machine was
+// busy when they started.
+func TestTableHeader(t *testing.T) {
+	for _, c := range []struct {
+		meta Meta
+		want string
+	}{
+		{Meta{Runs: 3, CPU: "AMD EPYC", Load: "9.02", Cores: 2}, "The quality bar's figures, 3 runs, cpu AMD EPYC, load average 9.02 at the start (more than its 2 cores: a busy machine, read the ratios, not the absolute times)\n"},
+		{Meta{Runs: 1, CPU: "AMD EPYC", Load: "0.40", Cores: 2}, "The quality bar's figures, 1 run, cpu AMD EPYC, load average 0.40 at the start\n"},
+		{Meta{Runs: 1}, "The quality bar's figures, 1 run\n"},
+	} {
+		var b strings.Builder
+		if err := WriteTable(&b, c.meta, nil); err != nil {
+			t.Fatal(err)
+		}
+		if got, _, _ := strings.Cut(b.String(), "\n"); got+"\n" != c.want {
+			t.Errorf("%+v: %q, want %q", c.meta, got+"\n", c.want)
+		}
+	}
+}
