@@ -1,7 +1,6 @@
 package lang_test
 
 import (
-	"fmt"
 	"runtime"
 	"runtime/metrics"
 	"testing"
@@ -34,12 +33,16 @@ import (
 func BenchmarkP4Memory(b *testing.B) {
 	warm, _ := flowgen.FlowSet(64 << 10)
 	lang.CompileDir(warm) // participle's and expr's caches are not the compile's
-	sizes := []int{1, 10, 100}
+	sizes := []struct {
+		name string
+		mib  int
+	}{{"1MiB", 1}, {"10MiB", 10}, {"100MiB", 100}}
 	if testing.Short() {
 		sizes = sizes[:2]
 	}
-	for _, mib := range sizes {
-		b.Run(fmt.Sprintf("%dMiB", mib), func(b *testing.B) {
+	for _, size := range sizes {
+		mib := size.mib
+		b.Run(size.name, func(b *testing.B) {
 			fsys, n := flowgen.FlowSet(mib << 20)
 			input := 0
 			for _, f := range fsys {
