@@ -4,6 +4,7 @@ import (
 	"runtime"
 	"runtime/metrics"
 	"testing"
+	"testing/fstest"
 	"time"
 
 	"github.com/callflow/callflow/lang"
@@ -20,8 +21,9 @@ import (
 //     goroutine samples runtime/metrics' /memory/classes/heap/objects:bytes
 //     every millisecond while the compile runs; the heap before the compile
 //     (the generated input, held by the benchmark) is subtracted. Sampling
-//     can only miss a peak, never invent one; with the default GOGC the
-//     peak sits near twice live-B/MiB, which bounds it from below.
+//     can only miss a peak, never invent one. With the default GOGC the
+//     heap grows to about twice what the last collection found live, so
+//     this is near twice live-B/MiB.
 //   - live-B/MiB: the most heap a garbage collection found live during the
 //     compile (/gc/heap/live:bytes), less the same baseline.
 //   - B/MiB: bytes allocated in all, garbage included (churn).
@@ -43,11 +45,7 @@ func BenchmarkP4Memory(b *testing.B) {
 	for _, size := range sizes {
 		mib := size.mib
 		b.Run(size.name, func(b *testing.B) {
-			fsys, n := flowgen.FlowSet(mib << 20)
-			input := 0
-			for _, f := range fsys {
-				input += len(f.Data)
-			}
+			fsys, n, input := flowSet(mib << 20)
 			var peak, live, alloc uint64
 			for b.Loop() {
 				m := measure(func() {
@@ -64,6 +62,16 @@ func BenchmarkP4Memory(b *testing.B) {
 			b.ReportMetric(float64(peak)/float64(input), "peak-x")
 		})
 	}
+}
+
+// flowSet is flowgen.FlowSet of at least size bytes, with the number of
+// flows and of bytes it holds.
+func flowSet(size int) (fsys fstest.MapFS, flows, bytes int) {
+	fsys, flows = flowgen.FlowSet(size)
+	for _, f := range fsys {
+		bytes += len(f.Data)
+	}
+	return fsys, flows, bytes
 }
 
 // heapUse is what measure found one call to hold and allocate.

@@ -5,7 +5,6 @@ import (
 	"testing"
 
 	"github.com/callflow/callflow/lang"
-	"github.com/callflow/callflow/lang/flowgen"
 )
 
 // TestProgramSize bounds what a compiled program keeps: what a server
@@ -14,11 +13,7 @@ import (
 // own tree for each expression, constants included, and a copy of its
 // time zone; it holds about 12 now (BenchmarkP4Memory has the figures).
 func TestProgramSize(t *testing.T) {
-	fsys, _ := flowgen.FlowSet(1 << 20)
-	input := 0
-	for _, f := range fsys {
-		input += len(f.Data)
-	}
+	fsys, _, input := flowSet(1 << 20)
 	lang.CompileDir(fsys) // participle's and expr's caches are not the program
 	before := liveHeap()
 	prog, ds := lang.CompileDir(fsys)
