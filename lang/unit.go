@@ -84,6 +84,7 @@ type readFile struct {
 // unit reads, parses, checks and lowers one unit.
 func (b *build) unit(p *unitPlan) *unitResult {
 	r := &unitResult{}
+	defer r.drop(b.files != nil, b.parsed != nil)
 	var tests []*ast.File
 	for _, t := range p.tests {
 		if tree, _ := r.parse(b.fsys, t, true); tree != nil {
@@ -114,12 +115,12 @@ func (b *build) unit(p *unitPlan) *unitResult {
 	if b.files != nil {
 		r.files = u.Files
 	}
-	r.drop(b.files != nil, b.parsed != nil)
 	return r
 }
 
 // drop lets go of the sources and trees the build does not keep, before
-// the next unit starts: they are most of what a unit holds.
+// the next unit starts: they are most of what a unit holds, whether its
+// flow compiled or not.
 func (r *unitResult) drop(files, trees bool) {
 	for i := range r.read {
 		if !files {
