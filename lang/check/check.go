@@ -29,6 +29,10 @@ type Unit struct {
 	// Disable lists warning codes silenced for the whole unit, as
 	// `callflow check --disable` asks; they are marked External.
 	Disable []diag.Code
+
+	// Exprs, when set, keeps compiled expressions for the next check of
+	// the same flow (an editor's); nil compiles each.
+	Exprs *exprs.Cache
 }
 
 // Info is what the checker learned, for lowering.
@@ -66,6 +70,8 @@ type checker struct {
 	failedConsts map[string]bool
 	// lostHandlers are handlers whose declaration had a syntax error.
 	lostHandlers map[string]bool
+	// steps are the steps of each block walked, by stepsOf.
+	steps map[*ast.Block][]ast.Step
 	// inHeader says the expression being compiled is a header value, the
 	// one place secret() may stand.
 	inHeader bool

@@ -198,7 +198,7 @@ func (c *checker) compileExprs() {
 		}
 	}
 	for _, h := range c.handlers {
-		walkSteps(h.Body, c.stepExprs)
+		c.walkSteps(h.Body, c.stepExprs)
 	}
 }
 

@@ -25,7 +25,7 @@ func (c *checker) checkGraph() {
 		for _, h := range c.handlers {
 			// A subroutine ends by returning; elsewhere a return is the
 			// end of the handler, as falling off it is.
-			if (!blockEnds(h.Body) || hasReturn(h.Body)) && !called[h.Name.Name] {
+			if (!blockEnds(h.Body) || c.hasReturn(h.Body)) && !called[h.Name.Name] {
 				c.report(diag.Warningf(diag.NoHangup, h.Name.At, "handler %q can end without hangup on %s", h.Name.Name, on).
 					Do("End every path with hangup, makeCall or goto; %s hangs up anyway, but say so.", on))
 			}
@@ -54,7 +54,7 @@ func (c *checker) reachability() {
 			return
 		}
 		reached[name] = true
-		walkSteps(h.Body, func(s ast.Step) {
+		c.walkSteps(h.Body, func(s ast.Step) {
 			if t := jumpTarget(s); t != "" {
 				visit(t)
 			}
@@ -127,7 +127,7 @@ func (c *checker) gotoCycles() {
 	edges := map[string][]ast.Step{} // *ast.Goto and *ast.Do
 	captures := map[string]bool{}
 	for _, h := range c.handlers {
-		walkSteps(h.Body, func(s ast.Step) {
+		c.walkSteps(h.Body, func(s ast.Step) {
 			switch s.(type) {
 			case *ast.Goto, *ast.Do:
 				edges[h.Name.Name] = append(edges[h.Name.Name], s)
