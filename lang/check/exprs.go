@@ -46,7 +46,6 @@ func (c *checker) compile(x *ast.Expr) *exprs.Compiled {
 	if cx.Varies {
 		return cx // random, pick, secret or env: known only when a call runs
 	}
-	vals := map[string]any{exprs.BudgetName: &c.mem}
 	for _, r := range cx.Refs {
 		k, _ := c.info.Env.Kind(r)
 		if k != exprs.ConstName {
@@ -56,6 +55,10 @@ func (c *checker) compile(x *ast.Expr) *exprs.Compiled {
 			c.failed[x] = true
 			return cx
 		}
+	}
+	vals := make(map[string]any, len(cx.Refs)+1)
+	vals[exprs.BudgetName] = &c.mem
+	for _, r := range cx.Refs {
 		vals[r] = c.info.Consts[r]
 	}
 	if v, err := exprs.Eval(cx, vals); err == nil {

@@ -38,6 +38,7 @@ type Cache struct {
 	mu      sync.Mutex
 	name    string
 	entries map[string][]*cached // by the statement's text
+	lexed   *lexer.Lexed         // the last parse's tokens
 }
 
 // NewCache returns an empty cache.
@@ -67,6 +68,7 @@ type reuse struct {
 	c     *Cache
 	f     *source.File
 	old   map[string][]*cached
+	lexed *lexer.Lexed
 	stmts []reused
 }
 
@@ -83,9 +85,25 @@ func (c *Cache) start(f *source.File) *reuse {
 	defer c.mu.Unlock()
 	r := &reuse{c: c, f: f}
 	if c.name == f.Name {
-		r.old = c.entries
+		r.old, r.lexed = c.entries, c.lexed
 	}
 	return r
+}
+
+// lex lexes the file as lexer.TokensAll does; with a cache, only where it
+// differs from the last version lexed, which the cache then keeps.
+func (r *reuse) lex(f *source.File) ([]plexer.Token, []error) {
+	if r == nil {
+		return lexer.TokensAll(f.Name, f.Src)
+	}
+	l := lexer.Relex(f.Name, f.Src, r.lexed)
+	r.c.mu.Lock()
+	r.c.name, r.c.lexed = f.Name, l
+	if r.old == nil {
+		r.c.entries = nil
+	}
+	r.c.mu.Unlock()
+	return l.Toks, l.Errs
 }
 
 // parse parses stmts, the file's top-level statements after its header,

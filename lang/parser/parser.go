@@ -39,11 +39,11 @@ func Parse(f *source.File, opts ...Option) (*ast.File, diag.Diagnostics) {
 	if d := checkBytes(f); d != nil {
 		return nil, diag.Diagnostics{d}
 	}
-	lexed, errs := lexer.TokensAll(f.Name, f.Src)
 	p := &parts{f: f}
 	if o.cache != nil {
 		p.reuse = o.cache.start(f)
 	}
+	lexed, errs := p.reuse.lex(f)
 	for _, err := range errs {
 		p.diags = append(p.diags, syntaxError(f, err))
 		var le *lexer.LineError
