@@ -70,6 +70,9 @@ type checker struct {
 	failedConsts map[string]bool
 	// lostHandlers are handlers whose declaration had a syntax error.
 	lostHandlers map[string]bool
+	// noNames is the environment of the evaluations of expressions that
+	// read no name: most literals.
+	noNames map[string]any
 	// steps are the steps of each block walked, by stepsOf.
 	steps map[*ast.Block][]ast.Step
 	// inHeader says the expression being compiled is a header value, the

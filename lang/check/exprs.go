@@ -56,10 +56,16 @@ func (c *checker) compile(x *ast.Expr) *exprs.Compiled {
 			return cx
 		}
 	}
-	vals := make(map[string]any, len(cx.Refs)+1)
-	vals[exprs.BudgetName] = &c.mem
-	for _, r := range cx.Refs {
-		vals[r] = c.info.Consts[r]
+	vals := c.noNames
+	if vals == nil || len(cx.Refs) > 0 {
+		vals = make(map[string]any, len(cx.Refs)+1)
+		vals[exprs.BudgetName] = &c.mem
+		for _, r := range cx.Refs {
+			vals[r] = c.info.Consts[r]
+		}
+		if len(cx.Refs) == 0 {
+			c.noNames = vals // Eval only reads it
+		}
 	}
 	if v, err := exprs.Eval(cx, vals); err == nil {
 		c.info.Values[x] = v
