@@ -3,25 +3,25 @@ package lang
 import (
 	"sync"
 
-	"github.com/callflow/callflow/lang/exprs"
+	"github.com/callflow/callflow/lang/check"
 	"github.com/callflow/callflow/lang/parser"
 )
 
 // Cache keeps what one analysis learned for the next analysis of nearly the
 // same files: an editor's, which analyses a document again after each
-// keystroke. It holds each file's top-level statements (parser.Cache) and
-// the compiled expressions (exprs.Cache) of the last analysis only, so it
-// never grows past one version of the files. Results are exactly those of
+// keystroke. It holds each file's tokens and top-level statements
+// (parser.Cache) and what the checker can reuse (check.Cache) of the last
+// analysis only, so it never grows past one version of the files. Results are exactly those of
 // an analysis without it. Safe for concurrent use.
 type Cache struct {
 	mu     sync.Mutex
 	parses map[string]*parser.Cache // by path
-	exprs  *exprs.Cache
+	checks *check.Cache
 }
 
 // NewCache returns an empty cache.
 func NewCache() *Cache {
-	return &Cache{parses: map[string]*parser.Cache{}, exprs: exprs.NewCache()}
+	return &Cache{parses: map[string]*parser.Cache{}, checks: check.NewCache()}
 }
 
 // WithCache makes an analysis or compilation reuse what the last one with
@@ -44,16 +44,16 @@ func (c *Cache) parserOptions(path string) []parser.Option {
 	return []parser.Option{parser.WithCache(pc)}
 }
 
-// compiled is the expression cache, nil without a cache.
-func (c *Cache) compiled() *exprs.Cache {
+// checker is the checker's cache, nil without a cache.
+func (c *Cache) checker() *check.Cache {
 	if c == nil {
 		return nil
 	}
-	return c.exprs
+	return c.checks
 }
 
-// done ends one analysis: the files it did not parse and the expressions
-// it did not compile are dropped.
+// done ends one analysis: the files it did not parse are dropped, and
+// what its checks did not use is dropped at the next.
 func (c *Cache) done(parsed map[string]bool) {
 	if c == nil {
 		return
@@ -65,5 +65,5 @@ func (c *Cache) done(parsed map[string]bool) {
 		}
 	}
 	c.mu.Unlock()
-	c.exprs.Sweep()
+	c.checks.Sweep()
 }

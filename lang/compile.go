@@ -227,7 +227,7 @@ func (b *build) units() []*check.Unit {
 func (b *build) unit(f *ast.File, p string) *check.Unit {
 	files := source.Files{}
 	files.Add(b.files[p])
-	return &check.Unit{Main: f, Files: files, FS: b.fsys, Dir: path.Dir(p), Disable: b.disable, Exprs: b.cache.compiled()}
+	return &check.Unit{Main: f, Files: files, FS: b.fsys, Dir: path.Dir(p), Disable: b.disable, Cache: b.cache.checker()}
 }
 
 func (b *build) compile() *ir.Program {

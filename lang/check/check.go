@@ -30,9 +30,9 @@ type Unit struct {
 	// `callflow check --disable` asks; they are marked External.
 	Disable []diag.Code
 
-	// Exprs, when set, keeps compiled expressions for the next check of
-	// the same flow (an editor's); nil compiles each.
-	Exprs *exprs.Cache
+	// Cache, when set, keeps what this check learns for the next check
+	// of the same flow (an editor's); nil: nothing is kept.
+	Cache *Cache
 }
 
 // Info is what the checker learned, for lowering.

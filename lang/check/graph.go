@@ -140,13 +140,15 @@ func (c *checker) gotoCycles() {
 	for i, h := range c.handlers {
 		names[i] = h.Name.Name
 	}
-	targets := func(from string) []string {
-		out := make([]string, len(edges[from]))
-		for i, s := range edges[from] {
+	jumps := make(map[string][]string, len(edges)) // what targets returns, built once
+	for from, steps := range edges {
+		out := make([]string, len(steps))
+		for i, s := range steps {
 			out[i] = jumpTarget(s)
 		}
-		return out
+		jumps[from] = out
 	}
+	targets := func(from string) []string { return jumps[from] }
 	waits := reachesCapture(names, targets, captures)
 	for _, scc := range components(names, targets) {
 		if slices.ContainsFunc(scc, func(n string) bool { return captures[n] || doesWaiting(edges[n], scc, waits) }) {
@@ -180,9 +182,13 @@ func jumpTarget(s ast.Step) string {
 // reachesCapture says, for each handler, whether a capture is in it or in
 // a handler it can goto or do.
 func reachesCapture(names []string, next func(string) []string, captures map[string]bool) map[string]bool {
-	memo := map[string]bool{}
-	var visit func(string, map[string]bool) bool
-	visit = func(n string, seen map[string]bool) bool {
+	memo := make(map[string]bool, len(names))
+	// seen holds the handlers met from one root; marked lists them, so
+	// the next root starts from an empty set without a new map.
+	seen := map[string]bool{}
+	var marked []string
+	var visit func(string) bool
+	visit = func(n string) bool {
 		if v, ok := memo[n]; ok {
 			return v
 		}
@@ -193,10 +199,15 @@ func reachesCapture(names []string, next func(string) []string, captures map[str
 			return false
 		}
 		seen[n] = true
-		return slices.ContainsFunc(next(n), func(m string) bool { return visit(m, seen) })
+		marked = append(marked, n)
+		return slices.ContainsFunc(next(n), visit)
 	}
 	for _, n := range names {
-		memo[n] = visit(n, map[string]bool{})
+		memo[n] = visit(n)
+		for _, m := range marked {
+			delete(seen, m)
+		}
+		marked = marked[:0]
 	}
 	return memo
 }

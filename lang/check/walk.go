@@ -17,6 +17,15 @@ func (c *checker) stepsOf(b *ast.Block) []ast.Step {
 	if steps, ok := c.steps[b]; ok {
 		return steps
 	}
+	if c.steps == nil {
+		c.steps = map[*ast.Block][]ast.Step{}
+	}
+	if c.u.Cache != nil {
+		if steps, ok := c.u.Cache.steps(b); ok {
+			c.steps[b] = steps
+			return steps
+		}
+	}
 	var steps []ast.Step
 	ast.Inspect(b, func(n ast.Node) bool {
 		if s, ok := n.(ast.Step); ok {
@@ -24,10 +33,10 @@ func (c *checker) stepsOf(b *ast.Block) []ast.Step {
 		}
 		return true
 	})
-	if c.steps == nil {
-		c.steps = map[*ast.Block][]ast.Step{}
-	}
 	c.steps[b] = steps
+	if c.u.Cache != nil {
+		c.u.Cache.keepSteps(b, steps)
+	}
 	return steps
 }
 
