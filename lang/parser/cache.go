@@ -70,6 +70,7 @@ type reuse struct {
 	old   map[string][]*cached
 	lexed *lexer.Lexed
 	stmts []reused
+	shift shift // reused by each move
 }
 
 // reused is one statement of this parse: its byte range [lo, hi), and
@@ -207,7 +208,8 @@ func (r *reuse) moved(st reused) *cached {
 	if e.at == at {
 		return e
 	}
-	s := &shift{off: at.Offset - e.at.Offset, lines: at.Line - e.at.Line}
+	s := &r.shift
+	s.off, s.lines = at.Offset-e.at.Offset, at.Line-e.at.Line
 	decls := make([]ast.Decl, len(e.decls))
 	for i, d := range e.decls {
 		decls[i] = s.moved(d)

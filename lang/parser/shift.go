@@ -33,7 +33,10 @@ var (
 // moved returns a deep copy of d with every position moved; d itself, which
 // the previous version's tree still holds, is not touched.
 func (s *shift) moved(d ast.Decl) ast.Decl {
-	s.copies = map[node]reflect.Value{}
+	if s.copies == nil {
+		s.copies = map[node]reflect.Value{}
+	}
+	defer clear(s.copies) // no node is shared across declarations
 	return s.value(reflect.ValueOf(d)).Interface().(ast.Decl)
 }
 
@@ -50,10 +53,15 @@ func (s *shift) value(v reflect.Value) reflect.Value {
 		if c, ok := s.copies[k]; ok {
 			return c
 		}
-		c := reflect.New(v.Type().Elem())
+		c, done := s.leaf(v)
+		if !done {
+			c = reflect.New(v.Type().Elem())
+			c.Elem().Set(v.Elem())
+		}
 		s.copies[k] = c
-		c.Elem().Set(v.Elem())
-		s.fields(c.Elem())
+		if !done {
+			s.fields(c.Elem())
+		}
 		return c
 	case reflect.Interface:
 		if v.IsNil() {
@@ -91,9 +99,7 @@ func (s *shift) value(v reflect.Value) reflect.Value {
 func (s *shift) fields(v reflect.Value) {
 	switch v.Type() {
 	case spanType:
-		sp := v.Addr().Interface().(*source.Span)
-		s.pos(&sp.Start)
-		s.pos(&sp.End)
+		s.span(v.Addr().Interface().(*source.Span))
 		return
 	case posType:
 		s.pos(v.Addr().Interface().(*source.Pos))
@@ -107,6 +113,31 @@ func (s *shift) fields(v reflect.Value) {
 		}
 		f.Set(s.value(f))
 	}
+}
+
+// leaf copies and moves the commonest nodes, which hold no other node,
+// without reflection; false for any other.
+func (s *shift) leaf(v reflect.Value) (reflect.Value, bool) {
+	switch n := v.Interface().(type) {
+	case *ast.Expr:
+		c := *n
+		s.span(&c.At)
+		return reflect.ValueOf(&c), true
+	case *ast.Ident:
+		c := *n
+		s.span(&c.At)
+		return reflect.ValueOf(&c), true
+	case *ast.Duration:
+		c := *n
+		s.span(&c.At)
+		return reflect.ValueOf(&c), true
+	}
+	return reflect.Value{}, false
+}
+
+func (s *shift) span(sp *source.Span) {
+	s.pos(&sp.Start)
+	s.pos(&sp.End)
 }
 
 func (s *shift) pos(p *source.Pos) {
@@ -127,21 +158,23 @@ type plan struct {
 // reflection for every node would cost more than the copy.
 var plans = planCache{m: map[reflect.Type]*plan{}}
 
+// planCache builds plans under mu and publishes them in done, which is
+// read without a lock.
 type planCache struct {
-	mu sync.RWMutex
-	m  map[reflect.Type]*plan
+	done sync.Map // reflect.Type → *plan
+	mu   sync.Mutex
+	m    map[reflect.Type]*plan
 }
 
 func (pc *planCache) of(t reflect.Type) *plan {
-	pc.mu.RLock()
-	p, ok := pc.m[t]
-	pc.mu.RUnlock()
-	if ok {
-		return p
+	if p, ok := pc.done.Load(t); ok {
+		return p.(*plan)
 	}
 	pc.mu.Lock()
 	defer pc.mu.Unlock()
-	return pc.build(t)
+	p := pc.build(t)
+	pc.done.Store(t, p)
+	return p
 }
 
 // build computes t's plan, the lock held. A type being computed counts as
