@@ -33,7 +33,7 @@ func (c *Cache) Sweep() {
 	c.exprs.Sweep()
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.kept, c.used = c.used, map[*ast.Block][]ast.Step{}
+	c.kept, c.used = c.used, make(map[*ast.Block][]ast.Step, len(c.used))
 }
 
 // Len is how many expressions and blocks the cache holds.

@@ -38,7 +38,7 @@ func (e *Env) UseCache(c *Cache) { e.cache = c }
 func (c *Cache) Sweep() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.kept, c.used = c.used, map[cacheKey]*outcome{}
+	c.kept, c.used = c.used, make(map[cacheKey]*outcome, len(c.used))
 }
 
 // Len is how many outcomes the cache holds.

@@ -3,6 +3,7 @@ package lsp
 import (
 	"bytes"
 	"log/slog"
+	"runtime"
 	"syscall"
 	"testing"
 	"time"
@@ -60,6 +61,7 @@ func BenchmarkP10(b *testing.B) {
 			// says more than wall time on a shared machine.
 			b.ReportMetric(float64(cpuTime()-cpu)/float64(b.N)/1e6, "cpu-ms/op")
 			b.ReportMetric(float64(len(src))/(1<<10), "KiB")
+			b.ReportMetric(cacheMiB(s, u), "cache-MiB")
 		})
 	}
 }
@@ -89,6 +91,20 @@ func editHandler(src []byte, v int) []byte {
 	at := mid + bytes.Index(out[mid:], []byte("branch ")) + len("branch ")
 	out[at] = byte('1' + v%9)
 	return out
+}
+
+// cacheMiB is the memory the document's cache holds beyond its analysis:
+// the heap in use with the cache, less the heap in use without it.
+func cacheMiB(s *server, u uri.URI) float64 {
+	var with, without runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&with)
+	s.docs.mu.Lock()
+	delete(s.docs.caches, u)
+	s.docs.mu.Unlock()
+	runtime.GC()
+	runtime.ReadMemStats(&without)
+	return float64(int64(with.HeapAlloc)-int64(without.HeapAlloc)) / (1 << 20)
 }
 
 // cpuTime is the CPU time the process has used.
