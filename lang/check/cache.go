@@ -21,6 +21,30 @@ type Cache struct {
 	// used holds the blocks read since the last Sweep, kept those read
 	// before it.
 	used, kept map[*ast.Block][]ast.Step
+	// last are the sizes of the last check's Info maps, which the next
+	// check's start at rather than growing to them.
+	last infoSizes
+}
+
+type infoSizes struct{ exprs, values, handlers int }
+
+// sizes are the last check's map sizes; zero without a cache.
+func (c *Cache) sizes() infoSizes {
+	if c == nil {
+		return infoSizes{}
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.last
+}
+
+func (c *Cache) keepSizes(s infoSizes) {
+	if c == nil {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.last = s
 }
 
 // NewCache returns an empty cache.

@@ -104,12 +104,14 @@ var stages = []struct {
 
 // Check analyses one flow.
 func Check(u *Unit) (*Info, diag.Diagnostics) {
+	sizes := u.Cache.sizes()
 	c := &checker{
 		u: u,
 		info: &Info{
-			Exprs: map[*ast.Expr]*exprs.Compiled{}, Values: map[*ast.Expr]any{}, Consts: map[string]any{},
+			Exprs:  make(map[*ast.Expr]*exprs.Compiled, sizes.exprs),
+			Values: make(map[*ast.Expr]any, sizes.values), Consts: map[string]any{},
 			Tables: map[string]*table.Data{}, DataFiles: map[string][]byte{}, Hours: map[string]*hours.Schedule{},
-			Handlers: map[string]*ast.Handler{},
+			Handlers: make(map[string]*ast.Handler, sizes.handlers),
 		},
 		decls:    map[string]ast.Node{},
 		varTypes: map[string][]any{},
@@ -118,6 +120,7 @@ func Check(u *Unit) (*Info, diag.Diagnostics) {
 	for _, s := range stages {
 		s.run(c)
 	}
+	u.Cache.keepSizes(infoSizes{exprs: len(c.info.Exprs), values: len(c.info.Values), handlers: len(c.info.Handlers)})
 	return c.info, c.diags
 }
 
