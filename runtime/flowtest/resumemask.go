@@ -15,9 +15,10 @@ import (
 // rest of that query is derived from the token or the delivery it answers.
 const resumeMask = "(the signed resume token: compared for presence only)"
 
-// quoted matches a JSON string or an XML attribute value: the places an
-// answer can carry a token.
-var quoted = regexp.MustCompile(`"(?:[^"\\]|\\.)*"`)
+// quoted matches a JSON string, an XML attribute value or an XML
+// element's text (Twilio's <Redirect>), with their delimiters: the places
+// an answer can carry a token.
+var quoted = regexp.MustCompile(`"(?:[^"\\]|\\.)*"|>[^<>]*<`)
 
 // maskResume returns body with every quoted string holding token masked
 // (resumeMask). body is returned as is when there is no token.
@@ -26,14 +27,14 @@ func maskResume(body []byte, token string) []byte {
 		return body
 	}
 	return quoted.ReplaceAllFunc(body, func(q []byte) []byte {
-		s := string(q[1 : len(q)-1])
+		open, s, end := string(q[:1]), string(q[1:len(q)-1]), string(q[len(q)-1:])
 		if !strings.Contains(s, token) {
 			return q
 		}
 		if i := strings.IndexByte(s, '?'); i >= 0 && strings.Contains(s[i:], token) {
-			return []byte(`"` + s[:i+1] + resumeMask + `"`)
+			return []byte(open + s[:i+1] + resumeMask + end)
 		}
-		return []byte(`"` + resumeMask + `"`)
+		return []byte(open + resumeMask + end)
 	})
 }
 
