@@ -1,7 +1,9 @@
 package runtime_test
 
 import (
+	"errors"
 	"fmt"
+	"net/http"
 	"testing"
 	"time"
 
@@ -16,16 +18,16 @@ import (
 // action URL carrying the resume token, platform.WebhookTarget), and
 // echoing the token of the step the call waits at.
 type platformCall struct {
-	t       testing.TB
-	eng     *runtime.Engine
-	decl    *platform.Declaration
-	call    platform.Call // session, caller and callee
-	at      time.Time
-	given   map[string]any
-	n       int
-	last    *runtime.Result
-	failed  int // tries the platform judged failed itself since the last answer
-	steps   []step
+	t      testing.TB
+	eng    *runtime.Engine
+	decl   *platform.Declaration
+	call   platform.Call // session, caller and callee
+	at     time.Time
+	given  map[string]any
+	n      int
+	last   *runtime.Result
+	failed int // tries the platform judged failed itself since the last answer
+	steps  []step
 }
 
 func newPlatformCall(t testing.TB, eng *runtime.Engine, name, session, caller, callee string, at time.Time) *platformCall {
@@ -111,4 +113,17 @@ func (c *platformCall) dial(o lplatform.DialOutcome) *runtime.Result {
 // recorded ends the recording the call waits at, its URL url.
 func (c *platformCall) recorded(url string) *runtime.Result {
 	return c.send(fmt.Sprintf("recorded %q", url), platform.Call{Recorded: true, RecordingURL: url})
+}
+
+// offline is an engine option for flows whose lookups and posts name
+// hosts on the internet: every request fails at once, as if the host were
+// down, so the flow takes its else value and the test stays on loopback.
+func offline() runtime.Option {
+	return runtime.WithHTTPClient(&http.Client{Transport: refuseAll{}})
+}
+
+type refuseAll struct{}
+
+func (refuseAll) RoundTrip(r *http.Request) (*http.Response, error) {
+	return nil, errors.New("offline test: no request leaves the machine (" + r.URL.Host + ")")
 }

@@ -10,7 +10,7 @@ import (
 // with testdata/run/repairs/<platform>/<case>.json: the same steps as
 // 8x8 callflow JSON and as TwiML.
 func TestGoldenRepairs(t *testing.T) {
-	eng := newEngine(t, shipped(t))
+	eng := newEngine(t, shipped(t), offline())
 	ready := map[string]any{"repair": map[string]any{"found": true, "status": "repaired, screen replaced", "ready": true}}
 	waiting := map[string]any{"repair": map[string]any{"found": true, "status": "waiting for a part", "ready": false}}
 	lines := []struct {
