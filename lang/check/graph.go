@@ -46,7 +46,7 @@ func hangsUpAtEnd(names []string) string {
 }
 
 func (c *checker) reachability() {
-	reached := map[string]bool{}
+	reached := make(map[string]bool, len(c.handlers))
 	var visit func(name string)
 	visit = func(name string) {
 		h, ok := c.info.Handlers[name]
@@ -76,13 +76,16 @@ func (c *checker) reachability() {
 // its own: a call goes to one of them, never both. Blocks inside a step
 // reported as never running are not looked into.
 func (c *checker) deadSteps(body *ast.Block) {
-	dead := map[ast.Step]bool{}
+	var dead map[ast.Step]bool // made at the first dead step: most handlers have none
 	ast.Inspect(body, func(n ast.Node) bool {
 		switch n := n.(type) {
 		case ast.Step:
 			return !dead[n]
 		case *ast.Block:
 			for _, s := range c.deadAfterEnd(n) {
+				if dead == nil {
+					dead = map[ast.Step]bool{}
+				}
 				dead[s] = true
 			}
 		}
@@ -124,8 +127,8 @@ func handsOff(s ast.Step) bool {
 // call would spin until the step limit, or nest do frames past the limit.
 // A loop of gotos alone is a goto-cycle; one with a do, a do-cycle.
 func (c *checker) gotoCycles() {
-	edges := map[string][]ast.Step{} // *ast.Goto and *ast.Do
-	captures := map[string]bool{}
+	edges := make(map[string][]ast.Step, len(c.handlers)) // *ast.Goto and *ast.Do
+	captures := make(map[string]bool, len(c.handlers))
 	for _, h := range c.handlers {
 		c.walkSteps(h.Body, func(s ast.Step) {
 			switch s.(type) {
@@ -227,8 +230,8 @@ func doesWaiting(steps []ast.Step, scc []string, waits map[string]bool) bool {
 // nodes and next that form cycles (Tarjan's algorithm), each in the order of
 // nodes.
 func components(nodes []string, next func(string) []string) [][]string {
-	index, low := map[string]int{}, map[string]int{}
-	onStack := map[string]bool{}
+	index, low := make(map[string]int, len(nodes)), make(map[string]int, len(nodes))
+	onStack := make(map[string]bool, len(nodes))
 	var stack []string
 	var out [][]string
 	var strong func(v string)
