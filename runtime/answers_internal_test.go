@@ -89,7 +89,9 @@ func BenchmarkAnswersPutFull(b *testing.B) {
 func putAnswer(a *MemoryAnswers, key string, r platform.Reply, now time.Time, ttl time.Duration) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	a.push(key, r, a.nanos(now), a.nanos(now)+int64(ttl), false)
+	seq := a.push(key, a.nanos(now), a.nanos(now)+int64(ttl))
+	e := &a.queue[seq-a.first]
+	e.pending, e.status, e.by, e.body = false, r.Status, r.By, a.pack(r)
 }
 
 // get returns the answer stored under key: what a copy arriving at now
@@ -105,7 +107,7 @@ func (a *MemoryAnswers) get(key string, now time.Time) (platform.Reply, bool) {
 	if e.pending || a.nanos(now) >= e.expires {
 		return platform.Reply{}, false
 	}
-	return e.reply, true
+	return e.reply(), true
 }
 
 // A claim whose copy never fills it (its process died) expires after its
