@@ -44,11 +44,11 @@ func TestAnswersKeptCompactly(t *testing.T) {
 		}
 	}
 	own := 0
-	for i := range a.queue {
-		e := &a.queue[i]
+	for seq := range uint64(a.queue.len()) {
+		e := a.queue.at(seq)
 		own += len(e.body.mid)
 		if e.body.ref != a.refs[e.by] {
-			t.Errorf("answer %d is not packed against its answerer's reference", i)
+			t.Errorf("answer %d is not packed against its answerer's reference", seq)
 		}
 	}
 	if perAnswer := own / calls; perAnswer > 20 {

@@ -27,9 +27,7 @@ type MemoryAnswers struct {
 	mu    sync.Mutex
 	max   int
 	index map[string]uint64 // key → sequence number of its newest entry
-	queue []answer          // oldest first, from head
-	head  int
-	first uint64 // sequence number of queue[0]
+	queue answerQueue       // oldest first
 	// base is the origin of the entries' times: t.Sub(base) reads the
 	// machine's monotonic clock, as comparing time.Times would, so a step
 	// of the wall clock neither expires answers early nor keeps them late.
@@ -136,7 +134,7 @@ func (a *MemoryAnswers) try(key string, ttl time.Duration, now int64) (Claim, ch
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	if seq, ok := a.index[key]; ok {
-		e := &a.queue[seq-a.first]
+		e := a.queue.at(seq)
 		switch {
 		case now >= e.expires:
 			a.end(e) // an expired answer, or an abandoned claim: its waiters try again
@@ -156,10 +154,10 @@ func (a *MemoryAnswers) try(key string, ttl time.Duration, now int64) (Claim, ch
 // held returns c's entry while it is still pending.
 func (a *MemoryAnswers) held(c Claim) *answer {
 	seq := c.Token - 1
-	if c.Token == 0 || seq < a.first+uint64(a.head) || seq >= a.first+uint64(len(a.queue)) {
+	if c.Token == 0 || !a.queue.holds(seq) {
 		return nil // never issued here, or evicted
 	}
-	if e := &a.queue[seq-a.first]; e.pending && e.key == c.Key {
+	if e := a.queue.at(seq); e.pending && e.key == c.Key {
 		return e
 	}
 	return nil
@@ -219,16 +217,15 @@ func (a *MemoryAnswers) push(key string, now, expires int64) uint64 {
 	a.expire(now)
 	for len(a.index) >= a.max && a.pop() {
 	}
-	seq := a.first + uint64(len(a.queue))
+	seq := a.queue.push(answer{key: key, expires: expires, pending: true})
 	a.index[key] = seq
-	a.queue = append(a.queue, answer{key: key, expires: expires, pending: true})
 	return seq
 }
 
 // expire drops entries whose time is up at now (nanos), from the front of
 // the queue.
 func (a *MemoryAnswers) expire(now int64) {
-	for a.head < len(a.queue) && now >= a.queue[a.head].expires {
+	for e, _ := a.queue.oldest(); e != nil && now >= e.expires; e, _ = a.queue.oldest() {
 		a.pop()
 	}
 }
@@ -236,21 +233,15 @@ func (a *MemoryAnswers) expire(now int64) {
 // pop removes the oldest queued entry; false when the queue is empty. A key
 // claimed again later has a newer entry, which the index keeps pointing at.
 func (a *MemoryAnswers) pop() bool {
-	if a.head == len(a.queue) {
+	q, seq := a.queue.oldest()
+	if q == nil {
 		return false
 	}
-	q := &a.queue[a.head]
-	if a.index[q.key] == a.first+uint64(a.head) {
+	if a.index[q.key] == seq {
 		delete(a.index, q.key)
 	}
 	a.end(q)
-	*q = answer{}
-	a.head++
-	if a.head > 1024 && a.head*2 > len(a.queue) { // reclaim the consumed front
-		a.queue = append(a.queue[:0:0], a.queue[a.head:]...)
-		a.first += uint64(a.head)
-		a.head = 0
-	}
+	a.queue.pop()
 	return true
 }
 
