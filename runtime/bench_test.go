@@ -210,13 +210,31 @@ func (p *benchP1) handwritten(body []byte) {
 	}
 }
 
+// benchAllocs runs f n times, outside the timed code, and returns the
+// allocations and bytes each run made on average: a paired benchmark's
+// allocs/op counts both sides, these count one.
+func benchAllocs(n int, f func()) (allocs, bytes float64) {
+	var before, after goruntime.MemStats
+	goruntime.ReadMemStats(&before)
+	for range n {
+		f()
+	}
+	goruntime.ReadMemStats(&after)
+	return float64(after.Mallocs-before.Mallocs) / float64(n), float64(after.TotalAlloc-before.TotalAlloc) / float64(n)
+}
+
 // BenchmarkP1 is figure P1: one tencent webhook through the engine for
 // flows/reception.flow (decode, rules, lookup stubbed in memory, handler,
 // render) against bench/handwritten, which decodes the same JSON into a
-// struct, decides with if/else and encodes the same answer. Targets: ratio
-// ≤ 1.5 and engine ≤ 10 µs.
+// struct, decides with if/else and encodes the same answer. Targets (second
+// round): ratio ≤ 1.3 and engine ≤ 10 µs. Besides the times and their
+// ratio, it reports each side's allocations and bytes per webhook
+// (engine-allocs/webhook, engine-B/webhook, hand-allocs/webhook,
+// hand-B/webhook), measured before the timed loop.
 func BenchmarkP1(b *testing.B) {
 	p := newBenchP1(b)
+	engAllocs, engBytes := benchAllocs(1000, func() { p.serve(p.next()) })
+	handAllocs, handBytes := benchAllocs(1000, func() { p.handwritten(p.next()) })
 	var tEngine, tHand time.Duration
 	n := 0
 	for b.Loop() {
@@ -240,6 +258,10 @@ func BenchmarkP1(b *testing.B) {
 	b.ReportMetric(float64(tEngine.Nanoseconds())/float64(n), "engine-ns/webhook")
 	b.ReportMetric(float64(tHand.Nanoseconds())/float64(n), "hand-ns/webhook")
 	b.ReportMetric(float64(tEngine)/float64(tHand), "ratio")
+	b.ReportMetric(engAllocs, "engine-allocs/webhook")
+	b.ReportMetric(engBytes, "engine-B/webhook")
+	b.ReportMetric(handAllocs, "hand-allocs/webhook")
+	b.ReportMetric(handBytes, "hand-B/webhook")
 }
 
 // newBenchRules compiles flowgen.Rules(n) and checks the last rule answers.
@@ -533,9 +555,13 @@ func (s *benchSupportCall) walk(took *time.Duration) {
 
 // BenchmarkP7 is figure P7: an 8x8 call of a CALL_RECEIVED plus three
 // ACTION_COMPLETED webhooks through support.flow, in total, against P1's
-// engine webhook in the same run. Target: ratio-vs-P1 ≤ 4.
+// engine webhook in the same run. Target: ratio-vs-P1 ≤ 4. It reports the
+// call's allocations and bytes too (call-allocs/4webhooks,
+// call-B/4webhooks), measured before the timed loop.
 func BenchmarkP7(b *testing.B) {
 	p1, call := newBenchP1(b), newBenchSupport(b)
+	var untimed time.Duration
+	callAllocs, callBytes := benchAllocs(1000, func() { call.walk(&untimed) })
 	var tP1, tCall time.Duration
 	n := 0
 	for b.Loop() {
@@ -549,6 +575,8 @@ func BenchmarkP7(b *testing.B) {
 	b.ReportMetric(float64(tCall.Nanoseconds())/float64(n), "call-ns/4webhooks")
 	b.ReportMetric(float64(tP1.Nanoseconds())/float64(n), "P1-ns/webhook")
 	b.ReportMetric(float64(tCall)/float64(tP1), "ratio-vs-P1")
+	b.ReportMetric(callAllocs, "call-allocs/4webhooks")
+	b.ReportMetric(callBytes, "call-B/4webhooks")
 }
 
 // benchCRM answers every request from memory with one JSON body: an
