@@ -1,7 +1,9 @@
 package runtime
 
 import (
+	"encoding/binary"
 	"math"
+	"unsafe"
 
 	"github.com/callflow/callflow/runtime/platform"
 )
@@ -49,21 +51,30 @@ func (p packedBody) bytes() []byte {
 	return append(b, p.ref[len(p.ref)-int(p.suf):]...)
 }
 
-// commonPrefix is how many bytes a and b start with alike.
+// commonPrefix is how many bytes a and b start with alike. Answers are
+// hundreds of bytes, alike for most of them: eight are compared at a time.
 func commonPrefix(a []byte, b string) int {
-	n := min(len(a), len(b))
+	bb := unsafe.Slice(unsafe.StringData(b), len(b)) // read only
+	n := min(len(a), len(bb))
 	i := 0
-	for i < n && a[i] == b[i] {
+	for i+8 <= n && binary.LittleEndian.Uint64(a[i:]) == binary.LittleEndian.Uint64(bb[i:]) {
+		i += 8
+	}
+	for i < n && a[i] == bb[i] {
 		i++
 	}
 	return i
 }
 
-// commonSuffix is how many bytes a and b end with alike.
+// commonSuffix is how many bytes a and b end with alike, eight at a time.
 func commonSuffix(a []byte, b string) int {
-	n := min(len(a), len(b))
+	bb := unsafe.Slice(unsafe.StringData(b), len(b)) // read only
+	n := min(len(a), len(bb))
 	i := 0
-	for i < n && a[len(a)-1-i] == b[len(b)-1-i] {
+	for i+8 <= n && binary.LittleEndian.Uint64(a[len(a)-i-8:]) == binary.LittleEndian.Uint64(bb[len(bb)-i-8:]) {
+		i += 8
+	}
+	for i < n && a[len(a)-1-i] == bb[len(bb)-1-i] {
 		i++
 	}
 	return i
