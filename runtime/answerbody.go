@@ -24,15 +24,16 @@ type packedBody struct {
 
 // packBody packs body against ref, its answerer's reference body, and
 // reports whether the packed body is a new reference: when less than half
-// of body is in ref's ends, body is kept whole (a copy of its length, not
-// of the capacity rendering left) and the answers after it are packed
-// against it. (The offsets are 32 bits: a body of 4 GiB or more, which no
-// answer comes near, is kept whole.)
+// of body is in ref's ends, body is kept whole and the answers after it
+// are packed against it. The whole body is kept as it is, not copied: the
+// store keeps the reply it is given, which nothing changes after (as it
+// kept every reply whole before). (The offsets are 32 bits: a body of 4
+// GiB or more, which no answer comes near, is kept whole.)
 func packBody(body []byte, ref string) (p packedBody, isRef bool) {
 	pre := commonPrefix(body, ref)
 	suf := commonSuffix(body[pre:], ref[pre:])
 	if 2*(pre+suf) < len(body) || uint64(len(body)) > math.MaxUint32 {
-		whole := string(body)
+		whole := unsafe.String(unsafe.SliceData(body), len(body))
 		return packedBody{ref: whole, pre: uint32(len(whole))}, true
 	}
 	return packedBody{ref: ref, mid: string(body[pre : len(body)-suf]), pre: uint32(pre), suf: uint32(suf)}, false
