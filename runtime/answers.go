@@ -39,7 +39,7 @@ type MemoryAnswers struct {
 }
 
 // answer is a delivery's entry: its answer (status, answerer and the body
-// packed against the answerer's reference, about 40 bytes of its own where
+// packed against the answerer's reference, about 20 bytes of its own where
 // the whole body was 500 for an 8x8 menu), or its pending claim until
 // expires, in nanoseconds since the store's base (an int: a time.Time
 // would add a pointer to every entry, for the GC to scan and each store to
