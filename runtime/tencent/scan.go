@@ -41,7 +41,7 @@ type scanner struct {
 // the same.
 func decodeScan(body []byte) (*platform.Event, bool) {
 	s := scanner{Scanner: jsonscan.New(body)}
-	if !s.top() || !s.End() {
+	if !s.object(1, inTop) || !s.End() {
 		return nil, false
 	}
 	g := &s.got
@@ -63,8 +63,15 @@ func decodeScan(body []byte) (*platform.Event, bool) {
 	}, true
 }
 
-func (s *scanner) top() bool {
-	if !s.Open(1) {
+// The objects whose members the scan keeps.
+const (
+	inTop = iota
+	inCall
+)
+
+// object reads an object at depth, in, handing each member to member.
+func (s *scanner) object(depth, in int) bool {
+	if !s.Open(depth) {
 		return false
 	}
 	for first := true; ; first = false {
@@ -72,47 +79,43 @@ func (s *scanner) top() bool {
 		if !ok || done {
 			return ok
 		}
-		switch string(name) {
-		case `"Event"`:
-			ok = s.keep(scanEvent, 1)
-		case `"SessionId"`:
-			ok = s.keep(scanSession, 1)
-		case `"CallInBound"`:
-			ok = s.callInBound()
-		default:
-			ok = s.Value(2)
-		}
-		if !ok {
+		if !s.member(name, depth, in) {
 			return false
 		}
 	}
 }
 
-func (s *scanner) callInBound() bool {
-	if !s.mark(scanCall) || s.Peek() != '{' || !s.Open(2) {
-		return false
-	}
-	for first := true; ; first = false {
-		name, done, ok := s.Member(first)
-		if !ok || done {
-			return ok
+// member reads the value of the member named name (raw, with its quotes)
+// of an object at depth, and reports whether it was well formed and in a
+// shape the scan takes.
+func (s *scanner) member(name []byte, depth, in int) bool {
+	field := -1
+	switch in {
+	case inTop:
+		switch string(name) {
+		case `"Event"`:
+			field = scanEvent
+		case `"SessionId"`:
+			field = scanSession
+		case `"CallInBound"`:
+			return s.mark(scanCall) && s.Peek() == '{' && s.object(depth+1, inCall)
 		}
+	case inCall:
 		switch string(name) {
 		case `"Caller"`:
-			ok = s.keep(scanCaller, 2)
+			field = scanCaller
 		case `"Callee"`:
-			ok = s.keep(scanCallee, 2)
+			field = scanCallee
 		case `"AIAgentId"`:
-			ok = s.keep(scanAgent, 2)
+			field = scanAgent
 		case `"IvrId"`:
-			ok = s.keep(scanIVR, 2)
-		default:
-			ok = s.Value(3)
-		}
-		if !ok {
-			return false
+			field = scanIVR
 		}
 	}
+	if field < 0 {
+		return s.Value(depth + 1)
+	}
+	return s.keep(field, depth)
 }
 
 // keep reads the value of a member of an object at depth as field; a
