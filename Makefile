@@ -13,7 +13,7 @@ FUZZTIME ?= 10s
 # it further.
 FUZZMINIMIZE ?= 200x
 
-.PHONY: build test run bench fuzz check
+.PHONY: build test run bench bench-all fuzz check
 
 build:
 	$(GO) build -o bin/callflow ./cmd/callflow
@@ -38,11 +38,23 @@ run:
 	fi; \
 	$(GO) run ./cmd/callflow serve --addr $(ADDR) --dir flows
 
-# The speed figures of quality.md as Go benchmarks. The load figures of
-# bench/load (P3, P5, R1 and P9 in short form, about 30 s; P9 builds
-# callflow and needs redis-server) measure once each, so they run with
-# -benchtime 1x; `go run ./bench/cmd/callflow-load` runs them in full.
+# The figures of the quality bar (P1 to P10, and R1), each measured by a
+# Go benchmark, printed as one table with target and verdict
+# (bench/cmd/benchtable; docs/embedding.md §11 tells how to read it). The
+# benchmarks' own output scrolls by first and is kept in BENCHOUT for
+# benchstat. BENCHCOUNT=3 runs each benchmark three times and shows the
+# spread. It fails when a figure misses its target. One run takes about 4
+# minutes on 2 cores, BENCHCOUNT=3 took 13 on a busy machine; P6 holds
+# about a GiB.
+BENCHCOUNT ?= 1
+BENCHOUT   ?= bench.out
 bench:
+	$(GO) run ./bench/cmd/benchtable -count $(BENCHCOUNT) -o $(BENCHOUT)
+
+# Every Go benchmark, the figures' and the ones to profile with. The load
+# figures of bench/load measure once each, so they run with -benchtime 1x;
+# `go run ./bench/cmd/callflow-load` runs them in full.
+bench-all:
 	$(GO) test -run '^$$' -bench . -benchmem $$($(GO) list ./... | grep -v '/bench/load$$')
 	$(GO) test -run '^$$' -bench . -benchtime 1x ./bench/load
 

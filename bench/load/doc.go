@@ -10,7 +10,9 @@
 //     goes, on both sides, to a loopback server that answers at once,
 //     through the same kind of client, pooled as `callflow serve` pools
 //     its lookups (runtime.NewLookupClient: 64 idle connections per host),
-//     so neither side opens a TCP connection per lookup. Targets: requests
+//     so neither side opens a TCP connection per lookup; the CRM counts
+//     each side's lookups, and the run fails unless both made one per
+//     webhook. Targets: requests
 //     per second ≥ 0.9× the bare handler's, p99 ≤ 1.2× its p99.
 //   - P5: the time from a rename save of a flow to its new version
 //     answering a webhook.

@@ -29,7 +29,8 @@ func BenchmarkP3(b *testing.B) {
 	b.ReportMetric(ms(r.Bare.P99), "p99-ms-bare")
 	b.ReportMetric(float64(r.Server.Errors+r.Bare.Errors), "errors")
 	if !r.OK() {
-		b.Errorf("errors: serve %d %v, bare %d %v; panics %d; retry-cache hits %d", r.Server.Errors, r.Server.FirstErrors, r.Bare.Errors, r.Bare.FirstErrors, r.Panics, r.Duplicates)
+		b.Errorf("errors: serve %d %v, bare %d %v; panics %d; retry-cache hits %d; lookups: serve %d for %d webhooks, bare %d for %d",
+			r.Server.Errors, r.Server.FirstErrors, r.Bare.Errors, r.Bare.FirstErrors, r.Panics, r.Duplicates, r.Server.Lookups, r.Server.Requests, r.Bare.Lookups, r.Bare.Requests)
 	}
 }
 

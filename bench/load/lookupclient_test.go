@@ -62,3 +62,24 @@ func TestLookupClientKeepsConnections(t *testing.T) {
 		t.Errorf("two waves of %d concurrent lookups opened %d connections, want at most %d: the lookup client does not keep them", wave, n, wave)
 	}
 }
+
+// TestP3SameLookups: P3 compares like with like. In a short run both sides
+// ask the CRM once per webhook they answer, and every answer is right;
+// a side that skipped or cached its lookup would make the ratio flatter.
+func TestP3SameLookups(t *testing.T) {
+	r, err := RunP3(t.Context(), P3Config{FlowsDir: flowsDir, Duration: 300 * time.Millisecond, Warmup: 100 * time.Millisecond, Conns: 4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range []struct {
+		name string
+		r    SideResult
+	}{{"serve", r.Server}, {"bare", r.Bare}} {
+		if s.r.Requests == 0 || s.r.Lookups != s.r.Requests {
+			t.Errorf("%s: %d CRM lookups for %d webhooks, want one each", s.name, s.r.Lookups, s.r.Requests)
+		}
+	}
+	if !r.OK() {
+		t.Errorf("P3 not OK:\n%s", FormatP3(r))
+	}
+}

@@ -32,6 +32,10 @@ type SideResult struct {
 	RPS      float64
 	P50, P99 time.Duration
 	Max      time.Duration
+	// Lookups counts the requests the CRM received while the side was
+	// measured: one per webhook on both sides, or they did not do the same
+	// work.
+	Lookups int64
 	// LookupsFailed counts CRM lookups that did not answer (the else value
 	// was used); the answers are the same, so they show only here.
 	LookupsFailed int64
@@ -120,7 +124,7 @@ func RunP3(ctx context.Context, cfg P3Config) (*P3Result, error) {
 		if err := CheckLoopbackURL(s.url); err != nil {
 			return nil, err
 		}
-		s.client = LoadClient(cfg.Conns)
+		s.client, s.crm = LoadClient(cfg.Conns), crm
 		s.lat = make([]Latencies, cfg.Conns)
 		s.tmpl, s.exp = tmpl, exp
 		defer s.client.CloseIdleConnections()
@@ -229,12 +233,14 @@ func sameAnswers(serveURL, bareURL string) error {
 type p3Side struct {
 	name, url, prefix string
 	client            *http.Client
+	crm               *CRM // counts the side's lookups, if set
 	tmpl              tencentTemplate
 	exp               *expected
 	n                 int // webhooks sent so far, for distinct SessionIds
 
 	lat      []Latencies // per worker
 	requests int64
+	lookups  int64 // received by the CRM while measured
 	elapsed  time.Duration
 	fails    failures
 }
@@ -246,6 +252,10 @@ func (s *p3Side) run(ctx context.Context, conns int, d time.Duration, measure bo
 	start := time.Now()
 	deadline := start.Add(d)
 	base := s.n
+	var lookups int64
+	if s.crm != nil {
+		lookups = s.crm.Requests.Load()
+	}
 	for w := range conns {
 		wg.Go(func() {
 			p := &poster{c: s.client}
@@ -280,6 +290,9 @@ func (s *p3Side) run(ctx context.Context, conns int, d time.Duration, measure bo
 		return
 	}
 	s.elapsed += time.Since(start)
+	if s.crm != nil {
+		s.lookups += s.crm.Requests.Load() - lookups // the sides take turns: every lookup in the stretch is this side's
+	}
 	for _, c := range counts {
 		s.requests += c
 	}
@@ -290,7 +303,7 @@ func (s *p3Side) result() SideResult {
 	for _, l := range s.lat {
 		all = append(all, l...)
 	}
-	r := SideResult{Requests: s.requests, Errors: s.fails.count(), Elapsed: s.elapsed,
+	r := SideResult{Requests: s.requests, Lookups: s.lookups, Errors: s.fails.count(), Elapsed: s.elapsed,
 		P50: all.Percentile(50), P99: all.Percentile(99), Max: all.Max(), FirstErrors: s.fails.messages()}
 	if s.elapsed > 0 {
 		r.RPS = float64(s.requests) / s.elapsed.Seconds()
@@ -299,8 +312,16 @@ func (s *p3Side) result() SideResult {
 }
 
 // OK reports whether every answer of both sides was right: no error, no
-// panic, no answer from the retry cache. The ratio is the figure, judged
-// apart.
+// panic, no answer from the retry cache, and both sides did the same work,
+// one CRM lookup per webhook. The ratio is the figure, judged apart.
 func (r *P3Result) OK() bool {
-	return r.Server.Errors == 0 && r.Bare.Errors == 0 && r.Panics == 0 && r.Duplicates == 0 && r.Server.Requests > 0 && r.Bare.Requests > 0
+	return r.Server.Errors == 0 && r.Bare.Errors == 0 && r.Panics == 0 && r.Duplicates == 0 && r.Server.Requests > 0 && r.Bare.Requests > 0 &&
+		r.Server.Lookups == r.Server.Requests && r.Bare.Lookups == r.Bare.Requests
+}
+
+// Met reports whether P3's targets are met: serve at least P3MinRatio of
+// the bare handler's requests per second, its p99 at most P3MaxP99Ratio of
+// the bare handler's, every answer right.
+func (r *P3Result) Met() bool {
+	return r.OK() && r.Ratio >= P3MinRatio && r.P99Ratio <= P3MaxP99Ratio
 }

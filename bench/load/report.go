@@ -24,13 +24,13 @@ const (
 func FormatP3(r *P3Result) string {
 	var b strings.Builder
 	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintf(tw, "P3\tside\trequests\ttime\treq/s\tp50\tp99\tmax\terrors\tlookups failed\t\n")
+	fmt.Fprintf(tw, "P3\tside\trequests\ttime\treq/s\tp50\tp99\tmax\terrors\tlookups\tlookups failed\t\n")
 	for _, s := range []struct {
 		name string
 		r    SideResult
 	}{{"callflow serve", r.Server}, {"bare net/http", r.Bare}} {
-		fmt.Fprintf(tw, "\t%s\t%d\t%s\t%.0f\t%s\t%s\t%s\t%d\t%d\t\n", s.name, s.r.Requests, s.r.Elapsed.Round(time.Millisecond),
-			s.r.RPS, fmtDur(s.r.P50), fmtDur(s.r.P99), fmtDur(s.r.Max), s.r.Errors, s.r.LookupsFailed)
+		fmt.Fprintf(tw, "\t%s\t%d\t%s\t%.0f\t%s\t%s\t%s\t%d\t%d\t%d\t\n", s.name, s.r.Requests, s.r.Elapsed.Round(time.Millisecond),
+			s.r.RPS, fmtDur(s.r.P50), fmtDur(s.r.P99), fmtDur(s.r.Max), s.r.Errors, s.r.Lookups, s.r.LookupsFailed)
 	}
 	tw.Flush()
 	verdict, p99Verdict := "PASS", "PASS"
