@@ -21,7 +21,7 @@ func TestShippedFlowsCheckClean(t *testing.T) {
 	if prog == nil {
 		t.Fatal("no program")
 	}
-	want := []string{"appointments", "callme", "exam_results", "reception", "support"}
+	want := []string{"appointments", "callme", "dispatch", "exam_results", "reception", "repairs", "support", "voicemail"}
 	if len(prog.Flows) != len(want) {
 		t.Fatalf("compiled %d flows, want %v", len(prog.Flows), want)
 	}

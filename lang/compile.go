@@ -63,7 +63,7 @@ func CompileFile(name string, src []byte, opts ...Option) (*ir.Program, diag.Dia
 // relative to their flow's folder.
 func CompileFiles(fsys fs.FS, paths []string, opts ...Option) (*ir.Program, diag.Diagnostics) {
 	cfg := newConfig(opts)
-	b := &build{fsys: fsys, files: cfg.sources, disable: cfg.disable, secrets: cfg.secrets, noProgram: cfg.noProgram}
+	b := &build{fsys: fsys, files: cfg.sources, disable: cfg.disable, secrets: cfg.secrets, noProgram: cfg.noProgram, cache: cfg.cache}
 	prog := b.run(paths)
 	if !cfg.keepQuiet {
 		b.diags = b.diags.Reported()
@@ -97,6 +97,8 @@ type build struct {
 	// noProgram keeps of each flow only what the checks across flows
 	// read (WithoutProgram).
 	noProgram bool
+	// cache, when set, is the last analysis's (WithCache).
+	cache *Cache
 }
 
 // run reads, parses, checks and lowers the flows at paths one unit (a flow
@@ -109,10 +111,11 @@ func (b *build) run(paths []string) *ir.Program {
 	done := make([]*unitResult, len(plans))
 	parallel(len(plans), func(i int) { done[i] = b.unit(plans[i]) })
 	prog := &ir.Program{}
-	read := map[string]bool{}
+	read := map[string]bool{} // every file whose diagnostics are gathered
+	parsed := map[string]bool{}
 	flows := map[string]*unitResult{}
 	for _, r := range done {
-		b.gatherFiles(r, read)
+		b.gatherFiles(r, read, parsed)
 		b.diags = append(b.diags, r.early...)
 		if r.name == "" {
 			continue
@@ -134,14 +137,16 @@ func (b *build) run(paths []string) *ir.Program {
 			prog.Flows = append(prog.Flows, r.flow)
 		}
 	}
+	b.cache.done(parsed)
 	sort.Slice(prog.Flows, func(i, j int) bool { return prog.Flows[i].Name < prog.Flows[j].Name })
 	b.checkNumbers(prog)
 	return prog
 }
 
 // gatherFiles adds what parsing r's files gave: each file's diagnostics
-// once, though a file may be read for two units.
-func (b *build) gatherFiles(r *unitResult, read map[string]bool) {
+// once, though a file may be read for two units. parsed receives the
+// files that could be read.
+func (b *build) gatherFiles(r *unitResult, read, parsed map[string]bool) {
 	for _, f := range r.read {
 		if read[f.path] {
 			continue
@@ -151,6 +156,7 @@ func (b *build) gatherFiles(r *unitResult, read map[string]bool) {
 		if !f.found {
 			continue
 		}
+		parsed[f.path] = true
 		if b.files != nil {
 			b.files.Add(f.file)
 		}

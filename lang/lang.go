@@ -27,6 +27,7 @@ type config struct {
 	partial   bool
 	noProgram bool
 	secrets   SecretReader
+	cache     *Cache
 }
 
 func newConfig(opts []Option) *config {

@@ -87,14 +87,14 @@ func (b *build) unit(p *unitPlan) *unitResult {
 	defer r.drop(b.files != nil, b.parsed != nil)
 	var tests []*ast.File
 	for _, t := range p.tests {
-		if tree, _ := r.parse(b.fsys, t, true); tree != nil {
+		if tree, _ := r.parse(b, t, true); tree != nil {
 			tests = append(tests, tree)
 		}
 	}
 	if !p.listed && len(tests) == 0 {
 		return r // nothing asks for the flow
 	}
-	main, found := r.parse(b.fsys, p.main, p.listed)
+	main, found := r.parse(b, p.main, p.listed)
 	if main == nil {
 		if !found {
 			for _, t := range tests {
@@ -104,7 +104,7 @@ func (b *build) unit(p *unitPlan) *unitResult {
 		}
 		return r
 	}
-	u := &check.Unit{Main: main, Tests: tests, Files: source.Files{}, FS: b.fsys, Dir: path.Dir(p.main), Disable: b.disable}
+	u := &check.Unit{Main: main, Tests: tests, Files: source.Files{}, FS: b.fsys, Dir: path.Dir(p.main), Disable: b.disable, Cache: b.cache.checker()}
 	for _, f := range r.read {
 		if f.tree != nil {
 			u.Files.Add(f.file)
@@ -134,8 +134,8 @@ func (r *unitResult) drop(files, trees bool) {
 
 // parse reads and parses one file of the unit; found is false when it
 // could not be read, which is an error when it was asked for.
-func (r *unitResult) parse(fsys fs.FS, p string, asked bool) (tree *ast.File, found bool) {
-	src, err := fs.ReadFile(fsys, p)
+func (r *unitResult) parse(b *build, p string, asked bool) (tree *ast.File, found bool) {
+	src, err := fs.ReadFile(b.fsys, p)
 	if err != nil {
 		if asked {
 			r.read = append(r.read, readFile{path: p, diags: diag.Diagnostics{
@@ -144,7 +144,7 @@ func (r *unitResult) parse(fsys fs.FS, p string, asked bool) (tree *ast.File, fo
 		return nil, false
 	}
 	f := source.NewFile(p, src)
-	tree, ds := parser.Parse(f)
+	tree, ds := parser.Parse(f, b.cache.parserOptions(p)...)
 	r.read = append(r.read, readFile{path: p, found: true, file: f, tree: tree, diags: ds})
 	return tree, true
 }

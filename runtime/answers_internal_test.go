@@ -68,6 +68,11 @@ func TestAnswersAfterReclaim(t *testing.T) {
 	if _, ok := a.get(fmt.Sprint("k", stored-bound-1), t0); ok {
 		t.Error("an evicted answer is still found")
 	}
+	// The blocks the front empties are refilled: the queue holds what the
+	// bound needs, not every answer ever stored.
+	if n, most := len(a.queue.blocks), bound/answerBlockLen+2; n > most {
+		t.Errorf("the queue holds %d blocks for %d answers, want at most %d", n, bound, most)
+	}
 }
 
 // A full cache stores each answer in constant time: filling it a second
@@ -89,7 +94,9 @@ func BenchmarkAnswersPutFull(b *testing.B) {
 func putAnswer(a *MemoryAnswers, key string, r platform.Reply, now time.Time, ttl time.Duration) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	a.push(key, r, a.nanos(now), a.nanos(now)+int64(ttl), false)
+	seq := a.push(key, a.nanos(now), a.nanos(now)+int64(ttl))
+	e := a.queue.at(seq)
+	e.pending, e.status, e.by, e.body = false, r.Status, r.By, a.pack(r)
 }
 
 // get returns the answer stored under key: what a copy arriving at now
@@ -101,11 +108,11 @@ func (a *MemoryAnswers) get(key string, now time.Time) (platform.Reply, bool) {
 	if !ok {
 		return platform.Reply{}, false
 	}
-	e := &a.queue[seq-a.first]
+	e := a.queue.at(seq)
 	if e.pending || a.nanos(now) >= e.expires {
 		return platform.Reply{}, false
 	}
-	return e.reply, true
+	return e.reply(), true
 }
 
 // A claim whose copy never fills it (its process died) expires after its
@@ -189,7 +196,7 @@ func waiting(t *testing.T, a *MemoryAnswers, key string) {
 	for {
 		a.mu.Lock()
 		seq, ok := a.index[key]
-		w := ok && a.queue[seq-a.first].done != nil
+		w := ok && a.queue.at(seq).done != nil
 		a.mu.Unlock()
 		if w {
 			return
@@ -211,7 +218,7 @@ func TestAbandonedClaimsGo(t *testing.T) {
 		now = t0.Add(time.Duration(i) * time.Millisecond)
 		a.Claim(context.Background(), fmt.Sprint("k", i), time.Millisecond)
 	}
-	if n, q := a.Len(), len(a.queue)-a.head; n > 1 || q > 1 {
+	if n, q := a.Len(), a.queue.len(); n > 1 || q > 1 {
 		t.Errorf("%d deliveries and %d entries held after 10,000 abandoned claims, want only the last one", n, q)
 	}
 }

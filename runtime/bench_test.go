@@ -210,36 +210,94 @@ func (p *benchP1) handwritten(body []byte) {
 	}
 }
 
+// benchPair sums the times of the two sides of a paired benchmark,
+// measured one after the other on each iteration, and their ratio. On a
+// machine shared with other work a side is now and then descheduled for
+// milliseconds in the middle of a few-microsecond webhook, and those few
+// pairs would outweigh all the others: a pair in which either side took
+// more than benchOutlier times its fastest so far is left out of both
+// sums, and the share left out is reported (outliers-%). Both sides are
+// judged alike, and a pause of the engine's own making (a collection
+// assist) is far below the bound.
+type benchPair struct {
+	sum, fastest [2]time.Duration
+	n, dropped   int
+}
+
+const benchOutlier = 20
+
+func (p *benchPair) add(a, b time.Duration) {
+	for i, d := range [2]time.Duration{a, b} {
+		if p.fastest[i] == 0 || d < p.fastest[i] {
+			p.fastest[i] = d
+		}
+	}
+	if a > benchOutlier*p.fastest[0] || b > benchOutlier*p.fastest[1] {
+		p.dropped++
+		return
+	}
+	p.sum[0] += a
+	p.sum[1] += b
+	p.n++
+}
+
+// report gives each side's mean time per iteration, their ratio (a over
+// b) and the share of pairs left out.
+func (p *benchPair) report(b *testing.B, a, bName, ratio string) {
+	n := float64(max(p.n, 1))
+	b.ReportMetric(float64(p.sum[0].Nanoseconds())/n, a)
+	b.ReportMetric(float64(p.sum[1].Nanoseconds())/n, bName)
+	b.ReportMetric(float64(p.sum[0])/float64(max(p.sum[1], 1)), ratio)
+	b.ReportMetric(100*float64(p.dropped)/float64(max(p.n+p.dropped, 1)), "outliers-%")
+}
+
+// benchAllocs runs f n times, outside the timed code, and returns the
+// allocations and bytes each run made on average: a paired benchmark's
+// allocs/op counts both sides, these count one.
+func benchAllocs(n int, f func()) (allocs, bytes float64) {
+	var before, after goruntime.MemStats
+	goruntime.ReadMemStats(&before)
+	for range n {
+		f()
+	}
+	goruntime.ReadMemStats(&after)
+	return float64(after.Mallocs-before.Mallocs) / float64(n), float64(after.TotalAlloc-before.TotalAlloc) / float64(n)
+}
+
 // BenchmarkP1 is figure P1: one tencent webhook through the engine for
 // flows/reception.flow (decode, rules, lookup stubbed in memory, handler,
 // render) against bench/handwritten, which decodes the same JSON into a
-// struct, decides with if/else and encodes the same answer. Targets: ratio
-// ≤ 1.5 and engine ≤ 10 µs.
+// struct, decides with if/else and encodes the same answer. Targets (second
+// round): ratio ≤ 1.3 and engine ≤ 10 µs. Besides the times and their
+// ratio, it reports each side's allocations and bytes per webhook
+// (engine-allocs/webhook, engine-B/webhook, hand-allocs/webhook,
+// hand-B/webhook), measured before the timed loop, and the share of pairs
+// left out as descheduled (benchPair).
 func BenchmarkP1(b *testing.B) {
 	p := newBenchP1(b)
-	var tEngine, tHand time.Duration
-	n := 0
+	engAllocs, engBytes := benchAllocs(1000, func() { p.serve(p.next()) })
+	handAllocs, handBytes := benchAllocs(1000, func() { p.handwritten(p.next()) })
+	var pair benchPair
 	for b.Loop() {
 		body := p.next()
 		t0 := time.Now()
-		if n%2 == 0 { // alternate who goes first, so neither always finds the other's caches warm
+		if (pair.n+pair.dropped)%2 == 0 { // alternate who goes first, so neither always finds the other's caches warm
 			p.serve(body)
 			t1 := time.Now()
 			p.handwritten(body)
-			t2 := time.Now()
-			tEngine, tHand = tEngine+t1.Sub(t0), tHand+t2.Sub(t1)
+			pair.add(t1.Sub(t0), time.Since(t1))
 		} else {
 			p.handwritten(body)
 			t1 := time.Now()
 			p.serve(body)
-			t2 := time.Now()
-			tHand, tEngine = tHand+t1.Sub(t0), tEngine+t2.Sub(t1)
+			pair.add(time.Since(t1), t1.Sub(t0))
 		}
-		n++
 	}
-	b.ReportMetric(float64(tEngine.Nanoseconds())/float64(n), "engine-ns/webhook")
-	b.ReportMetric(float64(tHand.Nanoseconds())/float64(n), "hand-ns/webhook")
-	b.ReportMetric(float64(tEngine)/float64(tHand), "ratio")
+	pair.report(b, "engine-ns/webhook", "hand-ns/webhook", "ratio")
+	b.ReportMetric(engAllocs, "engine-allocs/webhook")
+	b.ReportMetric(engBytes, "engine-B/webhook")
+	b.ReportMetric(handAllocs, "hand-allocs/webhook")
+	b.ReportMetric(handBytes, "hand-B/webhook")
 }
 
 // newBenchRules compiles flowgen.Rules(n) and checks the last rule answers.
@@ -270,21 +328,16 @@ func (t *benchTencent) handle(body []byte) {
 // Target: ratio ≤ 2.
 func BenchmarkP2(b *testing.B) {
 	small, large := newBenchRules(b, 10), newBenchRules(b, 10_000)
-	var tSmall, tLarge time.Duration
-	n := 0
+	var pair benchPair
 	for b.Loop() {
 		bs, bl := small.next(), large.next()
 		t0 := time.Now()
 		small.handle(bs)
 		t1 := time.Now()
 		large.handle(bl)
-		t2 := time.Now()
-		tSmall, tLarge = tSmall+t1.Sub(t0), tLarge+t2.Sub(t1)
-		n++
+		pair.add(time.Since(t1), t1.Sub(t0))
 	}
-	b.ReportMetric(float64(tSmall.Nanoseconds())/float64(n), "10rules-ns/webhook")
-	b.ReportMetric(float64(tLarge.Nanoseconds())/float64(n), "10000rules-ns/webhook")
-	b.ReportMetric(float64(tLarge)/float64(tSmall), "ratio")
+	pair.report(b, "10000rules-ns/webhook", "10rules-ns/webhook", "ratio")
 }
 
 // benchHeap is the live heap after a full collection.
@@ -533,22 +586,26 @@ func (s *benchSupportCall) walk(took *time.Duration) {
 
 // BenchmarkP7 is figure P7: an 8x8 call of a CALL_RECEIVED plus three
 // ACTION_COMPLETED webhooks through support.flow, in total, against P1's
-// engine webhook in the same run. Target: ratio-vs-P1 ≤ 4.
+// engine webhook in the same run. Target: ratio-vs-P1 ≤ 4. It reports the
+// call's allocations and bytes too (call-allocs/4webhooks,
+// call-B/4webhooks), measured before the timed loop.
 func BenchmarkP7(b *testing.B) {
 	p1, call := newBenchP1(b), newBenchSupport(b)
-	var tP1, tCall time.Duration
-	n := 0
+	var untimed time.Duration
+	callAllocs, callBytes := benchAllocs(1000, func() { call.walk(&untimed) })
+	var pair benchPair
 	for b.Loop() {
 		body := p1.next()
 		t0 := time.Now()
 		p1.serve(body)
-		tP1 += time.Since(t0)
+		tP1 := time.Since(t0)
+		var tCall time.Duration
 		call.walk(&tCall)
-		n++
+		pair.add(tCall, tP1)
 	}
-	b.ReportMetric(float64(tCall.Nanoseconds())/float64(n), "call-ns/4webhooks")
-	b.ReportMetric(float64(tP1.Nanoseconds())/float64(n), "P1-ns/webhook")
-	b.ReportMetric(float64(tCall)/float64(tP1), "ratio-vs-P1")
+	pair.report(b, "call-ns/4webhooks", "P1-ns/webhook", "ratio-vs-P1")
+	b.ReportMetric(callAllocs, "call-allocs/4webhooks")
+	b.ReportMetric(callBytes, "call-B/4webhooks")
 }
 
 // benchCRM answers every request from memory with one JSON body: an

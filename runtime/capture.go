@@ -70,6 +70,14 @@ func (c *call) resume() error {
 		return err
 	}
 	c.sess, c.rev = sess, rev
+	// A webhook that resumes the call need not name its parties (Vonage's
+	// input, recording and bridged-leg events do not): they are the call's.
+	if c.ev.Caller == "" {
+		c.ev.Caller = sess.Caller
+	}
+	if c.ev.Callee == "" {
+		c.ev.Callee = sess.Callee
+	}
 	if c.flow = c.e.version(sess.Flow, sess.Version, c.arrived); c.flow == nil {
 		if c.flow, err = c.fetchVersion(sess); c.flow == nil {
 			return err

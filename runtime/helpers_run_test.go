@@ -17,6 +17,7 @@ import (
 	"github.com/callflow/callflow/runtime/callback"
 	"github.com/callflow/callflow/runtime/callbot"
 	"github.com/callflow/callflow/runtime/eightbyeight"
+	"github.com/callflow/callflow/runtime/internal/tokenmask"
 	"github.com/callflow/callflow/runtime/jambonz"
 	"github.com/callflow/callflow/runtime/platform"
 	"github.com/callflow/callflow/runtime/tencent"
@@ -162,18 +163,36 @@ type step struct {
 	Body    json.RawMessage `json:"body"`
 }
 
-// record turns a result into a transcript step. The 8x8 clientActionId is
-// a signed token that changes whenever the flow's source does; it is
-// replaced by a placeholder after checking that it is there.
+// record turns a result into a transcript step. The resume token is
+// signed over the flow's version, so it changes whenever the flow's source
+// does: the 8x8 clientActionId is replaced by a placeholder after checking
+// that it is there, and elsewhere (a URL's query) it is masked as
+// `callflow test` masks it (tokenmask). A TwiML answer is kept as a JSON
+// string.
 func record(t testing.TB, sent string, res *runtime.Result) step {
 	t.Helper()
 	s := step{Sent: sent, Outcome: string(res.Outcome), Status: res.Reply.Status, Body: json.RawMessage("null")}
 	if len(res.Reply.Body) == 0 {
 		return s
 	}
+	token := ""
+	if res.Response != nil {
+		token = res.Response.Resume
+	}
 	var v any
 	if err := json.Unmarshal(res.Reply.Body, &v); err != nil {
-		t.Fatalf("%s: the answer is not JSON: %v\n%s", sent, err, res.Reply.Body)
+		// TwiML: the document, token masked, as a JSON string.
+		if !bytes.HasPrefix(res.Reply.Body, []byte("<?xml")) {
+			t.Fatalf("%s: the answer is neither JSON nor XML: %v\n%s", sent, err, res.Reply.Body)
+		}
+		var doc bytes.Buffer
+		enc := json.NewEncoder(&doc)
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(string(tokenmask.Mask(res.Reply.Body, token))); err != nil {
+			t.Fatal(err)
+		}
+		s.Body = bytes.TrimSpace(doc.Bytes())
+		return s
 	}
 	if m, ok := v.(map[string]any); ok {
 		if id, ok := m["clientActionId"].(string); ok {
@@ -186,7 +205,7 @@ func record(t testing.TB, sent string, res *runtime.Result) step {
 			return s
 		}
 	}
-	s.Body = json.RawMessage(bytes.Clone(res.Reply.Body))
+	s.Body = json.RawMessage(bytes.Clone(tokenmask.Mask(res.Reply.Body, token)))
 	return s
 }
 

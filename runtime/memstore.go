@@ -8,9 +8,9 @@ import (
 
 // DefaultMemoryBudget is the bytes of sessions a MemoryStore holds unless
 // MemoryBudget says otherwise, by SessionSize's estimate: 768 MiB. A call
-// waiting at an 8x8 capture is estimated at 704 bytes (BenchmarkP6), so the
-// default holds about 1.14 million such calls; 1,000,000 of them measured
-// 832 MiB of heap in all, the answers remembered for retries included
+// waiting at an 8x8 capture is estimated at 736 bytes (BenchmarkP6), so the
+// default holds about 1.09 million such calls; 1,000,000 of them measured
+// 767 MiB of heap in all, the answers remembered for retries included
 // (figure P6: 1,000,000 live sessions within 1 GiB).
 const DefaultMemoryBudget = 768 << 20
 

@@ -219,7 +219,13 @@ func TestPostFailuresGiveElse(t *testing.T) {
 				base = newCRM(t, tc.handler).URL
 			}
 			other.hits.Store(0)
-			prog := compileWith(t, "feedback.flow", feedbackFlow(base+"/k?key=k3y", "200ms"), lang.WithSecrets(secrets(map[string]string{"CRM_TOKEN": feedbackToken})))
+			// Only the hanging server waits for the timeout; the others get
+			// room to read a megabyte on a loaded machine under -race.
+			timeout := "2s"
+			if tc.name == "hangs" {
+				timeout = "200ms"
+			}
+			prog := compileWith(t, "feedback.flow", feedbackFlow(base+"/k?key=k3y", timeout), lang.WithSecrets(secrets(map[string]string{"CRM_TOKEN": feedbackToken})))
 			var logs logLines
 			eng := newEngine(t, prog, runtime.WithLogger(logs.logger()))
 			body := webhook(t, "tencent", platform.Call{Session: "fb-" + tc.name, Caller: "+8613166668888", Callee: "+8675500000001"})

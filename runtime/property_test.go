@@ -8,6 +8,7 @@ import (
 
 	"github.com/callflow/callflow/lang"
 	"github.com/callflow/callflow/lang/flowgen"
+	lplatform "github.com/callflow/callflow/lang/platform"
 	"github.com/callflow/callflow/runtime"
 	"github.com/callflow/callflow/runtime/platform"
 )
@@ -84,17 +85,21 @@ func compileAndRun(src, target string) (bool, error) {
 	if err != nil {
 		return true, err
 	}
+	decl, ok := runtime.LookupPlatform(target)
+	if !ok {
+		return true, fmt.Errorf("no platform %s", target)
+	}
 	call := platform.Call{Session: "s-1", Caller: "+84912345678", Callee: "+6512345678",
 		Data: map[string]any{"k": "v"}}
 	var last []byte // the answer the platform last got
-	for round := range 4 {
+	for round := range 6 {
 		call.Delivery = fmt.Sprintf("d-%d", round)
-		body, err := adapters[target].Webhook(call)
+		body, err := decl.Adapter.Webhook(call)
 		if err != nil {
 			return true, err
 		}
-		req := &runtime.Request{Platform: target, Flow: "g", Body: body}
-		if wt, ok := adapters[target].(platform.WebhookTarget); ok { // a resume token in the last answer's action URL
+		req := &runtime.Request{Platform: target, Flow: "g", Body: body, Header: decl.WebhookHeader()}
+		if wt, ok := decl.Adapter.(platform.WebhookTarget); ok { // a resume token in the last answer's action URL
 			if req.URL, err = wt.WebhookURL(call, last); err != nil {
 				return true, err
 			}
@@ -106,12 +111,34 @@ func compileAndRun(src, target string) (bool, error) {
 		if res.Response == nil || len(res.Response.Actions) == 0 {
 			return true, nil
 		}
-		if _, waits := res.Response.Actions[len(res.Response.Actions)-1].(platform.Capture); !waits {
+		last = res.Reply.Body
+		call = resumeWith(call, res.Response, round)
+		if call.Resume == "" {
 			return true, nil
 		}
-		last = res.Reply.Body
-		digits := []string{"1", "12345", "", "*"}[round%4]
-		call.Digits, call.Resume = &digits, res.Response.Resume
 	}
 	return true, nil
+}
+
+// resumeWith is the webhook that answers what resp waits at, the round's
+// way: a capture's keys (or none), a recording's end (or nothing
+// recorded), a bridged call's outcome. Its Resume is "" when resp waits
+// at nothing: the call is over.
+func resumeWith(call platform.Call, resp *platform.Response, round int) platform.Call {
+	next := platform.Call{Session: call.Session, Caller: call.Caller, Callee: call.Callee, Data: call.Data, Resume: resp.Resume}
+	switch a := resp.Actions[len(resp.Actions)-1].(type) {
+	case platform.Capture:
+		digits := []string{"1", "12345", "", "*"}[round%4]
+		next.Digits = &digits
+	case platform.Record:
+		next.Recorded, next.RecordingURL = true, []string{"https://rec.example.com/r1.mp3", ""}[round%2]
+	case platform.MakeCall:
+		if !a.Continues {
+			next.Resume = ""
+		}
+		next.DialOutcome = lplatform.DialOutcomes()[round%4]
+	default:
+		next.Resume = ""
+	}
+	return next
 }

@@ -18,6 +18,9 @@ func (c *checker) captureLimits(p *platform.Platform, s *ast.Capture) {
 			continue
 		}
 		for _, a := range o.Args { // every value: try n says the n-th
+			if audio, ok := a.(*ast.Audio); ok { // prompt play URL
+				c.playURL(p, audio.URL)
+			}
 			if x, ok := a.(*ast.Expr); ok && name == "prompt" {
 				c.text(p, x, "the prompt")
 				c.nonEmpty(p, x, "the prompt")

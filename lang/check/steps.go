@@ -122,12 +122,21 @@ func (c *checker) limits(p *platform.Platform, s ast.Step) {
 	case *ast.MakeCall:
 		if l.E164Dial && s.Kind == nil {
 			c.dialable(p, s.Number)
+		}
+		if l.E164Dial { // the caller ID, whatever the target
 			c.dialable(p, s.From)
 		}
+		if l.SIPURIs && s.Kind != nil && s.Kind.Name == string(platform.TargetSIP) {
+			c.sipURI(p, s.Number)
+		}
+		c.durationRange(p, s.Limit, "makeCall limit", l.DialLimit)
 		if s.Record && l.NoDialRecord {
 			c.limitError(p, s, "makeCall cannot record the call").
 				Do("Remove record, or record the call in the platform's own settings.")
 		}
+	case *ast.Record:
+		c.durationRange(p, durationOpt(s.Options, "max"), "record max", l.RecordMax)
+		c.durationRange(p, durationOpt(s.Options, "silence"), "record silence", l.RecordSilence)
 	case *ast.Agent:
 		c.id(p, s.ID, "agent")
 	case *ast.IVR:
@@ -225,14 +234,19 @@ func (c *checker) speed(p *platform.Platform, x *ast.Expr) {
 
 func (c *checker) repeat(p *platform.Platform, x *ast.Expr) {
 	r := p.Limits.Repeat
-	if v, ok := c.info.Values[x].(int); ok && r != [2]int{} && (v < r[0] || v > r[1]) {
+	v, ok := c.info.Values[x].(int)
+	switch {
+	case !ok || r == [2]int{}:
+	case r[1] == 0 && v < r[0]: // no most
+		c.limitError(p, x, "repeat %d is less than %d", v, r[0]).Do("Repeat at least %d times.", r[0])
+	case r[1] > 0 && (v < r[0] || v > r[1]):
 		c.limitError(p, x, "repeat %d is outside %d..%d", v, r[0], r[1]).Do("Repeat from %d to %d times.", r[0], r[1])
 	}
 }
 
 func (c *checker) playURL(p *platform.Platform, x *ast.Expr) {
 	s, ok := c.info.Values[x].(string)
-	if !ok || len(p.Limits.PlayExts) == 0 {
+	if !ok || len(p.Limits.PlayExts) == 0 && !p.Limits.PlayHTTP {
 		return
 	}
 	u, err := url.Parse(s)
@@ -240,9 +254,20 @@ func (c *checker) playURL(p *platform.Platform, x *ast.Expr) {
 		c.limitError(p, x, "play URL %q is not an http(s) URL", s).Do("Use an absolute http:// or https:// URL.")
 		return
 	}
+	if len(p.Limits.PlayExts) == 0 {
+		return
+	}
 	if ext := strings.ToLower(path.Ext(u.Path)); !slices.Contains(p.Limits.PlayExts, ext) {
 		c.limitError(p, x, "play URL must end in %s", strings.Join(p.Limits.PlayExts, " or ")).
 			Do("Convert the audio to %s.", strings.Join(p.Limits.PlayExts, " or "))
+	}
+}
+
+// sipURI checks a makeCall sip target known now: a sip: or sips: URI.
+func (c *checker) sipURI(p *platform.Platform, x *ast.Expr) {
+	s, ok := c.info.Values[x].(string)
+	if ok && !strings.HasPrefix(s, "sip:") && !strings.HasPrefix(s, "sips:") {
+		c.limitError(p, x, "%q is not a sip: or sips: URI", s).Do("Write the address as sip:user@host, such as \"sip:desk@pbx.example.com\".")
 	}
 }
 

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"strings"
+
+	"github.com/callflow/callflow/lang/platform"
 )
 
 // Chooser picks the generator's choices: i in [0, n).
@@ -29,28 +31,35 @@ func (b *Bytes) IntN(n int) int {
 	return v % n
 }
 
-// Targets are the platforms Random writes flows for, in the order its
-// target argument indexes them.
-var Targets = []string{"tencent", "8x8", "callback", "callbot", "jambonz"}
+// Targets are the platforms Random writes flows for: every platform
+// lang/platform declares (a test keeps them the same).
+var Targets = []string{"tencent", "8x8", "callback", "callbot", "jambonz", "twilio", "vonage"}
 
 // Random writes a flow named flowName for target that uses the target's
 // steps, each option present or not, with literal values drawn from pools
 // that hold each range's edges and the values just past them: what the
 // checker accepts must render, what it cannot accept it must reject. Values
 // are written directly or through a const, so both reach the checker's
-// limits.
+// limits. Which steps a flow holds follows the target's declaration
+// (platform.Platform.Steps): a routing platform's agent and ivr, a trigger
+// API's callback or campaign, a voice platform's say, play, capture and
+// makeCall, and those of language.md §8.6 it supports (now and then one it
+// does not, for the checker to reject).
 func Random(c Chooser, flowName, target string) string {
 	g := &writer{c: c}
 	fmt.Fprintf(&g.head, "flow %s\ntarget %s\n", flowName, target)
-	switch target {
-	case "tencent":
+	p, _ := platform.Lookup(target)
+	switch {
+	case p == nil:
+	case p.Supports(platform.Agent):
 		g.tencent()
-	case "8x8", "jambonz": // the same steps; each checker keeps its own limits
-		g.eightByEight()
-	case "callback":
+	case p.Supports(platform.Callback):
 		g.callback()
-	case "callbot":
+	case p.Supports(platform.Campaign):
 		g.callbot()
+	default: // each checker keeps its own limits
+		g.p = p
+		g.voiceApp()
 	}
 	body := g.body.String()
 	if g.c.IntN(4) == 0 { // the steps in a handler main goes to
@@ -61,8 +70,15 @@ func Random(c Chooser, flowName, target string) string {
 
 type writer struct {
 	c          Chooser
+	p          *platform.Platform // a voice platform's facts, for the steps of §8.6
 	head, body strings.Builder
 	consts     int
+}
+
+// has reports whether to write a §8.6 step or feature: mostly when the
+// platform supports it, and one time in sixteen when it does not.
+func (g *writer) has(s platform.Step) bool {
+	return g.p != nil && (g.p.Supports(s) || g.c.IntN(16) == 0)
 }
 
 func (g *writer) pick(vals ...string) string { return vals[g.c.IntN(len(vals))] }
@@ -125,6 +141,7 @@ var (
 	e164s     = mk(2, `"+6587654321"`, `"+84912345678"`, `"12345"`, `""`, `"+84 98 888 8888"`, `"0988888888"`)
 	texts     = mk(4, `"Hello."`, `" "`, `"Xin chào ${caller}"`, longText(3000), `""`, longText(3001))
 	voices8x8 = mk(1, `"en-US-ZiraRUS"`, `""`)
+	voices    = mk(5, `"en-US-ZiraRUS"`, `"Polly.Joanna"`, `"en-GB"`, `"google:en-GB-Neural2-A"`, `"en-GB:2"`, `""`, `"nobody:"`, `"en-ZZ"`)
 	speeds    = mk(6, "0.5", "1", "1.5", "2", "-3", "3", "-4", "-3.5", "-1", "0", "0.4", "2.1", "3.5", "4")
 	repeats   = mk(3, "1", "2", "3", "-1", "0", "4")
 )
@@ -143,22 +160,32 @@ func (g *writer) tencent() {
 	}
 }
 
-func (g *writer) eightByEight() {
+// voiceApp writes a voice platform's flow: say, play, capture, makeCall
+// and hangup, with the steps of §8.6 the platform has among them.
+func (g *writer) voiceApp() {
 	if g.c.IntN(4) != 0 {
-		fmt.Fprintf(&g.head, "voice %s\n", g.value(voices8x8))
+		fmt.Fprintf(&g.head, "voice %s\n", g.value(g.voicePool()))
 	}
 	if g.maybe() {
 		fmt.Fprintf(&g.head, "speed %s\n", g.value(speeds))
 	}
 	g.controls()
 	for range 1 + g.c.IntN(3) {
-		switch g.c.IntN(3) {
+		switch g.c.IntN(5) {
 		case 0:
 			g.say()
 		case 1:
 			g.play()
 		case 2:
 			g.controls()
+		case 3:
+			if g.has(platform.Pause) {
+				g.step("pause %s", g.value(pauses))
+			}
+		case 4:
+			if g.has(platform.Record) {
+				g.record()
+			}
 		}
 	}
 	if g.maybe() {
@@ -169,17 +196,100 @@ func (g *writer) eightByEight() {
 	}
 	switch g.c.IntN(3) {
 	case 0:
-		from := ""
-		if g.maybe() {
-			from = " from " + g.lit(g.value(e164s))
-		}
-		rec := ""
-		if g.maybe() {
-			rec = " record"
-		}
-		g.step("makeCall %s%s%s", g.lit(g.value(e164s)), from, rec)
+		g.makeCall()
 	case 1:
 		g.step("hangup")
+	}
+}
+
+// voicePool is the voices a flow for the platform may name: 8x8's one
+// profile or none, or voices in every platform's manner.
+func (g *writer) voicePool() pool {
+	if g.p == nil || g.p.Limits.NeedsVoice {
+		return voices8x8
+	}
+	return voices
+}
+
+var (
+	pauses  = mk(4, "1s", "500ms", "2s", "10s", "11s", "1h", "0s", "0ms")
+	records = []struct {
+		name string
+		vals pool
+	}{
+		{"max", mk(4, "2m", "3s", "1s", "2h", "0s", "3h")},
+		{"silence", mk(4, "5s", "3s", "10s", "2s", "0s", "11s", "1h")},
+		{"end", mk(3, `"#"`, `"*"`, `"1"`, `""`, `"##"`, `"a"`)},
+		{"beep", mk(1, "")},
+	}
+	dialTargets = mk(5, "", `sip "sip:desk@pbx.example.com"`, `user "alice"`, `queue "support"`, `sip "sip:${caller}@pbx.example.com"`,
+		`sip "desk@pbx.example.com"`, `user ""`, `sip ""`)
+	dialTimes = mk(4, "20s", "1s", "1h", "30m", "0s", "3h", "24h")
+)
+
+// record writes a record step with some of its options.
+func (g *writer) record() {
+	g.step("record m {")
+	for _, o := range records {
+		if g.maybe() {
+			g.step("  %s %s", o.name, g.value(o.vals))
+		}
+	}
+	g.step("}")
+	if g.maybe() {
+		g.step("say \"Saved ${m}.\"")
+	}
+}
+
+// makeCall writes a makeCall: to a number, or to a SIP address, user or
+// queue where the platform has them, with timeout, limit and outcome
+// blocks where it has those.
+func (g *writer) makeCall() {
+	var b strings.Builder
+	b.WriteString("makeCall ")
+	target := ""
+	if g.has(platform.DialSIP) || g.has(platform.DialUser) || g.has(platform.DialQueue) {
+		target = g.value(dialTargets)
+	}
+	words := map[string]platform.Step{"sip": platform.DialSIP, "user": platform.DialUser, "queue": platform.DialQueue}
+	if w, _, _ := strings.Cut(target, " "); target != "" && !g.has(words[w]) {
+		target = ""
+	}
+	if target == "" {
+		target = g.lit(g.value(e164s))
+	}
+	b.WriteString(target)
+	if g.maybe() {
+		b.WriteString(" from " + g.lit(g.value(e164s)))
+	}
+	if g.maybe() && (g.p == nil || !g.p.Limits.NoDialRecord || g.c.IntN(8) == 0) {
+		b.WriteString(" record")
+	}
+	if g.has(platform.DialTimeout) && g.maybe() {
+		b.WriteString(" timeout " + g.value(dialTimes))
+	}
+	if g.has(platform.DialLimit) && g.maybe() {
+		b.WriteString(" limit " + g.value(dialTimes))
+	}
+	if !g.has(platform.DialOutcomeBlocks) || !g.maybe() {
+		g.step("%s", b.String())
+		return
+	}
+	b.WriteString(" {")
+	g.step("%s", b.String())
+	for _, o := range platform.DialOutcomes() {
+		switch g.c.IntN(4) {
+		case 0:
+			g.step("  on %s { say \"The call was %s.\" }", o, o)
+		case 1:
+			g.step("  on %s { hangup }", o)
+		case 2:
+			g.step("  on %s {}", o)
+		}
+	}
+	g.step("}")
+	if g.maybe() {
+		g.say()
 	}
 }
 
@@ -187,7 +297,10 @@ func (g *writer) say() {
 	var b strings.Builder
 	b.WriteString("say " + g.lit(g.value(texts)))
 	if g.maybe() {
-		b.WriteString(" voice " + g.lit(g.value(voices8x8)))
+		b.WriteString(" voice " + g.lit(g.value(g.voicePool())))
+	}
+	if g.has(platform.SayLanguage) && g.maybe() {
+		b.WriteString(" language " + g.lit(g.value(mk(2, `"en-GB"`, `"vi-VN"`, `""`, `"english"`))))
 	}
 	if g.maybe() {
 		b.WriteString(" speed " + g.lit(g.value(speeds)))
@@ -231,13 +344,20 @@ var captureOptions = []struct {
 	{"accept", mk(3, `"1"`, `"1", "2"`, `"*"`, `"12345"`, `""`, `"a"`, `"1#"`)},
 	{"success", mk(2, `"Thanks."`, `""`)},
 	{"failure", mk(2, `"Sorry."`, `""`, longText(3001))},
-	{"voice", voices8x8},
 	{"speed", speeds},
 }
 
 func (g *writer) capture() {
 	g.step("capture c {")
-	g.step("  prompt %s", g.perTry())
+	if g.has(platform.PromptAudio) && g.c.IntN(3) == 0 {
+		g.step("  prompt play %s", g.lit(g.value(mk(2, `"https://cdn.example.com/menu.mp3"`, `"https://cdn.example.com/menu.wav"`,
+			`"ftp://cdn.example.com/menu.mp3"`, `""`))))
+	} else {
+		g.step("  prompt %s", g.perTry())
+	}
+	if g.has(platform.BargeIn) && g.maybe() {
+		g.step("  bargein")
+	}
 	for _, word := range []string{"noinput", "nomatch"} {
 		if g.maybe() {
 			g.step("  %s %s", word, g.perTry())
@@ -263,6 +383,9 @@ func (g *writer) capture() {
 			}
 			g.step("  %s %s", o.name, v)
 		}
+	}
+	if g.maybe() {
+		g.step("  voice %s", g.lit(g.value(g.voicePool())))
 	}
 	g.step("}")
 }

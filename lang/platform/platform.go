@@ -109,7 +109,7 @@ func (e End) String() string {
 }
 
 // Limits are value ranges a platform enforces. A zero range means no limit;
-// in Timeout, DigitTimeout and IDs a zero bound is open on that side.
+// in Timeout, DigitTimeout, IDs and Repeat a zero bound is open on that side.
 type Limits struct {
 	MaxText      int              // characters of say text and prompts
 	TextRequired bool             // say text and capture prompts must not be empty
@@ -131,6 +131,12 @@ type Limits struct {
 	// contact's phone is sent for in national form, as the platform's own
 	// examples write them; numbers written any other way are sent as given.
 	NationalRegion string
+	// The steps of language.md §8.6 and their values.
+	PlayHTTP      bool             // play URLs must be absolute http(s) URLs, whatever they end in
+	SIPURIs       bool             // makeCall sip targets must be sip: or sips: URIs
+	DialLimit     [2]time.Duration // makeCall limit, the longest a bridged call may last
+	RecordMax     [2]time.Duration // record max, the longest recording
+	RecordSilence [2]time.Duration // record silence, the silence that ends a recording
 }
 
 // KeepsBound reports whether reaching the end of a handler keeps the route
@@ -216,10 +222,16 @@ var all = []*Platform{
 			MaxText: MaxTwiML - len("<Response><Say></Say></Response>"),
 			// Speed is SSML <prosody rate>, 20%..200%.
 			Speed: [2]float64{0.2, 2.0},
+			// loop: once or more (its 0, until the call ends, is not a
+			// number of times).
+			Repeat: [2]int{1, 0},
 			// Gather's timeout is whole seconds, at least 1.
 			Timeout: [2]time.Duration{time.Second, 0}, DigitTimeout: [2]time.Duration{time.Second, 0},
 			EndKeys:  []string{"#", "*", "0", "1", "2", "3", "4", "5", "6", "7", "8", "9"},
 			E164Dial: true,
+			// <Play> fetches any absolute http(s) URL; <Sip> takes a
+			// sip: or sips: URI.
+			PlayHTTP: true, SIPURIs: true,
 		},
 	},
 	{
@@ -231,9 +243,17 @@ var all = []*Platform{
 		Budget: 3 * time.Second, MaxBudget: 5 * time.Second,
 		Limits: Limits{
 			MaxText: 1500, TextRequired: true, // talk text, SSML excluded
+			// loop: once or more (0 loops until the call ends).
+			Repeat: [2]int{1, 0},
 			Digits: [2]int{1, 20}, Timeout: [2]time.Duration{0, 10 * time.Second}, // input dtmf maxDigits, timeOut
 			EndKeys:  []string{"#"}, // submitOnHash is Vonage's one end key
 			PlayExts: []string{".mp3", ".wav"}, E164Dial: true,
+			// a sip endpoint's uri; connect limit; record timeOut and
+			// endOnSilence.
+			SIPURIs:       true,
+			DialLimit:     [2]time.Duration{0, 2 * time.Hour},
+			RecordMax:     [2]time.Duration{3 * time.Second, 2 * time.Hour},
+			RecordSilence: [2]time.Duration{3 * time.Second, 10 * time.Second},
 		},
 	},
 }

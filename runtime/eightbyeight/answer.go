@@ -6,6 +6,8 @@ import (
 	"strconv"
 
 	"github.com/go-json-experiment/json/jsontext"
+
+	"github.com/callflow/callflow/runtime/internal/jsonscan"
 )
 
 // The answer to a VCA and its JSON. Every step of every 8x8 call is
@@ -145,31 +147,11 @@ func (p *makeCallParams) appendStep(b []byte) []byte {
 // field appends "key":"value"; keys are plain ASCII and need no escaping.
 func field(b []byte, key, value string) []byte {
 	b = append(append(append(b, '"'), key...), `":`...)
-	if plain(value) { // most values: ids, tokens, prompts in English
+	if jsonscan.Plain(value) { // most values: ids, tokens, prompts in English
 		return append(append(append(b, '"'), value...), '"')
 	}
 	b, _ = jsontext.AppendQuote(b, value) // the error only reports U+FFFD replacements
 	return b
-}
-
-// plain reports whether s needs no escaping at all in JSON: no quote,
-// backslash, control or non-ASCII byte (which AppendQuote would have to
-// check for valid UTF-8). It looks at eight bytes at a time.
-func plain(s string) bool {
-	i := 0
-	for ; i+8 <= len(s); i += 8 {
-		x := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
-			uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
-		if special(x) != 0 {
-			return false
-		}
-	}
-	for ; i < len(s); i++ {
-		if c := s[i]; c < 0x20 || c >= 0x80 || c == '"' || c == '\\' {
-			return false
-		}
-	}
-	return true
 }
 
 func intField(b []byte, key string, n int64) []byte {

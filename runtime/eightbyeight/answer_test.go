@@ -6,9 +6,6 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"unicode/utf8"
-
-	"github.com/go-json-experiment/json/jsontext"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -144,27 +141,6 @@ func TestSpeedJSON(t *testing.T) {
 	for _, f := range values {
 		if got := string(speed(f).appendJSON(nil)); got != want(f) {
 			t.Errorf("speed %v is written %s, want %s", f, got, want(f))
-		}
-	}
-}
-
-// TestPlain checks that the strings field appends as they are are exactly
-// those jsontext would leave unchanged (apart from quotes), whatever the
-// length and wherever the odd byte is.
-func TestPlain(t *testing.T) {
-	for n := range 20 {
-		for p := range n + 1 {
-			for _, c := range []byte{'a', '"', '\\', 0x00, 0x1f, 0x7f, 0x80, 0xc3, 0xff, '<', '&'} {
-				s := []byte(strings.Repeat("x", n))
-				if p < n {
-					s[p] = c
-				}
-				quoted, _ := jsontext.AppendQuote(nil, s)
-				want := string(quoted) == `"`+string(s)+`"` && utf8.Valid(s) && !bytes.ContainsAny(s, "\x80\xc3\xff")
-				if got := plain(string(s)); got != want {
-					t.Errorf("plain(%q) = %v, want %v", s, got, want)
-				}
-			}
 		}
 	}
 }

@@ -2,8 +2,6 @@ package eightbyeight
 
 import (
 	"bytes"
-	"encoding/binary"
-	"math/bits"
 	"testing"
 
 	"github.com/go-json-experiment/json/jsontext"
@@ -86,39 +84,4 @@ func BenchmarkDecodeAction(b *testing.B) {
 			}
 		}
 	})
-}
-
-// TestSpecial checks the eight-byte test against a byte-by-byte one: for
-// every byte value at every position, with and without another byte after
-// it, the lowest mark is the first byte that ends a plain string.
-func TestSpecial(t *testing.T) {
-	ends := func(c byte) bool { return c < 0x20 || c >= 0x80 || c == '"' || c == '\\' }
-	var word [8]byte
-	for p := range 8 {
-		for c := range 256 {
-			for _, after := range []byte{'a', 0x00, '"', 0xff} {
-				for i := range word {
-					word[i] = 'a'
-				}
-				word[p] = byte(c)
-				if p < 7 {
-					word[7] = after
-				}
-				want := 8
-				for i, b := range word {
-					if ends(b) {
-						want = i
-						break
-					}
-				}
-				got := 8
-				if m := special(binary.LittleEndian.Uint64(word[:])); m != 0 {
-					got = bits.TrailingZeros64(m) / 8
-				}
-				if got != want {
-					t.Fatalf("%q: first special byte at %d, want %d", word, got, want)
-				}
-			}
-		}
-	}
 }

@@ -23,6 +23,9 @@ const maxExactID = 1 << 53
 // reach flows through Event.Raw. Every problem is a *platform.DecodeError
 // naming the field. The header is not used.
 func (*Adapter) Decode(body []byte, _ http.Header) (*platform.Event, error) {
+	if ev, ok := decodeScan(body); ok {
+		return ev, nil
+	}
 	if ev, ok := decodeFast(body); ok {
 		return ev, nil
 	}

@@ -10,7 +10,9 @@ import (
 )
 
 // FuzzDecode checks that Decode never panics and returns either a complete
-// event or a *platform.DecodeError, and that an event survives Webhook.
+// event or a *platform.DecodeError, that an event survives Webhook, and
+// that both fast paths, decodeScan and decodeFast, read what they accept
+// as the strict path does.
 func FuzzDecode(f *testing.F) {
 	for _, name := range samples(f) {
 		f.Add(sample(f, name))
@@ -26,6 +28,13 @@ func FuzzDecode(f *testing.F) {
 		`{"Event":"CallInBound","SessionId":"s","SessionId":"t","CallInBound":{"Caller":"a","Callee":"b"}}`,
 		`{"Event":"CallInBound","SessionId":"` + strings.Repeat("x", 60_000) + `","CallInBound":{"Caller":"a","Callee":"b"}}`,
 		`{"Event":"CallInBound","SessionId":"s","CallInBound":{"Caller":"a","Callee":"b","AIAgentId":9007199254740993}}`,
+		`{"Event":"CallInBound","SessionId":"s","CallInBound":{"Caller":"a","Callee":"b","AIAgentId":9007199254740991,"IvrId":0}}`,
+		`{"Event":"CallInBound","SessionId":"s","CallInBound":{"Caller":"a","Callee":"b","AIAgentId":007,"IvrId":1.0}}`,
+		`{"Event":"CallInBound","SessionId":"s","CallInBound":{"Caller":"a","Callee":"b","IvrId":1e3},"CallInBound":{}}`,
+		` {"Event" : "CallInBound" , "SessionId":"s", "X":[{"y":[null,true]}],"CallInBound":{"Caller":"a","Callee":"b","Z":-1.5e-3}} `,
+		`{"Event":"CallInBound","SessionId":"s","CallInBound":{"Caller":"a","Callee":"b","Callee":"c"}}`,
+		`{"Event":"CallInBound","SessionId":"s","CallInBound":{"Caller":"a","Callee":null}}`,
+		`{"Event":"CallInBound","SessionId":"s","CallInBound":null}`,
 	} {
 		f.Add([]byte(s))
 	}
@@ -34,6 +43,10 @@ func FuzzDecode(f *testing.F) {
 		if fast, ok := decodeFast(body); ok {
 			strict, err := decodeStrict(body)
 			golden.SameEvent(t, body, fast, strict, err)
+		}
+		if scanned, ok := decodeScan(body); ok {
+			strict, err := decodeStrict(body)
+			golden.SameEvent(t, body, scanned, strict, err)
 		}
 		ev, err := a.Decode(body, nil)
 		if err != nil {

@@ -12,16 +12,17 @@ import (
 
 // The steps of language.md §8.6 as NCCO actions.
 
-// Vonage's ranges for what the checker cannot see (computed values) or
-// lang/platform has no field for: a recording lasts 3 s to 2 h (record
-// timeOut), ends on 3 to 10 s of silence (endOnSilence); a bridged call
-// lasts at most 2 h (connect limit).
+// Vonage's ranges, declared in lang/platform's row and checked here for
+// what the checker cannot see (computed values): a recording lasts 3 s to
+// 2 h (record timeOut), ends on 3 to 10 s of silence (endOnSilence); a
+// bridged call lasts at most 2 h (connect limit).
+var (
+	minRecord, maxRecord   = limits.RecordMax[0], limits.RecordMax[1]
+	minSilence, maxSilence = limits.RecordSilence[0], limits.RecordSilence[1]
+	maxCallLimit           = limits.DialLimit[1]
+)
+
 const (
-	maxRecord      = 7200 * time.Second
-	minRecord      = 3 * time.Second
-	minSilence     = 3 * time.Second
-	maxSilence     = 10 * time.Second
-	maxCallLimit   = 7200 * time.Second
 	maxBreak       = 10 * time.Second // the longest SSML break Vonage takes
 	CallParam      = "call"           // the call's uuid in an eventUrl whose webhooks name another leg or none
 	statusAnswered = "answered"

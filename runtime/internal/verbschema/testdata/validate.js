@@ -1,7 +1,7 @@
 // validate.js FILE… checks each file, a JSON array of jambonz verbs, with
 // the official verb schema (@jambonz/verb-specifications). It prints one
 // line per file, "ok FILE" or "invalid FILE: why", and exits 1 when any
-// file is invalid. Run by runtime/jambonz's TestAnswersValidateAgainstVerbSchema.
+// file is invalid. Run by runtime/internal/verbschema.Check.
 'use strict';
 const fs = require('fs');
 const {validate} = require('@jambonz/verb-specifications');

@@ -1,0 +1,68 @@
+package jsonscan
+
+import (
+	"bytes"
+	"encoding/binary"
+	"math/bits"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/go-json-experiment/json/jsontext"
+)
+
+// TestSpecial checks the eight-byte test against a byte-by-byte one: for
+// every byte value at every position, with and without another byte after
+// it, the lowest mark is the first byte that ends a plain string.
+func TestSpecial(t *testing.T) {
+	ends := func(c byte) bool { return c < 0x20 || c >= 0x80 || c == '"' || c == '\\' }
+	var word [8]byte
+	for p := range 8 {
+		for c := range 256 {
+			for _, after := range []byte{'a', 0x00, '"', 0xff} {
+				for i := range word {
+					word[i] = 'a'
+				}
+				word[p] = byte(c)
+				if p < 7 {
+					word[7] = after
+				}
+				want := 8
+				for i, b := range word {
+					if ends(b) {
+						want = i
+						break
+					}
+				}
+				got := 8
+				if m := special(binary.LittleEndian.Uint64(word[:])); m != 0 {
+					got = bits.TrailingZeros64(m) / 8
+				}
+				if got != want {
+					t.Fatalf("%q: first special byte at %d, want %d", word, got, want)
+				}
+			}
+		}
+	}
+}
+
+// TestPlain checks that the strings an encoder may copy between quotes are exactly
+// those jsontext would leave unchanged (apart from quotes), whatever the
+// length and wherever the odd byte is.
+func TestPlain(t *testing.T) {
+	for n := range 20 {
+		for p := range n + 1 {
+			for _, c := range []byte{'a', '"', '\\', 0x00, 0x1f, 0x7f, 0x80, 0xc3, 0xff, '<', '&'} {
+				s := []byte(strings.Repeat("x", n))
+				if p < n {
+					s[p] = c
+				}
+				quoted, _ := jsontext.AppendQuote(nil, s)
+				want := string(quoted) == `"`+string(s)+`"` && utf8.Valid(s) && !bytes.ContainsAny(s, "\x80\xc3\xff")
+				if got := Plain(string(s)); got != want {
+					t.Errorf("Plain(%q) = %v, want %v", s, got, want)
+				}
+			}
+		}
+	}
+}
