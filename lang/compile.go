@@ -66,9 +66,10 @@ func CompileFile(name string, src []byte, opts ...Option) (*ir.Program, diag.Dia
 // relative to their flow's folder.
 func CompileFiles(fsys fs.FS, paths []string, opts ...Option) (*ir.Program, diag.Diagnostics) {
 	cfg := newConfig(opts)
-	b := &build{fsys: fsys, files: source.Files{}, parsed: map[string]*ast.File{}, disable: cfg.disable, secrets: cfg.secrets}
+	b := &build{fsys: fsys, files: source.Files{}, parsed: map[string]*ast.File{}, disable: cfg.disable, secrets: cfg.secrets, cache: cfg.cache}
 	b.parseAll(paths)
 	prog := b.compile()
+	b.cache.done(b.parsedPaths())
 	if !cfg.keepQuiet {
 		b.diags = b.diags.Reported()
 	}
@@ -101,6 +102,17 @@ type build struct {
 	// analysis, when set, receives each flow's check results, and nothing
 	// is lowered (Analyze).
 	analysis *Analysis
+	// cache, when set, is the last analysis's (WithCache).
+	cache *Cache
+}
+
+// parsedPaths are the files this build parsed, for Cache.done.
+func (b *build) parsedPaths() map[string]bool {
+	out := make(map[string]bool, len(b.order))
+	for _, p := range b.order {
+		out[p] = true
+	}
+	return out
 }
 
 // parseAll reads and parses files on every core; results are registered in
@@ -120,7 +132,7 @@ func (b *build) parseAll(paths []string) {
 			return
 		}
 		f := source.NewFile(paths[i], src)
-		tree, ds := parser.Parse(f)
+		tree, ds := parser.Parse(f, b.cache.parserOptions(paths[i])...)
 		results[i] = result{file: f, tree: tree, diags: ds}
 	})
 	for i, r := range results {
@@ -165,7 +177,7 @@ func (b *build) parse(p string, required bool) *ast.File {
 		}
 		return nil
 	}
-	f, ds := parser.Parse(b.files.Add(source.NewFile(p, src)))
+	f, ds := parser.Parse(b.files.Add(source.NewFile(p, src)), b.cache.parserOptions(p)...)
 	b.diags = append(b.diags, ds...)
 	b.parsed[p] = f
 	b.order = append(b.order, p)
@@ -215,7 +227,7 @@ func (b *build) units() []*check.Unit {
 func (b *build) unit(f *ast.File, p string) *check.Unit {
 	files := source.Files{}
 	files.Add(b.files[p])
-	return &check.Unit{Main: f, Files: files, FS: b.fsys, Dir: path.Dir(p), Disable: b.disable}
+	return &check.Unit{Main: f, Files: files, FS: b.fsys, Dir: path.Dir(p), Disable: b.disable, Cache: b.cache.checker()}
 }
 
 func (b *build) compile() *ir.Program {

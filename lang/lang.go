@@ -26,6 +26,7 @@ type config struct {
 	keepQuiet bool
 	partial   bool
 	secrets   SecretReader
+	cache     *Cache
 }
 
 func newConfig(opts []Option) *config {

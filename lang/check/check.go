@@ -29,6 +29,10 @@ type Unit struct {
 	// Disable lists warning codes silenced for the whole unit, as
 	// `callflow check --disable` asks; they are marked External.
 	Disable []diag.Code
+
+	// Cache, when set, keeps what this check learns for the next check
+	// of the same flow (an editor's); nil: nothing is kept.
+	Cache *Cache
 }
 
 // Info is what the checker learned, for lowering.
@@ -66,6 +70,11 @@ type checker struct {
 	failedConsts map[string]bool
 	// lostHandlers are handlers whose declaration had a syntax error.
 	lostHandlers map[string]bool
+	// noNames is the environment of the evaluations of expressions that
+	// read no name: most literals.
+	noNames map[string]any
+	// steps are the steps of each block walked, by stepsOf.
+	steps map[*ast.Block][]ast.Step
 	// inHeader says the expression being compiled is a header value, the
 	// one place secret() may stand.
 	inHeader bool
@@ -95,12 +104,14 @@ var stages = []struct {
 
 // Check analyses one flow.
 func Check(u *Unit) (*Info, diag.Diagnostics) {
+	sizes := u.Cache.sizes()
 	c := &checker{
 		u: u,
 		info: &Info{
-			Exprs: map[*ast.Expr]*exprs.Compiled{}, Values: map[*ast.Expr]any{}, Consts: map[string]any{},
+			Exprs:  make(map[*ast.Expr]*exprs.Compiled, sizes.exprs),
+			Values: make(map[*ast.Expr]any, sizes.values), Consts: map[string]any{},
 			Tables: map[string]*table.Data{}, DataFiles: map[string][]byte{}, Hours: map[string]*hours.Schedule{},
-			Handlers: map[string]*ast.Handler{},
+			Handlers: make(map[string]*ast.Handler, sizes.handlers),
 		},
 		decls:    map[string]ast.Node{},
 		varTypes: map[string][]any{},
@@ -109,6 +120,7 @@ func Check(u *Unit) (*Info, diag.Diagnostics) {
 	for _, s := range stages {
 		s.run(c)
 	}
+	u.Cache.keepSizes(infoSizes{exprs: len(c.info.Exprs), values: len(c.info.Values), handlers: len(c.info.Handlers)})
 	return c.info, c.diags
 }
 

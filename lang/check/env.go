@@ -15,6 +15,9 @@ import (
 // variables (typed by what is assigned to them).
 func (c *checker) buildEnv() {
 	env := exprs.NewEnv()
+	if c.u.Cache != nil {
+		env.UseCache(c.u.Cache.exprs)
+	}
 	c.info.Env = env
 	for _, d := range c.u.Main.Decls {
 		switch d := d.(type) {

@@ -46,7 +46,6 @@ func (c *checker) compile(x *ast.Expr) *exprs.Compiled {
 	if cx.Varies {
 		return cx // random, pick, secret or env: known only when a call runs
 	}
-	vals := map[string]any{exprs.BudgetName: &c.mem}
 	for _, r := range cx.Refs {
 		k, _ := c.info.Env.Kind(r)
 		if k != exprs.ConstName {
@@ -56,7 +55,17 @@ func (c *checker) compile(x *ast.Expr) *exprs.Compiled {
 			c.failed[x] = true
 			return cx
 		}
-		vals[r] = c.info.Consts[r]
+	}
+	vals := c.noNames
+	if vals == nil || len(cx.Refs) > 0 {
+		vals = make(map[string]any, len(cx.Refs)+1)
+		vals[exprs.BudgetName] = &c.mem
+		for _, r := range cx.Refs {
+			vals[r] = c.info.Consts[r]
+		}
+		if len(cx.Refs) == 0 {
+			c.noNames = vals // Eval only reads it
+		}
 	}
 	if v, err := exprs.Eval(cx, vals); err == nil {
 		c.info.Values[x] = v
@@ -198,7 +207,7 @@ func (c *checker) compileExprs() {
 		}
 	}
 	for _, h := range c.handlers {
-		walkSteps(h.Body, c.stepExprs)
+		c.walkSteps(h.Body, c.stepExprs)
 	}
 }
 

@@ -44,7 +44,7 @@ func (c *checker) givenPost(s *ast.Given) {
 // URL may be.
 func (c *checker) postURLs() (exact, prefixes []string) {
 	for _, h := range c.handlers {
-		walkSteps(h.Body, func(s ast.Step) {
+		c.walkSteps(h.Body, func(s ast.Step) {
 			p, ok := s.(*ast.Post)
 			if !ok || p.URL == nil {
 				return

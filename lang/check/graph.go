@@ -25,7 +25,7 @@ func (c *checker) checkGraph() {
 		for _, h := range c.handlers {
 			// A subroutine ends by returning; elsewhere a return is the
 			// end of the handler, as falling off it is.
-			if (!blockEnds(h.Body) || hasReturn(h.Body)) && !called[h.Name.Name] {
+			if (!blockEnds(h.Body) || c.hasReturn(h.Body)) && !called[h.Name.Name] {
 				c.report(diag.Warningf(diag.NoHangup, h.Name.At, "handler %q can end without hangup on %s", h.Name.Name, on).
 					Do("End every path with hangup, makeCall or goto; %s hangs up anyway, but say so.", on))
 			}
@@ -46,7 +46,7 @@ func hangsUpAtEnd(names []string) string {
 }
 
 func (c *checker) reachability() {
-	reached := map[string]bool{}
+	reached := make(map[string]bool, len(c.handlers))
 	var visit func(name string)
 	visit = func(name string) {
 		h, ok := c.info.Handlers[name]
@@ -54,7 +54,7 @@ func (c *checker) reachability() {
 			return
 		}
 		reached[name] = true
-		walkSteps(h.Body, func(s ast.Step) {
+		c.walkSteps(h.Body, func(s ast.Step) {
 			if t := jumpTarget(s); t != "" {
 				visit(t)
 			}
@@ -76,13 +76,16 @@ func (c *checker) reachability() {
 // its own: a call goes to one of them, never both. Blocks inside a step
 // reported as never running are not looked into.
 func (c *checker) deadSteps(body *ast.Block) {
-	dead := map[ast.Step]bool{}
+	var dead map[ast.Step]bool // made at the first dead step: most handlers have none
 	ast.Inspect(body, func(n ast.Node) bool {
 		switch n := n.(type) {
 		case ast.Step:
 			return !dead[n]
 		case *ast.Block:
 			for _, s := range c.deadAfterEnd(n) {
+				if dead == nil {
+					dead = map[ast.Step]bool{}
+				}
 				dead[s] = true
 			}
 		}
@@ -124,10 +127,10 @@ func handsOff(s ast.Step) bool {
 // call would spin until the step limit, or nest do frames past the limit.
 // A loop of gotos alone is a goto-cycle; one with a do, a do-cycle.
 func (c *checker) gotoCycles() {
-	edges := map[string][]ast.Step{} // *ast.Goto and *ast.Do
-	captures := map[string]bool{}
+	edges := make(map[string][]ast.Step, len(c.handlers)) // *ast.Goto and *ast.Do
+	captures := make(map[string]bool, len(c.handlers))
 	for _, h := range c.handlers {
-		walkSteps(h.Body, func(s ast.Step) {
+		c.walkSteps(h.Body, func(s ast.Step) {
 			switch s.(type) {
 			case *ast.Goto, *ast.Do:
 				edges[h.Name.Name] = append(edges[h.Name.Name], s)
@@ -140,13 +143,15 @@ func (c *checker) gotoCycles() {
 	for i, h := range c.handlers {
 		names[i] = h.Name.Name
 	}
-	targets := func(from string) []string {
-		out := make([]string, len(edges[from]))
-		for i, s := range edges[from] {
+	jumps := make(map[string][]string, len(edges)) // what targets returns, built once
+	for from, steps := range edges {
+		out := make([]string, len(steps))
+		for i, s := range steps {
 			out[i] = jumpTarget(s)
 		}
-		return out
+		jumps[from] = out
 	}
+	targets := func(from string) []string { return jumps[from] }
 	waits := reachesCapture(names, targets, captures)
 	for _, scc := range components(names, targets) {
 		if slices.ContainsFunc(scc, func(n string) bool { return captures[n] || doesWaiting(edges[n], scc, waits) }) {
@@ -180,9 +185,13 @@ func jumpTarget(s ast.Step) string {
 // reachesCapture says, for each handler, whether a capture is in it or in
 // a handler it can goto or do.
 func reachesCapture(names []string, next func(string) []string, captures map[string]bool) map[string]bool {
-	memo := map[string]bool{}
-	var visit func(string, map[string]bool) bool
-	visit = func(n string, seen map[string]bool) bool {
+	memo := make(map[string]bool, len(names))
+	// seen holds the handlers met from one root; marked lists them, so
+	// the next root starts from an empty set without a new map.
+	seen := map[string]bool{}
+	var marked []string
+	var visit func(string) bool
+	visit = func(n string) bool {
 		if v, ok := memo[n]; ok {
 			return v
 		}
@@ -193,10 +202,15 @@ func reachesCapture(names []string, next func(string) []string, captures map[str
 			return false
 		}
 		seen[n] = true
-		return slices.ContainsFunc(next(n), func(m string) bool { return visit(m, seen) })
+		marked = append(marked, n)
+		return slices.ContainsFunc(next(n), visit)
 	}
 	for _, n := range names {
-		memo[n] = visit(n, map[string]bool{})
+		memo[n] = visit(n)
+		for _, m := range marked {
+			delete(seen, m)
+		}
+		marked = marked[:0]
 	}
 	return memo
 }
@@ -216,8 +230,8 @@ func doesWaiting(steps []ast.Step, scc []string, waits map[string]bool) bool {
 // nodes and next that form cycles (Tarjan's algorithm), each in the order of
 // nodes.
 func components(nodes []string, next func(string) []string) [][]string {
-	index, low := map[string]int{}, map[string]int{}
-	onStack := map[string]bool{}
+	index, low := make(map[string]int, len(nodes)), make(map[string]int, len(nodes))
+	onStack := make(map[string]bool, len(nodes))
 	var stack []string
 	var out [][]string
 	var strong func(v string)

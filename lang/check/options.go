@@ -84,10 +84,14 @@ func (c *checker) options(opts []*ast.Option, spec map[string]optSpec, block str
 
 // missingOptions reports required options a block lacks, at the step.
 func (c *checker) missingOptions(at ast.Node, opts []*ast.Option, spec map[string]optSpec, block string) {
-	for _, name := range slices.Sorted(maps.Keys(spec)) {
-		if !spec[name].required || findOption(opts, name) != nil {
-			continue
+	var missing []string // sorted below: only the few missing are
+	for name, s := range spec {
+		if s.required && findOption(opts, name) == nil {
+			missing = append(missing, name)
 		}
+	}
+	slices.Sort(missing)
+	for _, name := range missing {
 		c.report(diag.Errorf(diag.MissingOption, at.Span(), "%s needs %s", block, name).
 			Do("Add `%s …` to the %s block.", name, block))
 	}

@@ -27,7 +27,7 @@ func (c *checker) doTargets() map[string]bool {
 			return
 		}
 		out[name] = true
-		walkSteps(h.Body, func(s ast.Step) {
+		c.walkSteps(h.Body, func(s ast.Step) {
 			if t := jumpTarget(s); t != "" {
 				visit(t)
 			}

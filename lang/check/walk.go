@@ -4,19 +4,48 @@ import "github.com/callflow/callflow/lang/ast"
 
 // walkSteps calls fn for every step in b, in source order, nested blocks
 // included: whatever block a step kind holds, the walker enters it.
-func walkSteps(b *ast.Block, fn func(ast.Step)) {
+func (c *checker) walkSteps(b *ast.Block, fn func(ast.Step)) {
+	for _, s := range c.stepsOf(b) {
+		fn(s)
+	}
+}
+
+// stepsOf lists the steps in b as walkSteps meets them, walking b once per
+// check: a dozen stages read every handler's steps, and the tree does not
+// change while it is checked.
+func (c *checker) stepsOf(b *ast.Block) []ast.Step {
+	if steps, ok := c.steps[b]; ok {
+		return steps
+	}
+	if c.steps == nil {
+		c.steps = map[*ast.Block][]ast.Step{}
+	}
+	if c.u.Cache != nil {
+		if steps, ok := c.u.Cache.steps(b); ok {
+			c.steps[b] = steps
+			return steps
+		}
+	}
+	var steps []ast.Step
 	ast.Inspect(b, func(n ast.Node) bool {
 		if s, ok := n.(ast.Step); ok {
-			fn(s)
+			steps = append(steps, s)
 		}
 		return true
 	})
+	c.steps[b] = steps
+	if c.u.Cache != nil {
+		c.u.Cache.keepSteps(b, steps)
+	}
+	return steps
 }
 
 // forSteps walks every step of every handler.
 func (c *checker) forSteps(fn func(h *ast.Handler, s ast.Step)) {
 	for _, h := range c.handlers {
-		walkSteps(h.Body, func(s ast.Step) { fn(h, s) })
+		for _, s := range c.stepsOf(h.Body) {
+			fn(h, s)
+		}
 	}
 }
 
@@ -62,9 +91,9 @@ func blockEnds(b *ast.Block) bool {
 
 // hasReturn reports whether a return stands anywhere in b, on blocks
 // included.
-func hasReturn(b *ast.Block) bool {
+func (c *checker) hasReturn(b *ast.Block) bool {
 	found := false
-	walkSteps(b, func(s ast.Step) {
+	c.walkSteps(b, func(s ast.Step) {
 		if _, ok := s.(*ast.Return); ok {
 			found = true
 		}

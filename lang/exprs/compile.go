@@ -85,26 +85,57 @@ func (e *Env) CompileURL(f *source.File, x *ast.Expr) (*Compiled, *diag.Diagnost
 }
 
 func (e *Env) compileWith(f *source.File, x *ast.Expr, isURL bool) (*Compiled, *diag.Diagnostic) {
-	// Characters, not bytes: a say text within a platform's character limit
-	// (8x8: 3000) must fit in Vietnamese or Chinese too.
-	if n := utf8.RuneCountInString(x.Text); n > MaxSource {
-		return nil, diag.Errorf(diag.BadExpr, x.At, "expression is %d characters, over the %d-character limit", n, MaxSource).
+	var o *outcome
+	if e.cache != nil {
+		o = e.cache.get(e, x.Text, isURL)
+	} else {
+		o = e.outcome(x.Text, isURL)
+	}
+	switch {
+	case o.runes > MaxSource:
+		// Characters, not bytes: a say text within a platform's character
+		// limit (8x8: 3000) must fit in Vietnamese or Chinese too.
+		return nil, diag.Errorf(diag.BadExpr, x.At, "expression is %d characters, over the %d-character limit", o.runes, MaxSource).
 			Do("Split it: compute parts with set, or move data into a table.")
+	case o.translateErr != nil:
+		return nil, diag.Errorf(diag.BadExpr, x.At, "%v", o.translateErr)
+	case o.err != nil:
+		return nil, e.mapError(f, x, o.trans, o.err)
 	}
-	t := translation{url: isURL}
-	if err := t.translate(x.Text, 0); err != nil {
-		return nil, diag.Errorf(diag.BadExpr, x.At, "%v", err)
+	return o.compiled, nil
+}
+
+// outcome is what compiling an expression's text in an environment gives,
+// before any position: the same text in the same environment always gives
+// the same outcome, which is what Cache keeps.
+type outcome struct {
+	runes        int // the text's length in characters; over MaxSource, nothing else is set
+	translateErr error
+	trans        *translation
+	err          error // expr-lang's, mapped to the .flow text by mapError
+	compiled     *Compiled
+}
+
+func (e *Env) outcome(text string, isURL bool) *outcome {
+	o := &outcome{runes: utf8.RuneCountInString(text)}
+	if o.runes > MaxSource {
+		return o
 	}
-	prog, loads, err := e.compile(t.out.String())
+	o.trans = &translation{url: isURL}
+	if o.translateErr = o.trans.translate(text, 0); o.translateErr != nil {
+		return o
+	}
+	prog, loads, err := e.compile(o.trans.out.String())
 	if err == nil {
 		err = noEnvAccess(prog.Node())
 	}
-	if err != nil {
-		return nil, e.mapError(f, x, &t, err)
+	if o.err = err; err != nil {
+		return o
 	}
 	refs, budgeted := e.refs(prog.Node())
-	return &Compiled{Program: prog, Type: staticType(prog.Node()), Refs: refs, Budgeted: budgeted,
-		Varies: loads.varies, Secrets: loads.secrets, Settings: loads.settings, trans: &t}, nil
+	o.compiled = &Compiled{Program: prog, Type: staticType(prog.Node()), Refs: refs, Budgeted: budgeted,
+		Varies: loads.varies, Secrets: loads.secrets, Settings: loads.settings, trans: o.trans}
+	return o
 }
 
 // base holds the parts of expr-lang's configuration every flow shares: the

@@ -40,6 +40,8 @@ type Env struct {
 	samples map[string]any
 	kinds   map[string]Kind
 	cfg     *conf.Config // built on first compile; Define resets it
+	cache   *Cache       // nil: compile every time
+	key     *[32]byte    // digest, computed on first use; Define resets it
 }
 
 // Types of the names every flow has (language.md section 5).
@@ -68,7 +70,7 @@ func NewEnv() *Env {
 func (e *Env) Define(name string, sample any, k Kind) {
 	e.samples[name] = sample
 	e.kinds[name] = k
-	e.cfg = nil
+	e.cfg, e.key = nil, nil
 }
 
 // DefineHours adds an hours declaration.
@@ -88,7 +90,7 @@ func (e *Env) Names() []string { return slices.Sorted(maps.Keys(e.kinds)) }
 
 // Clone copies the environment, so a scope can add names.
 func (e *Env) Clone() *Env {
-	return &Env{samples: maps.Clone(e.samples), kinds: maps.Clone(e.kinds)}
+	return &Env{samples: maps.Clone(e.samples), kinds: maps.Clone(e.kinds), cache: e.cache}
 }
 
 // TypeOf is the static type of a name; nil when only known at run time.

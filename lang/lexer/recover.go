@@ -14,9 +14,13 @@ import (
 // that recovers sees the rest of the file. It returns every error, in order,
 // each a *LineError; the last token is always EOF.
 func TokensAll(filename string, src []byte) ([]plexer.Token, []error) {
-	s := New(filename, src)
-	var toks []plexer.Token
-	var errs []error
+	return New(filename, src).all(nil, nil, nil)
+}
+
+// all appends the rest of the scanner's tokens and errors to toks and
+// errs. After each newline token it calls then, when set, which may end
+// the lexing with the tokens and errors it returns.
+func (s *Scanner) all(toks []plexer.Token, errs []error, then func(plexer.Token, []plexer.Token, []error) ([]plexer.Token, []error, bool)) ([]plexer.Token, []error) {
 	for {
 		t, err := s.Next()
 		if err != nil {
@@ -30,6 +34,11 @@ func TokensAll(filename string, src []byte) ([]plexer.Token, []error) {
 		toks = append(toks, t)
 		if t.Type == EOF {
 			return toks, errs
+		}
+		if t.Type == Newline && then != nil {
+			if out, outErrs, done := then(t, toks, errs); done {
+				return out, outErrs
+			}
 		}
 	}
 }

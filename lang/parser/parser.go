@@ -31,12 +31,19 @@ func ParseFile(filename string, src []byte) (*ast.File, diag.Diagnostics) {
 }
 
 // Parse parses a file already registered as a source.File.
-func Parse(f *source.File) (*ast.File, diag.Diagnostics) {
+func Parse(f *source.File, opts ...Option) (*ast.File, diag.Diagnostics) {
+	var o options
+	for _, opt := range opts {
+		opt(&o)
+	}
 	if d := checkBytes(f); d != nil {
 		return nil, diag.Diagnostics{d}
 	}
-	lexed, errs := lexer.TokensAll(f.Name, f.Src)
 	p := &parts{f: f}
+	if o.cache != nil {
+		p.reuse = o.cache.start(f)
+	}
+	lexed, errs := p.reuse.lex(f)
 	for _, err := range errs {
 		p.diags = append(p.diags, syntaxError(f, err))
 		var le *lexer.LineError
@@ -58,6 +65,9 @@ func Parse(f *source.File) (*ast.File, diag.Diagnostics) {
 	}
 	l := &lowerer{f: f, toks: lexed, diags: p.diags}
 	file := l.file(g)
+	if p.reuse != nil {
+		file.Decls = p.reuse.assemble(file.Decls, l.diags)
+	}
 	file.Comments = comments(f, lexed)
 	file.Partial = len(p.diags) > 0
 	file.Lost = p.lost

@@ -26,6 +26,7 @@ type parts struct {
 	f     *source.File
 	diags diag.Diagnostics
 	lost  []*ast.Lost
+	reuse *reuse // nil without WithCache
 }
 
 // Statements whose names are kept as lost when they do not parse: at the
@@ -69,7 +70,10 @@ func (p *parts) file(toks []plexer.Token) *g.File {
 		_, err := parseTokens(g.HeaderParser, toks)
 		p.report(err)
 	}
-	for len(stmts) > 0 && !p.full() {
+	if p.reuse != nil {
+		gf.Decls = p.reuse.parse(p, toks, stmts)
+	}
+	for len(stmts) > 0 && !p.full() && p.reuse == nil {
 		n := min(batch, len(stmts))
 		gf.Decls = append(gf.Decls, p.batch(toks, stmts[:n])...)
 		stmts = stmts[n:]

@@ -9,6 +9,8 @@
 package source
 
 import (
+	"bytes"
+	"encoding/binary"
 	"fmt"
 	"sort"
 	"unicode/utf8"
@@ -56,29 +58,45 @@ const runeBlock = 256
 
 // NewFile builds the line table for src.
 func NewFile(name string, src []byte) *File {
-	lines := []int{0}
-	for i, b := range src {
-		if b == '\n' {
-			lines = append(lines, i+1)
+	// An editor builds one for each version of a 1 MiB document: the
+	// newlines are found with IndexByte, and the runes of a block of
+	// ASCII are its length.
+	lines := make([]int, 1, bytes.Count(src, []byte{'\n'})+1)
+	for i := 0; ; {
+		j := bytes.IndexByte(src[i:], '\n')
+		if j < 0 {
+			break
 		}
+		i += j + 1
+		lines = append(lines, i)
 	}
 	f := &File{Name: name, Src: src, lines: lines}
 	if len(src) > runeBlock && utf8.Valid(src) {
 		f.runes = make([]int, len(src)/runeBlock+1)
 		n := 0
-		for i, b := range src {
-			if i%runeBlock == 0 {
-				f.runes[i/runeBlock] = n
-			}
-			if utf8.RuneStart(b) {
-				n++
-			}
-		}
-		if len(src)%runeBlock == 0 {
-			f.runes[len(src)/runeBlock] = n
+		for k := range f.runes {
+			f.runes[k] = n
+			n += runeStarts(src[k*runeBlock : min(len(src), (k+1)*runeBlock)])
 		}
 	}
 	return f
+}
+
+// runeStarts counts the bytes of b that start a rune.
+func runeStarts(b []byte) int {
+	i := 0
+	for ; i+8 <= len(b); i += 8 {
+		if binary.LittleEndian.Uint64(b[i:])&0x8080808080808080 != 0 {
+			break
+		}
+	}
+	n := i // all ASCII so far
+	for _, c := range b[i:] {
+		if utf8.RuneStart(c) {
+			n++
+		}
+	}
+	return n
 }
 
 // runeCount is utf8.RuneCount(f.Src[start:end]) for a line start and an

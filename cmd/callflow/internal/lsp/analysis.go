@@ -72,7 +72,8 @@ func (s *server) understood(d *document) *analysis {
 // folder (tables, the flow of a test file) through the open documents.
 func (s *server) analyze(d *document) *analysis {
 	fsys := s.folder(d)
-	all := lang.Analyze(fsys, s.unitPaths(fsys, d), compileOptions...)
+	opts := append([]lang.Option{lang.WithCache(s.docs.cache(d.uri))}, compileOptions...)
+	all := lang.Analyze(fsys, s.unitPaths(fsys, d), opts...)
 	a := &analysis{doc: d, all: all, file: d.file, tree: all.Trees[d.name], flow: all.Flow(d.name)}
 	if f := all.Files[d.name]; f != nil {
 		a.file = f

@@ -10,6 +10,7 @@ import (
 	"go.lsp.dev/protocol"
 	"go.lsp.dev/uri"
 
+	"github.com/callflow/callflow/lang"
 	"github.com/callflow/callflow/lang/source"
 )
 
@@ -33,9 +34,26 @@ type store struct {
 	mu   sync.Mutex
 	docs map[uri.URI]*document
 	good map[uri.URI]*analysis
+	// caches keep, per document, what its last analysis parsed and
+	// compiled, so the next costs only what the edit changed.
+	caches map[uri.URI]*lang.Cache
 }
 
-func newStore() *store { return &store{docs: map[uri.URI]*document{}, good: map[uri.URI]*analysis{}} }
+func newStore() *store {
+	return &store{docs: map[uri.URI]*document{}, good: map[uri.URI]*analysis{}, caches: map[uri.URI]*lang.Cache{}}
+}
+
+// cache is the analysis cache of the document at u.
+func (st *store) cache(u uri.URI) *lang.Cache {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	c, ok := st.caches[u]
+	if !ok {
+		c = lang.NewCache()
+		st.caches[u] = c
+	}
+	return c
+}
 
 // parsed records an analysis of an open document that parsed.
 func (st *store) parsed(u uri.URI, a *analysis) {
@@ -83,6 +101,7 @@ func (st *store) remove(u uri.URI) {
 	defer st.mu.Unlock()
 	delete(st.docs, u)
 	delete(st.good, u)
+	delete(st.caches, u)
 }
 
 // inDir returns the open documents in dir, by name, for the overlay a
