@@ -132,16 +132,29 @@ func (c *call) checkResume(sess *Session) error {
 }
 
 // sameString compares in time that depends only on the length, so a
-// caller cannot find the stored token byte by byte by timing answers.
+// caller cannot find the stored token byte by byte by timing answers. It
+// reads eight bytes at a time (the compiler makes each word one load), with
+// no branch on the bytes: a token is 72 characters, 9 words.
 func sameString(a, b string) bool {
 	if len(a) != len(b) {
 		return false
 	}
-	var diff byte
-	for i := range len(a) {
-		diff |= a[i] ^ b[i]
+	var diff uint64
+	i := 0
+	for ; i+8 <= len(a); i += 8 {
+		diff |= word(a, i) ^ word(b, i)
+	}
+	for ; i < len(a); i++ {
+		diff |= uint64(a[i] ^ b[i])
 	}
 	return diff == 0
+}
+
+// word is the eight bytes of s from i, little-endian.
+func word(s string, i int) uint64 {
+	s = s[i : i+8]
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
 }
 
 func tokenReason(err error) string {

@@ -127,11 +127,15 @@ type memEntry struct {
 	size    int64
 }
 
-// clone copies what the engine changes in place.
+// clone copies what the engine changes in place. The order gets room for
+// one more name: a step that captures sets a variable, often a new one,
+// and appending to an exact copy would copy it again.
 func (s *Session) clone() *Session {
 	c := *s
 	c.Vars = maps.Clone(s.Vars)
-	c.Order = slices.Clone(s.Order)
+	if s.Order != nil {
+		c.Order = append(make([]string, 0, len(s.Order)+1), s.Order...)
+	}
 	c.Frames = slices.Clone(s.Frames)
 	c.Lookups = maps.Clone(s.Lookups)
 	return &c

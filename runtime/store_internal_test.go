@@ -435,3 +435,33 @@ func TestMemoryStoreDefaultHoldsLiveCalls(t *testing.T) {
 		t.Errorf("an 8x8 session is estimated at %d bytes; P6 wants 1,000,000 in 1 GiB", per)
 	}
 }
+
+// TestMemoryStoreGetLeavesRoomForAVariable: the session Get hands out takes
+// the variable the next step sets without copying its order a second time
+// (every 8x8 step that captures sets one), and setting it leaves the stored
+// session as it was.
+func TestMemoryStoreGetLeavesRoomForAVariable(t *testing.T) {
+	ctx := context.Background()
+	m, _ := storeAt()
+	in := &Session{Platform: "8x8", ID: "s", Flow: "support", Version: "v1"}
+	in.set("choice", "9")
+	if _, err := m.CompareAndSet(ctx, "k", 0, in, time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	out, _, err := m.Get(ctx, "k")
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := &out.Order[0]
+	out.set("order", "12345")
+	if &out.Order[0] != before {
+		t.Error("setting a new variable copied the order Get handed out")
+	}
+	again, _, err := m.Get(ctx, "k")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(again.Order) != 1 || len(again.Vars) != 1 {
+		t.Errorf("the stored session changed: order %v, vars %v", again.Order, again.Vars)
+	}
+}

@@ -38,6 +38,13 @@ const (
 	numStrings = fieldEventData
 )
 
+// withDigits is an event with room for its digits: Event.Digits points into
+// the same allocation, one fewer per ACTION_COMPLETED step.
+type withDigits struct {
+	ev     platform.Event
+	digits string
+}
+
 // decodeFast decodes a well-formed CALL_ACTION webhook, or reports false so
 // the strict path can decode the rest or say precisely what is wrong. One
 // pass validates the body and yields the fields, raw: scan's for plain
@@ -62,12 +69,13 @@ func decodeFast(body []byte) (*platform.Event, bool) {
 		checkNumbers(EventCallAction, str[fieldSource], str[fieldDestination]) != nil {
 		return nil, false // the strict path names the field
 	}
-	ev := &platform.Event{Platform: Name, Session: str[fieldSessionID], Delivery: str[fieldEventID],
-		Caller: str[fieldSource], Callee: str[fieldDestination], Body: body}
+	in := &withDigits{ev: platform.Event{Platform: Name, Session: str[fieldSessionID], Delivery: str[fieldEventID],
+		Caller: str[fieldSource], Callee: str[fieldDestination], Body: body}}
+	ev := &in.ev
 	var dtmf *string
 	if a.raw[fieldDtmf] != nil {
-		if d := str[fieldDtmf]; d != "" {
-			dtmf = &d
+		if in.digits = str[fieldDtmf]; in.digits != "" {
+			dtmf = &in.digits
 		}
 	} else if ev.Data, dtmf, ok = fastData(a.raw[fieldEventData]); !ok || dtmf != nil && len(*dtmf) > platform.MaxID {
 		return nil, false

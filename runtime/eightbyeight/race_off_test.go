@@ -1,0 +1,5 @@
+//go:build !race
+
+package eightbyeight
+
+const raceEnabled = false
