@@ -45,7 +45,7 @@ run:
 # benchstat. BENCHCOUNT=3 runs each benchmark three times and shows the
 # spread. It fails when a figure misses its target. One run takes about 4
 # minutes on 2 cores, BENCHCOUNT=3 took 13 on a busy machine; P6 holds
-# about a GiB.
+# about a GiB. P4's 100 MiB compile adds several minutes and 3.5 GiB.
 BENCHCOUNT ?= 1
 BENCHOUT   ?= bench.out
 bench:

@@ -30,7 +30,7 @@ func TestShippedFlowsCheckClean(t *testing.T) {
 			t.Errorf("flow %d is %q, want %q", i, f.Name, want[i])
 		}
 	}
-	if got := len(prog.Flow("support").Syntax); got != 2 {
+	if got := len(prog.Flow("support").Syntax()); got != 2 {
 		t.Errorf("support has %d files, want the flow and support_test.flow", got)
 	}
 }

@@ -34,9 +34,7 @@ func Analyze(fsys fs.FS, paths []string, opts ...Option) *Analysis {
 	cfg := newConfig(opts)
 	a := &Analysis{}
 	b := &build{fsys: fsys, files: source.Files{}, parsed: map[string]*ast.File{}, disable: cfg.disable, secrets: cfg.secrets, analysis: a, cache: cfg.cache}
-	b.parseAll(paths)
-	b.compile()
-	b.cache.done(b.parsedPaths())
+	b.run(paths)
 	if !cfg.keepQuiet {
 		b.diags = b.diags.Reported()
 	}

@@ -3,7 +3,6 @@ package lang
 import (
 	"io/fs"
 	"maps"
-	"path"
 	"runtime"
 	"slices"
 	"sort"
@@ -15,10 +14,8 @@ import (
 	"github.com/callflow/callflow/lang/ast"
 	"github.com/callflow/callflow/lang/bundle"
 	"github.com/callflow/callflow/lang/check"
-	"github.com/callflow/callflow/lang/compile"
 	"github.com/callflow/callflow/lang/diag"
 	"github.com/callflow/callflow/lang/ir"
-	"github.com/callflow/callflow/lang/parser"
 	"github.com/callflow/callflow/lang/source"
 )
 
@@ -66,34 +63,29 @@ func CompileFile(name string, src []byte, opts ...Option) (*ir.Program, diag.Dia
 // relative to their flow's folder.
 func CompileFiles(fsys fs.FS, paths []string, opts ...Option) (*ir.Program, diag.Diagnostics) {
 	cfg := newConfig(opts)
-	b := &build{fsys: fsys, files: source.Files{}, parsed: map[string]*ast.File{}, disable: cfg.disable, secrets: cfg.secrets, cache: cfg.cache}
-	b.parseAll(paths)
-	prog := b.compile()
-	b.cache.done(b.parsedPaths())
+	b := &build{fsys: fsys, files: cfg.sources, disable: cfg.disable, secrets: cfg.secrets, noProgram: cfg.noProgram, cache: cfg.cache}
+	prog := b.run(paths)
 	if !cfg.keepQuiet {
 		b.diags = b.diags.Reported()
 	}
 	b.diags.Sort()
-	if cfg.sources != nil {
-		for name, f := range b.files {
-			cfg.sources[name] = f
-		}
-	}
 	errs, warns := b.diags.Count()
 	switch {
 	case cfg.partial && (errs > 0 || (cfg.strict && warns > 0)):
 		prog = withoutFailed(prog, b.diags, cfg.strict)
-	case errs > 0 || (cfg.strict && warns > 0):
+	case errs > 0 || (cfg.strict && warns > 0) || cfg.noProgram:
 		prog = nil
 	}
 	return prog, b.diags.Limit(cfg.maxErrors)
 }
 
 type build struct {
-	fsys   fs.FS
+	fsys fs.FS
+	// files and parsed, when not nil, receive every file read and its
+	// tree (nil: the parse failed). A compile that no caller asked them
+	// of keeps neither: each flow's tree is dropped once it is lowered.
 	files  source.Files
-	parsed map[string]*ast.File // nil value: read or parse failed
-	order  []string
+	parsed map[string]*ast.File
 	diags  diag.Diagnostics
 	// disable are the warning codes silenced in every unit.
 	disable []diag.Code
@@ -102,52 +94,75 @@ type build struct {
 	// analysis, when set, receives each flow's check results, and nothing
 	// is lowered (Analyze).
 	analysis *Analysis
+	// noProgram keeps of each flow only what the checks across flows
+	// read (WithoutProgram).
+	noProgram bool
 	// cache, when set, is the last analysis's (WithCache).
 	cache *Cache
 }
 
-// parsedPaths are the files this build parsed, for Cache.done.
-func (b *build) parsedPaths() map[string]bool {
-	out := make(map[string]bool, len(b.order))
-	for _, p := range b.order {
-		out[p] = true
+// run reads, parses, checks and lowers the flows at paths one unit (a flow
+// and its tests) at a time, on every core, and gathers the results in the
+// order of paths, so diagnostics and versions do not depend on scheduling.
+// Streaming bounds the memory: only the units in progress hold their
+// trees, tokens and checker state; the program keeps what it runs.
+func (b *build) run(paths []string) *ir.Program {
+	plans := plan(paths)
+	done := make([]*unitResult, len(plans))
+	parallel(len(plans), func(i int) { done[i] = b.unit(plans[i]) })
+	prog := &ir.Program{}
+	read := map[string]bool{} // every file whose diagnostics are gathered
+	parsed := map[string]bool{}
+	flows := map[string]*unitResult{}
+	for _, r := range done {
+		b.gatherFiles(r, read, parsed)
+		b.diags = append(b.diags, r.early...)
+		if r.name == "" {
+			continue
+		}
+		if first, dup := flows[r.name]; dup {
+			b.diags = append(b.diags, diag.Errorf(diag.DuplicateName, r.at, "flow %q is also declared in %s", r.name, first.path).
+				Do("Give each flow its own name.").Also(first.at, "first declared here"))
+			continue
+		}
+		flows[r.name] = r
+		b.diags = append(b.diags, r.diags...)
+		if b.files != nil {
+			maps.Copy(b.files, r.files)
+		}
+		if r.analysis != nil {
+			b.analysis.Flows = append(b.analysis.Flows, r.analysis)
+		}
+		if r.flow != nil {
+			prog.Flows = append(prog.Flows, r.flow)
+		}
 	}
-	return out
+	b.cache.done(parsed)
+	sort.Slice(prog.Flows, func(i, j int) bool { return prog.Flows[i].Name < prog.Flows[j].Name })
+	b.checkNumbers(prog)
+	return prog
 }
 
-// parseAll reads and parses files on every core; results are registered in
-// path order so diagnostics and versions do not depend on scheduling.
-func (b *build) parseAll(paths []string) {
-	type result struct {
-		file  *source.File
-		tree  *ast.File
-		diags diag.Diagnostics
-		err   error
-	}
-	results := make([]result, len(paths))
-	parallel(len(paths), func(i int) {
-		src, err := fs.ReadFile(b.fsys, paths[i])
-		if err != nil {
-			results[i].err = err
-			return
-		}
-		f := source.NewFile(paths[i], src)
-		tree, ds := parser.Parse(f, b.cache.parserOptions(paths[i])...)
-		results[i] = result{file: f, tree: tree, diags: ds}
-	})
-	for i, r := range results {
-		p := paths[i]
-		if _, done := b.parsed[p]; done {
+// gatherFiles adds what parsing r's files gave: each file's diagnostics
+// once, though a file may be read for two units. parsed receives the
+// files that could be read.
+func (b *build) gatherFiles(r *unitResult, read, parsed map[string]bool) {
+	for _, f := range r.read {
+		if read[f.path] {
 			continue
 		}
-		if r.err != nil {
-			b.diags = append(b.diags, diag.Errorf(diag.BadEncoding, source.Span{File: p}, "cannot read %s: %v", p, r.err))
+		read[f.path] = true
+		b.diags = append(b.diags, f.diags...)
+		if !f.found {
 			continue
 		}
-		b.files.Add(r.file)
-		b.diags = append(b.diags, r.diags...)
-		b.parsed[p] = r.tree
-		b.order = append(b.order, p)
+		parsed[f.path] = true
+		if b.files != nil {
+			b.files.Add(f.file)
+		}
+		if b.parsed != nil {
+			b.parsed[f.path] = f.tree
+		}
 	}
 }
 
@@ -164,126 +179,6 @@ func parallel(n int, fn func(i int)) {
 		})
 	}
 	wg.Wait()
-}
-
-func (b *build) parse(p string, required bool) *ast.File {
-	if f, ok := b.parsed[p]; ok {
-		return f
-	}
-	src, err := fs.ReadFile(b.fsys, p)
-	if err != nil {
-		if required {
-			b.diags = append(b.diags, diag.Errorf(diag.BadEncoding, source.Span{File: p}, "cannot read %s: %v", p, err))
-		}
-		return nil
-	}
-	f, ds := parser.Parse(b.files.Add(source.NewFile(p, src)), b.cache.parserOptions(p)...)
-	b.diags = append(b.diags, ds...)
-	b.parsed[p] = f
-	b.order = append(b.order, p)
-	return f
-}
-
-// units pairs flows with their test files.
-func (b *build) units() []*check.Unit {
-	byMain := map[string]*check.Unit{}
-	var units []*check.Unit
-	for _, p := range slices.Clone(b.order) {
-		f := b.parsed[p]
-		if f == nil || strings.HasSuffix(p, TestSuffix) {
-			continue
-		}
-		u := b.unit(f, p)
-		byMain[p] = u
-		units = append(units, u)
-	}
-	for _, p := range slices.Clone(b.order) {
-		f := b.parsed[p]
-		if f == nil || !strings.HasSuffix(p, TestSuffix) {
-			continue
-		}
-		mainPath := strings.TrimSuffix(p, TestSuffix) + ".flow"
-		u := byMain[mainPath]
-		if u == nil && b.parse(mainPath, false) != nil {
-			u = b.unit(b.parsed[mainPath], mainPath)
-			byMain[mainPath] = u
-			units = append(units, u)
-		}
-		if u == nil {
-			if _, tried := b.parsed[mainPath]; !tried {
-				b.diags = append(b.diags, diag.Errorf(diag.BadTestFile, f.Flow.At, "no %s beside this test file", path.Base(mainPath)).
-					Do("Put the flow %q in %s, or rename the test file after its flow.", f.Flow.Name, mainPath))
-			}
-			continue
-		}
-		u.Tests = append(u.Tests, f)
-		u.Files.Add(b.files[p])
-	}
-	return units
-}
-
-// unit starts a flow's unit. Each unit has its own file registry, so units
-// can be checked in parallel; check adds table files it reports on.
-func (b *build) unit(f *ast.File, p string) *check.Unit {
-	files := source.Files{}
-	files.Add(b.files[p])
-	return &check.Unit{Main: f, Files: files, FS: b.fsys, Dir: path.Dir(p), Disable: b.disable, Cache: b.cache.checker()}
-}
-
-func (b *build) compile() *ir.Program {
-	var units []*check.Unit
-	names := map[string]*ast.File{}
-	for _, u := range b.units() {
-		if first, dup := names[u.Main.Flow.Name]; dup {
-			b.diags = append(b.diags, diag.Errorf(diag.DuplicateName, u.Main.Flow.At, "flow %q is also declared in %s", u.Main.Flow.Name, first.Name).
-				Do("Give each flow its own name.").Also(first.Flow.At, "first declared here"))
-			continue
-		}
-		names[u.Main.Flow.Name] = u.Main
-		units = append(units, u)
-	}
-	if b.analysis != nil {
-		b.analysis.Flows = make([]*FlowAnalysis, len(units))
-	}
-	flows := make([]*ir.Flow, len(units))
-	diags := make([]diag.Diagnostics, len(units))
-	parallel(len(units), func(i int) {
-		info, ds := check.Check(units[i])
-		diags[i] = ds
-		if b.analysis != nil {
-			if !ds.HasErrors() {
-				_, lds := load(info, units[i].Files, b.secrets)
-				diags[i] = append(diags[i], lds...)
-			}
-			b.analysis.Flows[i] = &FlowAnalysis{Unit: units[i], Info: info}
-			return
-		}
-		if ds.HasErrors() {
-			return
-		}
-		loaded, ds := load(info, units[i].Files, b.secrets)
-		diags[i] = append(diags[i], ds...)
-		if ds.HasErrors() {
-			return
-		}
-		bun := bundleOf(units[i], info)
-		flows[i] = compile.Flow(units[i], info, bun.Version())
-		flows[i].Bundle = bun
-		flows[i].Loaded = loaded
-	})
-	prog := &ir.Program{}
-	for i, u := range units {
-		b.diags = append(b.diags, diags[i]...)
-		for name, f := range u.Files {
-			b.files[name] = f
-		}
-		if flows[i] != nil {
-			prog.Flows = append(prog.Flows, flows[i])
-		}
-	}
-	sort.Slice(prog.Flows, func(i, j int) bool { return prog.Flows[i].Name < prog.Flows[j].Name })
-	b.checkNumbers(prog)
-	return prog
 }
 
 // bundleOf is the flow's version as data: its source, its tests and its
@@ -309,28 +204,15 @@ func (b *build) checkNumbers(prog *ir.Program) {
 			for _, p := range f.Platforms {
 				k := key{p, n}
 				if first, dup := owner[k]; dup {
-					at := numberSpan(f, n)
+					at := f.NumberAt(n)
 					b.diags = append(b.diags, diag.Errorf(diag.DuplicateNumber, at, "number %s is also answered by flow %q on %s", n, first.Name, p).
-						Do("Give each number to one flow per platform.").Also(numberSpan(first, n), "claimed here"))
+						Do("Give each number to one flow per platform.").Also(first.NumberAt(n), "claimed here"))
 					continue
 				}
 				owner[k] = f
 			}
 		}
 	}
-}
-
-func numberSpan(f *ir.Flow, n string) source.Span {
-	for _, d := range f.Syntax[0].Decls {
-		if num, ok := d.(*ast.Number); ok {
-			for _, x := range num.Numbers {
-				if strings.Contains(x.Text, n) {
-					return x.At
-				}
-			}
-		}
-	}
-	return f.Syntax[0].Flow.At
 }
 
 // withoutFailed is prog without the flows that one of ds (an error, or a

@@ -25,6 +25,7 @@ type config struct {
 	disable   []diag.Code
 	keepQuiet bool
 	partial   bool
+	noProgram bool
 	secrets   SecretReader
 	cache     *Cache
 }
@@ -68,3 +69,10 @@ func WithSuppressed(keep bool) Option { return func(c *config) { c.keepQuiet = k
 // folder is being fixed. The diagnostics still report every error; the
 // program is nil only when no flow is left.
 func WithPartial(on bool) Option { return func(c *config) { c.partial = on } }
+
+// WithoutProgram checks every flow as CompileFiles always does, lowering
+// included, but keeps no program: CompileFiles returns nil and the
+// diagnostics. Memory then holds only the flows being checked, not all
+// of them compiled, for tools that report problems and run nothing
+// (`callflow check`).
+func WithoutProgram() Option { return func(c *config) { c.noProgram = true } }

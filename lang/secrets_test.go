@@ -91,7 +91,7 @@ func TestSecretNotInDiagnosticsOrGraphs(t *testing.T) {
 	if prog == nil {
 		t.Fatal("the flow does not compile")
 	}
-	g := graph.Build(prog.Flows[0].Syntax[0])
+	g := graph.Build(prog.Flows[0].Syntax()[0])
 	graph.Mermaid(&out, g)
 	graph.DOT(&out, g)
 	fmt.Fprintf(&out, "%v %+v %#v", prog.Flows[0].Loaded, prog.Flows[0].Loaded, prog.Flows[0].Loaded)

@@ -25,7 +25,6 @@ func Flow(u *check.Unit, info *check.Info, version string) *ir.Flow {
 		Name: u.Main.Flow.Name, File: u.Main.Name, Version: version,
 		Platforms: info.Platforms, Consts: info.Consts, Hours: info.Hours, Vars: info.Vars,
 		Tables: map[string]*ir.Table{}, Lookups: map[string]*ir.Lookup{}, Handlers: map[string]*ir.Handler{},
-		Syntax: append([]*ast.File{u.Main}, u.Tests...),
 	}
 	for _, d := range u.Main.Decls {
 		l.decl(f, d)
@@ -141,13 +140,20 @@ func (l *lowerer) expr(x *ast.Expr) *ir.Expr {
 		return nil
 	}
 	cx := l.info.Exprs[x]
-	out := &ir.Expr{Src: x.Text, At: x.At, Program: cx.Program, Type: cx.Type, Budgeted: cx.Budgeted}
+	out := &ir.Expr{Src: x.Text, At: x.At, Type: cx.Type}
+	if out.Const, out.IsConst = l.info.Values[x]; out.IsConst {
+		// The runtime reads Const and never runs it, and a program
+		// holds expr-lang's tree of the expression: two thirds of a
+		// flow's expressions are constants, so keeping theirs would
+		// cost more than the rest of the flow.
+		return out
+	}
+	out.Program, out.Budgeted = cx.Program, cx.Budgeted
 	for _, r := range cx.Refs {
 		if k, _ := l.info.Env.Kind(r); k == exprs.LookupName {
 			out.Lookups = append(out.Lookups, r)
 		}
 	}
-	out.Const, out.IsConst = l.info.Values[x]
 	return out
 }
 

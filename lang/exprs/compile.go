@@ -135,7 +135,21 @@ func (e *Env) outcome(text string, isURL bool) *outcome {
 	refs, budgeted := e.refs(prog.Node())
 	o.compiled = &Compiled{Program: prog, Type: staticType(prog.Node()), Refs: refs, Budgeted: budgeted,
 		Varies: loads.varies, Secrets: loads.secrets, Settings: loads.settings, trans: o.trans}
+	dropTree(prog)
 	return o
+}
+
+// dropTree empties the root of the expr-lang tree prog was compiled from,
+// so the rest of the tree is garbage. A vm.Program keeps its tree (Node)
+// though the VM never reads it (it runs the bytecode, and errors take
+// their positions from Locations), and the tree, patched and typed, is
+// half of what a program holds: a flow's compiled program kept several
+// times the size of its source in trees. Everything read off the tree
+// (the names, the type) is read above, before this.
+func dropTree(prog *vm.Program) {
+	if root := reflect.ValueOf(prog.Node()); root.Kind() == reflect.Pointer && !root.IsNil() {
+		root.Elem().SetZero()
+	}
 }
 
 // base holds the parts of expr-lang's configuration every flow shares: the

@@ -3,10 +3,17 @@ package hours
 import (
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 )
 
 const zoneHint = `expected an IANA name such as "Europe/London"`
+
+// zones holds each zone loaded, by name: a loaded Location is immutable,
+// and time.LoadLocation builds a new one of about 1 KB on every call,
+// which every flow of a large folder would keep. Only names that loaded
+// are kept, so there are at most as many as the zone database holds.
+var zones sync.Map // string → *time.Location
 
 // loadZone loads an IANA zone, refusing names that would make the same flow
 // behave differently on different machines.
@@ -16,6 +23,9 @@ func loadZone(name string) (*time.Location, error) {
 		return nil, &Error{Part: PartTZ, Msg: "missing time zone (" + zoneHint + ")"}
 	case "Local":
 		return nil, &Error{Part: PartTZ, Len: len(name), Msg: `time zone "Local" is whatever zone the server runs in (` + zoneHint + ")"}
+	}
+	if loc, ok := zones.Load(name); ok {
+		return loc.(*time.Location), nil // it passed the checks below
 	}
 	// time.LoadLocation reads the system zoneinfo first, where "Asia//Shanghai"
 	// or "./UTC" resolve as file paths and, on case-insensitive file systems,
@@ -27,6 +37,7 @@ func loadZone(name string) (*time.Location, error) {
 	}
 	if zoneShaped(name) {
 		if loc, err := time.LoadLocation(name); err == nil {
+			zones.Store(name, loc)
 			return loc, nil
 		}
 	}

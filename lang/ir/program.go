@@ -15,7 +15,6 @@ import (
 
 	"github.com/expr-lang/expr/vm"
 
-	"github.com/callflow/callflow/lang/ast"
 	"github.com/callflow/callflow/lang/bundle"
 	"github.com/callflow/callflow/lang/exprs"
 	"github.com/callflow/callflow/lang/hours"
@@ -87,8 +86,6 @@ type Flow struct {
 	// consts, table rows and hours the flow reads. Never modify it: the
 	// runtime clones it per webhook.
 	Static map[string]any
-
-	Syntax []*ast.File // the parsed files (flow and tests), for tools
 
 	// Loaded holds the values of secret() and env(), read when the flow
 	// was loaded; it prints as a placeholder everywhere.
@@ -170,11 +167,11 @@ type Handler struct {
 
 // Expr is a compiled expression.
 type Expr struct {
-	Src     string      // as written
-	At      source.Span // where it was written
-	Program *vm.Program
+	Src     string       // as written
+	At      source.Span  // where it was written
+	Program *vm.Program  // nil when IsConst: Const is the value
 	Type    reflect.Type // static type; nil when known only at run time
-	Lookups []string     // lookups it reads, to fetch before it runs
+	Lookups []string     // lookups it reads, to fetch before it runs; none when IsConst
 	Const   any          // the value, when IsConst
 	IsConst bool         // the value is known at compile time
 	// Budgeted says it charges what it builds to the webhook's memory

@@ -3,6 +3,7 @@ package parser
 import (
 	"sort"
 	"strconv"
+	"strings"
 
 	plexer "github.com/alecthomas/participle/v2/lexer"
 
@@ -56,7 +57,7 @@ func (l *lowerer) ident(i *g.Ident) *ast.Ident {
 	if i == nil {
 		return nil
 	}
-	return &ast.Ident{Base: l.at(i.Pos, len(i.Name)), Name: i.Name}
+	return &ast.Ident{Base: l.at(i.Pos, len(i.Name)), Name: strings.Clone(i.Name)}
 }
 
 // name lowers an identifier that declares something, rejecting keywords.
@@ -88,7 +89,7 @@ func (l *lowerer) str(s *g.Str) *ast.Expr {
 	if s == nil {
 		return nil
 	}
-	return &ast.Expr{Base: l.at(s.Pos, len(s.Value)), Text: s.Value}
+	return &ast.Expr{Base: l.at(s.Pos, len(s.Value)), Text: strings.Clone(s.Value)}
 }
 
 func (l *lowerer) strs(ss []*g.Str) []*ast.Expr {

@@ -151,7 +151,7 @@ func Run(ctx context.Context, prog *ir.Program, opts ...Option) Report {
 	cov := newCoverage(prog)
 	var rep Report
 	for _, f := range prog.Flows {
-		for _, file := range f.Syntax {
+		for _, file := range f.Syntax() {
 			for _, d := range file.Decls {
 				t, ok := d.(*ast.Test)
 				if !ok {

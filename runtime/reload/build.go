@@ -16,7 +16,6 @@ import (
 	"time"
 
 	"github.com/callflow/callflow/lang"
-	"github.com/callflow/callflow/lang/ast"
 	"github.com/callflow/callflow/lang/diag"
 	"github.com/callflow/callflow/lang/folder"
 	"github.com/callflow/callflow/lang/ir"
@@ -303,10 +302,7 @@ func (w *Watcher) compileUnit(ctx context.Context, fsys fs.FS, snap *snapshot, u
 	tctx, cancel := context.WithTimeout(ctx, testTimeout)
 	defer cancel()
 	if err := w.cfg.tests(tctx, u.latest); err != nil {
-		at := source.Span{File: u.file}
-		if len(u.latest.Syntax) > 0 && u.latest.Syntax[0].Flow != nil {
-			at = u.latest.Syntax[0].Flow.At
-		}
+		at := u.latest.At()
 		u.diags = append(u.diags, diag.Errorf(CodeTestsFailed, at, "the tests of flow %q fail: %v", u.latest.Name, err).
 			Do("Fix the flow or its tests; the version before this edit keeps serving."))
 		u.latest = nil
@@ -378,13 +374,13 @@ func (w *Watcher) resolve() map[string]*ir.Flow {
 			}
 			var clash *diag.Diagnostic
 			if other := names[f.Name]; other != nil {
-				clash = diag.Errorf(diag.DuplicateName, flowSpan(f), "flow %q is also declared in %s, which is serving", f.Name, other.file).
+				clash = diag.Errorf(diag.DuplicateName, f.At(), "flow %q is also declared in %s, which is serving", f.Name, other.file).
 					Do("Give each flow its own name.")
 			}
 			for _, n := range f.Numbers {
 				for _, p := range f.Platforms {
 					if other := numbers[claim{p, n}]; other != nil && clash == nil {
-						clash = diag.Errorf(diag.DuplicateNumber, numberSpan(f, n), "number %s is also answered by flow %q (%s) on %s", n, serving[other.file].Name, other.file, p).
+						clash = diag.Errorf(diag.DuplicateNumber, f.NumberAt(n), "number %s is also answered by flow %q (%s) on %s", n, serving[other.file].Name, other.file, p).
 							Do("Give each number to one flow per platform.")
 					}
 				}
@@ -433,28 +429,6 @@ func (w *Watcher) trimDeleted() {
 	for _, f := range files[:len(files)-deletedKeep] {
 		delete(w.deleted, f)
 	}
-}
-
-func flowSpan(f *ir.Flow) source.Span {
-	if len(f.Syntax) > 0 && f.Syntax[0].Flow != nil {
-		return f.Syntax[0].Flow.At
-	}
-	return source.Span{File: f.File}
-}
-
-func numberSpan(f *ir.Flow, n string) source.Span {
-	if len(f.Syntax) > 0 {
-		for _, d := range f.Syntax[0].Decls {
-			if num, ok := d.(*ast.Number); ok {
-				for _, x := range num.Numbers {
-					if strings.Contains(x.Text, n) {
-						return x.At
-					}
-				}
-			}
-		}
-	}
-	return flowSpan(f)
 }
 
 // recordFS remembers every name the compiler opens, found or not, so a

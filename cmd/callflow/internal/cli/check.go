@@ -88,6 +88,7 @@ func (c *checkCmd) Run(e *env) error {
 			lang.WithStrict(c.Strict),
 			lang.WithSources(sources),
 			lang.WithPlaceholderSecrets(), // check needs only the names
+			lang.WithoutProgram(),         // nor the program: memory holds the flows being checked
 		)
 	}
 	if display != nil {

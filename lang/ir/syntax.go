@@ -1,0 +1,62 @@
+package ir
+
+import (
+	"strings"
+
+	"github.com/callflow/callflow/lang/ast"
+	"github.com/callflow/callflow/lang/parser"
+	"github.com/callflow/callflow/lang/source"
+)
+
+// Syntax is the flow's files parsed again from its Bundle, for tools (the
+// test runner, diagnostics that point into the source): the flow's file,
+// then its test files in the order the version hashes them. It is nil for
+// a flow without a Bundle.
+//
+// A Flow does not keep the trees it was compiled from: they take more
+// memory than the compiled flow itself, the runtime never reads them, and
+// the tools that do read them once. The files compiled, so they parse
+// again to the same trees, spans included.
+func (f *Flow) Syntax() []*ast.File {
+	if f.Bundle == nil {
+		return nil
+	}
+	out := make([]*ast.File, 0, 1+len(f.Bundle.Tests))
+	for _, p := range append([]string{f.Bundle.Flow}, f.Bundle.Tests...) {
+		if tree, _ := parser.ParseFile(p, f.Bundle.Files[p]); tree != nil {
+			out = append(out, tree)
+		}
+	}
+	return out
+}
+
+// At is where the flow's header (`flow NAME`) is written, or the start of
+// its file when the flow has no Bundle.
+func (f *Flow) At() source.Span {
+	return header(f, f.Syntax())
+}
+
+// NumberAt is where the flow's file declares the number n: the number
+// string holding it, or the header when none does.
+func (f *Flow) NumberAt(n string) source.Span {
+	syntax := f.Syntax()
+	if len(syntax) > 0 {
+		for _, d := range syntax[0].Decls {
+			if num, ok := d.(*ast.Number); ok {
+				for _, x := range num.Numbers {
+					if strings.Contains(x.Text, n) {
+						return x.At
+					}
+				}
+			}
+		}
+	}
+	return header(f, syntax)
+}
+
+func header(f *Flow, syntax []*ast.File) source.Span {
+	if len(syntax) > 0 && syntax[0].Flow != nil {
+		return syntax[0].Flow.At
+	}
+	return source.Span{File: f.File}
+}
