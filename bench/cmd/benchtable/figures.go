@@ -44,8 +44,10 @@ var figures = []Figure{
 	{"P8", "Redis round trips per 8x8 step", "runtime/redisstore", "BenchmarkStep8x8", "round-trips/step", AtMost, 2, count},
 	{"P9", "serve with Redis vs memory, requests/s", "bench/load", "BenchmarkP9", "ratio", AtLeast, 0.5, times},
 	{"P9", "serve with Redis, 8x8 step p99", "bench/load", "BenchmarkP9", "step-p99-ms-redis", AtMost, 5, millis},
-	{"P10", "language server, re-check of 1 MiB", "cmd/callflow/internal/lsp", "BenchmarkP10/1MiB", "ns/op", AtMost, 100e6, nanoMillis},
-	{"P10", "language server, re-check of a shipped flow", "cmd/callflow/internal/lsp", "BenchmarkP10/shipped", "ns/op", AtMost, 10e6, nanoMillis},
+	{"P10", "language server, re-check of 1 MiB, comment edited", "cmd/callflow/internal/lsp", "BenchmarkP10/1MiB/comment", "ns/op", AtMost, 100e6, nanoMillis},
+	{"P10", "language server, re-check of 1 MiB, line inserted", "cmd/callflow/internal/lsp", "BenchmarkP10/1MiB/insert", "ns/op", AtMost, 100e6, nanoMillis},
+	{"P10", "language server, re-check of 1 MiB, handler edited", "cmd/callflow/internal/lsp", "BenchmarkP10/1MiB/handler", "ns/op", AtMost, 100e6, nanoMillis},
+	{"P10", "language server, re-check of a shipped flow", "cmd/callflow/internal/lsp", "BenchmarkP10/shipped/comment", "ns/op", AtMost, 10e6, nanoMillis},
 	{"R1", "reload under load, failed answers", "bench/load", "BenchmarkR1", "failures", AtMost, 0, count},
 	{"R1", "reload under load, panics", "bench/load", "BenchmarkR1", "panics", AtMost, 0, count},
 }

@@ -89,7 +89,7 @@ func TestSelectFigures(t *testing.T) {
 	for _, f := range got {
 		ids = append(ids, f.ID)
 	}
-	if !slices.Equal(ids, []string{"P3", "P3", "P10", "P10"}) {
+	if !slices.Equal(ids, []string{"P3", "P3", "P10", "P10", "P10", "P10"}) {
 		t.Errorf("-figures p3,P10: %v", ids)
 	}
 	if _, err := selectFigures(figures, "P1,P11"); err == nil || !strings.Contains(err.Error(), "no figure P11 (there are P1, P2,") {
