@@ -21,6 +21,9 @@ type Cache struct {
 	// used holds the blocks read since the last Sweep, kept those read
 	// before it.
 	used, kept map[*ast.Block][]ast.Step
+	// usedValues and keptValues are the values of expressions that read
+	// no name, by compiled program, as used and kept are for blocks.
+	usedValues, keptValues map[*exprs.Compiled]any
 	// last are the sizes of the last check's Info maps, which the next
 	// check's start at rather than growing to them.
 	last infoSizes
@@ -49,7 +52,7 @@ func (c *Cache) keepSizes(s infoSizes) {
 
 // NewCache returns an empty cache.
 func NewCache() *Cache {
-	return &Cache{exprs: exprs.NewCache(), used: map[*ast.Block][]ast.Step{}}
+	return &Cache{exprs: exprs.NewCache(), used: map[*ast.Block][]ast.Step{}, usedValues: map[*exprs.Compiled]any{}}
 }
 
 // Sweep ends one check: what it did not use is dropped at the next Sweep.
@@ -58,6 +61,7 @@ func (c *Cache) Sweep() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.kept, c.used = c.used, make(map[*ast.Block][]ast.Step, len(c.used))
+	c.keptValues, c.usedValues = c.usedValues, make(map[*exprs.Compiled]any, len(c.usedValues))
 }
 
 // Len is how many expressions and blocks the cache holds.
@@ -83,4 +87,39 @@ func (c *Cache) keepSteps(b *ast.Block, s []ast.Step) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.used[b] = s
+}
+
+// value is the value of cx, an expression that reads no name, as an
+// earlier evaluation found it; false when none is kept or c is nil.
+func (c *Cache) value(cx *exprs.Compiled) (any, bool) {
+	if c == nil {
+		return nil, false
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	v, ok := c.usedValues[cx]
+	if !ok {
+		if v, ok = c.keptValues[cx]; ok {
+			c.usedValues[cx] = v
+		}
+	}
+	return v, ok
+}
+
+// keepValue keeps v, the value of cx, an expression that reads no name
+// and whose evaluation charged nothing to the flow's budget: evaluating it
+// again would give the same value and charge nothing. Only a string,
+// number or bool is kept, which nothing can change in place.
+func (c *Cache) keepValue(cx *exprs.Compiled, v any) {
+	if c == nil {
+		return
+	}
+	switch v.(type) {
+	case string, bool, int, int64, float64:
+	default:
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.usedValues[cx] = v
 }
