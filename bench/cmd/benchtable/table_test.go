@@ -36,13 +36,15 @@ func readCapture(t *testing.T, name string) (*Results, string) {
 // TestTableGolden: the table of each captured run: every figure (one run,
 // on a machine shared with other work); a run with -count 3; runs without
 // redis-server, where the Redis figures are not measured and say why; a
-// run whose load benchmark panicked.
+// run whose load benchmark panicked; the three runs of a quiet machine
+// (2026-12-03, every figure but P4) whose table the closing note carries.
 func TestTableGolden(t *testing.T) {
 	for _, c := range []struct{ capture, figures string }{
 		{"run.jsonl", ""},
 		{"count3.jsonl", "P2,P7,P8"},
 		{"noredis.jsonl", "P8,P9"},
 		{"panic.jsonl", "P3,P5,P9,R1"},
+		{"quiet3.jsonl", "P1,P2,P3,P5,P6,P7,P8,P9,P10,R1"},
 	} {
 		t.Run(c.capture, func(t *testing.T) {
 			figs, err := selectFigures(figures, c.figures)
