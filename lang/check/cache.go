@@ -9,22 +9,51 @@ import (
 
 // Cache keeps, from one check of a flow to the next (an editor's, after
 // each keystroke), what depends only on parts of the tree that did not
-// change: compiled expressions, by text and environment, and the steps of
-// each block, by block (a tree is never changed once parsed, and the
-// parser's cache hands the next version the very nodes of every statement
-// the edit did not touch or move). Results are exactly those of a check
-// without it. Safe for concurrent use.
+// change: compiled expressions, by text and environment, the values of
+// those that read no name, by compiled program, and the steps of each
+// block, by block (a tree is never changed once parsed, and the parser's
+// cache hands the next version the very nodes of every statement the edit
+// did not touch or move). Results are exactly those of a check without
+// it. Safe for concurrent use.
 type Cache struct {
 	exprs *exprs.Cache
 
-	mu sync.Mutex
-	// used holds the blocks read since the last Sweep, kept those read
-	// before it.
-	used, kept map[*ast.Block][]ast.Step
+	mu     sync.Mutex
+	steps  generations[*ast.Block, []ast.Step]
+	values generations[*exprs.Compiled, any]
 	// last are the sizes of the last check's Info maps, which the next
 	// check's start at rather than growing to them.
 	last infoSizes
 }
+
+// generations holds what was read or kept since the last Sweep (used),
+// and what was used before it (kept), which the next Sweep drops.
+type generations[K comparable, V any] struct {
+	used, kept map[K]V
+}
+
+func (g *generations[K, V]) get(k K) (V, bool) {
+	v, ok := g.used[k]
+	if !ok {
+		if v, ok = g.kept[k]; ok {
+			g.put(k, v)
+		}
+	}
+	return v, ok
+}
+
+func (g *generations[K, V]) put(k K, v V) {
+	if g.used == nil {
+		g.used = map[K]V{}
+	}
+	g.used[k] = v
+}
+
+func (g *generations[K, V]) sweep() {
+	g.kept, g.used = g.used, make(map[K]V, len(g.used))
+}
+
+func (g *generations[K, V]) len() int { return len(g.used) + len(g.kept) }
 
 type infoSizes struct{ exprs, values, handlers int }
 
@@ -48,39 +77,61 @@ func (c *Cache) keepSizes(s infoSizes) {
 }
 
 // NewCache returns an empty cache.
-func NewCache() *Cache {
-	return &Cache{exprs: exprs.NewCache(), used: map[*ast.Block][]ast.Step{}}
-}
+func NewCache() *Cache { return &Cache{exprs: exprs.NewCache()} }
 
 // Sweep ends one check: what it did not use is dropped at the next Sweep.
 func (c *Cache) Sweep() {
 	c.exprs.Sweep()
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.kept, c.used = c.used, make(map[*ast.Block][]ast.Step, len(c.used))
+	c.steps.sweep()
+	c.values.sweep()
 }
 
 // Len is how many expressions and blocks the cache holds.
 func (c *Cache) Len() (exprs, blocks int) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return c.exprs.Len(), len(c.used) + len(c.kept)
+	return c.exprs.Len(), c.steps.len()
 }
 
-func (c *Cache) steps(b *ast.Block) ([]ast.Step, bool) {
+func (c *Cache) stepsOf(b *ast.Block) ([]ast.Step, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	s, ok := c.used[b]
-	if !ok {
-		if s, ok = c.kept[b]; ok {
-			c.used[b] = s
-		}
-	}
-	return s, ok
+	return c.steps.get(b)
 }
 
 func (c *Cache) keepSteps(b *ast.Block, s []ast.Step) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.used[b] = s
+	c.steps.put(b, s)
+}
+
+// value is the value of cx, an expression that reads no name, as an
+// earlier evaluation found it; false when none is kept or c is nil.
+func (c *Cache) value(cx *exprs.Compiled) (any, bool) {
+	if c == nil {
+		return nil, false
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.values.get(cx)
+}
+
+// keepValue keeps v, the value of cx, an expression that reads no name
+// and whose evaluation charged nothing to the flow's budget: evaluating it
+// again would give the same value and charge nothing. Only a string,
+// number or bool is kept, which nothing can change in place.
+func (c *Cache) keepValue(cx *exprs.Compiled, v any) {
+	if c == nil {
+		return
+	}
+	switch v.(type) {
+	case string, bool, int, int64, float64:
+	default:
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.values.put(cx, v)
 }

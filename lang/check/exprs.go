@@ -56,6 +56,12 @@ func (c *checker) compile(x *ast.Expr) *exprs.Compiled {
 			return cx
 		}
 	}
+	if len(cx.Refs) == 0 {
+		if v, ok := c.u.Cache.value(cx); ok {
+			c.info.Values[x] = v
+			return cx
+		}
+	}
 	vals := c.noNames
 	if vals == nil || len(cx.Refs) > 0 {
 		vals = make(map[string]any, len(cx.Refs)+1)
@@ -67,8 +73,12 @@ func (c *checker) compile(x *ast.Expr) *exprs.Compiled {
 			c.noNames = vals // Eval only reads it
 		}
 	}
+	charged := c.mem.Used()
 	if v, err := exprs.Eval(cx, vals); err == nil {
 		c.info.Values[x] = v
+		if len(cx.Refs) == 0 && c.mem.Used() == charged {
+			c.u.Cache.keepValue(cx, v)
+		}
 	} else {
 		c.failed[x] = true
 		c.report(evalError(x, c.evalErrorAt(cx, x, err), err))

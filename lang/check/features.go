@@ -15,18 +15,20 @@ type need struct {
 	at   ast.Node
 }
 
-// needs lists what s asks of a platform, its own kind first. A misplaced
-// on block asks nothing: it is on-outside-capture, not a step of its own.
-func needs(s ast.Step) []need {
+// needs appends to out, and returns, what s asks of a platform, its own
+// kind first: callers pass the same room for every step of a flow. A
+// misplaced on block asks nothing: it is on-outside-capture, not a step
+// of its own.
+func needs(out []need, s ast.Step) []need {
 	if _, misplaced := s.(*ast.On); misplaced {
-		return nil
+		return out
 	}
-	out := []need{{platform.Step(ast.Keyword(s)), s}}
+	out = append(out, need{platform.Step(ast.Keyword(s)), s})
 	switch s := s.(type) {
 	case *ast.Say:
 		out = addNeed(out, s.Language != nil, platform.SayLanguage, s.Language)
 	case *ast.MakeCall:
-		out = append(out, dialNeeds(s)...)
+		out = dialNeeds(out, s)
 	case *ast.Capture:
 		for _, o := range s.Options {
 			out = addNeed(out, o.Name.Name == "bargein" && o.Body == nil, platform.BargeIn, o.Name)
@@ -39,8 +41,7 @@ func needs(s ast.Step) []need {
 	return out
 }
 
-func dialNeeds(s *ast.MakeCall) []need {
-	var out []need
+func dialNeeds(out []need, s *ast.MakeCall) []need {
 	if s.Kind != nil {
 		out = append(out, need{platform.Step("makeCall " + s.Kind.Name), s.Kind})
 	}

@@ -14,15 +14,18 @@ import (
 // every platform that can run all its steps, and must fit at least one.
 func (c *checker) checkPlatforms() {
 	used := map[platform.Step]ast.Node{}
+	var room []need
 	c.forSteps(func(_ *ast.Handler, s ast.Step) {
-		for _, n := range needs(s) {
+		room = needs(room[:0], s)
+		for _, n := range room {
 			if _, ok := used[n.step]; !ok {
 				used[n.step] = n.at
 			}
 		}
 	})
 	if c.targetsAt != nil {
-		c.forSteps(func(_ *ast.Handler, s ast.Step) { c.supported(s) })
+		var room []need
+		c.forSteps(func(_ *ast.Handler, s ast.Step) { room = c.supported(room[:0], s) })
 		return
 	}
 	for _, p := range platform.All() {
@@ -53,8 +56,11 @@ var platformBound = []platform.Step{platform.Say, platform.Play, platform.Captur
 	platform.Pause, platform.Record, platform.DialOutcomeBlocks, platform.DialTimeout, platform.DialLimit,
 	platform.DialSIP, platform.DialUser, platform.DialQueue, platform.PromptAudio, platform.BargeIn, platform.SayLanguage}
 
-func (c *checker) supported(s ast.Step) {
-	for _, n := range needs(s) {
+// supported reports what s needs that a target lacks; room is for needs,
+// returned to be passed again.
+func (c *checker) supported(room []need, s ast.Step) []need {
+	room = needs(room, s)
+	for _, n := range room {
 		for _, name := range c.info.Platforms {
 			p, _ := platform.Lookup(name)
 			if p.Supports(n.step) {
@@ -64,6 +70,7 @@ func (c *checker) supported(s ast.Step) {
 				Do("%s (%s) supports %s; %s. Remove the step or the target.", name, p.Vendor, stepList(p.Steps), supporters(n.step)))
 		}
 	}
+	return room
 }
 
 func stepList(steps []platform.Step) string {

@@ -34,6 +34,7 @@ func (c *checker) checkSteps() {
 			c.postRules(p)
 		}
 	})
+	targets := c.targets() // the platforms are known: checkPlatforms ran
 	c.forSteps(func(_ *ast.Handler, s ast.Step) {
 		switch s := s.(type) {
 		case *ast.Capture:
@@ -69,7 +70,7 @@ func (c *checker) checkSteps() {
 				c.e164(l.From, "leg caller ID")
 			}
 		}
-		for _, p := range c.targets() {
+		for _, p := range targets {
 			c.limits(p, s)
 		}
 	})

@@ -21,7 +21,7 @@ func (c *checker) stepsOf(b *ast.Block) []ast.Step {
 		c.steps = map[*ast.Block][]ast.Step{}
 	}
 	if c.u.Cache != nil {
-		if steps, ok := c.u.Cache.steps(b); ok {
+		if steps, ok := c.u.Cache.stepsOf(b); ok {
 			c.steps[b] = steps
 			return steps
 		}

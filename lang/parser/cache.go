@@ -39,6 +39,12 @@ type Cache struct {
 	name    string
 	entries map[string][]*cached // by the statement's text
 	lexed   *lexer.Lexed         // the last parse's tokens
+	// spare is the tokens of an older version, which no parse reads any
+	// more: the next lex builds its tokens in their room. busy counts the
+	// parses under way; a lex keeps its prev's tokens as spare only when
+	// it is the only one, so no other parse can still be reading them.
+	spare []plexer.Token
+	busy  int
 }
 
 // NewCache returns an empty cache.
@@ -85,10 +91,21 @@ func (c *Cache) start(f *source.File) *reuse {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	r := &reuse{c: c, f: f}
+	c.busy++
 	if c.name == f.Name {
 		r.old, r.lexed = c.entries, c.lexed
 	}
 	return r
+}
+
+// finish ends one parse with the cache.
+func (r *reuse) finish() {
+	if r == nil {
+		return
+	}
+	r.c.mu.Lock()
+	defer r.c.mu.Unlock()
+	r.c.busy--
 }
 
 // lex lexes the file as lexer.TokensAll does; with a cache, only where it
@@ -97,8 +114,15 @@ func (r *reuse) lex(f *source.File) ([]plexer.Token, []error) {
 	if r == nil {
 		return lexer.TokensAll(f.Name, f.Src)
 	}
-	l := lexer.Relex(f.Name, f.Src, r.lexed)
 	r.c.mu.Lock()
+	spare := r.c.spare
+	r.c.spare = nil
+	r.c.mu.Unlock()
+	l := lexer.RelexInto(f.Name, f.Src, r.lexed, spare)
+	r.c.mu.Lock()
+	if r.c.busy == 1 && r.lexed != nil && r.c.lexed == r.lexed {
+		r.c.spare = r.lexed.Toks
+	}
 	r.c.name, r.c.lexed = f.Name, l
 	if r.old == nil {
 		r.c.entries = nil

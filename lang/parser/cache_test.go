@@ -1,10 +1,12 @@
 package parser_test
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -165,4 +167,43 @@ func FuzzCache(f *testing.F) {
 			t.Fatalf("the cached parse differs from a fresh one (-fresh +cached):\n%s", cmp.Diff(parsed{want, wantDiags}, parsed{got, gotDiags}))
 		}
 	})
+}
+
+// TestCacheParsesAtOnce parses several versions with one cache from
+// several goroutines at once, as an editor's server may when a keystroke
+// comes while the last version is still being checked: each must still be
+// the fresh parse, though the cache reuses an old version's token room
+// (which it may only when no other parse can be reading it).
+func TestCacheParsesAtOnce(t *testing.T) {
+	base := seed(t, "appointments.flow")
+	versions := []string{base}
+	src := base
+	for _, e := range cacheEdits[:4] {
+		src = strings.Replace(src, e.old, e.new, 1)
+		versions = append(versions, src)
+	}
+	want := make([]parsed, len(versions))
+	for i, v := range versions {
+		f, d := parser.Parse(source.NewFile("a.flow", []byte(v)))
+		want[i] = parsed{f, d}
+	}
+	c := parser.NewCache()
+	errs := make(chan string, 4*len(versions)*8)
+	var wg sync.WaitGroup
+	for g := range 4 {
+		wg.Go(func() {
+			for round := range 8 {
+				i := (g + round) % len(versions)
+				f, d := parser.Parse(source.NewFile("a.flow", []byte(versions[i])), parser.WithCache(c))
+				if diff := cmp.Diff(want[i], parsed{f, d}); diff != "" {
+					errs <- fmt.Sprintf("version %d: the cached parse differs from a fresh one (-fresh +cached):\n%s", i, diff)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		t.Fatal(e)
+	}
 }

@@ -42,6 +42,7 @@ func Parse(f *source.File, opts ...Option) (*ast.File, diag.Diagnostics) {
 	p := &parts{f: f}
 	if o.cache != nil {
 		p.reuse = o.cache.start(f)
+		defer p.reuse.finish()
 	}
 	lexed, errs := p.reuse.lex(f)
 	for _, err := range errs {

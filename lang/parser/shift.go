@@ -37,7 +37,7 @@ func (s *shift) moved(d ast.Decl) ast.Decl {
 		s.copies = map[node]reflect.Value{}
 	}
 	defer clear(s.copies) // no node is shared across declarations
-	return s.value(reflect.ValueOf(d)).Interface().(ast.Decl)
+	return s.decl(d)
 }
 
 // value returns v copied and moved: a pointer, slice or interface is
@@ -53,7 +53,7 @@ func (s *shift) value(v reflect.Value) reflect.Value {
 		if c, ok := s.copies[k]; ok {
 			return c
 		}
-		c, done := s.leaf(v)
+		c, done := s.typed(v)
 		if !done {
 			c = reflect.New(v.Type().Elem())
 			c.Elem().Set(v.Elem())
@@ -113,26 +113,6 @@ func (s *shift) fields(v reflect.Value) {
 		}
 		f.Set(s.value(f))
 	}
-}
-
-// leaf copies and moves the commonest nodes, which hold no other node,
-// without reflection; false for any other.
-func (s *shift) leaf(v reflect.Value) (reflect.Value, bool) {
-	switch n := v.Interface().(type) {
-	case *ast.Expr:
-		c := *n
-		s.span(&c.At)
-		return reflect.ValueOf(&c), true
-	case *ast.Ident:
-		c := *n
-		s.span(&c.At)
-		return reflect.ValueOf(&c), true
-	case *ast.Duration:
-		c := *n
-		s.span(&c.At)
-		return reflect.ValueOf(&c), true
-	}
-	return reflect.Value{}, false
 }
 
 func (s *shift) span(sp *source.Span) {

@@ -1,6 +1,7 @@
 package lsp
 
 import (
+	"fmt"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -139,13 +140,23 @@ func viewOf(s *server, a *analysis) analysisView {
 			v.Exprs = append(v.Exprs, x.At.String()+" "+x.Text+" "+typeString(cx.Type)+" "+strings.Join(cx.Refs, ","))
 		}
 		for x, val := range info.Values {
-			v.Values = append(v.Values, x.At.String()+" "+reflect.TypeOf(val).String())
+			v.Values = append(v.Values, x.At.String()+" "+reflect.TypeOf(val).String()+scalar(val))
 		}
 		v.Vars = info.Vars
 	}
 	sort.Strings(v.Exprs)
 	sort.Strings(v.Values)
 	return v
+}
+
+// scalar is val written out when it is a string, number or bool (the
+// values the checker's cache keeps); else "".
+func scalar(val any) string {
+	switch val.(type) {
+	case string, bool, int, int64, float64:
+		return fmt.Sprintf(" = %#v", val)
+	}
+	return ""
 }
 
 func typeString(t reflect.Type) string {
