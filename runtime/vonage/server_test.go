@@ -49,18 +49,27 @@ handler main {
 // webhooks, with an apology for the safe fallback.
 func vonageServer(t *testing.T) *httptest.Server {
 	t.Helper()
-	fsys := fstest.MapFS{"menu.flow": {Data: []byte(menuFlow)}}
-	prog, ds := lang.CompileFiles(fsys, []string{"menu.flow"})
+	u, _ := url.Parse(public)
+	return flowServer(t, "menu", menuFlow,
+		[]runtime.Option{runtime.WithApology("Sorry, we cannot take your call.", "en-GB")},
+		server.WithPublicURL(u),
+		server.WithAuth(server.Auth{Secrets: map[string]server.Secret{"vonage": server.NewSecret(secret)}}))
+}
+
+// flowServer serves the flow src, compiled as NAME.flow, through an engine
+// and a server made with the options given.
+func flowServer(t *testing.T, name, src string, engOpts []runtime.Option, srvOpts ...server.Option) *httptest.Server {
+	t.Helper()
+	file := name + ".flow"
+	prog, ds := lang.CompileFiles(fstest.MapFS{file: {Data: []byte(src)}}, []string{file})
 	if ds.HasErrors() {
 		t.Fatal(ds)
 	}
-	eng, err := runtime.New(runtime.WithFlows(prog), runtime.WithApology("Sorry, we cannot take your call.", "en-GB"))
+	eng, err := runtime.New(append([]runtime.Option{runtime.WithFlows(prog)}, engOpts...)...)
 	if err != nil {
 		t.Fatal(err)
 	}
-	u, _ := url.Parse(public)
-	srv, err := server.New(eng, server.WithPublicURL(u),
-		server.WithAuth(server.Auth{Secrets: map[string]server.Secret{"vonage": server.NewSecret(secret)}}))
+	srv, err := server.New(eng, srvOpts...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -215,21 +224,7 @@ handler main {
 // connect's eventUrl, naming the other leg; the call's uuid in the URL
 // finds the session, ringing is acknowledged and busy continues the call.
 func TestServerDialOutcome(t *testing.T) {
-	fsys := fstest.MapFS{"desk.flow": {Data: []byte(deskFlow)}}
-	prog, ds := lang.CompileFiles(fsys, []string{"desk.flow"})
-	if ds.HasErrors() {
-		t.Fatal(ds)
-	}
-	eng, err := runtime.New(runtime.WithFlows(prog))
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv, err := server.New(eng)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := httptest.NewServer(srv)
-	t.Cleanup(ts.Close)
+	ts := flowServer(t, "desk", deskFlow, nil)
 
 	_, _, ncco := do(t, http.MethodGet, ts.URL+"/hooks/vonage/desk?to=447700900000&from=447700900001&uuid=leg-5&conversation_uuid=CON-5", nil, "")
 	var actions []struct {
@@ -280,21 +275,8 @@ handler main {
 // taken for a copy of the first, because each eventUrl is marked with the
 // delivery it answers.
 func TestServerSecondTryIsNotACopy(t *testing.T) {
-	fsys := fstest.MapFS{"tries.flow": {Data: []byte(triesFlow)}}
-	prog, ds := lang.CompileFiles(fsys, []string{"tries.flow"})
-	if ds.HasErrors() {
-		t.Fatal(ds)
-	}
-	eng, err := runtime.New(runtime.WithFlows(prog), runtime.WithClock(func() time.Time { return time.Date(2026, 12, 3, 10, 0, 0, 0, time.UTC) }))
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv, err := server.New(eng)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := httptest.NewServer(srv)
-	t.Cleanup(ts.Close)
+	ts := flowServer(t, "tries", triesFlow,
+		[]runtime.Option{runtime.WithClock(func() time.Time { return time.Date(2026, 12, 3, 10, 0, 0, 0, time.UTC) })})
 	_, _, ncco := do(t, http.MethodGet, ts.URL+"/hooks/vonage/tries?to=447700900000&from=447700900001&uuid=leg-7&conversation_uuid=CON-7", nil, "")
 	url1 := lastEventURL(t, ncco)
 	_, _, again := do(t, http.MethodPost, url1, inputBody("leg-7", "9"), "")
