@@ -12,14 +12,14 @@ import (
 	"github.com/callflow/callflow/runtime/platform"
 )
 
-// TestLookupCostsAHandWrittenClient: the allocations a fetched lookup adds
+// TestLookupAllocatesAsAHandWrittenClient: the allocations a fetched lookup adds
 // to a webhook (P1's, the CRM answered by an in-memory transport, against
 // the same webhook with the lookup given) are at most those of the client
 // a Go developer writes by hand for it (a timeout context, a request with
 // an Accept header, Client.Do, io.ReadAll, encoding/json into a map),
 // through the same transport, plus a few for what the engine does that it
 // does not: the session's key for the result and the map keeping it.
-func TestLookupCostsAHandWrittenClient(t *testing.T) {
+func TestLookupAllocatesAsAHandWrittenClient(t *testing.T) {
 	if testing.Short() || raceEnabled {
 		t.Skip("counts allocations of 400 webhooks, which the race detector changes")
 	}
