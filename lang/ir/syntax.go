@@ -33,15 +33,15 @@ func (f *Flow) Syntax() []*ast.File {
 // At is where the flow's header (`flow NAME`) is written, or the start of
 // its file when the flow has no Bundle.
 func (f *Flow) At() source.Span {
-	return header(f, f.Syntax())
+	return header(f, f.flowSyntax())
 }
 
 // NumberAt is where the flow's file declares the number n: the number
 // string holding it, or the header when none does.
 func (f *Flow) NumberAt(n string) source.Span {
-	syntax := f.Syntax()
-	if len(syntax) > 0 {
-		for _, d := range syntax[0].Decls {
+	tree := f.flowSyntax()
+	if tree != nil {
+		for _, d := range tree.Decls {
 			if num, ok := d.(*ast.Number); ok {
 				for _, x := range num.Numbers {
 					if strings.Contains(x.Text, n) {
@@ -51,12 +51,22 @@ func (f *Flow) NumberAt(n string) source.Span {
 			}
 		}
 	}
-	return header(f, syntax)
+	return header(f, tree)
 }
 
-func header(f *Flow, syntax []*ast.File) source.Span {
-	if len(syntax) > 0 && syntax[0].Flow != nil {
-		return syntax[0].Flow.At
+// flowSyntax is the flow's own file parsed again, without its tests: what
+// At and NumberAt read. It is nil for a flow without a Bundle.
+func (f *Flow) flowSyntax() *ast.File {
+	if f.Bundle == nil {
+		return nil
+	}
+	tree, _ := parser.ParseFile(f.Bundle.Flow, f.Bundle.Files[f.Bundle.Flow])
+	return tree
+}
+
+func header(f *Flow, tree *ast.File) source.Span {
+	if tree != nil && tree.Flow != nil {
+		return tree.Flow.At
 	}
 	return source.Span{File: f.File}
 }
