@@ -18,9 +18,12 @@ import (
 type Cache struct {
 	exprs *exprs.Cache
 
-	mu     sync.Mutex
-	steps  generations[*ast.Block, []ast.Step]
-	values generations[*exprs.Compiled, any]
+	mu sync.Mutex
+	// walked are the steps of each block the checks since the last Sweep
+	// walked (the map of the first, when only one ran); lastWalked those
+	// of the checks before it, which no one writes to any more.
+	walked, lastWalked map[*ast.Block][]ast.Step
+	values             generations[*exprs.Compiled, any]
 	// last are the sizes of the last check's Info maps, which the next
 	// check's start at rather than growing to them.
 	last infoSizes
@@ -53,9 +56,7 @@ func (g *generations[K, V]) sweep() {
 	g.kept, g.used = g.used, make(map[K]V, len(g.used))
 }
 
-func (g *generations[K, V]) len() int { return len(g.used) + len(g.kept) }
-
-type infoSizes struct{ exprs, values, handlers int }
+type infoSizes struct{ exprs, values, handlers, blocks int }
 
 // sizes are the last check's map sizes; zero without a cache.
 func (c *Cache) sizes() infoSizes {
@@ -84,7 +85,7 @@ func (c *Cache) Sweep() {
 	c.exprs.Sweep()
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.steps.sweep()
+	c.lastWalked, c.walked = c.walked, nil
 	c.values.sweep()
 }
 
@@ -92,19 +93,36 @@ func (c *Cache) Sweep() {
 func (c *Cache) Len() (exprs, blocks int) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return c.exprs.Len(), c.steps.len()
+	return c.exprs.Len(), len(c.walked) + len(c.lastWalked)
 }
 
-func (c *Cache) stepsOf(b *ast.Block) ([]ast.Step, bool) {
+// lastSteps are the steps of the blocks the checks before the last Sweep
+// walked, by block; nil when c is nil. The map is only read from now on.
+func (c *Cache) lastSteps() map[*ast.Block][]ast.Step {
+	if c == nil {
+		return nil
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return c.steps.get(b)
+	return c.lastWalked
 }
 
-func (c *Cache) keepSteps(b *ast.Block, s []ast.Step) {
+// keepSteps keeps the steps of the blocks one check walked, by block, for
+// the checks after the next Sweep. The check hands its map over and does
+// not write to it again.
+func (c *Cache) keepSteps(steps map[*ast.Block][]ast.Step) {
+	if c == nil {
+		return
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.steps.put(b, s)
+	if c.walked == nil {
+		c.walked = steps
+		return
+	}
+	for b, s := range steps {
+		c.walked[b] = s
+	}
 }
 
 // value is the value of cx, an expression that reads no name, as an

@@ -73,8 +73,13 @@ type checker struct {
 	// noNames is the environment of the evaluations of expressions that
 	// read no name: most literals.
 	noNames map[string]any
-	// steps are the steps of each block walked, by stepsOf.
-	steps map[*ast.Block][]ast.Step
+	// steps are the steps of each block walked, by stepsOf; lastSteps
+	// the last check's, from the cache (read only); bodies those of each
+	// of handlers, by index.
+	steps     map[*ast.Block][]ast.Step
+	lastSteps map[*ast.Block][]ast.Step
+	bodies    [][]ast.Step
+	sizes     infoSizes
 	// inHeader says the expression being compiled is a header value, the
 	// one place secret() may stand.
 	inHeader bool
@@ -106,7 +111,7 @@ var stages = []struct {
 func Check(u *Unit) (*Info, diag.Diagnostics) {
 	sizes := u.Cache.sizes()
 	c := &checker{
-		u: u,
+		u: u, sizes: sizes, lastSteps: u.Cache.lastSteps(),
 		info: &Info{
 			Exprs:  make(map[*ast.Expr]*exprs.Compiled, sizes.exprs),
 			Values: make(map[*ast.Expr]any, sizes.values), Consts: map[string]any{},
@@ -120,7 +125,8 @@ func Check(u *Unit) (*Info, diag.Diagnostics) {
 	for _, s := range stages {
 		s.run(c)
 	}
-	u.Cache.keepSizes(infoSizes{exprs: len(c.info.Exprs), values: len(c.info.Values), handlers: len(c.info.Handlers)})
+	u.Cache.keepSizes(infoSizes{exprs: len(c.info.Exprs), values: len(c.info.Values), handlers: len(c.info.Handlers), blocks: len(c.steps)})
+	u.Cache.keepSteps(c.steps)
 	return c.info, c.diags
 }
 

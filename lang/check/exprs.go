@@ -216,9 +216,7 @@ func (c *checker) compileExprs() {
 			c.expect(d.Value, wantNumber, "a speed")
 		}
 	}
-	for _, h := range c.handlers {
-		c.walkSteps(h.Body, c.stepExprs)
-	}
+	c.forSteps(func(_ *ast.Handler, s ast.Step) { c.stepExprs(s) })
 }
 
 func (c *checker) stepExprs(s ast.Step) {

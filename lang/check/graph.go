@@ -134,16 +134,16 @@ func (c *checker) gotoCycles() {
 	}
 	edges := make([][]ast.Step, len(g.names)) // *ast.Goto and *ast.Do, by id
 	captures := make([]bool, len(g.names))
-	for i, h := range c.handlers {
+	for i := range c.handlers {
 		from := nodes[i]
-		c.walkSteps(h.Body, func(s ast.Step) {
+		for _, s := range c.handlerSteps(i) {
 			switch s.(type) {
 			case *ast.Goto, *ast.Do:
 				edges[from] = append(edges[from], s)
 			default:
 				captures[from] = captures[from] || suspends(s)
 			}
-		})
+		}
 	}
 	var targets []string
 	for from, steps := range edges {
