@@ -10,20 +10,20 @@ import (
 // Cache keeps, from one check of a flow to the next (an editor's, after
 // each keystroke), what depends only on parts of the tree that did not
 // change: compiled expressions, by text and environment, the values of
-// those that read no name, by compiled program, and the steps of each
-// block, by block (a tree is never changed once parsed, and the parser's
+// those that read no name, by compiled program, the steps of each block,
+// by block, and what compiling a handler's expressions put in the Info, by
+// its body and the flow-wide facts that compile read (a tree is never
+// changed once parsed, and the parser's
 // cache hands the next version the very nodes of every statement the edit
 // did not touch or move). Results are exactly those of a check without
 // it. Safe for concurrent use.
 type Cache struct {
 	exprs *exprs.Cache
 
-	mu sync.Mutex
-	// walked are the steps of each block the checks since the last Sweep
-	// walked (the map of the first, when only one ran); lastWalked those
-	// of the checks before it, which no one writes to any more.
-	walked, lastWalked map[*ast.Block][]ast.Step
-	values             generations[*exprs.Compiled, any]
+	mu      sync.Mutex
+	walked  byBlock[[]ast.Step]    // the steps of each block
+	handled byBlock[*handlerExprs] // what compiling each handler's body put in the Info
+	values  generations[*exprs.Compiled, any]
 	// last are the sizes of the last check's Info maps, which the next
 	// check's start at rather than growing to them.
 	last infoSizes
@@ -85,7 +85,8 @@ func (c *Cache) Sweep() {
 	c.exprs.Sweep()
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.lastWalked, c.walked = c.walked, nil
+	c.walked.sweep()
+	c.handled.sweep()
 	c.values.sweep()
 }
 
@@ -93,8 +94,30 @@ func (c *Cache) Sweep() {
 func (c *Cache) Len() (exprs, blocks int) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return c.exprs.Len(), len(c.walked) + len(c.lastWalked)
+	return c.exprs.Len(), c.walked.len()
 }
+
+// byBlock holds what the checks since the last Sweep learned of each
+// block (the map of the first, when only one ran), and last, what the
+// checks before it learned, which no one writes to any more.
+type byBlock[V any] struct {
+	cur, last map[*ast.Block]V
+}
+
+// keep takes m, which its check does not write to again, into b.cur.
+func (b *byBlock[V]) keep(m map[*ast.Block]V) {
+	if b.cur == nil {
+		b.cur = m
+		return
+	}
+	for k, v := range m {
+		b.cur[k] = v
+	}
+}
+
+func (b *byBlock[V]) sweep() { b.last, b.cur = b.cur, nil }
+
+func (b *byBlock[V]) len() int { return len(b.cur) + len(b.last) }
 
 // lastSteps are the steps of the blocks the checks before the last Sweep
 // walked, by block; nil when c is nil. The map is only read from now on.
@@ -104,25 +127,32 @@ func (c *Cache) lastSteps() map[*ast.Block][]ast.Step {
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return c.lastWalked
+	return c.walked.last
 }
 
-// keepSteps keeps the steps of the blocks one check walked, by block, for
-// the checks after the next Sweep. The check hands its map over and does
-// not write to it again.
-func (c *Cache) keepSteps(steps map[*ast.Block][]ast.Step) {
+// lastExprs are what compiling each handler's body put in the Info in the
+// checks before the last Sweep, by body; nil when c is nil. The map is
+// only read from now on.
+func (c *Cache) lastExprs() map[*ast.Block]*handlerExprs {
+	if c == nil {
+		return nil
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.handled.last
+}
+
+// keep keeps what one check learned of each block, for the checks after
+// the next Sweep. The check hands its maps over and does not write to
+// them again.
+func (c *Cache) keep(steps map[*ast.Block][]ast.Step, handled map[*ast.Block]*handlerExprs) {
 	if c == nil {
 		return
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.walked == nil {
-		c.walked = steps
-		return
-	}
-	for b, s := range steps {
-		c.walked[b] = s
-	}
+	c.walked.keep(steps)
+	c.handled.keep(handled)
 }
 
 // value is the value of cx, an expression that reads no name, as an

@@ -80,6 +80,14 @@ type checker struct {
 	lastSteps map[*ast.Block][]ast.Step
 	bodies    [][]ast.Step
 	sizes     infoSizes
+	// lastExprs are what compiling each handler's body put in the Info
+	// in the last check, from the cache (read only); exprsKept this
+	// check's, for the next; rec the handler's being recorded; factsSeen
+	// whether each earlier snapshot of the facts is this check's.
+	lastExprs map[*ast.Block]*handlerExprs
+	exprsKept map[*ast.Block]*handlerExprs
+	rec       *handlerExprs
+	factsSeen map[*exprFacts]bool
 	// inHeader says the expression being compiled is a header value, the
 	// one place secret() may stand.
 	inHeader bool
@@ -111,7 +119,7 @@ var stages = []struct {
 func Check(u *Unit) (*Info, diag.Diagnostics) {
 	sizes := u.Cache.sizes()
 	c := &checker{
-		u: u, sizes: sizes, lastSteps: u.Cache.lastSteps(),
+		u: u, sizes: sizes, lastSteps: u.Cache.lastSteps(), lastExprs: u.Cache.lastExprs(),
 		info: &Info{
 			Exprs:  make(map[*ast.Expr]*exprs.Compiled, sizes.exprs),
 			Values: make(map[*ast.Expr]any, sizes.values), Consts: map[string]any{},
@@ -126,7 +134,7 @@ func Check(u *Unit) (*Info, diag.Diagnostics) {
 		s.run(c)
 	}
 	u.Cache.keepSizes(infoSizes{exprs: len(c.info.Exprs), values: len(c.info.Values), handlers: len(c.info.Handlers), blocks: len(c.steps)})
-	u.Cache.keepSteps(c.steps)
+	u.Cache.keep(c.steps, c.exprsKept)
 	return c.info, c.diags
 }
 

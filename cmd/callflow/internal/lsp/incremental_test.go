@@ -52,6 +52,9 @@ var incrementalEdits = []struct{ name, old, new string }{
 	{"add a const", "hours office", "const extra = 2\nhours office"},
 	{"a const named as a variable", "const extra = 2", "const choice = \"1\""},
 	{"remove it", "const choice = \"1\"\n", ""},
+	{"change a const's value", `const sales = "+6587654321"`, `const sales = "+6587654322"`},
+	{"a const that fails", `const desk  = "+6587650000"`, `const desk  = int("x")`},
+	{"it holds again", `const desk  = int("x")`, `const desk  = "+6587650000"`},
 }
 
 // TestIncrementalAnalysisIsFresh edits a shipped flow version by version
@@ -125,7 +128,7 @@ func sameAnalysis(t *testing.T, name string, inc, fresh *server, u uri.URI, vers
 	fresh.docs.remove(u)
 	want := viewOf(fresh, fresh.analysis(putDocument(fresh, u, version, text)))
 	if !reflect.DeepEqual(got, want) {
-		t.Fatalf("%s: the incremental analysis differs from a fresh one (-fresh +incremental):\n%s", name, cmp.Diff(want, got))
+		t.Fatalf("%s: the incremental analysis differs from a fresh one (-fresh +incremental):\n%s", name, cmp.Diff(want, got, cmp.Exporter(func(reflect.Type) bool { return true })))
 	}
 }
 
