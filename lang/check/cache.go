@@ -20,9 +20,12 @@ import (
 type Cache struct {
 	exprs *exprs.Cache
 
-	mu      sync.Mutex
-	walked  byBlock[[]ast.Step]    // the steps of each block
-	handled byBlock[*handlerExprs] // what compiling each handler's body put in the Info
+	mu     sync.Mutex
+	walked byKey[*ast.Block, []ast.Step] // the steps of each block
+	// what compiling each handler's body put in the Info, by body and by
+	// the body's text
+	handled byKey[*ast.Block, *handlerExprs]
+	texts   byKey[string, *handlerExprs]
 	values  generations[*exprs.Compiled, any]
 	// last are the sizes of the last check's Info maps, which the next
 	// check's start at rather than growing to them.
@@ -87,6 +90,7 @@ func (c *Cache) Sweep() {
 	defer c.mu.Unlock()
 	c.walked.sweep()
 	c.handled.sweep()
+	c.texts.sweep()
 	c.values.sweep()
 }
 
@@ -97,15 +101,15 @@ func (c *Cache) Len() (exprs, blocks int) {
 	return c.exprs.Len(), c.walked.len()
 }
 
-// byBlock holds what the checks since the last Sweep learned of each
-// block (the map of the first, when only one ran), and last, what the
-// checks before it learned, which no one writes to any more.
-type byBlock[V any] struct {
-	cur, last map[*ast.Block]V
+// byKey holds what the checks since the last Sweep learned of each block
+// (the map of the first, when only one ran), and last, what the checks
+// before it learned, which no one writes to any more.
+type byKey[K comparable, V any] struct {
+	cur, last map[K]V
 }
 
 // keep takes m, which its check does not write to again, into b.cur.
-func (b *byBlock[V]) keep(m map[*ast.Block]V) {
+func (b *byKey[K, V]) keep(m map[K]V) {
 	if b.cur == nil {
 		b.cur = m
 		return
@@ -115,9 +119,9 @@ func (b *byBlock[V]) keep(m map[*ast.Block]V) {
 	}
 }
 
-func (b *byBlock[V]) sweep() { b.last, b.cur = b.cur, nil }
+func (b *byKey[K, V]) sweep() { b.last, b.cur = b.cur, nil }
 
-func (b *byBlock[V]) len() int { return len(b.cur) + len(b.last) }
+func (b *byKey[K, V]) len() int { return len(b.cur) + len(b.last) }
 
 // lastSteps are the steps of the blocks the checks before the last Sweep
 // walked, by block; nil when c is nil. The map is only read from now on.
@@ -142,10 +146,20 @@ func (c *Cache) lastExprs() map[*ast.Block]*handlerExprs {
 	return c.handled.last
 }
 
-// keep keeps what one check learned of each block, for the checks after
+// lastTexts are lastExprs by the body's text, one of each.
+func (c *Cache) lastTexts() map[string]*handlerExprs {
+	if c == nil {
+		return nil
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.texts.last
+}
+
+// keep keeps what one check learned of each block and handler body, for the checks after
 // the next Sweep. The check hands its maps over and does not write to
 // them again.
-func (c *Cache) keep(steps map[*ast.Block][]ast.Step, handled map[*ast.Block]*handlerExprs) {
+func (c *Cache) keep(steps map[*ast.Block][]ast.Step, handled map[*ast.Block]*handlerExprs, texts map[string]*handlerExprs) {
 	if c == nil {
 		return
 	}
@@ -153,6 +167,7 @@ func (c *Cache) keep(steps map[*ast.Block][]ast.Step, handled map[*ast.Block]*ha
 	defer c.mu.Unlock()
 	c.walked.keep(steps)
 	c.handled.keep(handled)
+	c.texts.keep(texts)
 }
 
 // value is the value of cx, an expression that reads no name, as an

@@ -81,11 +81,14 @@ type checker struct {
 	bodies    [][]ast.Step
 	sizes     infoSizes
 	// lastExprs are what compiling each handler's body put in the Info
-	// in the last check, from the cache (read only); exprsKept this
-	// check's, for the next; rec the handler's being recorded; factsSeen
-	// whether each earlier snapshot of the facts is this check's.
+	// in the last check, by body and by the body's text, from the cache
+	// (read only); exprsKept and textsKept this check's, for the next;
+	// rec the handler's being recorded; factsSeen whether each earlier
+	// snapshot of the facts is this check's.
 	lastExprs map[*ast.Block]*handlerExprs
+	lastTexts map[string]*handlerExprs
 	exprsKept map[*ast.Block]*handlerExprs
+	textsKept map[string]*handlerExprs
 	rec       *handlerExprs
 	factsSeen map[*exprFacts]bool
 	// inHeader says the expression being compiled is a header value, the
@@ -119,7 +122,7 @@ var stages = []struct {
 func Check(u *Unit) (*Info, diag.Diagnostics) {
 	sizes := u.Cache.sizes()
 	c := &checker{
-		u: u, sizes: sizes, lastSteps: u.Cache.lastSteps(), lastExprs: u.Cache.lastExprs(),
+		u: u, sizes: sizes, lastSteps: u.Cache.lastSteps(), lastExprs: u.Cache.lastExprs(), lastTexts: u.Cache.lastTexts(),
 		info: &Info{
 			Exprs:  make(map[*ast.Expr]*exprs.Compiled, sizes.exprs),
 			Values: make(map[*ast.Expr]any, sizes.values), Consts: map[string]any{},
@@ -134,7 +137,7 @@ func Check(u *Unit) (*Info, diag.Diagnostics) {
 		s.run(c)
 	}
 	u.Cache.keepSizes(infoSizes{exprs: len(c.info.Exprs), values: len(c.info.Values), handlers: len(c.info.Handlers), blocks: len(c.steps)})
-	u.Cache.keep(c.steps, c.exprsKept)
+	u.Cache.keep(c.steps, c.exprsKept, c.textsKept)
 	return c.info, c.diags
 }
 
