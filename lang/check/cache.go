@@ -20,12 +20,13 @@ import (
 type Cache struct {
 	exprs *exprs.Cache
 
-	mu     sync.Mutex
-	walked byKey[*ast.Block, []ast.Step] // the steps of each block
-	// what compiling each handler's body put in the Info, by body and by
-	// the body's text
+	mu sync.Mutex
+	// what the checks learned (see learned), since the last Sweep and
+	// before it
+	walked  byKey[*ast.Block, []ast.Step]
 	handled byKey[*ast.Block, *handlerExprs]
 	texts   byKey[string, *handlerExprs]
+	live    byKey[*ast.Block, bool]
 	values  generations[*exprs.Compiled, any]
 	// last are the sizes of the last check's Info maps, which the next
 	// check's start at rather than growing to them.
@@ -91,6 +92,7 @@ func (c *Cache) Sweep() {
 	c.walked.sweep()
 	c.handled.sweep()
 	c.texts.sweep()
+	c.live.sweep()
 	c.values.sweep()
 }
 
@@ -123,51 +125,40 @@ func (b *byKey[K, V]) sweep() { b.last, b.cur = b.cur, nil }
 
 func (b *byKey[K, V]) len() int { return len(b.cur) + len(b.last) }
 
-// lastSteps are the steps of the blocks the checks before the last Sweep
-// walked, by block; nil when c is nil. The map is only read from now on.
-func (c *Cache) lastSteps() map[*ast.Block][]ast.Step {
+// learned is what one check learned of each block that a later check
+// of the same flow can use: the steps of each block, what compiling each
+// handler's body put in the Info (by body and, one of each, by the body's
+// text), and the handler bodies with no step after one that ends them.
+type learned struct {
+	steps map[*ast.Block][]ast.Step
+	exprs map[*ast.Block]*handlerExprs
+	texts map[string]*handlerExprs
+	live  map[*ast.Block]bool
+}
+
+// learned is what the checks before the last Sweep learned; zero when c
+// is nil. Its maps are only read from now on.
+func (c *Cache) learned() learned {
 	if c == nil {
-		return nil
+		return learned{}
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return c.walked.last
+	return learned{steps: c.walked.last, exprs: c.handled.last, texts: c.texts.last, live: c.live.last}
 }
 
-// lastExprs are what compiling each handler's body put in the Info in the
-// checks before the last Sweep, by body; nil when c is nil. The map is
-// only read from now on.
-func (c *Cache) lastExprs() map[*ast.Block]*handlerExprs {
-	if c == nil {
-		return nil
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.handled.last
-}
-
-// lastTexts are lastExprs by the body's text, one of each.
-func (c *Cache) lastTexts() map[string]*handlerExprs {
-	if c == nil {
-		return nil
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.texts.last
-}
-
-// keep keeps what one check learned of each block and handler body, for the checks after
-// the next Sweep. The check hands its maps over and does not write to
-// them again.
-func (c *Cache) keep(steps map[*ast.Block][]ast.Step, handled map[*ast.Block]*handlerExprs, texts map[string]*handlerExprs) {
+// keep keeps what one check learned, for the checks after the next
+// Sweep. The check hands its maps over and does not write to them again.
+func (c *Cache) keep(l learned) {
 	if c == nil {
 		return
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.walked.keep(steps)
-	c.handled.keep(handled)
-	c.texts.keep(texts)
+	c.walked.keep(l.steps)
+	c.handled.keep(l.exprs)
+	c.texts.keep(l.texts)
+	c.live.keep(l.live)
 }
 
 // value is the value of cx, an expression that reads no name, as an

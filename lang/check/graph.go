@@ -16,7 +16,7 @@ import (
 func (c *checker) checkGraph() {
 	c.reachability()
 	for _, h := range c.handlers {
-		c.deadSteps(h.Body)
+		c.liveSteps(h.Body)
 	}
 	c.gotoCycles()
 	c.lookupCycles()
@@ -69,6 +69,26 @@ func (c *checker) reachability() {
 				Do("Add a rule or goto that leads to it, or delete it."))
 		}
 	}
+}
+
+// liveSteps is deadSteps, skipped for a body the last check found had no
+// dead steps: what deadSteps says depends on the body alone.
+func (c *checker) liveSteps(body *ast.Block) {
+	if c.u.Cache == nil {
+		c.deadSteps(body)
+		return
+	}
+	if !c.last.live[body] {
+		before := len(c.diags)
+		c.deadSteps(body)
+		if len(c.diags) != before {
+			return
+		}
+	}
+	if c.now.live == nil {
+		c.now.live = make(map[*ast.Block]bool, len(c.handlers))
+	}
+	c.now.live[body] = true
 }
 
 // deadSteps warns about steps after one that ends the handler, in every

@@ -71,13 +71,13 @@ func (c *checker) handlerExprs(i int, facts *exprFacts) {
 		return
 	}
 	body := c.handlers[i].Body
-	if old := c.lastExprs[body]; old != nil && c.sameFacts(old.facts, facts) {
+	if old := c.last.exprs[body]; old != nil && c.sameFacts(old.facts, facts) {
 		c.replay(old)
 		c.keepExprs(old)
 		return
 	}
 	text := c.srcOf(body)
-	if old := c.lastTexts[string(text)]; text != nil && old != nil && c.sameFacts(old.facts, facts) {
+	if old := c.last.texts[string(text)]; text != nil && old != nil && c.sameFacts(old.facts, facts) {
 		if now := c.moveExprs(old, body); now != nil {
 			c.replay(now)
 			c.keepExprs(now)
@@ -198,12 +198,12 @@ func (c *checker) sameFacts(old, now *exprFacts) bool {
 }
 
 func (c *checker) keepExprs(h *handlerExprs) {
-	if c.exprsKept == nil {
-		c.exprsKept = make(map[*ast.Block]*handlerExprs, len(c.handlers))
-		c.textsKept = make(map[string]*handlerExprs, len(c.handlers))
+	if c.now.exprs == nil {
+		c.now.exprs = make(map[*ast.Block]*handlerExprs, len(c.handlers))
+		c.now.texts = make(map[string]*handlerExprs, len(c.handlers))
 	}
-	c.exprsKept[h.body] = h
-	c.textsKept[h.key] = h
+	c.now.exprs[h.body] = h
+	c.now.texts[h.key] = h
 }
 
 // recordExpr notes x compiled to cx for the handler being recorded.

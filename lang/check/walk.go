@@ -15,13 +15,13 @@ func (c *checker) walkSteps(b *ast.Block, fn func(ast.Step)) {
 // change while it is checked. A block the last check walked is not walked
 // again (the tree is never changed once parsed).
 func (c *checker) stepsOf(b *ast.Block) []ast.Step {
-	if steps, ok := c.steps[b]; ok {
+	if steps, ok := c.now.steps[b]; ok {
 		return steps
 	}
-	if c.steps == nil {
-		c.steps = make(map[*ast.Block][]ast.Step, c.sizes.blocks)
+	if c.now.steps == nil {
+		c.now.steps = make(map[*ast.Block][]ast.Step, c.sizes.blocks)
 	}
-	steps, ok := c.lastSteps[b]
+	steps, ok := c.last.steps[b]
 	if !ok {
 		ast.Inspect(b, func(n ast.Node) bool {
 			if s, ok := n.(ast.Step); ok {
@@ -30,7 +30,7 @@ func (c *checker) stepsOf(b *ast.Block) []ast.Step {
 			return true
 		})
 	}
-	c.steps[b] = steps
+	c.now.steps[b] = steps
 	return steps
 }
 
