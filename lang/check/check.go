@@ -73,8 +73,16 @@ type checker struct {
 	// noNames is the environment of the evaluations of expressions that
 	// read no name: most literals.
 	noNames map[string]any
-	// steps are the steps of each block walked, by stepsOf.
-	steps map[*ast.Block][]ast.Step
+	// now is what this check learned (steps, by stepsOf, and so on),
+	// for the next; last what the last check learned, from the cache
+	// (read only); bodies are the steps of each of handlers, by index.
+	now, last learned
+	bodies    [][]ast.Step
+	sizes     infoSizes
+	// rec is the compile of the handler being recorded; factsSeen
+	// whether each earlier snapshot of the facts is this check's.
+	rec       *handlerExprs
+	factsSeen map[*exprFacts]bool
 	// inHeader says the expression being compiled is a header value, the
 	// one place secret() may stand.
 	inHeader bool
@@ -106,7 +114,7 @@ var stages = []struct {
 func Check(u *Unit) (*Info, diag.Diagnostics) {
 	sizes := u.Cache.sizes()
 	c := &checker{
-		u: u,
+		u: u, sizes: sizes, last: u.Cache.learned(),
 		info: &Info{
 			Exprs:  make(map[*ast.Expr]*exprs.Compiled, sizes.exprs),
 			Values: make(map[*ast.Expr]any, sizes.values), Consts: map[string]any{},
@@ -120,7 +128,8 @@ func Check(u *Unit) (*Info, diag.Diagnostics) {
 	for _, s := range stages {
 		s.run(c)
 	}
-	u.Cache.keepSizes(infoSizes{exprs: len(c.info.Exprs), values: len(c.info.Values), handlers: len(c.info.Handlers)})
+	u.Cache.keepSizes(infoSizes{exprs: len(c.info.Exprs), values: len(c.info.Values), handlers: len(c.info.Handlers), blocks: len(c.now.steps)})
+	u.Cache.keep(c.now)
 	return c.info, c.diags
 }
 

@@ -42,6 +42,7 @@ func (c *checker) compile(x *ast.Expr) *exprs.Compiled {
 		return nil
 	}
 	c.info.Exprs[x] = cx
+	c.recordExpr(x, cx)
 	c.secretPlace(x, cx)
 	if cx.Varies {
 		return cx // random, pick, secret or env: known only when a call runs
@@ -59,6 +60,7 @@ func (c *checker) compile(x *ast.Expr) *exprs.Compiled {
 	if len(cx.Refs) == 0 {
 		if v, ok := c.u.Cache.value(cx); ok {
 			c.info.Values[x] = v
+			c.recordValue(x, v)
 			return cx
 		}
 	}
@@ -76,6 +78,7 @@ func (c *checker) compile(x *ast.Expr) *exprs.Compiled {
 	charged := c.mem.Used()
 	if v, err := exprs.Eval(cx, vals); err == nil {
 		c.info.Values[x] = v
+		c.recordValue(x, v)
 		if len(cx.Refs) == 0 && c.mem.Used() == charged {
 			c.u.Cache.keepValue(cx, v)
 		}
@@ -216,8 +219,12 @@ func (c *checker) compileExprs() {
 			c.expect(d.Value, wantNumber, "a speed")
 		}
 	}
-	for _, h := range c.handlers {
-		c.walkSteps(h.Body, c.stepExprs)
+	var facts *exprFacts
+	if c.u.Cache != nil {
+		facts = c.exprFacts()
+	}
+	for i := range c.handlers {
+		c.handlerExprs(i, facts)
 	}
 }
 
@@ -289,6 +296,7 @@ func (c *checker) lookupURL(x *ast.Expr) {
 		return
 	}
 	c.info.Exprs[x] = cx
+	c.recordExpr(x, cx)
 	c.secretPlace(x, cx)
 	if cx.Type != nil && !fits(cx.Type, wantString) {
 		c.report(diag.Errorf(diag.TypeMismatch, x.At, "a lookup URL must be a string, but this is %s", typeName(cx.Type)).

@@ -16,7 +16,7 @@ import (
 func (c *checker) checkGraph() {
 	c.reachability()
 	for _, h := range c.handlers {
-		c.deadSteps(h.Body)
+		c.liveSteps(h.Body)
 	}
 	c.gotoCycles()
 	c.lookupCycles()
@@ -69,6 +69,26 @@ func (c *checker) reachability() {
 				Do("Add a rule or goto that leads to it, or delete it."))
 		}
 	}
+}
+
+// liveSteps is deadSteps, skipped for a body the last check found had no
+// dead steps: what deadSteps says depends on the body alone.
+func (c *checker) liveSteps(body *ast.Block) {
+	if c.u.Cache == nil {
+		c.deadSteps(body)
+		return
+	}
+	if !c.last.live[body] {
+		before := len(c.diags)
+		c.deadSteps(body)
+		if len(c.diags) != before {
+			return
+		}
+	}
+	if c.now.live == nil {
+		c.now.live = make(map[*ast.Block]bool, len(c.handlers))
+	}
+	c.now.live[body] = true
 }
 
 // deadSteps warns about steps after one that ends the handler, in every
@@ -127,46 +147,54 @@ func handsOff(s ast.Step) bool {
 // call would spin until the step limit, or nest do frames past the limit.
 // A loop of gotos alone is a goto-cycle; one with a do, a do-cycle.
 func (c *checker) gotoCycles() {
-	edges := make(map[string][]ast.Step, len(c.handlers)) // *ast.Goto and *ast.Do
-	captures := make(map[string]bool, len(c.handlers))
-	for _, h := range c.handlers {
-		c.walkSteps(h.Body, func(s ast.Step) {
+	g := newNameGraph(len(c.handlers))
+	nodes := make([]int, len(c.handlers))
+	for i, h := range c.handlers {
+		nodes[i] = g.id(h.Name.Name)
+	}
+	edges := make([][]ast.Step, len(g.names)) // *ast.Goto and *ast.Do, by id
+	captures := make([]bool, len(g.names))
+	for i := range c.handlers {
+		from := nodes[i]
+		for _, s := range c.handlerSteps(i) {
 			switch s.(type) {
 			case *ast.Goto, *ast.Do:
-				edges[h.Name.Name] = append(edges[h.Name.Name], s)
+				edges[from] = append(edges[from], s)
 			default:
-				captures[h.Name.Name] = captures[h.Name.Name] || suspends(s)
+				captures[from] = captures[from] || suspends(s)
 			}
-		})
-	}
-	names := make([]string, len(c.handlers))
-	for i, h := range c.handlers {
-		names[i] = h.Name.Name
-	}
-	jumps := make(map[string][]string, len(edges)) // what targets returns, built once
-	for from, steps := range edges {
-		out := make([]string, len(steps))
-		for i, s := range steps {
-			out[i] = jumpTarget(s)
 		}
-		jumps[from] = out
 	}
-	targets := func(from string) []string { return jumps[from] }
-	waits := reachesCapture(names, targets, captures)
-	for _, scc := range components(names, targets) {
-		if slices.ContainsFunc(scc, func(n string) bool { return captures[n] || doesWaiting(edges[n], scc, waits) }) {
+	var targets []string
+	for from, steps := range edges {
+		if steps == nil {
 			continue
 		}
-		s := firstJumpInto(scc, edges)
+		targets = targets[:0]
+		for _, s := range steps {
+			targets = append(targets, jumpTarget(s))
+		}
+		g.link(from, targets)
+	}
+	// Names only jumped to have no edges and capture nothing.
+	edges = append(edges, make([][]ast.Step, len(g.names)-len(edges))...)
+	captures = append(captures, make([]bool, len(g.names)-len(captures))...)
+	waits := g.reachesCapture(nodes, captures)
+	for _, scc := range g.components(nodes) {
+		if slices.ContainsFunc(scc, func(n int) bool { return captures[n] || g.doesWaiting(edges[n], scc, waits) }) {
+			continue
+		}
+		s := g.firstJumpInto(scc, edges)
 		if s == nil {
 			continue
 		}
-		if d := firstDoInto(scc, edges); d != nil {
-			c.report(diag.Errorf(diag.DoCycle, d.At, "%s", cycleSummary(scc, "does itself", "do each other")).
+		names := g.nameAll(scc)
+		if d := g.firstDoInto(scc, edges); d != nil {
+			c.report(diag.Errorf(diag.DoCycle, d.At, "%s", cycleSummary(names, "does itself", "do each other")).
 				Do("Break the cycle, or capture input on it: a call may nest at most 16 do frames."))
 			continue
 		}
-		c.report(diag.Errorf(diag.GotoCycle, s.Span(), "%s", cycleSummary(scc, "goes to itself", "goto each other")).
+		c.report(diag.Errorf(diag.GotoCycle, s.Span(), "%s", cycleSummary(names, "goes to itself", "goto each other")).
 			Do("Break the cycle, or capture input on it so the caller can leave."))
 	}
 }
@@ -182,101 +210,23 @@ func jumpTarget(s ast.Step) string {
 	return ""
 }
 
-// reachesCapture says, for each handler, whether a capture is in it or in
-// a handler it can goto or do.
-func reachesCapture(names []string, next func(string) []string, captures map[string]bool) map[string]bool {
-	memo := make(map[string]bool, len(names))
-	// seen holds the handlers met from one root; marked lists them, so
-	// the next root starts from an empty set without a new map.
-	seen := map[string]bool{}
-	var marked []string
-	var visit func(string) bool
-	visit = func(n string) bool {
-		if v, ok := memo[n]; ok {
-			return v
-		}
-		if captures[n] {
-			return true
-		}
-		if seen[n] {
-			return false
-		}
-		seen[n] = true
-		marked = append(marked, n)
-		return slices.ContainsFunc(next(n), visit)
-	}
-	for _, n := range names {
-		memo[n] = visit(n)
-		for _, m := range marked {
-			delete(seen, m)
-		}
-		marked = marked[:0]
-	}
-	return memo
-}
-
 // doesWaiting reports whether one of steps does a handler off the cycle
 // that reaches a capture: the call waits for the caller each time round.
-func doesWaiting(steps []ast.Step, scc []string, waits map[string]bool) bool {
+func (g *nameGraph) doesWaiting(steps []ast.Step, scc []int, waits []bool) bool {
 	for _, s := range steps {
-		if d, ok := s.(*ast.Do); ok && !slices.Contains(scc, d.Handler.Name) && waits[d.Handler.Name] {
-			return true
+		if d, ok := s.(*ast.Do); ok {
+			if to := g.ids[d.Handler.Name]; !slices.Contains(scc, to) && waits[to] {
+				return true
+			}
 		}
 	}
 	return false
 }
 
-// components returns the strongly connected components of the graph of
-// nodes and next that form cycles (Tarjan's algorithm), each in the order of
-// nodes.
-func components(nodes []string, next func(string) []string) [][]string {
-	index, low := make(map[string]int, len(nodes)), make(map[string]int, len(nodes))
-	onStack := make(map[string]bool, len(nodes))
-	var stack []string
-	var out [][]string
-	var strong func(v string)
-	strong = func(v string) {
-		index[v], low[v] = len(index), len(index)
-		stack = append(stack, v)
-		onStack[v] = true
-		for _, w := range next(v) {
-			if _, seen := index[w]; !seen {
-				strong(w)
-				low[v] = min(low[v], low[w])
-			} else if onStack[w] {
-				low[v] = min(low[v], index[w])
-			}
-		}
-		if low[v] != index[v] {
-			return
-		}
-		var scc []string
-		for {
-			w := stack[len(stack)-1]
-			stack = stack[:len(stack)-1]
-			onStack[w] = false
-			scc = append(scc, w)
-			if w == v {
-				break
-			}
-		}
-		if len(scc) > 1 || slices.Contains(next(v), v) {
-			slices.Reverse(scc)
-			out = append(out, scc)
-		}
-	}
-	for _, n := range nodes {
-		if _, seen := index[n]; !seen {
-			strong(n)
-		}
-	}
-	return out
-}
-
-func firstJumpInto(scc []string, edges map[string][]ast.Step) ast.Step {
+func (g *nameGraph) firstJumpInto(scc []int, edges [][]ast.Step) ast.Step {
 	for _, from := range scc {
 		for _, s := range edges[from] {
-			if slices.Contains(scc, jumpTarget(s)) {
+			if slices.Contains(scc, g.ids[jumpTarget(s)]) {
 				return s
 			}
 		}
@@ -284,10 +234,10 @@ func firstJumpInto(scc []string, edges map[string][]ast.Step) ast.Step {
 	return nil
 }
 
-func firstDoInto(scc []string, edges map[string][]ast.Step) *ast.Do {
+func (g *nameGraph) firstDoInto(scc []int, edges [][]ast.Step) *ast.Do {
 	for _, from := range scc {
 		for _, s := range edges[from] {
-			if d, ok := s.(*ast.Do); ok && slices.Contains(scc, d.Handler.Name) {
+			if d, ok := s.(*ast.Do); ok && slices.Contains(scc, g.ids[d.Handler.Name]) {
 				return d
 			}
 		}

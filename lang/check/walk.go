@@ -12,41 +12,45 @@ func (c *checker) walkSteps(b *ast.Block, fn func(ast.Step)) {
 
 // stepsOf lists the steps in b as walkSteps meets them, walking b once per
 // check: a dozen stages read every handler's steps, and the tree does not
-// change while it is checked.
+// change while it is checked. A block the last check walked is not walked
+// again (the tree is never changed once parsed).
 func (c *checker) stepsOf(b *ast.Block) []ast.Step {
-	if steps, ok := c.steps[b]; ok {
+	if steps, ok := c.now.steps[b]; ok {
 		return steps
 	}
-	if c.steps == nil {
-		c.steps = map[*ast.Block][]ast.Step{}
+	if c.now.steps == nil {
+		c.now.steps = make(map[*ast.Block][]ast.Step, c.sizes.blocks)
 	}
-	if c.u.Cache != nil {
-		if steps, ok := c.u.Cache.stepsOf(b); ok {
-			c.steps[b] = steps
-			return steps
-		}
+	steps, ok := c.last.steps[b]
+	if !ok {
+		ast.Inspect(b, func(n ast.Node) bool {
+			if s, ok := n.(ast.Step); ok {
+				steps = append(steps, s)
+			}
+			return true
+		})
 	}
-	var steps []ast.Step
-	ast.Inspect(b, func(n ast.Node) bool {
-		if s, ok := n.(ast.Step); ok {
-			steps = append(steps, s)
-		}
-		return true
-	})
-	c.steps[b] = steps
-	if c.u.Cache != nil {
-		c.u.Cache.keepSteps(b, steps)
-	}
+	c.now.steps[b] = steps
 	return steps
 }
 
 // forSteps walks every step of every handler.
 func (c *checker) forSteps(fn func(h *ast.Handler, s ast.Step)) {
-	for _, h := range c.handlers {
-		for _, s := range c.stepsOf(h.Body) {
+	for i, h := range c.handlers {
+		for _, s := range c.handlerSteps(i) {
 			fn(h, s)
 		}
 	}
+}
+
+// handlerSteps are the steps of c.handlers[i], kept by index: the stages
+// that read every handler's steps look each one up once per check, not
+// once per stage.
+func (c *checker) handlerSteps(i int) []ast.Step {
+	for len(c.bodies) < len(c.handlers) {
+		c.bodies = append(c.bodies, c.stepsOf(c.handlers[len(c.bodies)].Body))
+	}
+	return c.bodies[i]
 }
 
 // ends reports whether a step ends its handler.

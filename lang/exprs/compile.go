@@ -98,7 +98,8 @@ func (e *Env) compileWith(f *source.File, x *ast.Expr, isURL bool) (*Compiled, *
 		return nil, diag.Errorf(diag.BadExpr, x.At, "expression is %d characters, over the %d-character limit", o.runes, MaxSource).
 			Do("Split it: compute parts with set, or move data into a table.")
 	case o.translateErr != nil:
-		return nil, diag.Errorf(diag.BadExpr, x.At, "%v", o.translateErr)
+		return nil, diag.Errorf(diag.BadExpr, x.At, "%v", o.translateErr).
+			Do("Fix the expression; it uses expr-lang syntax (docs/language.md, Expressions).")
 	case o.err != nil:
 		return nil, e.mapError(f, x, o.trans, o.err)
 	}

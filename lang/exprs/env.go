@@ -76,6 +76,13 @@ func (e *Env) Define(name string, sample any, k Kind) {
 // DefineHours adds an hours declaration.
 func (e *Env) DefineHours(name string) { e.Define(name, (*hours.Schedule)(nil), HoursName) }
 
+// Digest identifies e's names and the type of each: two environments with
+// one digest compile every expression alike.
+func (e *Env) Digest() [32]byte { return e.digest() }
+
+// Kinds is what each name of e is, a copy.
+func (e *Env) Kinds() map[string]Kind { return maps.Clone(e.kinds) }
+
 // Kind returns what a name is.
 func (e *Env) Kind(name string) (Kind, bool) {
 	k, ok := e.kinds[name]
