@@ -121,7 +121,7 @@ func StartStack(dir string) (*Stack, error) {
 		w.Run(ctx)
 	}()
 	s.hs = newHTTPServer(srv, logger)
-	go func() { s.served <- s.hs.Serve(ln) }()
+	go labelled("serve", func() { s.served <- s.hs.Serve(ln) })
 	select {
 	case <-w.Ready():
 	case <-time.After(30 * time.Second):

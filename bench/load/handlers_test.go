@@ -1,0 +1,64 @@
+package load
+
+import (
+	"bytes"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// BenchmarkP3Handlers is P3's two handlers without the webhook's network:
+// one tencent webhook after the other straight into serve's handler and
+// the bare one, each looking the caller up in the loopback CRM. Its ns/op
+// and allocs/op are the handlers' own cost per webhook, the part of P3's
+// gap that is serve's code rather than the load.
+func BenchmarkP3Handlers(b *testing.B) {
+	crm, err := StartCRM()
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer crm.Close()
+	reception, vips, err := receptionFlow(flowsDir, crm.URL)
+	if err != nil {
+		b.Fatal(err)
+	}
+	dir := b.TempDir()
+	if err := writeFile(filepath.Join(dir, "reception.flow"), reception); err != nil {
+		b.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "vips.csv"), vips, 0o644); err != nil {
+		b.Fatal(err)
+	}
+	stack, err := StartStack(dir)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer stack.Close()
+	bare, err := StartBare(crm.URL, vips)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer bare.Close()
+	tmpl := newTencentTemplate(Caller, ReceptionNumber)
+	for _, side := range []struct {
+		name, path string
+		h          http.Handler
+	}{{"serve", "/hooks/tencent", stack.hs.Handler}, {"bare", "/", bare.hs.Handler}} {
+		b.Run(side.name, func(b *testing.B) {
+			var body []byte
+			b.ReportAllocs()
+			for i := 0; b.Loop(); i++ {
+				body = tmpl.body(body, "h-"+side.name+"-", 0, i)
+				r := httptest.NewRequest(http.MethodPost, side.path, bytes.NewReader(body))
+				r.Header["Content-Type"] = hdrJSON
+				w := httptest.NewRecorder()
+				side.h.ServeHTTP(w, r)
+				if w.Code != http.StatusOK {
+					b.Fatalf("%d %s", w.Code, w.Body)
+				}
+			}
+		})
+	}
+}
