@@ -266,7 +266,10 @@ func readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
 // text/json, text/plain and application/octet-stream pass; forms,
 // multipart, XML and the like do not.
 func jsonContent(ct string) bool {
-	if ct == "" {
+	switch ct {
+	case "", "application/json", "application/json; charset=utf-8":
+		// What senders send, taken without mime.ParseMediaType, which
+		// makes a map of the parameters on every webhook.
 		return true
 	}
 	mt, _, err := mime.ParseMediaType(ct)
