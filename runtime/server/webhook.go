@@ -274,6 +274,14 @@ func jsonContent(ct string) bool {
 		// makes a map of the parameters on every webhook.
 		return true
 	}
+	return parsedJSONContent(ct)
+}
+
+// parsedJSONContent is jsonContent for any Content-Type, parsed.
+func parsedJSONContent(ct string) bool {
+	if ct == "" {
+		return true
+	}
 	mt, _, err := mime.ParseMediaType(ct)
 	if err != nil {
 		return false
