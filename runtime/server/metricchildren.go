@@ -1,6 +1,7 @@
 package server
 
 import (
+	"maps"
 	"sync"
 	"sync/atomic"
 )
@@ -26,37 +27,29 @@ type resolvedChildren[K comparable, V any] struct {
 
 // get returns the children of key, resolving them with resolve on a miss.
 func (c *resolvedChildren[K, V]) get(key K, resolve func(K) V) V {
-	if m := c.m.Load(); m != nil {
-		if v, ok := (*m)[key]; ok {
-			return v
-		}
+	if v, ok := c.load()[key]; ok {
+		return v
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	old := c.m.Load()
-	if old != nil {
-		if v, ok := (*old)[key]; ok {
-			return v
-		}
-		if len(*old) >= maxResolved {
-			return resolve(key)
-		}
+	cur := c.load()
+	if v, ok := cur[key]; ok {
+		return v
 	}
 	v := resolve(key)
-	next := make(map[K]V, 1+lenOf(old))
-	if old != nil {
-		for k, w := range *old {
-			next[k] = w
-		}
+	if len(cur) < maxResolved {
+		next := make(map[K]V, len(cur)+1)
+		maps.Copy(next, cur)
+		next[key] = v
+		c.m.Store(&next)
 	}
-	next[key] = v
-	c.m.Store(&next)
 	return v
 }
 
-func lenOf[K comparable, V any](m *map[K]V) int {
-	if m == nil {
-		return 0
+// load is the published map; nil before the first miss.
+func (c *resolvedChildren[K, V]) load() map[K]V {
+	if m := c.m.Load(); m != nil {
+		return *m
 	}
-	return len(*m)
+	return nil
 }
