@@ -2,13 +2,17 @@ package server_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	goruntime "runtime"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/callflow/callflow/runtime"
 	"github.com/callflow/callflow/runtime/server"
@@ -61,4 +65,33 @@ func TestWebhookLineSource(t *testing.T) {
 	if n != 3 {
 		t.Errorf("%d webhook lines, want 3:\n%s", n, buf.String())
 	}
+}
+
+// BenchmarkWebhookLineSource is the webhook line through the server's JSON
+// handler, interleaved: by Logger.LogAttrs, which finds its caller with
+// runtime.Callers on every line, and as logHook hands it to the handler,
+// its source found once.
+func BenchmarkWebhookLineSource(b *testing.B) {
+	log := slog.New(server.NewJSONHandler(io.Discard, nil)).With("component", "http")
+	ctx := context.Background()
+	attrs := []slog.Attr{slog.String("platform", "tencent"), slog.String("flow", "reception"),
+		slog.String("version", "07a9577b131f"), slog.String("session", "bench-00000001"), slog.String("caller", "+*********8888"),
+		slog.String("callee", "+*********8888"), slog.String("rule", "reception.flow:14:1"), slog.String("handler", "mainland"),
+		slog.String("outcome", "answered"), slog.Int("status", 200), slog.Float64("duration_ms", 0.041)}
+	var pcs [1]uintptr
+	goruntime.Callers(1, pcs[:])
+	var tCallers, tOnce time.Duration
+	b.ReportAllocs()
+	for b.Loop() {
+		t0 := time.Now()
+		log.LogAttrs(ctx, slog.LevelInfo, "webhook", attrs...)
+		t1 := time.Now()
+		rec := slog.NewRecord(time.Now(), slog.LevelInfo, "webhook", pcs[0])
+		rec.AddAttrs(attrs...)
+		_ = log.Handler().Handle(ctx, rec)
+		t2 := time.Now()
+		tCallers, tOnce = tCallers+t1.Sub(t0), tOnce+t2.Sub(t1)
+	}
+	b.ReportMetric(float64(tCallers.Nanoseconds())/float64(b.N), "logattrs-ns/line")
+	b.ReportMetric(float64(tOnce.Nanoseconds())/float64(b.N), "once-ns/line")
 }

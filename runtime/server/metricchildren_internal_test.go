@@ -114,3 +114,36 @@ func TestResolvedChildrenConcurrent(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkWebhookMetrics is the metrics of one tencent webhook with one
+// lookup, on 16 goroutines: through the vectors' WithLabelValues, as
+// before resolvedChildren, and through the resolved children.
+func BenchmarkWebhookMetrics(b *testing.B) {
+	ev := runtime.LookupEvent{Flow: "reception", Lookup: "customer", Outcome: "ok", Took: 300 * time.Microsecond}
+	for _, way := range []struct {
+		name    string
+		observe func(m *Metrics)
+	}{
+		{"vectors", func(m *Metrics) {
+			m.requests.WithLabelValues("answered", "tencent").Inc()
+			m.webhookDur.WithLabelValues("tencent").Observe(0.0008)
+			m.lookups.WithLabelValues(ev.Flow, ev.Lookup, ev.Outcome).Inc()
+			m.lookupDur.WithLabelValues(ev.Flow, ev.Lookup, ev.Outcome).Observe(ev.Took.Seconds())
+		}},
+		{"resolved", func(m *Metrics) {
+			m.observeWebhook("tencent", "answered", 800*time.Microsecond)
+			m.ObserveLookup(ev)
+		}},
+	} {
+		b.Run(way.name, func(b *testing.B) {
+			m := NewMetrics()
+			b.ReportAllocs()
+			b.SetParallelism(8)
+			b.RunParallel(func(pb *testing.PB) {
+				for pb.Next() {
+					way.observe(m)
+				}
+			})
+		})
+	}
+}
