@@ -95,7 +95,7 @@ func StartCRM() (*CRM, error) {
 			c.Conns.Add(1)
 		}
 	}
-	go c.hs.Serve(ln)
+	go labelled("crm", func() { c.hs.Serve(ln) })
 	return c, nil
 }
 
@@ -172,7 +172,7 @@ func StartBare(crm string, vipsCSV []byte) (*Bare, error) {
 		w.Header()["Content-Type"] = []string{"application/json"}
 		w.Write(out)
 	}), slog.New(slog.DiscardHandler))
-	go b.hs.Serve(ln)
+	go labelled("bare", func() { b.hs.Serve(ln) })
 	return b, nil
 }
 

@@ -257,32 +257,7 @@ func (s *p3Side) run(ctx context.Context, conns int, d time.Duration, measure bo
 		lookups = s.crm.Requests.Load()
 	}
 	for w := range conns {
-		wg.Go(func() {
-			p := &poster{c: s.client}
-			var body []byte
-			lat := s.lat[w]
-			for n := base; ctx.Err() == nil; n++ {
-				body = s.tmpl.body(body, s.prefix, w, n)
-				t0 := time.Now()
-				if !t0.Before(deadline) {
-					break
-				}
-				out, err := p.post(s.url, body)
-				took := time.Since(t0)
-				if err == nil {
-					err = s.exp.check(Caller, body, out, t0)
-				}
-				if !measure {
-					continue
-				}
-				if err != nil {
-					s.fails.add("%s: %v", s.name, err)
-				}
-				counts[w]++
-				lat = append(lat, took)
-			}
-			s.lat[w] = lat
-		})
+		wg.Go(func() { labelled("load", func() { s.work(ctx, w, base, deadline, measure, counts) }) })
 	}
 	wg.Wait()
 	s.n += 1 << 30 / 16 // the next run's SessionIds start past any this one used
@@ -296,6 +271,34 @@ func (s *p3Side) run(ctx context.Context, conns int, d time.Duration, measure bo
 	for _, c := range counts {
 		s.requests += c
 	}
+}
+
+// work is one worker of run: webhooks one after the other until deadline.
+func (s *p3Side) work(ctx context.Context, w, base int, deadline time.Time, measure bool, counts []int64) {
+	p := &poster{c: s.client}
+	var body []byte
+	lat := s.lat[w]
+	for n := base; ctx.Err() == nil; n++ {
+		body = s.tmpl.body(body, s.prefix, w, n)
+		t0 := time.Now()
+		if !t0.Before(deadline) {
+			break
+		}
+		out, err := p.post(s.url, body)
+		took := time.Since(t0)
+		if err == nil {
+			err = s.exp.check(Caller, body, out, t0)
+		}
+		if !measure {
+			continue
+		}
+		if err != nil {
+			s.fails.add("%s: %v", s.name, err)
+		}
+		counts[w]++
+		lat = append(lat, took)
+	}
+	s.lat[w] = lat
 }
 
 func (s *p3Side) result() SideResult {

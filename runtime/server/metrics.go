@@ -64,6 +64,11 @@ type Metrics struct {
 	dispatches  *prometheus.CounterVec
 	evictions   prometheus.Counter
 
+	// The children the webhook path observes, resolved once (see
+	// resolvedChildren).
+	webhookChildren resolvedChildren[webhookLabels, webhookMetrics]
+	lookupChildren  resolvedChildren[lookupLabels, lookupMetrics]
+
 	sessions     atomic.Pointer[func() int]
 	sessionBytes atomic.Pointer[func() int64]
 
@@ -146,9 +151,24 @@ func (m *Metrics) setSessionBytes(fn func() int64) { m.sessionBytes.Store(&fn) }
 // runtime.WithEvictionObserver (the engine logs the eviction itself).
 func (m *Metrics) ObserveEviction(runtime.Eviction) { m.evictions.Inc() }
 
+// webhookLabels and webhookMetrics are a webhook's labels and the children
+// they select.
+type (
+	webhookLabels  struct{ platform, outcome string }
+	webhookMetrics struct {
+		requests prometheus.Counter
+		duration prometheus.Observer
+	}
+)
+
 func (m *Metrics) observeWebhook(platform, outcome string, took time.Duration) {
-	m.requests.WithLabelValues(outcome, platform).Inc()
-	m.webhookDur.WithLabelValues(platform).Observe(took.Seconds())
+	c := m.webhookChildren.get(webhookLabels{platform, outcome}, m.resolveWebhook)
+	c.requests.Inc()
+	c.duration.Observe(took.Seconds())
+}
+
+func (m *Metrics) resolveWebhook(l webhookLabels) webhookMetrics {
+	return webhookMetrics{requests: m.requests.WithLabelValues(l.outcome, l.platform), duration: m.webhookDur.WithLabelValues(l.platform)}
 }
 
 // initDispatch shows the dispatch counters of platform at 0.
@@ -164,11 +184,32 @@ func (m *Metrics) observeDispatch(platform, outcome string) {
 
 // ObserveLookup counts a lookup; give it to runtime.WithLookupObserver.
 func (m *Metrics) ObserveLookup(ev runtime.LookupEvent) {
-	m.lookups.WithLabelValues(ev.Flow, ev.Lookup, ev.Outcome).Inc()
-	m.lookupDur.WithLabelValues(ev.Flow, ev.Lookup, ev.Outcome).Observe(ev.Took.Seconds())
-	if ev.Cache != "" {
-		m.lookupCache.WithLabelValues(ev.Flow, ev.Lookup, ev.Cache).Inc()
+	c := m.lookupChildren.get(lookupLabels{ev.Flow, ev.Lookup, ev.Outcome, ev.Cache}, m.resolveLookup)
+	c.lookups.Inc()
+	c.duration.Observe(ev.Took.Seconds())
+	if c.cache != nil {
+		c.cache.Inc()
 	}
+}
+
+// lookupLabels and lookupMetrics are a lookup's labels and the children
+// they select; cache is nil for a lookup declared without cache.
+type (
+	lookupLabels  struct{ flow, lookup, outcome, cache string }
+	lookupMetrics struct {
+		lookups  prometheus.Counter
+		duration prometheus.Observer
+		cache    prometheus.Counter
+	}
+)
+
+func (m *Metrics) resolveLookup(l lookupLabels) lookupMetrics {
+	c := lookupMetrics{lookups: m.lookups.WithLabelValues(l.flow, l.lookup, l.outcome),
+		duration: m.lookupDur.WithLabelValues(l.flow, l.lookup, l.outcome)}
+	if l.cache != "" {
+		c.cache = m.lookupCache.WithLabelValues(l.flow, l.lookup, l.cache)
+	}
+	return c
 }
 
 // ObserveReload counts a reload; give it to reload.OnReload.

@@ -9,9 +9,11 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
+	goruntime "runtime"
 	"runtime/debug"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/callflow/callflow/runtime"
@@ -266,6 +268,17 @@ func readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
 // text/json, text/plain and application/octet-stream pass; forms,
 // multipart, XML and the like do not.
 func jsonContent(ct string) bool {
+	switch ct {
+	case "", "application/json", "application/json; charset=utf-8":
+		// What senders send, taken without mime.ParseMediaType, which
+		// makes a map of the parameters on every webhook.
+		return true
+	}
+	return parsedJSONContent(ct)
+}
+
+// parsedJSONContent is jsonContent for any Content-Type, parsed.
+func parsedJSONContent(ct string) bool {
 	if ct == "" {
 		return true
 	}
@@ -329,7 +342,28 @@ func (s *Server) logHook(r *http.Request, h *hook, took time.Duration) {
 	if h.status == http.StatusUnauthorized || h.status == http.StatusForbidden {
 		attrs = append(attrs, slog.String("remote", remoteIP(r)))
 	}
-	s.log.LogAttrs(ctx, level, "webhook", attrs...)
+	rec := slog.NewRecord(time.Now(), level, "webhook", webhookLinePC())
+	rec.AddAttrs(attrs...)
+	_ = s.log.Handler().Handle(ctx, rec)
+}
+
+// logHookPC is the program counter in logHook that the webhook line's
+// record carries, which a handler with AddSource reports as the line's
+// source. The line is only ever logged from logHook, so the counter is
+// found once, not on every webhook as Logger.LogAttrs finds its caller's,
+// which cost about as much as encoding the line.
+var logHookPC atomic.Uintptr
+
+// webhookLinePC returns logHookPC, finding it on the first call; it must be
+// called from logHook only.
+func webhookLinePC() uintptr {
+	if pc := logHookPC.Load(); pc != 0 {
+		return pc
+	}
+	var pcs [1]uintptr
+	goruntime.Callers(2, pcs[:]) // skip runtime.Callers and this function: logHook
+	logHookPC.Store(pcs[0])
+	return pcs[0]
 }
 
 func remoteIP(r *http.Request) string {

@@ -29,6 +29,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 	"strings"
 	"time"
 
@@ -44,17 +45,55 @@ func main() {
 	flows := flag.String("flows", "flows", "folder of the shipped flows (reception.flow, vips.csv, support.flow)")
 	calls := flag.Int("calls", 200, "replicas: 8x8 calls per scenario (at most 1000)")
 	copies := flag.Int("copies", 50, "replicas: copies of one trigger spread over the replicas (at most 1000)")
+	round := flag.Duration("round", 0, "P3: longest stretch one side runs before the other takes over (default: half of -duration, at most 5s); shorter stretches keep a loaded machine's swings out of the ratio")
+	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the whole run to this file; samples are labelled part=serve, bare, crm or load (go tool pprof -tagfocus part=serve)")
 	flag.Parse()
 	if *calls < 1 || *calls > 1000 || *copies < 1 || *copies > 1000 {
 		fmt.Fprintln(os.Stderr, "callflow-load: -calls and -copies must be 1 to 1000")
 		os.Exit(2)
 	}
-	replicaCalls, triggerCopies = *calls, *copies
-	if err := run(*mode, *duration, *rewrites, *reloads, *conns, *flows); err != nil {
+	if *round < 0 || *round > 0 && (*round < 100*time.Millisecond || *round > *duration) {
+		fmt.Fprintln(os.Stderr, "callflow-load: -round must be 0 (the default) or 100ms to -duration")
+		os.Exit(2)
+	}
+	replicaCalls, triggerCopies, p3Round = *calls, *copies, *round
+	stop, err := startCPUProfile(*cpuprofile)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "callflow-load:", err)
+		os.Exit(2)
+	}
+	err = run(*mode, *duration, *rewrites, *reloads, *conns, *flows)
+	stop()
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "callflow-load:", err)
 		os.Exit(1)
 	}
 }
+
+// startCPUProfile profiles the process's CPU into path until stop is
+// called; with no path it does nothing.
+func startCPUProfile(path string) (stop func(), err error) {
+	if path == "" {
+		return func() {}, nil
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		if err := f.Close(); err != nil {
+			fmt.Fprintln(os.Stderr, "callflow-load: -cpuprofile:", err)
+		}
+	}, nil
+}
+
+// p3Round is -round.
+var p3Round time.Duration
 
 func run(mode string, duration time.Duration, rewrites, reloads, conns int, flows string) error {
 	switch {
@@ -83,7 +122,7 @@ func run(mode string, duration time.Duration, rewrites, reloads, conns int, flow
 	var missed []string
 	if want["p3"] {
 		fmt.Printf("P3: callflow serve vs bare net/http, %d connections, %s each side…\n", conns, duration)
-		r, err := load.RunP3(ctx, load.P3Config{FlowsDir: flows, Duration: duration, Conns: conns})
+		r, err := load.RunP3(ctx, load.P3Config{FlowsDir: flows, Duration: duration, Conns: conns, Round: p3Round})
 		if err != nil {
 			return err
 		}
