@@ -148,7 +148,7 @@ func (l *lowerer) expr(x *ast.Expr) *ir.Expr {
 		// cost more than the rest of the flow.
 		return out
 	}
-	out.Program, out.Budgeted = cx.Program, cx.Budgeted
+	out.Code, out.Budgeted = cx.Code, cx.Budgeted
 	for _, r := range cx.Refs {
 		if k, _ := l.info.Env.Kind(r); k == exprs.LookupName {
 			out.Lookups = append(out.Lookups, r)

@@ -13,8 +13,6 @@ import (
 	"sort"
 	"time"
 
-	"github.com/expr-lang/expr/vm"
-
 	"github.com/callflow/callflow/lang/bundle"
 	"github.com/callflow/callflow/lang/exprs"
 	"github.com/callflow/callflow/lang/hours"
@@ -169,7 +167,7 @@ type Handler struct {
 type Expr struct {
 	Src     string       // as written
 	At      source.Span  // where it was written
-	Program *vm.Program  // nil when IsConst: Const is the value
+	Code    *exprs.Code  // its bytecode, compiled on first use; nil when IsConst: Const is the value
 	Type    reflect.Type // static type; nil when known only at run time
 	Lookups []string     // lookups it reads, to fetch before it runs; none when IsConst
 	Const   any          // the value, when IsConst
