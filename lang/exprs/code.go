@@ -23,10 +23,11 @@ import (
 // it was checked, which gives the same bytecode (TestLazyCodeIsEager
 // proves it for every shipped flow). Holding the environment it was
 // checked in instead would keep a copy of the flow's names for every
-// expression. Safe for concurrent use: it looks the same to every caller,
+// expression, and keeping the translated text a second copy of the text. Safe for concurrent use: it looks the same to every caller,
 // compiled or not.
 type Code struct {
-	text string    // the expr-lang source, translated from the .flow text
+	text string    // the .flow text (the program's Src, not a copy)
+	url  bool      // a lookup URL (CompileURL)
 	env  []envName // the environment names it reads and their types
 	prog atomic.Pointer[vm.Program]
 }
@@ -49,8 +50,12 @@ func (c *Code) Program() (*vm.Program, error) {
 	for _, n := range c.env {
 		env[n.name] = n.typ
 	}
+	t := translation{url: c.url} // again: the translated text is not kept
+	if err := t.translate(c.text, 0); err != nil {
+		return nil, err
+	}
 	cfg := configFor(env) // its own: checking writes to the configuration
-	tree, _, err := checkTree(c.text, cfg, nil)
+	tree, _, err := checkTree(t.out.String(), cfg, nil)
 	if err != nil {
 		return nil, err
 	}

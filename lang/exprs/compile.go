@@ -130,9 +130,6 @@ func (e *Env) outcome(text string, isURL bool) *outcome {
 		return o
 	}
 	translated := o.trans.out.String()
-	if translated == text {
-		translated = text // share the flow's text, not a copy
-	}
 	cfg := e.config()
 	var names []envName
 	tree, loads, err := checkTree(translated, cfg, func(t *parser.Tree) { names = e.namesIn(t.Node) })
@@ -144,7 +141,7 @@ func (e *Env) outcome(text string, isURL bool) *outcome {
 	}
 	refs, budgeted := e.refs(tree.Node)
 	typ := staticType(tree.Node) // compileTree empties the tree
-	code := &Code{text: translated}
+	code := &Code{text: text, url: isURL}
 	if e.eager || !loads.varies && e.allConsts(refs) {
 		// Its value is computed now (the checker evaluates what reads only
 		// consts), or all bytecode is wanted now: compile it from the

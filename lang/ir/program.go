@@ -8,7 +8,6 @@
 package ir
 
 import (
-	"reflect"
 	"slices"
 	"sort"
 	"time"
@@ -168,7 +167,6 @@ type Expr struct {
 	Src     string       // as written
 	At      source.Span  // where it was written
 	Code    *exprs.Code  // its bytecode, compiled on first use; nil when IsConst: Const is the value
-	Type    reflect.Type // static type; nil when known only at run time
 	Lookups []string     // lookups it reads, to fetch before it runs; none when IsConst
 	Const   any          // the value, when IsConst
 	IsConst bool         // the value is known at compile time
