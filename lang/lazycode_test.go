@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"testing/fstest"
 
 	"github.com/callflow/callflow/lang"
 	"github.com/callflow/callflow/lang/flowgen"
@@ -39,59 +40,87 @@ func TestLazyCodeIsEager(t *testing.T) {
 		if fsys == nil {
 			fsys = must(fs.Sub(root, dir))
 		}
-		eager, _ := lang.CompileDir(fsys, lang.WithPartial(true), lang.WithEagerCode())
-		lazy, _ := lang.CompileDir(fsys, lang.WithPartial(true))
-		if (eager == nil) != (lazy == nil) {
-			t.Fatalf("%s: eager program %v, lazy %v", dir, eager != nil, lazy != nil)
-		}
-		if eager == nil {
-			continue
-		}
-		want, got := exprsOf(eager), exprsOf(lazy)
-		if len(want) != len(got) {
-			t.Fatalf("%s: %d expressions eager, %d lazy", dir, len(want), len(got))
-		}
-		for i, x := range want {
-			if x.Code != nil && !x.Code.Compiled() {
-				t.Fatalf("%s: %s %q not compiled by WithEagerCode", dir, x.At, x.Src)
-			}
-			if y := got[i]; y.Code != nil && !y.Code.Compiled() {
-				deferred++
-			}
-		}
-		var wg sync.WaitGroup
-		for range 2 {
-			wg.Go(func() {
-				for _, x := range got {
-					if x.Code != nil {
-						x.Code.Program()
-					}
-				}
-			})
-		}
-		wg.Wait()
-		for i, x := range want {
-			y := got[i]
-			if x.Src != y.Src || x.At != y.At || (x.Code == nil) != (y.Code == nil) {
-				t.Fatalf("%s: expression %d is %s %q eager, %s %q lazy", dir, i, x.At, x.Src, y.At, y.Src)
-			}
-			if x.Code == nil {
-				continue
-			}
-			p, err := x.Code.Program()
-			q, err2 := y.Code.Program()
-			if err != nil || err2 != nil {
-				t.Fatalf("%s: %s %q: eager %v, lazy %v", dir, x.At, x.Src, err, err2)
-			}
-			if p.Disassemble() != q.Disassemble() || !slices.Equal(p.Bytecode, q.Bytecode) || !slices.Equal(p.Arguments, q.Arguments) {
-				t.Errorf("%s: %s %q compiles to\n%s\nlazily, and to\n%s\nwith the flow", dir, x.At, x.Src, q.Disassemble(), p.Disassemble())
-			}
-			compared++
-		}
+		c, d := compareLazyEager(t, dir, fsys)
+		compared, deferred = compared+c, deferred+d
 	}
 	if compared < 400 || deferred < compared/2 {
 		t.Errorf("compared %d expressions, %d of them compiled lazily; the shipped and generated flows have more", compared, deferred)
 	}
+}
+
+// FuzzLazyCodeIsEager is TestLazyCodeIsEager for any flow: a flow that
+// compiles gives the same bytecode lazily and eagerly.
+func FuzzLazyCodeIsEager(f *testing.F) {
+	paths, err := fs.Glob(os.DirFS("../flows"), "*.flow")
+	if err != nil {
+		f.Fatal(err)
+	}
+	for _, p := range paths {
+		f.Add(must(os.ReadFile("../flows/" + p)))
+	}
+	f.Add([]byte("flow f\ntarget 8x8\nconst n = 3\notherwise -> h\nhandler h {\n  set x = caller + \"${n * 2} ${caller}\"\n  say \"hi ${x}\"\n}\n"))
+	f.Fuzz(func(t *testing.T, src []byte) {
+		compareLazyEager(t, "fuzz", fstest.MapFS{"f.flow": {Data: src}})
+	})
+}
+
+// compareLazyEager compiles the flows of fsys lazily and eagerly and fails
+// unless every expression has the same bytecode both ways, the lazy ones
+// compiled from two goroutines at once. It returns how many expressions
+// it compared and how many of them the lazy compile left to their first
+// use.
+func compareLazyEager(t *testing.T, dir string, fsys fs.FS) (compared, deferred int) {
+	t.Helper()
+	eager, _ := lang.CompileDir(fsys, lang.WithPartial(true), lang.WithEagerCode(), lang.WithPlaceholderSecrets())
+	lazy, _ := lang.CompileDir(fsys, lang.WithPartial(true), lang.WithPlaceholderSecrets())
+	if (eager == nil) != (lazy == nil) {
+		t.Fatalf("%s: eager program %v, lazy %v", dir, eager != nil, lazy != nil)
+	}
+	if eager == nil {
+		return 0, 0
+	}
+	want, got := exprsOf(eager), exprsOf(lazy)
+	if len(want) != len(got) {
+		t.Fatalf("%s: %d expressions eager, %d lazy", dir, len(want), len(got))
+	}
+	for i, x := range want {
+		if x.Code != nil && !x.Code.Compiled() {
+			t.Fatalf("%s: %s %q not compiled by WithEagerCode", dir, x.At, x.Src)
+		}
+		if y := got[i]; y.Code != nil && !y.Code.Compiled() {
+			deferred++
+		}
+	}
+	var wg sync.WaitGroup
+	for range 2 {
+		wg.Go(func() {
+			for _, x := range got {
+				if x.Code != nil {
+					x.Code.Program()
+				}
+			}
+		})
+	}
+	wg.Wait()
+	for i, x := range want {
+		y := got[i]
+		if x.Src != y.Src || x.At != y.At || (x.Code == nil) != (y.Code == nil) {
+			t.Fatalf("%s: expression %d is %s %q eager, %s %q lazy", dir, i, x.At, x.Src, y.At, y.Src)
+		}
+		if x.Code == nil {
+			continue
+		}
+		p, err := x.Code.Program()
+		q, err2 := y.Code.Program()
+		if err != nil || err2 != nil {
+			t.Fatalf("%s: %s %q: eager %v, lazy %v", dir, x.At, x.Src, err, err2)
+		}
+		if p.Disassemble() != q.Disassemble() || !slices.Equal(p.Bytecode, q.Bytecode) || !slices.Equal(p.Arguments, q.Arguments) {
+			t.Errorf("%s: %s %q compiles to\n%s\nlazily, and to\n%s\nwith the flow", dir, x.At, x.Src, q.Disassemble(), p.Disassemble())
+		}
+		compared++
+	}
+	return compared, deferred
 }
 
 func must[T any](v T, _ ...any) T { return v }
