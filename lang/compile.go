@@ -63,7 +63,7 @@ func CompileFile(name string, src []byte, opts ...Option) (*ir.Program, diag.Dia
 // relative to their flow's folder.
 func CompileFiles(fsys fs.FS, paths []string, opts ...Option) (*ir.Program, diag.Diagnostics) {
 	cfg := newConfig(opts)
-	b := &build{fsys: fsys, files: cfg.sources, disable: cfg.disable, secrets: cfg.secrets, noProgram: cfg.noProgram, cache: cfg.cache}
+	b := &build{fsys: fsys, files: cfg.sources, disable: cfg.disable, secrets: cfg.secrets, noProgram: cfg.noProgram, eagerCode: cfg.eagerCode, cache: cfg.cache}
 	prog := b.run(paths)
 	if !cfg.keepQuiet {
 		b.diags = b.diags.Reported()
@@ -97,6 +97,8 @@ type build struct {
 	// noProgram keeps of each flow only what the checks across flows
 	// read (WithoutProgram).
 	noProgram bool
+	// eagerCode compiles each expression's bytecode now (WithEagerCode).
+	eagerCode bool
 	// cache, when set, is the last analysis's (WithCache).
 	cache *Cache
 }

@@ -26,6 +26,7 @@ type config struct {
 	keepQuiet bool
 	partial   bool
 	noProgram bool
+	eagerCode bool
 	secrets   SecretReader
 	cache     *Cache
 }
@@ -76,3 +77,10 @@ func WithPartial(on bool) Option { return func(c *config) { c.partial = on } }
 // of them compiled, for tools that report problems and run nothing
 // (`callflow check`).
 func WithoutProgram() Option { return func(c *config) { c.noProgram = true } }
+
+// WithEagerCode compiles every expression's bytecode as the flow is
+// checked, as a server that wants no first call to pay for it may ask. By
+// default an expression whose value is not known at compile time is
+// compiled when it first runs (exprs.Code), so a compiled program holds
+// the bytecode of what runs only; the two give the same bytecode.
+func WithEagerCode() Option { return func(c *config) { c.eagerCode = true } }

@@ -104,7 +104,7 @@ func (b *build) unit(p *unitPlan) *unitResult {
 		}
 		return r
 	}
-	u := &check.Unit{Main: main, Tests: tests, Files: source.Files{}, FS: b.fsys, Dir: path.Dir(p.main), Disable: b.disable, Cache: b.cache.checker()}
+	u := &check.Unit{Main: main, Tests: tests, Files: source.Files{}, FS: b.fsys, Dir: path.Dir(p.main), Disable: b.disable, Cache: b.cache.checker(), EagerCode: b.eagerCode}
 	for _, f := range r.read {
 		if f.tree != nil {
 			u.Files.Add(f.file)

@@ -125,8 +125,12 @@ func (c *call) eval(x *ir.Expr) (any, error) {
 			return nil, err
 		}
 	}
+	prog, err := x.Code.Program()
+	if err != nil {
+		return nil, c.exprError(x, err)
+	}
 	m := vms.Get().(*vm.VM)
-	v, err := m.Run(x.Program, env)
+	v, err := m.Run(prog, env)
 	vms.Put(m)
 	if err == nil {
 		err = exprs.CheckValue(v)

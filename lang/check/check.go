@@ -33,6 +33,11 @@ type Unit struct {
 	// Cache, when set, keeps what this check learns for the next check
 	// of the same flow (an editor's); nil: nothing is kept.
 	Cache *Cache
+
+	// EagerCode compiles the bytecode of every expression as it is
+	// checked (exprs.Env.CompileEagerly); by default an expression whose
+	// value is not known at compile time is compiled when it first runs.
+	EagerCode bool
 }
 
 // Info is what the checker learned, for lowering.

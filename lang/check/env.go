@@ -18,6 +18,9 @@ func (c *checker) buildEnv() {
 	if c.u.Cache != nil {
 		env.UseCache(c.u.Cache.exprs)
 	}
+	if c.u.EagerCode {
+		env.CompileEagerly()
+	}
 	c.info.Env = env
 	for _, d := range c.u.Main.Decls {
 		switch d := d.(type) {

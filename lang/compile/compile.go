@@ -140,7 +140,7 @@ func (l *lowerer) expr(x *ast.Expr) *ir.Expr {
 		return nil
 	}
 	cx := l.info.Exprs[x]
-	out := &ir.Expr{Src: x.Text, At: x.At, Type: cx.Type}
+	out := &ir.Expr{Src: x.Text, At: x.At}
 	if out.Const, out.IsConst = l.info.Values[x]; out.IsConst {
 		// The runtime reads Const and never runs it, and a program
 		// holds expr-lang's tree of the expression: two thirds of a
@@ -148,7 +148,7 @@ func (l *lowerer) expr(x *ast.Expr) *ir.Expr {
 		// cost more than the rest of the flow.
 		return out
 	}
-	out.Program, out.Budgeted = cx.Program, cx.Budgeted
+	out.Code, out.Budgeted = cx.Code, cx.Budgeted
 	for _, r := range cx.Refs {
 		if k, _ := l.info.Env.Kind(r); k == exprs.LookupName {
 			out.Lookups = append(out.Lookups, r)

@@ -22,9 +22,10 @@ type Cache struct {
 }
 
 type cacheKey struct {
-	env  [sha256.Size]byte
-	url  bool
-	text string
+	env   [sha256.Size]byte
+	url   bool
+	eager bool // CompileEagerly: an outcome's Code may be compiled or not
+	text  string
 }
 
 // NewCache returns an empty cache.
@@ -49,7 +50,7 @@ func (c *Cache) Len() int {
 }
 
 func (c *Cache) get(e *Env, text string, isURL bool) *outcome {
-	k := cacheKey{env: e.digest(), url: isURL, text: text}
+	k := cacheKey{env: e.digest(), url: isURL, eager: e.eager, text: text}
 	c.mu.Lock()
 	o, ok := c.used[k]
 	if !ok {

@@ -13,10 +13,10 @@ import (
 	"github.com/expr-lang/expr"
 	exprast "github.com/expr-lang/expr/ast"
 	"github.com/expr-lang/expr/checker"
-	"github.com/expr-lang/expr/compiler"
 	"github.com/expr-lang/expr/conf"
 	"github.com/expr-lang/expr/file"
 	"github.com/expr-lang/expr/optimizer"
+	"github.com/expr-lang/expr/parser"
 	"github.com/expr-lang/expr/types"
 	"github.com/expr-lang/expr/vm"
 
@@ -34,11 +34,15 @@ const (
 	MaxNodes  = 1000
 )
 
-// Compiled is one expression, checked and compiled.
+// Compiled is one expression, checked and ready to compile to bytecode.
 type Compiled struct {
-	Program *vm.Program
-	Type    reflect.Type // nil when only known at run time
-	Refs    []string     // environment names it reads, in order of first use
+	// Code is its bytecode, compiled on first use: two thirds of a flow's
+	// expressions are constants, known when the flow compiles, and many of
+	// the rest never run in a given process, so compiling every one up
+	// front made the compiled program several times its source.
+	Code *Code
+	Type reflect.Type // nil when only known at run time
+	Refs []string     // environment names it reads, in order of first use
 	// Budgeted says it charges what it builds to env[BudgetName]: an
 	// evaluation must pass the webhook's *Budget there (a nil one checks
 	// each value against MaxValue only). Expressions that build nothing
@@ -126,31 +130,42 @@ func (e *Env) outcome(text string, isURL bool) *outcome {
 	if o.translateErr = o.trans.translate(text, 0); o.translateErr != nil {
 		return o
 	}
-	prog, loads, err := e.compile(o.trans.out.String())
+	translated := o.trans.out.String()
+	cfg := e.config()
+	var names []envName
+	tree, loads, err := checkTree(translated, cfg, func(t *parser.Tree) { names = e.namesIn(t.Node) })
 	if err == nil {
-		err = noEnvAccess(prog.Node())
+		err = noEnvAccess(tree.Node)
 	}
 	if o.err = err; err != nil {
 		return o
 	}
-	refs, budgeted := e.refs(prog.Node())
-	o.compiled = &Compiled{Program: prog, Type: staticType(prog.Node()), Refs: refs, Budgeted: budgeted,
+	refs, budgeted := e.refs(tree.Node)
+	typ := staticType(tree.Node) // compileTree empties the tree
+	code := &Code{text: text, url: isURL}
+	if e.eager || !loads.varies && e.allConsts(refs) {
+		// Its value is computed now (the checker evaluates what reads only
+		// consts), or all bytecode is wanted now: compile it from the
+		// tree in hand.
+		if o.err = code.compileTree(tree, cfg); o.err != nil {
+			return o
+		}
+	} else {
+		code.env = names
+	}
+	o.compiled = &Compiled{Code: code, Type: typ, Refs: refs, Budgeted: budgeted,
 		Varies: loads.varies, Secrets: loads.secrets, Settings: loads.settings, trans: o.trans}
-	dropTree(prog)
 	return o
 }
 
-// dropTree empties the root of the expr-lang tree prog was compiled from,
-// so the rest of the tree is garbage. A vm.Program keeps its tree (Node)
-// though the VM never reads it (it runs the bytecode, and errors take
-// their positions from Locations), and the tree, patched and typed, is
-// half of what a program holds: a flow's compiled program kept several
-// times the size of its source in trees. Everything read off the tree
-// (the names, the type) is read above, before this.
-func dropTree(prog *vm.Program) {
-	if root := reflect.ValueOf(prog.Node()); root.Kind() == reflect.Pointer && !root.IsNil() {
-		root.Elem().SetZero()
+// allConsts reports whether every one of names is a const.
+func (e *Env) allConsts(names []string) bool {
+	for _, n := range names {
+		if e.kinds[n] != ConstName {
+			return false
+		}
 	}
+	return true
 }
 
 // base holds the parts of expr-lang's configuration every flow shares: the
@@ -195,23 +210,33 @@ func (e *Env) config() *conf.Config {
 	if e.cfg != nil {
 		return e.cfg
 	}
+	e.cfg = configFor(e.exprEnv())
+	return e.cfg
+}
+
+// configFor is the configuration of an environment of these types.
+func configFor(env types.Map) *conf.Config {
 	b := base()
 	cfg := &conf.Config{
 		Optimize: true, ShortCircuit: true, MaxNodes: MaxNodes,
 		ConstFns: b.ConstFns, Functions: b.Functions, Builtins: b.Builtins, Disabled: b.Disabled,
 	}
-	cfg.WithEnv(e.exprEnv())
-	e.cfg = cfg
+	cfg.WithEnv(env)
 	return cfg
 }
 
-// compile is expr.Compile with the cached configuration. It also returns
-// the calls whose values are not known when the flow compiles.
-func (e *Env) compile(src string) (*vm.Program, *loadCalls, error) {
-	cfg := e.config()
+// checkTree is expr.Compile with the cached configuration, short of the
+// bytecode (Code.Program compiles that from the tree): the tree parsed,
+// checked, patched and optimized. It also returns the calls whose values
+// are not known when the flow compiles. parsed, when not nil, sees the
+// tree as written, before it is patched and optimized.
+func checkTree(src string, cfg *conf.Config, parsed func(*parser.Tree)) (*parser.Tree, *loadCalls, error) {
 	tree, err := checker.ParseCheck(src, cfg)
 	if err != nil {
 		return nil, nil, err
+	}
+	if parsed != nil {
+		parsed(tree)
 	}
 	loads := &loadCalls{}
 	exprast.Walk(&tree.Node, loads)
@@ -230,8 +255,7 @@ func (e *Env) compile(src string) (*vm.Program, *loadCalls, error) {
 		}
 		return nil, nil, err
 	}
-	prog, err := compiler.Compile(tree, cfg)
-	return prog, loads, err
+	return tree, loads, nil
 }
 
 // exprEnv is the environment as expr-lang types. A nil sample, a type known
@@ -241,13 +265,16 @@ func (e *Env) exprEnv() types.Map {
 	m := make(types.Map, len(e.samples)+1)
 	m[BudgetName] = types.TypeOf((*Budget)(nil))
 	for name, v := range e.samples {
-		if v == nil {
-			m[name] = types.Any
-		} else {
-			m[name] = types.TypeOf(v)
-		}
+		m[name] = typeOfSample(v)
 	}
 	return m
+}
+
+func typeOfSample(v any) types.Type {
+	if v == nil {
+		return types.Any
+	}
+	return types.TypeOf(v)
 }
 
 func staticType(n exprast.Node) reflect.Type {
@@ -386,7 +413,11 @@ func Eval(c *Compiled, env map[string]any) (any, error) {
 		env = maps.Clone(env)
 		env[BudgetName] = new(Budget)
 	}
-	v, err := vm.Run(c.Program, env)
+	prog, err := c.Code.Program()
+	if err != nil {
+		return nil, err
+	}
+	v, err := vm.Run(prog, env)
 	if err == nil {
 		err = CheckValue(v)
 	}

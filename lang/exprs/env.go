@@ -41,6 +41,7 @@ type Env struct {
 	kinds   map[string]Kind
 	cfg     *conf.Config // built on first compile; Define resets it
 	cache   *Cache       // nil: compile every time
+	eager   bool         // compile each expression's bytecode as it is checked (CompileEagerly)
 	key     *[32]byte    // digest, computed on first use; Define resets it
 }
 
@@ -97,7 +98,7 @@ func (e *Env) Names() []string { return slices.Sorted(maps.Keys(e.kinds)) }
 
 // Clone copies the environment, so a scope can add names.
 func (e *Env) Clone() *Env {
-	return &Env{samples: maps.Clone(e.samples), kinds: maps.Clone(e.kinds), cache: e.cache}
+	return &Env{samples: maps.Clone(e.samples), kinds: maps.Clone(e.kinds), cache: e.cache, eager: e.eager}
 }
 
 // TypeOf is the static type of a name; nil when only known at run time.
@@ -107,3 +108,8 @@ func (e *Env) TypeOf(name string) reflect.Type {
 	}
 	return nil
 }
+
+// CompileEagerly makes e, and the environments cloned from it, compile
+// every expression's bytecode as it is checked, not when it first runs
+// (Code).
+func (e *Env) CompileEagerly() { e.eager = true }

@@ -8,12 +8,9 @@
 package ir
 
 import (
-	"reflect"
 	"slices"
 	"sort"
 	"time"
-
-	"github.com/expr-lang/expr/vm"
 
 	"github.com/callflow/callflow/lang/bundle"
 	"github.com/callflow/callflow/lang/exprs"
@@ -167,13 +164,12 @@ type Handler struct {
 
 // Expr is a compiled expression.
 type Expr struct {
-	Src     string       // as written
-	At      source.Span  // where it was written
-	Program *vm.Program  // nil when IsConst: Const is the value
-	Type    reflect.Type // static type; nil when known only at run time
-	Lookups []string     // lookups it reads, to fetch before it runs; none when IsConst
-	Const   any          // the value, when IsConst
-	IsConst bool         // the value is known at compile time
+	Src     string      // as written
+	At      source.Span // where it was written
+	Code    *exprs.Code // its bytecode, compiled on first use; nil when IsConst: Const is the value
+	Lookups []string    // lookups it reads, to fetch before it runs; none when IsConst
+	Const   any         // the value, when IsConst
+	IsConst bool        // the value is known at compile time
 	// Budgeted says it charges what it builds to the webhook's memory
 	// budget (exprs.Compiled.Budgeted): the runtime passes the budget in
 	// the environment once such an expression runs.
