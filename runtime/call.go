@@ -16,10 +16,14 @@ import (
 type call struct {
 	e   *Engine
 	ctx context.Context
-	req *Request
-	ev  *platform.Event
-	ad  platform.Adapter
-	now time.Time
+	// route and given are the two fields of the Request the call reads:
+	// the flow named in the URL and the stubs. Keeping them rather than the
+	// Request lets Handle's Request stay on its stack.
+	route string
+	given map[string]any
+	ev    *platform.Event
+	ad    platform.Adapter
+	now   time.Time
 
 	// arrived is when the webhook came in (by the machine's clock, not the
 	// call's); the platform's answer budget runs from then (deadline). The
@@ -48,7 +52,6 @@ type call struct {
 	from      []*ir.Pos          // the step each of resp.Actions came from, for render errors
 	fromArr   [4]*ir.Pos         // from's first backing array
 	handler   string
-	rule      string // position of the rule that matched
 	steps     int
 	ended     bool    // a step ended the handler
 	budgeted  bool    // env holds mem (an expression that builds values ran)
@@ -120,7 +123,8 @@ func (c *call) release() {
 	}
 }
 
-// rules returns the handler of the first rule that matches, or "".
+// rules returns the handler of the first rule that matches, or "", and
+// keeps the rule's position in the call's Result (finish keeps it).
 func (c *call) rules() (string, error) {
 	rules := c.flow.Rules
 	from := 0
@@ -129,7 +133,7 @@ func (c *call) rules() (string, error) {
 		// exactly as trying them in order would find.
 		if i := ix.First(c.ev.Caller); i >= 0 {
 			c.traceRule(rules[i], true, "indexed")
-			c.rule = rules[i].Pos
+			c.res.Rule = rules[i].Pos
 			return rules[i].Handler, nil
 		}
 		from = ix.Upto
@@ -137,7 +141,7 @@ func (c *call) rules() (string, error) {
 	for _, r := range rules[from:] {
 		if r.Cond == nil {
 			c.traceRule(r, true, "")
-			c.rule = r.Pos
+			c.res.Rule = r.Pos
 			return r.Handler, nil
 		}
 		ok, err := c.evalBool(r.Cond)
@@ -146,7 +150,7 @@ func (c *call) rules() (string, error) {
 		}
 		c.traceRule(r, ok, "")
 		if ok {
-			c.rule = r.Pos
+			c.res.Rule = r.Pos
 			return r.Handler, nil
 		}
 	}
