@@ -92,14 +92,22 @@ func (c *call) loadSession() (*Session, uint64, error) {
 		return c.dl.pre.Session, c.dl.pre.Rev, c.dl.pre.Err
 	}
 	if m := c.e.mem; m != nil {
-		return m.get(c.sessionKey(), m.at(c.arrived))
+		// The key is looked up without being built, and taken from the
+		// session the engine stored: no webhook after a call's first makes
+		// it again.
+		s, rev, err := m.getCall(c.ev.Platform, c.ev.Session, m.at(c.arrived))
+		if s != nil && isKey(s.key, c.ev.Platform, c.ev.Session) {
+			c.key = s.key
+		}
+		return s, rev, err
 	}
 	return c.e.store.Get(c.io(), c.sessionKey())
 }
 
 func (c *call) storeSession() (uint64, error) {
 	if m := c.e.mem; m != nil {
-		return m.compareAndSet(c.sessionKey(), c.rev, c.sess, c.e.ttl, m.at(c.arrived))
+		c.sess.key = c.sessionKey()
+		return m.compareAndSet(c.sess.key, c.rev, c.sess, c.e.ttl, m.at(c.arrived))
 	}
 	return c.e.store.CompareAndSet(c.io(), c.sessionKey(), c.rev, c.sess, c.e.ttl)
 }
