@@ -91,6 +91,14 @@ func (s *Scanner) Member(first bool) (name []byte, done, ok bool) {
 func (s *Scanner) Raw(depth int) ([]byte, bool) {
 	start := skip(s.b, s.i)
 	s.i = start
+	if start < len(s.b) && s.b[start] == '"' { // most values: read here, not through Value's switch
+		end := stringEnd(s.b, start)
+		if end < 0 {
+			return nil, false
+		}
+		s.i = end
+		return s.b[start:end], true
+	}
 	if !s.Value(depth) {
 		return nil, false
 	}
@@ -158,10 +166,15 @@ func (s *Scanner) nextAfterSpace(c byte) bool {
 // Value reads one value at depth, leaving the scanner after it (values
 // start at the next non-space byte).
 func (s *Scanner) Value(depth int) bool {
-	switch c := s.Peek(); {
+	i := skip(s.b, s.i)
+	s.i = i
+	if i == len(s.b) {
+		return false
+	}
+	switch c := s.b[i]; {
 	case c == '"':
-		end := stringEnd(s.b, s.i)
-		s.i = max(end, s.i) // where it was when not a plain string
+		end := stringEnd(s.b, i)
+		s.i = max(end, i) // where it was when not a plain string
 		return end >= 0
 	case c == '{':
 		return s.object(depth)
