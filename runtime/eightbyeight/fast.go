@@ -55,7 +55,8 @@ type withDigits struct {
 // ASCII bodies, else jsontext's decoder (syntax and UTF-8; checking every
 // name for duplicates cost a third of validating, so both check the names
 // they keep themselves). Fields in any other shape (null, numbers for
-// strings, a string eventData, a numeric dtmf, escaped or repeated names)
+// strings, a string eventData, a numeric dtmf, escaped or repeated names,
+// an eventType or callStatus with escapes: they are compared as written)
 // are the strict path's.
 func decodeFast(body []byte) (*platform.Event, bool) {
 	var a action

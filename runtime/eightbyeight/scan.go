@@ -18,7 +18,7 @@ func (a *action) scan(body []byte) bool {
 }
 
 // scanner holds the action it fills rather than a pointer to it: escape
-// analysis gives up on the recursion, and a pointer would move the caller's
+// analysis gives up on jsonscan's recursion, and a pointer would move the caller's
 // action to the heap.
 type scanner struct {
 	jsonscan.Scanner

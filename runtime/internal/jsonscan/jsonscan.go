@@ -255,6 +255,12 @@ func stringEnd(b []byte, i int) int {
 			return -1
 		}
 	}
+	return stringEndBytewise(b, j)
+}
+
+// stringEndBytewise is stringEnd from j, inside the string, one byte at a
+// time: for the last bytes of a body, and FuzzValue's reference.
+func stringEndBytewise(b []byte, j int) int {
 	for ; j < len(b); j++ {
 		switch c := b[j]; {
 		case c == '"':
