@@ -537,12 +537,14 @@ type benchSupportCall struct {
 
 var benchPresses = []string{"7", "9", "12345#"}
 
-func newBenchSupport(b testing.TB) *benchSupportCall {
+func newBenchSupport(b testing.TB) *benchSupportCall { return newBenchSupportCalls(b, benchRenew/4) }
+
+// newBenchSupportCalls prepares n calls.
+func newBenchSupportCalls(b testing.TB, n int) *benchSupportCall {
 	b.Helper()
 	prog := benchShipped(b)
 	s := &benchSupportCall{b: b, newEng: func() *runtime.Engine { return benchEngine(b, prog) }, ctx: context.Background()}
 	scratch := s.newEng()
-	n := benchRenew / 4
 	s.calls, s.want = make([][4][]byte, n), make([][4][]byte, n)
 	for c := range n {
 		session := fmt.Sprintf("call-%06d", c)

@@ -16,10 +16,14 @@ import (
 type call struct {
 	e   *Engine
 	ctx context.Context
-	req *Request
-	ev  *platform.Event
-	ad  platform.Adapter
-	now time.Time
+	// route and given are the two fields of the Request the call reads:
+	// the flow named in the URL and the stubs. Keeping them rather than the
+	// Request lets Handle's Request stay on its stack.
+	route string
+	given map[string]any
+	ev    *platform.Event
+	ad    platform.Adapter
+	now   time.Time
 
 	// arrived is when the webhook came in (by the machine's clock, not the
 	// call's); the platform's answer budget runs from then (deadline). The
@@ -48,7 +52,6 @@ type call struct {
 	from      []*ir.Pos          // the step each of resp.Actions came from, for render errors
 	fromArr   [4]*ir.Pos         // from's first backing array
 	handler   string
-	rule      string // position of the rule that matched
 	steps     int
 	ended     bool    // a step ended the handler
 	budgeted  bool    // env holds mem (an expression that builds values ran)
@@ -89,14 +92,22 @@ func (c *call) loadSession() (*Session, uint64, error) {
 		return c.dl.pre.Session, c.dl.pre.Rev, c.dl.pre.Err
 	}
 	if m := c.e.mem; m != nil {
-		return m.get(c.sessionKey(), m.at(c.arrived))
+		// The key is looked up without being built, and taken from the
+		// session the engine stored: no webhook after a call's first makes
+		// it again.
+		s, rev, err := m.getCall(c.ev.Platform, c.ev.Session, m.at(c.arrived))
+		if s != nil && isKey(s.key, c.ev.Platform, c.ev.Session) {
+			c.key = s.key
+		}
+		return s, rev, err
 	}
 	return c.e.store.Get(c.io(), c.sessionKey())
 }
 
 func (c *call) storeSession() (uint64, error) {
 	if m := c.e.mem; m != nil {
-		return m.compareAndSet(c.sessionKey(), c.rev, c.sess, c.e.ttl, m.at(c.arrived))
+		c.sess.key = c.sessionKey()
+		return m.compareAndSet(c.sess.key, c.rev, c.sess, c.e.ttl, m.at(c.arrived))
 	}
 	return c.e.store.CompareAndSet(c.io(), c.sessionKey(), c.rev, c.sess, c.e.ttl)
 }
@@ -120,7 +131,8 @@ func (c *call) release() {
 	}
 }
 
-// rules returns the handler of the first rule that matches, or "".
+// rules returns the handler of the first rule that matches, or "", and
+// keeps the rule's position in the call's Result (finish keeps it).
 func (c *call) rules() (string, error) {
 	rules := c.flow.Rules
 	from := 0
@@ -129,7 +141,7 @@ func (c *call) rules() (string, error) {
 		// exactly as trying them in order would find.
 		if i := ix.First(c.ev.Caller); i >= 0 {
 			c.traceRule(rules[i], true, "indexed")
-			c.rule = rules[i].Pos
+			c.res.Rule = rules[i].Pos
 			return rules[i].Handler, nil
 		}
 		from = ix.Upto
@@ -137,7 +149,7 @@ func (c *call) rules() (string, error) {
 	for _, r := range rules[from:] {
 		if r.Cond == nil {
 			c.traceRule(r, true, "")
-			c.rule = r.Pos
+			c.res.Rule = r.Pos
 			return r.Handler, nil
 		}
 		ok, err := c.evalBool(r.Cond)
@@ -146,7 +158,7 @@ func (c *call) rules() (string, error) {
 		}
 		c.traceRule(r, ok, "")
 		if ok {
-			c.rule = r.Pos
+			c.res.Rule = r.Pos
 			return r.Handler, nil
 		}
 	}

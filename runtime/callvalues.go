@@ -32,7 +32,7 @@ func (c *call) callValues() *exprs.CallValues {
 	h.Write([]byte(c.now.UTC().Format("20060102T150405.000000000")))
 	v := &exprs.CallValues{Seed: h.Sum64(), Loaded: c.flow.Loaded}
 	var given map[string]string
-	for k, x := range c.req.Given {
+	for k, x := range c.given {
 		if name, ok := strings.CutPrefix(k, givenSecret); ok {
 			if given == nil {
 				given = map[string]string{}

@@ -48,7 +48,7 @@ func (c *call) environment() map[string]any {
 		env[name], _ = c.builtin(name)
 	}
 	for k, t := range f.Tables {
-		if _, given := c.req.Given[k]; given && f.Reads[k] {
+		if _, given := c.given[k]; given && f.Reads[k] {
 			env[k] = c.table(k, t)
 		}
 	}
@@ -86,7 +86,7 @@ func (c *call) builtin(name string) (any, bool) {
 
 // table returns a table's rows, with rows a test gave laid over them.
 func (c *call) table(name string, t *ir.Table) any {
-	given, ok := c.req.Given[name].(map[string]any)
+	given, ok := c.given[name].(map[string]any)
 	if !ok {
 		return t.Rows
 	}

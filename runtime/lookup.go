@@ -57,7 +57,7 @@ func (c *call) lookupIndex(l *ir.Lookup) int {
 func (c *call) resolve(name string) error {
 	l := c.flow.Lookups[name]
 	i := c.lookupIndex(l)
-	if v, ok := c.req.Given[name]; ok {
+	if v, ok := c.given[name]; ok {
 		if !c.lookups[i].stubbed {
 			c.lookups[i].stubbed = true
 			c.stub(l, v)

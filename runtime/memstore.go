@@ -8,8 +8,8 @@ import (
 
 // DefaultMemoryBudget is the bytes of sessions a MemoryStore holds unless
 // MemoryBudget says otherwise, by SessionSize's estimate: 768 MiB. A call
-// waiting at an 8x8 capture is estimated at 736 bytes (BenchmarkP6), so the
-// default holds about 1.09 million such calls; 1,000,000 of them measured
+// waiting at an 8x8 capture is estimated at 752 bytes (BenchmarkP6), so the
+// default holds about 1.07 million such calls; 1,000,000 of them measured
 // 767 MiB of heap in all, the answers remembered for retries included
 // (figure P6: 1,000,000 live sessions within 1 GiB).
 const DefaultMemoryBudget = 768 << 20

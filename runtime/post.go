@@ -32,7 +32,7 @@ func (c *call) post(in *ir.Post) error {
 	var res httpResult
 	outcome := "sent"
 	if err == nil {
-		if v, ok := c.req.Given[givenPost+u]; ok {
+		if v, ok := c.given[givenPost+u]; ok {
 			res, outcome = httpResult{status: http.StatusOK, value: v}, "given"
 		} else {
 			res, err = c.send(httpCall{method: http.MethodPost, url: u, body: body, headers: in.Headers,

@@ -81,11 +81,11 @@ func (c *call) judge(in *ir.Capture, accept []string) (string, outcome) {
 		d = strings.TrimSuffix(d, in.End)
 	}
 	if n := utf8.RuneCountInString(d); n < in.MinDigits || n > in.MaxDigits {
-		c.traceOutcome(in, "entry "+quote(d)+" has the wrong length")
+		c.traceRefused(in, d, "has the wrong length")
 		return "", noMatch
 	}
 	if len(accept) > 0 && !slices.Contains(accept, d) {
-		c.traceOutcome(in, "entry "+quote(d)+" is not accepted")
+		c.traceRefused(in, d, "is not accepted")
 		return "", noMatch
 	}
 	return d, valid
@@ -130,5 +130,14 @@ func (c *call) traceEntry(in *ir.Capture, value string) {
 func (c *call) traceOutcome(in *ir.Capture, what string) {
 	if c.trace != nil {
 		c.traceNote(in.At, what)
+	}
+}
+
+// traceRefused notes an entry judge refused, why. The note is built only
+// when tracing: quoting the entry for nobody cost two allocations a wrong
+// key press.
+func (c *call) traceRefused(in *ir.Capture, entry, why string) {
+	if c.trace != nil {
+		c.traceNote(in.At, "entry "+quote(entry)+" "+why)
 	}
 }

@@ -34,6 +34,13 @@ type Session struct {
 	Caller        string         `json:"from,omitempty"`
 	Callee        string         `json:"to,omitempty"`
 	Started       time.Time      `json:"at"`
+
+	// key is the key the engine stored the session under in its
+	// MemoryStore ("platform|id", the string the store's map holds), so
+	// that the webhooks that read it back need not build it again; "" for
+	// a session that came any other way. Not serialised. The struct stays
+	// in its 288-byte size class with it.
+	key string
 }
 
 // Frame is where a do returns to: the instruction after it.
@@ -175,10 +182,37 @@ func (m *MemoryStore) get(key string, now time.Time) (*Session, uint64, error) {
 		ok = false
 	}
 	m.mu.Unlock()
+	return copyOut(e, ok)
+}
+
+// getCall is get of the session of call id on platform, under the key
+// "platform|id" built on the stack: looking a key up does not keep it,
+// and the session the engine stored keeps its own (Session.key).
+func (m *MemoryStore) getCall(platform, id string, now time.Time) (*Session, uint64, error) {
+	var buf [64]byte
+	key := append(append(append(buf[:0], platform...), '|'), id...)
+	m.mu.Lock()
+	e, ok := m.entries[string(key)]
+	if ok && !now.Before(e.expires) {
+		m.remove(string(key), e)
+		ok = false
+	}
+	m.mu.Unlock()
+	return copyOut(e, ok)
+}
+
+// copyOut is what Get returns for an entry found (ok) or not.
+func copyOut(e memEntry, ok bool) (*Session, uint64, error) {
 	if !ok {
 		return nil, 0, ErrNotFound
 	}
 	return e.sess.clone(), e.rev, nil
+}
+
+// isKey reports whether key is "platform|id", without building it.
+func isKey(key, platform, id string) bool {
+	n := len(platform)
+	return len(key) == n+1+len(id) && key[:n] == platform && key[n] == '|' && key[n+1:] == id
 }
 
 // CompareAndSet stores s when the stored revision is rev (0: no session).

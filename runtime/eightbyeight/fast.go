@@ -23,19 +23,23 @@ type action struct {
 	seen    uint16 // the fields read, as bits 1<<field
 }
 
-// The fields of action.raw; all but eventData must be strings.
+// The fields of action.raw: the strings the event keeps, cut from one
+// allocation; then two strings only compared, as written, and eventData.
 const (
-	fieldEventType = iota
-	fieldEventID
+	fieldEventID = iota
 	fieldSessionID
-	fieldCallStatus
 	fieldSource
 	fieldDestination
 	fieldResume
 	fieldDtmf // eventData.dtmf, when eventData is {"dtmf":"…"}
+	numStrings
+)
+
+const (
+	fieldEventType = numStrings + iota
+	fieldCallStatus
 	fieldEventData
 	numFields
-	numStrings = fieldEventData
 )
 
 // withDigits is an event with room for its digits: Event.Digits points into
@@ -51,25 +55,39 @@ type withDigits struct {
 // ASCII bodies, else jsontext's decoder (syntax and UTF-8; checking every
 // name for duplicates cost a third of validating, so both check the names
 // they keep themselves). Fields in any other shape (null, numbers for
-// strings, a string eventData, a numeric dtmf, escaped or repeated names)
+// strings, a string eventData, a numeric dtmf, escaped or repeated names,
+// an eventType or callStatus with escapes: they are compared as written)
 // are the strict path's.
 func decodeFast(body []byte) (*platform.Event, bool) {
 	var a action
-	if !a.scan(body) {
+	plain := a.scan(body)
+	if !plain {
 		a = action{}
 		if !a.read(body) {
 			return nil, false
 		}
 	}
-	str, ok := a.strings()
-	if !ok || a.odd || !a.payload || str[fieldEventType] != EventCallAction || str[fieldSessionID] == "" || str[fieldEventID] == "" {
+	if a.odd || !a.payload || string(a.raw[fieldEventType]) != `"`+EventCallAction+`"` {
+		return nil, false
+	}
+	var kind platform.Kind
+	switch string(a.raw[fieldCallStatus]) {
+	case `"` + StatusCallReceived + `"`:
+		kind = platform.CallStarted
+	case `"` + StatusActionCompleted + `"`:
+		kind = platform.Input
+	default:
+		return nil, false
+	}
+	str, ok := a.strings(plain)
+	if !ok || str[fieldSessionID] == "" || str[fieldEventID] == "" {
 		return nil, false
 	}
 	if checkIDs(str[fieldSessionID], str[fieldEventID], str[fieldResume]) != nil || len(str[fieldDtmf]) > platform.MaxID ||
 		checkNumbers(EventCallAction, str[fieldSource], str[fieldDestination]) != nil {
 		return nil, false // the strict path names the field
 	}
-	in := &withDigits{ev: platform.Event{Platform: Name, Session: str[fieldSessionID], Delivery: str[fieldEventID],
+	in := &withDigits{ev: platform.Event{Kind: kind, Platform: Name, Session: str[fieldSessionID], Delivery: str[fieldEventID],
 		Caller: str[fieldSource], Callee: str[fieldDestination], Body: body}}
 	ev := &in.ev
 	var dtmf *string
@@ -80,13 +98,8 @@ func decodeFast(body []byte) (*platform.Event, bool) {
 	} else if ev.Data, dtmf, ok = fastData(a.raw[fieldEventData]); !ok || dtmf != nil && len(*dtmf) > platform.MaxID {
 		return nil, false
 	}
-	switch str[fieldCallStatus] {
-	case StatusCallReceived:
-		ev.Kind = platform.CallStarted
-	case StatusActionCompleted:
-		ev.Kind, ev.Resume, ev.Digits = platform.Input, str[fieldResume], dtmf
-	default:
-		return nil, false
+	if kind == platform.Input {
+		ev.Resume, ev.Digits = str[fieldResume], dtmf
 	}
 	return ev, true
 }
@@ -246,8 +259,10 @@ func (a *action) plain(name []byte) {
 }
 
 // strings returns the string fields ("" when absent), all cut from one
-// allocation; ok is false when one is not a string.
-func (a *action) strings() (out [numStrings]string, ok bool) {
+// allocation; ok is false when one is not a string. plain says the scan
+// read them, which takes only strings without escapes: they are copied
+// without looking for one.
+func (a *action) strings(plain bool) (out [numStrings]string, ok bool) {
 	var b strings.Builder
 	n := 0
 	for _, v := range a.raw[:numStrings] {
@@ -260,7 +275,7 @@ func (a *action) strings() (out [numStrings]string, ok bool) {
 		case v == nil:
 		case len(v) < 2 || v[0] != '"' || v[len(v)-1] != '"':
 			return out, false
-		case bytes.IndexByte(v, '\\') < 0:
+		case plain || bytes.IndexByte(v, '\\') < 0:
 			b.Write(v[1 : len(v)-1])
 		default: // escapes: unquoted on its own
 			u, err := jsontext.AppendUnquote(nil, v)

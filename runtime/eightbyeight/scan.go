@@ -10,7 +10,7 @@ import "github.com/callflow/callflow/runtime/internal/jsonscan"
 // what read keeps.
 func (a *action) scan(body []byte) bool {
 	s := scanner{Scanner: jsonscan.New(body)}
-	if !s.object(1, inTop) || !s.End() {
+	if !s.top() || !s.End() {
 		return false
 	}
 	*a = s.act
@@ -18,63 +18,17 @@ func (a *action) scan(body []byte) bool {
 }
 
 // scanner holds the action it fills rather than a pointer to it: escape
-// analysis gives up on the recursion, and a pointer would move the caller's
+// analysis gives up on jsonscan's recursion, and a pointer would move the caller's
 // action to the heap.
 type scanner struct {
 	jsonscan.Scanner
 	act action
 }
 
-// The objects whose members scan keeps.
-const (
-	inOther = iota
-	inTop
-	inPayload
-)
-
-// member reads the value of the member named name (raw, with its quotes)
-// of an object at depth, and reports whether it was well formed.
-func (s *scanner) member(name []byte, depth, in int) bool {
-	switch in {
-	case inTop:
-		return s.topMember(name, depth)
-	case inPayload:
-		return s.payloadMember(name, depth)
-	}
-	return s.Value(depth + 1)
-}
-
-func (s *scanner) topMember(name []byte, depth int) bool {
-	switch string(name) {
-	case `"eventType"`:
-		return s.keep(fieldEventType, depth)
-	case `"payload"`:
-		if s.act.enterPayload(s.Peek() == '{') {
-			return s.object(depth+1, inPayload)
-		}
-	}
-	return s.Value(depth + 1)
-}
-
-func (s *scanner) payloadMember(name []byte, depth int) bool {
-	if f := payloadField(name); f >= 0 {
-		return s.keep(f, depth)
-	}
-	return s.Value(depth + 1)
-}
-
-// keep reads a member's value and keeps it as field.
-func (s *scanner) keep(field, depth int) bool {
-	v, ok := s.Raw(depth + 1)
-	if ok {
-		s.act.set(field, v)
-	}
-	return ok
-}
-
-// object reads an object, in, handing each member to member.
-func (s *scanner) object(depth, in int) bool {
-	if !s.Open(depth) {
+// top reads the webhook's object, depth 1, keeping eventType and reading
+// payload's members.
+func (s *scanner) top() bool {
+	if !s.Open(1) {
 		return false
 	}
 	for first := true; ; first = false {
@@ -82,8 +36,53 @@ func (s *scanner) object(depth, in int) bool {
 		if !ok || done {
 			return ok
 		}
-		if !s.member(name, depth, in) {
+		switch string(name) {
+		case `"eventType"`:
+			ok = s.keep(fieldEventType, 2)
+		case `"payload"`:
+			if s.act.enterPayload(s.Peek() == '{') {
+				ok = s.payload()
+			} else {
+				ok = s.Value(2)
+			}
+		default:
+			ok = s.Value(2)
+		}
+		if !ok {
 			return false
 		}
 	}
+}
+
+// payload reads the payload object, depth 2, keeping the members the
+// event is made of and skipping the others. Each object has its own loop,
+// not one loop told which object it reads: the dispatch cost as much as
+// matching the names.
+func (s *scanner) payload() bool {
+	if !s.Open(2) {
+		return false
+	}
+	for first := true; ; first = false {
+		name, done, ok := s.Member(first)
+		if !ok || done {
+			return ok
+		}
+		if f := payloadField(name); f >= 0 {
+			ok = s.keep(f, 3)
+		} else {
+			ok = s.Value(3)
+		}
+		if !ok {
+			return false
+		}
+	}
+}
+
+// keep reads a member's value at depth and keeps it as field.
+func (s *scanner) keep(field, depth int) bool {
+	v, ok := s.Raw(depth)
+	if ok {
+		s.act.set(field, v)
+	}
+	return ok
 }

@@ -54,25 +54,51 @@ func (s *Scanner) Open(depth int) bool { return depth <= MaxDepth && s.Next('{')
 
 // Member reads the name of the next member of an object Open began, and
 // its colon, leaving the value to read; done is true, with ok, at the
-// closing '}'. first is true for the first call after Open.
+// closing '}'. first is true for the first call after Open. It works on
+// the body and offset in locals, one function for the whole member: the
+// calls to Next and Peek it replaced cost as much as the scan of the name.
 func (s *Scanner) Member(first bool) (name []byte, done, ok bool) {
-	if s.Next('}') {
+	b, i := s.b, skip(s.b, s.i)
+	if i >= len(b) {
+		return nil, false, false
+	}
+	if c := b[i]; c == '}' {
+		s.i = i + 1
 		return nil, true, true
+	} else if !first {
+		if c != ',' {
+			return nil, false, false
+		}
+		i = skip(b, i+1)
 	}
-	if !first && !s.Next(',') {
+	if i >= len(b) || b[i] != '"' {
 		return nil, false, false
 	}
-	if s.Peek() != '"' {
+	end := stringEnd(b, i)
+	if end < 0 {
 		return nil, false, false
 	}
-	name, ok = s.String()
-	return name, false, ok && s.Next(':')
+	name = b[i:end]
+	i = skip(b, end)
+	if i >= len(b) || b[i] != ':' {
+		return nil, false, false
+	}
+	s.i = i + 1
+	return name, false, true
 }
 
 // Raw reads a value at depth and returns it as written.
 func (s *Scanner) Raw(depth int) ([]byte, bool) {
-	s.Space()
-	start := s.i
+	start := skip(s.b, s.i)
+	s.i = start
+	if start < len(s.b) && s.b[start] == '"' { // most values: read here, not through Value's switch
+		end := stringEnd(s.b, start)
+		if end < 0 {
+			return nil, false
+		}
+		s.i = end
+		return s.b[start:end], true
+	}
 	if !s.Value(depth) {
 		return nil, false
 	}
@@ -99,12 +125,23 @@ func (s *Scanner) peekAfterSpace() byte {
 }
 
 // Space skips JSON's white space.
-func (s *Scanner) Space() {
-	b, i := s.b, s.i
+func (s *Scanner) Space() { s.i = skipSpace(s.b, s.i) }
+
+// skip returns the offset of the first byte from i that is not space. The
+// test before the call is for bodies without space, the platforms', and
+// lets skip be inlined.
+func skip(b []byte, i int) int {
+	if i < len(b) && b[i] > ' ' {
+		return i
+	}
+	return skipSpace(b, i)
+}
+
+func skipSpace(b []byte, i int) int {
 	for i < len(b) && b[i] <= ' ' && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r') {
 		i++
 	}
-	s.i = i
+	return i
 }
 
 // Next consumes c, after space, and reports whether it was there.
@@ -129,10 +166,16 @@ func (s *Scanner) nextAfterSpace(c byte) bool {
 // Value reads one value at depth, leaving the scanner after it (values
 // start at the next non-space byte).
 func (s *Scanner) Value(depth int) bool {
-	switch c := s.Peek(); {
+	i := skip(s.b, s.i)
+	s.i = i
+	if i == len(s.b) {
+		return false
+	}
+	switch c := s.b[i]; {
 	case c == '"':
-		_, ok := s.String()
-		return ok
+		end := stringEnd(s.b, i)
+		s.i = max(end, i) // where it was when not a plain string
+		return end >= 0
 	case c == '{':
 		return s.object(depth)
 	case c == '[':
@@ -186,36 +229,62 @@ func (s *Scanner) array(depth int) bool {
 }
 
 // String reads a string at the scanner (a quote) and returns it raw, with
-// its quotes. Most of a webhook is strings, so they are looked at eight
-// bytes at a time.
+// its quotes.
 func (s *Scanner) String() ([]byte, bool) {
-	b, start := s.b, s.i
-	j := start + 1
-	for j+8 <= len(b) {
-		if m := special(binary.LittleEndian.Uint64(b[j:])); m != 0 {
-			j += bits.TrailingZeros64(m) / 8
-			break
-		}
-		j += 8
-	}
-	for j < len(b) && b[j] >= 0x20 && b[j] < 0x80 && b[j] != '"' && b[j] != '\\' {
-		j++
-	}
-	if j == len(b) || b[j] != '"' {
+	start := s.i
+	end := stringEnd(s.b, start)
+	if end < 0 {
 		return nil, false // the end, an escape, a control or a non-ASCII byte
 	}
-	s.i = j + 1
-	return b[start:s.i], true
+	s.i = end
+	return s.b[start:end], true
+}
+
+// stringEnd returns the offset after the closing quote of the plain
+// string whose opening quote is at i, or -1 when it is not plain (an
+// escape, a control or a non-ASCII byte) or not closed. Most of a webhook
+// is strings, so they are looked at eight bytes at a time.
+func stringEnd(b []byte, i int) int {
+	j := i + 1
+	for ; j+8 <= len(b); j += 8 {
+		if m := special(binary.LittleEndian.Uint64(b[j:])); m != 0 {
+			j += bits.TrailingZeros64(m) / 8
+			if b[j] == '"' {
+				return j + 1
+			}
+			return -1
+		}
+	}
+	return stringEndBytewise(b, j)
+}
+
+// stringEndBytewise is stringEnd from j, inside the string, one byte at a
+// time: for the last bytes of a body, and FuzzValue's reference.
+func stringEndBytewise(b []byte, j int) int {
+	for ; j < len(b); j++ {
+		switch c := b[j]; {
+		case c == '"':
+			return j + 1
+		case c < 0x20 || c >= 0x80 || c == '\\':
+			return -1
+		}
+	}
+	return -1
 }
 
 // special marks, in the top bit of each byte, the bytes of x that end a
 // plain string: a quote, a backslash, a control or a non-ASCII byte. A
 // borrow can mark a byte above a marked one wrongly; the lowest mark is
-// always right, and it is the only one used.
+// always right, and it is the only one used. Below the lowest, every byte
+// is in 0x20–0x7f and neither quote nor backslash, so no subtraction
+// borrows or sets a top bit there; at it, a non-ASCII byte has its own top
+// bit, a control wraps below 0x20 and a quote or backslash wraps below
+// zero. So the usual "&^ x" that keeps a subtraction from marking a byte
+// at or above 0x80 is not needed: such a byte is marked anyway.
 func special(x uint64) uint64 {
 	const ones, tops = 0x0101010101010101, 0x8080808080808080
 	quote, backslash := x^(ones*'"'), x^(ones*'\\')
-	return ((quote-ones)&^quote | (backslash-ones)&^backslash | (x-ones*0x20)&^x | x) & tops
+	return ((quote - ones) | (backslash - ones) | (x - ones*0x20) | x) & tops
 }
 
 // Plain reports whether s needs no escaping at all in JSON: no quote,

@@ -3,6 +3,7 @@ package jsonscan
 import (
 	"bytes"
 	"encoding/binary"
+	"encoding/json"
 	"math/bits"
 	"strings"
 	"testing"
@@ -65,4 +66,53 @@ func TestPlain(t *testing.T) {
 			}
 		}
 	}
+}
+
+// FuzzValue checks a scan of a whole body against encoding/json: what it
+// accepts is valid JSON, and a valid body in the subset it takes (no
+// backslash, no byte outside printable ASCII but space, nesting within
+// MaxDepth) it accepts. stringEnd is checked against a byte-by-byte read
+// from every quote.
+func FuzzValue(f *testing.F) {
+	for _, s := range []string{
+		`{}`, `[]`, `{"a":[1,-0.5e+7,true,false,null,{"b":[]}],"c":"x"}`, ` { "a" : "b" , "c" : [ 1 , 2 ] } `,
+		`{"a":01}`, `{"a":1.}`, `{"a":-}`, `{"a":1e}`, `{"a":tru}`, `[1,]`, `{"a":1,}`, `{"a":1}x`, `{"a" 1}`,
+		`"abcdefghijklmnopq"`, `"abcdefgh\"`, "\"abcdefghij\x7f\"", "\"abc\x1f\"", `"0123456789abcdef`,
+		`[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]`,
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		s := New(body)
+		scanned := s.Value(1) && s.End()
+		valid := json.Valid(body)
+		if scanned && !valid {
+			t.Fatalf("scan accepted %q, which is not valid JSON", body)
+		}
+		if valid && !scanned && inSubset(body) {
+			t.Fatalf("scan refused %q, valid JSON in the subset it takes", body)
+		}
+		for i, c := range body {
+			if c == '"' {
+				if got, want := stringEnd(body, i), stringEndBytewise(body, i+1); got != want {
+					t.Fatalf("stringEnd(%q, %d) = %d, want %d", body, i, got, want)
+				}
+			}
+		}
+	})
+}
+
+// inSubset reports whether body uses only what a scan takes: printable
+// ASCII and JSON's space, no backslash, nesting within MaxDepth.
+func inSubset(body []byte) bool {
+	depth := 0
+	for _, c := range body {
+		switch {
+		case c == '\\' || c >= 0x80 || c < 0x20 && c != ' ' && c != '\t' && c != '\n' && c != '\r':
+			return false
+		case c == '{' || c == '[':
+			depth++ // brackets inside strings count too: a bound, not the depth
+		}
+	}
+	return depth <= MaxDepth
 }
