@@ -23,8 +23,9 @@ import (
 // it was checked, which gives the same bytecode (TestLazyCodeIsEager
 // proves it for every shipped flow). Holding the environment it was
 // checked in instead would keep a copy of the flow's names for every
-// expression, and keeping the translated text a second copy of the text. Safe for concurrent use: it looks the same to every caller,
-// compiled or not.
+// expression, and keeping the translated text a second copy of the text.
+// Safe for concurrent use: it looks the same to every caller, compiled or
+// not.
 type Code struct {
 	text string    // the .flow text (the program's Src, not a copy)
 	url  bool      // a lookup URL (CompileURL)
