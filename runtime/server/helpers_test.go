@@ -202,10 +202,20 @@ func (s *stack) traffic(callees ...string) (stop func() int) {
 	var wg sync.WaitGroup
 	var n atomic.Int64
 	errs := make(chan error, 1)
+	// first is done once every caller has had its first webhook answered
+	// (or refused): traffic returns only then, so the change the test
+	// makes next always meets traffic already flowing, however late a
+	// loaded machine schedules the callers.
+	var first sync.WaitGroup
+	first.Add(len(callees))
 	for _, c := range callees {
 		wg.Go(func() {
-			for ctx.Err() == nil {
-				if _, err := s.tryTencent(c); err != nil {
+			for i := 0; ctx.Err() == nil; i++ {
+				_, err := s.tryTencent(c)
+				if i == 0 {
+					first.Done()
+				}
+				if err != nil {
 					select {
 					case errs <- err:
 					default:
@@ -216,6 +226,7 @@ func (s *stack) traffic(callees ...string) (stop func() int) {
 			}
 		})
 	}
+	first.Wait()
 	return func() int {
 		cancel()
 		wg.Wait()
