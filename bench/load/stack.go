@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -175,21 +176,25 @@ func (s *Stack) Close() error {
 	return err
 }
 
-// outcomeCounter counts outcomes by name. The engine's four lookup
-// outcomes are counted with atomics, lock-free: the counter is the load
-// program's, not serve's, and a mutex taken on every lookup by all the
-// connections would be charged to serve's side of P3. Any other name goes
-// to a map under a lock.
+// lookupOutcomes are the engine's lookup outcomes, which outcomeCounter
+// counts lock-free.
+var lookupOutcomes = [...]string{"ok", "given", "timeout", "error"}
+
+// outcomeCounter counts outcomes by name. The engine's lookup outcomes
+// are counted with atomics: the counter is the load program's, not
+// serve's, and a mutex taken on every lookup by all the connections would
+// be charged to serve's side of P3. Any other name goes to a map under a
+// lock.
 type outcomeCounter struct {
-	ok, given, timeout, error atomic.Int64
+	known [len(lookupOutcomes)]atomic.Int64
 
 	mu    sync.Mutex
 	other map[string]int64
 }
 
 func (c *outcomeCounter) add(outcome string) {
-	if n := c.known(outcome); n != nil {
-		n.Add(1)
+	if i := slices.Index(lookupOutcomes[:], outcome); i >= 0 {
+		c.known[i].Add(1)
 		return
 	}
 	c.mu.Lock()
@@ -200,32 +205,16 @@ func (c *outcomeCounter) add(outcome string) {
 	c.mu.Unlock()
 }
 
-// known is the atomic counter of one of the engine's lookup outcomes, or
-// nil.
-func (c *outcomeCounter) known(outcome string) *atomic.Int64 {
-	switch outcome {
-	case "ok":
-		return &c.ok
-	case "given":
-		return &c.given
-	case "timeout":
-		return &c.timeout
-	case "error":
-		return &c.error
-	}
-	return nil
-}
-
 // Counts returns a copy of the counts; outcomes never seen are left out.
 func (c *outcomeCounter) Counts() map[string]int64 {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	out := make(map[string]int64, len(c.other)+4)
+	out := make(map[string]int64, len(c.other)+len(lookupOutcomes))
 	for k, v := range c.other {
 		out[k] = v
 	}
-	for _, k := range []string{"ok", "given", "timeout", "error"} {
-		if n := c.known(k).Load(); n > 0 {
+	for i, k := range lookupOutcomes {
+		if n := c.known[i].Load(); n > 0 {
 			out[k] = n
 		}
 	}
