@@ -116,6 +116,7 @@ func (b *build) run(paths []string) *ir.Program {
 	read := map[string]bool{} // every file whose diagnostics are gathered
 	parsed := map[string]bool{}
 	flows := map[string]*unitResult{}
+	numbersAt := map[*ir.Flow][]source.Span{}
 	for _, r := range done {
 		b.gatherFiles(r, read, parsed)
 		b.diags = append(b.diags, r.early...)
@@ -137,11 +138,14 @@ func (b *build) run(paths []string) *ir.Program {
 		}
 		if r.flow != nil {
 			prog.Flows = append(prog.Flows, r.flow)
+			if r.numbersAt != nil {
+				numbersAt[r.flow] = r.numbersAt
+			}
 		}
 	}
 	b.cache.done(parsed)
 	sort.Slice(prog.Flows, func(i, j int) bool { return prog.Flows[i].Name < prog.Flows[j].Name })
-	b.checkNumbers(prog)
+	b.checkNumbers(prog, numbersAt)
 	return prog
 }
 
@@ -198,20 +202,31 @@ func bundleOf(u *check.Unit, info *check.Info) *bundle.Bundle {
 }
 
 // checkNumbers reports two flows claiming one number for one platform.
-func (b *build) checkNumbers(prog *ir.Program) {
+// numbersAt holds where the flows kept without a Bundle write their
+// Numbers; the others are asked (Flow.NumberAt).
+func (b *build) checkNumbers(prog *ir.Program, numbersAt map[*ir.Flow][]source.Span) {
+	numberAt := func(f *ir.Flow, i int) source.Span {
+		if at := numbersAt[f]; at != nil {
+			return at[i]
+		}
+		return f.NumberAt(f.Numbers[i])
+	}
 	type key struct{ platform, number string }
-	owner := map[key]*ir.Flow{}
+	type claim struct {
+		flow *ir.Flow
+		i    int // the number's index in flow.Numbers
+	}
+	owner := map[key]claim{}
 	for _, f := range prog.Flows {
-		for _, n := range f.Numbers {
+		for i, n := range f.Numbers {
 			for _, p := range f.Platforms {
 				k := key{p, n}
 				if first, dup := owner[k]; dup {
-					at := f.NumberAt(n)
-					b.diags = append(b.diags, diag.Errorf(diag.DuplicateNumber, at, "number %s is also answered by flow %q on %s", n, first.Name, p).
-						Do("Give each number to one flow per platform.").Also(first.NumberAt(n), "claimed here"))
+					b.diags = append(b.diags, diag.Errorf(diag.DuplicateNumber, numberAt(f, i), "number %s is also answered by flow %q on %s", n, first.flow.Name, p).
+						Do("Give each number to one flow per platform.").Also(numberAt(first.flow, first.i), "claimed here"))
 					continue
 				}
-				owner[k] = f
+				owner[k] = claim{f, i}
 			}
 		}
 	}

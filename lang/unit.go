@@ -68,7 +68,10 @@ type unitResult struct {
 	diags      diag.Diagnostics // the checker's and the loader's
 	files      source.Files     // the unit's files, tables included, when the build keeps files
 	flow       *ir.Flow         // nil when the flow has errors, or when analysing
-	analysis   *FlowAnalysis
+	// numbersAt is where the flow's file writes each of its Numbers, for
+	// a flow kept without its Bundle (WithoutProgram); nil otherwise.
+	numbersAt []source.Span
+	analysis  *FlowAnalysis
 }
 
 // readFile is one file read for a unit: found is false when it could not
@@ -175,8 +178,14 @@ func (b *build) check(r *unitResult, u *check.Unit) {
 	r.flow.Bundle = bun
 	r.flow.Loaded = loaded
 	if b.noProgram {
-		// What checkNumbers reads; the bundle's bytes are the source
-		// the diagnostics quote anyway.
-		r.flow = &ir.Flow{Name: r.flow.Name, File: r.flow.File, Platforms: r.flow.Platforms, Numbers: r.flow.Numbers, Bundle: bun}
+		// What checkNumbers reads, with where each number is written
+		// found now: keeping the Bundle to parse it again would keep
+		// every flow's files until the last one is checked.
+		stub := &ir.Flow{Name: r.flow.Name, File: r.flow.File, Platforms: r.flow.Platforms, Numbers: r.flow.Numbers}
+		r.numbersAt = make([]source.Span, len(stub.Numbers))
+		for i, n := range stub.Numbers {
+			r.numbersAt[i] = stub.NumberIn(u.Main, n)
+		}
+		r.flow = stub
 	}
 }

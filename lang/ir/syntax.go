@@ -38,8 +38,11 @@ func (f *Flow) At() source.Span {
 
 // NumberAt is where the flow's file declares the number n: the number
 // string holding it, or the header when none does.
-func (f *Flow) NumberAt(n string) source.Span {
-	tree := f.flowSyntax()
+func (f *Flow) NumberAt(n string) source.Span { return f.NumberIn(f.flowSyntax(), n) }
+
+// NumberIn is NumberAt read from tree, the flow's own file as it
+// compiled, for a compile that keeps no Bundle to parse again.
+func (f *Flow) NumberIn(tree *ast.File, n string) source.Span {
 	if tree != nil {
 		for _, d := range tree.Decls {
 			if num, ok := d.(*ast.Number); ok {
