@@ -12,3 +12,6 @@ func SetBundlesClock(b *MemoryBundles, now func() time.Time) { b.now = now }
 // AcceptOnly is the header map lookups share, for a test that it stays as
 // it was made.
 func AcceptOnly() map[string][]string { return acceptOnly }
+
+// DecodeFlat is decodeFlat, for a test that counts its allocations.
+func DecodeFlat(b []byte) (map[string]any, bool) { return decodeFlat(b) }

@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/callflow/callflow/lang/ir"
-	"github.com/callflow/callflow/runtime/platform"
 )
 
 // httpCall is one request of a lookup (GET) or a post (POST with a JSON
@@ -133,7 +132,7 @@ func readJSON(body io.Reader, keep bool) (any, []byte, error) {
 	if ab.buf.Len() > maxLookupBody {
 		return nil, nil, fmt.Errorf("the body is over %d bytes", maxLookupBody)
 	}
-	v, err := platform.DecodeJSON(ab.buf.Bytes())
+	v, err := decodeAnswer(ab.buf.Bytes())
 	if err != nil {
 		return nil, nil, fmt.Errorf("bad JSON: %v", err)
 	}
