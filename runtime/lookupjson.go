@@ -43,10 +43,10 @@ func decodeFlat(b []byte) (map[string]any, bool) {
 		if !ok {
 			return nil, false
 		}
-		if _, dup := m[name]; dup {
-			return nil, false // the general decoder's rules for duplicates apply
+		n := len(m)
+		if m[name] = v; len(m) == n {
+			return nil, false // a name twice: the general decoder's rules for duplicates apply
 		}
-		m[name] = v
 		if d.skip('}') {
 			return m, d.end()
 		}
