@@ -47,7 +47,10 @@ func BenchmarkP3Handlers(b *testing.B) {
 // machine differently during BenchmarkP3Handlers' two sub-benchmarks
 // moves both sides' figures alike here: serve-cpu-ns/op and
 // bare-cpu-ns/op are each side's CPU per webhook, cpu-ratio serve's over
-// the bare one's (ns/op is the time of two webhooks, one a side).
+// the bare one's (ns/op is the time of two webhooks, one a side). With
+// -cpuprofile, each side's samples carry the label part=serve or
+// part=bare, its lookup client's connection loops included (the CRM's
+// are part=crm).
 func BenchmarkP3HandlersRatio(b *testing.B) {
 	sides := startP3Handlers(b)
 	var cpu [2]time.Duration
@@ -159,12 +162,14 @@ func (s *handlerSide) round(b *testing.B, n int) bool {
 	for range 16 {
 		w := s.worker()
 		wg.Go(func() {
-			for next.Add(1) <= int64(n) {
-				if !w.send(b) {
-					failed.Store(true)
-					return
+			labelled(s.name, func() { // and so are the lookup client's connection loops it starts
+				for next.Add(1) <= int64(n) {
+					if !w.send(b) {
+						failed.Store(true)
+						return
+					}
 				}
-			}
+			})
 		})
 	}
 	wg.Wait()
