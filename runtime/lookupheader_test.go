@@ -63,16 +63,7 @@ func TestLookupSharedHeaderSendsTheSame(t *testing.T) {
 		{"user-other", withUser, "/customers", &http.Client{Transport: roundTripper{&http.Transport{}}}, false},
 		{"jar", crm.URL, "/customers", &http.Client{Transport: &http.Transport{}, Jar: jar}, false},
 	} {
-		prog := compile(t, "crm.flow", `flow crm
-target tencent
-number "+8675500000000"
-lookup customer = get "`+tc.base+tc.path+`?client=`+tc.name+`&c=${caller}" timeout 1s else {name: "nobody"}
-otherwise -> main
-handler main {
-  set name = customer.name
-  agent 1
-}
-`)
+		prog := compile(t, "crm.flow", crmFlow(tc.base+tc.path+"?client="+tc.name+"&"))
 		eng := newEngine(t, prog, runtime.WithHTTPClient(tc.client), runtime.WithUnguardedLookups())
 		var wg sync.WaitGroup
 		for i := range 8 {
