@@ -61,6 +61,9 @@ type Engine struct {
 	// unguarded lets lookups reach other hosts by redirect and unsafe
 	// addresses (WithUnguardedLookups).
 	unguarded bool
+	// sharedHeader lets lookups without headers of their own share one
+	// header map (sharesHeaders).
+	sharedHeader bool
 }
 
 // New builds an engine.
@@ -96,6 +99,7 @@ func New(opts ...Option) (*Engine, error) {
 		e.client = guardClient(e.client)
 	}
 	e.postClient = noRedirects(e.client)
+	e.sharedHeader = sharesHeaders(e.client)
 	e.mem, _ = e.store.(*MemoryStore)
 	if e.mem != nil {
 		e.mem.observe(e.evicted)

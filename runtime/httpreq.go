@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/callflow/callflow/lang/ir"
-	"github.com/callflow/callflow/runtime/platform"
 )
 
 // httpCall is one request of a lookup (GET) or a post (POST with a JSON
@@ -62,7 +61,9 @@ func (c *call) send(r httpCall) (httpResult, error) {
 			return httpResult{}, err
 		}
 	}
-	if err := c.setHeaders(req, r); err != nil {
+	if c.e.sharedHeader && r.method == http.MethodGet && len(r.headers) == 0 && len(r.extra) == 0 {
+		req.Header = acceptOnly // net/http only reads it (sharesHeaders)
+	} else if err := c.setHeaders(req, r); err != nil {
 		return httpResult{}, err
 	}
 	client := c.e.client
@@ -131,7 +132,7 @@ func readJSON(body io.Reader, keep bool) (any, []byte, error) {
 	if ab.buf.Len() > maxLookupBody {
 		return nil, nil, fmt.Errorf("the body is over %d bytes", maxLookupBody)
 	}
-	v, err := platform.DecodeJSON(ab.buf.Bytes())
+	v, err := decodeAnswer(ab.buf.Bytes())
 	if err != nil {
 		return nil, nil, fmt.Errorf("bad JSON: %v", err)
 	}
@@ -173,6 +174,24 @@ var (
 	acceptJSON  = []string{"application/json"}
 	contentJSON = []string{"application/json"}
 )
+
+// acceptOnly is the whole header of a lookup that sets none of its own,
+// shared by all of them when the client only reads it (sharesHeaders): the
+// header map each request is given, and filled with one entry, was an
+// allocation of some 300 bytes a lookup.
+var acceptOnly = http.Header{"Accept": acceptJSON}
+
+// sharesHeaders reports whether requests sent with client may share one
+// header map. net/http's Client writes to a request's header only to add a
+// cookie jar's cookies (before setting anything else, such as a redirect's
+// Referer or basic authentication, it copies the header), and its
+// Transport only reads it. Another RoundTripper may be a wrapper that
+// breaks its contract and sets a header on the request it is given: its
+// requests get headers of their own.
+func sharesHeaders(client *http.Client) bool {
+	_, plain := client.Transport.(*http.Transport)
+	return plain && client.Jar == nil
+}
 
 // validHeaderValue refuses what would split a header or be dropped by
 // net/http: a caller's data put in a header must not add another.

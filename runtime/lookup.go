@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"github.com/callflow/callflow/lang/ir"
-	"github.com/callflow/callflow/runtime/platform"
 )
 
 // lookupMargin is kept from the budget for rendering the answer after a
@@ -186,7 +185,7 @@ var errLookupTimeout = errors.New("timed out")
 func (c *call) get(l *ir.Lookup, u string) (v any, kept []byte, cache string, err error) {
 	if l.Cache > 0 {
 		if body, ok := c.e.lookupCache.get(c.cacheKey(l, u), c.now); ok {
-			v, err = platform.DecodeJSON(body) // it decoded when kept: a fresh copy for this call
+			v, err = decodeAnswer(body) // it decoded when kept: a fresh copy for this call
 			return v, nil, "hit", err
 		}
 		cache = "miss"

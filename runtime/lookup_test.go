@@ -406,6 +406,22 @@ func hostsClient(hosts map[string]string) *http.Client {
 	}}}
 }
 
+// crmFlow is a tencent flow that looks the caller up at query+"c=" and the
+// caller (query ends with "?" or "&"), and answers agent 1, with the name
+// found, "nobody" when the lookup fails, in the variable name.
+func crmFlow(query string) string {
+	return `flow crm
+target tencent
+number "+8675500000000"
+lookup customer = get "` + query + `c=${caller}" timeout 1s else {name: "nobody"}
+otherwise -> main
+handler main {
+  set name = customer.name
+  agent 1
+}
+`
+}
+
 // A lookup follows a redirect on its own host, and refuses one to another
 // host (the else value, and a log line) unless the engine is unguarded.
 func TestLookupRedirects(t *testing.T) {
@@ -436,16 +452,7 @@ func TestLookupRedirects(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			other.hits.Store(0)
-			prog := compile(t, "crm.flow", `flow crm
-target tencent
-number "+8675500000000"
-lookup customer = get "http://crm.test`+tc.path+`?c=${caller}" timeout 1s else {name: "nobody"}
-otherwise -> main
-handler main {
-  set name = customer.name
-  agent 1
-}
-`)
+			prog := compile(t, "crm.flow", crmFlow("http://crm.test"+tc.path+"?"))
 			var logs logLines
 			opts := append([]runtime.Option{runtime.WithHTTPClient(hostsClient(hosts)), runtime.WithLogger(logs.logger())}, tc.opts...)
 			eng := newEngine(t, prog, opts...)

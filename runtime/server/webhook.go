@@ -129,7 +129,8 @@ func (s *Server) serveHook(w http.ResponseWriter, r *http.Request, h *hook) {
 			return
 		}
 	}
-	res, err := s.eng.Serve(r.Context(), h.request(r))
+	req := h.request(r) // a value: Serve keeps no pointer to it, so it stays on this stack
+	res, err := s.eng.Serve(r.Context(), &req)
 	h.res, h.err, h.outcome = res, err, string(res.Outcome)
 	reply := res.Reply
 	if reply.Status == http.StatusOK && s.dispatches(h.platform) {
@@ -145,8 +146,8 @@ func (s *Server) serveHook(w http.ResponseWriter, r *http.Request, h *hook) {
 }
 
 // request is the engine's request for the webhook r.
-func (h *hook) request(r *http.Request) *runtime.Request {
-	return &runtime.Request{Platform: h.platform, Flow: r.PathValue("flow"), Body: h.body, Header: r.Header,
+func (h *hook) request(r *http.Request) runtime.Request {
+	return runtime.Request{Platform: h.platform, Flow: r.PathValue("flow"), Body: h.body, Header: r.Header,
 		Method: r.Method, URL: h.url, Base: h.base}
 }
 
@@ -236,7 +237,8 @@ func (s *Server) fallback(h *hook, r *http.Request) (reply platform.Reply, ok bo
 			ok = false
 		}
 	}()
-	reply, err := s.eng.FallbackFor(h.request(r))
+	req := h.request(r)
+	reply, err := s.eng.FallbackFor(&req)
 	return reply, err == nil
 }
 
