@@ -154,7 +154,20 @@ func (l *lowerer) expr(x *ast.Expr) *ir.Expr {
 			out.Lookups = append(out.Lookups, r)
 		}
 	}
+	out.Var = l.bareVar(x, cx)
 	return out
+}
+
+// bareVar is the variable x is when its text is nothing but that
+// variable's name; "" otherwise.
+func (l *lowerer) bareVar(x *ast.Expr, cx *exprs.Compiled) string {
+	if len(cx.Refs) != 1 || cx.Budgeted || cx.Varies || strings.TrimSpace(x.Text) != cx.Refs[0] {
+		return ""
+	}
+	if k, _ := l.info.Env.Kind(cx.Refs[0]); k != exprs.VarName {
+		return ""
+	}
+	return cx.Refs[0]
 }
 
 func asFloat(v any) (float64, bool) {

@@ -174,4 +174,9 @@ type Expr struct {
 	// budget (exprs.Compiled.Budgeted): the runtime passes the budget in
 	// the environment once such an expression runs.
 	Budgeted bool
+	// Var is the variable the expression is, when it is nothing but one
+	// variable's name (`switch choice`): the runtime reads its value from
+	// the session without building the environment the bytecode runs in.
+	// "" for any other expression.
+	Var string
 }
