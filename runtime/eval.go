@@ -131,6 +131,11 @@ func (c *call) eval(x *ir.Expr) (any, error) {
 	if v, ok := c.sessionVar(x); ok {
 		return v, nil
 	}
+	if x.Template != nil && c.sess != nil {
+		if s, ok := x.Template.Text(&c.mem, c.sess.Vars); ok {
+			return s, nil
+		}
+	}
 	env := c.environment()
 	if x.Budgeted && !c.budgeted {
 		// The first expression of the webhook that builds values: the

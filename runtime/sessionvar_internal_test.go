@@ -67,3 +67,83 @@ func short(v any) string {
 	}
 	return s
 }
+
+// TestTemplateIsTheBytecodes: a said text whose interpolations are each a
+// variable's name, made from the session (exprs.Template), is what its
+// bytecode makes, charging the webhook's budget the same, for values of
+// every kind; a variable the session does not hold, and a budget the text
+// would overrun, are left to the bytecode, which reports the overrun as it
+// always has.
+func TestTemplateIsTheBytecodes(t *testing.T) {
+	src := "flow f\ntarget 8x8\nvoice \"en-US-ZiraRUS\"\notherwise -> main\nhandler main {\n" +
+		"  set x = caller\n  set y = 2\n  say \"Order ${x} is ${ y }.\"\n  hangup\n}\n"
+	prog, ds := lang.CompileFile("f.flow", []byte(src))
+	if ds.HasErrors() || prog == nil {
+		t.Fatalf("does not compile: %v", ds)
+	}
+	flow := prog.Flow("f")
+	x := flow.Handlers["main"].Code[2].(*ir.Say).Text
+	if x.Template == nil {
+		t.Fatalf("the text is not marked as a template: %+v", x)
+	}
+	bytecode := *x
+	bytecode.Template = nil
+	eng, err := New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
+	type outcome struct {
+		v    any
+		err  string
+		used int
+	}
+	eval := func(x *ir.Expr, vars map[string]any, spent int) outcome {
+		c := &call{e: eng, flow: flow, now: at, ev: &platform.Event{Platform: "8x8", Session: "s", Caller: "+6591234567"},
+			sess: &Session{Platform: "8x8", ID: "s", Vars: vars}}
+		defer c.release()
+		for ; spent > 0; spent -= 1_000_000 {
+			if err := c.mem.Keep(strings.Repeat("k", min(spent, 1_000_000))); err != nil {
+				t.Fatal(err)
+			}
+		}
+		v, err := c.eval(x)
+		o := outcome{v: v, used: c.mem.Used()}
+		if err != nil {
+			o.err = err.Error()
+		}
+		return o
+	}
+	list := make([]any, 50_000)
+	for i := range list {
+		list[i] = "item"
+	}
+	values := []any{"a", "", 7, int64(1) << 60, 2.5, 1e21, true, at, 90 * time.Second, nil,
+		[]any{1, "a", []any{true}}, map[string]any{"k": "v", "n": 1.5}, list}
+	overruns := 0
+	// A fresh budget; one the list's text fits but not the whole (the
+	// template has charged part of it when it is refused); one the list's
+	// text overruns.
+	for _, spent := range []int{0, 16<<20 - 700_000, 16<<20 - 200_000} {
+		for _, xv := range values {
+			for _, yv := range []any{2, "two", []any{"a", 2}} {
+				vars := map[string]any{"x": xv, "y": yv}
+				got, want := eval(x, vars, spent), eval(&bytecode, vars, spent)
+				if want.err != "" {
+					overruns++
+				}
+				if !reflect.DeepEqual(got, want) {
+					t.Errorf("x = %T, y = %T, %d spent: from the session %v (%q, %d used), by the bytecode %v (%q, %d used)",
+						xv, yv, spent, short(got.v), got.err, got.used, short(want.v), want.err, want.used)
+				}
+			}
+		}
+	}
+	if overruns == 0 {
+		t.Error("no text overran its budget")
+	}
+	vars := map[string]any{"y": 2} // x not set
+	if got, want := eval(x, vars, 0), eval(&bytecode, vars, 0); !reflect.DeepEqual(got, want) {
+		t.Errorf("x not set: %+v, by the bytecode %+v", got, want)
+	}
+}

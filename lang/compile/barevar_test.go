@@ -1,6 +1,7 @@
 package compile_test
 
 import (
+	"slices"
 	"testing"
 
 	"github.com/callflow/callflow/lang"
@@ -38,6 +39,53 @@ func TestBareVariables(t *testing.T) {
 		}
 		if set.Value.Var != tt.want {
 			t.Errorf("%s: Var = %q, want %q", tt.value, set.Value.Var, tt.want)
+		}
+	}
+}
+
+// A say's text is marked as a template (ir.Expr.Template) exactly when it
+// is one string literal whose interpolations are each a variable's name.
+func TestTemplates(t *testing.T) {
+	tests := []struct {
+		text  string
+		lits  []string
+		names []string
+	}{
+		{`"Order ${x} is on its way."`, []string{"Order ", " is on its way."}, []string{"x"}},
+		{`"${x}"`, []string{"", ""}, []string{"x"}},
+		{` "${ x }-${y}\n" `, []string{"", "-", "\n"}, []string{"x", "y"}},
+		{`"${x}${y}${x}${y}"`, []string{"", "", "", "", ""}, []string{"x", "y", "x", "y"}},
+		{`"${x}${y}${x}${y}${x}"`, nil, nil}, // more names than MaxTemplateNames
+		{`"plain"`, nil, nil},                // a constant
+		{`"hi ${caller}"`, nil, nil},         // a builtin
+		{`"hi ${greeting} ${x}"`, nil, nil},  // a constant
+		{`"hi ${upper(x)}"`, nil, nil},
+		{`"hi ${x + x}"`, nil, nil},
+		{`"a ${x}" + "b"`, nil, nil},
+		{`x + "b"`, nil, nil},
+		{`"hi ${crm.name}"`, nil, nil}, // a lookup
+	}
+	for _, tt := range tests {
+		src := "flow f\ntarget 8x8\nvoice \"en-US-ZiraRUS\"\nconst greeting = \"hi\"\n" +
+			"lookup crm = get \"https://crm.example.com/${caller}\" timeout 1s else {name: \"\"}\n" +
+			"otherwise -> main\nhandler main {\n  set x = caller\n  set y = 2\n  say " + tt.text + "\n  hangup\n}\n"
+		prog, ds := lang.CompileFile("f.flow", []byte(src))
+		if ds.HasErrors() || prog == nil {
+			t.Fatalf("%s does not compile: %v", tt.text, ds)
+		}
+		say, ok := prog.Flow("f").Handlers["main"].Code[2].(*ir.Say)
+		if !ok {
+			t.Fatalf("third instruction is %T, want *ir.Say", prog.Flow("f").Handlers["main"].Code[2])
+		}
+		tmpl := say.Text.Template
+		if tt.names == nil {
+			if tmpl != nil {
+				t.Errorf("%s is marked as a template: %+v", tt.text, tmpl)
+			}
+			continue
+		}
+		if tmpl == nil || !slices.Equal(tmpl.Lits, tt.lits) || !slices.Equal(tmpl.Names, tt.names) {
+			t.Errorf("%s: template %+v, want %q %q", tt.text, tmpl, tt.lits, tt.names)
 		}
 	}
 }

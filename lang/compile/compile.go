@@ -11,6 +11,7 @@ import (
 	"github.com/callflow/callflow/lang/check"
 	"github.com/callflow/callflow/lang/exprs"
 	"github.com/callflow/callflow/lang/ir"
+	"github.com/callflow/callflow/lang/lexer"
 )
 
 type lowerer struct {
@@ -156,6 +157,51 @@ func (l *lowerer) expr(x *ast.Expr) *ir.Expr {
 	}
 	out.Var = l.bareVar(x, cx)
 	return out
+}
+
+// text is expr for what is said: a string literal whose interpolations
+// are each a variable's name is marked as an exprs.Template.
+func (l *lowerer) text(x *ast.Expr) *ir.Expr {
+	out := l.expr(x)
+	if out != nil && !out.IsConst {
+		out.Template = l.template(x)
+	}
+	return out
+}
+
+// template is x as a Template, or nil when x is anything but one string
+// literal ("…", not a raw one) whose interpolations are each nothing but
+// a variable's name, no more than exprs.MaxTemplateNames of them.
+func (l *lowerer) template(x *ast.Expr) *exprs.Template {
+	lit := []byte(strings.TrimSpace(x.Text))
+	if len(lit) < 2 || lit[0] != '"' {
+		return nil
+	}
+	if n, err := lexer.StringLen(lit); err != nil || n != len(lit) {
+		return nil // more than one literal
+	}
+	parts, err := lexer.StringParts(lit)
+	if err != nil {
+		return nil
+	}
+	t := &exprs.Template{}
+	text := ""
+	for _, p := range parts {
+		if !p.Interp {
+			text += p.Text
+			continue
+		}
+		name := strings.TrimSpace(string(lit[p.Start:p.End]))
+		if k, _ := l.info.Env.Kind(name); k != exprs.VarName {
+			return nil
+		}
+		t.Lits, t.Names, text = append(t.Lits, text), append(t.Names, name), ""
+	}
+	if len(t.Names) == 0 || len(t.Names) > exprs.MaxTemplateNames {
+		return nil
+	}
+	t.Lits = append(t.Lits, text)
+	return t
 }
 
 // bareVar is the variable x is when its text is nothing but that

@@ -179,4 +179,10 @@ type Expr struct {
 	// the session without building the environment the bytecode runs in.
 	// "" for any other expression.
 	Var string
+	// Template is the expression when it is a string literal whose
+	// interpolations are each a variable's name (`say "Order ${order_no}
+	// is on its way."`): the runtime makes its text from the session's
+	// values, as the bytecode would, without building the environment.
+	// Nil for any other expression.
+	Template *exprs.Template
 }
