@@ -131,6 +131,9 @@ func (c *call) eval(x *ir.Expr) (any, error) {
 	if v, ok := c.sessionVar(x); ok {
 		return v, nil
 	}
+	if x.Hours != nil { // open(office): open(office, now) without the environment
+		return x.Hours.Open(c.now) != x.Closed, nil
+	}
 	if x.Template != nil && c.sess != nil {
 		if s, ok := x.Template.Text(&c.mem, c.sess.Vars); ok {
 			return s, nil

@@ -147,3 +147,51 @@ func TestTemplateIsTheBytecodes(t *testing.T) {
 		t.Errorf("x not set: %+v, by the bytecode %+v", got, want)
 	}
 }
+
+// TestOpenHoursIsTheBytecodes: open(office) and not open(office), asked of
+// the schedule directly (ir.Expr.Hours), are what their bytecode's
+// open(office, now) gives, at every half hour of two weeks around a
+// holiday, in and out of office hours, in the schedule's zone and others.
+func TestOpenHoursIsTheBytecodes(t *testing.T) {
+	src := "flow f\ntarget 8x8\nvoice \"en-US-ZiraRUS\"\n" +
+		"hours office \"Mon-Fri 09:00-18:00, Sat 10:00-12:30\" tz \"Asia/Singapore\" except \"2026-12-25\"\n" +
+		"when open(office) -> main\nwhen not open(office) -> main\notherwise -> main\nhandler main {\n  hangup\n}\n"
+	prog, ds := lang.CompileFile("f.flow", []byte(src))
+	if ds.HasErrors() || prog == nil {
+		t.Fatalf("does not compile: %v", ds)
+	}
+	flow := prog.Flow("f")
+	eng, err := New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range flow.Rules[:2] {
+		x := r.Cond
+		if x.Hours == nil {
+			t.Fatalf("%s is not marked as asking the hours", x.Src)
+		}
+		bytecode := *x
+		bytecode.Hours, bytecode.Closed = nil, false
+		opened := 0
+		for at := time.Date(2026, 12, 18, 0, 0, 0, 0, time.UTC); at.Before(time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC)); at = at.Add(30 * time.Minute) {
+			for _, now := range []time.Time{at, at.In(time.FixedZone("-05", -5*3600))} {
+				eval := func(x *ir.Expr) (any, error) {
+					c := &call{e: eng, flow: flow, now: now, ev: &platform.Event{Platform: "8x8", Session: "s"}, sess: &Session{Platform: "8x8", ID: "s"}}
+					defer c.release()
+					return c.eval(x)
+				}
+				got, gotErr := eval(x)
+				want, wantErr := eval(&bytecode)
+				if got != want || gotErr != nil || wantErr != nil {
+					t.Fatalf("%s at %v: asked %v (%v), by the bytecode %v (%v)", x.Src, now, got, gotErr, want, wantErr)
+				}
+				if got == true {
+					opened++
+				}
+			}
+		}
+		if opened == 0 {
+			t.Errorf("%s was never true", x.Src)
+		}
+	}
+}

@@ -89,3 +89,37 @@ func TestTemplates(t *testing.T) {
 		}
 	}
 }
+
+// An expression is marked as asking an hours declaration (ir.Expr.Hours)
+// exactly when it is nothing but open(NAME) or not open(NAME).
+func TestOpenHours(t *testing.T) {
+	tests := []struct {
+		cond         string
+		marked, shut bool
+	}{
+		{`open(office)`, true, false},
+		{`not open(office)`, true, true},
+		{` not  open( office ) `, true, true},
+		{`open(office) and caller == "+6591234567"`, false, false},
+		{`not not open(office)`, false, false},
+		{`!open(office)`, false, false},
+		{`(open(office))`, false, false},
+		{`open(office) == true`, false, false},
+	}
+	for _, tt := range tests {
+		src := "flow f\ntarget 8x8\nvoice \"en-US-ZiraRUS\"\nhours office \"Mon-Fri 09:00-18:00\" tz \"Asia/Singapore\"\n" +
+			"when " + tt.cond + " -> main\notherwise -> main\nhandler main {\n  hangup\n}\n"
+		prog, ds := lang.CompileFile("f.flow", []byte(src))
+		if ds.HasErrors() || prog == nil {
+			t.Fatalf("%s does not compile: %v", tt.cond, ds)
+		}
+		f := prog.Flow("f")
+		cond := f.Rules[0].Cond
+		if (cond.Hours != nil) != tt.marked || cond.Closed != tt.shut {
+			t.Errorf("%s: Hours %v, Closed %v; want marked %v, closed %v", tt.cond, cond.Hours, cond.Closed, tt.marked, tt.shut)
+		}
+		if tt.marked && cond.Hours != f.Hours["office"] {
+			t.Errorf("%s asks another schedule than office", tt.cond)
+		}
+	}
+}

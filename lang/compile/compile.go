@@ -10,6 +10,7 @@ import (
 	"github.com/callflow/callflow/lang/ast"
 	"github.com/callflow/callflow/lang/check"
 	"github.com/callflow/callflow/lang/exprs"
+	"github.com/callflow/callflow/lang/hours"
 	"github.com/callflow/callflow/lang/ir"
 	"github.com/callflow/callflow/lang/lexer"
 )
@@ -156,7 +157,34 @@ func (l *lowerer) expr(x *ast.Expr) *ir.Expr {
 		}
 	}
 	out.Var = l.bareVar(x, cx)
+	out.Hours, out.Closed = l.openHours(x)
 	return out
+}
+
+// openHours is the schedule x asks about when x is nothing but
+// open(NAME) or not open(NAME) of an hours declaration, the latter closed;
+// nil otherwise.
+func (l *lowerer) openHours(x *ast.Expr) (h *hours.Schedule, closed bool) {
+	toks, err := lexer.Tokens("", []byte(x.Text))
+	if err != nil {
+		return nil, false
+	}
+	words := make([]string, 0, len(toks))
+	for _, t := range toks {
+		if t.Type != lexer.EOF {
+			words = append(words, t.Value)
+		}
+	}
+	if len(words) == 5 && words[0] == "not" {
+		words, closed = words[1:], true
+	}
+	if len(words) != 4 || words[0] != "open" || words[1] != "(" || words[3] != ")" {
+		return nil, false
+	}
+	if k, _ := l.info.Env.Kind(words[2]); k != exprs.HoursName || l.info.Hours[words[2]] == nil {
+		return nil, false
+	}
+	return l.info.Hours[words[2]], closed
 }
 
 // text is expr for what is said: a string literal whose interpolations

@@ -185,4 +185,11 @@ type Expr struct {
 	// values, as the bytecode would, without building the environment.
 	// Nil for any other expression.
 	Template *exprs.Template
+	// Hours is the schedule the expression asks about when it is nothing
+	// but open(office) of an hours declaration, or not open(office) (then
+	// Closed): the runtime asks it at the call's time, as the bytecode's
+	// open(office, now) does, without building the environment. Nil for
+	// any other expression.
+	Hours  *hours.Schedule
+	Closed bool
 }
