@@ -29,13 +29,9 @@ func TestBareVariables(t *testing.T) {
 		src := "flow f\ntarget tencent\nconst greeting = \"hi\"\n" +
 			"lookup crm = get \"https://crm.example.com/${caller}\" timeout 1s else {vip: false}\n" +
 			"otherwise -> main\nhandler main {\n  set x = caller\n  set v = " + tt.value + "\n  agent 1\n}\n"
-		prog, ds := lang.CompileFile("f.flow", []byte(src))
-		if ds.HasErrors() || prog == nil {
-			t.Fatalf("%s does not compile: %v", tt.value, ds)
-		}
-		set, ok := prog.Flow("f").Handlers["main"].Code[1].(*ir.Set)
+		set, ok := mainStep(t, src, 1).(*ir.Set)
 		if !ok {
-			t.Fatalf("second instruction is %T, want *ir.Set", prog.Flow("f").Handlers["main"].Code[1])
+			t.Fatalf("%s: the second step is no *ir.Set", tt.value)
 		}
 		if set.Value.Var != tt.want {
 			t.Errorf("%s: Var = %q, want %q", tt.value, set.Value.Var, tt.want)
@@ -69,13 +65,9 @@ func TestTemplates(t *testing.T) {
 		src := "flow f\ntarget 8x8\nvoice \"en-US-ZiraRUS\"\nconst greeting = \"hi\"\n" +
 			"lookup crm = get \"https://crm.example.com/${caller}\" timeout 1s else {name: \"\"}\n" +
 			"otherwise -> main\nhandler main {\n  set x = caller\n  set y = 2\n  say " + tt.text + "\n  hangup\n}\n"
-		prog, ds := lang.CompileFile("f.flow", []byte(src))
-		if ds.HasErrors() || prog == nil {
-			t.Fatalf("%s does not compile: %v", tt.text, ds)
-		}
-		say, ok := prog.Flow("f").Handlers["main"].Code[2].(*ir.Say)
+		say, ok := mainStep(t, src, 2).(*ir.Say)
 		if !ok {
-			t.Fatalf("third instruction is %T, want *ir.Say", prog.Flow("f").Handlers["main"].Code[2])
+			t.Fatalf("%s: the third step is no *ir.Say", tt.text)
 		}
 		tmpl := say.Text.Template
 		if tt.names == nil {
@@ -109,11 +101,7 @@ func TestOpenHours(t *testing.T) {
 	for _, tt := range tests {
 		src := "flow f\ntarget 8x8\nvoice \"en-US-ZiraRUS\"\nhours office \"Mon-Fri 09:00-18:00\" tz \"Asia/Singapore\"\n" +
 			"when " + tt.cond + " -> main\notherwise -> main\nhandler main {\n  hangup\n}\n"
-		prog, ds := lang.CompileFile("f.flow", []byte(src))
-		if ds.HasErrors() || prog == nil {
-			t.Fatalf("%s does not compile: %v", tt.cond, ds)
-		}
-		f := prog.Flow("f")
+		f := flowF(t, src)
 		cond := f.Rules[0].Cond
 		if (cond.Hours != nil) != tt.marked || cond.Closed != tt.shut {
 			t.Errorf("%s: Hours %v, Closed %v; want marked %v, closed %v", tt.cond, cond.Hours, cond.Closed, tt.marked, tt.shut)
@@ -122,4 +110,21 @@ func TestOpenHours(t *testing.T) {
 			t.Errorf("%s asks another schedule than office", tt.cond)
 		}
 	}
+}
+
+// mainStep compiles src, a flow named f, and returns instruction i of its
+// handler main.
+func mainStep(t *testing.T, src string, i int) ir.Instr {
+	t.Helper()
+	return flowF(t, src).Handlers["main"].Code[i]
+}
+
+// flowF compiles src, a flow named f.
+func flowF(t *testing.T, src string) *ir.Flow {
+	t.Helper()
+	prog, ds := lang.CompileFile("f.flow", []byte(src))
+	if ds.HasErrors() || prog == nil {
+		t.Fatalf("does not compile: %v\n%s", ds, src)
+	}
+	return prog.Flow("f")
 }

@@ -1,10 +1,12 @@
 package runtime
 
 import (
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/callflow/callflow/lang"
 	"github.com/callflow/callflow/lang/ir"
@@ -194,4 +196,85 @@ func TestOpenHoursIsTheBytecodes(t *testing.T) {
 			t.Errorf("%s was never true", x.Src)
 		}
 	}
+}
+
+// FuzzTemplateIsTheBytecodes is TestTemplateIsTheBytecodes over texts and
+// values the fuzzer chooses: the literal text around two names, written
+// with the .flow language's escapes, and the variables' values.
+func FuzzTemplateIsTheBytecodes(f *testing.F) {
+	f.Add("Order ", " is on its way.", "", "12345#", int64(2))
+	f.Add("", "\\ \"quoted\" $5 {} \t\u2028 ünï", "-", "${x}", int64(-1))
+	f.Add("a\x00b", "\u00ff", "%", "\u00e9\U0001F600", int64(1)<<62)
+	eng, err := New()
+	if err != nil {
+		f.Fatal(err)
+	}
+	at := time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
+	f.Fuzz(func(t *testing.T, before, between, after, value string, n int64) {
+		lits := []string{before, between, after}
+		var say strings.Builder
+		say.WriteByte('"')
+		for i, lit := range lits {
+			if !flowText(&say, lit) {
+				t.Skip("not text a .flow literal holds")
+			}
+			if i < 2 {
+				say.WriteString([]string{"${x}", "${ y }"}[i])
+			}
+		}
+		say.WriteByte('"')
+		src := "flow f\ntarget 8x8\nvoice \"en-US-ZiraRUS\"\notherwise -> main\nhandler main {\n" +
+			"  set x = caller\n  set y = 2\n  say " + say.String() + "\n  hangup\n}\n"
+		prog, ds := lang.CompileFile("f.flow", []byte(src))
+		if ds.HasErrors() || prog == nil {
+			t.Skip("does not compile")
+		}
+		flow := prog.Flow("f")
+		x := flow.Handlers["main"].Code[2].(*ir.Say).Text
+		if x.Template == nil {
+			t.Fatalf("%s is not marked as a template", say.String())
+		}
+		bytecode := *x
+		bytecode.Template = nil
+		for _, vars := range []map[string]any{{"x": value, "y": n}, {"x": n, "y": value}, {"x": value, "y": []any{value, n}}} {
+			eval := func(x *ir.Expr) (any, string, int) {
+				c := &call{e: eng, flow: flow, now: at, ev: &platform.Event{Platform: "8x8", Session: "s"}, sess: &Session{Platform: "8x8", ID: "s", Vars: vars}}
+				defer c.release()
+				v, err := c.eval(x)
+				msg := ""
+				if err != nil {
+					msg = err.Error()
+				}
+				return v, msg, c.mem.Used()
+			}
+			got, gotErr, gotUsed := eval(x)
+			want, wantErr, wantUsed := eval(&bytecode)
+			if got != want || gotErr != wantErr || gotUsed != wantUsed {
+				t.Fatalf("%s with %v: from the session %q (%q, %d used), by the bytecode %q (%q, %d used)",
+					say.String(), vars, got, gotErr, gotUsed, want, wantErr, wantUsed)
+			}
+		}
+	})
+}
+
+// flowText writes s into a .flow string literal, escaped; false when s is
+// not valid UTF-8.
+func flowText(b *strings.Builder, s string) bool {
+	if !utf8.ValidString(s) {
+		return false
+	}
+	for _, r := range s {
+		switch {
+		case r == '\\' || r == '"' || r == '$':
+			b.WriteByte('\\')
+			b.WriteRune(r)
+		case r == '\n':
+			b.WriteString(`\n`)
+		case r < 0x20 || r == 0x7f:
+			fmt.Fprintf(b, `\u%04x`, r)
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return true
 }
