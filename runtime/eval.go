@@ -102,6 +102,23 @@ func (c *call) table(name string, t *ir.Table) any {
 	return rows
 }
 
+// sessionVar is the value of an expression that is a variable's name
+// (ir.Expr.Var), read from the session as the bytecode would read it from
+// the environment, where the session's variables are written last: a
+// webhook whose only expressions are such names (`switch choice`) builds
+// no environment. ok is false for any other expression, and for a
+// variable the session does not hold, which the bytecode evaluates.
+func (c *call) sessionVar(x *ir.Expr) (any, bool) {
+	if x.Var == "" || c.sess == nil {
+		return nil, false
+	}
+	v, ok := c.sess.Vars[x.Var]
+	if !ok || exprs.CheckValue(v) != nil {
+		return nil, false // the bytecode's run reports what is wrong
+	}
+	return v, true
+}
+
 // eval runs an expression, resolving the lookups it reads first: each for
 // the URL its expression evaluates to now (resolve).
 func (c *call) eval(x *ir.Expr) (any, error) {
@@ -110,6 +127,17 @@ func (c *call) eval(x *ir.Expr) (any, error) {
 	}
 	if x.IsConst {
 		return x.Const, nil
+	}
+	if v, ok := c.sessionVar(x); ok {
+		return v, nil
+	}
+	if x.Hours != nil { // open(office): open(office, now) without the environment
+		return x.Hours.Open(c.now) != x.Closed, nil
+	}
+	if x.Template != nil && c.sess != nil {
+		if s, ok := x.Template.Text(&c.mem, c.sess.Vars); ok {
+			return s, nil
+		}
 	}
 	env := c.environment()
 	if x.Budgeted && !c.budgeted {

@@ -10,7 +10,9 @@ import (
 	"github.com/callflow/callflow/lang/ast"
 	"github.com/callflow/callflow/lang/check"
 	"github.com/callflow/callflow/lang/exprs"
+	"github.com/callflow/callflow/lang/hours"
 	"github.com/callflow/callflow/lang/ir"
+	"github.com/callflow/callflow/lang/lexer"
 )
 
 type lowerer struct {
@@ -154,7 +156,92 @@ func (l *lowerer) expr(x *ast.Expr) *ir.Expr {
 			out.Lookups = append(out.Lookups, r)
 		}
 	}
+	out.Var = l.bareVar(x, cx)
+	out.Hours, out.Closed = l.openHours(x)
 	return out
+}
+
+// openHours is the schedule x asks about when x is nothing but
+// open(NAME) or not open(NAME) of an hours declaration, the latter closed;
+// nil otherwise.
+func (l *lowerer) openHours(x *ast.Expr) (h *hours.Schedule, closed bool) {
+	toks, err := lexer.Tokens("", []byte(x.Text))
+	if err != nil {
+		return nil, false
+	}
+	words := make([]string, 0, len(toks))
+	for _, t := range toks {
+		if t.Type != lexer.EOF {
+			words = append(words, t.Value)
+		}
+	}
+	if len(words) == 5 && words[0] == "not" {
+		words, closed = words[1:], true
+	}
+	if len(words) != 4 || words[0] != "open" || words[1] != "(" || words[3] != ")" {
+		return nil, false
+	}
+	if k, _ := l.info.Env.Kind(words[2]); k != exprs.HoursName || l.info.Hours[words[2]] == nil {
+		return nil, false
+	}
+	return l.info.Hours[words[2]], closed
+}
+
+// text is expr for what is said: a string literal whose interpolations
+// are each a variable's name is marked as an exprs.Template.
+func (l *lowerer) text(x *ast.Expr) *ir.Expr {
+	out := l.expr(x)
+	if out != nil && !out.IsConst {
+		out.Template = l.template(x)
+	}
+	return out
+}
+
+// template is x as a Template, or nil when x is anything but one string
+// literal ("…", not a raw one) whose interpolations are each nothing but
+// a variable's name, no more than exprs.MaxTemplateNames of them.
+func (l *lowerer) template(x *ast.Expr) *exprs.Template {
+	lit := []byte(strings.TrimSpace(x.Text))
+	if len(lit) < 2 || lit[0] != '"' {
+		return nil
+	}
+	if n, err := lexer.StringLen(lit); err != nil || n != len(lit) {
+		return nil // more than one literal
+	}
+	parts, err := lexer.StringParts(lit)
+	if err != nil {
+		return nil
+	}
+	t := &exprs.Template{}
+	text := ""
+	for _, p := range parts {
+		if !p.Interp {
+			text += p.Text
+			continue
+		}
+		name := strings.TrimSpace(string(lit[p.Start:p.End]))
+		if k, _ := l.info.Env.Kind(name); k != exprs.VarName {
+			return nil
+		}
+		t.Lits, t.Names, text = append(t.Lits, text), append(t.Names, name), ""
+	}
+	if len(t.Names) == 0 || len(t.Names) > exprs.MaxTemplateNames {
+		return nil
+	}
+	t.Lits = append(t.Lits, text)
+	return t
+}
+
+// bareVar is the variable x is when its text is nothing but that
+// variable's name; "" otherwise.
+func (l *lowerer) bareVar(x *ast.Expr, cx *exprs.Compiled) string {
+	if len(cx.Refs) != 1 || cx.Budgeted || cx.Varies || strings.TrimSpace(x.Text) != cx.Refs[0] {
+		return ""
+	}
+	if k, _ := l.info.Env.Kind(cx.Refs[0]); k != exprs.VarName {
+		return ""
+	}
+	return cx.Refs[0]
 }
 
 func asFloat(v any) (float64, bool) {

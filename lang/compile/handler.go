@@ -21,7 +21,7 @@ func (l *lowerer) step(code []ir.Instr, s ast.Step) []ir.Instr {
 	pos := ir.Pos{At: s.Span()}
 	switch s := s.(type) {
 	case *ast.Say:
-		return append(code, &ir.Say{Pos: pos, Text: l.expr(s.Text), Voice: l.expr(s.Voice), Speed: l.expr(s.Speed), Repeat: l.expr(s.Repeat),
+		return append(code, &ir.Say{Pos: pos, Text: l.text(s.Text), Voice: l.expr(s.Voice), Speed: l.expr(s.Speed), Repeat: l.expr(s.Repeat),
 			Language: l.expr(s.Language)})
 	case *ast.Play:
 		return append(code, &ir.Play{Pos: pos, URL: l.expr(s.URL), Repeat: l.expr(s.Repeat)})

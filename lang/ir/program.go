@@ -174,4 +174,22 @@ type Expr struct {
 	// budget (exprs.Compiled.Budgeted): the runtime passes the budget in
 	// the environment once such an expression runs.
 	Budgeted bool
+	// Var is the variable the expression is, when it is nothing but one
+	// variable's name (`switch choice`): the runtime reads its value from
+	// the session without building the environment the bytecode runs in.
+	// "" for any other expression.
+	Var string
+	// Template is the expression when it is a string literal whose
+	// interpolations are each a variable's name (`say "Order ${order_no}
+	// is on its way."`): the runtime makes its text from the session's
+	// values, as the bytecode would, without building the environment.
+	// Nil for any other expression.
+	Template *exprs.Template
+	// Hours is the schedule the expression asks about when it is nothing
+	// but open(office) of an hours declaration, or not open(office) (then
+	// Closed): the runtime asks it at the call's time, as the bytecode's
+	// open(office, now) does, without building the environment. Nil for
+	// any other expression.
+	Hours  *hours.Schedule
+	Closed bool
 }
