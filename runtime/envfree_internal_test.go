@@ -14,7 +14,7 @@ import (
 )
 
 // TestSessionVarIsTheBytecodes: an expression that is a variable's name
-// evaluates, read from the session (sessionVar), to what its bytecode
+// evaluates, read from the session (shortcut), to what its bytecode
 // evaluates to in the environment, for values of every kind a variable
 // holds; a variable the session does not hold, and a value the bytecode's
 // run refuses, are left to the bytecode.
@@ -26,11 +26,11 @@ func TestSessionVarIsTheBytecodes(t *testing.T) {
 	}
 	flow := prog.Flow("f")
 	x := flow.Handlers["main"].Code[1].(*ir.Set).Value
-	if x.Var != "x" {
+	if x.Short == nil || x.Short.Var != "x" {
 		t.Fatalf("the expression x is not marked as the variable x: %+v", x)
 	}
 	bytecode := *x
-	bytecode.Var = ""
+	bytecode.Short = nil
 	eng, err := New()
 	if err != nil {
 		t.Fatal(err)
@@ -85,11 +85,11 @@ func TestTemplateIsTheBytecodes(t *testing.T) {
 	}
 	flow := prog.Flow("f")
 	x := flow.Handlers["main"].Code[2].(*ir.Say).Text
-	if x.Template == nil {
+	if x.Short == nil || x.Short.Template == nil {
 		t.Fatalf("the text is not marked as a template: %+v", x)
 	}
 	bytecode := *x
-	bytecode.Template = nil
+	bytecode.Short = nil
 	eng, err := New()
 	if err != nil {
 		t.Fatal(err)
@@ -151,7 +151,7 @@ func TestTemplateIsTheBytecodes(t *testing.T) {
 }
 
 // TestOpenHoursIsTheBytecodes: open(office) and not open(office), asked of
-// the schedule directly (ir.Expr.Hours), are what their bytecode's
+// the schedule directly (ir.Shortcut.Hours), are what their bytecode's
 // open(office, now) gives, at every half hour of two weeks around a
 // holiday, in and out of office hours, in the schedule's zone and others.
 func TestOpenHoursIsTheBytecodes(t *testing.T) {
@@ -169,11 +169,11 @@ func TestOpenHoursIsTheBytecodes(t *testing.T) {
 	}
 	for _, r := range flow.Rules[:2] {
 		x := r.Cond
-		if x.Hours == nil {
+		if x.Short == nil || x.Short.Hours == nil {
 			t.Fatalf("%s is not marked as asking the hours", x.Src)
 		}
 		bytecode := *x
-		bytecode.Hours, bytecode.Closed = nil, false
+		bytecode.Short = nil
 		opened := 0
 		for at := time.Date(2026, 12, 18, 0, 0, 0, 0, time.UTC); at.Before(time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC)); at = at.Add(30 * time.Minute) {
 			for _, now := range []time.Time{at, at.In(time.FixedZone("-05", -5*3600))} {
@@ -231,11 +231,11 @@ func FuzzTemplateIsTheBytecodes(f *testing.F) {
 		}
 		flow := prog.Flow("f")
 		x := flow.Handlers["main"].Code[2].(*ir.Say).Text
-		if x.Template == nil {
+		if x.Short == nil || x.Short.Template == nil {
 			t.Fatalf("%s is not marked as a template", say.String())
 		}
 		bytecode := *x
-		bytecode.Template = nil
+		bytecode.Short = nil
 		for _, vars := range []map[string]any{{"x": value, "y": n}, {"x": n, "y": value}, {"x": value, "y": []any{value, n}}} {
 			eval := func(x *ir.Expr) (any, string, int) {
 				c := &call{e: eng, flow: flow, now: at, ev: &platform.Event{Platform: "8x8", Session: "s"}, sess: &Session{Platform: "8x8", ID: "s", Vars: vars}}

@@ -102,21 +102,35 @@ func (c *call) table(name string, t *ir.Table) any {
 	return rows
 }
 
-// sessionVar is the value of an expression that is a variable's name
-// (ir.Expr.Var), read from the session as the bytecode would read it from
-// the environment, where the session's variables are written last: a
-// webhook whose only expressions are such names (`switch choice`) builds
-// no environment. ok is false for any other expression, and for a
-// variable the session does not hold, which the bytecode evaluates.
-func (c *call) sessionVar(x *ir.Expr) (any, bool) {
-	if x.Var == "" || c.sess == nil {
+// shortcut is the value of an expression of a shape that needs no
+// environment (ir.Shortcut): a variable's name read from the session, as
+// the bytecode would read it from the environment, where the session's
+// variables are written last; a text of literal text and variables'
+// names, charged to the budget as the bytecode charges it; open(office)
+// asked of the schedule at the call's time. A webhook whose expressions
+// are all such builds no environment. ok is false for any other
+// expression, and for a variable the session does not hold, a value
+// CheckValue refuses or a text the budget refuses: the bytecode then
+// evaluates it, and reports what is wrong as it always has.
+func (c *call) shortcut(x *ir.Expr) (any, bool) {
+	s := x.Short
+	switch {
+	case s == nil:
 		return nil, false
+	case s.Hours != nil: // open(office, now) without the environment
+		return s.Hours.Open(c.now) != s.Closed, true
+	case c.sess == nil:
+		return nil, false
+	case s.Var != "":
+		v, ok := c.sess.Vars[s.Var]
+		if !ok || exprs.CheckValue(v) != nil {
+			return nil, false
+		}
+		return v, true
+	case s.Template != nil:
+		return s.Template.Text(&c.mem, c.sess.Vars)
 	}
-	v, ok := c.sess.Vars[x.Var]
-	if !ok || exprs.CheckValue(v) != nil {
-		return nil, false // the bytecode's run reports what is wrong
-	}
-	return v, true
+	return nil, false
 }
 
 // eval runs an expression, resolving the lookups it reads first: each for
@@ -128,16 +142,8 @@ func (c *call) eval(x *ir.Expr) (any, error) {
 	if x.IsConst {
 		return x.Const, nil
 	}
-	if v, ok := c.sessionVar(x); ok {
+	if v, ok := c.shortcut(x); ok {
 		return v, nil
-	}
-	if x.Hours != nil { // open(office): open(office, now) without the environment
-		return x.Hours.Open(c.now) != x.Closed, nil
-	}
-	if x.Template != nil && c.sess != nil {
-		if s, ok := x.Template.Text(&c.mem, c.sess.Vars); ok {
-			return s, nil
-		}
 	}
 	env := c.environment()
 	if x.Budgeted && !c.budgeted {

@@ -156,8 +156,11 @@ func (l *lowerer) expr(x *ast.Expr) *ir.Expr {
 			out.Lookups = append(out.Lookups, r)
 		}
 	}
-	out.Var = l.bareVar(x, cx)
-	out.Hours, out.Closed = l.openHours(x)
+	short := ir.Shortcut{Var: l.bareVar(x, cx)}
+	short.Hours, short.Closed = l.openHours(x)
+	if short.Var != "" || short.Hours != nil {
+		out.Short = &short
+	}
 	return out
 }
 
@@ -191,8 +194,10 @@ func (l *lowerer) openHours(x *ast.Expr) (h *hours.Schedule, closed bool) {
 // are each a variable's name is marked as an exprs.Template.
 func (l *lowerer) text(x *ast.Expr) *ir.Expr {
 	out := l.expr(x)
-	if out != nil && !out.IsConst {
-		out.Template = l.template(x)
+	if out != nil && !out.IsConst && out.Short == nil {
+		if t := l.template(x); t != nil {
+			out.Short = &ir.Shortcut{Template: t}
+		}
 	}
 	return out
 }

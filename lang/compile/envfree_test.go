@@ -8,7 +8,7 @@ import (
 	"github.com/callflow/callflow/lang/ir"
 )
 
-// An expression is marked as a variable (ir.Expr.Var) exactly when its
+// An expression is marked as a variable (ir.Shortcut.Var) exactly when its
 // text is nothing but a variable's name: the runtime reads those from the
 // session without building the environment, so nothing else may be marked.
 func TestBareVariables(t *testing.T) {
@@ -33,13 +33,13 @@ func TestBareVariables(t *testing.T) {
 		if !ok {
 			t.Fatalf("%s: the second step is no *ir.Set", tt.value)
 		}
-		if set.Value.Var != tt.want {
-			t.Errorf("%s: Var = %q, want %q", tt.value, set.Value.Var, tt.want)
+		if got := shortcut(set.Value).Var; got != tt.want {
+			t.Errorf("%s: Var = %q, want %q", tt.value, got, tt.want)
 		}
 	}
 }
 
-// A say's text is marked as a template (ir.Expr.Template) exactly when it
+// A say's text is marked as a template (ir.Shortcut.Template) exactly when it
 // is one string literal whose interpolations are each a variable's name.
 func TestTemplates(t *testing.T) {
 	tests := []struct {
@@ -69,7 +69,7 @@ func TestTemplates(t *testing.T) {
 		if !ok {
 			t.Fatalf("%s: the third step is no *ir.Say", tt.text)
 		}
-		tmpl := say.Text.Template
+		tmpl := shortcut(say.Text).Template
 		if tt.names == nil {
 			if tmpl != nil {
 				t.Errorf("%s is marked as a template: %+v", tt.text, tmpl)
@@ -82,7 +82,7 @@ func TestTemplates(t *testing.T) {
 	}
 }
 
-// An expression is marked as asking an hours declaration (ir.Expr.Hours)
+// An expression is marked as asking an hours declaration (ir.Shortcut.Hours)
 // exactly when it is nothing but open(NAME) or not open(NAME).
 func TestOpenHours(t *testing.T) {
 	tests := []struct {
@@ -102,7 +102,7 @@ func TestOpenHours(t *testing.T) {
 		src := "flow f\ntarget 8x8\nvoice \"en-US-ZiraRUS\"\nhours office \"Mon-Fri 09:00-18:00\" tz \"Asia/Singapore\"\n" +
 			"when " + tt.cond + " -> main\notherwise -> main\nhandler main {\n  hangup\n}\n"
 		f := flowF(t, src)
-		cond := f.Rules[0].Cond
+		cond := shortcut(f.Rules[0].Cond)
 		if (cond.Hours != nil) != tt.marked || cond.Closed != tt.shut {
 			t.Errorf("%s: Hours %v, Closed %v; want marked %v, closed %v", tt.cond, cond.Hours, cond.Closed, tt.marked, tt.shut)
 		}
@@ -110,6 +110,14 @@ func TestOpenHours(t *testing.T) {
 			t.Errorf("%s asks another schedule than office", tt.cond)
 		}
 	}
+}
+
+// shortcut is x's Shortcut, the zero one when x has none.
+func shortcut(x *ir.Expr) ir.Shortcut {
+	if x.Short == nil {
+		return ir.Shortcut{}
+	}
+	return *x.Short
 }
 
 // mainStep compiles src, a flow named f, and returns instruction i of its

@@ -174,22 +174,29 @@ type Expr struct {
 	// budget (exprs.Compiled.Budgeted): the runtime passes the budget in
 	// the environment once such an expression runs.
 	Budgeted bool
+	// Short, when not nil, is how the runtime evaluates the expression
+	// without building the environment its bytecode runs in: it is of a
+	// shape common in call flows (Shortcut). Nil for any other expression,
+	// which most are: one word here instead of the five its fields take.
+	Short *Shortcut
+}
+
+// Shortcut is an expression of a shape the runtime evaluates without the
+// environment its bytecode runs in; one of Var, Template and Hours is set.
+type Shortcut struct {
 	// Var is the variable the expression is, when it is nothing but one
 	// variable's name (`switch choice`): the runtime reads its value from
-	// the session without building the environment the bytecode runs in.
-	// "" for any other expression.
+	// the session.
 	Var string
 	// Template is the expression when it is a string literal whose
 	// interpolations are each a variable's name (`say "Order ${order_no}
 	// is on its way."`): the runtime makes its text from the session's
-	// values, as the bytecode would, without building the environment.
-	// Nil for any other expression.
+	// values, as the bytecode would.
 	Template *exprs.Template
 	// Hours is the schedule the expression asks about when it is nothing
 	// but open(office) of an hours declaration, or not open(office) (then
 	// Closed): the runtime asks it at the call's time, as the bytecode's
-	// open(office, now) does, without building the environment. Nil for
-	// any other expression.
+	// open(office, now) does.
 	Hours  *hours.Schedule
 	Closed bool
 }
