@@ -87,13 +87,13 @@ func (c *call) resolve(name string) error {
 // else value, kept for this webhook only: the next one tries again.
 func (c *call) result(l *ir.Lookup, u string, urlErr error) any {
 	if urlErr != nil {
-		return c.fetch(l, "", urlErr)
+		return c.fetch(l, "", "", urlErr)
 	}
 	key := lookupKey(l.Name, u)
 	if v, done := c.sess.Lookups[key]; done {
 		return v
 	}
-	v := c.fetch(l, u, nil)
+	v := c.fetch(l, u, key, nil)
 	if c.sess.Lookups == nil {
 		c.sess.Lookups = map[string]any{}
 	}
@@ -130,23 +130,28 @@ func (c *call) stub(l *ir.Lookup, v any) {
 	c.traceLookup(l, "given", "", "given", took)
 }
 
-// fetch gets lookup l at u, or its else value when that fails (or when the
-// URL could not be evaluated, urlErr). A failure is logged.
-func (c *call) fetch(l *ir.Lookup, u string, urlErr error) any {
+// fetch gets lookup l at u, whose session key is key, or its else value
+// when that fails (or when the URL could not be evaluated, urlErr). A
+// failure is logged.
+func (c *call) fetch(l *ir.Lookup, u, key string, urlErr error) any {
 	start := time.Now()
 	err := urlErr
 	var v any
 	var kept []byte // the answer's JSON, to cache once it proves of the right type
 	cache := ""     // hit or miss, for a lookup declared with cache
+	ckey := ""      // the lookup cache's key, made once for its get and its put
 	if err == nil {
-		v, kept, cache, err = c.get(l, u)
+		if l.Cache > 0 {
+			ckey = c.cacheKey(key)
+		}
+		v, kept, cache, err = c.get(l, u, ckey)
 	}
 	if err == nil {
 		v, err = c.conform(l.Else, v)
 	}
 	if err == nil {
 		if kept != nil {
-			c.e.lookupCache.put(c.cacheKey(l, u), kept, c.now.Add(l.Cache))
+			c.e.lookupCache.put(ckey, kept, c.now.Add(l.Cache))
 		}
 		took := time.Since(start)
 		result := "ok"
@@ -178,13 +183,14 @@ func (c *call) fetch(l *ir.Lookup, u string, urlErr error) any {
 var errLookupTimeout = errors.New("timed out")
 
 // get does the HTTP GET of lookup l at u, with its headers. For a lookup
-// declared with cache, an answer kept from another call (cache "hit") is
+// declared with cache (whose key in the lookup cache is ckey), an answer
+// kept from another call (cache "hit") is
 // used instead; else (cache "miss") the answer's JSON comes back too, for
 // fetch to keep once it proves of the lookup's type. Failures are never
 // kept.
-func (c *call) get(l *ir.Lookup, u string) (v any, kept []byte, cache string, err error) {
+func (c *call) get(l *ir.Lookup, u, ckey string) (v any, kept []byte, cache string, err error) {
 	if l.Cache > 0 {
-		if body, ok := c.e.lookupCache.get(c.cacheKey(l, u), c.now); ok {
+		if body, ok := c.e.lookupCache.get(ckey, c.now); ok {
 			v, err = decodeAnswer(body) // it decoded when kept: a fresh copy for this call
 			return v, nil, "hit", err
 		}
@@ -194,11 +200,11 @@ func (c *call) get(l *ir.Lookup, u string) (v any, kept []byte, cache string, er
 	return res.value, res.body, cache, err
 }
 
-// cacheKey is the lookup cache's key for lookup l at u: the flow's name
-// and the session's key for the result (the lookup's name and a digest of
-// the URL), so the cache keeps no URL.
-func (c *call) cacheKey(l *ir.Lookup, u string) string {
-	return c.flow.Name + " " + lookupKey(l.Name, u)
+// cacheKey is the lookup cache's key for a lookup whose result's key in
+// the session is key (lookupKey: the lookup's name and a digest of the
+// URL): the flow's name and key, so the cache keeps no URL.
+func (c *call) cacheKey(key string) string {
+	return c.flow.Name + " " + key
 }
 
 // unwrapURLError drops the method and URL net/http puts in front of its

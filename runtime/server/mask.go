@@ -6,12 +6,13 @@ import (
 	"strings"
 )
 
-// maskNumber masks a phone number when masking is on.
-func (s *Server) maskNumber(n string) string {
+// maskNumbers masks two phone numbers, in one allocation, when masking
+// is on.
+func (s *Server) maskNumbers(a, b string) (string, string) {
 	if !s.mask {
-		return n
+		return a, b
 	}
-	return MaskNumber(n)
+	return maskNumberPair(a, b)
 }
 
 // maskText masks the phone numbers in a message when masking is on.
@@ -26,24 +27,55 @@ func (s *Server) maskText(t string) string {
 // "+6512345678" becomes "+******5678". Other characters stay, so the shape
 // of the number is still visible.
 func MaskNumber(n string) string {
+	hide := hiddenDigits(n)
+	if hide == 0 {
+		return n
+	}
+	var scratch [64]byte // most numbers fit: the masked number is then one allocation, the string
+	return string(appendMasked(scratch[:0], n, hide))
+}
+
+// maskNumberPair is MaskNumber of a and of b in one allocation (the log
+// line of a webhook masks its caller and its callee): both are slices of
+// one string.
+func maskNumberPair(a, b string) (string, string) {
+	ha, hb := hiddenDigits(a), hiddenDigits(b)
+	switch {
+	case ha == 0 && hb == 0:
+		return a, b
+	case ha == 0:
+		return a, MaskNumber(b)
+	case hb == 0:
+		return MaskNumber(a), b
+	}
+	var scratch [64]byte
+	s := string(appendMasked(appendMasked(scratch[:0], a, ha), b, hb))
+	return s[:len(a)], s[len(a):]
+}
+
+// hiddenDigits is how many digits of n MaskNumber hides: all but the last
+// four, none when it has four or fewer.
+func hiddenDigits(n string) int {
 	digits := 0
 	for i := 0; i < len(n); i++ {
 		if n[i] >= '0' && n[i] <= '9' {
 			digits++
 		}
 	}
-	if digits <= 4 {
-		return n
-	}
-	b := []byte(n)
-	hide := digits - 4
-	for i := 0; i < len(b) && hide > 0; i++ {
-		if b[i] >= '0' && b[i] <= '9' {
-			b[i] = '*'
+	return max(0, digits-4)
+}
+
+// appendMasked appends n to b with its first hide digits replaced by '*'.
+func appendMasked(b []byte, n string, hide int) []byte {
+	for i := 0; i < len(n); i++ {
+		c := n[i]
+		if hide > 0 && c >= '0' && c <= '9' {
+			c = '*'
 			hide--
 		}
+		b = append(b, c)
 	}
-	return string(b)
+	return b
 }
 
 // minPhoneDigits is the shortest run of digits MaskNumbers takes for a

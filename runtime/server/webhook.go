@@ -319,8 +319,9 @@ func (s *Server) logHook(r *http.Request, h *hook, took time.Duration) {
 		}
 		attrs = append(attrs, slog.String("flow", flow), slog.String("version", res.Version))
 		if ev := res.Event; ev != nil {
+			caller, callee := s.maskNumbers(platform.Clip(ev.Caller), platform.Clip(ev.Callee))
 			attrs = append(attrs, slog.String("session", ev.Session), // ids are at most platform.MaxID bytes
-				slog.String("caller", s.maskNumber(platform.Clip(ev.Caller))), slog.String("callee", s.maskNumber(platform.Clip(ev.Callee))))
+				slog.String("caller", caller), slog.String("callee", callee))
 		}
 		attrs = append(attrs, slog.String("rule", res.Rule), slog.String("handler", res.Handler))
 	} else if f := r.PathValue("flow"); f != "" {
