@@ -79,7 +79,7 @@ func BenchmarkDecodeAction(b *testing.B) {
 		}
 	})
 	// scan-cold scans 32,768 copies of the body (18 MB) in a shuffled
-	// order, each out of the caches as the bodies of BenchmarkP7 are: the
+	// order, each out of the caches where no prefetch finds it: the
 	// misses, not the scan's work, make the difference from scan.
 	bodies := make([][]byte, 1<<15)
 	for i := range bodies {
