@@ -27,11 +27,10 @@ import (
 // the opening of the callflow list. Steps follow, separated by commas, and
 // appendTail closes it.
 func appendHead(b []byte, resume string) []byte {
-	b = append(b, '{')
 	if resume != "" {
-		b = append(field(b, "clientActionId", resume), ',')
+		return append(quoted(append(b, `{"clientActionId":`...), resume), `,"callflow":[`...)
 	}
-	return append(b, `"callflow":[`...)
+	return append(b, `{"callflow":[`...)
 }
 
 func appendTail(b []byte) []byte { return append(b, "]}"...) }
@@ -104,62 +103,59 @@ func (s speed) appendJSON(b []byte) []byte {
 	return b
 }
 
+// Each step is appended as constant fragments, a member's name with the
+// punctuation around it, and its values: one append a member rather than
+// one for each quote, name and colon, which cost a third of rendering.
+
 func (p *sayParams) appendStep(b []byte) []byte {
-	b = append(field(append(b, `{"action":"say","params":{`...), "text", p.Text), ',')
-	b = append(field(b, "voiceProfile", p.VoiceProfile), ',')
-	b = append(intField(b, "repetition", int64(p.Repetition)), `,"speed":`...)
-	return append(p.Speed.appendJSON(b), "}}"...)
+	b = quoted(append(b, `{"action":"say","params":{"text":`...), p.Text)
+	b = quoted(append(b, `,"voiceProfile":`...), p.VoiceProfile)
+	b = strconv.AppendInt(append(b, `,"repetition":`...), int64(p.Repetition), 10)
+	return append(p.Speed.appendJSON(append(b, `,"speed":`...)), "}}"...)
 }
 
 func (p *playParams) appendStep(b []byte) []byte {
-	b = append(field(append(b, `{"action":"playFile","params":{`...), "fileUrl", p.FileURL), ',')
-	return append(intField(b, "repetition", int64(p.Repetition)), "}}"...)
+	b = quoted(append(b, `{"action":"playFile","params":{"fileUrl":`...), p.FileURL)
+	return append(strconv.AppendInt(append(b, `,"repetition":`...), int64(p.Repetition), 10), "}}"...)
 }
 
 func (p *captureParams) appendStep(b []byte) []byte {
-	b = append(field(append(b, `{"action":"sayAndCapture","params":{`...), "promptMessage", p.PromptMessage), ',')
-	b = append(field(b, "voiceProfile", p.VoiceProfile), `,"speed":`...)
-	b = append(p.Speed.appendJSON(b), ',')
-	b = append(intField(b, "minDigits", int64(p.MinDigits)), ',')
-	b = append(intField(b, "maxDigits", int64(p.MaxDigits)), ',')
-	b = append(boolField(b, "completeOnHash", p.CompleteOnHash), ',')
-	b = append(intField(b, "digitTimeout", p.DigitTimeout), ',')
-	b = append(intField(b, "overallTimeout", p.OverallTimeout), ',')
-	b = intField(b, "noOfTries", int64(p.NoOfTries))
+	b = quoted(append(b, `{"action":"sayAndCapture","params":{"promptMessage":`...), p.PromptMessage)
+	b = quoted(append(b, `,"voiceProfile":`...), p.VoiceProfile)
+	b = p.Speed.appendJSON(append(b, `,"speed":`...))
+	b = strconv.AppendInt(append(b, `,"minDigits":`...), int64(p.MinDigits), 10)
+	b = strconv.AppendInt(append(b, `,"maxDigits":`...), int64(p.MaxDigits), 10)
+	if p.CompleteOnHash {
+		b = append(b, `,"completeOnHash":true,"digitTimeout":`...)
+	} else {
+		b = append(b, `,"completeOnHash":false,"digitTimeout":`...)
+	}
+	b = strconv.AppendInt(b, p.DigitTimeout, 10)
+	b = strconv.AppendInt(append(b, `,"overallTimeout":`...), p.OverallTimeout, 10)
+	b = strconv.AppendInt(append(b, `,"noOfTries":`...), int64(p.NoOfTries), 10)
 	if p.SuccessMessage != "" {
-		b = field(append(b, ','), "successMessage", p.SuccessMessage)
+		b = quoted(append(b, `,"successMessage":`...), p.SuccessMessage)
 	}
 	if p.FailureMessage != "" {
-		b = field(append(b, ','), "failureMessage", p.FailureMessage)
+		b = quoted(append(b, `,"failureMessage":`...), p.FailureMessage)
 	}
 	return append(b, "}}"...)
 }
 
 func (p *makeCallParams) appendStep(b []byte) []byte {
-	b = append(field(append(b, `{"action":"makeCall","params":{`...), "source", p.Source), ',')
-	b = field(b, "destination", p.Destination)
+	b = quoted(append(b, `{"action":"makeCall","params":{"source":`...), p.Source)
+	b = quoted(append(b, `,"destination":`...), p.Destination)
 	if p.CallRecording {
-		b = boolField(append(b, ','), "callRecording", true)
+		b = append(b, `,"callRecording":true`...)
 	}
 	return append(b, "}}"...)
 }
 
-// field appends "key":"value"; keys are plain ASCII and need no escaping.
-func field(b []byte, key, value string) []byte {
-	b = append(append(append(b, '"'), key...), `":`...)
+// quoted appends value as a JSON string.
+func quoted(b []byte, value string) []byte {
 	if jsonscan.Plain(value) { // most values: ids, tokens, prompts in English
 		return append(append(append(b, '"'), value...), '"')
 	}
 	b, _ = jsontext.AppendQuote(b, value) // the error only reports U+FFFD replacements
 	return b
-}
-
-func intField(b []byte, key string, n int64) []byte {
-	b = append(append(append(b, '"'), key...), `":`...)
-	return strconv.AppendInt(b, n, 10)
-}
-
-func boolField(b []byte, key string, v bool) []byte {
-	b = append(append(append(b, '"'), key...), `":`...)
-	return strconv.AppendBool(b, v)
 }

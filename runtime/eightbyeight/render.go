@@ -1,6 +1,7 @@
 package eightbyeight
 
 import (
+	"bytes"
 	"fmt"
 	"math"
 	"net/http"
@@ -78,11 +79,37 @@ func (*Adapter) Render(ev *platform.Event, r *platform.Response) (platform.Reply
 	if ev != nil {
 		callee = ev.Callee
 	}
-	b := appendHead(make([]byte, 0, answerSize(resume, actions, callee)), resume)
+	// Most answers are appended on the stack and copied once to an
+	// allocation of their size: answerSize rounds up for numbers and
+	// escapes, and a buffer made on the heap was cleared before it was
+	// written, as a copy's is not.
+	if n := answerSize(resume, actions, callee); n > stackAnswer {
+		b, err := appendAnswer(make([]byte, 0, n), resume, actions, callee)
+		return reply(b, err)
+	}
+	var stack [stackAnswer]byte
+	b, err := appendAnswer(stack[:0], resume, actions, callee)
+	return reply(bytes.Clone(b), err)
+}
+
+func reply(body []byte, err error) (platform.Reply, error) {
+	if err != nil {
+		return platform.Reply{}, err
+	}
+	return platform.Reply{Status: http.StatusOK, Body: body}, nil
+}
+
+// stackAnswer is the longest answer appended on the stack: support.flow's
+// are 200 to 550 bytes.
+const stackAnswer = 1024
+
+// appendAnswer appends the answer to b, checking each action.
+func appendAnswer(b []byte, resume string, actions []platform.Action, callee string) ([]byte, error) {
+	b = appendHead(b, resume)
 	prev := ""
 	for i, a := range actions {
 		if prev == "sayAndCapture" || prev == "hangup" {
-			return platform.Reply{}, &LimitError{Index: i, Action: actionName(a), Msg: "comes after " + prev + ", which must be the last action"}
+			return nil, &LimitError{Index: i, Action: actionName(a), Msg: "comes after " + prev + ", which must be the last action"}
 		}
 		if i > 0 {
 			b = append(b, ',')
@@ -90,14 +117,14 @@ func (*Adapter) Render(ev *platform.Event, r *platform.Response) (platform.Reply
 		var err *LimitError
 		if b, err = render(b, a, callee); err != nil {
 			err.Index = i
-			return platform.Reply{}, err
+			return nil, err
 		}
 		prev = actionName(a)
 	}
 	if len(actions) == 0 {
 		b = appendHangup(b)
 	}
-	return platform.Reply{Status: http.StatusOK, Body: appendTail(b)}, nil
+	return appendTail(b), nil
 }
 
 // answerSize is about the length of the answer's JSON, so its buffer is

@@ -1,10 +1,12 @@
 package eightbyeight
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"flag"
 	"math"
+	"net/http"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -253,5 +255,33 @@ func TestFallback(t *testing.T) {
 			}
 			golden(t, name, rep.Body)
 		})
+	}
+}
+
+// TestRenderOnTheStack checks that an answer appended on the stack and
+// copied is the answer appended to the heap, whether it fits the stack's
+// buffer, outgrows it (escapes answerSize did not count) or is estimated
+// too long for it; and that a refused answer has no body.
+func TestRenderOnTheStack(t *testing.T) {
+	say := func(text string) platform.Say { return platform.Say{Text: text, Voice: "en-US-ZiraRUS"} }
+	for name, actions := range map[string][]platform.Action{
+		"fits":     {say("Welcome to ACME."), platform.Hangup{}},
+		"outgrows": {say(strings.Repeat("\x01", 300))},
+		"long":     {say(strings.Repeat("a", 2000)), platform.Hangup{}},
+		"none":     nil,
+	} {
+		r := &platform.Response{Resume: "tok", Actions: actions}
+		got, err := New().Render(&platform.Event{Kind: platform.Input, Callee: "+6512345678"}, r)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		want, err := appendAnswer(nil, r.Resume, actions, "+6512345678")
+		if err != nil || got.Status != http.StatusOK || !bytes.Equal(got.Body, want) {
+			t.Errorf("%s: got %d %s, want %s (%v)", name, got.Status, got.Body, want, err)
+		}
+	}
+	got, err := New().Render(&platform.Event{Kind: platform.Input}, &platform.Response{Actions: []platform.Action{platform.Hangup{}, say("late")}})
+	if err == nil || got.Body != nil || got.Status != 0 {
+		t.Errorf("an action after hangup: got %d %s, %v", got.Status, got.Body, err)
 	}
 }
