@@ -20,17 +20,12 @@ import (
 // run refuses, are left to the bytecode.
 func TestSessionVarIsTheBytecodes(t *testing.T) {
 	src := "flow f\ntarget tencent\notherwise -> main\nhandler main {\n  set x = caller\n  set v = x\n  agent 1\n}\n"
-	prog, ds := lang.CompileFile("f.flow", []byte(src))
-	if ds.HasErrors() || prog == nil {
-		t.Fatalf("does not compile: %v", ds)
-	}
-	flow := prog.Flow("f")
+	flow := compileF(t, src)
 	x := flow.Handlers["main"].Code[1].(*ir.Set).Value
 	if x.Short == nil || x.Short.Var != "x" {
 		t.Fatalf("the expression x is not marked as the variable x: %+v", x)
 	}
-	bytecode := *x
-	bytecode.Short = nil
+	bytecode := withoutShortcut(x)
 	eng, err := New()
 	if err != nil {
 		t.Fatal(err)
@@ -50,13 +45,13 @@ func TestSessionVarIsTheBytecodes(t *testing.T) {
 		[]any{1, "a", []any{true}}, map[string]any{"k": "v", "n": 1.5}, huge} {
 		vars := map[string]any{"x": v, "y": "other"}
 		got, gotErr := eval(x, vars)
-		want, wantErr := eval(&bytecode, vars)
+		want, wantErr := eval(bytecode, vars)
 		if !reflect.DeepEqual(got, want) || (gotErr == nil) != (wantErr == nil) {
 			t.Errorf("x = %T: read from the session %v (%v), by the bytecode %v (%v)", v, short(got), gotErr, short(want), wantErr)
 		}
 	}
 	got, gotErr := eval(x, map[string]any{"y": "other"}) // x not set
-	want, wantErr := eval(&bytecode, map[string]any{"y": "other"})
+	want, wantErr := eval(bytecode, map[string]any{"y": "other"})
 	if !reflect.DeepEqual(got, want) || (gotErr == nil) != (wantErr == nil) {
 		t.Errorf("x not set: %v (%v), by the bytecode %v (%v)", got, gotErr, want, wantErr)
 	}
@@ -79,17 +74,12 @@ func short(v any) string {
 func TestTemplateIsTheBytecodes(t *testing.T) {
 	src := "flow f\ntarget 8x8\nvoice \"en-US-ZiraRUS\"\notherwise -> main\nhandler main {\n" +
 		"  set x = caller\n  set y = 2\n  say \"Order ${x} is ${ y }.\"\n  hangup\n}\n"
-	prog, ds := lang.CompileFile("f.flow", []byte(src))
-	if ds.HasErrors() || prog == nil {
-		t.Fatalf("does not compile: %v", ds)
-	}
-	flow := prog.Flow("f")
+	flow := compileF(t, src)
 	x := flow.Handlers["main"].Code[2].(*ir.Say).Text
 	if x.Short == nil || x.Short.Template == nil {
 		t.Fatalf("the text is not marked as a template: %+v", x)
 	}
-	bytecode := *x
-	bytecode.Short = nil
+	bytecode := withoutShortcut(x)
 	eng, err := New()
 	if err != nil {
 		t.Fatal(err)
@@ -130,7 +120,7 @@ func TestTemplateIsTheBytecodes(t *testing.T) {
 		for _, xv := range values {
 			for _, yv := range []any{2, "two", []any{"a", 2}} {
 				vars := map[string]any{"x": xv, "y": yv}
-				got, want := eval(x, vars, spent), eval(&bytecode, vars, spent)
+				got, want := eval(x, vars, spent), eval(bytecode, vars, spent)
 				if want.err != "" {
 					overruns++
 				}
@@ -145,7 +135,7 @@ func TestTemplateIsTheBytecodes(t *testing.T) {
 		t.Error("no text overran its budget")
 	}
 	vars := map[string]any{"y": 2} // x not set
-	if got, want := eval(x, vars, 0), eval(&bytecode, vars, 0); !reflect.DeepEqual(got, want) {
+	if got, want := eval(x, vars, 0), eval(bytecode, vars, 0); !reflect.DeepEqual(got, want) {
 		t.Errorf("x not set: %+v, by the bytecode %+v", got, want)
 	}
 }
@@ -158,11 +148,7 @@ func TestOpenHoursIsTheBytecodes(t *testing.T) {
 	src := "flow f\ntarget 8x8\nvoice \"en-US-ZiraRUS\"\n" +
 		"hours office \"Mon-Fri 09:00-18:00, Sat 10:00-12:30\" tz \"Asia/Singapore\" except \"2026-12-25\"\n" +
 		"when open(office) -> main\nwhen not open(office) -> main\notherwise -> main\nhandler main {\n  hangup\n}\n"
-	prog, ds := lang.CompileFile("f.flow", []byte(src))
-	if ds.HasErrors() || prog == nil {
-		t.Fatalf("does not compile: %v", ds)
-	}
-	flow := prog.Flow("f")
+	flow := compileF(t, src)
 	eng, err := New()
 	if err != nil {
 		t.Fatal(err)
@@ -172,8 +158,7 @@ func TestOpenHoursIsTheBytecodes(t *testing.T) {
 		if x.Short == nil || x.Short.Hours == nil {
 			t.Fatalf("%s is not marked as asking the hours", x.Src)
 		}
-		bytecode := *x
-		bytecode.Short = nil
+		bytecode := withoutShortcut(x)
 		opened := 0
 		for at := time.Date(2026, 12, 18, 0, 0, 0, 0, time.UTC); at.Before(time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC)); at = at.Add(30 * time.Minute) {
 			for _, now := range []time.Time{at, at.In(time.FixedZone("-05", -5*3600))} {
@@ -183,7 +168,7 @@ func TestOpenHoursIsTheBytecodes(t *testing.T) {
 					return c.eval(x)
 				}
 				got, gotErr := eval(x)
-				want, wantErr := eval(&bytecode)
+				want, wantErr := eval(bytecode)
 				if got != want || gotErr != nil || wantErr != nil {
 					t.Fatalf("%s at %v: asked %v (%v), by the bytecode %v (%v)", x.Src, now, got, gotErr, want, wantErr)
 				}
@@ -234,8 +219,7 @@ func FuzzTemplateIsTheBytecodes(f *testing.F) {
 		if x.Short == nil || x.Short.Template == nil {
 			t.Fatalf("%s is not marked as a template", say.String())
 		}
-		bytecode := *x
-		bytecode.Short = nil
+		bytecode := withoutShortcut(x)
 		for _, vars := range []map[string]any{{"x": value, "y": n}, {"x": n, "y": value}, {"x": value, "y": []any{value, n}}} {
 			eval := func(x *ir.Expr) (any, string, int) {
 				c := &call{e: eng, flow: flow, now: at, ev: &platform.Event{Platform: "8x8", Session: "s"}, sess: &Session{Platform: "8x8", ID: "s", Vars: vars}}
@@ -248,13 +232,30 @@ func FuzzTemplateIsTheBytecodes(f *testing.F) {
 				return v, msg, c.mem.Used()
 			}
 			got, gotErr, gotUsed := eval(x)
-			want, wantErr, wantUsed := eval(&bytecode)
+			want, wantErr, wantUsed := eval(bytecode)
 			if got != want || gotErr != wantErr || gotUsed != wantUsed {
 				t.Fatalf("%s with %v: from the session %q (%q, %d used), by the bytecode %q (%q, %d used)",
 					say.String(), vars, got, gotErr, gotUsed, want, wantErr, wantUsed)
 			}
 		}
 	})
+}
+
+// compileF compiles src, a flow named f.
+func compileF(t *testing.T, src string) *ir.Flow {
+	t.Helper()
+	prog, ds := lang.CompileFile("f.flow", []byte(src))
+	if ds.HasErrors() || prog == nil {
+		t.Fatalf("does not compile: %v", ds)
+	}
+	return prog.Flow("f")
+}
+
+// withoutShortcut is x as the bytecode evaluates it.
+func withoutShortcut(x *ir.Expr) *ir.Expr {
+	b := *x
+	b.Short = nil
+	return &b
 }
 
 // flowText writes s into a .flow string literal, escaped; false when s is
