@@ -1,8 +1,10 @@
 package runtime
 
 import (
+	"bytes"
 	"strconv"
 
+	"github.com/callflow/callflow/runtime/internal/jsonscan"
 	"github.com/callflow/callflow/runtime/platform"
 )
 
@@ -24,148 +26,64 @@ func decodeAnswer(b []byte) (any, error) {
 // -0), with JSON's white space around tokens. Those are the bodies on
 // which it gives what platform.DecodeJSON gives: a map[string]any of
 // strings, bools, nils and float64s. Any other body, valid or not, is
-// reported false, for DecodeJSON to decode or refuse.
+// reported false, for DecodeJSON to decode or refuse. The grammar is
+// jsonscan's, the adapters' fast scanner, whose strings are this subset's.
 func decodeFlat(b []byte) (map[string]any, bool) {
-	d := flatScanner{b: b}
-	if !d.skip('{') {
+	s := jsonscan.New(b)
+	if !s.Open(0) {
 		return nil, false
 	}
 	m := map[string]any{}
-	if d.skip('}') {
-		return m, d.end()
-	}
-	for {
-		name, ok := d.str()
-		if !ok || !d.skip(':') {
+	for first := true; ; first = false {
+		name, done, ok := s.Member(first)
+		if !ok || done {
+			return m, ok && s.End()
+		}
+		raw, ok := s.Raw(1)
+		if !ok {
 			return nil, false
 		}
-		v, ok := d.value()
+		v, ok := flatValue(raw)
 		if !ok {
 			return nil, false
 		}
 		n := len(m)
-		if m[name] = v; len(m) == n {
+		if m[string(name[1:len(name)-1])] = v; len(m) == n {
 			return nil, false // a name twice: the general decoder's rules for duplicates apply
 		}
-		if d.skip('}') {
-			return m, d.end()
-		}
-		if !d.skip(',') {
-			return nil, false
-		}
 	}
-}
-
-// flatScanner reads decodeFlat's subset of JSON from b at i.
-type flatScanner struct {
-	b []byte
-	i int
-}
-
-// space moves past JSON white space.
-func (d *flatScanner) space() {
-	for d.i < len(d.b) {
-		switch d.b[d.i] {
-		case ' ', '\t', '\n', '\r':
-			d.i++
-		default:
-			return
-		}
-	}
-}
-
-// skip moves past white space and c, reporting whether c was there.
-func (d *flatScanner) skip(c byte) bool {
-	d.space()
-	if d.i < len(d.b) && d.b[d.i] == c {
-		d.i++
-		return true
-	}
-	return false
-}
-
-// end reports whether only white space is left.
-func (d *flatScanner) end() bool {
-	d.space()
-	return d.i == len(d.b)
-}
-
-// str reads a string of printable ASCII without escapes.
-func (d *flatScanner) str() (string, bool) {
-	if !d.skip('"') {
-		return "", false
-	}
-	start := d.i
-	for ; d.i < len(d.b); d.i++ {
-		switch c := d.b[d.i]; {
-		case c == '"':
-			s := string(d.b[start:d.i])
-			d.i++
-			return s, true
-		case c < 0x20 || c >= 0x7f || c == '\\':
-			return "", false // a control character (an error), an escape or UTF-8: the general decoder's
-		}
-	}
-	return "", false
 }
 
 // maxFlatDigits bounds the integers decodeFlat takes: every integer of 15
 // digits is below 2^53, so a float64 holds it exactly, as DecodeJSON's.
 const maxFlatDigits = 15
 
-// value reads a member's value.
-func (d *flatScanner) value() (any, bool) {
-	d.space()
-	if d.i == len(d.b) {
+// flatValue is the value of a member jsonscan read (raw, as written, of
+// valid grammar), when it is of decodeFlat's subset: a string, a literal,
+// or an integer without fraction or exponent of at most maxFlatDigits
+// digits, not -0.
+func flatValue(raw []byte) (any, bool) {
+	switch raw[0] {
+	case '"':
+		return string(raw[1 : len(raw)-1]), true
+	case 't':
+		return true, true
+	case 'f':
+		return false, true
+	case 'n':
+		return nil, true
+	case '{', '[':
 		return nil, false
 	}
-	switch c := d.b[d.i]; {
-	case c == '"':
-		return d.str()
-	case c == 't':
-		return true, d.word("true")
-	case c == 'f':
-		return false, d.word("false")
-	case c == 'n':
-		return nil, d.word("null")
-	case c == '-' || c >= '0' && c <= '9':
-		return d.integer()
+	digits := len(raw)
+	if raw[0] == '-' {
+		digits--
 	}
-	return nil, false
-}
-
-// word moves past w.
-func (d *flatScanner) word(w string) bool {
-	if len(d.b)-d.i < len(w) || string(d.b[d.i:d.i+len(w)]) != w {
-		return false
-	}
-	d.i += len(w)
-	return true
-}
-
-// integer reads an integer without fraction or exponent: no leading zero,
-// at most maxFlatDigits digits, not -0.
-func (d *flatScanner) integer() (any, bool) {
-	start := d.i
-	if d.b[d.i] == '-' {
-		d.i++
-	}
-	digits := d.i
-	for d.i < len(d.b) && d.b[d.i] >= '0' && d.b[d.i] <= '9' {
-		d.i++
-	}
-	n := d.i - digits
-	if n == 0 || n > maxFlatDigits || n > 1 && d.b[digits] == '0' {
+	if digits > maxFlatDigits || bytes.ContainsAny(raw, ".eE") {
 		return nil, false
 	}
-	if d.i < len(d.b) {
-		switch d.b[d.i] {
-		case '.', 'e', 'E':
-			return nil, false // a fraction or an exponent: the general decoder's
-		}
-	}
-	i, err := strconv.ParseInt(string(d.b[start:d.i]), 10, 64)
-	if err != nil || i == 0 && d.b[start] == '-' {
+	i, err := strconv.ParseInt(string(raw), 10, 64)
+	if err != nil || i == 0 && raw[0] == '-' {
 		return nil, false
 	}
 	return float64(i), true
