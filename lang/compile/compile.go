@@ -168,6 +168,9 @@ func (l *lowerer) expr(x *ast.Expr) *ir.Expr {
 // open(NAME) or not open(NAME) of an hours declaration, the latter closed;
 // nil otherwise.
 func (l *lowerer) openHours(x *ast.Expr) (h *hours.Schedule, closed bool) {
+	if !strings.Contains(x.Text, "open") {
+		return nil, false // most expressions: not lexed again
+	}
 	toks, err := lexer.Tokens("", []byte(x.Text))
 	if err != nil {
 		return nil, false
