@@ -310,6 +310,7 @@ func (c *call) switchJump(in *ir.SwitchJump) (int, error) {
 }
 
 func (c *call) setVar(name string, v any) {
+	v = detachValue(c.ev.Body, v) // the session outlives the webhook's body (detach.go)
 	c.sess.set(name, v)
 	if c.env != nil {
 		c.env[name] = v

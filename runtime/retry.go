@@ -44,7 +44,7 @@ func (c *call) answered(in *ir.Capture) error {
 			}
 		}
 		c.traceEntry(in, value)
-		c.setVar(in.Var, value)
+		c.setVar(in.Var, detach(c.ev.Body, value)) // before it is boxed: setVar's own copy would box it again
 		return c.run(c.sess.Handler, c.sess.PC+1)
 	}
 	try := max(c.sess.Try, 1)

@@ -16,8 +16,11 @@ import (
 type Request struct {
 	Platform string
 	Flow     string // the flow named in the URL; "" routes by called number
-	Body     []byte
-	Header   http.Header
+	// Body is the webhook. Serve keeps nothing that points into it once it
+	// returns, but the Result's Event, whose strings may (platform.Event):
+	// a caller that reuses the buffer must be done with that event first.
+	Body   []byte
+	Header http.Header
 	// Method, URL and Base are the HTTP request, for adapters that read
 	// more than the body (platform.RequestDecoder): the method ("" is
 	// POST), the request's public URL and the server's public base URL.
@@ -31,7 +34,7 @@ type Request struct {
 // Result is what Serve did with a webhook.
 type Result struct {
 	Reply    platform.Reply
-	Event    *platform.Event    // nil when the body could not be decoded
+	Event    *platform.Event    // nil when the body could not be decoded; may share Request.Body's memory
 	Response *platform.Response // the neutral actions; nil on fallback
 	Flow     string
 	Version  string
@@ -214,6 +217,7 @@ func (c *call) start() error {
 	c.flow = f
 	c.sess = &Session{Platform: c.ev.Platform, ID: c.ev.Session, Flow: f.Name, Version: f.Version,
 		Caller: c.ev.Caller, Callee: c.ev.Callee, Started: c.now}
+	detachParties(c.ev.Body, &c.sess.Platform, &c.sess.ID, &c.sess.Caller, &c.sess.Callee) // they outlive the body (detach.go)
 	handler, err := c.rules()
 	if err != nil || handler == "" {
 		return err

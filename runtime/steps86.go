@@ -49,7 +49,7 @@ func (c *call) recorded(in *ir.Record) error {
 	if err := c.mem.Keep(c.ev.RecordingURL); err != nil {
 		return err
 	}
-	c.setVar(in.Var, c.ev.RecordingURL)
+	c.setVar(in.Var, detach(c.ev.Body, c.ev.RecordingURL))
 	return c.run(c.sess.Handler, c.sess.PC+1)
 }
 

@@ -24,7 +24,10 @@ const (
 	Trigger                     // a callback/callbot request: run the rules
 )
 
-// Event is a decoded webhook.
+// Event is a decoded webhook. Its strings may share the body's memory: an
+// adapter may cut them out of the webhook rather than copy them (8x8's
+// does), so the body must not change while the event is in use. The
+// engine copies what it keeps after the webhook.
 type Event struct {
 	Kind     Kind
 	Platform string
