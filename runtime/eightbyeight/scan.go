@@ -25,21 +25,41 @@ type scanner struct {
 	act action
 }
 
+// The names of the webhook's members and of its payload's, in the order
+// 8x8 writes them (see vca): all are listed, the ones the scan skips too,
+// so that MemberOf's guesses hold for every member of a webhook.
+var (
+	topNames     = jsonscan.NewNames("namespace", "eventType", "description", "payload")
+	payloadNames = jsonscan.NewNames("eventId", "callId", "sessionId", "callStatus", "callDirection", "callType",
+		"source", "destination", "sourceFormat", "destinationFormat", "callDuration", "eventData", "timestamp",
+		"clientActionId")
+	// payloadFields is the field each of payloadNames is kept as, -1 for
+	// the ones skipped.
+	payloadFields = [...]int{fieldEventID, -1, fieldSessionID, fieldCallStatus, -1, -1,
+		fieldSource, fieldDestination, -1, -1, -1, fieldEventData, -1, fieldResume}
+)
+
+const (
+	topEventType = 1
+	topPayload   = 3
+)
+
 // top reads the webhook's object, depth 1, keeping eventType and reading
 // payload's members.
 func (s *scanner) top() bool {
 	if !s.Open(1) {
 		return false
 	}
-	for first := true; ; first = false {
-		name, done, ok := s.Member(first)
+	for first, k := true, -1; ; first = false {
+		var done, ok bool
+		k, done, ok = s.MemberOf(first, topNames, k+1)
 		if !ok || done {
 			return ok
 		}
-		switch string(name) {
-		case `"eventType"`:
+		switch k {
+		case topEventType:
 			ok = s.keep(fieldEventType, 2)
-		case `"payload"`:
+		case topPayload:
 			if s.act.enterPayload(s.Peek() == '{') {
 				ok = s.payload()
 			} else {
@@ -62,13 +82,14 @@ func (s *scanner) payload() bool {
 	if !s.Open(2) {
 		return false
 	}
-	for first := true; ; first = false {
-		name, done, ok := s.Member(first)
+	for first, k := true, -1; ; first = false {
+		var done, ok bool
+		k, done, ok = s.MemberOf(first, payloadNames, k+1)
 		if !ok || done {
 			return ok
 		}
-		if f := payloadField(name); f >= 0 {
-			ok = s.keep(f, 3)
+		if k >= 0 && payloadFields[k] >= 0 {
+			ok = s.keep(payloadFields[k], 3)
 		} else {
 			ok = s.Value(3)
 		}

@@ -87,6 +87,27 @@ func (s *Scanner) Member(first bool) (name []byte, done, ok bool) {
 	return name, false, true
 }
 
+// name reads a member's name, at the scanner, and its colon: Member's
+// end, for the names MemberOf does not match whole. Member has it written
+// out, so that the scans that read every name through it pay no call.
+func (s *Scanner) name() ([]byte, bool) {
+	b, i := s.b, s.i
+	if i >= len(b) || b[i] != '"' {
+		return nil, false
+	}
+	end := stringEnd(b, i)
+	if end < 0 {
+		return nil, false
+	}
+	name := b[i:end]
+	i = skip(b, end)
+	if i >= len(b) || b[i] != ':' {
+		return nil, false
+	}
+	s.i = i + 1
+	return name, true
+}
+
 // Raw reads a value at depth and returns it as written.
 func (s *Scanner) Raw(depth int) ([]byte, bool) {
 	start := skip(s.b, s.i)
