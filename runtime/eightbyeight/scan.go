@@ -51,21 +51,17 @@ func (s *scanner) top() bool {
 		return false
 	}
 	for first, k := true, -1; ; first = false {
+		var str []byte
 		var done, ok bool
-		k, done, ok = s.MemberOf(first, topNames, k+1)
-		if !ok || done {
+		k, str, done, ok = s.MemberOf(first, topNames, k+1)
+		switch {
+		case !ok || done:
 			return ok
-		}
-		switch k {
-		case topEventType:
-			ok = s.keep(fieldEventType, 2)
-		case topPayload:
-			if s.act.enterPayload(s.Peek() == '{') {
-				ok = s.payload()
-			} else {
-				ok = s.Value(2)
-			}
-		default:
+		case k == topEventType:
+			ok = s.keep(fieldEventType, str, 2)
+		case k == topPayload && s.act.enterPayload(str == nil && s.Peek() == '{'):
+			ok = s.payload()
+		case str == nil:
 			ok = s.Value(2)
 		}
 		if !ok {
@@ -83,14 +79,15 @@ func (s *scanner) payload() bool {
 		return false
 	}
 	for first, k := true, -1; ; first = false {
+		var str []byte
 		var done, ok bool
-		k, done, ok = s.MemberOf(first, payloadNames, k+1)
-		if !ok || done {
+		k, str, done, ok = s.MemberOf(first, payloadNames, k+1)
+		switch {
+		case !ok || done:
 			return ok
-		}
-		if k >= 0 && payloadFields[k] >= 0 {
-			ok = s.keep(payloadFields[k], 3)
-		} else {
+		case k >= 0 && payloadFields[k] >= 0:
+			ok = s.keep(payloadFields[k], str, 3)
+		case str == nil:
 			ok = s.Value(3)
 		}
 		if !ok {
@@ -99,11 +96,15 @@ func (s *scanner) payload() bool {
 	}
 }
 
-// keep reads a member's value at depth and keeps it as field.
-func (s *scanner) keep(field, depth int) bool {
-	v, ok := s.Raw(depth)
-	if ok {
-		s.act.set(field, v)
+// keep keeps a member's value as field: str, the value MemberOf read, or
+// else the value at depth.
+func (s *scanner) keep(field int, str []byte, depth int) bool {
+	if str == nil {
+		var ok bool
+		if str, ok = s.Raw(depth); !ok {
+			return false
+		}
 	}
-	return ok
+	s.act.set(field, str)
+	return true
 }

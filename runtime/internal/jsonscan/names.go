@@ -23,11 +23,17 @@ import (
 // written with space before its colon, near the body's end, or longer
 // than 22 bytes, is read by stringEnd, as Member reads it, and looked up.
 type Names struct {
-	count  int
-	words  [maxNames][3]uint64 // `"name":`, eight bytes a word, from the opening quote
-	masks  [maxNames][3]uint64 // the bytes of words that are the name's
-	sizes  [maxNames]int       // len(`"name":`); 0 for a name too long to match whole
-	quoted []string            // `"name"`, for index
+	count    int
+	patterns [maxNames]pattern
+	quoted   []string // `"name"`, for index
+}
+
+// pattern is `"name":` as words to compare a body's with, from the
+// opening quote.
+type pattern struct {
+	words [3]uint64
+	masks [3]uint64 // the bytes of words that are the pattern's
+	size  int       // len(`"name":`)
 }
 
 const maxNames = 32
@@ -46,34 +52,22 @@ func NewNames(names ...string) *Names {
 			panic(fmt.Sprintf("jsonscan: name %q is not plain", name))
 		}
 		n.quoted[k] = `"` + name + `"`
-		pattern := `"` + name + `":`
-		if len(pattern) > len(n.words[k])*8 {
-			continue // index's only
+		p, text := &n.patterns[k], `"`+name+`":`
+		if len(text) > len(p.words)*8 {
+			p.masks[0] = 0xff // and words[0] 0, not the quote a name starts with: never matches
+			continue
 		}
-		n.sizes[k] = len(pattern)
+		p.size = len(text)
 		var padded [24]byte
-		copy(padded[:], pattern)
-		for w := range n.words[k] {
-			n.words[k][w] = binary.LittleEndian.Uint64(padded[w*8:])
-			for c := range min(max(len(pattern)-w*8, 0), 8) {
-				n.masks[k][w] |= 0xff << (8 * c)
+		copy(padded[:], text)
+		for w := range p.words {
+			p.words[w] = binary.LittleEndian.Uint64(padded[w*8:])
+			for c := range min(max(len(text)-w*8, 0), 8) {
+				p.masks[w] |= 0xff << (8 * c)
 			}
 		}
 	}
 	return n
-}
-
-// matches reports whether b, at least 24 bytes, starts with `"name":` for
-// the name at k, and that length.
-func (n *Names) matches(b []byte, k int) (size int, ok bool) {
-	if uint(k) >= uint(n.count) {
-		return 0, false
-	}
-	k %= maxNames // k is below: lets the compiler drop the bounds checks
-	w, m := &n.words[k], &n.masks[k]
-	x := (binary.LittleEndian.Uint64(b)^w[0])&m[0] | (binary.LittleEndian.Uint64(b[8:])^w[1])&m[1] |
-		(binary.LittleEndian.Uint64(b[16:])^w[2])&m[2]
-	return n.sizes[k], x == 0 && n.sizes[k] > 0
 }
 
 // index returns the index of name, with its quotes, -1 when not one of n.
@@ -89,31 +83,53 @@ func (n *Names) index(name []byte) int {
 // MemberOf is Member for an object whose names the caller knows: it
 // returns the index in names of the member's name, -1 for any other. guess
 // is the index to try first: the one after the member before's, 0 for the
-// first.
-func (s *Scanner) MemberOf(first bool, names *Names, guess int) (k int, done, ok bool) {
+// first. A value that is a plain string, most of a webhook's, it reads too
+// and returns raw, with its quotes, leaving the scanner after it; str is
+// nil for any other value, which the caller reads. Reading it here keeps
+// the offset in a register from the name to the value's end: in Raw or
+// Value it went through the scanner, a store and a load more on the chain.
+func (s *Scanner) MemberOf(first bool, names *Names, guess int) (k int, str []byte, done, ok bool) {
 	b, i := s.b, skip(s.b, s.i)
 	if i >= len(b) {
-		return -1, false, false
+		return -1, nil, false, false
 	}
 	if c := b[i]; c == '}' {
 		s.i = i + 1
-		return -1, true, true
+		return -1, nil, true, true
 	} else if !first {
 		if c != ',' {
-			return -1, false, false
+			return -1, nil, false, false
 		}
 		i = skip(b, i+1)
 	}
-	if i >= 0 && i+24 <= len(b) {
-		if size, ok := names.matches(b[i:i+24], guess); ok {
-			s.i = i + size
-			return guess, false, true
+	k, matched := guess, false
+	if uint(guess) < uint(names.count) && i >= 0 && i+24 <= len(b) {
+		// the pattern compare, written here: as a call it spilled the
+		// registers MemberOf works in
+		p, at := &names.patterns[guess%maxNames], b[i:i+24]
+		if (binary.LittleEndian.Uint64(at)^p.words[0])&p.masks[0]|(binary.LittleEndian.Uint64(at[8:])^p.words[1])&p.masks[1]|
+			(binary.LittleEndian.Uint64(at[16:])^p.words[2])&p.masks[2] == 0 {
+			i += p.size
+			matched = true
 		}
 	}
-	s.i = i
-	name, ok := s.name()
-	if !ok {
-		return -1, false, false
+	if !matched {
+		s.i = i
+		name, ok := s.name()
+		if !ok {
+			return -1, nil, false, false
+		}
+		k, i = names.index(name), s.i
 	}
-	return names.index(name), false, true
+	i = skip(b, i)
+	if i < len(b) && b[i] == '"' {
+		end := stringEnd(b, i)
+		if end < 0 {
+			return -1, nil, false, false
+		}
+		s.i = end
+		return k, b[i:end], false, true
+	}
+	s.i = i
+	return k, nil, false, true
 }
