@@ -264,19 +264,24 @@ func (s *Scanner) String() ([]byte, bool) {
 // stringEnd returns the offset after the closing quote of the plain
 // string whose opening quote is at i, or -1 when it is not plain (an
 // escape, a control or a non-ASCII byte) or not closed. Most of a webhook
-// is strings, so they are looked at eight bytes at a time.
+// is strings, so they are looked at eight bytes at a time. (Sixteen at a
+// time measured slower on 8x8's webhooks, whose strings are short.)
 func stringEnd(b []byte, i int) int {
-	j := i + 1
-	for ; j+8 <= len(b); j += 8 {
-		if m := special(binary.LittleEndian.Uint64(b[j:])); m != 0 {
-			j += bits.TrailingZeros64(m) / 8
-			if b[j] == '"' {
-				return j + 1
+	if i < 0 || i >= len(b) {
+		return -1
+	}
+	rest := b[i+1:] // a loop on what is left, not on an offset, needs no bounds checks
+	for len(rest) >= 8 {
+		if m := special(binary.LittleEndian.Uint64(rest)); m != 0 {
+			n := bits.TrailingZeros64(m) / 8
+			if rest[n] == '"' {
+				return len(b) - len(rest) + n + 1
 			}
 			return -1
 		}
+		rest = rest[8:]
 	}
-	return stringEndBytewise(b, j)
+	return stringEndBytewise(b, len(b)-len(rest))
 }
 
 // stringEndBytewise is stringEnd from j, inside the string, one byte at a
