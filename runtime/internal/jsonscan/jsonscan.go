@@ -21,6 +21,10 @@
 //		if !ok || done { return ok }
 //		… s.Raw(depth+1) or s.Value(depth+1) …
 //	}
+//
+// An object whose names the adapter knows, in the order its platform
+// writes them, it reads with MemberOf instead, which matches each name
+// whole against the one expected next and reads a string value with it.
 package jsonscan
 
 import (

