@@ -39,9 +39,10 @@ var (
 		fieldSource, fieldDestination, -1, -1, -1, fieldEventData, -1, fieldResume}
 )
 
-const (
-	topEventType = 1
-	topPayload   = 3
+// The members of topNames the scan reads.
+var (
+	topEventType = topNames.Index([]byte(`"eventType"`))
+	topPayload   = topNames.Index([]byte(`"payload"`))
 )
 
 // top reads the webhook's object, depth 1, keeping eventType and reading

@@ -34,7 +34,7 @@ type Names struct {
 type pattern struct {
 	words [3]uint64
 	masks [3]uint64 // the bytes of words that are the pattern's
-	size  int       // len(`"name":`)
+	size  int       // len(`"name":`), 0 for a name too long to match whole
 }
 
 const maxNames = 32
@@ -55,8 +55,7 @@ func NewNames(names ...string) *Names {
 		n.quoted[k] = `"` + name + `"`
 		p, text := &n.patterns[k], `"`+name+`":`
 		if len(text) > len(p.words)*8 {
-			p.masks[0] = 0xff // and words[0] 0, not the quote a name starts with: never matches
-			continue
+			continue // size 0: never matched whole
 		}
 		p.size = len(text)
 		var padded [24]byte
@@ -112,7 +111,7 @@ func (s *Scanner) MemberOf(first bool, names *Names, guess int) (k int, str []by
 		// registers MemberOf works in
 		p, at := &names.patterns[guess%maxNames], b[i:i+24]
 		if (binary.LittleEndian.Uint64(at)^p.words[0])&p.masks[0]|(binary.LittleEndian.Uint64(at[8:])^p.words[1])&p.masks[1]|
-			(binary.LittleEndian.Uint64(at[16:])^p.words[2])&p.masks[2] == 0 {
+			(binary.LittleEndian.Uint64(at[16:])^p.words[2])&p.masks[2] == 0 && p.size > 0 {
 			i += p.size
 			matched = true
 		}

@@ -23,6 +23,7 @@ func TestMemberOf(t *testing.T) {
 		`{"a":1,}`, `{"a":1 "source":2}`, `{"a":1}}`, `{"a"}`, `{"source":"0123456789abcdefghijkl"}`,
 		`{"a":1,"sourceFormat":2,"bc":"0123456789abcdef"}`, `{"a":1,"source2":2,"bc":"0123456789abcdef"}`,
 		`{"a":1,"sourc":2,"bc":"0123456789abcdef"}`, `{"a0000000000000000000000`,
+		"{\"nameOfTwentyTwoLetters\":1,\x00\"nameOfTwentyThreeLetter\":\"0123456789abcdef\"}",
 		"{\"source\":\"\x7f\x80\"}", "{\"source\":\"\x1f\"}", `{"source":"y","source":"z"}`,
 	} {
 		got, gotOK := walkMemberOf([]byte(body))
