@@ -207,21 +207,8 @@ func (a *action) enterPayload(isObject bool) bool {
 // payloadField is the field a payload member is kept as, -1 for the
 // members the fast path does not read.
 func payloadField(name []byte) int {
-	switch string(name) {
-	case `"eventId"`:
-		return fieldEventID
-	case `"sessionId"`:
-		return fieldSessionID
-	case `"callStatus"`:
-		return fieldCallStatus
-	case `"source"`:
-		return fieldSource
-	case `"destination"`:
-		return fieldDestination
-	case `"clientActionId"`:
-		return fieldResume
-	case `"eventData"`:
-		return fieldEventData
+	if k := payloadNames.Index(name); k >= 0 {
+		return payloadFields[k]
 	}
 	return -1
 }

@@ -25,27 +25,44 @@ type scanner struct {
 	act action
 }
 
+// The names of the webhook's members and of its payload's, in the order
+// 8x8 writes them (see vca): all are listed, the ones the scan skips too,
+// so that MemberOf's guesses hold for every member of a webhook.
+var (
+	topNames     = jsonscan.NewNames("namespace", "eventType", "description", "payload")
+	payloadNames = jsonscan.NewNames("eventId", "callId", "sessionId", "callStatus", "callDirection", "callType",
+		"source", "destination", "sourceFormat", "destinationFormat", "callDuration", "eventData", "timestamp",
+		"clientActionId")
+	// payloadFields is the field each of payloadNames is kept as, -1 for
+	// the ones skipped.
+	payloadFields = [...]int{fieldEventID, -1, fieldSessionID, fieldCallStatus, -1, -1,
+		fieldSource, fieldDestination, -1, -1, -1, fieldEventData, -1, fieldResume}
+)
+
+// The members of topNames the scan reads.
+var (
+	topEventType = topNames.Index([]byte(`"eventType"`))
+	topPayload   = topNames.Index([]byte(`"payload"`))
+)
+
 // top reads the webhook's object, depth 1, keeping eventType and reading
 // payload's members.
 func (s *scanner) top() bool {
 	if !s.Open(1) {
 		return false
 	}
-	for first := true; ; first = false {
-		name, done, ok := s.Member(first)
-		if !ok || done {
+	for first, k := true, -1; ; first = false {
+		var str []byte
+		var done, ok bool
+		k, str, done, ok = s.MemberOf(first, topNames, k+1)
+		switch {
+		case !ok || done:
 			return ok
-		}
-		switch string(name) {
-		case `"eventType"`:
-			ok = s.keep(fieldEventType, 2)
-		case `"payload"`:
-			if s.act.enterPayload(s.Peek() == '{') {
-				ok = s.payload()
-			} else {
-				ok = s.Value(2)
-			}
-		default:
+		case k == topEventType:
+			ok = s.keep(fieldEventType, str, 2)
+		case k == topPayload && s.act.enterPayload(str == nil && s.Peek() == '{'):
+			ok = s.payload()
+		case str == nil:
 			ok = s.Value(2)
 		}
 		if !ok {
@@ -62,14 +79,16 @@ func (s *scanner) payload() bool {
 	if !s.Open(2) {
 		return false
 	}
-	for first := true; ; first = false {
-		name, done, ok := s.Member(first)
-		if !ok || done {
+	for first, k := true, -1; ; first = false {
+		var str []byte
+		var done, ok bool
+		k, str, done, ok = s.MemberOf(first, payloadNames, k+1)
+		switch {
+		case !ok || done:
 			return ok
-		}
-		if f := payloadField(name); f >= 0 {
-			ok = s.keep(f, 3)
-		} else {
+		case k >= 0 && payloadFields[k] >= 0:
+			ok = s.keep(payloadFields[k], str, 3)
+		case str == nil:
 			ok = s.Value(3)
 		}
 		if !ok {
@@ -78,11 +97,15 @@ func (s *scanner) payload() bool {
 	}
 }
 
-// keep reads a member's value at depth and keeps it as field.
-func (s *scanner) keep(field, depth int) bool {
-	v, ok := s.Raw(depth)
-	if ok {
-		s.act.set(field, v)
+// keep keeps a member's value as field: str, the value MemberOf read, or
+// else the value at depth.
+func (s *scanner) keep(field int, str []byte, depth int) bool {
+	if str == nil {
+		var ok bool
+		if str, ok = s.Raw(depth); !ok {
+			return false
+		}
 	}
-	return ok
+	s.act.set(field, str)
+	return true
 }

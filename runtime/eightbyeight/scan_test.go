@@ -3,10 +3,13 @@ package eightbyeight
 import (
 	"bytes"
 	"math/rand/v2"
+	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/go-json-experiment/json/jsontext"
 
+	"github.com/callflow/callflow/runtime/internal/jsonscan"
 	"github.com/callflow/callflow/runtime/platform"
 )
 
@@ -20,6 +23,7 @@ func FuzzScan(f *testing.F) {
 		`{"a":1}x`, `{"a" 1}`, `{"a":1 "b":2}`, `{"eventType":"CALL_ACTION","payload":"x"}`,
 		`{"payload":{"sessionId":"s","sessionId":"t"},"payload":{}}`, "{\"a\":\"\x7f\"}", "{\"a\":\"\x1f\"}",
 		`[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]`,
+		`{"payload":{"callStatus":"","callDirection00"","":""}}`, `{"payload":{"eventId" :"e","callId":"c","source":"s"}}`,
 	} {
 		f.Add([]byte(s))
 	}
@@ -112,4 +116,24 @@ func BenchmarkDecodeAction(b *testing.B) {
 			}
 		}
 	})
+}
+
+// TestNamesAreTheWebhooks: the names the scan guesses are the members of
+// a webhook in the order Webhook writes them, vca's, so every guess holds
+// on the bodies the benchmarks make; and each payload name has its field.
+func TestNamesAreTheWebhooks(t *testing.T) {
+	for _, c := range []struct {
+		names *jsonscan.Names
+		typ   reflect.Type
+	}{{topNames, reflect.TypeFor[vca]()}, {payloadNames, reflect.TypeFor[vcaPayload]()}} {
+		for k := range c.typ.NumField() {
+			name, _, _ := strings.Cut(c.typ.Field(k).Tag.Get("json"), ",")
+			if got := c.names.Index([]byte(`"` + name + `"`)); got != k {
+				t.Errorf("%s: index %d, want %d", name, got, k)
+			}
+		}
+	}
+	if len(payloadFields) != reflect.TypeFor[vcaPayload]().NumField() {
+		t.Errorf("%d payload fields for %d names", len(payloadFields), reflect.TypeFor[vcaPayload]().NumField())
+	}
 }

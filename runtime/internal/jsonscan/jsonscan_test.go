@@ -72,13 +72,16 @@ func TestPlain(t *testing.T) {
 // accepts is valid JSON, and a valid body in the subset it takes (no
 // backslash, no byte outside printable ASCII but space, nesting within
 // MaxDepth) it accepts. stringEnd is checked against a byte-by-byte read
-// from every quote.
+// from every quote, and an object's walk by MemberOf against its walk by
+// Member.
 func FuzzValue(f *testing.F) {
 	for _, s := range []string{
 		`{}`, `[]`, `{"a":[1,-0.5e+7,true,false,null,{"b":[]}],"c":"x"}`, ` { "a" : "b" , "c" : [ 1 , 2 ] } `,
 		`{"a":01}`, `{"a":1.}`, `{"a":-}`, `{"a":1e}`, `{"a":tru}`, `[1,]`, `{"a":1,}`, `{"a":1}x`, `{"a" 1}`,
 		`"abcdefghijklmnopq"`, `"abcdefgh\"`, "\"abcdefghij\x7f\"", "\"abc\x1f\"", `"0123456789abcdef`,
 		`[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]`,
+		`{"a":"x","source":"y","sourceFormat":{"eventId":[1]},"eventId":"w","bc":null}`, `{"source" : "y"}`,
+		`{"nameOfTwentyTwoLetters":"12345678901234567890","sourceFormat":"z"}`,
 	} {
 		f.Add([]byte(s))
 	}
@@ -91,6 +94,12 @@ func FuzzValue(f *testing.F) {
 		}
 		if valid && !scanned && inSubset(body) {
 			t.Fatalf("scan refused %q, valid JSON in the subset it takes", body)
+		}
+		if bytes.HasPrefix(body, []byte("{")) {
+			got, ok := walkMemberOf(body)
+			if want, wantOK := walkMember(body); got != want || ok != wantOK {
+				t.Fatalf("%q: MemberOf read %q %v, Member %q %v", body, got, ok, want, wantOK)
+			}
 		}
 		for i, c := range body {
 			if c == '"' {
