@@ -51,9 +51,9 @@ func (a *Adapter) Decode(body []byte, header http.Header) (*platform.Event, erro
 // Every parameter is kept in Event.Raw (`event` in expressions), as a
 // string, or a list of strings when repeated. CallSid is required, To on a
 // new call; a parameter the adapter reads that is repeated with different
-// values, Digits with a character no keypad has, and ids or numbers longer
-// than the platform's bounds are a *platform.DecodeError naming the
-// parameter.
+// values, a resume parameter with no token before its ".", Digits with a
+// character no keypad has, and ids or numbers longer than the platform's
+// bounds are a *platform.DecodeError naming the parameter.
 func (*Adapter) DecodeRequest(in *platform.Inbound) (*platform.Event, error) {
 	f, err := readForm(in)
 	if err != nil {
@@ -72,6 +72,9 @@ func (*Adapter) DecodeRequest(in *platform.Inbound) (*platform.Event, error) {
 	case resume != "":
 		ev.Kind, ev.Delivery = platform.Input, ev.Session+"|"+resume
 		ev.Resume, _, _ = strings.Cut(resume, ".") // the token, without the step's nonce
+		if ev.Resume == "" {
+			return nil, &platform.DecodeError{Field: ResumeParam, Msg: platform.Quote(resume) + " holds no token before its \".\": the parameter is the action URL's as this server's answer wrote it, token.nonce"}
+		}
 		switch {
 		case f.Has("DialCallStatus"):
 			st := p.get("DialCallStatus")

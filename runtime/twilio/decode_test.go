@@ -109,6 +109,8 @@ func TestDecodeErrors(t *testing.T) {
 		{"Digits no keypad has", "CallSid=CA1&To=%2B2&resume=t&Digits=12a", "Digits"},
 		{"a CallSid too long", "CallSid=" + long + "&To=%2B2", "CallSid"},
 		{"a token too long", "CallSid=CA1&To=%2B2&resume=" + long, "resume"},
+		{"a nonce without its token", "CallSid=CA1&To=%2B2&resume=.n1", "resume"},
+		{"a dot alone", "CallSid=CA1&resume=.", "resume"},
 		{"a called number too long", "CallSid=CA1&To=" + long, "To"},
 		{"a malformed form", "CallSid=CA1&To=%zz", "body"},
 		{"a DialCallStatus Twilio has not", "CallSid=CA1&To=%2B2&resume=t&DialCallStatus=lost", "DialCallStatus"},
