@@ -55,7 +55,7 @@ func (c *checker) checkSteps() {
 			c.missingOptions(s, s.Options, campaignOptions, "campaign")
 			c.campaignRules(s)
 		case *ast.MakeCall:
-			if s.Kind == nil {
+			if s.Kind == nil && !c.emptyString(s.Number) { // an empty one is an error (dialTarget)
 				c.e164(s.Number, "makeCall number")
 			}
 			c.e164(s.From, "makeCall caller ID")
@@ -121,14 +121,9 @@ func (c *checker) limits(p *platform.Platform, s ast.Step) {
 	case *ast.Capture:
 		c.captureLimits(p, s)
 	case *ast.MakeCall:
-		if l.E164Dial && s.Kind == nil {
-			c.dialable(p, s.Number)
-		}
+		c.dialTarget(p, s)
 		if l.E164Dial { // the caller ID, whatever the target
 			c.dialable(p, s.From)
-		}
-		if l.SIPURIs && s.Kind != nil && s.Kind.Name == string(platform.TargetSIP) {
-			c.sipURI(p, s.Number)
 		}
 		c.durationRange(p, s.Limit, "makeCall limit", l.DialLimit)
 		if s.Record && l.NoDialRecord {
@@ -262,6 +257,46 @@ func (c *checker) playURL(p *platform.Platform, x *ast.Expr) {
 		c.limitError(p, x, "play URL must end in %s", strings.Join(p.Limits.PlayExts, " or ")).
 			Do("Convert the audio to %s.", strings.Join(p.Limits.PlayExts, " or "))
 	}
+}
+
+// dialTarget checks a makeCall target known now: something to call, a
+// number in E.164 where the platform dials only those, and a sip: URI
+// where it needs one.
+func (c *checker) dialTarget(p *platform.Platform, s *ast.MakeCall) {
+	kind := platform.TargetNumber
+	if s.Kind != nil {
+		kind = platform.DialTarget(s.Kind.Name)
+	}
+	if c.emptyString(s.Number) {
+		t, ok := emptyTargets[kind]
+		if !ok { // a kind the platform check reports
+			t.noun, t.example = "target", `"+6587654321"`
+		}
+		c.limitError(p, s.Number, "makeCall has nothing to call: the %s is empty", t.noun).
+			Do("Write the %s to call, such as %s.", t.noun, t.example)
+		return
+	}
+	switch {
+	case kind == platform.TargetNumber && p.Limits.E164Dial:
+		c.dialable(p, s.Number)
+	case kind == platform.TargetSIP && p.Limits.SIPURIs:
+		c.sipURI(p, s.Number)
+	}
+}
+
+// emptyString reports whether x is known now to be "".
+func (c *checker) emptyString(x *ast.Expr) bool {
+	v, ok := c.info.Values[x].(string)
+	return ok && v == ""
+}
+
+// emptyTargets name each kind of makeCall target, with an example, for
+// the error on an empty one.
+var emptyTargets = map[platform.DialTarget]struct{ noun, example string }{
+	platform.TargetNumber: {"number", `"+6587654321"`},
+	platform.TargetSIP:    {"SIP address", `"sip:desk@pbx.example.com"`},
+	platform.TargetUser:   {"user", `"alice"`},
+	platform.TargetQueue:  {"queue", `"support"`},
 }
 
 // sipURI checks a makeCall sip target known now: a sip: or sips: URI.
