@@ -18,8 +18,8 @@ const keys = "0123456789*#"
 const DefaultMinDigits, DefaultMaxDigits = 1, 25
 
 // captureRules checks what a capture means on every platform: at least one
-// try, accept and end values known now (a computed value would be ignored),
-// and accept values a caller can key within digits.
+// try and one key, accept and end values known now (a computed value would
+// be ignored), and accept values a caller can key within digits.
 func (c *checker) captureRules(s *ast.Capture) {
 	if x := optionExpr(s.Options, "tries"); x != nil {
 		if n, ok := c.info.Values[x].(int); ok && n < 1 {
@@ -36,7 +36,11 @@ func (c *checker) captureRules(s *ast.Capture) {
 	}
 	lo, hi := DefaultMinDigits, DefaultMaxDigits
 	if o := findOption(s.Options, "digits"); o != nil && len(o.Args) > 0 {
-		if l, h, ok := c.digits(o.Args[0]); ok {
+		switch l, h, ok := c.digits(o.Args[0]); {
+		case ok && h < 1:
+			c.report(diag.Errorf(diag.BadDuration, o.Args[0].Span(), "digits %s: a capture collects at least 1 key", digitsText(l, h)).
+				Do("Write `digits 1` or more, or a range such as `digits 4..10`."))
+		case ok:
 			lo, hi = l, h
 		}
 	}
@@ -129,4 +133,12 @@ func (c *checker) acceptValue(x *ast.Expr) {
 func (c *checker) acceptsList(x *ast.Expr) bool {
 	cx := c.info.Exprs[x]
 	return cx != nil && (cx.Type == nil || !fits(cx.Type, wantString))
+}
+
+// digitsText is a digits option as written: "4", or "0..0".
+func digitsText(lo, hi int) string {
+	if lo == hi {
+		return fmt.Sprint(lo)
+	}
+	return fmt.Sprintf("%d..%d", lo, hi)
 }

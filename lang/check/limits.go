@@ -36,7 +36,7 @@ func (c *checker) captureLimits(p *platform.Platform, s *ast.Capture) {
 	c.durationRange(p, durationOpt(s.Options, "digit_timeout"), "digit_timeout", l.DigitTimeout)
 	if o := findOption(s.Options, "digits"); o != nil && len(o.Args) > 0 && l.Digits != [2]int{} {
 		lo, hi, ok := c.digits(o.Args[0])
-		if ok && (lo < l.Digits[0] || hi > l.Digits[1]) {
+		if ok && hi >= 1 && (lo < l.Digits[0] || hi > l.Digits[1]) { // none at all is captureRules' error
 			c.limitError(p, o.Args[0], "digits %d..%d is outside %d..%d", lo, hi, l.Digits[0], l.Digits[1]).
 				Do("Collect from %d to %d digits.", l.Digits[0], l.Digits[1])
 		}
