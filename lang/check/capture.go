@@ -135,7 +135,8 @@ func (c *checker) acceptsList(x *ast.Expr) bool {
 	return cx != nil && (cx.Type == nil || !fits(cx.Type, wantString))
 }
 
-// digitsText is a digits option as written: "4", or "0..0".
+// digitsText is a digits option's keys: "4", or "2..4" (a range whose
+// ends are one number is that number).
 func digitsText(lo, hi int) string {
 	if lo == hi {
 		return fmt.Sprint(lo)
