@@ -12,7 +12,8 @@ import (
 
 // checkGraph looks at the flow as a graph of handlers: what nothing reaches,
 // steps after the end of a handler, agent and ivr on one path, goto cycles a
-// caller can never leave, and 8x8 handlers that end without hanging up.
+// caller can never leave, answers too big for their platform, and 8x8
+// handlers that end without hanging up.
 func (c *checker) checkGraph() {
 	c.reachability()
 	for _, h := range c.handlers {
@@ -20,6 +21,11 @@ func (c *checker) checkGraph() {
 	}
 	c.gotoCycles()
 	c.lookupCycles()
+	for _, p := range c.targets() {
+		if p.Limits.Answer.Max > 0 {
+			c.answerSizes(p)
+		}
+	}
 	if on := hangsUpAtEnd(c.info.Platforms); on != "" {
 		called := c.doTargets()
 		for _, h := range c.handlers {

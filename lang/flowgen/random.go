@@ -137,9 +137,11 @@ func (g *writer) controls() {
 }
 
 var (
-	ids       = mk(3, "1", "388", "9007199254740993", "0", "-1", "-5")
-	e164s     = mk(2, `"+6587654321"`, `"+84912345678"`, `"12345"`, `""`, `"+84 98 888 8888"`, `"0988888888"`)
-	texts     = mk(4, `"Hello."`, `" "`, `"Xin chào ${caller}"`, longText(3000), `""`, longText(3001))
+	ids   = mk(3, "1", "388", "9007199254740993", "0", "-1", "-5")
+	e164s = mk(2, `"+6587654321"`, `"+84912345678"`, `"12345"`, `""`, `"+84 98 888 8888"`, `"0988888888"`)
+	// The repeats are texts only Twilio takes, whose 64 KB answer two of
+	// them fill (and 15,000 "&" fill alone, at five bytes each escaped).
+	texts     = mk(4, `"Hello."`, `" "`, `"Xin chào ${caller}"`, longText(3000), `""`, longText(3001), `repeat("a", 30000)`, `repeat("&", 15000)`)
 	voices8x8 = mk(1, `"en-US-ZiraRUS"`, `""`)
 	voices    = mk(5, `"en-US-ZiraRUS"`, `"Polly.Joanna"`, `"en-GB"`, `"google:en-GB-Neural2-A"`, `"en-GB:2"`, `""`, `"nobody:"`, `"en-ZZ"`)
 	speeds    = mk(6, "0.5", "1", "1.5", "2", "-3", "3", "-4", "-3.5", "-1", "0", "0.4", "2.1", "3.5", "4")

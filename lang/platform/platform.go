@@ -8,6 +8,7 @@
 package platform
 
 import (
+	"encoding/xml"
 	"slices"
 	"time"
 )
@@ -137,6 +138,9 @@ type Limits struct {
 	DialLimit     [2]time.Duration // makeCall limit, the longest a bridged call may last
 	RecordMax     [2]time.Duration // record max, the longest recording
 	RecordSilence [2]time.Duration // record silence, the silence that ends a recording
+	// Answer bounds one answer's document: the known texts of the steps
+	// between two waits must fit in it together.
+	Answer AnswerLimit
 }
 
 // KeepsBound reports whether reaching the end of a handler keeps the route
@@ -220,6 +224,10 @@ var all = []*Platform{
 			// A TwiML document is at most 64 KB: no text longer than the
 			// smallest document around it can ever be sent.
 			MaxText: MaxTwiML - len("<Response><Say></Say></Response>"),
+			// The texts of one answer share its document: the XML
+			// declaration and <Response> around them, each escaped, in
+			// an element of its own (<Say>, <Play>).
+			Answer: AnswerLimit{Max: MaxTwiML, Frame: len(xml.Header + "<Response></Response>"), Element: len("<Say></Say>"), Text: xmlTextBytes},
 			// Speed is SSML <prosody rate>, 20%..200%.
 			Speed: [2]float64{0.2, 2.0},
 			// loop: once or more (its 0, until the call ends, is not a

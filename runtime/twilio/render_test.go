@@ -180,3 +180,23 @@ func TestFallbackAndAcks(t *testing.T) {
 		t.Errorf("a status callback's answer: %s %v", r.Body, err)
 	}
 }
+
+// FuzzAnswerText checks lang/platform's count of a Twilio answer's bytes,
+// which the checker adds up over the texts of one answer, against the
+// document the adapter writes: a say of any text is the frame, the <Say>
+// element and the text as Limits.Answer.Text counts it, to the byte.
+func FuzzAnswerText(f *testing.F) {
+	for _, s := range []string{"", "Hello.", "a&b<c>d\"e'f", "tab\tline\nreturn\r", "\x00\x01\x1f", "Xin chào", "😀", "\xff\xfe", "\uFFFE\uFFFF\U0010FFFF", "\xed\xa0\x80"} {
+		f.Add(s)
+	}
+	answer := limits.Answer
+	f.Fuzz(func(t *testing.T, text string) {
+		r, err := New().Render(nil, &platform.Response{Actions: []platform.Action{platform.Say{Text: text}}})
+		if err != nil {
+			t.Skip(err) // over MaxText
+		}
+		if want := answer.Frame + answer.Element + answer.Text(text); len(r.Body) != want {
+			t.Errorf("the answer is %d bytes; lang/platform counts %d\n%q", len(r.Body), want, r.Body)
+		}
+	})
+}
