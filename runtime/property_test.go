@@ -4,12 +4,16 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/callflow/callflow/lang"
 	"github.com/callflow/callflow/lang/flowgen"
 	lplatform "github.com/callflow/callflow/lang/platform"
 	"github.com/callflow/callflow/runtime"
+	"github.com/callflow/callflow/runtime/internal/verbschema"
 	"github.com/callflow/callflow/runtime/platform"
 )
 
@@ -32,7 +36,7 @@ func TestCheckedFlowsRender(t *testing.T) {
 		accepted, failed := 0, 0
 		for seed := range uint64(n) {
 			src := flowgen.Random(flowgen.Seeded(seed*uint64(len(flowgen.Targets))+uint64(ti)), "g", target)
-			ok, err := compileAndRun(src, target)
+			ok, err := compileAndRun(src, target, nil)
 			if err != nil {
 				t.Errorf("%s, seed %d: the checker accepts this flow, but it fails at run time: %v\n%s", target, seed, err, src)
 				if failed++; failed == 3 {
@@ -52,6 +56,47 @@ func TestCheckedFlowsRender(t *testing.T) {
 	}
 }
 
+// TestCheckedJambonzAnswersMatchVerbSchema holds R12 to jambonz's own
+// oracle: an answer jambonz would refuse fails the call as surely as a
+// render error, so every answer of every generated jambonz flow the
+// checker accepts must be a verb array its official schema accepts.
+func TestCheckedJambonzAnswersMatchVerbSchema(t *testing.T) {
+	node := verbschema.Node(t)
+	n := propertyFlows
+	if testing.Short() {
+		n = 100
+	}
+	dir := t.TempDir()
+	var files []string
+	flowOf := map[string]string{} // each answer's flow, for the report
+	keep := func(body []byte) {
+		name := filepath.Join(dir, fmt.Sprintf("answer%d.json", len(files)))
+		if err := os.WriteFile(name, body, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		files = append(files, name)
+	}
+	for seed := range uint64(n) {
+		src := flowgen.Random(flowgen.Seeded(seed), "g", "jambonz")
+		first := len(files)
+		if _, err := compileAndRun(src, "jambonz", keep); err != nil {
+			t.Fatalf("seed %d: the checker accepts this flow, but it fails at run time: %v\n%s", seed, err, src)
+		}
+		for _, f := range files[first:] {
+			flowOf[f] = src
+		}
+	}
+	if out, ok := verbschema.Validate(t, node, files); !ok {
+		for _, line := range strings.Split(out, "\n") {
+			if file, _, found := strings.Cut(strings.TrimPrefix(line, "invalid "), ":"); found && strings.HasPrefix(line, "invalid ") {
+				t.Fatalf("the checker accepts this flow, but jambonz's schema refuses its answer: %s\n%s", line, flowOf[file])
+			}
+		}
+		t.Fatalf("the schema failed:\n%s", out)
+	}
+	t.Logf("%d answers of %d generated flows valid against @jambonz/verb-specifications", len(files), n)
+}
+
 // FuzzCompileRender is the property above over flows the fuzzer chooses:
 // each byte of choices picks the next step, option or value.
 func FuzzCompileRender(f *testing.F) {
@@ -67,16 +112,17 @@ func FuzzCompileRender(f *testing.F) {
 		name := flowgen.Targets[int(target)%len(flowgen.Targets)]
 		bs := flowgen.Bytes(choices)
 		src := flowgen.Random(&bs, "g", name)
-		if _, err := compileAndRun(src, name); err != nil {
+		if _, err := compileAndRun(src, name, nil); err != nil {
 			t.Fatalf("the checker accepts this flow, but it fails at run time: %v\n%s", err, src)
 		}
 	})
 }
 
 // compileAndRun compiles src and, when the checker reports no error, calls
-// it on target and answers each capture until the call ends. It reports
-// whether the flow compiled, and the first answer that was not the flow's.
-func compileAndRun(src, target string) (bool, error) {
+// it on target and answers each capture until the call ends, passing each
+// answer's body to answered (when not nil). It reports whether the flow
+// compiled, and the first answer that was not the flow's.
+func compileAndRun(src, target string, answered func(body []byte)) (bool, error) {
 	prog, ds := lang.CompileFile("g.flow", []byte(src))
 	if ds.HasErrors() || prog == nil {
 		return false, nil
@@ -107,6 +153,9 @@ func compileAndRun(src, target string) (bool, error) {
 		res, err := eng.Serve(context.Background(), req)
 		if res.Outcome != runtime.Answered {
 			return true, fmt.Errorf("outcome %s: %w", res.Outcome, errors.Join(err, res.Err))
+		}
+		if answered != nil {
+			answered(res.Reply.Body)
 		}
 		if res.Response == nil || len(res.Response.Actions) == 0 {
 			return true, nil
