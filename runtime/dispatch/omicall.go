@@ -179,7 +179,8 @@ func expiry(tok string, expiresIn any, now time.Time) time.Time {
 	return exp
 }
 
-// jwtExpiry reads the exp claim of a JWT, without verifying it.
+// jwtExpiry reads the exp claim of a JWT, without verifying it; false when
+// there is none, or none a time can hold.
 func jwtExpiry(tok string) (time.Time, bool) {
 	parts := strings.Split(tok, ".")
 	if len(parts) != 3 {
@@ -192,8 +193,13 @@ func jwtExpiry(tok string) (time.Time, bool) {
 	var claims struct {
 		Exp float64 `json:"exp"`
 	}
-	if json.Unmarshal(raw, &claims) != nil || claims.Exp <= 0 {
+	if json.Unmarshal(raw, &claims) != nil || claims.Exp <= 0 || claims.Exp > maxJWTExp {
 		return time.Time{}, false
 	}
 	return time.Unix(int64(claims.Exp), 0), true
 }
+
+// maxJWTExp is the last second of year 9999: an exp claim later than that
+// bounds nothing (converted to a time, one past what an int64 holds would
+// wrap to long ago, and every send would fetch a new token).
+const maxJWTExp = 253402300799

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -320,4 +321,43 @@ func TestOMICallCancelledWaitingForToken(t *testing.T) {
 	if !errors.Is(err, context.Canceled) {
 		t.Errorf("err = %v, want context.Canceled", err)
 	}
+}
+
+// FuzzTokenExpiry reads OMICall's token answers as they may come: any JWT
+// payload, any expires_in. A token never outlives the documented 24 h, and
+// an exp claim later than that, however large, never makes a token expire
+// sooner (a claim past what a time can hold once made every send fetch a
+// new token).
+func FuzzTokenExpiry(f *testing.F) {
+	for _, seed := range []struct {
+		payload, expiresIn string
+		number             bool
+	}{
+		{`{"exp":1764900000}`, "", false}, {`{"exp":1e300}`, "600", false}, {`{"exp":-1}`, "86400", true},
+		{`{"exp":"soon"}`, "abc", false}, {`not json`, "1e-300", true}, {`{"exp":9.3e18}`, "NaN", false},
+		{`{"exp":253402300800}`, "+Inf", false}, {`{}`, "3600", true},
+	} {
+		f.Add(seed.payload, seed.expiresIn, seed.number)
+	}
+	now := time.Date(2026, 12, 4, 10, 0, 0, 0, time.UTC)
+	f.Fuzz(func(t *testing.T, payload, expiresIn string, number bool) {
+		tok := "eyJhbGciOiJIUzI1NiJ9." + base64.RawURLEncoding.EncodeToString([]byte(payload)) + ".sig"
+		var in any = expiresIn
+		if number {
+			v, err := strconv.ParseFloat(expiresIn, 64)
+			if err != nil {
+				t.Skip()
+			}
+			in = v
+		}
+		got := expiry(tok, in, now)
+		without := expiry("opaque", in, now) // the same answer without a JWT
+		if got.After(now.Add(tokenLife)) || got.After(without) {
+			t.Fatalf("expires %v, later than %v without the claim (now %v)", got, without, now)
+		}
+		var claims struct{ Exp float64 }
+		if json.Unmarshal([]byte(payload), &claims) == nil && claims.Exp > float64(now.Add(tokenLife).Unix()) && !got.Equal(without) {
+			t.Fatalf("exp %g, after the 24 h, made the token expire at %v, not %v", claims.Exp, got, without)
+		}
+	})
 }
