@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 )
 
 func TestParseEnvelope(t *testing.T) {
@@ -83,4 +84,45 @@ func TestDelay(t *testing.T) {
 	if d := (retryPolicy{max: time.Second}).delay(3, nil); d != 0 {
 		t.Errorf("no base: %v", d)
 	}
+}
+
+// FuzzPlatformAnswer reads what a platform may answer a dispatch with, and
+// any envelope: the answer goes into the trigger's JSON answer as valid
+// JSON, its message is at most 200 bytes of valid UTF-8 (and an ellipsis),
+// OMICall's verdict is success exactly for status_code 9999, and an
+// envelope that parses goes to the platform's own host with a JSON body.
+func FuzzPlatformAnswer(f *testing.F) {
+	for _, s := range []string{`{"status_code":9999}`, `{"status_code":1,"message":"bad"}`, `{"status_code":0}`, `{"error":{"message":"no"}}`,
+		`not json ` + strings.Repeat("é", 150), "\xff\xfe", ``, `"\ud800"`, `{"status_code":9999.5}`, `{"msg":""}`,
+		`{"method":"POST","path":"/voice/call/callback","body":{}}`, `{"method":"GET","path":"/x y/%zz","query":{"a&b":"c d"},"body":{"k":1}}`} {
+		f.Add([]byte(s), 200)
+	}
+	base, _ := url.Parse("https://api.example.com/v1/")
+	f.Fuzz(func(t *testing.T, body []byte, status int) {
+		ex := &exchange{status: status, body: body}
+		out, err := json.Marshal(Result{Response: newResponse(ex)})
+		if err != nil || !json.Valid(out) {
+			t.Fatalf("the answer does not make JSON: %v\n%q", err, out)
+		}
+		if m := message(body); !utf8.ValidString(m) || len(strings.TrimSuffix(m, "…")) > 200 {
+			t.Fatalf("message %q: not valid UTF-8, or over 200 bytes", m)
+		}
+		var a struct {
+			StatusCode json.RawMessage `json:"status_code"`
+		}
+		success := json.Unmarshal(body, &a) == nil && string(a.StatusCode) == "9999" // as OMICall writes it
+		if e := verdict("callbot", ex, ""); (e == nil) != success {
+			t.Fatalf("verdict %v for %q", e, body)
+		}
+		env, err := ParseEnvelope(body)
+		if err != nil {
+			return
+		}
+		if u := env.url(base); u.Host != base.Host || u.Scheme != base.Scheme || !strings.HasPrefix(u.Path, "/v1/") {
+			t.Fatalf("envelope %+v goes to %s", env, u)
+		}
+		if !json.Valid(env.Body) {
+			t.Fatalf("envelope body %q is not JSON", env.Body)
+		}
+	})
 }
