@@ -33,8 +33,7 @@ func xmlTextBytes(s string) int {
 // anything in s: most texts are plain and are their own length.
 func needsEscape(s string) bool {
 	for i := 0; i < len(s); i++ {
-		switch c := s[i]; {
-		case c == '&' || c == '<' || c == '>' || c == '"' || c == '\'' || c < 0x20 || c >= utf8.RuneSelf:
+		if c := s[i]; c == '&' || c == '<' || c == '>' || c == '"' || c == '\'' || c < 0x20 || c >= utf8.RuneSelf {
 			return true
 		}
 	}
