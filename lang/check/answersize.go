@@ -148,27 +148,37 @@ func (w *answerWalk) from(steps []ast.Step, bytes int, k *answerCont, start answ
 			}
 			steps, k = k.steps, k.next
 			continue
-		case *ast.If:
+		case *ast.If, *ast.Switch:
+			arms, otherwise := armsOf(s)
 			after := &answerCont{steps: rest, next: k}
-			for _, b := range s.Branches {
-				w.from(b.Body.Steps, bytes, after, start)
+			for _, b := range arms {
+				w.from(b.Steps, bytes, after, start)
 			}
-			if s.Else != nil {
-				steps, k = s.Else.Steps, after
-				continue
-			}
-		case *ast.Switch:
-			after := &answerCont{steps: rest, next: k}
-			for _, cs := range s.Cases {
-				w.from(cs.Body.Steps, bytes, after, start)
-			}
-			if s.Else != nil {
-				steps, k = s.Else.Steps, after
+			if otherwise != nil {
+				steps, k = otherwise.Steps, after
 				continue
 			}
 		}
 		steps = rest
 	}
+}
+
+// armsOf is the blocks an if or a switch chooses among, and its else
+// block (nil when it has none: then the choice may be none of them).
+func armsOf(s ast.Step) (arms []*ast.Block, otherwise *ast.Block) {
+	switch s := s.(type) {
+	case *ast.If:
+		for _, b := range s.Branches {
+			arms = append(arms, b.Body)
+		}
+		return arms, s.Else
+	case *ast.Switch:
+		for _, cs := range s.Cases {
+			arms = append(arms, cs.Body)
+		}
+		return arms, s.Else
+	}
+	return nil, nil
 }
 
 // frames is k without the blocks a goto leaves: only the do frames stay,

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/callflow/callflow/lang"
+	"github.com/callflow/callflow/lang/ir"
 	"github.com/callflow/callflow/runtime"
 	"github.com/callflow/callflow/runtime/eightbyeight"
 	"github.com/callflow/callflow/runtime/platform"
@@ -26,7 +27,6 @@ func FuzzStateFile(f *testing.F) {
 	} {
 		f.Add([]byte(s))
 	}
-	f.Add(walkedState(f))
 	src, err := os.ReadFile(filepath.Join("..", "..", "..", "..", "flows", "support.flow"))
 	if err != nil {
 		f.Fatal(err)
@@ -35,6 +35,7 @@ func FuzzStateFile(f *testing.F) {
 	if ds.HasErrors() {
 		f.Fatal(ds)
 	}
+	f.Add(walkedState(f, prog))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		path := filepath.Join(t.TempDir(), "state.json")
 		if err := os.WriteFile(path, data, 0o600); err != nil {
@@ -94,14 +95,12 @@ func FuzzStateFile(f *testing.F) {
 
 // walkedState is the state file of an 8x8 call waiting at support.flow's
 // menu, as a run leaves it.
-func walkedState(f *testing.F) []byte {
+func walkedState(f *testing.F, prog *ir.Program) []byte {
 	path := filepath.Join(f.TempDir(), "walked.json")
 	st, err := openState(path)
 	if err != nil {
 		f.Fatal(err)
 	}
-	src, _ := os.ReadFile(filepath.Join("..", "..", "..", "..", "flows", "support.flow"))
-	prog, _ := lang.CompileFile("support.flow", src)
 	eng, err := runtime.New(runtime.WithFlows(prog), runtime.WithStore(st), runtime.WithAnswerStore(st), runtime.WithSecret(st.Secret))
 	if err != nil {
 		f.Fatal(err)
