@@ -117,6 +117,9 @@ func TestErrors(t *testing.T) {
 		{"x = \"a\\qb\"", 1, 7, 6, `unknown escape sequence \q (use \\ for a backslash)`, 2},
 		{"x = \"\\u12\"", 1, 6, 5, "incomplete escape sequence", 2},
 		{"x = \"\\u12zz\"", 1, 6, 5, `invalid escape sequence "\\u12zz"`, 2},
+		// The line ends the digits: the next line's text is never read as
+		// part of the escape (Relex keeps untouched lines' errors).
+		{"x = \"\\U000\n0000\"", 1, 6, 5, "incomplete escape sequence", 2},
 		{"flow x\nconst a = § 1", 2, 11, 17, "unexpected character '§' outside a string", 6},
 		{"a\x01", 1, 2, 1, `unexpected character '\x01' outside a string`, 1},
 		{"a \xff", 1, 3, 2, "invalid UTF-8 byte 0xff", 1},

@@ -25,8 +25,12 @@ func (s *Scanner) all(toks []plexer.Token, errs []error, then func(plexer.Token,
 		t, err := s.Next()
 		if err != nil {
 			kept := dropLine(toks)
-			// A copy: appending to kept reuses the dropped tokens' room.
-			errs = append(errs, &LineError{Err: err, Dropped: slices.Clone(toks[len(kept):])})
+			var dropped []plexer.Token // nil when none, however toks was made
+			if len(kept) < len(toks) {
+				// A copy: appending to kept reuses the dropped tokens' room.
+				dropped = slices.Clone(toks[len(kept):])
+			}
+			errs = append(errs, &LineError{Err: err, Dropped: dropped})
 			toks = kept
 			s.skipLine(errorOffset(err, s.off))
 			continue
@@ -44,7 +48,7 @@ func (s *Scanner) all(toks []plexer.Token, errs []error, then func(plexer.Token,
 }
 
 // LineError is an error TokensAll went on after, with the tokens of its
-// line that it dropped (those before the error).
+// line that it dropped (those before the error; nil when there were none).
 type LineError struct {
 	Err     error
 	Dropped []plexer.Token

@@ -147,7 +147,7 @@ func (r *relexer) movedError(err error, off, lines int) (error, bool) {
 	p.Pos.Line += lines
 	p.Pos.Filename = r.s.file
 	var dropped []plexer.Token
-	if le.Dropped != nil {
+	if len(le.Dropped) > 0 {
 		dropped = r.moved(make([]plexer.Token, 0, len(le.Dropped)), le.Dropped, off, lines)
 	}
 	return &LineError{Err: &p, Dropped: dropped}, true

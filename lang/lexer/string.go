@@ -1,6 +1,7 @@
 package lexer
 
 import (
+	"bytes"
 	"strconv"
 	"unicode/utf8"
 )
@@ -148,7 +149,14 @@ func unescape(b []byte, i int) (rune, int, *StringError) {
 		return map[byte]rune{'a': '\a', 'b': '\b', 'f': '\f', 'n': '\n', 'r': '\r', 't': '\t', 'v': '\v', '\\': '\\', '"': '"', '$': '$', '\'': '\''}[c], 2, nil
 	case 'x', 'u', 'U':
 		n := map[byte]int{'x': 2, 'u': 4, 'U': 8}[c]
-		if i+2+n > len(b) {
+		// The digits end with the line: what the next line holds never
+		// changes this line's error (Relex relexes the lines an edit
+		// touches and keeps the others' errors).
+		digits := b[i+2 : min(len(b), i+2+n)]
+		if k := bytes.IndexByte(digits, '\n'); k >= 0 {
+			digits = digits[:k]
+		}
+		if len(digits) < n {
 			return 0, 0, &StringError{i, "incomplete escape sequence"}
 		}
 		v, err := strconv.ParseUint(string(b[i+2:i+2+n]), 16, 32)
