@@ -17,7 +17,8 @@ import (
 // the call brings, and one not reported may still fail on texts known only
 // while it runs (the adapter reports those).
 func (c *checker) answerSizes(p *platform.Platform) {
-	w := &answerWalk{c: c, p: p, lim: p.Limits.Answer, seen: map[ast.Step]int{}, visits: map[ast.Step]int{}}
+	w := &answerWalk{c: c, p: p, lim: p.Limits.Answer, seen: map[ast.Step]int{}, visits: map[ast.Step]int{},
+		waited: map[ast.Step]bool{}, reportedAt: map[ast.Node]bool{}}
 	for _, h := range c.handlers {
 		if c.info.Handlers[h.Name.Name] == h {
 			w.reported = false
@@ -28,7 +29,7 @@ func (c *checker) answerSizes(p *platform.Platform) {
 		s := w.starts[0]
 		w.starts = w.starts[1:]
 		w.reported = false
-		w.from(s.steps, s.bytes, s.k, s.at)
+		w.from(s.steps, s.bytes, s.k, s.origin)
 	}
 }
 
@@ -49,18 +50,18 @@ type answerWalk struct {
 	starts []answerStart
 	waited map[ast.Step]bool // the waits whose next answers are in starts
 	// reported is set once the answer followed is reported over the
-	// bound (over); at holds the places reported.
-	reported bool
-	at       map[ast.Node]bool
+	// bound (over); reportedAt holds the places reported.
+	reported   bool
+	reportedAt map[ast.Node]bool
 }
 
 // answerStart is where an answer begins: after a wait, with the bytes it
 // starts with (a capture's retry message before its prompt again).
 type answerStart struct {
-	steps []ast.Step
-	bytes int
-	k     *answerCont
-	at    answerOrigin
+	steps  []ast.Step
+	bytes  int
+	k      *answerCont
+	origin answerOrigin
 }
 
 // answerOrigin is the wait an answer begins after, and what the report
@@ -140,22 +141,19 @@ func (w *answerWalk) from(steps []ast.Step, bytes int, k *answerCont, start answ
 				continue
 			}
 		case *ast.Return:
-			for k != nil && !k.frame {
-				k = k.next
-			}
-			if k == nil {
+			if k = frames(k); k == nil {
 				return
 			}
 			steps, k = k.steps, k.next
 			continue
 		case *ast.If, *ast.Switch:
 			arms, otherwise := armsOf(s)
-			after := &answerCont{steps: rest, next: k}
+			next := &answerCont{steps: rest, next: k}
 			for _, b := range arms {
-				w.from(b.Steps, bytes, after, start)
+				w.from(b.Steps, bytes, next, start)
 			}
 			if otherwise != nil {
-				steps, k = otherwise.Steps, after
+				steps, k = otherwise.Steps, next
 				continue
 			}
 		}
@@ -181,8 +179,8 @@ func armsOf(s ast.Step) (arms []*ast.Block, otherwise *ast.Block) {
 	return nil, nil
 }
 
-// frames is k without the blocks a goto leaves: only the do frames stay,
-// as the call's stack does.
+// frames is k from its innermost do frame on: what a goto keeps (the
+// call's stack, not the blocks it leaves), and where a return goes on.
 func frames(k *answerCont) *answerCont {
 	for k != nil && !k.frame {
 		k = k.next
@@ -219,9 +217,6 @@ func (w *answerWalk) capture(s *ast.Capture, rest []ast.Step, bytes int, k *answ
 func (w *answerWalk) wait(s ast.Step, rest []ast.Step, k *answerCont) bool {
 	if w.waited[s] {
 		return false
-	}
-	if w.waited == nil {
-		w.waited = map[ast.Step]bool{}
 	}
 	w.waited[s] = true
 	w.starts = append(w.starts, answerStart{rest, 0, k, after(s)})
@@ -270,13 +265,10 @@ func (w *answerWalk) over(bytes int, at ast.Node, start answerOrigin) {
 		return
 	}
 	w.reported = true
-	if w.overText(at) || w.at[at] {
+	if w.overText(at) || w.reportedAt[at] {
 		return // said already, or the text alone is over the platform's limit, which says so
 	}
-	if w.at == nil {
-		w.at = map[ast.Node]bool{}
-	}
-	w.at[at] = true
+	w.reportedAt[at] = true
 	d := w.c.limitError(w.p, at, "this text takes its answer to at least %d bytes, over the %d one answer may have", total, w.lim.Max).
 		Do("The steps between two waits (capture, record, a makeCall with outcomes) are one answer: shorten their texts, or play recorded audio instead.")
 	if start.at != nil {
