@@ -9,9 +9,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"path"
 	"slices"
 	"strings"
+	"unicode/utf8"
 )
 
 // Error is a problem inside a table file.
@@ -34,55 +36,114 @@ type Data struct {
 }
 
 // Parse reads a table file; the extension (.csv or .json) picks the format.
+// The file must be UTF-8; a byte order mark is ignored.
 func Parse(name string, src []byte) (*Data, *Error) {
-	switch strings.ToLower(path.Ext(name)) {
-	case ".csv":
-		return parseCSV(src)
-	case ".json":
-		return parseJSON(src)
+	ext := strings.ToLower(path.Ext(name))
+	if ext != ".csv" && ext != ".json" {
+		return nil, &Error{Msg: fmt.Sprintf("%s is neither .csv nor .json", name)}
 	}
-	return nil, &Error{Msg: fmt.Sprintf("%s is neither .csv nor .json", name)}
+	if off, ok := firstInvalidUTF8(src); !ok {
+		line, col := lineCol(src, off)
+		return nil, &Error{Line: line, Col: col, Msg: fmt.Sprintf("byte 0x%02X is not UTF-8: save the file as UTF-8", src[off])}
+	}
+	src = withoutBOM(src)
+	if ext == ".csv" {
+		return parseCSV(src)
+	}
+	return parseJSON(src)
+}
+
+// withoutBOM is src with a leading byte order mark made three spaces, so
+// that the offsets of errors on the first line stay those of the file.
+func withoutBOM(src []byte) []byte {
+	if !bytes.HasPrefix(src, []byte(bom)) {
+		return src
+	}
+	return append([]byte("   "), src[len(bom):]...)
+}
+
+const bom = "\xef\xbb\xbf"
+
+// firstInvalidUTF8 is the offset of the first byte of src that is not
+// UTF-8, and false; or 0 and true when src is UTF-8.
+func firstInvalidUTF8(src []byte) (int, bool) {
+	if utf8.Valid(src) {
+		return 0, true
+	}
+	for off := 0; off < len(src); {
+		r, n := utf8.DecodeRune(src[off:])
+		if r == utf8.RuneError && n == 1 {
+			return off, false
+		}
+		off += n
+	}
+	return 0, true
 }
 
 func parseCSV(src []byte) (*Data, *Error) {
-	r := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(src, []byte("\xef\xbb\xbf"))))
+	r := csv.NewReader(bytes.NewReader(src))
 	r.TrimLeadingSpace = true
-	records, err := r.ReadAll()
-	if err != nil {
-		var pe *csv.ParseError
-		if errors.As(err, &pe) {
-			return nil, &Error{Line: pe.Line, Col: pe.Column, Msg: pe.Err.Error()}
+	var d *Data
+	for {
+		rec, err := r.Read()
+		if err == io.EOF {
+			break
 		}
-		return nil, &Error{Msg: err.Error()}
-	}
-	if len(records) == 0 {
-		return nil, &Error{Msg: "the file is empty: a CSV table needs a header row"}
-	}
-	head := records[0]
-	for i, h := range head {
-		if h == "" {
-			return nil, &Error{Line: 1, Col: i + 1, Msg: fmt.Sprintf("column %d has no name in the header row", i+1)}
+		if err != nil {
+			var pe *csv.ParseError
+			if errors.As(err, &pe) {
+				return nil, &Error{Line: pe.Line, Col: min(pe.Column, lineLen(src, pe.Line)+1), Msg: pe.Err.Error()}
+			}
+			return nil, &Error{Msg: err.Error()}
 		}
-		if slices.Index(head, h) != i {
-			return nil, &Error{Line: 1, Col: i + 1, Msg: fmt.Sprintf("column %q appears twice in the header row", h)}
+		if d == nil {
+			if err := header(r, rec); err != nil {
+				return nil, err
+			}
+			d = &Data{Columns: rec, Rows: map[string]map[string]any{}}
+			continue
 		}
-	}
-	d := &Data{Columns: head, Rows: make(map[string]map[string]any, len(records)-1)}
-	for i, rec := range records[1:] {
 		key := rec[0]
 		if _, dup := d.Rows[key]; dup {
-			return nil, &Error{Line: i + 2, Col: 1, Msg: fmt.Sprintf("key %q appears twice", key)}
+			line, col := r.FieldPos(0)
+			return nil, &Error{Line: line, Col: col, Msg: fmt.Sprintf("key %q appears twice", key)}
 		}
-		row := make(map[string]any, len(head))
-		for j, h := range head {
+		row := make(map[string]any, len(d.Columns))
+		for j, h := range d.Columns {
 			row[h] = rec[j]
 		}
 		d.Rows[key] = row
 	}
+	if d == nil {
+		return nil, &Error{Msg: "the file is empty: a CSV table needs a header row"}
+	}
 	return d, nil
 }
 
+// header checks a CSV table's header row, the record r read last: every
+// column named, no name twice. An error is at the field's line and byte
+// column.
+func header(r *csv.Reader, head []string) *Error {
+	for i, h := range head {
+		msg := ""
+		switch {
+		case h == "":
+			msg = fmt.Sprintf("column %d has no name in the header row", i+1)
+		case slices.Index(head, h) != i:
+			msg = fmt.Sprintf("column %q appears twice in the header row", h)
+		default:
+			continue
+		}
+		line, col := r.FieldPos(i)
+		return &Error{Line: line, Col: col, Msg: msg}
+	}
+	return nil
+}
+
 func parseJSON(src []byte) (*Data, *Error) {
+	if err := scanJSON(src); err != nil {
+		return nil, err
+	}
 	var rows map[string]map[string]any
 	if err := json.Unmarshal(src, &rows); err != nil {
 		line, col := 0, 0
@@ -112,6 +173,23 @@ func parseJSON(src []byte) (*Data, *Error) {
 	}
 	slices.Sort(d.Columns)
 	return d, nil
+}
+
+// lineLen is the length in bytes of the 1-based line of src, without its
+// newline: encoding/csv counts the newline that ends a quoted field left
+// open as a column of its own.
+func lineLen(src []byte, line int) int {
+	for ; line > 1; line-- {
+		i := bytes.IndexByte(src, '\n')
+		if i < 0 {
+			return 0
+		}
+		src = src[i+1:]
+	}
+	if i := bytes.IndexByte(src, '\n'); i >= 0 {
+		return i
+	}
+	return len(src)
 }
 
 func lineCol(src []byte, off int) (int, int) {

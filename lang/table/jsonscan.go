@@ -1,0 +1,108 @@
+package table
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// scanJSON finds what encoding/json reads without a word but a table would
+// lose: a name given twice in one object (json keeps the last, so a row or
+// a column vanishes) and an integer a float64 cannot hold exactly (an
+// account number's last digits change). src is valid JSON already.
+func scanJSON(src []byte) *Error {
+	dec := json.NewDecoder(bytes.NewReader(src))
+	dec.UseNumber()
+	var stack []*jsonObject // nil entries are arrays
+	for {
+		start := tokenStart(src, int(dec.InputOffset()))
+		tok, err := dec.Token()
+		if err != nil {
+			return nil // the end: Unmarshal has seen the syntax
+		}
+		top := (*jsonObject)(nil)
+		if len(stack) > 0 {
+			top = stack[len(stack)-1]
+		}
+		if key, ok := tok.(string); ok && top != nil && top.wantKey {
+			if top.seen[key] {
+				line, col := lineCol(src, start)
+				return &Error{Line: line, Col: col, Msg: top.twice(len(stack), key)}
+			}
+			top.seen[key], top.wantKey, top.key = true, false, key
+			continue
+		}
+		switch tok := tok.(type) {
+		case json.Delim:
+			switch tok {
+			case '{':
+				o := &jsonObject{seen: map[string]bool{}, wantKey: true}
+				if top != nil {
+					o.parent = top.key
+				}
+				stack = append(stack, o)
+				continue
+			case '[':
+				stack = append(stack, nil)
+				continue
+			}
+			stack = stack[:len(stack)-1]
+		case json.Number:
+			if msg := inexact(tok.String()); msg != "" {
+				line, col := lineCol(src, start)
+				return &Error{Line: line, Col: col, Msg: msg}
+			}
+		}
+		if len(stack) > 0 && stack[len(stack)-1] != nil {
+			stack[len(stack)-1].wantKey = true // a member's value has ended
+		}
+	}
+}
+
+// jsonObject is an object scanJSON is inside: the names it has had, the
+// name of its member being read, and the name it is the value of.
+type jsonObject struct {
+	seen        map[string]bool
+	wantKey     bool
+	key, parent string
+}
+
+// twice says that key appears twice in o, at depth (1: the table's rows,
+// 2: a row's columns) of the document.
+func (o *jsonObject) twice(depth int, key string) string {
+	switch depth {
+	case 1:
+		return fmt.Sprintf("key %q appears twice", key)
+	case 2:
+		return fmt.Sprintf("column %q appears twice in row %q", key, o.parent)
+	}
+	return fmt.Sprintf("name %q appears twice in one object", key)
+}
+
+// inexact says why the JSON number lit cannot be kept as it is written,
+// or "": an integer a float64 holds only rounded, or a number beyond its
+// range. Fractions are decimal approximations anyway, as in any JSON.
+func inexact(lit string) string {
+	f, err := strconv.ParseFloat(lit, 64)
+	if err != nil {
+		return fmt.Sprintf("the number %s is beyond what a number holds: write it as a string", lit)
+	}
+	if strings.ContainsAny(lit, ".eE") {
+		return ""
+	}
+	if kept := strconv.FormatFloat(f, 'f', -1, 64); kept != lit {
+		return fmt.Sprintf("the number %s would be kept as %s (integers are exact up to 9007199254740992): write it as a string, %q", lit, kept, lit)
+	}
+	return ""
+}
+
+// tokenStart is the offset of the first byte of the token after off, past
+// the whitespace and separators json.Decoder steps over.
+func tokenStart(src []byte, off int) int {
+	for off < len(src) && strings.IndexByte(" \t\r\n,:", src[off]) >= 0 {
+		off++
+	}
+	return off
+}
