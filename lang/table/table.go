@@ -124,6 +124,12 @@ func parseCSV(src []byte) (*Data, *Error) {
 // column named, no name twice. An error is at the field's line and byte
 // column.
 func header(r *csv.Reader, head []string) *Error {
+	if len(head) == 1 && strings.ContainsAny(head[0], ";\t") {
+		// Spreadsheets in many locales save "CSV" with semicolons; read
+		// with commas, every row would be one key no caller matches.
+		line, col := r.FieldPos(0)
+		return &Error{Line: line, Col: col, Msg: fmt.Sprintf("the header row is one column, %q: the file looks separated by semicolons or tabs, and a CSV table is separated by commas (save it as \"CSV UTF-8 (comma delimited)\")", head[0])}
+	}
 	for i, h := range head {
 		msg := ""
 		switch {

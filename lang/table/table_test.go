@@ -18,6 +18,17 @@ func TestParseCSV(t *testing.T) {
 	}
 }
 
+// A table of keys alone is a set: `caller in blocked`.
+func TestParseCSVOneColumn(t *testing.T) {
+	d, err := Parse("blocked.csv", []byte("number\n+6591234567\n+6598765432\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(d.Rows) != 2 || d.Rows["+6598765432"]["number"] != "+6598765432" {
+		t.Errorf("rows %v", d.Rows)
+	}
+}
+
 func TestParseJSON(t *testing.T) {
 	d, err := Parse("vips.json", []byte(`{"+6591234567": {"name": "Ann", "tier": 2}}`))
 	if err != nil {
@@ -54,6 +65,9 @@ func TestParseErrors(t *testing.T) {
 		// A byte order mark leaves the columns of line 1 those of the file.
 		{"a.csv", "\xef\xbb\xbfk,,x\n", 1, 6, "column 2 has no name"},
 		{"a.json", "\xef\xbb\xbf{\"a\": 1}", 1, 11, "object whose values are objects"},
+		// Saved by a spreadsheet whose locale separates with semicolons.
+		{"a.csv", "number;name\n+6591234567;Ann\n", 1, 1, "looks separated by semicolons or tabs"},
+		{"a.csv", "number\tname\n", 1, 1, "looks separated by semicolons or tabs"},
 		// Positions are the field's, past blank lines and quoted line breaks.
 		{"a.csv", "k,name,phone,name\n", 1, 14, `column "name" appears twice`},
 		{"a.csv", "k,name\n\n1,\"a\nb\"\n\n 1,c\n", 6, 2, `key "1" appears twice`},
