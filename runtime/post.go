@@ -31,6 +31,9 @@ func (c *call) post(in *ir.Post) error {
 	}
 	var res httpResult
 	outcome := "sent"
+	if err == nil && c.trace != nil {
+		c.trace.Posts = append(c.trace.Posts, TracePost{At: in.At, URL: u, Body: body})
+	}
 	if err == nil {
 		if v, ok := c.given[givenPost+u]; ok {
 			res, outcome = httpResult{status: http.StatusOK, value: v}, "given"

@@ -14,6 +14,18 @@ import (
 // lookups with their durations.
 type Trace struct {
 	Entries []TraceEntry
+	// Posts are the post steps run, in order, each with its exact URL and
+	// JSON body, whether it was sent, answered by a given or failed: what
+	// a flow test's `expect post` matches. String leaves them out (a body
+	// may hold a secret); the entries show each post with its URL redacted.
+	Posts []TracePost
+}
+
+// TracePost is a post step as it was run.
+type TracePost struct {
+	At   source.Span // the post step
+	URL  string
+	Body []byte // the JSON sent
 }
 
 // TraceEntry is one line of a trace.

@@ -1,5 +1,7 @@
 package ast
 
+import "strings"
+
 // TestStmt is one statement of a test block.
 type TestStmt interface {
 	Node
@@ -35,10 +37,10 @@ type Press struct {
 // `expect var NAME == EXPR` when Var is set.
 type Expect struct {
 	Base
-	Kind   *Ident // say, play, capture, makeCall, agent, ivr, hangup, callback, campaign, json, var
+	Kind   *Ident // say, play, capture, makeCall, agent, ivr, hangup, callback, campaign, json, var, post, …
 	Var    *Ident // for `expect var`
 	Args   []*Expr
-	Fields *Expr // campaign: a map of the fields to match after the name; nil when absent
+	Fields *Expr // campaign and post: a map of the fields to match after the name or URL; nil when absent
 	From   *Expr
 	Record bool
 	Legs   []*Leg
@@ -65,3 +67,17 @@ func (*Call) testStmt()     {}
 func (*Given) testStmt()    {}
 func (*Press) testStmt()    {}
 func (*Expect) testStmt()   {}
+
+// PostParts are the URL and the fields of `expect post ["URL"] [{FIELDS}]`,
+// each nil when absent: a map written alone after `expect post` is the
+// fields, not a URL.
+func (e *Expect) PostParts() (url, fields *Expr) {
+	url, fields = nil, e.Fields
+	if len(e.Args) > 0 {
+		url = e.Args[0]
+	}
+	if fields == nil && url != nil && strings.HasPrefix(strings.TrimSpace(url.Text), "{") {
+		url, fields = nil, url
+	}
+	return url, fields
+}

@@ -15,10 +15,18 @@ import (
 // the post's else value without a word. A post whose URL is computed
 // counts by the text before its first ${…}.
 func (c *checker) givenPost(s *ast.Given) {
-	cx := c.expect(s.Post, wantString, "a post URL")
+	c.expect(s.Post, wantString, "a post URL")
 	c.compile(s.Value)
-	url, ok := c.info.Values[s.Post].(string)
-	if cx == nil || !ok {
+	c.postSendsTo(s.Post, "given post", "remove the given, or stub a lookup with `given NAME = …`")
+}
+
+// postSendsTo reports a test's URL (of a `given post` or an `expect post`,
+// what) that no post step of the flow can send to; without any post step,
+// none says what to do instead. A URL not known when checking is left to
+// the test run.
+func (c *checker) postSendsTo(x *ast.Expr, what, none string) {
+	url, ok := c.info.Values[x].(string)
+	if !ok {
 		return
 	}
 	exact, prefixes := c.postURLs()
@@ -30,9 +38,9 @@ func (c *checker) givenPost(s *ast.Given) {
 			return
 		}
 	}
-	d := diag.Errorf(diag.UnknownName, s.Post.At, "given post %q: no post of the flow sends to this URL", url)
+	d := diag.Errorf(diag.UnknownName, x.At, "%s %q: no post of the flow sends to this URL", what, url)
 	if len(exact)+len(prefixes) == 0 {
-		c.report(d.Do("The flow has no post step; remove the given, or stub a lookup with `given NAME = …`."))
+		c.report(d.Do("The flow has no post step; %s.", none))
 		return
 	}
 	c.report(d.Do("Give the URL exactly as the post sends it.").Maybe(suggest.Nearest(url, exact)))

@@ -13,7 +13,7 @@ import (
 )
 
 var expectKinds = []string{"say", "play", "capture", "makeCall", "agent", "ivr", "hangup", "callback", "campaign", "keep", "nothing", "json", "var",
-	"pause", "record"}
+	"pause", "record", "post"}
 
 // checkTests checks test blocks in the flow file and its test files: test
 // files hold only tests of this flow, calls use a platform the flow compiles
@@ -137,6 +137,10 @@ func (c *checker) testExpect(s *ast.Expect) {
 		}
 		return
 	}
+	if s.Kind.Name == "post" {
+		c.expectPost(s)
+		return
+	}
 	for i, a := range s.Args {
 		cx := c.compile(a)
 		if i == 0 && s.Kind.Name == "json" {
@@ -160,17 +164,41 @@ func (c *checker) testExpect(s *ast.Expect) {
 }
 
 // expectFields checks the fields map after an expected step's name: only
-// `expect campaign "NAME" {…}` has one.
+// `expect campaign "NAME" {…}` has one (and expect post, checked apart).
 func (c *checker) expectFields(s *ast.Expect) {
 	if s.Fields == nil {
 		return
 	}
 	if s.Kind.Name != "campaign" {
 		c.report(diag.Errorf(diag.Syntax, s.Fields.At, "expect %s takes no fields", s.Kind.Name).
-			Do("Only expect campaign takes a map of fields after its name; write one value after expect %s.", s.Kind.Name))
+			Do("Only expect campaign and expect post take a map of fields after their name or URL; write one value after expect %s.", s.Kind.Name))
 		return
 	}
 	c.expect(s.Fields, wantMap, "the campaign's fields")
+}
+
+// expectPost checks `expect post ["URL"] [{FIELDS}]`: a URL some post of
+// the flow sends to, and the fields its JSON body must hold.
+func (c *checker) expectPost(s *ast.Expect) {
+	if len(s.Args) > 1 {
+		c.report(diag.Errorf(diag.Syntax, s.Args[1].At, "expect post takes one URL").
+			Do(`Write expect post "URL", then the fields its body holds: expect post "URL" {score: 5}.`))
+	}
+	url, fields := s.PostParts()
+	if url != nil {
+		c.expect(url, wantString, "a post URL")
+		c.postSendsTo(url, "expect post", "expect what the flow answers instead")
+	} else if exact, prefixes := c.postURLs(); len(exact)+len(prefixes) == 0 {
+		c.report(diag.Errorf(diag.UnknownName, s.Kind.At, "expect post: the flow has no post step").
+			Do("Expect what the flow answers instead."))
+	}
+	if fields != nil {
+		c.expect(fields, wantMap, "the fields the post's body holds")
+	}
+	if s.From != nil || s.Record || len(s.Legs) > 0 {
+		c.report(diag.Errorf(diag.Syntax, s.At, "expect post takes a URL and the fields its body holds, nothing else").
+			Do(`Write expect post "URL" {score: 5}.`))
+	}
 }
 
 // expectJSONArg reports an `expect json` value that is neither a golden

@@ -24,6 +24,8 @@ func (t *tester) expect(s *ast.Expect) *Failure {
 		return t.expectVar(s)
 	case "json":
 		return t.expectJSON(s)
+	case "post":
+		return t.expectPost(s)
 	case "nothing":
 		if acts := t.actions(); len(acts) > 0 {
 			return fail("expected nothing, got %s", describeActions(acts, t.captureVar()))

@@ -73,6 +73,12 @@ type tester struct {
 	// capture's failure message and the prompt again. nil after a webhook.
 	failed int
 	again  []platform.Action
+
+	// posts are the post steps the latest webhook ran (none after a try
+	// the platform judged itself); postsMatched of them an expect post
+	// has matched.
+	posts        []runtime.TracePost
+	postsMatched int
 }
 
 // callState is a call a test started.
@@ -248,6 +254,7 @@ func (t *tester) press(s *ast.Press) *Failure {
 		// no webhook; expects see its failure message and the prompt.
 		t.failed++
 		t.again, t.matched, t.prev = t.platformRetry(entry.Says), 0, ""
+		t.posts, t.postsMatched = nil, 0
 		return nil
 	}
 	token := clientActionID(t.last)
@@ -317,6 +324,10 @@ func (t *tester) flush() *Failure {
 		t.cov.record(t.flow, res.Trace)
 	}
 	t.last, t.matched, t.prev, t.failed, t.again = res, 0, "", 0, nil
+	t.posts, t.postsMatched = nil, 0
+	if res != nil && res.Trace != nil {
+		t.posts = res.Trace.Posts
+	}
 	switch {
 	case res == nil:
 		return &Failure{At: w.at, Msg: fmt.Sprintf("%s: no answer: %v", w.what, err)}
