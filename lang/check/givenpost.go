@@ -2,12 +2,12 @@ package check
 
 import (
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/callflow/callflow/lang/ast"
 	"github.com/callflow/callflow/lang/diag"
 	"github.com/callflow/callflow/lang/internal/suggest"
+	"github.com/callflow/callflow/lang/source"
 )
 
 // givenPost checks `given post "URL" = VALUE`: a URL that no post of the
@@ -30,43 +30,45 @@ func (c *checker) postSendsTo(x *ast.Expr, what, none string) {
 		return
 	}
 	exact, prefixes := c.postURLs()
+	if d := UnknownPost(x.At, what, url, exact, prefixes); d != nil {
+		if len(exact)+len(prefixes) == 0 {
+			d.Do("The flow has no post step; %s.", none)
+		}
+		c.report(d)
+	}
+}
+
+// UnknownPost is the error for a stub or expectation (what) of a post to
+// url that none of the flow's posts can send to, given their URLs as
+// ast.URLPrefix tells them (exact, and prefixes of those with ${…}); nil
+// when one can. A test's `given post` and `expect post` and `callflow run
+// --given-post` report it alike.
+func UnknownPost(at source.Span, what, url string, exact, prefixes []string) *diag.Diagnostic {
 	if slices.Contains(exact, url) {
-		return
+		return nil
 	}
 	for _, p := range prefixes {
 		if strings.HasPrefix(url, p) {
-			return
+			return nil
 		}
 	}
-	d := diag.Errorf(diag.UnknownName, x.At, "%s %q: no post of the flow sends to this URL", what, url)
+	d := diag.Errorf(diag.UnknownName, at, "%s %q: no post of the flow sends to this URL", what, url)
 	if len(exact)+len(prefixes) == 0 {
-		c.report(d.Do("The flow has no post step; %s.", none))
-		return
+		return d
 	}
-	c.report(d.Do("Give the URL exactly as the post sends it.").Maybe(suggest.Nearest(url, exact)))
+	return d.Do("Give the URL exactly as the post sends it.").Maybe(suggest.Nearest(url, exact))
 }
 
-// postURLs are the URLs of the flow's post steps: exact for one written
-// as a string without ${…}, and for one with ${…} the text before the
-// first; a URL built otherwise (a const, a +) is the prefix "", which any
-// URL may be.
+// postURLs are the URLs of the flow's post steps, as ast.URLPrefixes
+// tells them.
 func (c *checker) postURLs() (exact, prefixes []string) {
+	var srcs []string
 	for _, h := range c.handlers {
 		c.walkSteps(h.Body, func(s ast.Step) {
-			p, ok := s.(*ast.Post)
-			if !ok || p.URL == nil {
-				return
-			}
-			lit, err := strconv.Unquote(strings.TrimSpace(p.URL.Text))
-			switch i := strings.Index(lit, "${"); {
-			case err != nil:
-				prefixes = append(prefixes, "")
-			case i >= 0:
-				prefixes = append(prefixes, lit[:i])
-			default:
-				exact = append(exact, lit)
+			if p, ok := s.(*ast.Post); ok && p.URL != nil {
+				srcs = append(srcs, p.URL.Text)
 			}
 		})
 	}
-	return exact, prefixes
+	return ast.URLPrefixes(srcs)
 }

@@ -8,10 +8,12 @@
 package ir
 
 import (
+	"maps"
 	"slices"
 	"sort"
 	"time"
 
+	"github.com/callflow/callflow/lang/ast"
 	"github.com/callflow/callflow/lang/bundle"
 	"github.com/callflow/callflow/lang/exprs"
 	"github.com/callflow/callflow/lang/hours"
@@ -109,6 +111,21 @@ func (f *Flow) Stubs() []string {
 	}
 	slices.Sort(out)
 	return out
+}
+
+// PostURLs are the URLs of the flow's post steps, as ast.URLPrefixes
+// tells them from their source: those known whole, and the prefixes of
+// the others. A post stub for a URL none of them can be is a typo.
+func (f *Flow) PostURLs() (exact, prefixes []string) {
+	var srcs []string
+	for _, name := range slices.Sorted(maps.Keys(f.Handlers)) {
+		for _, in := range f.Handlers[name].Code {
+			if p, ok := in.(*Post); ok && p.URL != nil {
+				srcs = append(srcs, p.URL.Src)
+			}
+		}
+	}
+	return ast.URLPrefixes(srcs)
 }
 
 // Targets reports whether the flow compiles for platform.

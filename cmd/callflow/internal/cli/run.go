@@ -32,6 +32,7 @@ type runCmd struct {
 	At       string   `placeholder:"TIME" help:"The call's time, such as 2026-11-23T10:00:00+08:00 or '2026-11-23 10:00 Asia/Singapore' (default: now, or with --state the call's clock, continued from the last --at)."`
 	State    string   `placeholder:"FILE" help:"Keep sessions, answers and the call's clock in FILE between runs, to walk a multi-step call one webhook at a time (FILE.lock is its lock)."`
 	Given    []string `sep:"none" placeholder:"NAME=JSON" help:"Stub a lookup (or table rows) of the flow with a JSON value; no HTTP is done for it."`
+	Posts    []string `name:"given-post" sep:"none" placeholder:"URL=JSON" help:"Answer the flow's post to exactly URL with a JSON value; it is not sent. Without it a post is really sent."`
 	URL      string   `name:"url" placeholder:"URL" help:"The URL the webhook was sent to, where the platform takes it from the last answer (a jambonz actionHook carrying the resume token)."`
 	Trace    bool     `help:"Print on stderr each rule tried, the handler, the steps and lookups."`
 	Path     string   `arg:"" name:"path" predictor:"flows" help:"A flow file or a folder of flows; - reads the flow from standard input (then give the webhook as a file)."`
@@ -46,6 +47,10 @@ func (c *runCmd) Run(e *env) error {
 	given, err := parseGiven(c.Given)
 	if err != nil {
 		return fail(exitUsage, "--given: %v", err)
+	}
+	posts, err := parseGivenPosts(c.Posts)
+	if err != nil {
+		return fail(exitUsage, "--given-post: %v", err)
 	}
 	var flowSrc []byte
 	if c.Path == stdinArg {
@@ -101,8 +106,11 @@ func (c *runCmd) Run(e *env) error {
 			return fail(exitUsage, "--url: %v", err)
 		}
 	}
-	if err := checkGiven(eng, req, prog); err != nil {
+	if err := checkGiven(eng, req, prog, posts); err != nil {
 		return err
+	}
+	for u, v := range posts {
+		given[runtime.GivenPost(u)] = v // given is never nil: parseGiven made it
 	}
 	res, runErr := eng.Serve(context.Background(), req)
 	c.printTrace(e, res, display)
@@ -141,22 +149,32 @@ func fileFlow(path string, prog *ir.Program) string {
 // flow req would run on does not stub (any flow loaded, when none would
 // run), with the error a test's `given` gets: a mistyped stub would
 // otherwise let the real lookup run.
-func checkGiven(eng *runtime.Engine, req *runtime.Request, prog *ir.Program) error {
-	if len(req.Given) == 0 {
+func checkGiven(eng *runtime.Engine, req *runtime.Request, prog *ir.Program, posts map[string]any) error {
+	if len(req.Given)+len(posts) == 0 {
 		return nil
 	}
-	var stubs []string
+	flows := prog.Flows
 	if f, _ := eng.Route(context.Background(), req); f != nil { // a webhook not understood is reported when it runs
-		stubs = f.Stubs()
-	} else {
-		for _, f := range prog.Flows {
-			stubs = append(stubs, f.Stubs()...)
-		}
+		flows = []*ir.Flow{f}
+	}
+	var stubs, exact, prefixes []string
+	for _, f := range flows {
+		stubs = append(stubs, f.Stubs()...)
+		e, p := f.PostURLs()
+		exact, prefixes = append(exact, e...), append(prefixes, p...)
 	}
 	for _, name := range slices.Sorted(maps.Keys(req.Given)) {
 		if !slices.Contains(stubs, name) {
 			d := check.UnknownGiven(source.Span{}, name, stubs)
 			return fail(exitUsage, "--given %s: %s[%s]: %s. %s", name, d.Severity, d.Code, d.Summary, d.Hint())
+		}
+	}
+	for _, u := range slices.Sorted(maps.Keys(posts)) {
+		if d := check.UnknownPost(source.Span{}, "--given-post", u, exact, prefixes); d != nil {
+			if len(exact)+len(prefixes) == 0 {
+				d.Do("The flow has no post step.")
+			}
+			return fail(exitUsage, "%s[%s]: %s. %s", d.Severity, d.Code, d.Summary, d.Hint())
 		}
 	}
 	return nil
@@ -358,6 +376,35 @@ func parseGiven(args []string) (map[string]any, error) {
 		out[name] = v
 	}
 	return out, nil
+}
+
+// parseGivenPosts reads --given-post URL=JSON arguments. A URL may hold
+// "=" itself (a query), so the value starts after the first "=" that is
+// followed by JSON.
+func parseGivenPosts(args []string) (map[string]any, error) {
+	out := map[string]any{}
+	for _, a := range args {
+		u, v, ok := splitGivenPost(a)
+		if !ok {
+			return nil, fmt.Errorf("%q: write URL=JSON, such as 'https://crm.example.com/surveys={\"ok\":true}'", a)
+		}
+		out[u] = v
+	}
+	return out, nil
+}
+
+// splitGivenPost splits URL=JSON at the first "=" whose remainder is JSON.
+func splitGivenPost(arg string) (string, any, bool) {
+	for i := 0; i < len(arg); i++ {
+		if arg[i] != '=' || i == 0 {
+			continue
+		}
+		var v any
+		if json.Unmarshal([]byte(arg[i+1:]), &v) == nil {
+			return arg[:i], v, true
+		}
+	}
+	return "", nil, false
 }
 
 // parseTime reads RFC 3339 (any offset), or a local time followed by an IANA
