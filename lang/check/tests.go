@@ -15,6 +15,10 @@ import (
 var expectKinds = []string{"say", "play", "capture", "makeCall", "agent", "ivr", "hangup", "callback", "campaign", "keep", "nothing", "json", "var",
 	"pause", "record", "post"}
 
+// ExpectWords are the words that may follow `expect` in a test, in the
+// order the language's reference lists them: for an editor's completion.
+func ExpectWords() []string { return slices.Clone(expectKinds) }
+
 // checkTests checks test blocks in the flow file and its test files: test
 // files hold only tests of this flow, calls use a platform the flow compiles
 // for, given names a lookup or table, expect var names a variable.

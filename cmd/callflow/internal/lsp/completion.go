@@ -23,8 +23,8 @@ var testWords = []string{"call", "given", "press", "expect", "dial", "recorded"}
 // Completion offers what may be written at the cursor: declarations at the
 // top level, the steps the file's targets support in a handler, option
 // words in capture, campaign and contact blocks, handler names after goto,
-// do and ->, platforms after target and call, and names and functions in
-// expressions and ${…}.
+// do and ->, platforms after target and call, what a test may expect after
+// expect, and names and functions in expressions and ${…}.
 func (s *server) Completion(ctx context.Context, p *protocol.CompletionParams) (protocol.CompletionResult, error) {
 	items := protocol.CompletionItemSlice{}
 	d := s.doc(p.TextDocument.URI)
@@ -47,6 +47,8 @@ func (s *server) Completion(ctx context.Context, p *protocol.CompletionParams) (
 		items = keywordItems([]string{"case", "else"}, nil)
 	case wantTest:
 		items = keywordItems(testWords, nil)
+	case wantExpect:
+		items = keywordItems(check.ExpectWords(), nil)
 	case wantHandler:
 		items = nameItems(a, func(k nameKind) bool { return k == kindHandler })
 	case wantPlatform:
@@ -146,6 +148,7 @@ const (
 	wantOption
 	wantCase
 	wantTest
+	wantExpect // the word after expect
 	wantHandler
 	wantPlatform
 	wantExpr
@@ -237,6 +240,8 @@ func contextOf(blocks []string, stmt []plexer.Token) cursorContext {
 		return cursorContext{what: wantHandler}
 	case stmt[0].Value == "target" || last.Value == "call":
 		return cursorContext{what: wantPlatform}
+	case inner == "test" && len(stmt) == 1 && last.Value == "expect":
+		return cursorContext{what: wantExpect}
 	}
 	return cursorContext{what: wantExpr}
 }

@@ -175,6 +175,28 @@ func TestCompletion(t *testing.T) {
 	c.golden("completion")
 }
 
+// After expect in a test, completion offers what a test may expect, not
+// the words that start a test statement or a step.
+func TestCompletionAfterExpect(t *testing.T) {
+	c := newClient(t, supportFiles(t))
+	c.initialize(false)
+	text := strings.Replace(shipped(t, "support_test.flow"), "  expect capture choice\n", "  expect capture choice\n  expect \n", 1)
+	c.open("support_test.flow")
+	c.diagnosticsFor("support_test.flow", 1)
+	c.change("support_test.flow", 2, text)
+	got := labels(t, c.call("textDocument/completion", map[string]any{"textDocument": c.doc("support_test.flow"), "position": c.at(text, "  expect \n", 9)}))
+	for _, w := range []string{"say", "capture", "json", "var", "post", "nothing"} {
+		if !slices.Contains(got, w) {
+			t.Errorf("completion after expect: %v lacks %q", got, w)
+		}
+	}
+	for _, w := range []string{"call", "press", "given", "goto"} {
+		if slices.Contains(got, w) {
+			t.Errorf("completion after expect: %v offers %q", got, w)
+		}
+	}
+}
+
 // The outline lists settings, declarations, rules, handlers with their
 // variables, and tests.
 func TestDocumentSymbols(t *testing.T) {
