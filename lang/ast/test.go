@@ -33,11 +33,12 @@ type Press struct {
 	Digits *Expr
 }
 
-// Expect is `expect KIND [ARGS] [FIELDS] [from EXPR] [record] [legs]`, or
+// Expect is `expect KIND [post] [ARGS] [FIELDS] [from EXPR] [record] [legs]`, or
 // `expect var NAME == EXPR` when Var is set.
 type Expect struct {
 	Base
-	Kind   *Ident // say, play, capture, makeCall, agent, ivr, hangup, callback, campaign, json, var, post, …
+	Kind   *Ident // say, play, capture, makeCall, agent, ivr, hangup, callback, campaign, json, var, post, no, …
+	Post   bool   // the word post after the kind: `expect no post`
 	Var    *Ident // for `expect var`
 	Args   []*Expr
 	Fields *Expr // campaign and post: a map of the fields to match after the name or URL; nil when absent

@@ -13,7 +13,7 @@ import (
 )
 
 var expectKinds = []string{"say", "play", "capture", "makeCall", "agent", "ivr", "hangup", "callback", "campaign", "keep", "nothing", "json", "var",
-	"pause", "record", "post"}
+	"pause", "record", "post", "no"}
 
 // ExpectWords are the words that may follow `expect` in a test, in the
 // order the language's reference lists them: for an editor's completion.
@@ -141,6 +141,10 @@ func (c *checker) testExpect(s *ast.Expect) {
 		}
 		return
 	}
+	if s.Kind.Name == "no" || s.Post {
+		c.expectNoPost(s)
+		return
+	}
 	if s.Kind.Name == "post" {
 		c.expectPost(s)
 		return
@@ -202,6 +206,19 @@ func (c *checker) expectPost(s *ast.Expect) {
 	if s.From != nil || s.Record || len(s.Legs) > 0 {
 		c.report(diag.Errorf(diag.Syntax, s.At, "expect post takes a URL and the fields its body holds, nothing else").
 			Do(`Write expect post "URL" {score: 5}.`))
+	}
+}
+
+// expectNoPost checks `expect no post`: the only form of expect no, and the
+// only expect the word post follows.
+func (c *checker) expectNoPost(s *ast.Expect) {
+	switch {
+	case s.Kind.Name != "no":
+		c.report(diag.Errorf(diag.Syntax, s.Kind.At, "post follows expect only in expect no post").
+			Do(`Write expect post "URL" to check a post, or expect no post to check that none was sent.`))
+	case !s.Post || len(s.Args) > 0 || s.Fields != nil || s.From != nil || s.Record || len(s.Legs) > 0:
+		c.report(diag.Errorf(diag.Syntax, s.Kind.At, "expect no takes the word post alone: expect no post").
+			Do("expect no post checks that the answer ran no post beyond those an expect post matched."))
 	}
 }
 

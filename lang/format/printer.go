@@ -784,6 +784,9 @@ func (p *printer) testStmt(s ast.TestStmt, indent int) {
 			return
 		}
 		p.text("expect ", name(s.Kind))
+		if s.Post {
+			p.text(" post")
+		}
 		if len(s.Args) > 0 {
 			p.text(" ", exprList(s.Args))
 		}

@@ -187,7 +187,7 @@ func (l *lowerer) expect(b ast.Base, w *g.ExpectWhat) *ast.Expect {
 		return &ast.Expect{Base: b, Kind: &ast.Ident{Base: b, Name: "var"}, Var: l.ident(w.Var.Name), Args: []*ast.Expr{l.expr(w.Var.Value)}}
 	}
 	st := w.Step
-	n := &ast.Expect{Base: b, Kind: l.ident(st.Kind), Args: l.exprs(st.Args), Fields: l.expr(st.Fields), From: l.expr(st.From), Record: st.Record}
+	n := &ast.Expect{Base: b, Kind: l.ident(st.Kind), Post: st.Post, Args: l.exprs(st.Args), Fields: l.expr(st.Fields), From: l.expr(st.From), Record: st.Record}
 	for _, leg := range st.Legs {
 		n.Legs = append(n.Legs, l.leg(leg))
 	}

@@ -26,6 +26,11 @@ func (t *tester) expect(s *ast.Expect) *Failure {
 		return t.expectJSON(s)
 	case "post":
 		return t.expectPost(s)
+	case "no": // expect no post: the checker allows no other
+		if left := t.posts[t.postsMatched:]; len(left) > 0 {
+			return fail("expected no post, got %s", t.describePosts())
+		}
+		return nil
 	case "nothing":
 		if acts := t.actions(); len(acts) > 0 {
 			return fail("expected nothing, got %s", describeActions(acts, t.captureVar()))

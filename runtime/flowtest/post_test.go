@@ -64,6 +64,22 @@ test "a wrong field" {
   expect post "https://crm.example.com/calls" {caller: "+6500000000"}
 }
 
+test "no post beyond those matched" {
+  call 8x8 from "+6591234567" to "+6563004000"
+  expect post "https://crm.example.com/calls"
+  expect post
+  expect no post
+  press "2"
+  expect post {score: 2}
+  expect no post
+}
+
+test "a post where none was expected" {
+  call 8x8 from "+6591234567" to "+6563004000"
+  expect post "https://crm.example.com/calls"
+  expect no post
+}
+
 test "posts of the webhook before are not this one's" {
   call 8x8 from "+6591234567" to "+6563004000"
   press "3"
@@ -76,6 +92,8 @@ test "posts of the webhook before are not this one's" {
 		{"fields alone", ""},
 		{"out of order", `expected post "https://crm.example.com/calls", got no post after the one matched last`},
 		{"a wrong field", `expected post "https://crm.example.com/calls" {caller: "+6500000000"}, got post "https://crm.example.com/calls" {"caller":"+6591234567"}, post "https://crm.example.com/calls/`},
+		{"no post beyond those matched", ""},
+		{"a post where none was expected", `expected no post, got post "https://crm.example.com/calls/`},
 		{"posts of the webhook before are not this one's", `expected post "https://crm.example.com/calls", got post "https://crm.example.com/surveys" {"caller":"+6591234567","score":3,"tags":["survey","ivr"]}`},
 	})
 }

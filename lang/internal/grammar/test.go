@@ -69,6 +69,7 @@ type ExpectVar struct {
 
 type ExpectStep struct {
 	Kind   *Ident  `parser:"@@"`
+	Post   bool    `parser:"@\"post\"?"` // expect no post
 	Args   []*Expr `parser:"( @@ ( \",\" @@ )* )?"`
 	Fields *Expr   `parser:"@@?"` // expect campaign "NAME" {FIELDS}: the map after the name
 	From   *Expr   `parser:"( \"from\" @@ )?"`
