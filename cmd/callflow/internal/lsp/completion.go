@@ -8,10 +8,12 @@ import (
 	plexer "github.com/alecthomas/participle/v2/lexer"
 	"go.lsp.dev/protocol"
 
+	"github.com/callflow/callflow/lang/ast"
 	"github.com/callflow/callflow/lang/check"
 	"github.com/callflow/callflow/lang/exprs"
 	"github.com/callflow/callflow/lang/lexer"
 	"github.com/callflow/callflow/lang/platform"
+	"github.com/callflow/callflow/lang/source"
 )
 
 // declWords start a top-level declaration.
@@ -49,6 +51,8 @@ func (s *server) Completion(ctx context.Context, p *protocol.CompletionParams) (
 		items = keywordItems(testWords, nil)
 	case wantExpect:
 		items = keywordItems(check.ExpectWords(), nil)
+	case wantPostURL:
+		items = s.postURLItems(a, d.file, c.from, s.offset(d.file, p.Position))
 	case wantHandler:
 		items = nameItems(a, func(k nameKind) bool { return k == kindHandler })
 	case wantPlatform:
@@ -148,7 +152,8 @@ const (
 	wantOption
 	wantCase
 	wantTest
-	wantExpect // the word after expect
+	wantExpect  // the word after expect
+	wantPostURL // the URL being written after given post or expect post
 	wantHandler
 	wantPlatform
 	wantExpr
@@ -157,6 +162,7 @@ const (
 type cursorContext struct {
 	what  want
 	block string // the option block, for wantOption
+	from  int    // where the string being written starts, after its quote, for wantPostURL
 }
 
 // completionContext reads the tokens before off: the blocks they open and
@@ -165,14 +171,19 @@ func completionContext(src []byte, off int) cursorContext {
 	off = max(0, min(off, len(src)))
 	toks, err := lexer.Tokens("", src[:off])
 	lexedTo := off
+	open := -1 // where a string left open at the cursor starts, after its quote
 	if err != nil {
 		lexedTo = 0
 		if len(toks) > 0 {
 			last := toks[len(toks)-1]
 			lexedTo = last.Pos.Offset + len(last.Value)
 		}
-		if strings.Contains(string(src[lexedTo:off]), "${") {
+		rest := string(src[lexedTo:off])
+		if strings.Contains(rest, "${") {
 			return cursorContext{what: wantExpr}
+		}
+		if t := strings.TrimLeft(rest, " \t"); strings.HasPrefix(t, `"`) && !strings.ContainsAny(t[1:], "\"\n") {
+			open = off - len(t) + 1
 		}
 	}
 	var blocks []string
@@ -196,6 +207,12 @@ func completionContext(src []byte, off int) cursorContext {
 			continue
 		}
 		stmt = append(stmt, t)
+	}
+	if open >= 0 {
+		if n := len(stmt); n == 2 && (stmt[0].Value == "given" || stmt[0].Value == "expect") && stmt[1].Value == "post" {
+			return cursorContext{what: wantPostURL, from: open}
+		}
+		return cursorContext{what: wantNothing}
 	}
 	// The word being typed is not context.
 	if n := len(stmt); n > 0 && stmt[n-1].Type == lexer.Ident && stmt[n-1].Pos.Offset+len(stmt[n-1].Value) == off {
@@ -244,4 +261,34 @@ func contextOf(blocks []string, stmt []plexer.Token) cursorContext {
 		return cursorContext{what: wantExpect}
 	}
 	return cursorContext{what: wantExpr}
+}
+
+// postURLItems are the URLs the flow's posts send to, for the string a
+// test's given post or expect post is writing from from to the cursor at:
+// each replaces what is typed so far (a URL is no word an editor would
+// split it into). A URL with ${…} is offered up to it.
+func (s *server) postURLItems(a *analysis, f *source.File, from, at int) protocol.CompletionItemSlice {
+	items := protocol.CompletionItemSlice{}
+	if a.flow == nil || a.flow.Unit == nil || a.flow.Unit.Main == nil {
+		return items
+	}
+	var srcs []string
+	ast.Inspect(a.flow.Unit.Main, func(n ast.Node) bool {
+		if p, ok := n.(*ast.Post); ok && p.URL != nil {
+			srcs = append(srcs, p.URL.Text)
+		}
+		return true
+	})
+	exact, prefixes := ast.URLPrefixes(srcs)
+	seen := map[string]bool{"": true}
+	for _, u := range append(exact, prefixes...) {
+		if seen[u] {
+			continue
+		}
+		seen[u] = true
+		edit := &protocol.TextEdit{Range: s.rangeOf(f, from, at), NewText: u}
+		items = append(items, protocol.CompletionItem{Label: u, Kind: protocol.CompletionItemKindValue,
+			Detail: protocol.NewOptional("a post of the flow"), TextEdit: edit, FilterText: protocol.NewOptional(u)})
+	}
+	return items
 }

@@ -197,6 +197,47 @@ func TestCompletionAfterExpect(t *testing.T) {
 	}
 }
 
+// In a test's given post or expect post, completion offers the URLs the
+// flow's posts send to, each replacing the string typed so far; in any
+// other string it offers nothing.
+func TestCompletionOfPostURLs(t *testing.T) {
+	flow := `flow survey
+target 8x8
+number "+6563004000"
+voice "en-US-ZiraRUS"
+otherwise -> main
+handler main {
+  post "https://crm.example.com/surveys" { json {} }
+  post "https://crm.example.com/callers/${caller}/seen" { json {} }
+  say "Thank you."
+  hangup
+}
+`
+	tests := "flow survey\n\ntest \"t\" {\n  call 8x8 from \"+6591234567\" to \"+6563004000\"\n  expect post \"https://crm\"\n  given post \"\" = {}\n  expect say \"Th\"\n}\n"
+	c := newClient(t, map[string]string{"survey.flow": flow, "survey_test.flow": tests})
+	c.initialize(false)
+	c.open("survey.flow")
+	c.open("survey_test.flow")
+	c.diagnosticsFor("survey_test.flow", 1)
+	for _, k := range []struct {
+		needle string
+		delta  int
+		want   []string
+	}{
+		{`expect post "https://crm"`, len(`expect post "https://crm`), []string{"https://crm.example.com/surveys", "https://crm.example.com/callers/"}},
+		{`given post "" = {}`, len(`given post "`), []string{"https://crm.example.com/surveys", "https://crm.example.com/callers/"}},
+		{`expect say "Th"`, len(`expect say "Th`), nil},
+	} {
+		res := c.call("textDocument/completion", map[string]any{"textDocument": c.doc("survey_test.flow"), "position": c.at(tests, k.needle, k.delta)})
+		if got := labels(t, res); !slices.Equal(got, k.want) {
+			t.Errorf("completion in %q: %v, want %v", k.needle, got, k.want)
+		}
+		if k.want != nil && !strings.Contains(string(res), `"newText":"https://crm.example.com/surveys"`) {
+			t.Errorf("completion in %q: no edit writing the URL: %s", k.needle, res)
+		}
+	}
+}
+
 // The outline lists settings, declarations, rules, handlers with their
 // variables, and tests.
 func TestDocumentSymbols(t *testing.T) {
