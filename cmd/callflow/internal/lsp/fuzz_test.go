@@ -22,6 +22,7 @@ func FuzzServer(f *testing.F) {
 	f.Add("flow f\ncapture {\n", uint16(1), uint16(9))
 	f.Add("", uint16(0), uint16(0))
 	f.Add("flow 😀\n\"${${${\"\n", uint16(1), uint16(3))
+	f.Add("flow f\nhandler a {\n  post \"https://x/${caller}\" { json {} }\n}\ntest \"t\" {\n  given post \"https://", uint16(5), uint16(22))
 	c := newClient(f, nil)
 	c.initialize(false)
 	c.open("f.flow", "flow f\n")
