@@ -8,10 +8,13 @@ import (
 	"strings"
 )
 
-// scanJSON finds what encoding/json reads without a word but a table would
-// lose: a name given twice in one object (json keeps the last, so a row or
-// a column vanishes) and an integer a float64 cannot hold exactly (an
-// account number's last digits change). src is valid JSON already.
+// scanJSON finds, at the place it starts, what is not a table — a document
+// that is not an object, a row that is not an object — and what
+// encoding/json reads without a word but a table would lose: a name given
+// twice in one object (json keeps the last, so a row or a column
+// vanishes) and an integer a float64 cannot hold exactly (an account
+// number's last digits change). It stops at a syntax error, which
+// json.Unmarshal then reports.
 func scanJSON(src []byte) *Error {
 	dec := json.NewDecoder(bytes.NewReader(src))
 	dec.UseNumber()
@@ -20,7 +23,7 @@ func scanJSON(src []byte) *Error {
 		start := tokenStart(src, int(dec.InputOffset()))
 		tok, err := dec.Token()
 		if err != nil {
-			return nil // the end: Unmarshal has seen the syntax
+			return nil // the end, or a syntax error json.Unmarshal reports
 		}
 		top := (*jsonObject)(nil)
 		if len(stack) > 0 {
@@ -33,6 +36,10 @@ func scanJSON(src []byte) *Error {
 			}
 			top.seen[key], top.wantKey, top.key = true, false, key
 			continue
+		}
+		if msg := notTable(stack, top, tok); msg != "" {
+			line, col := lineCol(src, start)
+			return &Error{Line: line, Col: col, Msg: msg}
 		}
 		switch tok := tok.(type) {
 		case json.Delim:
@@ -59,6 +66,25 @@ func scanJSON(src []byte) *Error {
 			stack[len(stack)-1].wantKey = true // a member's value has ended
 		}
 	}
+}
+
+// shape is how a JSON table looks, for messages.
+const shape = `a JSON table is an object whose values are objects, like {"+6591234567": {"name": "Ann"}}`
+
+// notTable says why a value starting with tok, inside stack (whose last
+// object is top), makes the document no table, or "": the document must
+// be an object, and each of its values an object or null.
+func notTable(stack []*jsonObject, top *jsonObject, tok json.Token) string {
+	if d, ok := tok.(json.Delim); (ok && (d == '{' || d == '}' || d == ']')) || len(stack) > 1 {
+		return ""
+	}
+	switch {
+	case len(stack) == 0:
+		return shape
+	case top != nil && tok != nil:
+		return fmt.Sprintf("row %q is not an object: %s", top.key, shape)
+	}
+	return ""
 }
 
 // jsonObject is an object scanJSON is inside: the names it has had, the

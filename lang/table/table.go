@@ -147,6 +147,8 @@ func header(r *csv.Reader, head []string) *Error {
 }
 
 func parseJSON(src []byte) (*Data, *Error) {
+	// scanJSON refuses what is no table (and null); what is left for
+	// Unmarshal to refuse is a syntax error.
 	if err := scanJSON(src); err != nil {
 		return nil, err
 	}
@@ -154,18 +156,10 @@ func parseJSON(src []byte) (*Data, *Error) {
 	if err := json.Unmarshal(src, &rows); err != nil {
 		line, col := 0, 0
 		var se *json.SyntaxError
-		var te *json.UnmarshalTypeError
-		switch {
-		case errors.As(err, &se):
+		if errors.As(err, &se) {
 			line, col = lineCol(src, int(se.Offset))
-		case errors.As(err, &te):
-			line, col = lineCol(src, int(te.Offset))
-			return nil, &Error{Line: line, Col: col, Msg: "a JSON table is an object whose values are objects, like {\"+6591234567\": {\"name\": \"Ann\"}}"}
 		}
 		return nil, &Error{Line: line, Col: col, Msg: err.Error()}
-	}
-	if rows == nil {
-		return nil, &Error{Msg: "a JSON table is an object whose values are objects, not null"}
 	}
 	d := &Data{Rows: rows}
 	seen := map[string]bool{}

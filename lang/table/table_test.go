@@ -49,9 +49,10 @@ func TestParseErrors(t *testing.T) {
 		{"a.csv", "k,name\n1,a\n1,b\n", 3, 1, `key "1" appears twice`},
 		{"a.csv", "k,,x\n", 1, 3, "column 2 has no name"},
 		{"a.csv", "k,name\n1,a,extra\n", 2, 1, "wrong number of fields"},
-		{"a.json", "{\"a\": {\"x\": 1},\n \"b\": 2}", 2, 8, "object whose values are objects"},
+		{"a.json", "{\"a\": {\"x\": 1},\n \"b\": 2}", 2, 7, `row "b" is not an object: a JSON table is an object whose values are objects`},
+		{"a.json", "[{\"x\": 1}]", 1, 1, "a JSON table is an object whose values are objects"},
 		{"a.json", "{\"a\": {\"x\": 1}", 1, 15, "unexpected end"},
-		{"a.json", "null", 0, 0, "not null"},
+		{"a.json", "null", 1, 1, "a JSON table is an object whose values are objects"},
 		{"a.txt", "", 0, 0, "neither .csv nor .json"},
 		// What encoding/json reads without a word, but a table would lose.
 		{"a.json", "{\"+6591234567\": {\"name\": \"Ann\"},\n \"+6591234567\": {\"name\": \"Bo\"}}", 2, 2, `key "+6591234567" appears twice`},
@@ -64,7 +65,7 @@ func TestParseErrors(t *testing.T) {
 		{"a.json", "{\"1\": {\"name\": \"L\xea\"}}", 1, 18, "byte 0xEA is not UTF-8"},
 		// A byte order mark leaves the columns of line 1 those of the file.
 		{"a.csv", "\xef\xbb\xbfk,,x\n", 1, 6, "column 2 has no name"},
-		{"a.json", "\xef\xbb\xbf{\"a\": 1}", 1, 11, "object whose values are objects"},
+		{"a.json", "\xef\xbb\xbf{\"a\": 1}", 1, 10, `row "a" is not an object`},
 		// Saved by a spreadsheet whose locale separates with semicolons.
 		{"a.csv", "number;name\n+6591234567;Ann\n", 1, 1, "looks separated by semicolons or tabs"},
 		{"a.csv", "number\tname\n", 1, 1, "looks separated by semicolons or tabs"},
