@@ -19,11 +19,14 @@ func scanJSON(src []byte) *Error {
 	dec := json.NewDecoder(bytes.NewReader(src))
 	dec.UseNumber()
 	var stack []*jsonObject // nil entries are arrays
-	for {
+	for began := false; ; began = true {
 		start := tokenStart(src, int(dec.InputOffset()))
 		tok, err := dec.Token()
 		if err != nil {
 			return nil // the end, or a syntax error json.Unmarshal reports
+		}
+		if began && len(stack) == 0 {
+			return nil // a second document: json.Unmarshal says it follows the first
 		}
 		top := (*jsonObject)(nil)
 		if len(stack) > 0 {

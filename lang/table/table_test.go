@@ -53,6 +53,7 @@ func TestParseErrors(t *testing.T) {
 		{"a.json", "[{\"x\": 1}]", 1, 1, "a JSON table is an object whose values are objects"},
 		{"a.json", "{\"a\": {\"x\": 1}", 1, 15, "unexpected end"},
 		{"a.json", "null", 1, 1, "a JSON table is an object whose values are objects"},
+		{"a.json", "{\"a\": {}} 5", 1, 12, "after top-level value"},
 		{"a.txt", "", 0, 0, "neither .csv nor .json"},
 		// What encoding/json reads without a word, but a table would lose.
 		{"a.json", "{\"+6591234567\": {\"name\": \"Ann\"},\n \"+6591234567\": {\"name\": \"Bo\"}}", 2, 2, `key "+6591234567" appears twice`},
