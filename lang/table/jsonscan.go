@@ -33,9 +33,16 @@ func scanJSON(src []byte) *Error {
 			top = stack[len(stack)-1]
 		}
 		if key, ok := tok.(string); ok && top != nil && top.wantKey {
+			msg := rounded(key)
+			if len(stack) > 1 {
+				msg = "" // a column's name, or a name inside a value
+			}
 			if top.seen[key] {
+				msg = top.twice(len(stack), key)
+			}
+			if msg != "" {
 				line, col := lineCol(src, start)
-				return &Error{Line: line, Col: col, Msg: top.twice(len(stack), key)}
+				return &Error{Line: line, Col: col, Msg: msg}
 			}
 			top.seen[key], top.wantKey, top.key = true, false, key
 			continue

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io"
 	"path"
+	"regexp"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -108,6 +109,10 @@ func parseCSV(src []byte) (*Data, *Error) {
 			line, col := r.FieldPos(0)
 			return nil, &Error{Line: line, Col: col, Msg: fmt.Sprintf("key %q appears twice", key)}
 		}
+		if msg := rounded(key); msg != "" {
+			line, col := r.FieldPos(0)
+			return nil, &Error{Line: line, Col: col, Msg: msg}
+		}
 		row := make(map[string]any, len(d.Columns))
 		for j, h := range d.Columns {
 			row[h] = rec[j]
@@ -118,6 +123,19 @@ func parseCSV(src []byte) (*Data, *Error) {
 		return nil, &Error{Msg: "the file is empty: a CSV table needs a header row"}
 	}
 	return d, nil
+}
+
+// roundedNumber is a number as a spreadsheet writes one it shows in
+// scientific notation (6.59123E+09 for +6591234567): no caller or key a
+// flow computes looks so, and the digits are gone.
+var roundedNumber = regexp.MustCompile(`^[+-]?\d(\.\d+)?[eE]\+\d+$`)
+
+// rounded says why key is a number a spreadsheet rounded, or "".
+func rounded(key string) string {
+	if !roundedNumber.MatchString(key) {
+		return ""
+	}
+	return fmt.Sprintf("key %q is a number in scientific notation, as a spreadsheet shows a long number it has rounded: its digits are lost; format the column as text and save the file again", key)
 }
 
 // header checks a CSV table's header row, the record r read last: every

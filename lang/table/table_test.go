@@ -70,6 +70,10 @@ func TestParseErrors(t *testing.T) {
 		// Saved by a spreadsheet whose locale separates with semicolons.
 		{"a.csv", "number;name\n+6591234567;Ann\n", 1, 1, "looks separated by semicolons or tabs"},
 		{"a.csv", "number\tname\n", 1, 1, "looks separated by semicolons or tabs"},
+		// Phone numbers a spreadsheet rounded when it saved them.
+		{"a.csv", "number,name\n+6591234567,Ann\n6.59123E+09,Bo\n", 3, 1, `key "6.59123E+09" is a number in scientific notation`},
+		{"a.csv", "number,name\n8.61307E+12,Li\n", 2, 1, "its digits are lost"},
+		{"a.json", "{\"+6591234567\": {},\n \"6.59123E+09\": {}}", 2, 2, `key "6.59123E+09" is a number in scientific notation`},
 		// Positions are the field's, past blank lines and quoted line breaks.
 		{"a.csv", "k,name,phone,name\n", 1, 14, `column "name" appears twice`},
 		{"a.csv", "k,name\n\n1,\"a\nb\"\n\n 1,c\n", 6, 2, `key "1" appears twice`},
