@@ -3,10 +3,43 @@ package table
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 )
+
+// parseJSON reads a JSON table: an object of objects, values of their
+// JSON types, columns the names any row has, sorted.
+func parseJSON(src []byte) (*Data, *Error) {
+	// scanJSON refuses what is no table (and null); what is left for
+	// Unmarshal to refuse is a syntax error.
+	if err := scanJSON(src); err != nil {
+		return nil, err
+	}
+	var rows map[string]map[string]any
+	if err := json.Unmarshal(src, &rows); err != nil {
+		line, col := 0, 0
+		var se *json.SyntaxError
+		if errors.As(err, &se) {
+			line, col = lineCol(src, int(se.Offset))
+		}
+		return nil, &Error{Line: line, Col: col, Msg: err.Error()}
+	}
+	d := &Data{Rows: rows}
+	seen := map[string]bool{}
+	for _, row := range rows {
+		for c := range row {
+			if !seen[c] {
+				seen[c] = true
+				d.Columns = append(d.Columns, c)
+			}
+		}
+	}
+	slices.Sort(d.Columns)
+	return d, nil
+}
 
 // scanJSON finds, at the place it starts, what is not a table — a document
 // that is not an object, a row that is not an object — and what
