@@ -30,10 +30,7 @@ func (c *checker) postSendsTo(x *ast.Expr, what, none string) {
 		return
 	}
 	exact, prefixes := c.postURLs()
-	if d := UnknownPost(x.At, what, url, exact, prefixes); d != nil {
-		if len(exact)+len(prefixes) == 0 {
-			d.Do("The flow has no post step; %s.", none)
-		}
+	if d := UnknownPost(x.At, what, url, exact, prefixes, none); d != nil {
 		c.report(d)
 	}
 }
@@ -41,9 +38,10 @@ func (c *checker) postSendsTo(x *ast.Expr, what, none string) {
 // UnknownPost is the error for a stub or expectation (what) of a post to
 // url that none of the flow's posts can send to, given their URLs as
 // ast.URLPrefix tells them (exact, and prefixes of those with ${…}); nil
-// when one can. A test's `given post` and `expect post` and `callflow run
-// --given-post` report it alike.
-func UnknownPost(at source.Span, what, url string, exact, prefixes []string) *diag.Diagnostic {
+// when one can. When the flow has no post at all, none ("" for nothing)
+// says what to do instead. A test's `given post` and `expect post` and
+// `callflow run --given-post` report it alike.
+func UnknownPost(at source.Span, what, url string, exact, prefixes []string, none string) *diag.Diagnostic {
 	if slices.Contains(exact, url) {
 		return nil
 	}
@@ -54,7 +52,10 @@ func UnknownPost(at source.Span, what, url string, exact, prefixes []string) *di
 	}
 	d := diag.Errorf(diag.UnknownName, at, "%s %q: no post of the flow sends to this URL", what, url)
 	if len(exact)+len(prefixes) == 0 {
-		return d
+		if none == "" {
+			return d.Do("The flow has no post step.")
+		}
+		return d.Do("The flow has no post step; %s.", none)
 	}
 	return d.Do("Give the URL exactly as the post sends it.").Maybe(suggest.Nearest(url, exact))
 }

@@ -13,9 +13,7 @@ import (
 
 func (t *tester) expect(s *ast.Expect) *Failure {
 	kind := s.Kind.Name
-	fail := func(format string, args ...any) *Failure {
-		return &Failure{At: s.At, Msg: fmt.Sprintf(format, args...)}
-	}
+	fail := failAt(s.At)
 	if t.last == nil {
 		return fail("expect %s: no call has been made yet: write a call first", kind)
 	}
@@ -27,10 +25,7 @@ func (t *tester) expect(s *ast.Expect) *Failure {
 	case "post":
 		return t.expectPost(s)
 	case "no": // expect no post: the checker allows no other
-		if left := t.posts[t.postsMatched:]; len(left) > 0 {
-			return fail("expected no post, got %s", t.describePosts())
-		}
-		return nil
+		return t.expectNoPost(s)
 	case "nothing":
 		if acts := t.actions(); len(acts) > 0 {
 			return fail("expected nothing, got %s", describeActions(acts, t.captureVar()))

@@ -25,6 +25,7 @@ package flowtest
 
 import (
 	"context"
+	"fmt"
 	"io/fs"
 	"os"
 	"regexp"
@@ -110,6 +111,13 @@ type Failure struct {
 }
 
 func (f *Failure) Error() string { return f.At.String() + ": " + f.Msg }
+
+// failAt makes the Failures of a statement at: its message formatted.
+func failAt(at source.Span) func(format string, args ...any) *Failure {
+	return func(format string, args ...any) *Failure {
+		return &Failure{At: at, Msg: fmt.Sprintf(format, args...)}
+	}
+}
 
 // Passed is the number of tests that passed.
 func (r Report) Passed() int {

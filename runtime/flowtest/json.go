@@ -17,9 +17,7 @@ import (
 // file (`expect json "FILE"`), which must equal it, or against an object or
 // list written inline (`expect json {…}`), which it must hold (jsonDiff).
 func (t *tester) expectJSON(s *ast.Expect) *Failure {
-	fail := func(format string, args ...any) *Failure {
-		return &Failure{At: s.At, Msg: fmt.Sprintf(format, args...)}
-	}
+	fail := failAt(s.At)
 	if len(s.Args) == 0 {
 		return fail("expect json: name a golden file, or write the JSON the reply holds: expect json {callflow: [{action: \"hangup\"}]}")
 	}
@@ -52,9 +50,7 @@ func (t *tester) expectJSON(s *ast.Expect) *Failure {
 // the file holding the test; with WithUpdate, a missing or different file
 // is written with the reply instead.
 func (t *tester) expectGolden(s *ast.Expect, name string) *Failure {
-	fail := func(format string, args ...any) *Failure {
-		return &Failure{At: s.At, Msg: fmt.Sprintf(format, args...)}
-	}
+	fail := failAt(s.At)
 	file := path.Join(path.Dir(t.file.Name), name)
 	golden, readErr := fs.ReadFile(t.cfg.fsys, file)
 	if t.cfg.update != nil {

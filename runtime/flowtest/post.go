@@ -14,9 +14,7 @@ import (
 // to exactly URL whose JSON body holds FIELDS (as expect json {…} holds a
 // reply: fields it does not name are not compared).
 func (t *tester) expectPost(s *ast.Expect) *Failure {
-	fail := func(format string, args ...any) *Failure {
-		return &Failure{At: s.At, Msg: fmt.Sprintf(format, args...)}
-	}
+	fail := failAt(s.At)
 	urlX, fieldsX := s.PostParts()
 	want, desc := "", "post"
 	if urlX != nil {
@@ -61,6 +59,15 @@ func (t *tester) expectPost(s *ast.Expect) *Failure {
 		msg += " (" + why + ")"
 	}
 	return fail("%s", msg)
+}
+
+// expectNoPost checks `expect no post`: the latest webhook ran no post
+// beyond those an expect post matched.
+func (t *tester) expectNoPost(s *ast.Expect) *Failure {
+	if len(t.posts) > t.postsMatched {
+		return failAt(s.At)("expected no post, got %s", t.describePosts())
+	}
+	return nil
 }
 
 // describePosts lists the posts of the latest webhook not yet matched, or

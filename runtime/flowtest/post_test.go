@@ -36,7 +36,6 @@ func TestExpectPost(t *testing.T) {
 		"survey_test.flow", `flow survey
 
 test "posts in order" {
-  given secret CRM_TOKEN = "zz-s3cret-zz"
   call 8x8 from "+6591234567" to "+6563004000"
   expect post "https://crm.example.com/calls" {caller: "+6591234567"}
   expect post

@@ -170,10 +170,7 @@ func checkGiven(eng *runtime.Engine, req *runtime.Request, prog *ir.Program, pos
 		}
 	}
 	for _, u := range slices.Sorted(maps.Keys(posts)) {
-		if d := check.UnknownPost(source.Span{}, "--given-post", u, exact, prefixes); d != nil {
-			if len(exact)+len(prefixes) == 0 {
-				d.Do("The flow has no post step.")
-			}
+		if d := check.UnknownPost(source.Span{}, "--given-post", u, exact, prefixes, ""); d != nil {
 			return fail(exitUsage, "%s[%s]: %s. %s", d.Severity, d.Code, d.Summary, d.Hint())
 		}
 	}
